@@ -1,0 +1,30 @@
+//===- QFDialect.cpp - the qf dialect -------------------------------------===//
+
+#include "QF/QFDialect.h"
+#include "QF/QFOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace mlir;
+using namespace qforge::qf;
+
+#include "QF/QFDialect.cpp.inc"
+
+void QFDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "QF/QFOps.cpp.inc"
+      >();
+}
+
+LogicalResult QFDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attr) {
+  StringRef name = attr.getName().strref();
+  if (name == kQuantizedAttrName || name == kKeepFloatAttrName) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be a unit attribute";
+    return success();
+  }
+  return op->emitError() << "unknown qf attribute '" << name << "'";
+}

@@ -1,0 +1,23 @@
+//===- QFDialect.h - the qf dialect -----------------------------*- C++ -*-===//
+
+#ifndef QFORGE_DIALECT_QF_QFDIALECT_H
+#define QFORGE_DIALECT_QF_QFDIALECT_H
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Dialect.h"
+
+#include "QF/QFDialect.h.inc"
+
+namespace qforge::qf {
+
+/// Unit attribute on a function: quantization has run on it, so no float
+/// compute may remain except where the user asked for it.
+inline constexpr llvm::StringLiteral kQuantizedAttrName = "qf.quantized";
+
+/// Unit attribute on an op: the user excluded it from quantization
+/// (`--exclude=NODE`), so it may stay float inside a quantized function.
+inline constexpr llvm::StringLiteral kKeepFloatAttrName = "qf.keep_float";
+
+} // namespace qforge::qf
+
+#endif // QFORGE_DIALECT_QF_QFDIALECT_H

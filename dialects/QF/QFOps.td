@@ -1,0 +1,187 @@
+//===- QFOps.td - qf operations ---------------------------*- tablegen -*-===//
+
+#ifndef QF_OPS_TD
+#define QF_OPS_TD
+
+include "QF/QFDialect.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Type constraints. Only the kind of type is checked here; the semantic checks
+// (scale counts, zero-point ranges, shapes) are in the C++ verifiers so that
+// their messages can say what exactly is wrong.
+//===----------------------------------------------------------------------===//
+
+def QF_QuantizedElementType : Type<
+    CPred<"::llvm::isa<::mlir::quant::QuantizedType>($_self)">,
+    "quantized type">;
+
+def QF_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def QF_QuantizedTensor : RankedTensorOf<[QF_QuantizedElementType]>;
+def QF_BiasTensor : RankedTensorOf<[I32]>;
+def QF_AccumulatorOrQuantizedTensor :
+    RankedTensorOf<[QF_QuantizedElementType, I32]>;
+
+//===----------------------------------------------------------------------===//
+// Calibration
+//===----------------------------------------------------------------------===//
+
+def QF_ObserveOp : QF_Op<"observe", [MemoryEffects<[MemWrite]>]> {
+  let summary = "records the range of a float tensor during calibration";
+  let description = [{
+    Marks a float tensor whose values calibration must record. The op has no
+    result: it hangs off the value it observes and leaves the float graph
+    unchanged. `id` is the tensor's index in the calibration table and `name`
+    the ONNX value or node name it stands for; both must be stable across runs
+    of the compiler on the same model.
+
+    Calibration lowers the op to a call into the statistics collector; every
+    other pipeline erases it.
+
+    ```mlir
+    qf.observe %conv1 {id = 3 : i64, name = "conv1_out"} : tensor<1x8x26x26xf32>
+    ```
+  }];
+  let arguments = (ins QF_FloatTensor:$input, I64Attr:$id, StrAttr:$name);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Conversions between float and quantized tensors
+//===----------------------------------------------------------------------===//
+
+def QF_QuantizeOp : QF_Op<"quantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "float tensor to quantized tensor";
+  let description = [{
+    q = clamp(round(x / scale) + zero_point, storage_min, storage_max), with
+    the parameters of the result's `!quant.uniform` type (per tensor, per
+    axis, or per block). The result's expressed type must be the input's
+    element type.
+
+    `qf.quantize(qf.dequantize(q))` with the type of `q` folds to `q`;
+    with another result type it becomes `qf.requantize`.
+  }];
+  let arguments = (ins QF_FloatTensor:$input);
+  let results = (outs QF_QuantizedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+def QF_DequantizeOp : QF_Op<"dequantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "quantized tensor to float tensor";
+  let description = [{
+    x = scale * (q - zero_point), with the parameters of the input's
+    `!quant.uniform` type. The result's element type must be the input's
+    expressed type. `qf.dequantize(qf.quantize(x))` is not folded: it rounds
+    and clamps, which is the point of inserting it.
+  }];
+  let arguments = (ins QF_QuantizedTensor:$input);
+  let results = (outs QF_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def QF_RequantizeOp : QF_Op<"requantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "quantized tensor to another scale and zero point";
+  let description = [{
+    Re-expresses a quantized tensor in another `!quant.uniform` type with the
+    same expressed type: q_out = clamp(round((q_in - z_in) * s_in / s_out) +
+    z_out). A per-axis input may requantize to a per-tensor result (or to a
+    per-axis result on the same axis); the result of the same type as the
+    input folds away.
+  }];
+  let arguments = (ins QF_QuantizedTensor:$input);
+  let results = (outs QF_QuantizedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantized compute
+//===----------------------------------------------------------------------===//
+
+def QF_MatmulOp : QF_Op<"matmul", [Pure]> {
+  let summary = "integer matrix product with fused bias, requantization and clamp";
+  let description = [{
+    `lhs` is [..., M, K] quantized per tensor (the activations); `rhs` is
+    [K, N] quantized per tensor, per output column (axis 1), or in blocks
+    along K (the weights). The product accumulates
+    sum_k (lhs - z_lhs) * (rhs - z_rhs) in int32, adds the optional int32
+    `bias` [N] (scale s_lhs * s_rhs[n], zero point 0), then either returns the
+    accumulator (an `i32` result) or requantizes it to the result's
+    per-tensor type and clamps it to `clamp` = [min, max] in storage units
+    (a fused ReLU is [z_out, storage_max]).
+
+    ```mlir
+    %y = qf.matmul %x, %w bias %b clamp [-3, 127]
+        : (tensor<1x64x!quant.uniform<i8:f32, 0.05:-3>>,
+           tensor<64x10x!quant.uniform<i8:f32:1, {...}>>, tensor<10xi32>)
+        -> tensor<1x10x!quant.uniform<i8:f32, 0.2:-3>>
+    ```
+  }];
+  let arguments = (ins QF_QuantizedTensor:$lhs, QF_QuantizedTensor:$rhs,
+                   Optional<QF_BiasTensor>:$bias,
+                   OptionalAttr<DenseI64ArrayAttr>:$clamp);
+  let results = (outs QF_AccumulatorOrQuantizedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`bias` $bias^)? (`clamp` $clamp^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QF_Conv2DOp : QF_Op<"conv2d", [Pure]> {
+  let summary = "integer 2-D convolution (grouped, strided, dilated) with fused requantization";
+  let description = [{
+    NHWC `input` quantized per tensor; OHWI `filter` [O, KH, KW, C/groups]
+    quantized per tensor, per output channel (axis 0), or in blocks along the
+    input channels (axis 3); optional int32 `bias` [O]. `groups` splits the
+    channels: groups == C with O a multiple of C is a depthwise convolution.
+    `padding` is [top, bottom, left, right], `strides` and `dilations` are
+    [h, w]. The result is [N, OH, OW, O] with
+    OH = (H + top + bottom - dh * (KH - 1) - 1) / sh + 1 (likewise OW), either
+    the int32 accumulator or requantized to a per-tensor type and clamped to
+    `clamp` as for `qf.matmul`.
+  }];
+  let arguments = (ins QF_QuantizedTensor:$input, QF_QuantizedTensor:$filter,
+                   Optional<QF_BiasTensor>:$bias,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+                   DefaultValuedAttr<I64Attr, "1">:$groups,
+                   OptionalAttr<DenseI64ArrayAttr>:$clamp);
+  let results = (outs QF_AccumulatorOrQuantizedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $filter (`bias` $bias^)? (`clamp` $clamp^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Packed weights
+//===----------------------------------------------------------------------===//
+
+def QF_PackedConstantOp : QF_Op<"packed_constant", [Pure]> {
+  let summary = "4-bit quantized weights stored two per byte";
+  let description = [{
+    A constant tensor with 4-bit quantized elements (`!quant.uniform<i4:...>`
+    or `<u4:...>`), stored row-major two per byte: element 2i in the low
+    nibble of byte i, element 2i+1 in its high nibble (the ONNX INT4 and
+    onnxruntime MatMulNBits order). `packed` is a 1-D i8 tensor of
+    ceil(numel / 2) bytes; an odd element count leaves the last high nibble
+    zero. Group-wise scales are the sub-channel form of the result type, e.g.
+    `!quant.uniform<i4:f32:{0:32}, {...}>` for one scale per 32 values along
+    axis 0; per-tensor and per-axis types are accepted too.
+  }];
+  let arguments = (ins ElementsAttr:$packed);
+  let results = (outs QF_QuantizedTensor:$result);
+  let assemblyFormat = "$packed attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+#endif // QF_OPS_TD

@@ -1,0 +1,26 @@
+//===- Passes.td - qforge passes --------------------------*- tablegen -*-===//
+
+#ifndef QFORGE_TRANSFORMS_PASSES_TD
+#define QFORGE_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def VerifyQuantizedPass : Pass<"qf-verify-quantized", "mlir::func::FuncOp"> {
+  let summary = "Check that no float compute op is left in a quantized function";
+  let description = [{
+    The contract between quantization and the integer back end. In every
+    function marked `qf.quantized`, each op that computes on floats (has a
+    float scalar, vector or tensor operand or result) is an error, except:
+    ops of the `qf` and `quant` dialects (they convert at float edges),
+    constants, the function's terminator, ops marked `qf.keep_float` (the
+    user excluded them) and ops named in `keep-float-ops`. All violations
+    are reported, each at the op's location (its ONNX node name after
+    import), before the pass fails. Functions without the mark are skipped.
+  }];
+  let options = [
+    ListOption<"keepFloatOps", "keep-float-ops", "std::string",
+               "Op names that may stay float (e.g. tosa.sigmoid)">,
+  ];
+}
+
+#endif // QFORGE_TRANSFORMS_PASSES_TD

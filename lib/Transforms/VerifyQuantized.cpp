@@ -1,0 +1,75 @@
+//===- VerifyQuantized.cpp - no float compute in quantized functions ------===//
+//
+// Runs after quantization: it is what makes "the model is int8" a checked
+// statement rather than a hope. A float op that slipped through would still
+// compile and run, just slowly and with float memory, so only a check between
+// the stages catches it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Transforms/Passes.h"
+
+#include "QF/QFDialect.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace qforge {
+#define GEN_PASS_DEF_VERIFYQUANTIZEDPASS
+#include "qforge/Transforms/Passes.h.inc"
+} // namespace qforge
+
+using namespace mlir;
+
+namespace {
+
+bool isFloatValued(Type type) {
+  return isa<FloatType>(getElementTypeOrSelf(type));
+}
+
+struct VerifyQuantizedPass
+    : qforge::impl::VerifyQuantizedPassBase<VerifyQuantizedPass> {
+  using VerifyQuantizedPassBase::VerifyQuantizedPassBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (!func->hasAttr(qforge::qf::kQuantizedAttrName))
+      return;
+    llvm::StringSet<> allowed;
+    for (const std::string &name : keepFloatOps)
+      allowed.insert(name);
+
+    bool violated = false;
+    func.walk([&](Operation *op) {
+      if (!isFloatCompute(op, allowed))
+        return;
+      violated = true;
+      op->emitError() << "float compute op '" << op->getName()
+                      << "' is left in quantized function @"
+                      << func.getSymName()
+                      << "; quantize it, or keep it float on purpose with "
+                         "qf.keep_float or keep-float-ops";
+    });
+    if (violated)
+      signalPassFailure();
+  }
+
+  static bool isFloatCompute(Operation *op, const llvm::StringSet<> &allowed) {
+    if (isa<func::FuncOp>(op) || op->hasTrait<OpTrait::IsTerminator>() ||
+        op->hasAttr(qforge::qf::kKeepFloatAttrName) ||
+        matchPattern(op, m_Constant()))
+      return false;
+    StringRef dialect = op->getName().getDialectNamespace();
+    if (dialect == qforge::qf::QFDialect::getDialectNamespace() ||
+        dialect == quant::QuantDialect::getDialectNamespace())
+      return false;
+    if (allowed.contains(op->getName().getStringRef()))
+      return false;
+    return llvm::any_of(op->getOperandTypes(), isFloatValued) ||
+           llvm::any_of(op->getResultTypes(), isFloatValued);
+  }
+};
+
+} // namespace

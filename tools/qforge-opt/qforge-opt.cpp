@@ -1,0 +1,25 @@
+//===- qforge-opt.cpp - qforge's opt-style driver -------------------------===//
+//
+// Every upstream dialect and pass, plus qf and qforge's passes, behind
+// MlirOptMain: what mlir-opt does, with our pieces registered.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QF/QFDialect.h"
+#include "qforge/Transforms/Passes.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllPasses();
+  registry.insert<qforge::qf::QFDialect>();
+  qforge::registerQForgePasses();
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "qforge modular optimizer driver\n", registry));
+}
