@@ -179,14 +179,11 @@ struct QuantizeOfDequantizeToRequantize : OpRewritePattern<QuantizeOp> {
     Value source = dequantize.getInput();
     if (source.getType() == op.getType())
       return failure(); // The folder handles it.
-    auto noDiagnostic = [&] {
-      return InFlightDiagnostic();
-    };
     // Only rewrite what qf.requantize can express; anything else keeps its
     // float round trip.
-    if (failed(verifyRequantizable(noDiagnostic,
-                                   getQuantizedElementType(source.getType()),
-                                   getQuantizedElementType(op.getType()))))
+    if (!whyNotRequantizable(getQuantizedElementType(source.getType()),
+                             getQuantizedElementType(op.getType()))
+             .empty())
       return failure();
     rewriter.replaceOpWithNewOp<RequantizeOp>(op, op.getType(), source);
     return success();
@@ -215,9 +212,12 @@ LogicalResult RequantizeOp::verify() {
   if (failed(verifyTensor(*this, "input", getInput().getType())) ||
       failed(verifyTensor(*this, "result", getType())))
     return failure();
-  return verifyRequantizable([this] { return emitOpError(); },
-                             getQuantizedElementType(getInput().getType()),
-                             getQuantizedElementType(getType()));
+  std::string reason =
+      whyNotRequantizable(getQuantizedElementType(getInput().getType()),
+                          getQuantizedElementType(getType()));
+  if (!reason.empty())
+    return emitOpError() << reason;
+  return success();
 }
 
 OpFoldResult RequantizeOp::fold(FoldAdaptor) {

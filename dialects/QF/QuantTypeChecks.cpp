@@ -5,8 +5,6 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/STLExtras.h"
 
-#include <cmath>
-
 using namespace mlir;
 using namespace mlir::quant;
 
@@ -20,14 +18,6 @@ QuantizedType getQuantizedElementType(Type type) {
 
 bool isPerTensor(Type type) {
   return isa_and_nonnull<UniformQuantizedType>(getQuantizedElementType(type));
-}
-
-static LogicalResult checkScale(EmitErrorFn emitError, StringRef what,
-                                double scale) {
-  if (std::isfinite(scale) && scale > 0.0)
-    return success();
-  return emitError() << what << " has scale " << scale
-                     << "; scales must be positive and finite";
 }
 
 static LogicalResult checkZeroPoint(EmitErrorFn emitError, StringRef what,
@@ -52,13 +42,11 @@ static LogicalResult verifyPerAxis(EmitErrorFn emitError, StringRef what,
   if (!ShapedType::isDynamic(dim) && dim != count)
     return emitError() << what << " has " << count << " scales for axis "
                        << axis << " of size " << dim;
-  for (auto [i, scale, zeroPoint] :
-       llvm::enumerate(qtype.getScales(), qtype.getZeroPoints())) {
-    std::string slice = (what + " channel " + llvm::Twine(i)).str();
-    if (failed(checkScale(emitError, slice, scale)) ||
-        failed(checkZeroPoint(emitError, slice, qtype, zeroPoint)))
+  for (auto [i, zeroPoint] : llvm::enumerate(qtype.getZeroPoints()))
+    if (failed(checkZeroPoint(emitError,
+                              (what + " channel " + llvm::Twine(i)).str(),
+                              qtype, zeroPoint)))
       return failure();
-  }
   return success();
 }
 
@@ -96,12 +84,13 @@ static LogicalResult verifySubChannel(EmitErrorFn emitError, StringRef what,
     llvm::interleaveComma(blocksPerDim, diag);
     return diag << "]";
   }
-  for (APFloat scale : qtype.getScales().getValues<APFloat>())
-    if (failed(checkScale(emitError, what, scale.convertToDouble())))
+  // Zero points are stored at the storage width; read them with its sign.
+  for (APInt zeroPoint : qtype.getZeroPoints().getValues<APInt>()) {
+    int64_t value = qtype.isSigned() ? zeroPoint.getSExtValue()
+                                     : static_cast<int64_t>(zeroPoint.getZExtValue());
+    if (failed(checkZeroPoint(emitError, what, qtype, value)))
       return failure();
-  for (APInt zeroPoint : qtype.getZeroPoints().getValues<APInt>())
-    if (failed(checkZeroPoint(emitError, what, qtype, zeroPoint.getSExtValue())))
-      return failure();
+  }
   return success();
 }
 
@@ -120,34 +109,31 @@ LogicalResult verifyQuantizedTensorType(EmitErrorFn emitError, StringRef what,
                        << "-bit storage; qf supports 4, 8 and 16 bits";
 
   if (auto perTensor = dyn_cast<UniformQuantizedType>(qtype))
-    return failure(
-        failed(checkScale(emitError, what, perTensor.getScale())) ||
-        failed(checkZeroPoint(emitError, what, qtype,
-                              perTensor.getZeroPoint())));
+    return checkZeroPoint(emitError, what, qtype, perTensor.getZeroPoint());
   if (auto perAxis = dyn_cast<UniformQuantizedPerAxisType>(qtype))
     return verifyPerAxis(emitError, what, type, perAxis);
   return verifySubChannel(emitError, what, type,
                           cast<UniformQuantizedSubChannelType>(qtype));
 }
 
-LogicalResult verifyRequantizable(EmitErrorFn emitError, QuantizedType from,
-                                  QuantizedType to) {
-  if (from.getExpressedType() != to.getExpressedType())
-    return emitError() << "input expresses " << from.getExpressedType()
-                       << " values but the result expresses "
-                       << to.getExpressedType();
-  if (isa<UniformQuantizedSubChannelType>(from) ||
-      isa<UniformQuantizedSubChannelType>(to))
-    return emitError() << "block-quantized tensors cannot be requantized";
-  if (auto toAxis = dyn_cast<UniformQuantizedPerAxisType>(to)) {
+std::string whyNotRequantizable(QuantizedType from, QuantizedType to) {
+  std::string reason;
+  llvm::raw_string_ostream os(reason);
+  if (from.getExpressedType() != to.getExpressedType()) {
+    os << "input expresses '" << from.getExpressedType()
+       << "' values but the result expresses '" << to.getExpressedType()
+       << "'";
+  } else if (isa<UniformQuantizedSubChannelType>(from) ||
+             isa<UniformQuantizedSubChannelType>(to)) {
+    os << "block-quantized tensors cannot be requantized";
+  } else if (auto toAxis = dyn_cast<UniformQuantizedPerAxisType>(to)) {
     auto fromAxis = dyn_cast<UniformQuantizedPerAxisType>(from);
     if (!fromAxis ||
         fromAxis.getQuantizedDimension() != toAxis.getQuantizedDimension())
-      return emitError() << "a result quantized along axis "
-                         << toAxis.getQuantizedDimension()
-                         << " needs an input quantized along the same axis";
+      os << "a result quantized along axis " << toAxis.getQuantizedDimension()
+         << " needs an input quantized along the same axis";
   }
-  return success();
+  return reason;
 }
 
 } // namespace qforge::qf

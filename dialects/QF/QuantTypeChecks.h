@@ -14,6 +14,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 
+#include <string>
+
 namespace qforge::qf {
 
 using EmitErrorFn = llvm::function_ref<mlir::InFlightDiagnostic()>;
@@ -21,9 +23,9 @@ using EmitErrorFn = llvm::function_ref<mlir::InFlightDiagnostic()>;
 /// Checks that `type` holds a `!quant.uniform` element type qf supports (per
 /// tensor, per axis or per block; 4-, 8- or 16-bit integer storage) whose
 /// parameters fit the tensor: the quantized axis exists, there is one scale
-/// per slice along it, blocks divide the dimensions, scales are positive and
-/// finite and zero points lie in the storage range. `what` names the value in
-/// messages ("result", "filter", ...).
+/// per slice along it, blocks divide the dimensions and zero points lie in
+/// the storage range (scale positivity is the type's own check). `what` names
+/// the value in messages ("result", "filter", ...).
 mlir::LogicalResult verifyQuantizedTensorType(EmitErrorFn emitError,
                                               llvm::StringRef what,
                                               mlir::RankedTensorType type);
@@ -34,12 +36,13 @@ mlir::quant::QuantizedType getQuantizedElementType(mlir::Type type);
 /// True when `type` is quantized with a single scale and zero point.
 bool isPerTensor(mlir::Type type);
 
-/// Checks that a tensor of quantized type `from` can be requantized to `to`:
-/// same expressed type, no blocks, and a per-axis result only along the
-/// input's own axis.
-mlir::LogicalResult verifyRequantizable(EmitErrorFn emitError,
-                                        mlir::quant::QuantizedType from,
-                                        mlir::quant::QuantizedType to);
+/// Why a tensor of quantized type `from` cannot be requantized to `to`, or
+/// an empty string when it can: the expressed types must agree, neither may
+/// be quantized in blocks, and a per-axis result needs an input quantized
+/// along the same axis. The verifier reports the reason; rewrites use it to
+/// decide whether `qf.requantize` can express what they want.
+std::string whyNotRequantizable(mlir::quant::QuantizedType from,
+                                mlir::quant::QuantizedType to);
 
 } // namespace qforge::qf
 

@@ -57,7 +57,9 @@ struct VerifyQuantizedPass
   }
 
   static bool isFloatCompute(Operation *op, const llvm::StringSet<> &allowed) {
-    if (isa<func::FuncOp>(op) || op->hasTrait<OpTrait::IsTerminator>() ||
+    // Ops with regions (loops, conditionals) only carry values; the ops in
+    // their bodies are the compute and are visited on their own.
+    if (op->getNumRegions() > 0 || op->hasTrait<OpTrait::IsTerminator>() ||
         op->hasAttr(qforge::qf::kKeepFloatAttrName) ||
         matchPattern(op, m_Constant()))
       return false;
