@@ -7,7 +7,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "QFORGE"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qforge_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
@@ -16,6 +16,9 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 # unversioned FileCheck on PATH).
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+config.substitutions.append(("%qforge_src_root", config.qforge_src_root))
+config.substitutions.append(("%qforge_obj_root", config.qforge_obj_root))
 
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
 tools = ["qforge-opt"]
