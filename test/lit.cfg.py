@@ -21,5 +21,5 @@ config.substitutions.append(("%qforge_src_root", config.qforge_src_root))
 config.substitutions.append(("%qforge_obj_root", config.qforge_obj_root))
 
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
-tools = ["qforge-opt"]
+tools = ["qforge-opt", "qforge"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -1,0 +1,444 @@
+//===- ElementwiseOps.cpp - ONNX element-wise operators -------------------===//
+//
+// Arithmetic, comparisons, activations and casts. Numpy broadcasting becomes
+// a rank-aligning tosa.reshape in front of the TOSA op; integer arithmetic on
+// constants (shape computations) is evaluated on the host.
+//
+//===----------------------------------------------------------------------===//
+
+#include "HostFolding.h"
+#include "ImportContext.h"
+#include "TosaBuilders.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+
+namespace qforge::onnx_import {
+namespace {
+
+bool isFloatTensor(Value v) { return isa<FloatType>(typeOf(v).getElementType()); }
+
+/// Requires `v` to be a float tensor; reports otherwise.
+LogicalResult requireFloat(NodeContext &ctx, Value v) {
+  if (isFloatTensor(v))
+    return success();
+  std::string what;
+  llvm::raw_string_ostream os(what);
+  os << "element type " << typeOf(v).getElementType();
+  return ctx.unsupported(what);
+}
+
+//===----------------------------------------------------------------------===//
+// Binary arithmetic
+//===----------------------------------------------------------------------===//
+
+/// Host evaluation of integer Add/Sub/Mul/Div on constant inputs.
+bool foldIntArithmetic(NodeContext &ctx,
+                       function_ref<int64_t(int64_t, int64_t)> op) {
+  HostTensor lhs = ctx.constInput(0), rhs = ctx.constInput(1);
+  if (!lhs || !rhs || !isa<IntegerType>(lhs.getElementType()) ||
+      lhs.getElementType().isInteger(1))
+    return false;
+  ctx.setOutput(0, foldIntBinary(lhs, rhs, op));
+  return true;
+}
+
+LogicalResult convertAdd(NodeContext &ctx) {
+  if (foldIntArithmetic(ctx, [](int64_t a, int64_t b) { return a + b; }))
+    return success();
+  ctx.setOutput(0, binary<tosa::AddOp>(ctx.b, ctx.loc, ctx.input(0), ctx.input(1)));
+  return success();
+}
+
+LogicalResult convertSub(NodeContext &ctx) {
+  if (foldIntArithmetic(ctx, [](int64_t a, int64_t b) { return a - b; }))
+    return success();
+  ctx.setOutput(0, binary<tosa::SubOp>(ctx.b, ctx.loc, ctx.input(0), ctx.input(1)));
+  return success();
+}
+
+LogicalResult convertMul(NodeContext &ctx) {
+  if (foldIntArithmetic(ctx, [](int64_t a, int64_t b) { return a * b; }))
+    return success();
+  ctx.setOutput(0, mul(ctx.b, ctx.loc, ctx.input(0), ctx.input(1)));
+  return success();
+}
+
+LogicalResult convertDiv(NodeContext &ctx) {
+  // ONNX integer division truncates toward zero, as C++ does.
+  if (foldIntArithmetic(ctx, [](int64_t a, int64_t b) { return b ? a / b : 0; }))
+    return success();
+  Value lhs = ctx.input(0), rhs = ctx.input(1);
+  Type element = typeOf(lhs).getElementType();
+  if (isa<FloatType>(element)) {
+    Value inverse = tosa::ReciprocalOp::create(ctx.b, ctx.loc, typeOf(rhs), rhs);
+    ctx.setOutput(0, mul(ctx.b, ctx.loc, lhs, inverse));
+    return success();
+  }
+  if (element.isInteger(32)) {
+    ctx.setOutput(0, binary<tosa::IntDivOp>(ctx.b, ctx.loc, lhs, rhs));
+    return success();
+  }
+  return ctx.unsupported("run-time division of this integer type");
+}
+
+LogicalResult convertPow(NodeContext &ctx) {
+  Value base = ctx.input(0), exponent = ctx.input(1);
+  if (failed(requireFloat(ctx, base)))
+    return failure();
+  if (typeOf(exponent).getElementType() != typeOf(base).getElementType())
+    exponent = tosa::CastOp::create(
+        ctx.b, ctx.loc,
+        tensorType(typeOf(exponent).getShape(), typeOf(base).getElementType()),
+        exponent);
+  ctx.setOutput(0, binary<tosa::PowOp>(ctx.b, ctx.loc, base, exponent));
+  return success();
+}
+
+template <typename OpT>
+LogicalResult convertVariadic(NodeContext &ctx) {
+  Value acc = ctx.input(0);
+  for (int i = 1; i < ctx.node.input_size(); ++i)
+    acc = binary<OpT>(ctx.b, ctx.loc, acc, ctx.input(i));
+  ctx.setOutput(0, acc);
+  return success();
+}
+
+LogicalResult convertMean(NodeContext &ctx) {
+  Value sum = ctx.input(0);
+  for (int i = 1; i < ctx.node.input_size(); ++i)
+    sum = binary<tosa::AddOp>(ctx.b, ctx.loc, sum, ctx.input(i));
+  ctx.setOutput(0, mulScalar(ctx.b, ctx.loc, sum, 1.0 / ctx.node.input_size()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Comparisons and logic
+//===----------------------------------------------------------------------===//
+
+template <typename OpT, bool swap, bool negate>
+LogicalResult convertCompare(NodeContext &ctx) {
+  Value lhs = ctx.input(swap ? 1 : 0), rhs = ctx.input(swap ? 0 : 1);
+  Value result = binary<OpT>(ctx.b, ctx.loc, lhs, rhs, ctx.b.getI1Type());
+  if (negate)
+    result = tosa::LogicalNotOp::create(ctx.b, ctx.loc, typeOf(result), result);
+  ctx.setOutput(0, result);
+  return success();
+}
+
+template <typename OpT>
+LogicalResult convertLogical(NodeContext &ctx) {
+  ctx.setOutput(0, binary<OpT>(ctx.b, ctx.loc, ctx.input(0), ctx.input(1)));
+  return success();
+}
+
+LogicalResult convertNot(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  ctx.setOutput(0, tosa::LogicalNotOp::create(ctx.b, ctx.loc, typeOf(x), x));
+  return success();
+}
+
+LogicalResult convertWhere(NodeContext &ctx) {
+  Value cond = ctx.input(0), x = ctx.input(1), y = ctx.input(2);
+  int64_t rank = std::max({typeOf(cond).getRank(), typeOf(x).getRank(),
+                           typeOf(y).getRank()});
+  cond = alignRank(ctx.b, ctx.loc, cond, rank);
+  x = alignRank(ctx.b, ctx.loc, x, rank);
+  y = alignRank(ctx.b, ctx.loc, y, rank);
+  SmallVector<int64_t> shape = broadcastShape(
+      broadcastShape(typeOf(cond).getShape(), typeOf(x).getShape()),
+      typeOf(y).getShape());
+  ctx.setOutput(0, tosa::SelectOp::create(
+                       ctx.b, ctx.loc,
+                       tensorType(shape, typeOf(x).getElementType()), cond, x, y));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Unary math
+//===----------------------------------------------------------------------===//
+
+template <typename OpT>
+LogicalResult convertUnary(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  ctx.setOutput(0, OpT::create(ctx.b, ctx.loc, typeOf(x), x));
+  return success();
+}
+
+template <typename OpT>
+LogicalResult convertUnaryFloat(NodeContext &ctx) {
+  if (failed(requireFloat(ctx, ctx.input(0))))
+    return failure();
+  return convertUnary<OpT>(ctx);
+}
+
+LogicalResult convertNeg(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  Type element = typeOf(x).getElementType();
+  Value zp = zeroPoint(ctx.b, ctx.loc, element);
+  ctx.setOutput(0, tosa::NegateOp::create(ctx.b, ctx.loc, typeOf(x), x, zp, zp));
+  return success();
+}
+
+LogicalResult convertSqrt(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  SmallVector<int64_t> ones(typeOf(x).getRank(), 1);
+  Value half = splat(ctx.b, ctx.loc, typeOf(x).getElementType(), ones, 0.5);
+  ctx.setOutput(0, binary<tosa::PowOp>(ctx.b, ctx.loc, x, half));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Activations
+//===----------------------------------------------------------------------===//
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+LogicalResult convertRelu(NodeContext &ctx) {
+  ctx.setOutput(0, clamp(ctx.b, ctx.loc, ctx.input(0), 0.0, kInf));
+  return success();
+}
+
+LogicalResult convertClip(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  double lo = -kInf, hi = kInf;
+  if (ctx.opset < 11) {
+    lo = ctx.getFloat("min", -std::numeric_limits<float>::infinity());
+    hi = ctx.getFloat("max", std::numeric_limits<float>::infinity());
+  } else {
+    // min and max became optional inputs in opset 11.
+    for (int i : {1, 2}) {
+      if (!ctx.hasInput(i))
+        continue;
+      HostTensor bound = ctx.constInput(i);
+      if (!bound)
+        return ctx.unsupported(std::string(i == 1 ? "a run-time 'min'"
+                                                  : "a run-time 'max'"));
+      double v = isa<FloatType>(bound.getElementType())
+                     ? floatValues(bound)[0]
+                     : static_cast<double>(intValues(bound)[0]);
+      (i == 1 ? lo : hi) = v;
+    }
+  }
+  ctx.setOutput(0, clamp(ctx.b, ctx.loc, x, lo, hi));
+  return success();
+}
+
+/// max(x, 0) + slope * min(x, 0), which is x for x >= 0 and slope * x below.
+Value leakyLike(NodeContext &ctx, Value x, Value slope) {
+  Value positive = clamp(ctx.b, ctx.loc, x, 0.0, kInf);
+  Value negative = clamp(ctx.b, ctx.loc, x, -kInf, 0.0);
+  return binary<tosa::AddOp>(ctx.b, ctx.loc, positive,
+                             mul(ctx.b, ctx.loc, negative, slope));
+}
+
+LogicalResult convertLeakyRelu(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  SmallVector<int64_t> ones(typeOf(x).getRank(), 1);
+  Value alpha = splat(ctx.b, ctx.loc, typeOf(x).getElementType(), ones,
+                      ctx.getFloat("alpha", 0.01f));
+  ctx.setOutput(0, leakyLike(ctx, x, alpha));
+  return success();
+}
+
+LogicalResult convertPRelu(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  ctx.setOutput(0, leakyLike(ctx, x, ctx.input(1)));
+  return success();
+}
+
+LogicalResult convertHardSigmoid(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  Value y = addScalar(ctx.b, ctx.loc,
+                      mulScalar(ctx.b, ctx.loc, x, ctx.getFloat("alpha", 0.2f)),
+                      ctx.getFloat("beta", 0.5f));
+  ctx.setOutput(0, clamp(ctx.b, ctx.loc, y, 0.0, 1.0));
+  return success();
+}
+
+LogicalResult convertHardSwish(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  Value gate = clamp(ctx.b, ctx.loc,
+                     addScalar(ctx.b, ctx.loc, mulScalar(ctx.b, ctx.loc, x, 1.0 / 6.0), 0.5),
+                     0.0, 1.0);
+  ctx.setOutput(0, mul(ctx.b, ctx.loc, x, gate));
+  return success();
+}
+
+LogicalResult convertGelu(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  std::string approximate = ctx.getString("approximate", "none");
+  Value inner;
+  if (approximate == "tanh") {
+    // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+    Value cube = mul(ctx.b, ctx.loc, mul(ctx.b, ctx.loc, x, x), x);
+    Value poly = binary<tosa::AddOp>(ctx.b, ctx.loc, x,
+                                     mulScalar(ctx.b, ctx.loc, cube, 0.044715));
+    Value scaled = mulScalar(ctx.b, ctx.loc, poly, std::sqrt(2.0 / M_PI));
+    inner = tosa::TanhOp::create(ctx.b, ctx.loc, typeOf(scaled), scaled);
+  } else if (approximate == "none") {
+    // 0.5 x (1 + erf(x / sqrt(2)))
+    Value scaled = mulScalar(ctx.b, ctx.loc, x, 1.0 / std::sqrt(2.0));
+    inner = tosa::ErfOp::create(ctx.b, ctx.loc, typeOf(scaled), scaled);
+  } else {
+    return ctx.unsupported("approximate='" + approximate + "'");
+  }
+  Value half = mulScalar(ctx.b, ctx.loc, addScalar(ctx.b, ctx.loc, inner, 1.0), 0.5);
+  ctx.setOutput(0, mul(ctx.b, ctx.loc, x, half));
+  return success();
+}
+
+LogicalResult convertSoftplus(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  // log(1 + exp(x)), computed as max(x, 0) + log(1 + exp(-|x|)) so that large
+  // inputs do not overflow exp.
+  Value absX = tosa::AbsOp::create(ctx.b, ctx.loc, typeOf(x), x);
+  Value negAbs = mulScalar(ctx.b, ctx.loc, absX, -1.0);
+  Value e = tosa::ExpOp::create(ctx.b, ctx.loc, typeOf(x), negAbs);
+  Value l = tosa::LogOp::create(ctx.b, ctx.loc, typeOf(x), addScalar(ctx.b, ctx.loc, e, 1.0));
+  ctx.setOutput(0, binary<tosa::AddOp>(ctx.b, ctx.loc, clamp(ctx.b, ctx.loc, x, 0.0, kInf), l));
+  return success();
+}
+
+LogicalResult convertElu(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  // x for x > 0, alpha (exp(x) - 1) otherwise.
+  double alpha = ctx.getFloat("alpha", 1.0f);
+  Value negative = clamp(ctx.b, ctx.loc, x, -kInf, 0.0);
+  Value e = tosa::ExpOp::create(ctx.b, ctx.loc, typeOf(x), negative);
+  Value scaled = mulScalar(ctx.b, ctx.loc, addScalar(ctx.b, ctx.loc, e, -1.0), alpha);
+  ctx.setOutput(0, binary<tosa::AddOp>(ctx.b, ctx.loc, clamp(ctx.b, ctx.loc, x, 0.0, kInf), scaled));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Cast
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertCast(NodeContext &ctx) {
+  int64_t to = ctx.getInt("to", 0);
+  Type target = convertElementType(ctx.b.getContext(), static_cast<int>(to));
+  if (!target)
+    return ctx.unsupported("casting to " + onnxTypeName(static_cast<int>(to)));
+  // Integer shape computations stay on the host.
+  if (HostTensor value = ctx.constInput(0);
+      value && isa<IntegerType>(value.getElementType()) && isa<IntegerType>(target)) {
+    SmallVector<int64_t> values = intValues(value);
+    if (target.isInteger(1))
+      for (int64_t &v : values)
+        v = v != 0;
+    ctx.setOutput(0, makeIntTensor(target, value.getType().getShape(), values));
+    return success();
+  }
+  Value x = ctx.input(0);
+  RankedTensorType type = typeOf(x);
+  Type source = type.getElementType();
+  auto resultType = tensorType(type.getShape(), target);
+  if (source == target) {
+    ctx.setOutput(0, x);
+    return success();
+  }
+  if (target.isInteger(1)) {
+    // Anything to bool: x != 0.
+    Value zero = splat(ctx.b, ctx.loc, source, SmallVector<int64_t>(type.getRank(), 1), 0);
+    Value isZero = binary<tosa::EqualOp>(ctx.b, ctx.loc, x, zero, ctx.b.getI1Type());
+    ctx.setOutput(0, tosa::LogicalNotOp::create(ctx.b, ctx.loc, typeOf(isZero), isZero));
+    return success();
+  }
+  if (isa<FloatType>(source) && isa<IntegerType>(target)) {
+    // ONNX truncates toward zero; TOSA's cast rounds. Truncate first:
+    // ceil for negatives, floor otherwise.
+    Value zero = splat(ctx.b, ctx.loc, source, SmallVector<int64_t>(type.getRank(), 1), 0);
+    Value negative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, zero, x, ctx.b.getI1Type());
+    Value up = tosa::CeilOp::create(ctx.b, ctx.loc, type, x);
+    Value down = tosa::FloorOp::create(ctx.b, ctx.loc, type, x);
+    x = tosa::SelectOp::create(ctx.b, ctx.loc, type, negative, up, down);
+  }
+  ctx.setOutput(0, tosa::CastOp::create(ctx.b, ctx.loc, resultType, x));
+  return success();
+}
+
+LogicalResult convertIdentity(NodeContext &ctx) {
+  if (HostTensor value = ctx.constInput(0))
+    ctx.setOutput(0, value);
+  else
+    ctx.setOutput(0, ctx.input(0));
+  return success();
+}
+
+} // namespace
+
+void addElementwiseConverters(ConverterMap &map) {
+  auto add = [&](StringRef name, ConvertFn fn, int since, StringRef lowersTo,
+                 StringRef notes = "") {
+    map[name] = {fn, {name.str(), since, lowersTo.str(), notes.str()}};
+  };
+  add("Add", convertAdd, 7, "tosa.add", "integer constants fold on the host");
+  add("Sub", convertSub, 7, "tosa.sub", "integer constants fold on the host");
+  add("Mul", convertMul, 7, "tosa.mul", "integer constants fold on the host");
+  add("Div", convertDiv, 7, "tosa.reciprocal + tosa.mul (float), tosa.intdiv (int32)",
+      "integer constants fold on the host");
+  add("Pow", convertPow, 7, "tosa.pow", "float base");
+  add("Max", convertVariadic<tosa::MaximumOp>, 8, "tosa.maximum", "variadic");
+  add("Min", convertVariadic<tosa::MinimumOp>, 8, "tosa.minimum", "variadic");
+  add("Sum", convertVariadic<tosa::AddOp>, 8, "tosa.add", "variadic");
+  add("Mean", convertMean, 8, "tosa.add + tosa.mul", "variadic");
+  add("Equal", convertCompare<tosa::EqualOp, false, false>, 7, "tosa.equal");
+  add("Greater", convertCompare<tosa::GreaterOp, false, false>, 7, "tosa.greater");
+  add("Less", convertCompare<tosa::GreaterOp, true, false>, 7, "tosa.greater (swapped)");
+  add("GreaterOrEqual", convertCompare<tosa::GreaterEqualOp, false, false>, 12,
+      "tosa.greater_equal");
+  add("LessOrEqual", convertCompare<tosa::GreaterEqualOp, true, false>, 12,
+      "tosa.greater_equal (swapped)");
+  add("And", convertLogical<tosa::LogicalAndOp>, 7, "tosa.logical_and");
+  add("Or", convertLogical<tosa::LogicalOrOp>, 7, "tosa.logical_or");
+  add("Xor", convertLogical<tosa::LogicalXorOp>, 7, "tosa.logical_xor");
+  add("Not", convertNot, 1, "tosa.logical_not");
+  add("Where", convertWhere, 9, "tosa.select");
+  add("Abs", convertUnary<tosa::AbsOp>, 6, "tosa.abs");
+  add("Neg", convertNeg, 6, "tosa.negate");
+  add("Exp", convertUnaryFloat<tosa::ExpOp>, 6, "tosa.exp");
+  add("Log", convertUnaryFloat<tosa::LogOp>, 6, "tosa.log");
+  add("Sqrt", convertSqrt, 6, "tosa.pow(x, 0.5)");
+  add("Reciprocal", convertUnaryFloat<tosa::ReciprocalOp>, 6, "tosa.reciprocal");
+  add("Erf", convertUnaryFloat<tosa::ErfOp>, 9, "tosa.erf");
+  add("Sigmoid", convertUnaryFloat<tosa::SigmoidOp>, 6, "tosa.sigmoid");
+  add("Tanh", convertUnaryFloat<tosa::TanhOp>, 6, "tosa.tanh");
+  add("Floor", convertUnaryFloat<tosa::FloorOp>, 6, "tosa.floor");
+  add("Ceil", convertUnaryFloat<tosa::CeilOp>, 6, "tosa.ceil");
+  add("Sin", convertUnaryFloat<tosa::SinOp>, 7, "tosa.sin");
+  add("Cos", convertUnaryFloat<tosa::CosOp>, 7, "tosa.cos");
+  add("Relu", convertRelu, 6, "tosa.clamp [0, inf)");
+  add("Clip", convertClip, 6, "tosa.clamp",
+      "min/max attributes (opset < 11) or constant inputs");
+  add("LeakyRelu", convertLeakyRelu, 6, "tosa.clamp + tosa.mul + tosa.add");
+  add("PRelu", convertPRelu, 7, "tosa.clamp + tosa.mul + tosa.add", "broadcast slope");
+  add("HardSigmoid", convertHardSigmoid, 6, "tosa.mul + tosa.add + tosa.clamp");
+  add("HardSwish", convertHardSwish, 14, "x * hardsigmoid(x) in TOSA");
+  add("Gelu", convertGelu, 20, "tosa.erf or tosa.tanh form", "approximate none|tanh");
+  add("Softplus", convertSoftplus, 1, "tosa.exp + tosa.log (overflow-safe form)");
+  add("Elu", convertElu, 6, "tosa.clamp + tosa.exp");
+  add("Cast", convertCast, 6, "tosa.cast",
+      "float to int truncates toward zero as ONNX specifies; no strings");
+  add("Identity", convertIdentity, 1, "(forwarded)");
+}
+
+} // namespace qforge::onnx_import

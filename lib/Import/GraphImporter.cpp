@@ -1,0 +1,548 @@
+//===- GraphImporter.cpp - one ONNX graph to one func.func ----------------===//
+
+#include "GraphImporter.h"
+#include "ModelLoader.h"
+#include "TosaBuilders.h"
+
+#include "QF/QFDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Verifier.h"
+
+using namespace mlir;
+
+namespace qforge {
+namespace onnx_import {
+
+//===----------------------------------------------------------------------===//
+// NodeContext
+//===----------------------------------------------------------------------===//
+
+NodeContext::NodeContext(GraphImporter &graph, const onnx::NodeProto &node,
+                         OpBuilder &builder, Location loc, int64_t opset)
+    : node(node), b(builder), loc(loc), opset(opset), graph(graph) {}
+
+StringRef NodeContext::name() const {
+  if (!node.name().empty())
+    return node.name();
+  return node.output_size() ? StringRef(node.output(0)) : StringRef("?");
+}
+
+bool NodeContext::hasInput(size_t i) const {
+  return static_cast<int>(i) < node.input_size() && !node.input(i).empty();
+}
+
+Value NodeContext::input(size_t i) {
+  assert(hasInput(i) && "converter asked for an absent input");
+  return graph.lookup(node.input(i), loc);
+}
+
+RankedTensorType NodeContext::inputType(size_t i) {
+  return graph.lookupType(node.input(i));
+}
+
+HostTensor NodeContext::constInput(size_t i) const {
+  if (!hasInput(i))
+    return {};
+  return graph.lookupHost(node.input(i));
+}
+
+bool NodeContext::allInputsConstant() const {
+  for (int i = 0; i < node.input_size(); ++i)
+    if (hasInput(i) && !constInput(i))
+      return false;
+  return true;
+}
+
+FailureOr<SmallVector<int64_t>> NodeContext::constInts(size_t i,
+                                                       StringRef what) {
+  HostTensor value = constInput(i);
+  if (!value || !isa<IntegerType>(value.getElementType())) {
+    emitError() << "input '" << what
+                << "' must be a constant integer tensor (computed at compile "
+                   "time); a value known only at run time is not supported";
+    return failure();
+  }
+  SmallVector<int64_t> result;
+  for (APInt v : value.getValues<APInt>())
+    result.push_back(value.getElementType().isUnsignedInteger()
+                         ? static_cast<int64_t>(v.getZExtValue())
+                         : v.getSExtValue());
+  return result;
+}
+
+FailureOr<SmallVector<double>> NodeContext::constFloats(size_t i,
+                                                        StringRef what) {
+  HostTensor value = constInput(i);
+  if (!value || !isa<FloatType>(value.getElementType())) {
+    emitError() << "input '" << what
+                << "' must be a constant float tensor (computed at compile "
+                   "time); a value known only at run time is not supported";
+    return failure();
+  }
+  SmallVector<double> result;
+  for (APFloat v : value.getValues<APFloat>()) {
+    bool lost;
+    v.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+    result.push_back(v.convertToDouble());
+  }
+  return result;
+}
+
+bool NodeContext::outputUsed(size_t i) const {
+  return static_cast<int>(i) < node.output_size() && !node.output(i).empty() &&
+         graph.isUsed(node.output(i));
+}
+
+void NodeContext::setOutput(size_t i, Value value) {
+  graph.define(node.output(i), value);
+}
+
+void NodeContext::setOutput(size_t i, HostTensor value) {
+  graph.defineHost(node.output(i), value);
+}
+
+const onnx::AttributeProto *NodeContext::attr(StringRef name) const {
+  for (const onnx::AttributeProto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+int64_t NodeContext::getInt(StringRef name, int64_t dflt) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->i() : dflt;
+}
+
+float NodeContext::getFloat(StringRef name, float dflt) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->f() : dflt;
+}
+
+std::string NodeContext::getString(StringRef name, StringRef dflt) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->s() : dflt.str();
+}
+
+SmallVector<int64_t> NodeContext::getInts(StringRef name) const {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a)
+    return {};
+  return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+SmallVector<float> NodeContext::getFloats(StringRef name) const {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a)
+    return {};
+  return SmallVector<float>(a->floats().begin(), a->floats().end());
+}
+
+InFlightDiagnostic NodeContext::emitError() {
+  return mlir::emitError(graph.fileLoc)
+         << "node '" << name() << "' (" << opType() << "): ";
+}
+
+LogicalResult NodeContext::unsupported(const Twine &what) {
+  emitError() << what << " is not supported";
+  return failure();
+}
+
+//===----------------------------------------------------------------------===//
+// GraphImporter
+//===----------------------------------------------------------------------===//
+
+GraphImporter::GraphImporter(ModuleOp module, onnx::ModelProto &model,
+                             Location fileLoc, int64_t opset,
+                             const ImportOptions &options)
+    : fileLoc(fileLoc), context(module.getContext()), module(module),
+      model(model), opset(opset), options(options), builder(context) {}
+
+Value GraphImporter::lookup(StringRef name, Location loc) {
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  auto host = hostValues.find(name);
+  assert(host != hostValues.end() && "use of an undefined ONNX value");
+  // Materialize a host value the first time run-time code needs it.
+  Value value = constant(builder, loc, host->second);
+  values[name] = value;
+  return value;
+}
+
+HostTensor GraphImporter::lookupHost(StringRef name) const {
+  auto it = hostValues.find(name);
+  return it == hostValues.end() ? HostTensor() : it->second;
+}
+
+RankedTensorType GraphImporter::lookupType(StringRef name) const {
+  auto it = values.find(name);
+  if (it != values.end())
+    return cast<RankedTensorType>(it->second.getType());
+  auto host = hostValues.find(name);
+  assert(host != hostValues.end() && "use of an undefined ONNX value");
+  return cast<RankedTensorType>(host->second.getType());
+}
+
+void GraphImporter::define(StringRef name, Value value) {
+  values[name] = value;
+}
+
+void GraphImporter::defineHost(StringRef name, HostTensor value) {
+  hostValues[name] = value;
+}
+
+LogicalResult GraphImporter::collectInitializers() {
+  bool ok = true;
+  for (const onnx::TensorProto &tensor : model.graph().initializer()) {
+    std::string error;
+    HostTensor value = convertTensorProto(context, tensor, error);
+    if (!value) {
+      emitError(fileLoc) << "initializer: " << error;
+      ok = false;
+      continue;
+    }
+    hostValues[tensor.name()] = value;
+  }
+  return success(ok);
+}
+
+LogicalResult GraphImporter::buildSignature(func::FuncOp &func) {
+  const onnx::GraphProto &graph = model.graph();
+  bool ok = true;
+  SmallVector<Type> argTypes;
+  SmallVector<Location> argLocs;
+  SmallVector<std::string> argNames;
+  llvm::StringSet<> inputNames;
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    // Old models list initializers among the inputs; they are weights.
+    if (hostValues.contains(input.name()))
+      continue;
+    inputNames.insert(input.name());
+    if (!input.type().has_tensor_type()) {
+      emitError(fileLoc) << "input '" << input.name()
+                         << "' is not a tensor; only tensor inputs are "
+                            "supported";
+      ok = false;
+      continue;
+    }
+    const onnx::TypeProto::Tensor &tensor = input.type().tensor_type();
+    Type element = convertElementType(context, tensor.elem_type());
+    if (!element) {
+      emitError(fileLoc) << "input '" << input.name()
+                         << "' has unsupported data type "
+                         << onnxTypeName(tensor.elem_type());
+      ok = false;
+      continue;
+    }
+    SmallVector<int64_t> shape;
+    auto pinned = options.inputShapes.find(input.name());
+    if (pinned != options.inputShapes.end()) {
+      shape.assign(pinned->second.begin(), pinned->second.end());
+      if (tensor.has_shape() &&
+          tensor.shape().dim_size() != static_cast<int>(shape.size())) {
+        emitError(fileLoc) << "--input-shape gives input '" << input.name()
+                           << "' rank " << shape.size()
+                           << " but the model declares rank "
+                           << tensor.shape().dim_size();
+        ok = false;
+        continue;
+      }
+      bool mismatch = false;
+      for (int d = 0; tensor.has_shape() && d < tensor.shape().dim_size(); ++d) {
+        const auto &dim = tensor.shape().dim(d);
+        if (dim.has_dim_value() && dim.dim_value() != shape[d]) {
+          emitError(fileLoc) << "--input-shape gives input '" << input.name()
+                             << "' size " << shape[d] << " in dimension " << d
+                             << " but the model fixes it at "
+                             << dim.dim_value();
+          mismatch = true;
+        }
+      }
+      if (mismatch) {
+        ok = false;
+        continue;
+      }
+    } else if (!tensor.has_shape()) {
+      emitError(fileLoc) << "input '" << input.name()
+                         << "' has no declared shape; give it with "
+                            "--input-shape="
+                         << input.name() << ":DIMS";
+      ok = false;
+      continue;
+    } else {
+      for (int d = 0; d < tensor.shape().dim_size(); ++d) {
+        const auto &dim = tensor.shape().dim(d);
+        if (dim.has_dim_value() && dim.dim_value() > 0) {
+          shape.push_back(dim.dim_value());
+          continue;
+        }
+        if (d == 0) {
+          // A dynamic leading dimension is the batch: compile for one.
+          shape.push_back(1);
+          continue;
+        }
+        std::string symbol =
+            dim.has_dim_param() ? "'" + dim.dim_param() + "'" : "unnamed";
+        emitError(fileLoc) << "input '" << input.name()
+                           << "' has dynamic dimension " << d << " ("
+                           << symbol << "); pin it with --input-shape="
+                           << input.name() << ":DIMS";
+        ok = false;
+      }
+      if (static_cast<int>(shape.size()) != tensor.shape().dim_size())
+        continue;
+    }
+    argTypes.push_back(RankedTensorType::get(shape, element));
+    argLocs.push_back(NameLoc::get(StringAttr::get(context, input.name()), fileLoc));
+    argNames.push_back(input.name());
+  }
+  for (const auto &entry : options.inputShapes) {
+    if (!inputNames.contains(entry.first)) {
+      emitError(fileLoc) << "--input-shape names '" << entry.first
+                         << "', which is not an input of the model";
+      ok = false;
+    }
+  }
+  if (!ok)
+    return failure();
+
+  builder.setInsertionPointToEnd(module.getBody());
+  func = func::FuncOp::create(builder, fileLoc, options.functionName,
+                              builder.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (auto [i, arg] : llvm::enumerate(entry->getArguments())) {
+    arg.setLoc(argLocs[i]);
+    values[argNames[i]] = arg;
+  }
+  builder.setInsertionPointToStart(entry);
+  return success();
+}
+
+LogicalResult GraphImporter::run() {
+  const onnx::GraphProto &graph = model.graph();
+  const ConverterMap &registry = converters();
+
+  // Every unsupported operator, with the nodes that use it, in one report.
+  std::vector<std::pair<std::string, SmallVector<std::string>>> unsupported;
+  llvm::StringMap<size_t> unsupportedIndex;
+  for (const onnx::NodeProto &node : graph.node()) {
+    std::string nodeName =
+        !node.name().empty() ? node.name()
+                             : (node.output_size() ? node.output(0) : "?");
+    bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+    if (defaultDomain && registry.contains(node.op_type()))
+      continue;
+    std::string key =
+        defaultDomain ? node.op_type() : node.domain() + "." + node.op_type();
+    auto [it, inserted] = unsupportedIndex.try_emplace(key, unsupported.size());
+    if (inserted)
+      unsupported.push_back({key, {}});
+    unsupported[it->second].second.push_back(nodeName);
+  }
+  if (!unsupported.empty()) {
+    auto diag = emitError(fileLoc)
+                << unsupported.size() << " unsupported operator"
+                << (unsupported.size() == 1 ? "" : "s") << ": ";
+    bool first = true;
+    for (auto &[op, nodes] : unsupported) {
+      diag << (first ? "" : "; ") << op << " (node"
+           << (nodes.size() == 1 ? " " : "s ");
+      for (auto [i, n] : llvm::enumerate(nodes)) {
+        if (i == 5) {
+          diag << ", and " << nodes.size() - 5 << " more";
+          break;
+        }
+        diag << (i ? ", " : "") << "'" << n << "'";
+      }
+      diag << ")";
+      first = false;
+    }
+    return failure();
+  }
+
+  if (failed(collectInitializers()))
+    return failure();
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &input : node.input())
+      if (!input.empty())
+        used.insert(input);
+  for (const onnx::ValueInfoProto &output : graph.output())
+    used.insert(output.name());
+
+  func::FuncOp func;
+  if (failed(buildSignature(func)))
+    return failure();
+
+  // A failed node poisons its outputs; nodes that read them are skipped
+  // without a second report, so each independent problem is reported once.
+  llvm::StringSet<> poisoned;
+  bool ok = true;
+  for (const onnx::NodeProto &node : graph.node()) {
+    bool skip = false;
+    for (const std::string &input : node.input()) {
+      if (input.empty())
+        continue;
+      if (poisoned.contains(input)) {
+        skip = true;
+        break;
+      }
+      if (!values.contains(input) && !hostValues.contains(input)) {
+        emitError(fileLoc) << "node '"
+                           << (node.name().empty() ? node.output(0) : node.name())
+                           << "' (" << node.op_type() << ") reads '" << input
+                           << "', which no earlier node, input or initializer "
+                              "defines";
+        skip = true;
+        ok = false;
+        break;
+      }
+    }
+    if (!skip) {
+      std::string locName = !node.name().empty() ? node.name()
+                            : node.output_size()  ? node.output(0)
+                                                  : node.op_type();
+      Location loc = NameLoc::get(StringAttr::get(context, locName), fileLoc);
+      NodeContext ctx(*this, node, builder, loc, opset);
+      if (succeeded(registry.lookup(node.op_type()).convert(ctx))) {
+        for (int i = 0; i < node.output_size(); ++i)
+          if (!node.output(i).empty() && isUsed(node.output(i)) &&
+              !values.contains(node.output(i)) &&
+              !hostValues.contains(node.output(i))) {
+            ctx.emitError() << "output " << i << " ('" << node.output(i)
+                            << "') is used but the importer does not produce it";
+            skip = true;
+            ok = false;
+          }
+        if (!skip)
+          continue;
+      } else {
+        ok = false;
+      }
+    }
+    for (const std::string &output : node.output())
+      poisoned.insert(output);
+  }
+  if (!ok)
+    return failure();
+
+  SmallVector<Value> results;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    if (!values.contains(output.name()) && !hostValues.contains(output.name())) {
+      emitError(fileLoc) << "graph output '" << output.name()
+                         << "' is not produced by any node";
+      return failure();
+    }
+    results.push_back(lookup(output.name(), fileLoc));
+  }
+  func::ReturnOp::create(builder, fileLoc, results);
+  func.setFunctionType(builder.getFunctionType(
+      func.getArgumentTypes(), ValueRange(results).getTypes()));
+  return success();
+}
+
+const ConverterMap &converters() {
+  static const ConverterMap map = [] {
+    ConverterMap m;
+    addElementwiseConverters(m);
+    addNeuralNetConverters(m);
+    addShapeConverters(m);
+    addQuantizedConverters(m);
+    return m;
+  }();
+  return map;
+}
+
+} // namespace onnx_import
+
+//===----------------------------------------------------------------------===//
+// Public entry points
+//===----------------------------------------------------------------------===//
+
+using namespace onnx_import;
+
+bool parseInputShape(StringRef text, std::string &name,
+                     std::vector<int64_t> &shape, std::string &error) {
+  // The name may itself contain ':' (e.g. "input:0" from tf2onnx), so the
+  // shape is what follows the last one.
+  size_t colon = text.rfind(':');
+  if (colon == StringRef::npos || colon == 0 || colon + 1 == text.size()) {
+    error = "expected NAME:DIMS such as input:1x3x224x224, got '" + text.str() +
+            "'";
+    return false;
+  }
+  name = text.take_front(colon).str();
+  shape.clear();
+  SmallVector<StringRef> dims;
+  text.drop_front(colon + 1).split(dims, 'x');
+  for (StringRef d : dims) {
+    int64_t value;
+    if (d.getAsInteger(10, value) || value <= 0) {
+      error = "dimension '" + d.str() + "' in '" + text.str() +
+              "' is not a positive integer";
+      return false;
+    }
+    shape.push_back(value);
+  }
+  return true;
+}
+
+void registerImportDialects(DialectRegistry &registry) {
+  registry.insert<func::FuncDialect, tosa::TosaDialect, arith::ArithDialect,
+                  tensor::TensorDialect, quant::QuantDialect, qf::QFDialect>();
+}
+
+OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
+                                     const ImportOptions &options) {
+  DialectRegistry registry;
+  registerImportDialects(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+  onnx::ModelProto model;
+  if (!loadModelFile(path, model, fileLoc))
+    return nullptr;
+
+  int64_t opset = -1;
+  for (const onnx::OperatorSetIdProto &set : model.opset_import())
+    if (set.domain().empty() || set.domain() == "ai.onnx")
+      opset = set.version();
+  if (opset < 0) {
+    // IR version 2 models carry no opset import and mean opset 1.
+    emitError(fileLoc) << "'" << path
+                       << "' imports no version of the default ONNX operator "
+                          "set";
+    return nullptr;
+  }
+  if (opset < 7) {
+    emitError(fileLoc) << "'" << path << "' uses ONNX opset " << opset
+                       << "; qforge supports opsets 7 and newer";
+    return nullptr;
+  }
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  GraphImporter importer(*module, model, fileLoc, opset, options);
+  if (failed(importer.run()))
+    return nullptr;
+  if (failed(verify(*module))) {
+    emitError(fileLoc) << "internal error: the imported IR does not verify "
+                          "(a bug in qforge's importer; please report it with "
+                          "the model)";
+    return nullptr;
+  }
+  return module;
+}
+
+std::vector<SupportedOp> supportedOnnxOps() {
+  std::vector<SupportedOp> ops;
+  for (const auto &entry : converters())
+    ops.push_back(entry.second.info);
+  llvm::sort(ops, [](const SupportedOp &a, const SupportedOp &b) {
+    return a.name < b.name;
+  });
+  return ops;
+}
+
+} // namespace qforge

@@ -1,0 +1,51 @@
+//===- GraphImporter.h - one ONNX graph to one func.func --------*- C++ -*-===//
+
+#ifndef QFORGE_LIB_IMPORT_GRAPHIMPORTER_H
+#define QFORGE_LIB_IMPORT_GRAPHIMPORTER_H
+
+#include "ImportContext.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace qforge::onnx_import {
+
+class GraphImporter {
+public:
+  GraphImporter(mlir::ModuleOp module, onnx::ModelProto &model,
+                mlir::Location fileLoc, int64_t opset,
+                const ImportOptions &options);
+
+  /// Builds the function. Every problem is reported before returning
+  /// failure, so one run lists all of them where they are independent.
+  mlir::LogicalResult run();
+
+  // Used by NodeContext.
+  mlir::Value lookup(llvm::StringRef name, mlir::Location loc);
+  HostTensor lookupHost(llvm::StringRef name) const;
+  mlir::RankedTensorType lookupType(llvm::StringRef name) const;
+  void define(llvm::StringRef name, mlir::Value value);
+  void defineHost(llvm::StringRef name, HostTensor value);
+  bool isUsed(llvm::StringRef name) const { return used.contains(name); }
+
+  mlir::Location fileLoc;
+
+private:
+  mlir::LogicalResult collectInitializers();
+  mlir::LogicalResult buildSignature(mlir::func::FuncOp &func);
+
+  mlir::MLIRContext *context;
+  mlir::ModuleOp module;
+  onnx::ModelProto &model;
+  int64_t opset;
+  const ImportOptions &options;
+  mlir::OpBuilder builder;
+
+  llvm::StringMap<mlir::Value> values;
+  llvm::StringMap<HostTensor> hostValues;
+  llvm::StringSet<> used;
+};
+
+} // namespace qforge::onnx_import
+
+#endif // QFORGE_LIB_IMPORT_GRAPHIMPORTER_H

@@ -1,0 +1,125 @@
+//===- ImportContext.h - state shared by the ONNX op converters -*- C++ -*-===//
+//
+// Private to lib/Import. The graph importer walks the nodes in order and hands
+// each to the converter registered for its op type through a NodeContext:
+// inputs (materialized on demand, constants kept on the host for folding),
+// attributes, and a way to name the node in errors. Converters derive their
+// result types themselves.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_LIB_IMPORT_IMPORTCONTEXT_H
+#define QFORGE_LIB_IMPORT_IMPORTCONTEXT_H
+
+#include "qforge/Import/OnnxImporter.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringMap.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <optional>
+
+namespace qforge::onnx_import {
+
+/// ONNX TensorProto data type -> MLIR element type; null when unsupported.
+mlir::Type convertElementType(mlir::MLIRContext *context, int onnxType);
+
+/// A readable name of an ONNX data type ("FLOAT", "INT64", ...).
+std::string onnxTypeName(int onnxType);
+
+/// One value known on the host: an initializer, a Constant node or a folded
+/// shape computation.
+using HostTensor = mlir::DenseElementsAttr;
+
+/// Converts a TensorProto (raw or typed fields) into an attribute. On failure
+/// returns null and sets `error`.
+HostTensor convertTensorProto(mlir::MLIRContext *context,
+                              const onnx::TensorProto &tensor,
+                              std::string &error);
+
+class GraphImporter;
+
+class NodeContext {
+public:
+  NodeContext(GraphImporter &graph, const onnx::NodeProto &node,
+              mlir::OpBuilder &builder, mlir::Location loc, int64_t opset);
+
+  const onnx::NodeProto &node;
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  int64_t opset;
+
+  llvm::StringRef opType() const { return node.op_type(); }
+  /// The node's name, or its first output's name for unnamed nodes.
+  llvm::StringRef name() const;
+
+  // --- inputs -------------------------------------------------------------
+  /// True when input `i` exists and is not the empty (omitted) name.
+  bool hasInput(size_t i) const;
+  size_t numInputs() const { return node.input_size(); }
+  /// The SSA value of input `i` (constants are materialized as tosa.const).
+  mlir::Value input(size_t i);
+  mlir::RankedTensorType inputType(size_t i);
+  /// The host value of input `i`, or null when it is computed at run time.
+  HostTensor constInput(size_t i) const;
+  /// Integer contents of a constant input; reports an error naming `what`
+  /// and fails when the input is not a constant.
+  mlir::FailureOr<llvm::SmallVector<int64_t>> constInts(size_t i,
+                                                        llvm::StringRef what);
+  /// Float contents of a constant input, as for constInts.
+  mlir::FailureOr<llvm::SmallVector<double>> constFloats(size_t i,
+                                                         llvm::StringRef what);
+  bool allInputsConstant() const;
+
+  // --- outputs ------------------------------------------------------------
+  size_t numOutputs() const { return node.output_size(); }
+  /// True when output `i` exists and some node or the graph uses it.
+  bool outputUsed(size_t i) const;
+  void setOutput(size_t i, mlir::Value value);
+  /// Records a value computed on the host (folded); it is materialized only
+  /// if a run-time op needs it.
+  void setOutput(size_t i, HostTensor value);
+
+  // --- attributes ---------------------------------------------------------
+  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+  bool hasAttr(llvm::StringRef name) const { return attr(name) != nullptr; }
+  int64_t getInt(llvm::StringRef name, int64_t dflt) const;
+  float getFloat(llvm::StringRef name, float dflt) const;
+  std::string getString(llvm::StringRef name, llvm::StringRef dflt) const;
+  llvm::SmallVector<int64_t> getInts(llvm::StringRef name) const;
+  llvm::SmallVector<float> getFloats(llvm::StringRef name) const;
+
+  // --- diagnostics --------------------------------------------------------
+  /// An error that starts with "node 'NAME' (OpType): ".
+  mlir::InFlightDiagnostic emitError();
+  /// Reports that this node uses a feature the importer lacks.
+  mlir::LogicalResult unsupported(const llvm::Twine &what);
+
+  GraphImporter &graph;
+};
+
+using ConvertFn = mlir::LogicalResult (*)(NodeContext &);
+
+struct OpConverter {
+  ConvertFn convert;
+  SupportedOp info;
+};
+
+using ConverterMap = llvm::StringMap<OpConverter>;
+
+/// All converters, by ONNX op type (default domain).
+const ConverterMap &converters();
+
+// Each file of converters adds its own.
+void addElementwiseConverters(ConverterMap &map);
+void addNeuralNetConverters(ConverterMap &map);
+void addShapeConverters(ConverterMap &map);
+void addQuantizedConverters(ConverterMap &map);
+
+} // namespace qforge::onnx_import
+
+#endif // QFORGE_LIB_IMPORT_IMPORTCONTEXT_H

@@ -1,0 +1,633 @@
+//===- NeuralNetOps.cpp - ONNX convolution, GEMM, pooling, normalization --===//
+//
+// ONNX is channels-first (NCHW, OIHW); TOSA's convolutions and pools are
+// channels-last (NHWC, OHWI). Each such op is wrapped in transposes (constant
+// weights are transposed on the host); the transposes between consecutive
+// layers cancel in later canonicalization.
+//
+//===----------------------------------------------------------------------===//
+
+#include "HostFolding.h"
+#include "ImportContext.h"
+#include "TosaBuilders.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+
+namespace qforge::onnx_import {
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Sliding windows
+//===----------------------------------------------------------------------===//
+
+/// One spatial dimension of a convolution or pool, resolved to explicit
+/// padding. TOSA requires the padded extent minus the dilated kernel to be a
+/// multiple of the stride, so trailing rows no window reads are dropped:
+/// first from the end padding, then (`crop`) from the input itself.
+struct Window {
+  int64_t padBegin = 0, padEnd = 0, out = 0, crop = 0;
+};
+
+FailureOr<Window> resolveWindow(NodeContext &ctx, int64_t in, int64_t kernel,
+                                int64_t stride, int64_t dilation,
+                                int64_t padBegin, int64_t padEnd,
+                                StringRef autoPad, bool ceilMode) {
+  Window w;
+  int64_t span = (kernel - 1) * dilation + 1;
+  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    w.out = (in + stride - 1) / stride;
+    int64_t total = std::max<int64_t>((w.out - 1) * stride + span - in, 0);
+    w.padBegin = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+    w.padEnd = total - w.padBegin;
+  } else if (autoPad == "VALID") {
+    w.out = in >= span ? (in - span) / stride + 1 : 0;
+  } else if (autoPad == "NOTSET" || autoPad.empty()) {
+    w.padBegin = padBegin;
+    w.padEnd = padEnd;
+    int64_t extent = in + padBegin + padEnd - span;
+    if (extent < 0) {
+      ctx.emitError() << "the kernel (extent " << span
+                      << ") is larger than the padded input (" << in + padBegin + padEnd
+                      << ")";
+      return failure();
+    }
+    w.out = (ceilMode ? (extent + stride - 1) / stride : extent / stride) + 1;
+    // With ceil_mode the last window must still start inside the input or
+    // its leading padding.
+    if (ceilMode && (w.out - 1) * stride >= in + padBegin)
+      --w.out;
+  } else {
+    (void)ctx.unsupported("auto_pad='" + autoPad.str() + "'");
+    return failure();
+  }
+  if (w.out <= 0) {
+    ctx.emitError() << "the window leaves no output (input size " << in
+                    << ", kernel " << kernel << ")";
+    return failure();
+  }
+  int64_t needed = (w.out - 1) * stride + span;
+  int64_t available = in + w.padBegin + w.padEnd;
+  if (needed > available) {
+    w.padEnd += needed - available; // ceil_mode: a partial last window.
+  } else {
+    int64_t excess = available - needed;
+    int64_t fromPad = std::min(excess, w.padEnd);
+    w.padEnd -= fromPad;
+    w.crop = excess - fromPad;
+  }
+  return w;
+}
+
+/// The spatial attributes of Conv/ConvTranspose/MaxPool/AveragePool for
+/// `spatial` dimensions, with ONNX defaults.
+struct WindowAttrs {
+  SmallVector<int64_t> kernel, strides, dilations, pads;
+  std::string autoPad;
+};
+
+WindowAttrs readWindowAttrs(NodeContext &ctx, int64_t spatial) {
+  WindowAttrs a;
+  a.kernel = ctx.getInts("kernel_shape");
+  a.strides = ctx.getInts("strides");
+  a.dilations = ctx.getInts("dilations");
+  a.pads = ctx.getInts("pads");
+  a.autoPad = ctx.getString("auto_pad", "NOTSET");
+  if (a.strides.empty())
+    a.strides.assign(spatial, 1);
+  if (a.dilations.empty())
+    a.dilations.assign(spatial, 1);
+  if (a.pads.empty())
+    a.pads.assign(2 * spatial, 0);
+  return a;
+}
+
+/// Brings a 1-D window (rank 3, [N, C, L]) to 2-D with H = 1; attributes
+/// gain the neutral H entries.
+void liftTo2D(WindowAttrs &a) {
+  if (!a.kernel.empty())
+    a.kernel.insert(a.kernel.begin(), 1);
+  a.strides.insert(a.strides.begin(), 1);
+  a.dilations.insert(a.dilations.begin(), 1);
+  // pads are [begin..., end...]: [b, e] -> [0, b, 0, e].
+  a.pads = {0, a.pads[0], 0, a.pads[1]};
+}
+
+SmallVector<int64_t> withUnitH(ArrayRef<int64_t> shape) {
+  // [N, C, L] -> [N, C, 1, L]
+  return {shape[0], shape[1], 1, shape[2]};
+}
+
+/// Transposes NCHW to NHWC and crops rows/columns no window reads.
+Value toNhwc(NodeContext &ctx, Value x, const Window &h, const Window &w) {
+  Value nhwc = transpose(ctx.b, ctx.loc, x, kNchwToNhwc);
+  if (h.crop == 0 && w.crop == 0)
+    return nhwc;
+  ArrayRef<int64_t> s = typeOf(nhwc).getShape();
+  return slice(ctx.b, ctx.loc, nhwc, {0, 0, 0, 0},
+               {s[0], s[1] - h.crop, s[2] - w.crop, s[3]});
+}
+
+Type accumulatorType(OpBuilder &b, Type element) {
+  // f16/bf16 accumulate in f32 for accuracy; f32 in f32.
+  return isa<FloatType>(element) ? Type(b.getF32Type()) : Type(b.getI32Type());
+}
+
+//===----------------------------------------------------------------------===//
+// Conv
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertConv(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  RankedTensorType xType = typeOf(x);
+  Type element = xType.getElementType();
+  if (!isa<FloatType>(element))
+    return ctx.unsupported("integer Conv (use ConvInteger)");
+  int64_t rank = xType.getRank();
+  if (rank != 3 && rank != 4)
+    return ctx.unsupported(llvm::Twine(rank - 2) + "-D convolution");
+  bool oneD = rank == 3;
+
+  RankedTensorType wType = ctx.inputType(1);
+  HostTensor wHost = ctx.constInput(1);
+  Value w;
+  WindowAttrs a = readWindowAttrs(ctx, rank - 2);
+  if (oneD) {
+    liftTo2D(a);
+    x = reshape(ctx.b, ctx.loc, x, withUnitH(xType.getShape()));
+    SmallVector<int64_t> wShape = withUnitH(wType.getShape());
+    if (wHost)
+      wHost = wHost.reshape(tensorType(wShape, element));
+    else
+      w = reshape(ctx.b, ctx.loc, ctx.input(1), wShape);
+    wType = tensorType(wShape, element);
+  } else if (!wHost) {
+    w = ctx.input(1);
+  }
+  ArrayRef<int64_t> xs = typeOf(x).getShape(), ws = wType.getShape();
+  int64_t group = ctx.getInt("group", 1);
+  int64_t n = xs[0], c = xs[1], m = ws[0], cPerGroup = ws[1];
+  if (group < 1 || c % group != 0 || m % group != 0 || cPerGroup * group != c) {
+    ctx.emitError() << "group = " << group << " does not fit " << c
+                    << " input and " << m << " output channels with weights of "
+                    << cPerGroup << " channels per group";
+    return failure();
+  }
+
+  auto h = resolveWindow(ctx, xs[2], ws[2], a.strides[0], a.dilations[0],
+                         a.pads[0], a.pads[2], a.autoPad, false);
+  if (failed(h))
+    return failure();
+  auto wd = resolveWindow(ctx, xs[3], ws[3], a.strides[1], a.dilations[1],
+                          a.pads[1], a.pads[3], a.autoPad, false);
+  if (failed(wd))
+    return failure();
+
+  Value input = toNhwc(ctx, x, *h, *wd);
+  Value bias = ctx.hasInput(2) ? ctx.input(2) : splat(ctx.b, ctx.loc, element, {m}, 0);
+  Value zp = zeroPoint(ctx.b, ctx.loc, element);
+  auto pad = ctx.b.getDenseI64ArrayAttr({h->padBegin, h->padEnd, wd->padBegin, wd->padEnd});
+  auto stride = ctx.b.getDenseI64ArrayAttr({a.strides[0], a.strides[1]});
+  auto dilation = ctx.b.getDenseI64ArrayAttr({a.dilations[0], a.dilations[1]});
+  auto acc = TypeAttr::get(accumulatorType(ctx.b, element));
+  auto localBound = ctx.b.getBoolAttr(false);
+
+  Value nhwc;
+  if (group > 1 && cPerGroup == 1) {
+    // Depthwise: TOSA wants weights [KH, KW, C, M/C] with output channel
+    // c * (M/C) + j, the same order as ONNX's.
+    int64_t mult = m / c;
+    SmallVector<int64_t> split = {c, mult, ws[2], ws[3]};
+    Value dw;
+    if (wHost)
+      dw = constant(ctx.b, ctx.loc,
+                    transposeHost(wHost.reshape(tensorType(split, element)), {2, 3, 0, 1}));
+    else
+      dw = transpose(ctx.b, ctx.loc, reshape(ctx.b, ctx.loc, w, split), {2, 3, 0, 1});
+    nhwc = tosa::DepthwiseConv2DOp::create(
+        ctx.b, ctx.loc, tensorType({n, h->out, wd->out, m}, element), input, dw,
+        bias, zp, zp, pad, stride, dilation, acc, localBound);
+  } else {
+    Value ohwi = wHost ? constant(ctx.b, ctx.loc, transposeHost(wHost, {0, 2, 3, 1}))
+                       : transpose(ctx.b, ctx.loc, w, kNchwToNhwc);
+    int64_t mPerGroup = m / group;
+    SmallVector<Value> parts;
+    for (int64_t g = 0; g < group; ++g) {
+      ArrayRef<int64_t> is = typeOf(input).getShape();
+      Value in = slice(ctx.b, ctx.loc, input, {0, 0, 0, g * cPerGroup},
+                       {is[0], is[1], is[2], cPerGroup});
+      Value wg = slice(ctx.b, ctx.loc, ohwi, {g * mPerGroup, 0, 0, 0},
+                       {mPerGroup, ws[2], ws[3], cPerGroup});
+      Value bg = slice(ctx.b, ctx.loc, bias, {g * mPerGroup}, {mPerGroup});
+      parts.push_back(tosa::Conv2DOp::create(
+          ctx.b, ctx.loc, tensorType({n, h->out, wd->out, mPerGroup}, element),
+          in, wg, bg, zp, zp, pad, stride, dilation, acc, localBound));
+    }
+    nhwc = parts.size() == 1
+               ? parts[0]
+               : tosa::ConcatOp::create(ctx.b, ctx.loc,
+                                        tensorType({n, h->out, wd->out, m}, element),
+                                        parts, ctx.b.getI32IntegerAttr(3))
+                     .getResult();
+  }
+  Value y = transpose(ctx.b, ctx.loc, nhwc, kNhwcToNchw);
+  if (oneD)
+    y = reshape(ctx.b, ctx.loc, y, {n, m, wd->out});
+  ctx.setOutput(0, y);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pools
+//===----------------------------------------------------------------------===//
+
+template <bool isMax>
+LogicalResult convertPool(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  RankedTensorType xType = typeOf(x);
+  Type element = xType.getElementType();
+  int64_t rank = xType.getRank();
+  if (rank != 3 && rank != 4)
+    return ctx.unsupported(llvm::Twine(rank - 2) + "-D pooling");
+  if (isMax && ctx.outputUsed(1))
+    return ctx.unsupported("the Indices output of MaxPool");
+  WindowAttrs a = readWindowAttrs(ctx, rank - 2);
+  bool oneD = rank == 3;
+  if (oneD) {
+    liftTo2D(a);
+    x = reshape(ctx.b, ctx.loc, x, withUnitH(xType.getShape()));
+  }
+  if (a.kernel.size() != 2)
+    return ctx.unsupported("a kernel_shape that does not match the input rank");
+  if (llvm::any_of(a.dilations, [](int64_t d) { return d != 1; }))
+    return ctx.unsupported("dilated pooling");
+  bool ceilMode = ctx.getInt("ceil_mode", 0) != 0;
+  ArrayRef<int64_t> xs = typeOf(x).getShape();
+  auto h = resolveWindow(ctx, xs[2], a.kernel[0], a.strides[0], 1, a.pads[0],
+                         a.pads[2], a.autoPad, ceilMode);
+  if (failed(h))
+    return failure();
+  auto w = resolveWindow(ctx, xs[3], a.kernel[1], a.strides[1], 1, a.pads[1],
+                         a.pads[3], a.autoPad, ceilMode);
+  if (failed(w))
+    return failure();
+  Value input = toNhwc(ctx, x, *h, *w);
+  auto kernel = ctx.b.getDenseI64ArrayAttr({a.kernel[0], a.kernel[1]});
+  auto stride = ctx.b.getDenseI64ArrayAttr({a.strides[0], a.strides[1]});
+  auto resultType = tensorType({xs[0], h->out, w->out, xs[1]}, element);
+  Value nhwc;
+  if (isMax) {
+    auto pad = ctx.b.getDenseI64ArrayAttr({h->padBegin, h->padEnd, w->padBegin, w->padEnd});
+    nhwc = tosa::MaxPool2dOp::create(ctx.b, ctx.loc, resultType, input, kernel,
+                                     stride, pad);
+  } else {
+    // TOSA averages over the valid (unpadded) elements only, which is ONNX's
+    // count_include_pad = 0. For count_include_pad = 1 the declared padding
+    // becomes explicit zeros; only the extra ceil_mode padding stays
+    // uncounted, as ONNX specifies.
+    SmallVector<int64_t> padding = {h->padBegin, h->padEnd, w->padBegin, w->padEnd};
+    if (ctx.getInt("count_include_pad", 0) != 0) {
+      int64_t extraH = std::max<int64_t>(h->padEnd - a.pads[2], 0);
+      int64_t extraW = std::max<int64_t>(w->padEnd - a.pads[3], 0);
+      SmallVector<int64_t> explicitPad = {0, 0, h->padBegin, h->padEnd - extraH,
+                                          w->padBegin, w->padEnd - extraW, 0, 0};
+      ArrayRef<int64_t> is = typeOf(input).getShape();
+      auto paddedType = tensorType({is[0], is[1] + explicitPad[2] + explicitPad[3],
+                                    is[2] + explicitPad[4] + explicitPad[5], is[3]},
+                                   element);
+      input = tosa::PadOp::create(ctx.b, ctx.loc, paddedType, input,
+                                  shapeValue(ctx.b, ctx.loc, explicitPad),
+                                  splat(ctx.b, ctx.loc, element, {1}, 0));
+      padding = {0, extraH, 0, extraW};
+    }
+    Value zp = zeroPoint(ctx.b, ctx.loc, element);
+    nhwc = tosa::AvgPool2dOp::create(
+        ctx.b, ctx.loc, resultType, input, zp, zp, kernel, stride,
+        ctx.b.getDenseI64ArrayAttr(padding),
+        TypeAttr::get(accumulatorType(ctx.b, element)));
+  }
+  Value y = transpose(ctx.b, ctx.loc, nhwc, kNhwcToNchw);
+  if (oneD)
+    y = reshape(ctx.b, ctx.loc, y, {xs[0], xs[1], w->out});
+  ctx.setOutput(0, y);
+  return success();
+}
+
+template <bool isMax>
+LogicalResult convertGlobalPool(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  int64_t rank = typeOf(x).getRank();
+  int64_t count = 1;
+  for (int64_t d = 2; d < rank; ++d) {
+    count *= typeOf(x).getDimSize(d);
+    x = isMax ? reduceMax(ctx.b, ctx.loc, x, d) : reduceSum(ctx.b, ctx.loc, x, d);
+  }
+  if (!isMax)
+    x = mulScalar(ctx.b, ctx.loc, x, 1.0 / static_cast<double>(count));
+  ctx.setOutput(0, x);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Gemm and MatMul
+//===----------------------------------------------------------------------===//
+
+/// [B, M, K] x [B, K, N] -> [B, M, N] with tosa.matmul.
+Value batchMatmul(NodeContext &ctx, Value a, Value b) {
+  ArrayRef<int64_t> as = typeOf(a).getShape(), bs = typeOf(b).getShape();
+  Type element = typeOf(a).getElementType();
+  Value zp = zeroPoint(ctx.b, ctx.loc, element);
+  return tosa::MatMulOp::create(ctx.b, ctx.loc,
+                                tensorType({as[0], as[1], bs[2]}, element), a,
+                                b, zp, zp);
+}
+
+LogicalResult convertGemm(NodeContext &ctx) {
+  Value a = ctx.input(0);
+  Type element = typeOf(a).getElementType();
+  if (!isa<FloatType>(element))
+    return ctx.unsupported("integer Gemm");
+  if (ctx.getInt("transA", 0))
+    a = transpose(ctx.b, ctx.loc, a, {1, 0});
+  Value b;
+  HostTensor bHost = ctx.constInput(1);
+  bool transB = ctx.getInt("transB", 0) != 0;
+  if (bHost)
+    b = constant(ctx.b, ctx.loc, transB ? transposeHost(bHost, {1, 0}) : bHost);
+  else
+    b = transB ? transpose(ctx.b, ctx.loc, ctx.input(1), {1, 0}) : ctx.input(1);
+  int64_t m = typeOf(a).getDimSize(0), k = typeOf(a).getDimSize(1),
+          n = typeOf(b).getDimSize(1);
+  Value y = batchMatmul(ctx, reshape(ctx.b, ctx.loc, a, {1, m, k}),
+                        reshape(ctx.b, ctx.loc, b, {1, k, n}));
+  y = reshape(ctx.b, ctx.loc, y, {m, n});
+  double alpha = ctx.getFloat("alpha", 1.0f), beta = ctx.getFloat("beta", 1.0f);
+  if (alpha != 1.0)
+    y = mulScalar(ctx.b, ctx.loc, y, alpha);
+  if (ctx.hasInput(2) && beta != 0.0) {
+    Value c = ctx.input(2);
+    if (beta != 1.0)
+      c = mulScalar(ctx.b, ctx.loc, c, beta);
+    y = binary<tosa::AddOp>(ctx.b, ctx.loc, y, c);
+  }
+  ctx.setOutput(0, y);
+  return success();
+}
+
+LogicalResult convertMatMul(NodeContext &ctx) {
+  Value a = ctx.input(0), b = ctx.input(1);
+  Type element = typeOf(a).getElementType();
+  if (!isa<FloatType>(element))
+    return ctx.unsupported("integer MatMul (use MatMulInteger)");
+  // 1-D operands are promoted to matrices and the unit dimension removed
+  // from the result afterwards, as numpy.matmul does.
+  bool vecA = typeOf(a).getRank() == 1, vecB = typeOf(b).getRank() == 1;
+  if (vecA)
+    a = reshape(ctx.b, ctx.loc, a, {1, typeOf(a).getDimSize(0)});
+  if (vecB)
+    b = reshape(ctx.b, ctx.loc, b, {typeOf(b).getDimSize(0), 1});
+  ArrayRef<int64_t> as = typeOf(a).getShape(), bs = typeOf(b).getShape();
+  int64_t m = as[as.size() - 2], k = as.back(), n = bs.back();
+  if (bs[bs.size() - 2] != k) {
+    ctx.emitError() << "inner dimensions differ: " << k << " and "
+                    << bs[bs.size() - 2];
+    return failure();
+  }
+  SmallVector<int64_t> batchA(as.drop_back(2)), batchB(bs.drop_back(2));
+  SmallVector<int64_t> batch = broadcastShape(batchA, batchB);
+  int64_t batchCount = 1;
+  for (int64_t d : batch)
+    batchCount *= d;
+
+  Value y;
+  if (batchB.empty() || llvm::all_of(batchB, [](int64_t d) { return d == 1; })) {
+    // Shared weights: fold the batch into M.
+    int64_t rows = 1;
+    for (int64_t d : batchA)
+      rows *= d;
+    y = batchMatmul(ctx, reshape(ctx.b, ctx.loc, a, {1, rows * m, k}),
+                    reshape(ctx.b, ctx.loc, b, {1, k, n}));
+  } else {
+    SmallVector<int64_t> fullA(batch), fullB(batch);
+    fullA.append({m, k});
+    fullB.append({k, n});
+    a = broadcastTo(ctx.b, ctx.loc, a, fullA);
+    b = broadcastTo(ctx.b, ctx.loc, b, fullB);
+    y = batchMatmul(ctx, reshape(ctx.b, ctx.loc, a, {batchCount, m, k}),
+                    reshape(ctx.b, ctx.loc, b, {batchCount, k, n}));
+  }
+  SmallVector<int64_t> outShape(batch);
+  if (!vecA)
+    outShape.push_back(m);
+  if (!vecB)
+    outShape.push_back(n);
+  ctx.setOutput(0, reshape(ctx.b, ctx.loc, y, outShape));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+/// Reshapes a per-channel vector [C] to broadcast against [N, C, ...].
+Value perChannel(NodeContext &ctx, Value v, int64_t rank) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[1] = typeOf(v).getDimSize(0);
+  return reshape(ctx.b, ctx.loc, v, shape);
+}
+
+LogicalResult convertBatchNorm(NodeContext &ctx) {
+  for (int i = 1; i < ctx.node.output_size(); ++i)
+    if (ctx.outputUsed(i))
+      return ctx.unsupported("training-mode BatchNormalization outputs");
+  if (ctx.getInt("training_mode", 0) != 0)
+    return ctx.unsupported("training_mode = 1");
+  Value x = ctx.input(0);
+  int64_t rank = typeOf(x).getRank();
+  Type element = typeOf(x).getElementType();
+  double eps = ctx.getFloat("epsilon", 1e-5f);
+  HostTensor scale = ctx.constInput(1), bias = ctx.constInput(2),
+             mean = ctx.constInput(3), var = ctx.constInput(4);
+  Value a, c;
+  if (scale && bias && mean && var) {
+    // y = x * a + c with a = scale / sqrt(var + eps), c = bias - mean * a,
+    // computed once here in double precision.
+    SmallVector<double> s = floatValues(scale), bb = floatValues(bias),
+                        mu = floatValues(mean), v = floatValues(var);
+    SmallVector<double> av, cv;
+    for (size_t i = 0; i < s.size(); ++i) {
+      av.push_back(s[i] / std::sqrt(v[i] + eps));
+      cv.push_back(bb[i] - mu[i] * av.back());
+    }
+    int64_t channels = static_cast<int64_t>(s.size());
+    a = constant(ctx.b, ctx.loc, makeFloatTensor(element, {channels}, av));
+    c = constant(ctx.b, ctx.loc, makeFloatTensor(element, {channels}, cv));
+  } else {
+    Value inv = tosa::RsqrtOp::create(
+        ctx.b, ctx.loc, typeOf(ctx.input(4)),
+        addScalar(ctx.b, ctx.loc, ctx.input(4), eps));
+    a = mul(ctx.b, ctx.loc, ctx.input(1), inv);
+    c = binary<tosa::SubOp>(ctx.b, ctx.loc, ctx.input(2),
+                            mul(ctx.b, ctx.loc, ctx.input(3), a));
+  }
+  Value y = mul(ctx.b, ctx.loc, x, perChannel(ctx, a, rank));
+  ctx.setOutput(0, binary<tosa::AddOp>(ctx.b, ctx.loc, y, perChannel(ctx, c, rank)));
+  return success();
+}
+
+/// Mean and variance of `x` over `axes` (dimensions kept).
+std::pair<Value, Value> moments(NodeContext &ctx, Value x,
+                                ArrayRef<int64_t> axes) {
+  int64_t count = 1;
+  Value sum = x;
+  for (int64_t axis : axes) {
+    count *= typeOf(x).getDimSize(axis);
+    sum = reduceSum(ctx.b, ctx.loc, sum, axis);
+  }
+  Value mean = mulScalar(ctx.b, ctx.loc, sum, 1.0 / static_cast<double>(count));
+  Value centered = binary<tosa::SubOp>(ctx.b, ctx.loc, x, mean);
+  Value sq = mul(ctx.b, ctx.loc, centered, centered);
+  for (int64_t axis : axes)
+    sq = reduceSum(ctx.b, ctx.loc, sq, axis);
+  Value var = mulScalar(ctx.b, ctx.loc, sq, 1.0 / static_cast<double>(count));
+  return {mean, var};
+}
+
+LogicalResult convertLayerNorm(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (!isa<FloatType>(typeOf(x).getElementType()))
+    return ctx.unsupported("integer LayerNormalization");
+  int64_t rank = typeOf(x).getRank();
+  int64_t axis = ctx.getInt("axis", -1);
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> axes;
+  for (int64_t d = axis; d < rank; ++d)
+    axes.push_back(d);
+  auto [mean, var] = moments(ctx, x, axes);
+  Value invStd = tosa::RsqrtOp::create(
+      ctx.b, ctx.loc, typeOf(var),
+      addScalar(ctx.b, ctx.loc, var, ctx.getFloat("epsilon", 1e-5f)));
+  Value y = mul(ctx.b, ctx.loc, binary<tosa::SubOp>(ctx.b, ctx.loc, x, mean), invStd);
+  y = mul(ctx.b, ctx.loc, y, ctx.input(1));
+  if (ctx.hasInput(2))
+    y = binary<tosa::AddOp>(ctx.b, ctx.loc, y, ctx.input(2));
+  ctx.setOutput(0, y);
+  if (ctx.numOutputs() > 1 && !ctx.node.output(1).empty())
+    ctx.setOutput(1, mean);
+  if (ctx.numOutputs() > 2 && !ctx.node.output(2).empty())
+    ctx.setOutput(2, invStd);
+  return success();
+}
+
+LogicalResult convertInstanceNorm(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  int64_t rank = typeOf(x).getRank();
+  SmallVector<int64_t> axes;
+  for (int64_t d = 2; d < rank; ++d)
+    axes.push_back(d);
+  auto [mean, var] = moments(ctx, x, axes);
+  Value invStd = tosa::RsqrtOp::create(
+      ctx.b, ctx.loc, typeOf(var),
+      addScalar(ctx.b, ctx.loc, var, ctx.getFloat("epsilon", 1e-5f)));
+  Value y = mul(ctx.b, ctx.loc, binary<tosa::SubOp>(ctx.b, ctx.loc, x, mean), invStd);
+  y = mul(ctx.b, ctx.loc, y, perChannel(ctx, ctx.input(1), rank));
+  ctx.setOutput(0, binary<tosa::AddOp>(ctx.b, ctx.loc, y,
+                                       perChannel(ctx, ctx.input(2), rank)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax
+//===----------------------------------------------------------------------===//
+
+Value softmaxAlong(NodeContext &ctx, Value x, int64_t axis, bool logarithm) {
+  Value shifted = binary<tosa::SubOp>(ctx.b, ctx.loc, x,
+                                      reduceMax(ctx.b, ctx.loc, x, axis));
+  Value e = tosa::ExpOp::create(ctx.b, ctx.loc, typeOf(shifted), shifted);
+  Value sum = reduceSum(ctx.b, ctx.loc, e, axis);
+  if (logarithm)
+    return binary<tosa::SubOp>(
+        ctx.b, ctx.loc, shifted,
+        tosa::LogOp::create(ctx.b, ctx.loc, typeOf(sum), sum));
+  return mul(ctx.b, ctx.loc, e,
+             tosa::ReciprocalOp::create(ctx.b, ctx.loc, typeOf(sum), sum));
+}
+
+template <bool logarithm>
+LogicalResult convertSoftmax(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (!isa<FloatType>(typeOf(x).getElementType()))
+    return ctx.unsupported("integer softmax");
+  ArrayRef<int64_t> shape = typeOf(x).getShape();
+  int64_t rank = static_cast<int64_t>(shape.size());
+  int64_t axis = ctx.getInt("axis", ctx.opset < 13 ? 1 : -1);
+  if (axis < 0)
+    axis += rank;
+  if (ctx.opset >= 13) {
+    ctx.setOutput(0, softmaxAlong(ctx, x, axis, logarithm));
+    return success();
+  }
+  // Before opset 13 the input is seen as a matrix [prod(:axis), prod(axis:)]
+  // and normalized along its rows.
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    (d < axis ? outer : inner) *= shape[d];
+  Value flat = reshape(ctx.b, ctx.loc, x, {outer, inner});
+  ctx.setOutput(0, reshape(ctx.b, ctx.loc, softmaxAlong(ctx, flat, 1, logarithm), shape));
+  return success();
+}
+
+LogicalResult convertDropout(NodeContext &ctx) {
+  if (ctx.hasInput(2)) {
+    HostTensor training = ctx.constInput(2);
+    if (!training || intValues(training)[0] != 0)
+      return ctx.unsupported("training_mode other than a constant false");
+  }
+  Value x = ctx.input(0);
+  ctx.setOutput(0, x);
+  if (ctx.outputUsed(1))
+    ctx.setOutput(1, DenseElementsAttr::get(
+                         tensorType(typeOf(x).getShape(), ctx.b.getI1Type()), true));
+  return success();
+}
+
+} // namespace
+
+void addNeuralNetConverters(ConverterMap &map) {
+  auto add = [&](StringRef name, ConvertFn fn, int since, StringRef lowersTo,
+                 StringRef notes = "") {
+    map[name] = {fn, {name.str(), since, lowersTo.str(), notes.str()}};
+  };
+  add("Conv", convertConv, 1,
+      "tosa.conv2d / tosa.depthwise_conv2d (NCHW<->NHWC transposes)",
+      "1-D and 2-D; groups (depthwise and general); auto_pad; dilations");
+  add("MaxPool", convertPool<true>, 1, "tosa.max_pool2d",
+      "1-D and 2-D; ceil_mode; no dilations; no Indices output");
+  add("AveragePool", convertPool<false>, 1, "tosa.avg_pool2d (+ tosa.pad)",
+      "1-D and 2-D; count_include_pad; ceil_mode; no dilations");
+  add("GlobalAveragePool", convertGlobalPool<false>, 1,
+      "tosa.reduce_sum + tosa.mul");
+  add("GlobalMaxPool", convertGlobalPool<true>, 1, "tosa.reduce_max");
+  add("Gemm", convertGemm, 7, "tosa.matmul (+ tosa.mul, tosa.add)",
+      "transA/transB/alpha/beta; constant B is transposed at import");
+  add("MatMul", convertMatMul, 1, "tosa.matmul (+ reshapes, tosa.tile)",
+      "batched with numpy broadcasting; 1-D operands");
+  add("BatchNormalization", convertBatchNorm, 7, "tosa.mul + tosa.add",
+      "inference only; constant statistics fold into one scale and shift");
+  add("LayerNormalization", convertLayerNorm, 17,
+      "tosa.reduce_sum + tosa.rsqrt + tosa.mul + tosa.add",
+      "Mean and InvStdDev outputs too");
+  add("InstanceNormalization", convertInstanceNorm, 6,
+      "tosa.reduce_sum + tosa.rsqrt + tosa.mul + tosa.add");
+  add("Softmax", convertSoftmax<false>, 1,
+      "tosa.reduce_max + tosa.exp + tosa.reduce_sum + tosa.reciprocal",
+      "opset < 13 flattens to 2-D at axis, as specified");
+  add("LogSoftmax", convertSoftmax<true>, 1,
+      "tosa.reduce_max + tosa.exp + tosa.reduce_sum + tosa.log");
+  add("Dropout", convertDropout, 7, "(forwarded)", "inference only");
+}
+
+} // namespace qforge::onnx_import

@@ -1,0 +1,835 @@
+//===- ShapeOps.cpp - ONNX shape, data-movement, constant and reduction ops ===//
+//
+// Shape computations on constants are evaluated on the host (so the
+// Shape -> Gather -> Concat -> Reshape chains of exported models fold away);
+// data movement on run-time tensors becomes tosa.reshape/transpose/slice/
+// concat/pad/tile/gather.
+//
+//===----------------------------------------------------------------------===//
+
+#include "HostFolding.h"
+#include "ImportContext.h"
+#include "TosaBuilders.h"
+
+using namespace mlir;
+
+namespace qforge::onnx_import {
+namespace {
+
+int64_t product(ArrayRef<int64_t> dims) {
+  int64_t p = 1;
+  for (int64_t d : dims)
+    p *= d;
+  return p;
+}
+
+/// Normalizes a possibly negative axis against `rank`; reports when out of
+/// range.
+FailureOr<int64_t> normalizeAxis(NodeContext &ctx, int64_t axis, int64_t rank) {
+  int64_t a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank) {
+    ctx.emitError() << "axis " << axis << " is out of range for rank " << rank;
+    return failure();
+  }
+  return a;
+}
+
+/// Sets output 0 to `input` reshaped to `shape`, on the host when the input
+/// is a constant.
+void setReshaped(NodeContext &ctx, ArrayRef<int64_t> shape) {
+  if (HostTensor value = ctx.constInput(0)) {
+    ctx.setOutput(0, value.reshape(tensorType(shape, value.getElementType())));
+    return;
+  }
+  ctx.setOutput(0, reshape(ctx.b, ctx.loc, ctx.input(0), shape));
+}
+
+/// Reads an optional int list that moved from an attribute to an input at
+/// `inputSince`.
+FailureOr<std::optional<SmallVector<int64_t>>>
+attrOrInput(NodeContext &ctx, StringRef name, size_t inputIndex,
+            int64_t inputSince) {
+  if (ctx.opset < inputSince) {
+    if (!ctx.hasAttr(name))
+      return std::optional<SmallVector<int64_t>>();
+    return std::optional<SmallVector<int64_t>>(ctx.getInts(name));
+  }
+  if (!ctx.hasInput(inputIndex))
+    return std::optional<SmallVector<int64_t>>();
+  auto values = ctx.constInts(inputIndex, name);
+  if (failed(values))
+    return failure();
+  return std::optional<SmallVector<int64_t>>(*values);
+}
+
+//===----------------------------------------------------------------------===//
+// Reshape family
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertReshape(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.inputType(0).getShape();
+  SmallVector<int64_t> shape;
+  if (ctx.opset < 5) {
+    shape = ctx.getInts("shape");
+  } else {
+    auto values = ctx.constInts(1, "shape");
+    if (failed(values))
+      return failure();
+    shape = *values;
+  }
+  bool allowZero = ctx.getInt("allowzero", 0) != 0;
+  int64_t inferred = -1, known = 1;
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (d == 0 && !allowZero) {
+      if (i >= in.size()) {
+        ctx.emitError() << "shape entry " << i << " is 0 (copy) but the input has rank "
+                        << in.size();
+        return failure();
+      }
+      d = in[i];
+    }
+    if (d == -1) {
+      if (inferred >= 0) {
+        ctx.emitError() << "shape has more than one -1";
+        return failure();
+      }
+      inferred = static_cast<int64_t>(i);
+      continue;
+    }
+    known *= d;
+  }
+  int64_t total = product(in);
+  if (inferred >= 0) {
+    if (known == 0 || total % known != 0) {
+      ctx.emitError() << "cannot infer the -1 entry: " << total
+                      << " elements do not divide by " << known;
+      return failure();
+    }
+    shape[inferred] = total / known;
+  } else if (known != total) {
+    ctx.emitError() << "shape holds " << known << " elements but the input has "
+                    << total;
+    return failure();
+  }
+  setReshaped(ctx, shape);
+  return success();
+}
+
+LogicalResult convertFlatten(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.inputType(0).getShape();
+  int64_t rank = static_cast<int64_t>(in.size());
+  int64_t axis = ctx.getInt("axis", 1);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis > rank) {
+    ctx.emitError() << "axis " << ctx.getInt("axis", 1)
+                    << " is out of range for rank " << rank;
+    return failure();
+  }
+  setReshaped(ctx, {product(in.take_front(axis)), product(in.drop_front(axis))});
+  return success();
+}
+
+LogicalResult convertSqueeze(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.inputType(0).getShape();
+  int64_t rank = static_cast<int64_t>(in.size());
+  auto axes = attrOrInput(ctx, "axes", 1, 13);
+  if (failed(axes))
+    return failure();
+  SmallVector<bool> drop(rank, false);
+  if (!*axes) {
+    for (int64_t d = 0; d < rank; ++d)
+      drop[d] = in[d] == 1;
+  } else {
+    for (int64_t axis : **axes) {
+      auto a = normalizeAxis(ctx, axis, rank);
+      if (failed(a))
+        return failure();
+      if (in[*a] != 1) {
+        ctx.emitError() << "cannot squeeze axis " << axis << " of size " << in[*a];
+        return failure();
+      }
+      drop[*a] = true;
+    }
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!drop[d])
+      shape.push_back(in[d]);
+  setReshaped(ctx, shape);
+  return success();
+}
+
+LogicalResult convertUnsqueeze(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.inputType(0).getShape();
+  auto axes = attrOrInput(ctx, "axes", 1, 13);
+  if (failed(axes))
+    return failure();
+  if (!*axes) {
+    ctx.emitError() << "'axes' is required";
+    return failure();
+  }
+  int64_t outRank = static_cast<int64_t>(in.size() + (*axes)->size());
+  SmallVector<bool> inserted(outRank, false);
+  for (int64_t axis : **axes) {
+    auto a = normalizeAxis(ctx, axis, outRank);
+    if (failed(a))
+      return failure();
+    inserted[*a] = true;
+  }
+  SmallVector<int64_t> shape;
+  size_t next = 0;
+  for (int64_t d = 0; d < outRank; ++d)
+    shape.push_back(inserted[d] ? 1 : in[next++]);
+  setReshaped(ctx, shape);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Transpose, Concat, Split, Slice
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertTranspose(NodeContext &ctx) {
+  int64_t rank = ctx.inputType(0).getRank();
+  SmallVector<int64_t> perm = ctx.getInts("perm");
+  if (perm.empty())
+    for (int64_t d = rank - 1; d >= 0; --d)
+      perm.push_back(d);
+  if (static_cast<int64_t>(perm.size()) != rank) {
+    ctx.emitError() << "perm has " << perm.size() << " entries for rank " << rank;
+    return failure();
+  }
+  if (HostTensor value = ctx.constInput(0)) {
+    ctx.setOutput(0, transposeHost(value, perm));
+    return success();
+  }
+  SmallVector<int32_t> perms(perm.begin(), perm.end());
+  ctx.setOutput(0, transpose(ctx.b, ctx.loc, ctx.input(0), perms));
+  return success();
+}
+
+/// Host slice with arbitrary positive or negative steps; `starts` are
+/// clamped, resolved first indices.
+HostTensor sliceHost(HostTensor value, ArrayRef<int64_t> starts,
+                     ArrayRef<int64_t> steps, ArrayRef<int64_t> outShape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> inStrides = stridesOf(type.getShape()),
+                       outStrides = stridesOf(outShape);
+  SmallVector<Attribute> in(value.getValues<Attribute>()), out;
+  for (int64_t flat = 0; flat < product(outShape); ++flat) {
+    int64_t rest = flat, source = 0;
+    for (size_t d = 0; d < outShape.size(); ++d) {
+      int64_t idx = rest / outStrides[d];
+      rest %= outStrides[d];
+      source += (starts[d] + idx * steps[d]) * inStrides[d];
+    }
+    out.push_back(in[source]);
+  }
+  return DenseElementsAttr::get(tensorType(outShape, type.getElementType()), out);
+}
+
+LogicalResult convertConcat(NodeContext &ctx) {
+  int64_t rank = ctx.inputType(0).getRank();
+  auto axis = normalizeAxis(ctx, ctx.getInt("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(ctx.inputType(0).getShape());
+  shape[*axis] = 0;
+  for (int i = 0; i < ctx.node.input_size(); ++i)
+    shape[*axis] += ctx.inputType(i).getDimSize(*axis);
+  Type element = ctx.inputType(0).getElementType();
+  if (ctx.allInputsConstant()) {
+    // Small host concatenation (shape vectors, mostly).
+    int64_t outer = product(ArrayRef<int64_t>(shape).take_front(*axis));
+    int64_t inner = product(ArrayRef<int64_t>(shape).drop_front(*axis + 1));
+    SmallVector<SmallVector<Attribute>> parts;
+    for (int i = 0; i < ctx.node.input_size(); ++i)
+      parts.emplace_back(ctx.constInput(i).getValues<Attribute>());
+    SmallVector<Attribute> out;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int i = 0; i < ctx.node.input_size(); ++i) {
+        int64_t chunk = ctx.inputType(i).getDimSize(*axis) * inner;
+        for (int64_t e = 0; e < chunk; ++e)
+          out.push_back(parts[i][o * chunk + e]);
+      }
+    ctx.setOutput(0, DenseElementsAttr::get(tensorType(shape, element), out));
+    return success();
+  }
+  SmallVector<Value> inputs;
+  for (int i = 0; i < ctx.node.input_size(); ++i)
+    if (ctx.inputType(i).getDimSize(*axis) != 0)
+      inputs.push_back(ctx.input(i));
+  if (inputs.size() == 1) {
+    ctx.setOutput(0, inputs[0]);
+    return success();
+  }
+  ctx.setOutput(0, tosa::ConcatOp::create(ctx.b, ctx.loc, tensorType(shape, element),
+                                          inputs, ctx.b.getI32IntegerAttr(*axis)));
+  return success();
+}
+
+LogicalResult convertSplit(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.inputType(0).getShape();
+  auto axis = normalizeAxis(ctx, ctx.getInt("axis", 0), in.size());
+  if (failed(axis))
+    return failure();
+  auto split = attrOrInput(ctx, "split", 1, 13);
+  if (failed(split))
+    return failure();
+  int64_t outputs = ctx.node.output_size();
+  SmallVector<int64_t> sizes;
+  if (*split) {
+    sizes = **split;
+  } else {
+    // Equal parts; with opset 18's num_outputs the last may be smaller.
+    int64_t parts = ctx.getInt("num_outputs", outputs);
+    int64_t each = (in[*axis] + parts - 1) / parts;
+    for (int64_t i = 0; i < parts; ++i)
+      sizes.push_back(std::min(each, in[*axis] - i * each));
+  }
+  if (static_cast<int64_t>(sizes.size()) != outputs) {
+    ctx.emitError() << "split gives " << sizes.size() << " parts for " << outputs
+                    << " outputs";
+    return failure();
+  }
+  int64_t offset = 0;
+  for (int64_t i = 0; i < outputs; ++i) {
+    SmallVector<int64_t> start(in.size(), 0), size(in);
+    start[*axis] = offset;
+    size[*axis] = sizes[i];
+    offset += sizes[i];
+    if (ctx.node.output(i).empty())
+      continue;
+    if (HostTensor value = ctx.constInput(0))
+      ctx.setOutput(i, sliceHost(value, start, SmallVector<int64_t>(in.size(), 1), size));
+    else
+      ctx.setOutput(i, slice(ctx.b, ctx.loc, ctx.input(0), start, size));
+  }
+  if (offset != in[*axis]) {
+    ctx.emitError() << "split sizes add up to " << offset << ", not " << in[*axis];
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult convertSlice(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.inputType(0).getShape();
+  int64_t rank = static_cast<int64_t>(in.size());
+  SmallVector<int64_t> starts, ends, axes, steps;
+  if (ctx.opset < 10) {
+    starts = ctx.getInts("starts");
+    ends = ctx.getInts("ends");
+    axes = ctx.getInts("axes");
+  } else {
+    auto s = ctx.constInts(1, "starts");
+    auto e = ctx.constInts(2, "ends");
+    if (failed(s) || failed(e))
+      return failure();
+    starts = *s;
+    ends = *e;
+    if (ctx.hasInput(3)) {
+      auto a = ctx.constInts(3, "axes");
+      if (failed(a))
+        return failure();
+      axes = *a;
+    }
+    if (ctx.hasInput(4)) {
+      auto st = ctx.constInts(4, "steps");
+      if (failed(st))
+        return failure();
+      steps = *st;
+    }
+  }
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i)
+      axes.push_back(i);
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  SmallVector<int64_t> first(rank, 0), step(rank, 1), size(in);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    auto a = normalizeAxis(ctx, axes[i], rank);
+    if (failed(a))
+      return failure();
+    int64_t dim = in[*a], s = steps[i];
+    if (s == 0) {
+      ctx.emitError() << "step 0 on axis " << axes[i];
+      return failure();
+    }
+    // Clamp as ONNX specifies: [0, dim] for positive steps, [-1, dim - 1]
+    // for negative ones.
+    int64_t b = starts[i] < 0 ? starts[i] + dim : starts[i];
+    int64_t e = ends[i] < 0 ? ends[i] + dim : ends[i];
+    if (s > 0) {
+      b = std::clamp<int64_t>(b, 0, dim);
+      e = std::clamp<int64_t>(e, 0, dim);
+      size[*a] = e > b ? (e - b + s - 1) / s : 0;
+    } else {
+      b = std::clamp<int64_t>(b, -1, dim - 1);
+      e = std::clamp<int64_t>(e, -1, dim - 1);
+      size[*a] = b > e ? (b - e - s - 1) / -s : 0;
+    }
+    first[*a] = b;
+    step[*a] = s;
+  }
+  if (HostTensor value = ctx.constInput(0)) {
+    ctx.setOutput(0, sliceHost(value, first, step, size));
+    return success();
+  }
+  if (llvm::any_of(step, [](int64_t s) { return s != 1; }))
+    return ctx.unsupported("Slice with steps other than 1 on a run-time tensor");
+  if (llvm::is_contained(size, 0))
+    return ctx.unsupported("an empty Slice result");
+  ctx.setOutput(0, slice(ctx.b, ctx.loc, ctx.input(0), first, size));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Gather
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertGather(NodeContext &ctx) {
+  ArrayRef<int64_t> dataShape = ctx.inputType(0).getShape();
+  ArrayRef<int64_t> indexShape = ctx.inputType(1).getShape();
+  int64_t rank = static_cast<int64_t>(dataShape.size());
+  auto axis = normalizeAxis(ctx, ctx.getInt("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  int64_t outer = product(dataShape.take_front(*axis));
+  int64_t k = dataShape[*axis];
+  int64_t inner = product(dataShape.drop_front(*axis + 1));
+  int64_t count = product(indexShape);
+  SmallVector<int64_t> outShape(dataShape.take_front(*axis));
+  llvm::append_range(outShape, indexShape);
+  llvm::append_range(outShape, dataShape.drop_front(*axis + 1));
+
+  HostTensor indicesHost = ctx.constInput(1);
+  SmallVector<int64_t> indices;
+  if (indicesHost) {
+    indices = intValues(indicesHost);
+    for (int64_t &i : indices) {
+      if (i < -k || i >= k) {
+        ctx.emitError() << "index " << i << " is out of range for axis size " << k;
+        return failure();
+      }
+      if (i < 0)
+        i += k;
+    }
+  }
+  if (HostTensor data = ctx.constInput(0); data && indicesHost) {
+    SmallVector<Attribute> in(data.getValues<Attribute>()), out;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t idx : indices)
+        for (int64_t e = 0; e < inner; ++e)
+          out.push_back(in[(o * k + idx) * inner + e]);
+    ctx.setOutput(0, DenseElementsAttr::get(
+                         tensorType(outShape, data.getElementType()), out));
+    return success();
+  }
+
+  // tosa.gather: values [N, K, C], indices [N, W] (i32) -> [N, W, C].
+  Type element = ctx.inputType(0).getElementType();
+  Value values = reshape(ctx.b, ctx.loc, ctx.input(0), {outer, k, inner});
+  Value index;
+  if (indicesHost) {
+    SmallVector<int64_t> tiled;
+    for (int64_t o = 0; o < outer; ++o)
+      llvm::append_range(tiled, indices);
+    index = constant(ctx.b, ctx.loc,
+                     makeIntTensor(ctx.b.getI32Type(), {outer, count}, tiled));
+  } else {
+    Value raw = ctx.input(1);
+    Value i32 = tosa::CastOp::create(
+        ctx.b, ctx.loc, tensorType(indexShape, ctx.b.getI32Type()), raw);
+    i32 = reshape(ctx.b, ctx.loc, i32, {1, count});
+    // Negative indices count from the end.
+    Value zero = splat(ctx.b, ctx.loc, ctx.b.getI32Type(), {1, 1}, 0);
+    Value negative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, zero, i32, ctx.b.getI1Type());
+    Value wrapped = binary<tosa::AddOp>(
+        ctx.b, ctx.loc, i32, splat(ctx.b, ctx.loc, ctx.b.getI32Type(), {1, 1}, k));
+    i32 = tosa::SelectOp::create(ctx.b, ctx.loc, typeOf(i32), negative, wrapped, i32);
+    index = broadcastTo(ctx.b, ctx.loc, i32, {outer, count});
+  }
+  Value gathered = tosa::GatherOp::create(
+      ctx.b, ctx.loc, tensorType({outer, count, inner}, element), values, index);
+  ctx.setOutput(0, reshape(ctx.b, ctx.loc, gathered, outShape));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pad, Tile, Expand, DepthToSpace, SpaceToDepth
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertPad(NodeContext &ctx) {
+  std::string mode = ctx.getString("mode", "constant");
+  if (mode != "constant")
+    return ctx.unsupported("mode='" + mode + "'");
+  ArrayRef<int64_t> in = ctx.inputType(0).getShape();
+  int64_t rank = static_cast<int64_t>(in.size());
+  Type element = ctx.inputType(0).getElementType();
+  SmallVector<int64_t> pads;
+  double value = 0.0;
+  if (ctx.opset < 11) {
+    pads = ctx.getInts("pads");
+    value = ctx.getFloat("value", 0.0f);
+  } else {
+    auto p = ctx.constInts(1, "pads");
+    if (failed(p))
+      return failure();
+    pads = *p;
+    if (ctx.hasInput(2)) {
+      HostTensor v = ctx.constInput(2);
+      if (!v)
+        return ctx.unsupported("a run-time constant_value");
+      value = isa<FloatType>(v.getElementType()) ? floatValues(v)[0]
+                                                 : static_cast<double>(intValues(v)[0]);
+    }
+    if (ctx.hasInput(3)) {
+      // Opset 18: pads only for the listed axes.
+      auto axes = ctx.constInts(3, "axes");
+      if (failed(axes))
+        return failure();
+      SmallVector<int64_t> full(2 * rank, 0);
+      int64_t n = static_cast<int64_t>(axes->size());
+      for (int64_t i = 0; i < n; ++i) {
+        auto a = normalizeAxis(ctx, (*axes)[i], rank);
+        if (failed(a))
+          return failure();
+        full[*a] = pads[i];
+        full[*a + rank] = pads[i + n];
+      }
+      pads = full;
+    }
+  }
+  if (static_cast<int64_t>(pads.size()) != 2 * rank) {
+    ctx.emitError() << "pads has " << pads.size() << " entries for rank " << rank;
+    return failure();
+  }
+  // Positive pads grow the tensor with tosa.pad; negative ones crop after.
+  SmallVector<int64_t> padding, grown;
+  bool anyPositive = false, anyNegative = false;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t b = std::max<int64_t>(pads[d], 0), e = std::max<int64_t>(pads[d + rank], 0);
+    padding.append({b, e});
+    grown.push_back(in[d] + b + e);
+    anyPositive |= b > 0 || e > 0;
+    anyNegative |= pads[d] < 0 || pads[d + rank] < 0;
+  }
+  Value x = ctx.input(0);
+  if (anyPositive)
+    x = tosa::PadOp::create(ctx.b, ctx.loc, tensorType(grown, element), x,
+                            shapeValue(ctx.b, ctx.loc, padding),
+                            splat(ctx.b, ctx.loc, element, {1}, value));
+  if (anyNegative) {
+    SmallVector<int64_t> start, size;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t cutBegin = std::max<int64_t>(-pads[d], 0);
+      int64_t cutEnd = std::max<int64_t>(-pads[d + rank], 0);
+      start.push_back(cutBegin);
+      size.push_back(grown[d] - cutBegin - cutEnd);
+    }
+    x = slice(ctx.b, ctx.loc, x, start, size);
+  }
+  ctx.setOutput(0, x);
+  return success();
+}
+
+LogicalResult convertTile(NodeContext &ctx) {
+  auto repeats = ctx.constInts(1, "repeats");
+  if (failed(repeats))
+    return failure();
+  ArrayRef<int64_t> in = ctx.inputType(0).getShape();
+  if (repeats->size() != in.size()) {
+    ctx.emitError() << "repeats has " << repeats->size() << " entries for rank "
+                    << in.size();
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  for (auto [d, r] : llvm::zip(in, *repeats))
+    shape.push_back(d * r);
+  ctx.setOutput(0, tosa::TileOp::create(
+                       ctx.b, ctx.loc,
+                       tensorType(shape, ctx.inputType(0).getElementType()),
+                       ctx.input(0), shapeValue(ctx.b, ctx.loc, *repeats)));
+  return success();
+}
+
+LogicalResult convertExpand(NodeContext &ctx) {
+  auto target = ctx.constInts(1, "shape");
+  if (failed(target))
+    return failure();
+  SmallVector<int64_t> shape = broadcastShape(ctx.inputType(0).getShape(), *target);
+  if (HostTensor value = ctx.constInput(0);
+      value && isa<IntegerType>(value.getElementType()) &&
+      !value.getElementType().isInteger(1)) {
+    HostTensor zeros = makeIntTensor(value.getElementType(), shape,
+                                     SmallVector<int64_t>(product(shape), 0));
+    ctx.setOutput(0, foldIntBinary(value, zeros, [](int64_t a, int64_t) { return a; }));
+    return success();
+  }
+  ctx.setOutput(0, broadcastTo(ctx.b, ctx.loc, ctx.input(0), shape));
+  return success();
+}
+
+LogicalResult convertDepthToSpace(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.inputType(0).getShape();
+  int64_t bs = ctx.getInt("blocksize", 0);
+  if (in.size() != 4 || bs < 1 || in[1] % (bs * bs) != 0) {
+    ctx.emitError() << "needs a rank-4 input whose channels divide by blocksize^2";
+    return failure();
+  }
+  int64_t n = in[0], c = in[1], h = in[2], w = in[3], cOut = c / (bs * bs);
+  bool crd = ctx.getString("mode", "DCR") == "CRD";
+  Value x = ctx.input(0);
+  if (crd) {
+    x = reshape(ctx.b, ctx.loc, x, {n, cOut, bs, bs, h, w});
+    x = transpose(ctx.b, ctx.loc, x, {0, 1, 4, 2, 5, 3});
+  } else {
+    x = reshape(ctx.b, ctx.loc, x, {n, bs, bs, cOut, h, w});
+    x = transpose(ctx.b, ctx.loc, x, {0, 3, 4, 1, 5, 2});
+  }
+  ctx.setOutput(0, reshape(ctx.b, ctx.loc, x, {n, cOut, h * bs, w * bs}));
+  return success();
+}
+
+LogicalResult convertSpaceToDepth(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.inputType(0).getShape();
+  int64_t bs = ctx.getInt("blocksize", 0);
+  if (in.size() != 4 || bs < 1 || in[2] % bs != 0 || in[3] % bs != 0) {
+    ctx.emitError() << "needs a rank-4 input whose height and width divide by blocksize";
+    return failure();
+  }
+  int64_t n = in[0], c = in[1], h = in[2], w = in[3];
+  Value x = reshape(ctx.b, ctx.loc, ctx.input(0), {n, c, h / bs, bs, w / bs, bs});
+  x = transpose(ctx.b, ctx.loc, x, {0, 3, 5, 1, 2, 4});
+  ctx.setOutput(0, reshape(ctx.b, ctx.loc, x, {n, c * bs * bs, h / bs, w / bs}));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and shapes
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertConstant(NodeContext &ctx) {
+  Builder b(ctx.b.getContext());
+  if (const onnx::AttributeProto *a = ctx.attr("value")) {
+    std::string error;
+    HostTensor value = convertTensorProto(b.getContext(), a->t(), error);
+    if (!value) {
+      ctx.emitError() << error;
+      return failure();
+    }
+    ctx.setOutput(0, value);
+    return success();
+  }
+  if (const onnx::AttributeProto *a = ctx.attr("value_float")) {
+    ctx.setOutput(0, makeFloatTensor(b.getF32Type(), {}, {a->f()}));
+    return success();
+  }
+  if (const onnx::AttributeProto *a = ctx.attr("value_floats")) {
+    SmallVector<double> v(a->floats().begin(), a->floats().end());
+    ctx.setOutput(0, makeFloatTensor(b.getF32Type(), {static_cast<int64_t>(v.size())}, v));
+    return success();
+  }
+  if (const onnx::AttributeProto *a = ctx.attr("value_int")) {
+    ctx.setOutput(0, makeIntTensor(b.getI64Type(), {}, {a->i()}));
+    return success();
+  }
+  if (const onnx::AttributeProto *a = ctx.attr("value_ints")) {
+    SmallVector<int64_t> v(a->ints().begin(), a->ints().end());
+    ctx.setOutput(0, makeIntTensor(b.getI64Type(), {static_cast<int64_t>(v.size())}, v));
+    return success();
+  }
+  return ctx.unsupported("a Constant without a tensor, float or int value");
+}
+
+LogicalResult convertConstantOfShape(NodeContext &ctx) {
+  auto shape = ctx.constInts(0, "input");
+  if (failed(shape))
+    return failure();
+  HostTensor fill;
+  if (const onnx::AttributeProto *a = ctx.attr("value")) {
+    std::string error;
+    fill = convertTensorProto(ctx.b.getContext(), a->t(), error);
+    if (!fill) {
+      ctx.emitError() << error;
+      return failure();
+    }
+  } else {
+    fill = makeFloatTensor(ctx.b.getF32Type(), {1}, {0.0});
+  }
+  auto type = tensorType(*shape, fill.getElementType());
+  ctx.setOutput(0, DenseElementsAttr::get(type, *fill.value_begin<Attribute>()));
+  return success();
+}
+
+LogicalResult convertShape(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.inputType(0).getShape();
+  int64_t rank = static_cast<int64_t>(in.size());
+  int64_t start = ctx.getInt("start", 0), end = ctx.getInt("end", rank);
+  if (start < 0)
+    start += rank;
+  if (end < 0)
+    end += rank;
+  start = std::clamp<int64_t>(start, 0, rank);
+  end = std::clamp<int64_t>(end, start, rank);
+  SmallVector<int64_t> dims(in.begin() + start, in.begin() + end);
+  ctx.setOutput(0, makeIntTensor(ctx.b.getI64Type(),
+                                 {static_cast<int64_t>(dims.size())}, dims));
+  return success();
+}
+
+LogicalResult convertSize(NodeContext &ctx) {
+  ctx.setOutput(0, makeIntTensor(ctx.b.getI64Type(), {},
+                                 {product(ctx.inputType(0).getShape())}));
+  return success();
+}
+
+LogicalResult convertRange(NodeContext &ctx) {
+  HostTensor start = ctx.constInput(0), limit = ctx.constInput(1),
+             delta = ctx.constInput(2);
+  if (!start || !limit || !delta || !isa<IntegerType>(start.getElementType()))
+    return ctx.unsupported("Range other than on constant integers");
+  int64_t s = intValues(start)[0], l = intValues(limit)[0], d = intValues(delta)[0];
+  if (d == 0) {
+    ctx.emitError() << "delta is 0";
+    return failure();
+  }
+  SmallVector<int64_t> values;
+  for (int64_t v = s; d > 0 ? v < l : v > l; v += d)
+    values.push_back(v);
+  ctx.setOutput(0, makeIntTensor(start.getElementType(),
+                                 {static_cast<int64_t>(values.size())}, values));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+enum class ReduceKind { Sum, Mean, Max, Min };
+
+template <ReduceKind kind>
+LogicalResult convertReduce(NodeContext &ctx) {
+  // ReduceSum took axes as an input from opset 13, the others from 18.
+  int64_t since = kind == ReduceKind::Sum ? 13 : 18;
+  auto axes = attrOrInput(ctx, "axes", 1, since);
+  if (failed(axes))
+    return failure();
+  Value x = ctx.input(0);
+  ArrayRef<int64_t> in = typeOf(x).getShape();
+  int64_t rank = static_cast<int64_t>(in.size());
+  SmallVector<bool> reduced(rank, false);
+  if (!*axes || (*axes)->empty()) {
+    if (ctx.getInt("noop_with_empty_axes", 0) != 0) {
+      ctx.setOutput(0, x);
+      return success();
+    }
+    reduced.assign(rank, true);
+  } else {
+    for (int64_t axis : **axes) {
+      auto a = normalizeAxis(ctx, axis, rank);
+      if (failed(a))
+        return failure();
+      reduced[*a] = true;
+    }
+  }
+  int64_t count = 1;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!reduced[d])
+      continue;
+    count *= in[d];
+    if constexpr (kind == ReduceKind::Max)
+      x = reduceMax(ctx.b, ctx.loc, x, d);
+    else if constexpr (kind == ReduceKind::Min)
+      x = reduceMin(ctx.b, ctx.loc, x, d);
+    else
+      x = reduceSum(ctx.b, ctx.loc, x, d);
+  }
+  if constexpr (kind == ReduceKind::Mean) {
+    if (!isa<FloatType>(typeOf(x).getElementType()))
+      return ctx.unsupported("integer ReduceMean");
+    x = mulScalar(ctx.b, ctx.loc, x, 1.0 / static_cast<double>(count));
+  }
+  if (ctx.getInt("keepdims", 1) == 0) {
+    SmallVector<int64_t> shape;
+    for (int64_t d = 0; d < rank; ++d)
+      if (!reduced[d])
+        shape.push_back(in[d]);
+    x = reshape(ctx.b, ctx.loc, x, shape);
+  }
+  ctx.setOutput(0, x);
+  return success();
+}
+
+LogicalResult convertArgMax(NodeContext &ctx) {
+  if (ctx.getInt("select_last_index", 0) != 0)
+    return ctx.unsupported("select_last_index = 1");
+  Value x = ctx.input(0);
+  ArrayRef<int64_t> in = typeOf(x).getShape();
+  auto axis = normalizeAxis(ctx, ctx.getInt("axis", 0), in.size());
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> dropped;
+  for (int64_t d = 0; d < static_cast<int64_t>(in.size()); ++d)
+    if (d != *axis)
+      dropped.push_back(in[d]);
+  Value idx = tosa::ArgMaxOp::create(ctx.b, ctx.loc,
+                                     tensorType(dropped, ctx.b.getI32Type()), x,
+                                     ctx.b.getI32IntegerAttr(*axis));
+  idx = tosa::CastOp::create(ctx.b, ctx.loc, tensorType(dropped, ctx.b.getI64Type()), idx);
+  if (ctx.getInt("keepdims", 1) != 0) {
+    SmallVector<int64_t> kept(in);
+    kept[*axis] = 1;
+    idx = reshape(ctx.b, ctx.loc, idx, kept);
+  }
+  ctx.setOutput(0, idx);
+  return success();
+}
+
+} // namespace
+
+void addShapeConverters(ConverterMap &map) {
+  auto add = [&](StringRef name, ConvertFn fn, int since, StringRef lowersTo,
+                 StringRef notes = "") {
+    map[name] = {fn, {name.str(), since, lowersTo.str(), notes.str()}};
+  };
+  add("Reshape", convertReshape, 1, "tosa.reshape",
+      "constant shape (folded chains count); 0 and -1; allowzero");
+  add("Flatten", convertFlatten, 1, "tosa.reshape");
+  add("Squeeze", convertSqueeze, 1, "tosa.reshape", "axes attribute or constant input");
+  add("Unsqueeze", convertUnsqueeze, 1, "tosa.reshape", "axes attribute or constant input");
+  add("Transpose", convertTranspose, 1, "tosa.transpose");
+  add("Concat", convertConcat, 4, "tosa.concat", "constants concatenate on the host");
+  add("Split", convertSplit, 2, "tosa.slice",
+      "split attribute, constant input, num_outputs or equal parts");
+  add("Slice", convertSlice, 1, "tosa.slice",
+      "constant starts/ends/axes/steps; steps other than 1 only on constants");
+  add("Gather", convertGather, 1, "tosa.gather (+ reshapes)",
+      "negative indices; constants gather on the host");
+  add("Pad", convertPad, 2, "tosa.pad (+ tosa.slice for negative pads)",
+      "constant mode only");
+  add("Tile", convertTile, 6, "tosa.tile", "constant repeats");
+  add("Expand", convertExpand, 8, "tosa.tile", "constant shape");
+  add("DepthToSpace", convertDepthToSpace, 1, "tosa.reshape + tosa.transpose",
+      "DCR and CRD modes");
+  add("SpaceToDepth", convertSpaceToDepth, 1, "tosa.reshape + tosa.transpose");
+  add("Constant", convertConstant, 1, "tosa.const (when used at run time)",
+      "value, value_float(s), value_int(s)");
+  add("ConstantOfShape", convertConstantOfShape, 9, "tosa.const",
+      "constant shape");
+  add("Shape", convertShape, 1, "(folded: shapes are static)", "start/end");
+  add("Size", convertSize, 1, "(folded: shapes are static)");
+  add("Range", convertRange, 11, "(folded)", "constant integer inputs only");
+  add("ReduceSum", convertReduce<ReduceKind::Sum>, 1, "tosa.reduce_sum",
+      "axes attribute or constant input; keepdims; noop_with_empty_axes");
+  add("ReduceMean", convertReduce<ReduceKind::Mean>, 1, "tosa.reduce_sum + tosa.mul",
+      "as ReduceSum; float only");
+  add("ReduceMax", convertReduce<ReduceKind::Max>, 1, "tosa.reduce_max",
+      "as ReduceSum");
+  add("ReduceMin", convertReduce<ReduceKind::Min>, 1, "tosa.reduce_min",
+      "as ReduceSum");
+  add("ArgMax", convertArgMax, 1, "tosa.argmax + tosa.cast",
+      "select_last_index = 0 only");
+}
+
+} // namespace qforge::onnx_import

@@ -1,0 +1,197 @@
+//===- TosaBuilders.cpp - small TOSA building blocks for converters -------===//
+
+#include "TosaBuilders.h"
+
+#include <limits>
+
+using namespace mlir;
+
+namespace qforge::onnx_import {
+
+RankedTensorType tensorType(ArrayRef<int64_t> shape, Type elementType) {
+  return RankedTensorType::get(shape, elementType);
+}
+
+RankedTensorType typeOf(Value value) {
+  return cast<RankedTensorType>(value.getType());
+}
+
+Value constant(OpBuilder &b, Location loc, DenseElementsAttr value) {
+  return tosa::ConstOp::create(b, loc, value.getType(), value);
+}
+
+static Attribute scalarAttr(Type elementType, double value) {
+  if (auto floatType = dyn_cast<FloatType>(elementType)) {
+    APFloat f(value);
+    bool lost;
+    f.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+              &lost);
+    return FloatAttr::get(elementType, f);
+  }
+  auto intType = cast<IntegerType>(elementType);
+  if (intType.getWidth() == 1)
+    return IntegerAttr::get(elementType, APInt(1, value != 0.0));
+  return IntegerAttr::get(elementType,
+                          APInt(intType.getWidth(), static_cast<int64_t>(value),
+                                /*isSigned=*/!intType.isUnsigned()));
+}
+
+Value splat(OpBuilder &b, Location loc, Type elementType,
+            ArrayRef<int64_t> shape, double value) {
+  auto type = tensorType(shape, elementType);
+  return constant(b, loc,
+                  DenseElementsAttr::get(type, scalarAttr(elementType, value)));
+}
+
+Value shapeValue(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
+  auto attrType =
+      RankedTensorType::get({static_cast<int64_t>(shape.size())},
+                            b.getIndexType());
+  return tosa::ConstShapeOp::create(
+      b, loc, tosa::shapeType::get(b.getContext(), shape.size()),
+      DenseIntElementsAttr::get(attrType, shape));
+}
+
+Value reshape(OpBuilder &b, Location loc, Value value,
+              ArrayRef<int64_t> shape) {
+  RankedTensorType type = typeOf(value);
+  if (type.getShape() == shape)
+    return value;
+  return tosa::ReshapeOp::create(b, loc,
+                                 tensorType(shape, type.getElementType()),
+                                 value, shapeValue(b, loc, shape));
+}
+
+Value transpose(OpBuilder &b, Location loc, Value value,
+                ArrayRef<int32_t> perms) {
+  bool identity = true;
+  for (auto [i, p] : llvm::enumerate(perms))
+    identity &= static_cast<int32_t>(i) == p;
+  if (identity)
+    return value;
+  RankedTensorType type = typeOf(value);
+  SmallVector<int64_t> shape;
+  for (int32_t p : perms)
+    shape.push_back(type.getDimSize(p));
+  return tosa::TransposeOp::create(
+      b, loc, tensorType(shape, type.getElementType()), value,
+      b.getDenseI32ArrayAttr(perms));
+}
+
+Value alignRank(OpBuilder &b, Location loc, Value value, int64_t rank) {
+  RankedTensorType type = typeOf(value);
+  if (type.getRank() >= rank)
+    return value;
+  SmallVector<int64_t> shape(rank - type.getRank(), 1);
+  llvm::append_range(shape, type.getShape());
+  return reshape(b, loc, value, shape);
+}
+
+Value broadcastTo(OpBuilder &b, Location loc, Value value,
+                  ArrayRef<int64_t> shape) {
+  value = alignRank(b, loc, value, shape.size());
+  RankedTensorType type = typeOf(value);
+  if (type.getShape() == shape)
+    return value;
+  SmallVector<int64_t> multiples;
+  for (auto [have, want] : llvm::zip(type.getShape(), shape))
+    multiples.push_back(have == want ? 1 : want);
+  return tosa::TileOp::create(b, loc, tensorType(shape, type.getElementType()),
+                              value, shapeValue(b, loc, multiples));
+}
+
+SmallVector<int64_t> broadcastShape(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  SmallVector<int64_t> result(rank, 1);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    result[i] = da == 1 ? db : da;
+  }
+  return result;
+}
+
+Value mul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  int64_t rank = std::max(typeOf(lhs).getRank(), typeOf(rhs).getRank());
+  lhs = alignRank(b, loc, lhs, rank);
+  rhs = alignRank(b, loc, rhs, rank);
+  auto type = tensorType(
+      broadcastShape(typeOf(lhs).getShape(), typeOf(rhs).getShape()),
+      typeOf(lhs).getElementType());
+  Value shift = splat(b, loc, b.getI8Type(), {1}, 0);
+  return tosa::MulOp::create(b, loc, type, lhs, rhs, shift);
+}
+
+Value mulScalar(OpBuilder &b, Location loc, Value x, double scalar) {
+  RankedTensorType type = typeOf(x);
+  SmallVector<int64_t> ones(type.getRank(), 1);
+  return mul(b, loc, x, splat(b, loc, type.getElementType(), ones, scalar));
+}
+
+Value addScalar(OpBuilder &b, Location loc, Value x, double scalar) {
+  RankedTensorType type = typeOf(x);
+  SmallVector<int64_t> ones(type.getRank(), 1);
+  return binary<tosa::AddOp>(
+      b, loc, x, splat(b, loc, type.getElementType(), ones, scalar));
+}
+
+Value clamp(OpBuilder &b, Location loc, Value x, double lo, double hi) {
+  RankedTensorType type = typeOf(x);
+  Type element = type.getElementType();
+  Attribute loAttr, hiAttr;
+  if (auto floatType = dyn_cast<FloatType>(element)) {
+    loAttr = scalarAttr(element, lo);
+    hiAttr = scalarAttr(element, hi);
+  } else {
+    auto intType = cast<IntegerType>(element);
+    unsigned width = intType.getWidth();
+    bool isUnsigned = intType.isUnsigned();
+    double minValue = isUnsigned ? 0.0
+                                 : static_cast<double>(
+                                       APInt::getSignedMinValue(width).getSExtValue());
+    double maxValue = isUnsigned
+                          ? static_cast<double>(
+                                APInt::getMaxValue(width).getZExtValue())
+                          : static_cast<double>(
+                                APInt::getSignedMaxValue(width).getSExtValue());
+    loAttr = scalarAttr(element, std::max(lo, minValue));
+    hiAttr = scalarAttr(element, std::min(hi, maxValue));
+  }
+  return tosa::ClampOp::create(b, loc, type, x, cast<TypedAttr>(loAttr),
+                               cast<TypedAttr>(hiAttr));
+}
+
+Value zeroPoint(OpBuilder &b, Location loc, Type elementType) {
+  return splat(b, loc, elementType, {1}, 0);
+}
+
+template <typename OpT>
+static Value reduce(OpBuilder &b, Location loc, Value x, int64_t axis) {
+  RankedTensorType type = typeOf(x);
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = 1;
+  return OpT::create(b, loc, tensorType(shape, type.getElementType()), x,
+                     b.getI32IntegerAttr(static_cast<int32_t>(axis)));
+}
+
+Value reduceSum(OpBuilder &b, Location loc, Value x, int64_t axis) {
+  return reduce<tosa::ReduceSumOp>(b, loc, x, axis);
+}
+Value reduceMax(OpBuilder &b, Location loc, Value x, int64_t axis) {
+  return reduce<tosa::ReduceMaxOp>(b, loc, x, axis);
+}
+Value reduceMin(OpBuilder &b, Location loc, Value x, int64_t axis) {
+  return reduce<tosa::ReduceMinOp>(b, loc, x, axis);
+}
+
+Value slice(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> start,
+            ArrayRef<int64_t> size) {
+  RankedTensorType type = typeOf(x);
+  if (type.getShape() == size)
+    return x;
+  return tosa::SliceOp::create(b, loc, tensorType(size, type.getElementType()),
+                               x, shapeValue(b, loc, start),
+                               shapeValue(b, loc, size));
+}
+
+} // namespace qforge::onnx_import

@@ -1,0 +1,93 @@
+//===- TosaBuilders.h - small TOSA building blocks for converters -*- C++ -*-===//
+
+#ifndef QFORGE_LIB_IMPORT_TOSABUILDERS_H
+#define QFORGE_LIB_IMPORT_TOSABUILDERS_H
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+namespace qforge::onnx_import {
+
+mlir::RankedTensorType tensorType(llvm::ArrayRef<int64_t> shape,
+                                  mlir::Type elementType);
+mlir::RankedTensorType typeOf(mlir::Value value);
+
+/// tosa.const holding `value`.
+mlir::Value constant(mlir::OpBuilder &b, mlir::Location loc,
+                     mlir::DenseElementsAttr value);
+/// A splat constant of `elementType` and `shape` (rank-0 allowed).
+mlir::Value splat(mlir::OpBuilder &b, mlir::Location loc,
+                  mlir::Type elementType, llvm::ArrayRef<int64_t> shape,
+                  double value);
+/// tosa.const_shape.
+mlir::Value shapeValue(mlir::OpBuilder &b, mlir::Location loc,
+                       llvm::ArrayRef<int64_t> shape);
+
+/// tosa.reshape, or `value` itself when it already has `shape`.
+mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                    llvm::ArrayRef<int64_t> shape);
+/// tosa.transpose with result[i] = input[perms[i]]; identity is skipped.
+mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::Value value, llvm::ArrayRef<int32_t> perms);
+/// Prepends unit dimensions up to `rank` (numpy broadcasting alignment).
+mlir::Value alignRank(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                      int64_t rank);
+/// Broadcasts `value` to `shape` (numpy rules) with tosa.tile.
+mlir::Value broadcastTo(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value value, llvm::ArrayRef<int64_t> shape);
+/// Numpy broadcast of two shapes (same rank after alignment).
+llvm::SmallVector<int64_t> broadcastShape(llvm::ArrayRef<int64_t> a,
+                                          llvm::ArrayRef<int64_t> b);
+
+/// Element-wise binary TOSA op with numpy broadcasting; the result type is
+/// derived from the operands when `resultElement` is null.
+template <typename OpT>
+mlir::Value binary(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                   mlir::Value rhs, mlir::Type resultElement = {}) {
+  int64_t rank = std::max(typeOf(lhs).getRank(), typeOf(rhs).getRank());
+  lhs = alignRank(b, loc, lhs, rank);
+  rhs = alignRank(b, loc, rhs, rank);
+  if (!resultElement)
+    resultElement = typeOf(lhs).getElementType();
+  auto type = tensorType(
+      broadcastShape(typeOf(lhs).getShape(), typeOf(rhs).getShape()),
+      resultElement);
+  return OpT::create(b, loc, type, lhs, rhs);
+}
+
+/// tosa.mul (with its zero shift) under numpy broadcasting.
+mlir::Value mul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                mlir::Value rhs);
+/// x * scalar, for a float tensor x.
+mlir::Value mulScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      double scalar);
+/// x + scalar, for a float tensor x.
+mlir::Value addScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      double scalar);
+/// tosa.clamp with bounds of x's element type (float or integer).
+mlir::Value clamp(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                  double lo, double hi);
+/// A one-element zero-point tensor of `elementType` (what TOSA's conv, matmul,
+/// pool and negate take).
+mlir::Value zeroPoint(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::Type elementType);
+/// Reductions over one axis keeping the dimension.
+mlir::Value reduceSum(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      int64_t axis);
+mlir::Value reduceMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      int64_t axis);
+mlir::Value reduceMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      int64_t axis);
+/// tosa.slice.
+mlir::Value slice(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                  llvm::ArrayRef<int64_t> start, llvm::ArrayRef<int64_t> size);
+
+/// Permutations between ONNX's channels-first and TOSA's channels-last 2-D
+/// layouts.
+inline constexpr int32_t kNchwToNhwc[] = {0, 2, 3, 1};
+inline constexpr int32_t kNhwcToNchw[] = {0, 3, 1, 2};
+
+} // namespace qforge::onnx_import
+
+#endif // QFORGE_LIB_IMPORT_TOSABUILDERS_H
