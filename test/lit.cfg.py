@@ -19,6 +19,10 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 config.substitutions.append(("%qforge_src_root", config.qforge_src_root))
 config.substitutions.append(("%qforge_obj_root", config.qforge_obj_root))
+config.substitutions.append(("%qforge_tools_dir", config.qforge_tools_dir))
+# The Python that has the test helpers (numpy, onnx, onnxruntime); lit itself
+# may run under another one.
+config.substitutions.append(("%qforge_python", config.qforge_python))
 
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
 tools = ["qforge-opt", "qforge"]

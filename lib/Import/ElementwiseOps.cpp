@@ -11,6 +11,7 @@
 #include "TosaBuilders.h"
 
 #include <cmath>
+#include <type_traits>
 #include <limits>
 
 using namespace mlir;
@@ -97,8 +98,41 @@ LogicalResult convertPow(NodeContext &ctx) {
   return success();
 }
 
+/// True when every input is an integer (not bool) host constant.
+bool allIntConstants(NodeContext &ctx) {
+  for (int i = 0; i < ctx.node.input_size(); ++i) {
+    HostTensor v = ctx.constInput(i);
+    if (!v || !isa<IntegerType>(v.getElementType()) ||
+        v.getElementType().isInteger(1))
+      return false;
+  }
+  return true;
+}
+
+/// Folds a variadic integer op over constant inputs on the host.
+bool foldIntVariadic(NodeContext &ctx,
+                     function_ref<int64_t(int64_t, int64_t)> op) {
+  if (!allIntConstants(ctx))
+    return false;
+  HostTensor acc = ctx.constInput(0);
+  for (int i = 1; i < ctx.node.input_size(); ++i)
+    acc = foldIntBinary(acc, ctx.constInput(i), op);
+  ctx.setOutput(0, acc);
+  return true;
+}
+
 template <typename OpT>
 LogicalResult convertVariadic(NodeContext &ctx) {
+  if constexpr (std::is_same_v<OpT, tosa::MaximumOp>) {
+    if (foldIntVariadic(ctx, [](int64_t a, int64_t b) { return std::max(a, b); }))
+      return success();
+  } else if constexpr (std::is_same_v<OpT, tosa::MinimumOp>) {
+    if (foldIntVariadic(ctx, [](int64_t a, int64_t b) { return std::min(a, b); }))
+      return success();
+  } else if constexpr (std::is_same_v<OpT, tosa::AddOp>) {
+    if (foldIntVariadic(ctx, [](int64_t a, int64_t b) { return a + b; }))
+      return success();
+  }
   Value acc = ctx.input(0);
   for (int i = 1; i < ctx.node.input_size(); ++i)
     acc = binary<OpT>(ctx.b, ctx.loc, acc, ctx.input(i));
@@ -120,6 +154,23 @@ LogicalResult convertMean(NodeContext &ctx) {
 
 template <typename OpT, bool swap, bool negate>
 LogicalResult convertCompare(NodeContext &ctx) {
+  if (allIntConstants(ctx)) {
+    auto compare = [](int64_t a, int64_t b) -> int64_t {
+      if constexpr (std::is_same_v<OpT, tosa::EqualOp>)
+        return a == b;
+      else if constexpr (std::is_same_v<OpT, tosa::GreaterOp>)
+        return a > b;
+      else
+        return a >= b;
+    };
+    HostTensor a = ctx.constInput(swap ? 1 : 0), c = ctx.constInput(swap ? 0 : 1);
+    ctx.setOutput(0, foldIntBinary(a, c,
+                                   [&](int64_t x, int64_t y) -> int64_t {
+                                     return negate ? !compare(x, y) : compare(x, y);
+                                   },
+                                   ctx.b.getI1Type()));
+    return success();
+  }
   Value lhs = ctx.input(swap ? 1 : 0), rhs = ctx.input(swap ? 0 : 1);
   Value result = binary<OpT>(ctx.b, ctx.loc, lhs, rhs, ctx.b.getI1Type());
   if (negate)
@@ -174,7 +225,27 @@ LogicalResult convertUnaryFloat(NodeContext &ctx) {
   return convertUnary<OpT>(ctx);
 }
 
+/// Folds an integer unary op on a constant input on the host.
+bool foldIntUnary(NodeContext &ctx, function_ref<int64_t(int64_t)> op) {
+  if (!allIntConstants(ctx))
+    return false;
+  HostTensor v = ctx.constInput(0);
+  SmallVector<int64_t> values = intValues(v);
+  for (int64_t &x : values)
+    x = op(x);
+  ctx.setOutput(0, makeIntTensor(v.getElementType(), v.getType().getShape(), values));
+  return true;
+}
+
+LogicalResult convertAbs(NodeContext &ctx) {
+  if (foldIntUnary(ctx, [](int64_t x) { return x < 0 ? -x : x; }))
+    return success();
+  return convertUnary<tosa::AbsOp>(ctx);
+}
+
 LogicalResult convertNeg(NodeContext &ctx) {
+  if (foldIntUnary(ctx, [](int64_t x) { return -x; }))
+    return success();
   Value x = ctx.input(0);
   Type element = typeOf(x).getElementType();
   Value zp = zeroPoint(ctx.b, ctx.loc, element);
@@ -215,9 +286,14 @@ LogicalResult convertClip(NodeContext &ctx) {
       if (!ctx.hasInput(i))
         continue;
       HostTensor bound = ctx.constInput(i);
-      if (!bound)
-        return ctx.unsupported(std::string(i == 1 ? "a run-time 'min'"
-                                                  : "a run-time 'max'"));
+      if (!bound) {
+        // A bound known only at run time: maximum/minimum with broadcasting.
+        if (i == 1)
+          x = binary<tosa::MaximumOp>(ctx.b, ctx.loc, x, ctx.input(1));
+        else
+          x = binary<tosa::MinimumOp>(ctx.b, ctx.loc, x, ctx.input(2));
+        continue;
+      }
       double v = isa<FloatType>(bound.getElementType())
                      ? floatValues(bound)[0]
                      : static_cast<double>(intValues(bound)[0]);
@@ -413,7 +489,7 @@ void addElementwiseConverters(ConverterMap &map) {
   add("Xor", convertLogical<tosa::LogicalXorOp>, 7, "tosa.logical_xor");
   add("Not", convertNot, 1, "tosa.logical_not");
   add("Where", convertWhere, 9, "tosa.select");
-  add("Abs", convertUnary<tosa::AbsOp>, 6, "tosa.abs");
+  add("Abs", convertAbs, 6, "tosa.abs");
   add("Neg", convertNeg, 6, "tosa.negate");
   add("Exp", convertUnaryFloat<tosa::ExpOp>, 6, "tosa.exp");
   add("Log", convertUnaryFloat<tosa::LogOp>, 6, "tosa.log");
@@ -428,7 +504,7 @@ void addElementwiseConverters(ConverterMap &map) {
   add("Cos", convertUnaryFloat<tosa::CosOp>, 7, "tosa.cos");
   add("Relu", convertRelu, 6, "tosa.clamp [0, inf)");
   add("Clip", convertClip, 6, "tosa.clamp",
-      "min/max attributes (opset < 11) or constant inputs");
+      "min/max attributes (opset < 11) or inputs");
   add("LeakyRelu", convertLeakyRelu, 6, "tosa.clamp + tosa.mul + tosa.add");
   add("PRelu", convertPRelu, 7, "tosa.clamp + tosa.mul + tosa.add", "broadcast slope");
   add("HardSigmoid", convertHardSigmoid, 6, "tosa.mul + tosa.add + tosa.clamp");

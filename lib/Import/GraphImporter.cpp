@@ -90,6 +90,19 @@ FailureOr<SmallVector<double>> NodeContext::constFloats(size_t i,
   return result;
 }
 
+FailureOr<double> NodeContext::constScalar(size_t i, StringRef what) {
+  HostTensor value = constInput(i);
+  if (!value || value.getNumElements() != 1) {
+    emitError() << "input '" << what
+                << "' must be a constant with one element (computed at compile "
+                   "time); a value known only at run time is not supported";
+    return failure();
+  }
+  if (isa<FloatType>(value.getElementType()))
+    return (*constFloats(i, what))[0];
+  return static_cast<double>((*constInts(i, what))[0]);
+}
+
 bool NodeContext::outputUsed(size_t i) const {
   return static_cast<int>(i) < node.output_size() && !node.output(i).empty() &&
          graph.isUsed(node.output(i));

@@ -73,6 +73,8 @@ public:
   /// Float contents of a constant input, as for constInts.
   mlir::FailureOr<llvm::SmallVector<double>> constFloats(size_t i,
                                                          llvm::StringRef what);
+  /// The single value of a constant one-element input, as double.
+  mlir::FailureOr<double> constScalar(size_t i, llvm::StringRef what);
   bool allInputsConstant() const;
 
   // --- outputs ------------------------------------------------------------

@@ -11,6 +11,8 @@
 #include "ImportContext.h"
 #include "TosaBuilders.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace qforge::onnx_import {
@@ -459,9 +461,52 @@ LogicalResult convertGather(NodeContext &ctx) {
 // Pad, Tile, Expand, DepthToSpace, SpaceToDepth
 //===----------------------------------------------------------------------===//
 
+/// Pads one axis with `before`/`after` copies made by reflect or edge mode.
+Value padAxisByCopy(NodeContext &ctx, Value x, int64_t axis, int64_t before,
+                    int64_t after, bool reflect) {
+  ArrayRef<int64_t> shape = typeOf(x).getShape();
+  int64_t n = shape[axis];
+  auto sliceAxis = [&](int64_t start, int64_t size) {
+    SmallVector<int64_t> starts(shape.size(), 0), sizes(shape);
+    starts[axis] = start;
+    sizes[axis] = size;
+    return slice(ctx.b, ctx.loc, x, starts, sizes);
+  };
+  auto reverse = [&](Value v) {
+    return tosa::ReverseOp::create(ctx.b, ctx.loc, typeOf(v), v,
+                                   ctx.b.getI32IntegerAttr(axis))
+        .getResult();
+  };
+  auto repeat = [&](Value v, int64_t times) {
+    SmallVector<int64_t> multiples(shape.size(), 1);
+    multiples[axis] = times;
+    SmallVector<int64_t> out(typeOf(v).getShape());
+    out[axis] *= times;
+    return tosa::TileOp::create(ctx.b, ctx.loc,
+                                tensorType(out, typeOf(v).getElementType()), v,
+                                shapeValue(ctx.b, ctx.loc, multiples))
+        .getResult();
+  };
+  SmallVector<Value> parts;
+  if (before > 0)
+    parts.push_back(reflect ? reverse(sliceAxis(1, before))
+                            : repeat(sliceAxis(0, 1), before));
+  parts.push_back(x);
+  if (after > 0)
+    parts.push_back(reflect ? reverse(sliceAxis(n - 1 - after, after))
+                            : repeat(sliceAxis(n - 1, 1), after));
+  if (parts.size() == 1)
+    return x;
+  SmallVector<int64_t> out(shape);
+  out[axis] += before + after;
+  return tosa::ConcatOp::create(ctx.b, ctx.loc,
+                                tensorType(out, typeOf(x).getElementType()),
+                                parts, ctx.b.getI32IntegerAttr(axis));
+}
+
 LogicalResult convertPad(NodeContext &ctx) {
   std::string mode = ctx.getString("mode", "constant");
-  if (mode != "constant")
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
     return ctx.unsupported("mode='" + mode + "'");
   ArrayRef<int64_t> in = ctx.inputType(0).getShape();
   int64_t rank = static_cast<int64_t>(in.size());
@@ -477,11 +522,10 @@ LogicalResult convertPad(NodeContext &ctx) {
       return failure();
     pads = *p;
     if (ctx.hasInput(2)) {
-      HostTensor v = ctx.constInput(2);
-      if (!v)
-        return ctx.unsupported("a run-time constant_value");
-      value = isa<FloatType>(v.getElementType()) ? floatValues(v)[0]
-                                                 : static_cast<double>(intValues(v)[0]);
+      auto v = ctx.constScalar(2, "constant_value");
+      if (failed(v))
+        return failure();
+      value = *v;
     }
     if (ctx.hasInput(3)) {
       // Opset 18: pads only for the listed axes.
@@ -504,6 +548,21 @@ LogicalResult convertPad(NodeContext &ctx) {
     ctx.emitError() << "pads has " << pads.size() << " entries for rank " << rank;
     return failure();
   }
+  Value x = ctx.input(0);
+  if (mode != "constant") {
+    for (int64_t d = 0; d < rank; ++d) {
+      if (pads[d] < 0 || pads[d + rank] < 0)
+        return ctx.unsupported("negative pads with mode='" + mode + "'");
+      if (mode == "reflect" && (pads[d] >= in[d] || pads[d + rank] >= in[d])) {
+        ctx.emitError() << "reflect padding of " << std::max(pads[d], pads[d + rank])
+                        << " needs an axis longer than " << in[d];
+        return failure();
+      }
+      x = padAxisByCopy(ctx, x, d, pads[d], pads[d + rank], mode == "reflect");
+    }
+    ctx.setOutput(0, x);
+    return success();
+  }
   // Positive pads grow the tensor with tosa.pad; negative ones crop after.
   SmallVector<int64_t> padding, grown;
   bool anyPositive = false, anyNegative = false;
@@ -514,7 +573,6 @@ LogicalResult convertPad(NodeContext &ctx) {
     anyPositive |= b > 0 || e > 0;
     anyNegative |= pads[d] < 0 || pads[d + rank] < 0;
   }
-  Value x = ctx.input(0);
   if (anyPositive)
     x = tosa::PadOp::create(ctx.b, ctx.loc, tensorType(grown, element), x,
                             shapeValue(ctx.b, ctx.loc, padding),
@@ -685,20 +743,30 @@ LogicalResult convertSize(NodeContext &ctx) {
 }
 
 LogicalResult convertRange(NodeContext &ctx) {
-  HostTensor start = ctx.constInput(0), limit = ctx.constInput(1),
-             delta = ctx.constInput(2);
-  if (!start || !limit || !delta || !isa<IntegerType>(start.getElementType()))
-    return ctx.unsupported("Range other than on constant integers");
-  int64_t s = intValues(start)[0], l = intValues(limit)[0], d = intValues(delta)[0];
-  if (d == 0) {
+  auto start = ctx.constScalar(0, "start");
+  auto limit = ctx.constScalar(1, "limit");
+  auto delta = ctx.constScalar(2, "delta");
+  if (failed(start) || failed(limit) || failed(delta))
+    return failure();
+  if (*delta == 0.0) {
     ctx.emitError() << "delta is 0";
     return failure();
   }
-  SmallVector<int64_t> values;
-  for (int64_t v = s; d > 0 ? v < l : v > l; v += d)
-    values.push_back(v);
-  ctx.setOutput(0, makeIntTensor(start.getElementType(),
-                                 {static_cast<int64_t>(values.size())}, values));
+  // ONNX: n = max(ceil((limit - start) / delta), 0), element i = start + i * delta.
+  int64_t n = std::max<int64_t>(
+      static_cast<int64_t>(std::ceil((*limit - *start) / *delta)), 0);
+  Type element = ctx.constInput(0).getElementType();
+  if (isa<FloatType>(element)) {
+    SmallVector<double> values;
+    for (int64_t i = 0; i < n; ++i)
+      values.push_back(*start + static_cast<double>(i) * *delta);
+    ctx.setOutput(0, makeFloatTensor(element, {n}, values));
+  } else {
+    SmallVector<int64_t> values;
+    for (int64_t i = 0; i < n; ++i)
+      values.push_back(static_cast<int64_t>(*start) + i * static_cast<int64_t>(*delta));
+    ctx.setOutput(0, makeIntTensor(element, {n}, values));
+  }
   return success();
 }
 
@@ -762,9 +830,8 @@ LogicalResult convertReduce(NodeContext &ctx) {
 }
 
 LogicalResult convertArgMax(NodeContext &ctx) {
-  if (ctx.getInt("select_last_index", 0) != 0)
-    return ctx.unsupported("select_last_index = 1");
   Value x = ctx.input(0);
+  bool last = ctx.getInt("select_last_index", 0) != 0;
   ArrayRef<int64_t> in = typeOf(x).getShape();
   auto axis = normalizeAxis(ctx, ctx.getInt("axis", 0), in.size());
   if (failed(axis))
@@ -773,9 +840,19 @@ LogicalResult convertArgMax(NodeContext &ctx) {
   for (int64_t d = 0; d < static_cast<int64_t>(in.size()); ++d)
     if (d != *axis)
       dropped.push_back(in[d]);
+  // tosa.argmax picks the first maximum; for the last one, search the
+  // reversed axis and map the index back (K - 1 - i).
+  if (last)
+    x = tosa::ReverseOp::create(ctx.b, ctx.loc, typeOf(x), x,
+                                ctx.b.getI32IntegerAttr(*axis));
   Value idx = tosa::ArgMaxOp::create(ctx.b, ctx.loc,
                                      tensorType(dropped, ctx.b.getI32Type()), x,
                                      ctx.b.getI32IntegerAttr(*axis));
+  if (last) {
+    SmallVector<int64_t> ones(dropped.size(), 1);
+    Value top = splat(ctx.b, ctx.loc, ctx.b.getI32Type(), ones, in[*axis] - 1);
+    idx = binary<tosa::SubOp>(ctx.b, ctx.loc, top, idx);
+  }
   idx = tosa::CastOp::create(ctx.b, ctx.loc, tensorType(dropped, ctx.b.getI64Type()), idx);
   if (ctx.getInt("keepdims", 1) != 0) {
     SmallVector<int64_t> kept(in);
@@ -806,8 +883,10 @@ void addShapeConverters(ConverterMap &map) {
       "constant starts/ends/axes/steps; steps other than 1 only on constants");
   add("Gather", convertGather, 1, "tosa.gather (+ reshapes)",
       "negative indices; constants gather on the host");
-  add("Pad", convertPad, 2, "tosa.pad (+ tosa.slice for negative pads)",
-      "constant mode only");
+  add("Pad", convertPad, 2,
+      "tosa.pad (+ tosa.slice for negative pads); reflect/edge: tosa.slice, "
+      "tosa.reverse/tosa.tile, tosa.concat",
+      "constant, reflect and edge modes; constant pads and value");
   add("Tile", convertTile, 6, "tosa.tile", "constant repeats");
   add("Expand", convertExpand, 8, "tosa.tile", "constant shape");
   add("DepthToSpace", convertDepthToSpace, 1, "tosa.reshape + tosa.transpose",
@@ -819,7 +898,7 @@ void addShapeConverters(ConverterMap &map) {
       "constant shape");
   add("Shape", convertShape, 1, "(folded: shapes are static)", "start/end");
   add("Size", convertSize, 1, "(folded: shapes are static)");
-  add("Range", convertRange, 11, "(folded)", "constant integer inputs only");
+  add("Range", convertRange, 11, "(folded)", "constant inputs only");
   add("ReduceSum", convertReduce<ReduceKind::Sum>, 1, "tosa.reduce_sum",
       "axes attribute or constant input; keepdims; noop_with_empty_axes");
   add("ReduceMean", convertReduce<ReduceKind::Mean>, 1, "tosa.reduce_sum + tosa.mul",
@@ -829,7 +908,7 @@ void addShapeConverters(ConverterMap &map) {
   add("ReduceMin", convertReduce<ReduceKind::Min>, 1, "tosa.reduce_min",
       "as ReduceSum");
   add("ArgMax", convertArgMax, 1, "tosa.argmax + tosa.cast",
-      "select_last_index = 0 only");
+      "select_last_index via tosa.reverse");
 }
 
 } // namespace qforge::onnx_import

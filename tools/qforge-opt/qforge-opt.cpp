@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "QF/QFDialect.h"
+#include "qforge/Pipeline/Pipelines.h"
 #include "qforge/Transforms/Passes.h"
 
 #include "mlir/InitAllDialects.h"
@@ -20,6 +21,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   registry.insert<qforge::qf::QFDialect>();
   qforge::registerQForgePasses();
+  qforge::registerQForgePipelines();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "qforge modular optimizer driver\n", registry));
 }

@@ -2,17 +2,26 @@
 //
 // Model in, artefact out. Subcommands:
 //   qforge import MODEL.onnx -o MODEL.mlir   ONNX to MLIR (TOSA on tensors)
+//   qforge run MODEL.onnx IN.npy... -o DIR   import, lower, JIT-run (float)
 //   qforge list-ops [--markdown]             the supported ONNX operators
 //
 //===----------------------------------------------------------------------===//
 
+#include "qforge/Execution/JitRunner.h"
 #include "qforge/Import/OnnxImporter.h"
+#include "qforge/Support/Npy.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -23,21 +32,29 @@ namespace cl = llvm::cl;
 static cl::OptionCategory qforgeCategory("qforge options");
 
 static cl::SubCommand importCmd("import", "Import an ONNX model as MLIR");
+static cl::SubCommand runCmd(
+    "run", "Import an ONNX model, lower it and run it in-process (JIT) on "
+           ".npy inputs; writes OUTDIR/output_<i>.npy");
 static cl::SubCommand listOpsCmd("list-ops",
                                  "List the supported ONNX operators");
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::sub(importCmd),
-                                      cl::cat(qforgeCategory));
-static cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
-                                       cl::value_desc("file"), cl::init("-"),
-                                       cl::sub(importCmd), cl::cat(qforgeCategory));
+                                      cl::sub(runCmd), cl::cat(qforgeCategory));
+static cl::list<std::string> runInputs(cl::Positional,
+                                       cl::desc("<input.npy>... (model input order)"),
+                                       cl::sub(runCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> outputFile(
+    "o", cl::desc("Output: a file for import ('-' for stdout), a directory for run"),
+    cl::value_desc("path"), cl::init("-"), cl::sub(importCmd), cl::sub(runCmd),
+    cl::cat(qforgeCategory));
 static cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Pin an input's shape, e.g. --input-shape=input:1x3x224x224 "
              "(repeatable). Without it a dynamic leading (batch) dimension "
              "becomes 1 and any other dynamic dimension is an error"),
-    cl::value_desc("NAME:DIMS"), cl::sub(importCmd), cl::cat(qforgeCategory));
+    cl::value_desc("NAME:DIMS"), cl::sub(importCmd), cl::sub(runCmd),
+    cl::cat(qforgeCategory));
 static cl::opt<std::string> functionName("name",
                                          cl::desc("Name of the generated function"),
                                          cl::init("main"), cl::sub(importCmd),
@@ -84,7 +101,9 @@ static LogicalResult printDiagnostic(Diagnostic &diag) {
   return success();
 }
 
-static int runImport(MLIRContext &context) {
+/// Imports `inputFile` with the command line's options; null on failure
+/// (already reported).
+static OwningOpRef<ModuleOp> importModel(MLIRContext &context) {
   qforge::ImportOptions options;
   options.functionName = functionName;
   for (const std::string &text : inputShapes) {
@@ -92,12 +111,15 @@ static int runImport(MLIRContext &context) {
     std::vector<int64_t> shape;
     if (!qforge::parseInputShape(text, name, shape, error)) {
       llvm::errs() << "qforge: error: --input-shape: " << error << "\n";
-      return 1;
+      return nullptr;
     }
     options.inputShapes[name] = shape;
   }
-  OwningOpRef<ModuleOp> module =
-      qforge::importOnnxFile(context, inputFile, options);
+  return qforge::importOnnxFile(context, inputFile, options);
+}
+
+static int runImport(MLIRContext &context) {
+  OwningOpRef<ModuleOp> module = importModel(context);
   if (!module)
     return 1;
   std::string error;
@@ -117,6 +139,51 @@ static int runImport(MLIRContext &context) {
     return 1;
   }
   output->keep();
+  return 0;
+}
+
+static int runRun(MLIRContext &context) {
+  if (outputFile == "-") {
+    llvm::errs() << "qforge: error: run needs -o OUTDIR\n";
+    return 1;
+  }
+  std::vector<qforge::NpyArray> inputs;
+  for (const std::string &path : runInputs) {
+    qforge::NpyArray array;
+    std::string error;
+    if (!qforge::readNpy(path, array, error)) {
+      llvm::errs() << "qforge: error: " << path << ": " << error << "\n";
+      return 1;
+    }
+    inputs.push_back(std::move(array));
+  }
+  OwningOpRef<ModuleOp> module = importModel(context);
+  if (!module)
+    return 1;
+  std::unique_ptr<qforge::JitModel> model =
+      qforge::JitModel::compile(*module, functionName);
+  if (!model)
+    return 1;
+  std::vector<qforge::NpyArray> outputs;
+  std::string error;
+  if (!model->run(inputs, outputs, error)) {
+    llvm::errs() << "qforge: error: " << error << "\n";
+    return 1;
+  }
+  if (std::error_code ec = llvm::sys::fs::create_directories(outputFile)) {
+    llvm::errs() << "qforge: error: cannot create '" << outputFile
+                 << "': " << ec.message() << "\n";
+    return 1;
+  }
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    llvm::SmallString<256> path(outputFile);
+    llvm::sys::path::append(path, "output_" + std::to_string(i) + ".npy");
+    if (!qforge::writeNpy(path, outputs[i], error)) {
+      llvm::errs() << "qforge: error: cannot write '" << path << "': " << error
+                   << "\n";
+      return 1;
+    }
+  }
   return 0;
 }
 
@@ -142,11 +209,20 @@ int main(int argc, char **argv) {
       argc, argv,
       "qforge: a quantizing compiler for ONNX models\n\n"
       "  qforge import MODEL.onnx -o MODEL.mlir [--input-shape=NAME:DIMS]...\n"
+      "  qforge run MODEL.onnx IN.npy... -o OUTDIR [--input-shape=NAME:DIMS]...\n"
       "  qforge list-ops [--markdown]\n");
-  MLIRContext context;
+  // The lowering pipelines are parsed from text, so every pass must be
+  // registered, and the context must know every dialect they create.
+  registerAllPasses();
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  MLIRContext context(registry);
   ScopedDiagnosticHandler handler(&context, printDiagnostic);
   if (importCmd)
     return runImport(context);
+  if (runCmd)
+    return runRun(context);
   if (listOpsCmd)
     return runListOps();
   llvm::errs() << "qforge: error: no subcommand; see 'qforge --help'\n";

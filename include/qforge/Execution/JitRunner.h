@@ -1,0 +1,60 @@
+//===- JitRunner.h - running an imported model in-process -------*- C++ -*-===//
+//
+// Lowers a module with qforge's float pipeline and runs its entry function
+// through MLIR's ExecutionEngine. Used by `qforge run`, the conformance suite
+// and (later) calibration, so that all of them execute the same lowering the
+// ahead-of-time compiler uses.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_EXECUTION_JITRUNNER_H
+#define QFORGE_EXECUTION_JITRUNNER_H
+
+#include "qforge/Support/Npy.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <memory>
+#include <optional>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace qforge {
+
+struct TensorSpec {
+  DType dtype;
+  std::vector<int64_t> shape;
+};
+
+/// The .npy dtype holding an MLIR element type, if any.
+std::optional<DType> dtypeFor(mlir::Type elementType);
+
+class JitModel {
+public:
+  /// Lowers `module` in place and JIT-compiles the function `name`. Errors
+  /// go to the context's diagnostic handler.
+  static std::unique_ptr<JitModel> compile(mlir::ModuleOp module,
+                                           llvm::StringRef name);
+  ~JitModel();
+
+  const std::vector<TensorSpec> &inputs() const { return inputSpecs; }
+  const std::vector<TensorSpec> &outputs() const { return outputSpecs; }
+
+  /// Runs the model once. Each input must match its spec exactly; on a
+  /// mismatch returns false with `error` naming the input.
+  bool run(const std::vector<NpyArray> &inputs, std::vector<NpyArray> &outputs,
+           std::string &error);
+
+private:
+  JitModel() = default;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::string entry;
+  std::vector<TensorSpec> inputSpecs, outputSpecs;
+};
+
+} // namespace qforge
+
+#endif // QFORGE_EXECUTION_JITRUNNER_H

@@ -1,0 +1,32 @@
+//===- Pipelines.h - qforge's lowering pipelines ----------------*- C++ -*-===//
+//
+// Imported graph (TOSA on tensors) to the LLVM dialect, in three stages that
+// qforge-opt registers one by one so each can be run and tested alone:
+//
+//   --qforge-tosa-to-linalg   TOSA -> linalg/tensor/arith on tensors, fused
+//   --qforge-bufferize        one-shot bufferization, results as out-params,
+//                             deallocation
+//   --qforge-lower-to-llvm    loops -> LLVM dialect (libm for math)
+//   --qforge-lower            all three
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_PIPELINE_PIPELINES_H
+#define QFORGE_PIPELINE_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace qforge {
+
+void buildTosaToLinalgPipeline(mlir::OpPassManager &pm);
+void buildBufferizePipeline(mlir::OpPassManager &pm);
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
+/// The three stages in order.
+void buildLoweringPipeline(mlir::OpPassManager &pm);
+
+/// Registers the pipelines above with the pass registry (qforge-opt).
+void registerQForgePipelines();
+
+} // namespace qforge
+
+#endif // QFORGE_PIPELINE_PIPELINES_H

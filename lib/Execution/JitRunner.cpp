@@ -1,0 +1,238 @@
+//===- JitRunner.cpp - running an imported model in-process ---------------===//
+
+#include "qforge/Execution/JitRunner.h"
+#include "qforge/Pipeline/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+namespace qforge {
+
+std::optional<DType> dtypeFor(Type type) {
+  if (type.isF16())
+    return DType::F16;
+  if (type.isF32())
+    return DType::F32;
+  if (type.isF64())
+    return DType::F64;
+  if (type.isInteger(1))
+    return DType::Bool;
+  auto intType = dyn_cast<IntegerType>(type);
+  if (!intType)
+    return std::nullopt;
+  bool isUnsigned = intType.isUnsigned();
+  switch (intType.getWidth()) {
+  case 8:
+    return isUnsigned ? DType::U8 : DType::I8;
+  case 16:
+    return isUnsigned ? DType::U16 : DType::I16;
+  case 32:
+    return isUnsigned ? DType::U32 : DType::I32;
+  case 64:
+    return isUnsigned ? DType::U64 : DType::I64;
+  default:
+    return std::nullopt;
+  }
+}
+
+static std::optional<TensorSpec> specFor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return std::nullopt;
+  std::optional<DType> dtype = dtypeFor(tensor.getElementType());
+  if (!dtype)
+    return std::nullopt;
+  return TensorSpec{*dtype, std::vector<int64_t>(tensor.getShape().begin(),
+                                                 tensor.getShape().end())};
+}
+
+namespace {
+/// What the LLVM lowering passes for an unranked memref: the rank and a
+/// pointer to a ranked descriptor.
+struct UnrankedDescriptor {
+  int64_t rank;
+  int64_t *ranked; // {allocated, aligned, offset, sizes[rank], strides[rank]}
+};
+
+/// memref.copy between non-contiguous views lowers to a call of this
+/// function (MLIR's C runner utilities provide it; qforge provides its own
+/// so that nothing beyond the C library is needed at run time).
+void qforgeMemrefCopy(int64_t elementSize, UnrankedDescriptor *src,
+                                 UnrankedDescriptor *dst) {
+  int64_t rank = src->rank;
+  char *srcBase = reinterpret_cast<char *>(src->ranked[1]) + src->ranked[2] * elementSize;
+  char *dstBase = reinterpret_cast<char *>(dst->ranked[1]) + dst->ranked[2] * elementSize;
+  const int64_t *sizes = src->ranked + 3;
+  const int64_t *srcStrides = src->ranked + 3 + rank;
+  const int64_t *dstStrides = dst->ranked + 3 + rank;
+  int64_t total = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    total *= sizes[d];
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t n = 0; n < total; ++n) {
+    int64_t so = 0, doff = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      so += index[d] * srcStrides[d];
+      doff += index[d] * dstStrides[d];
+    }
+    std::memcpy(dstBase + doff * elementSize, srcBase + so * elementSize, elementSize);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < sizes[d])
+        break;
+      index[d] = 0;
+    }
+  }
+}
+
+} // namespace
+
+JitModel::~JitModel() = default;
+
+std::unique_ptr<JitModel> JitModel::compile(ModuleOp module, StringRef name) {
+  auto func = module.lookupSymbol<func::FuncOp>(name);
+  if (!func) {
+    emitError(module.getLoc()) << "no function @" << name << " to run";
+    return nullptr;
+  }
+  std::unique_ptr<JitModel> model(new JitModel());
+  model->entry = name.str();
+  for (Type t : func.getArgumentTypes()) {
+    auto spec = specFor(t);
+    if (!spec) {
+      emitError(func.getLoc()) << "cannot pass an argument of type " << t;
+      return nullptr;
+    }
+    model->inputSpecs.push_back(*spec);
+  }
+  for (Type t : func.getResultTypes()) {
+    auto spec = specFor(t);
+    if (!spec) {
+      emitError(func.getLoc()) << "cannot return a result of type " << t;
+      return nullptr;
+    }
+    model->outputSpecs.push_back(*spec);
+  }
+  // The C interface wrapper takes pointers to memref descriptors, one per
+  // input, then one per output (results become out-parameters).
+  func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                UnitAttr::get(module.getContext()));
+
+  PassManager pm(module.getContext());
+  buildLoweringPipeline(pm);
+  if (failed(pm.run(module)))
+    return nullptr;
+
+  static bool targetsInitialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetsInitialized;
+  registerBuiltinDialectTranslation(*module.getContext());
+  registerLLVMDialectTranslation(*module.getContext());
+
+  ExecutionEngineOptions options;
+  options.transformer = makeOptimizingTransformer(/*optLevel=*/2,
+                                                  /*sizeLevel=*/0,
+                                                  /*targetMachine=*/nullptr);
+  auto engine = ExecutionEngine::create(module, options);
+  if (!engine) {
+    emitError(module.getLoc()) << "JIT compilation failed: "
+                               << llvm::toString(engine.takeError());
+    return nullptr;
+  }
+  model->engine = std::move(*engine);
+  model->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner("memrefCopy")] = llvm::orc::ExecutorSymbolDef(
+        llvm::orc::ExecutorAddr::fromPtr(&qforgeMemrefCopy),
+        llvm::JITSymbolFlags::Exported);
+    return symbols;
+  });
+  return model;
+}
+
+namespace {
+/// A ranked memref descriptor laid out as the LLVM lowering expects:
+/// {allocated, aligned, offset, sizes[rank], strides[rank]}, all 8 bytes.
+struct Descriptor {
+  std::vector<int64_t> words;
+  Descriptor(void *data, const std::vector<int64_t> &shape) {
+    size_t rank = shape.size();
+    words.resize(3 + 2 * rank);
+    words[0] = reinterpret_cast<int64_t>(data);
+    words[1] = reinterpret_cast<int64_t>(data);
+    words[2] = 0;
+    int64_t stride = 1;
+    for (size_t i = rank; i-- > 0;) {
+      words[3 + i] = shape[i];
+      words[3 + rank + i] = stride;
+      stride *= shape[i];
+    }
+  }
+};
+} // namespace
+
+static std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+bool JitModel::run(const std::vector<NpyArray> &inputs,
+                   std::vector<NpyArray> &outputs, std::string &error) {
+  if (inputs.size() != inputSpecs.size()) {
+    error = "the model takes " + std::to_string(inputSpecs.size()) +
+            " inputs, got " + std::to_string(inputs.size());
+    return false;
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const TensorSpec &spec = inputSpecs[i];
+    if (inputs[i].dtype != spec.dtype || inputs[i].shape != spec.shape) {
+      error = "input " + std::to_string(i) + " is " + dtypeName(inputs[i].dtype) +
+              " " + shapeText(inputs[i].shape) + " but the model takes " +
+              dtypeName(spec.dtype) + " " + shapeText(spec.shape);
+      return false;
+    }
+  }
+  outputs.clear();
+  for (const TensorSpec &spec : outputSpecs) {
+    NpyArray out;
+    out.dtype = spec.dtype;
+    out.shape = spec.shape;
+    out.data.assign(out.numElements() * dtypeSize(spec.dtype), 0);
+    outputs.push_back(std::move(out));
+  }
+  std::vector<Descriptor> descriptors;
+  descriptors.reserve(inputs.size() + outputs.size());
+  for (const NpyArray &in : inputs)
+    descriptors.emplace_back(const_cast<char *>(in.data.data()), in.shape);
+  for (NpyArray &out : outputs)
+    descriptors.emplace_back(out.data.data(), out.shape);
+  // invokePacked takes a pointer to each argument; each argument of the C
+  // interface is a pointer to a descriptor.
+  std::vector<void *> pointers, args;
+  for (Descriptor &d : descriptors)
+    pointers.push_back(d.words.data());
+  for (void *&p : pointers)
+    args.push_back(&p);
+  if (llvm::Error e = engine->invokePacked("_mlir_ciface_" + entry, args)) {
+    error = llvm::toString(std::move(e));
+    return false;
+  }
+  return true;
+}
+
+} // namespace qforge

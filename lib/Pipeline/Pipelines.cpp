@@ -1,0 +1,69 @@
+//===- Pipelines.cpp - qforge's lowering pipelines ------------------------===//
+
+#include "qforge/Pipeline/Pipelines.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/ErrorHandling.h"
+
+using namespace mlir;
+
+namespace qforge {
+
+/// Stages are written as textual pipelines: they read like the documentation
+/// and like the qforge-opt command lines in the tests.
+static void addTextual(OpPassManager &pm, llvm::StringRef pipeline) {
+  if (failed(parsePassPipeline(pipeline, pm)))
+    llvm::report_fatal_error("qforge: malformed built-in pipeline");
+}
+
+void buildTosaToLinalgPipeline(OpPassManager &pm) {
+  addTextual(pm, "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+                 "tosa-to-tensor),canonicalize,"
+                 "func.func(linalg-fuse-elementwise-ops),canonicalize,cse");
+}
+
+void buildBufferizePipeline(OpPassManager &pm) {
+  addTextual(pm, "one-shot-bufferize{bufferize-function-boundaries "
+                 "function-boundary-type-conversion=identity-layout-map},"
+                 "buffer-results-to-out-params{modify-public-functions "
+                 "hoist-static-allocs},canonicalize,"
+                 "buffer-deallocation-pipeline");
+}
+
+void buildLowerToLLVMPipeline(OpPassManager &pm) {
+  addTextual(pm, "convert-linalg-to-loops,lower-affine,convert-scf-to-cf,"
+                 "expand-strided-metadata,finalize-memref-to-llvm,"
+                 // LLVM intrinsics first; libm calls for what has none (erf).
+                 "convert-math-to-llvm,convert-math-to-libm,"
+                 "convert-arith-to-llvm,convert-func-to-llvm,"
+                 "convert-cf-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
+                 "reconcile-unrealized-casts");
+}
+
+void buildLoweringPipeline(OpPassManager &pm) {
+  buildTosaToLinalgPipeline(pm);
+  buildBufferizePipeline(pm);
+  buildLowerToLLVMPipeline(pm);
+}
+
+void registerQForgePipelines() {
+  PassPipelineRegistration<>(
+      "qforge-tosa-to-linalg",
+      "Lower imported TOSA to linalg/tensor/arith on tensors and fuse "
+      "element-wise ops",
+      buildTosaToLinalgPipeline);
+  PassPipelineRegistration<>(
+      "qforge-bufferize",
+      "Bufferize (one-shot, function boundaries), turn results into "
+      "out-params, insert deallocations",
+      buildBufferizePipeline);
+  PassPipelineRegistration<>("qforge-lower-to-llvm",
+                             "Lower bufferized loops to the LLVM dialect",
+                             buildLowerToLLVMPipeline);
+  PassPipelineRegistration<>("qforge-lower",
+                             "The whole lowering: TOSA on tensors to the LLVM "
+                             "dialect",
+                             buildLoweringPipeline);
+}
+
+} // namespace qforge

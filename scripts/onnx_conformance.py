@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""ONNX backend node tests against qforge.
+
+For every single-operator test in ONNX's own test data whose operators are
+all supported by qforge (`qforge list-ops`), import the model, compile it
+with qforge's float lowering and run it (`qforge run`, JIT), then compare the
+outputs with the test's expected outputs.
+
+Prints "N passed, N failed, N skipped", the skips grouped by reason and every
+failure with its reason. Failures listed in the expectations file (one
+"test_name: reason" per line) are expected; the run fails on any other
+failure, and on an expected failure that now passes (so the list cannot go
+stale).
+
+Integer inputs that a test feeds at run time but qforge needs at compile
+time (Reshape's shape, Slice's starts, ...) are frozen into the model as
+constants with the test's values; such passes are counted separately.
+"""
+
+import argparse
+import collections
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+DEFAULT_DATA = "/usr/share/libonnx-testdata/data/node"
+RTOL, ATOL = 1e-3, 1e-5
+
+
+def read_tensor(path):
+    proto = onnx.TensorProto()
+    with open(path, "rb") as f:
+        proto.ParseFromString(f.read())
+    return numpy_helper.to_array(proto)
+
+
+def load_case(test_dir):
+    data_dir = os.path.join(test_dir, "test_data_set_0")
+    def numbered(prefix):
+        files = sorted(
+            (f for f in os.listdir(data_dir) if re.fullmatch(prefix + r"_\d+\.pb", f)),
+            key=lambda f: int(re.findall(r"\d+", f)[0]))
+        return [os.path.join(data_dir, f) for f in files]
+    return numbered("input"), numbered("output")
+
+
+def freeze_int_inputs(model, inputs):
+    """Moves integer graph inputs into initializers with the test's values;
+    returns the remaining (run-time) inputs."""
+    kept = []
+    names = [i.name for i in model.graph.input
+             if i.name not in {t.name for t in model.graph.initializer}]
+    for name, value in zip(names, inputs):
+        if value.dtype.kind in "iu" and value.dtype != np.uint8 and value.dtype != np.int8:
+            model.graph.initializer.append(numpy_helper.from_array(value, name))
+        else:
+            kept.append(value)
+    return kept
+
+
+def compare(expected, got):
+    if expected.shape != got.shape:
+        return "shape %s, expected %s" % (got.shape, expected.shape)
+    if expected.dtype.kind == "f":
+        e, g = expected.astype(np.float64), got.astype(np.float64)
+        if not np.allclose(g, e, rtol=RTOL, atol=ATOL, equal_nan=True):
+            err = np.nanmax(np.abs(g - e))
+            return "max abs error %.3g (rtol %g, atol %g)" % (err, RTOL, ATOL)
+        return None
+    if expected.dtype == np.bool_:
+        got = got.astype(np.bool_)
+    if not np.array_equal(expected, got.astype(expected.dtype)):
+        return "values differ (%d of %d elements)" % (
+            int(np.sum(expected != got.astype(expected.dtype))), expected.size)
+    return None
+
+
+def conform_inputs(model, inputs):
+    """ONNX's test data stores some rank-0 inputs as shape (1,); give every
+    input the shape the model declares when the element counts agree."""
+    init = {t.name for t in model.graph.initializer}
+    declared = [i for i in model.graph.input if i.name not in init]
+    out = []
+    for vi, value in zip(declared, inputs):
+        dims = vi.type.tensor_type.shape.dim
+        if all(d.HasField("dim_value") for d in dims):
+            shape = tuple(d.dim_value for d in dims)
+            if shape != value.shape and int(np.prod(shape)) == value.size:
+                value = value.reshape(shape)
+        out.append(value)
+    return out
+
+
+def run_qforge(qforge, model_path, inputs, work):
+    in_paths = []
+    for i, value in enumerate(inputs):
+        p = os.path.join(work, "in_%d.npy" % i)
+        np.save(p, np.require(value, requirements="C"))  # keeps rank 0
+        in_paths.append(p)
+    out_dir = os.path.join(work, "out")
+    proc = subprocess.run([qforge, "run", model_path, *in_paths, "-o", out_dir],
+                          capture_output=True, text=True, timeout=300)
+    return proc, out_dir
+
+
+def first_error(stderr):
+    for line in stderr.splitlines():
+        if "error:" in line:
+            return line.split("error:", 1)[1].strip()
+    return stderr.strip().splitlines()[-1] if stderr.strip() else "no output"
+
+
+def check(test_dir, qforge, supported, work_root):
+    """Returns (status, reason, frozen) with status pass/fail/skip."""
+    name = os.path.basename(test_dir)
+    model = onnx.load(os.path.join(test_dir, "model.onnx"))
+    opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
+                default=0)
+    ops = {(n.domain, n.op_type) for n in model.graph.node}
+    missing = sorted(op if d in ("", "ai.onnx") else d + "." + op
+                     for d, op in ops if d not in ("", "ai.onnx") or op not in supported)
+    if missing:
+        return "skip", "unsupported operator " + ", ".join(missing), False
+    if opset < 7:
+        return "skip", "opset %d (qforge supports 7 and newer)" % opset, False
+    for vi in list(model.graph.input) + list(model.graph.output):
+        if not vi.type.HasField("tensor_type"):
+            return "skip", "non-tensor input or output (sequence/optional)", False
+        if vi.type.tensor_type.elem_type == onnx.TensorProto.STRING:
+            return "skip", "string tensors", False
+    in_files, out_files = load_case(test_dir)
+    inputs = conform_inputs(model, [read_tensor(p) for p in in_files])
+    expected = [read_tensor(p) for p in out_files]
+
+    work = os.path.join(work_root, name)
+    os.makedirs(work, exist_ok=True)
+    model_path = os.path.join(test_dir, "model.onnx")
+    proc, out_dir = run_qforge(qforge, model_path, inputs, work)
+    frozen = False
+    if proc.returncode != 0 and "must be a constant" in proc.stderr:
+        frozen_model = onnx.load(model_path)
+        inputs = freeze_int_inputs(frozen_model, inputs)
+        model_path = os.path.join(work, "frozen.onnx")
+        onnx.save(frozen_model, model_path)
+        proc, out_dir = run_qforge(qforge, model_path, inputs, work)
+        frozen = True
+    if proc.returncode != 0:
+        return "fail", first_error(proc.stderr), frozen
+    for i, e in enumerate(expected):
+        path = os.path.join(out_dir, "output_%d.npy" % i)
+        if not os.path.exists(path):
+            return "fail", "output %d missing" % i, frozen
+        problem = compare(e, np.load(path))
+        if problem:
+            return "fail", "output %d: %s" % (i, problem), frozen
+    shutil.rmtree(work, ignore_errors=True)
+    return "pass", "", frozen
+
+
+def read_expectations(path):
+    expected = {}
+    if not path:
+        return expected
+    with open(path) as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            name, _, reason = line.partition(":")
+            expected[name.strip()] = reason.strip()
+    return expected
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--qforge", required=True)
+    parser.add_argument("--data", action="append",
+                        help="directory of node tests (default: %s)" % DEFAULT_DATA)
+    parser.add_argument("--expectations", help="file of 'test: reason' known failures")
+    parser.add_argument("--filter", default="", help="regex on test names")
+    parser.add_argument("--work", help="scratch directory (default: a temporary one)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+
+    data_dirs = args.data or [DEFAULT_DATA]
+    tests = []
+    for d in data_dirs:
+        if not os.path.isdir(d):
+            print("error: no ONNX test data at %s" % d, file=sys.stderr)
+            return 2
+        tests += [os.path.join(d, t) for t in sorted(os.listdir(d))
+                  if re.search(args.filter, t)]
+    listing = subprocess.run([args.qforge, "list-ops"], capture_output=True,
+                             text=True, check=True)
+    supported = set(listing.stdout.split())
+    expectations = read_expectations(args.expectations)
+
+    work_root = args.work or tempfile.mkdtemp(prefix="qforge-conformance-")
+    os.makedirs(work_root, exist_ok=True)
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = {pool.submit(check, t, args.qforge, supported, work_root): t
+                   for t in tests}
+        for future in concurrent.futures.as_completed(futures):
+            name = os.path.basename(futures[future])
+            try:
+                results[name] = future.result()
+            except Exception as e:  # a broken test file is a failure, not a crash
+                results[name] = ("fail", "runner error: %s" % e, False)
+
+    passed = [n for n, r in results.items() if r[0] == "pass"]
+    failed = {n: r[1] for n, r in results.items() if r[0] == "fail"}
+    skipped = collections.defaultdict(list)
+    for n, r in results.items():
+        if r[0] == "skip":
+            skipped[r[1]].append(n)
+    frozen = sum(1 for n in passed if results[n][2])
+
+    print("Skipped, by reason:")
+    for reason, names in sorted(skipped.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        print("  %4d  %s" % (len(names), reason))
+    unexpected = {n: r for n, r in failed.items() if n not in expectations}
+    xfail = {n: r for n, r in failed.items() if n in expectations}
+    stale = sorted(n for n in expectations if results.get(n, ("",))[0] == "pass")
+    missing = sorted(n for n in expectations if n not in results)
+    if xfail:
+        print("Expected failures (%s):" % (args.expectations or "none"))
+        for n in sorted(xfail):
+            print("  %s: %s [%s]" % (n, expectations[n], xfail[n]))
+    if unexpected:
+        print("UNEXPECTED failures:")
+        for n in sorted(unexpected):
+            print("  %s: %s" % (n, unexpected[n]))
+    for n in stale:
+        print("UNEXPECTED pass: %s (remove it from the expectations file)" % n)
+    for n in missing:
+        print("STALE expectation: %s is not a test here" % n)
+    applicable = len(passed) + len(failed)
+    print("%d passed, %d failed, %d skipped" % (
+        len(passed), len(failed), sum(len(v) for v in skipped.values())))
+    print("%d of %d applicable tests pass (%.1f%%); %d of the passes froze integer "
+          "inputs as constants" % (len(passed), applicable,
+                                   100.0 * len(passed) / max(applicable, 1), frozen))
+    if not args.work:
+        shutil.rmtree(work_root, ignore_errors=True)
+    return 1 if unexpected or stale or (missing and not args.filter) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
