@@ -1,6 +1,7 @@
 //===- GraphImporter.cpp - one ONNX graph to one func.func ----------------===//
 
 #include "GraphImporter.h"
+#include "FoldBatchNorm.h"
 #include "ModelLoader.h"
 #include "TosaBuilders.h"
 
@@ -524,16 +525,17 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
       opset = set.version();
   if (opset < 0) {
     // IR version 2 models carry no opset import and mean opset 1.
-    emitError(fileLoc) << "'" << path
-                       << "' imports no version of the default ONNX operator "
-                          "set";
+    emitError(fileLoc) << "the model imports no version of the default ONNX "
+                          "operator set";
     return nullptr;
   }
   if (opset < 7) {
-    emitError(fileLoc) << "'" << path << "' uses ONNX opset " << opset
+    emitError(fileLoc) << "the model uses ONNX opset " << opset
                        << "; qforge supports opsets 7 and newer";
     return nullptr;
   }
+
+  foldBatchNormalization(*model.mutable_graph(), &context);
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   GraphImporter importer(*module, model, fileLoc, opset, options);

@@ -15,23 +15,22 @@ bool loadModelFile(llvm::StringRef path, onnx::ModelProto &model,
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer) {
-    emitError(fileLoc) << "cannot read '" << path
-                       << "': " << buffer.getError().message();
+    emitError(fileLoc) << "cannot read the model: "
+                       << buffer.getError().message();
     return false;
   }
   llvm::StringRef bytes = (*buffer)->getBuffer();
   if (bytes.empty()) {
-    emitError(fileLoc) << "'" << path << "' is empty, not an ONNX model";
+    emitError(fileLoc) << "the file is empty, not an ONNX model";
     return false;
   }
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    emitError(fileLoc) << "'" << path
-                       << "' is not a valid ONNX model: the protobuf does not "
+    emitError(fileLoc) << "not a valid ONNX model: the protobuf does not "
                           "parse (truncated or corrupt file?)";
     return false;
   }
   if (!model.has_graph()) {
-    emitError(fileLoc) << "'" << path << "' holds no graph";
+    emitError(fileLoc) << "the model holds no graph";
     return false;
   }
   return true;

@@ -59,6 +59,10 @@ static cl::opt<std::string> functionName("name",
                                          cl::desc("Name of the generated function"),
                                          cl::init("main"), cl::sub(importCmd),
                                          cl::cat(qforgeCategory));
+static cl::opt<bool> debugInfo(
+    "debug-info",
+    cl::desc("Print locations (each op's ONNX node name) in the output"),
+    cl::sub(importCmd), cl::cat(qforgeCategory));
 static cl::opt<bool> markdown("markdown",
                               cl::desc("Print a Markdown table (docs/onnx-ops.md)"),
                               cl::sub(listOpsCmd), cl::cat(qforgeCategory));
@@ -130,8 +134,10 @@ static int runImport(MLIRContext &context) {
     llvm::errs() << "qforge: error: " << error << "\n";
     return 1;
   }
-  module->print(output->os(), OpPrintingFlags().elideLargeElementsAttrs(
-                                  std::numeric_limits<int64_t>::max()));
+  OpPrintingFlags flags;
+  if (debugInfo)
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+  module->print(output->os(), flags);
   output->os().flush();
   if (output->os().has_error()) {
     llvm::errs() << "qforge: error: cannot write '" << outputFile << "'\n";

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Writes the small ONNX models the importer tests use into OUTDIR.
+
+Models are built with onnx.helper so each test states exactly what it feeds
+the importer. Weights are seeded random numbers.
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+rng = np.random.default_rng(0)
+
+
+def save(name, graph, opset=13, domains=()):
+    imports = [helper.make_opsetid("", opset)] + [helper.make_opsetid(d, 1) for d in domains]
+    model = helper.make_model(graph, opset_imports=imports, producer_name="qforge-tests")
+    model.ir_version = 8
+    onnx.save(model, os.path.join(out, name + ".onnx"))
+
+
+def vi(name, shape, elem=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def init(name, array):
+    return numpy_helper.from_array(np.asarray(array), name)
+
+
+# --- Conv + BatchNormalization + Relu, weights as initializers -------------
+w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+b = rng.standard_normal(4).astype(np.float32)
+bn = [rng.uniform(0.5, 1.5, 4), rng.standard_normal(4), rng.standard_normal(4),
+      rng.uniform(0.5, 2.0, 4)]
+save("conv_bn_relu", helper.make_graph(
+    [helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv1", pads=[1, 1, 1, 1]),
+     helper.make_node("BatchNormalization", ["c", "s", "beta", "mean", "var"], ["n"],
+                      name="bn1", epsilon=1e-5),
+     helper.make_node("Relu", ["n"], ["y"], name="relu1")],
+    "conv_bn_relu", [vi("x", ["N", 3, 8, 8])], [vi("y", ["N", 4, 8, 8])],
+    [init("w", w), init("b", b)] +
+    [init(n, a.astype(np.float32)) for n, a in zip(["s", "beta", "mean", "var"], bn)]))
+
+# --- Several unsupported operators, some used twice, plus a foreign domain --
+save("unsupported_ops", helper.make_graph(
+    [helper.make_node("Acos", ["x"], ["a"], name="acos_1"),
+     helper.make_node("Relu", ["a"], ["r"], name="relu"),
+     helper.make_node("Acos", ["r"], ["b"], name="acos_2"),
+     helper.make_node("Det", ["b"], ["d"], name="det"),
+     helper.make_node("FusedGemm", ["d"], ["y"], name="fused", domain="com.microsoft")],
+    "unsupported", [vi("x", [2, 2])], [vi("y", [2, 2])]), domains=["com.microsoft"])
+
+# --- A supported operator with an unsupported attribute value --------------
+save("pad_wrap_mode", helper.make_graph(
+    [helper.make_node("Pad", ["x", "p"], ["y"], name="pad_node", mode="wrap")],
+    "pad", [vi("x", [1, 4])], [vi("y", [1, 6])], [init("p", np.array([0, 1, 0, 1], np.int64))]),
+    opset=19)
+
+# --- Dynamic dimensions ----------------------------------------------------
+save("dynamic_dims", helper.make_graph(
+    [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+    "dyn", [vi("x", ["batch", 3, "height", "width"])], [vi("y", ["batch", 3, "height", "width"])]))
+
+# --- Paddle style: weights only in Constant nodes, HardSwish ---------------
+wc = rng.standard_normal((2, 3, 1, 1)).astype(np.float32)
+save("constant_node_weights", helper.make_graph(
+    [helper.make_node("Constant", [], ["w"], name="w_const",
+                      value=numpy_helper.from_array(wc)),
+     helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
+     helper.make_node("HardSwish", ["c"], ["y"], name="hswish")],
+    "paddle", [vi("x", [1, 3, 4, 4])], [vi("y", [1, 2, 4, 4])]), opset=14)
+
+# --- Shape arithmetic that must fold: Shape -> Gather -> Concat -> Reshape --
+save("shape_chain", helper.make_graph(
+    [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+     helper.make_node("Gather", ["s", "zero"], ["n"], name="gather", axis=0),
+     helper.make_node("Unsqueeze", ["n", "axes"], ["n1"], name="unsqueeze"),
+     helper.make_node("Concat", ["n1", "minus_one"], ["target"], name="concat", axis=0),
+     helper.make_node("Reshape", ["x", "target"], ["y"], name="flatten")],
+    "chain", [vi("x", [2, 3, 4])], [vi("y", [2, 12])],
+    [init("zero", np.array(0, np.int64)), init("axes", np.array([0], np.int64)),
+     init("minus_one", np.array([-1], np.int64))]))
+
+# --- Broken files ----------------------------------------------------------
+with open(os.path.join(out, "conv_bn_relu.onnx"), "rb") as f:
+    data = f.read()
+with open(os.path.join(out, "truncated.onnx"), "wb") as f:
+    f.write(data[: len(data) // 2])
+with open(os.path.join(out, "corrupt.onnx"), "wb") as f:
+    f.write(b"\xff\xfe this is not a protobuf \x00\x01\x02" * 8)
+open(os.path.join(out, "empty.onnx"), "wb").close()
