@@ -12,9 +12,12 @@ failure with its reason. Failures listed in the expectations file (one
 failure, and on an expected failure that now passes (so the list cannot go
 stale).
 
-Integer inputs that a test feeds at run time but qforge needs at compile
-time (Reshape's shape, Slice's starts, ...) are frozen into the model as
-constants with the test's values; such passes are counted separately.
+Parameter inputs that a test feeds at run time but qforge needs at compile
+time (Reshape's shape, Slice's starts, Resize's scales, Clip's bounds, ...)
+are frozen into the model as constants with the test's values when the
+first attempt reports such an input; frozen are the integer inputs and the
+small (at most 64 elements) inputs after the first. Such passes are counted
+separately.
 """
 
 import argparse
@@ -52,14 +55,15 @@ def load_case(test_dir):
     return numbered("input"), numbered("output")
 
 
-def freeze_int_inputs(model, inputs):
-    """Moves integer graph inputs into initializers with the test's values;
-    returns the remaining (run-time) inputs."""
+def freeze_parameter_inputs(model, inputs):
+    """Moves parameter-like graph inputs into initializers with the test's
+    values; returns the remaining (run-time) inputs."""
     kept = []
     names = [i.name for i in model.graph.input
              if i.name not in {t.name for t in model.graph.initializer}]
-    for name, value in zip(names, inputs):
-        if value.dtype.kind in "iu" and value.dtype != np.uint8 and value.dtype != np.int8:
+    for position, (name, value) in enumerate(zip(names, inputs)):
+        wide_int = value.dtype.kind in "iu" and value.dtype.itemsize > 1
+        if wide_int or (position > 0 and value.size <= 64):
             model.graph.initializer.append(numpy_helper.from_array(value, name))
         else:
             kept.append(value)
@@ -147,7 +151,7 @@ def check(test_dir, qforge, supported, work_root):
     frozen = False
     if proc.returncode != 0 and "must be a constant" in proc.stderr:
         frozen_model = onnx.load(model_path)
-        inputs = freeze_int_inputs(frozen_model, inputs)
+        inputs = freeze_parameter_inputs(frozen_model, inputs)
         model_path = os.path.join(work, "frozen.onnx")
         onnx.save(frozen_model, model_path)
         proc, out_dir = run_qforge(qforge, model_path, inputs, work)
@@ -246,8 +250,8 @@ def main():
     applicable = len(passed) + len(failed)
     print("%d passed, %d failed, %d skipped" % (
         len(passed), len(failed), sum(len(v) for v in skipped.values())))
-    print("%d of %d applicable tests pass (%.1f%%); %d of the passes froze integer "
-          "inputs as constants" % (len(passed), applicable,
+    print("%d of %d applicable tests pass (%.1f%%); %d of the passes froze "
+          "parameter inputs as constants" % (len(passed), applicable,
                                    100.0 * len(passed) / max(applicable, 1), frozen))
     if not args.work:
         shutil.rmtree(work_root, ignore_errors=True)

@@ -463,6 +463,7 @@ const ConverterMap &converters() {
     addNeuralNetConverters(m);
     addShapeConverters(m);
     addQuantizedConverters(m);
+    addResizeConverters(m);
     return m;
   }();
   return map;

@@ -121,6 +121,7 @@ void addElementwiseConverters(ConverterMap &map);
 void addNeuralNetConverters(ConverterMap &map);
 void addShapeConverters(ConverterMap &map);
 void addQuantizedConverters(ConverterMap &map);
+void addResizeConverters(ConverterMap &map);
 
 } // namespace qforge::onnx_import
 

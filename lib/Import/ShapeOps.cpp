@@ -428,29 +428,25 @@ LogicalResult convertGather(NodeContext &ctx) {
     return success();
   }
 
-  // tosa.gather: values [N, K, C], indices [N, W] (i32) -> [N, W, C].
+  if (indicesHost) {
+    Value flat = gatherAlongAxis(ctx.b, ctx.loc, ctx.input(0), *axis, indices);
+    ctx.setOutput(0, reshape(ctx.b, ctx.loc, flat, outShape));
+    return success();
+  }
+
+  // Run-time indices: tosa.gather on [outer, K, inner] with the indices
+  // (i32, negative ones wrapped) broadcast over the outer dimension.
   Type element = ctx.inputType(0).getElementType();
   Value values = reshape(ctx.b, ctx.loc, ctx.input(0), {outer, k, inner});
-  Value index;
-  if (indicesHost) {
-    SmallVector<int64_t> tiled;
-    for (int64_t o = 0; o < outer; ++o)
-      llvm::append_range(tiled, indices);
-    index = constant(ctx.b, ctx.loc,
-                     makeIntTensor(ctx.b.getI32Type(), {outer, count}, tiled));
-  } else {
-    Value raw = ctx.input(1);
-    Value i32 = tosa::CastOp::create(
-        ctx.b, ctx.loc, tensorType(indexShape, ctx.b.getI32Type()), raw);
-    i32 = reshape(ctx.b, ctx.loc, i32, {1, count});
-    // Negative indices count from the end.
-    Value zero = splat(ctx.b, ctx.loc, ctx.b.getI32Type(), {1, 1}, 0);
-    Value negative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, zero, i32, ctx.b.getI1Type());
-    Value wrapped = binary<tosa::AddOp>(
-        ctx.b, ctx.loc, i32, splat(ctx.b, ctx.loc, ctx.b.getI32Type(), {1, 1}, k));
-    i32 = tosa::SelectOp::create(ctx.b, ctx.loc, typeOf(i32), negative, wrapped, i32);
-    index = broadcastTo(ctx.b, ctx.loc, i32, {outer, count});
-  }
+  Value i32 = tosa::CastOp::create(
+      ctx.b, ctx.loc, tensorType(indexShape, ctx.b.getI32Type()), ctx.input(1));
+  i32 = reshape(ctx.b, ctx.loc, i32, {1, count});
+  Value zero = splat(ctx.b, ctx.loc, ctx.b.getI32Type(), {1, 1}, 0);
+  Value negative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, zero, i32, ctx.b.getI1Type());
+  Value wrapped = binary<tosa::AddOp>(
+      ctx.b, ctx.loc, i32, splat(ctx.b, ctx.loc, ctx.b.getI32Type(), {1, 1}, k));
+  i32 = tosa::SelectOp::create(ctx.b, ctx.loc, typeOf(i32), negative, wrapped, i32);
+  Value index = broadcastTo(ctx.b, ctx.loc, i32, {outer, count});
   Value gathered = tosa::GatherOp::create(
       ctx.b, ctx.loc, tensorType({outer, count, inner}, element), values, index);
   ctx.setOutput(0, reshape(ctx.b, ctx.loc, gathered, outShape));

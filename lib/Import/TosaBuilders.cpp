@@ -194,4 +194,29 @@ Value slice(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> start,
                                shapeValue(b, loc, size));
 }
 
+Value gatherAlongAxis(OpBuilder &b, Location loc, Value x, int64_t axis,
+                      ArrayRef<int64_t> indices) {
+  RankedTensorType type = typeOf(x);
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= shape[d];
+  for (int64_t d = axis + 1; d < type.getRank(); ++d)
+    inner *= shape[d];
+  int64_t k = shape[axis], count = static_cast<int64_t>(indices.size());
+  SmallVector<int32_t> tiled;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i : indices)
+      tiled.push_back(static_cast<int32_t>(i));
+  auto indexType = tensorType({outer, count}, b.getI32Type());
+  Value index = constant(b, loc, DenseElementsAttr::get(indexType, ArrayRef<int32_t>(tiled)));
+  Value values = reshape(b, loc, x, {outer, k, inner});
+  Value gathered = tosa::GatherOp::create(
+      b, loc, tensorType({outer, count, inner}, type.getElementType()), values,
+      index);
+  SmallVector<int64_t> outShape(shape);
+  outShape[axis] = count;
+  return reshape(b, loc, gathered, outShape);
+}
+
 } // namespace qforge::onnx_import

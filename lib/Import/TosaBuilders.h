@@ -83,6 +83,12 @@ mlir::Value reduceMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 mlir::Value slice(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                   llvm::ArrayRef<int64_t> start, llvm::ArrayRef<int64_t> size);
 
+/// x[..., indices[j], ...] along `axis` for compile-time indices (already
+/// in range), with tosa.gather on a [outer, K, inner] view.
+mlir::Value gatherAlongAxis(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value x, int64_t axis,
+                            llvm::ArrayRef<int64_t> indices);
+
 /// Permutations between ONNX's channels-first and TOSA's channels-last 2-D
 /// layouts.
 inline constexpr int32_t kNchwToNhwc[] = {0, 2, 3, 1};
