@@ -240,6 +240,113 @@ LogicalResult convertConv(NodeContext &ctx) {
 }
 
 //===----------------------------------------------------------------------===//
+// ConvTranspose
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertConvTranspose(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  RankedTensorType xType = typeOf(x);
+  Type element = xType.getElementType();
+  if (!isa<FloatType>(element))
+    return ctx.unsupported("integer ConvTranspose");
+  int64_t rank = xType.getRank();
+  if (rank != 3 && rank != 4)
+    return ctx.unsupported(llvm::Twine(rank - 2) + "-D ConvTranspose");
+  bool oneD = rank == 3;
+  HostTensor wHost = ctx.constInput(1);
+  Value w = wHost ? Value() : ctx.input(1);
+  WindowAttrs a = readWindowAttrs(ctx, rank - 2);
+  SmallVector<int64_t> outputPadding = ctx.getInts("output_padding");
+  SmallVector<int64_t> outputShape = ctx.getInts("output_shape");
+  if (outputPadding.empty())
+    outputPadding.assign(rank - 2, 0);
+  RankedTensorType wType = ctx.inputType(1);
+  if (oneD) {
+    liftTo2D(a);
+    outputPadding.insert(outputPadding.begin(), 0);
+    if (!outputShape.empty())
+      outputShape.insert(outputShape.begin(), 1);
+    x = reshape(ctx.b, ctx.loc, x, withUnitH(xType.getShape()));
+    SmallVector<int64_t> wShape = withUnitH(wType.getShape());
+    if (wHost)
+      wHost = wHost.reshape(tensorType(wShape, element));
+    else
+      w = reshape(ctx.b, ctx.loc, w, wShape);
+    wType = tensorType(wShape, element);
+  }
+  if (llvm::any_of(a.dilations, [](int64_t d) { return d != 1; }))
+    return ctx.unsupported("dilated ConvTranspose");
+  ArrayRef<int64_t> xs = typeOf(x).getShape(), ws = wType.getShape();
+  int64_t group = ctx.getInt("group", 1);
+  int64_t n = xs[0], c = xs[1], mPerGroup = ws[1], m = mPerGroup * group;
+  if (group < 1 || ws[0] != c || c % group != 0) {
+    ctx.emitError() << "weights of shape [" << ws[0] << ", " << ws[1]
+                    << ", ...] do not fit " << c << " input channels in "
+                    << group << " groups";
+    return failure();
+  }
+  // Begin/end padding per spatial axis; output_shape or SAME auto_pad
+  // determine it from the wanted output size.
+  int64_t out[2], padBegin[2], padEnd[2];
+  for (int i = 0; i < 2; ++i) {
+    int64_t full = a.strides[i] * (xs[2 + i] - 1) + outputPadding[i] + ws[2 + i];
+    if (!outputShape.empty() || a.autoPad == "SAME_UPPER" || a.autoPad == "SAME_LOWER") {
+      int64_t want = !outputShape.empty()
+                         ? outputShape[outputShape.size() - 2 + i]
+                         : xs[2 + i] * a.strides[i];
+      int64_t total = full - want;
+      bool upper = a.autoPad != "SAME_LOWER";
+      padBegin[i] = upper ? total / 2 : total - total / 2;
+      padEnd[i] = total - padBegin[i];
+    } else {
+      padBegin[i] = a.pads[i];
+      padEnd[i] = a.pads[i + 2];
+    }
+    out[i] = full - padBegin[i] - padEnd[i];
+    if (out[i] <= 0) {
+      ctx.emitError() << "the output would be empty along axis " << 2 + i;
+      return failure();
+    }
+  }
+  // TOSA: weights [OC, KH, KW, IC]; output = (in - 1) * stride + KH +
+  // out_pad_top + out_pad_bottom, where negative out_pad crops.
+  Value input = transpose(ctx.b, ctx.loc, x, kNchwToNhwc);
+  // [C, M/g, KH, KW] -> [M/g, KH, KW, C]
+  Value weights = wHost ? constant(ctx.b, ctx.loc, transposeHost(wHost, {1, 2, 3, 0}))
+                        : transpose(ctx.b, ctx.loc, w, {1, 2, 3, 0});
+  Value bias = ctx.hasInput(2) ? ctx.input(2) : splat(ctx.b, ctx.loc, element, {m}, 0);
+  Value zp = zeroPoint(ctx.b, ctx.loc, element);
+  auto outPad = ctx.b.getDenseI64ArrayAttr(
+      {-padBegin[0], -padEnd[0] + outputPadding[0], -padBegin[1],
+       -padEnd[1] + outputPadding[1]});
+  auto stride = ctx.b.getDenseI64ArrayAttr({a.strides[0], a.strides[1]});
+  auto acc = TypeAttr::get(accumulatorType(ctx.b, element));
+  int64_t cPerGroup = c / group;
+  SmallVector<Value> parts;
+  for (int64_t g = 0; g < group; ++g) {
+    Value in = slice(ctx.b, ctx.loc, input, {0, 0, 0, g * cPerGroup},
+                     {n, xs[2], xs[3], cPerGroup});
+    Value wg = slice(ctx.b, ctx.loc, weights, {0, 0, 0, g * cPerGroup},
+                     {mPerGroup, ws[2], ws[3], cPerGroup});
+    Value bg = slice(ctx.b, ctx.loc, bias, {g * mPerGroup}, {mPerGroup});
+    parts.push_back(tosa::TransposeConv2DOp::create(
+        ctx.b, ctx.loc, tensorType({n, out[0], out[1], mPerGroup}, element), in,
+        wg, bg, zp, zp, outPad, stride, acc, ctx.b.getBoolAttr(false)));
+  }
+  Value nhwc = parts.size() == 1
+                   ? parts[0]
+                   : tosa::ConcatOp::create(ctx.b, ctx.loc,
+                                            tensorType({n, out[0], out[1], m}, element),
+                                            parts, ctx.b.getI32IntegerAttr(3))
+                         .getResult();
+  Value y = transpose(ctx.b, ctx.loc, nhwc, kNhwcToNchw);
+  if (oneD)
+    y = reshape(ctx.b, ctx.loc, y, {n, m, out[1]});
+  ctx.setOutput(0, y);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Pools
 //===----------------------------------------------------------------------===//
 
@@ -604,6 +711,10 @@ void addNeuralNetConverters(ConverterMap &map) {
   add("Conv", convertConv, 1,
       "tosa.conv2d / tosa.depthwise_conv2d (NCHW<->NHWC transposes)",
       "1-D and 2-D; groups (depthwise and general); auto_pad; dilations");
+  add("ConvTranspose", convertConvTranspose, 1,
+      "tosa.transpose_conv2d (NCHW<->NHWC transposes)",
+      "1-D and 2-D; groups; pads, output_padding, "
+      "output_shape, auto_pad; no dilations");
   add("MaxPool", convertPool<true>, 1, "tosa.max_pool2d",
       "1-D and 2-D; ceil_mode; no dilations; no Indices output");
   add("AveragePool", convertPool<false>, 1, "tosa.avg_pool2d (+ tosa.pad)",

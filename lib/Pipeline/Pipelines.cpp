@@ -17,7 +17,10 @@ static void addTextual(OpPassManager &pm, llvm::StringRef pipeline) {
 }
 
 void buildTosaToLinalgPipeline(OpPassManager &pm) {
-  addTextual(pm, "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+  // tosa-optional-decompositions rewrites transpose_conv2d (which has no
+  // direct linalg lowering) as a conv2d over a padded, reversed input.
+  addTextual(pm, "func.func(tosa-optional-decompositions,tosa-to-linalg-named,"
+                 "tosa-to-linalg,tosa-to-arith,"
                  "tosa-to-tensor),canonicalize,"
                  "func.func(linalg-fuse-elementwise-ops),canonicalize,cse");
 }
