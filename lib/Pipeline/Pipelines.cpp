@@ -1,6 +1,9 @@
 //===- Pipelines.cpp - qforge's lowering pipelines ------------------------===//
 
 #include "qforge/Pipeline/Pipelines.h"
+#include "qforge/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/ErrorHandling.h"
@@ -20,8 +23,9 @@ void buildTosaToLinalgPipeline(OpPassManager &pm) {
   // tosa-optional-decompositions rewrites transpose_conv2d (which has no
   // direct linalg lowering) as a conv2d over a padded, reversed input.
   addTextual(pm, "func.func(tosa-optional-decompositions,tosa-to-linalg-named,"
-                 "tosa-to-linalg,tosa-to-arith,"
-                 "tosa-to-tensor),canonicalize,"
+                 "tosa-to-linalg,tosa-to-arith,tosa-to-tensor)");
+  pm.addNestedPass<func::FuncOp>(createEraseIntegerSignednessPass());
+  addTextual(pm, "reconcile-unrealized-casts,canonicalize,"
                  "func.func(linalg-fuse-elementwise-ops),canonicalize,cse");
 }
 

@@ -1,0 +1,46 @@
+//===- Windows.h - convolution and pooling windows --------------*- C++ -*-===//
+
+#ifndef QFORGE_LIB_IMPORT_WINDOWS_H
+#define QFORGE_LIB_IMPORT_WINDOWS_H
+
+#include "ImportContext.h"
+
+namespace qforge::onnx_import {
+
+/// One spatial dimension of a convolution or pool, resolved to explicit
+/// padding. TOSA requires the padded extent minus the dilated kernel to be a
+/// multiple of the stride, so trailing rows no window reads are dropped:
+/// first from the end padding, then (`crop`) from the input itself.
+struct Window {
+  int64_t padBegin = 0, padEnd = 0, out = 0, crop = 0;
+};
+
+mlir::FailureOr<Window> resolveWindow(NodeContext &ctx, int64_t in,
+                                     int64_t kernel, int64_t stride,
+                                     int64_t dilation, int64_t padBegin,
+                                     int64_t padEnd, llvm::StringRef autoPad,
+                                     bool ceilMode);
+
+/// The spatial attributes of Conv/ConvTranspose/MaxPool/AveragePool for
+/// `spatial` dimensions, with ONNX defaults.
+struct WindowAttrs {
+  llvm::SmallVector<int64_t> kernel, strides, dilations, pads;
+  std::string autoPad;
+};
+
+WindowAttrs readWindowAttrs(NodeContext &ctx, int64_t spatial);
+
+/// Brings a 1-D window (rank 3, [N, C, L]) to 2-D with H = 1; attributes
+/// gain the neutral H entries.
+void liftTo2D(WindowAttrs &a);
+
+/// [N, C, L] -> [N, C, 1, L].
+llvm::SmallVector<int64_t> withUnitH(llvm::ArrayRef<int64_t> shape);
+
+/// Transposes NCHW to NHWC and crops rows/columns no window reads.
+mlir::Value toNhwc(NodeContext &ctx, mlir::Value x, const Window &h,
+                   const Window &w);
+
+} // namespace qforge::onnx_import
+
+#endif // QFORGE_LIB_IMPORT_WINDOWS_H
