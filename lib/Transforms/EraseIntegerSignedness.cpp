@@ -74,9 +74,12 @@ struct EraseIntegerSignednessPass
         if (!signless)
           continue;
         resultTypes[operand.getOperandNumber()] = signless;
-        Value source = castInput(operand.get().getDefiningOp());
+        Operation *producer = operand.get().getDefiningOp();
+        Value source = castInput(producer);
         if (source && source.getType() == signless) {
           operand.set(source);
+          if (producer->use_empty())
+            producer->erase();
           continue;
         }
         builder.setInsertionPoint(ret);
