@@ -104,9 +104,9 @@ LogicalResult verifyQuantizedTensorType(EmitErrorFn emitError, StringRef what,
                        << "; qf supports !quant.uniform per tensor, per axis "
                           "or per block";
   unsigned bits = qtype.getStorageTypeIntegralWidth();
-  if (bits != 4 && bits != 8 && bits != 16)
+  if (bits != 4 && bits != 8 && bits != 16 && bits != 32)
     return emitError() << what << " has " << bits
-                       << "-bit storage; qf supports 4, 8 and 16 bits";
+                       << "-bit storage; qf supports 4, 8, 16 and 32 bits";
 
   if (auto perTensor = dyn_cast<UniformQuantizedType>(qtype))
     return checkZeroPoint(emitError, what, qtype, perTensor.getZeroPoint());

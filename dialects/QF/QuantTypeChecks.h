@@ -21,7 +21,8 @@ namespace qforge::qf {
 using EmitErrorFn = llvm::function_ref<mlir::InFlightDiagnostic()>;
 
 /// Checks that `type` holds a `!quant.uniform` element type qf supports (per
-/// tensor, per axis or per block; 4-, 8- or 16-bit integer storage) whose
+/// tensor, per axis or per block; 4-, 8-, 16- or 32-bit integer storage; 32
+/// bits for biases) whose
 /// parameters fit the tensor: the quantized axis exists, there is one scale
 /// per slice along it, blocks divide the dimensions and zero points lie in
 /// the storage range (scale positivity is the type's own check). `what` names

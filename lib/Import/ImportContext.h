@@ -64,6 +64,8 @@ public:
   /// The SSA value of input `i` (constants are materialized as tosa.const).
   mlir::Value input(size_t i);
   mlir::RankedTensorType inputType(size_t i);
+  /// The ONNX value name of input `i`, for messages.
+  llvm::StringRef inputName(size_t i) const { return node.input(i); }
   /// The host value of input `i`, or null when it is computed at run time.
   HostTensor constInput(size_t i) const;
   /// Integer contents of a constant input; reports an error naming `what`

@@ -1,11 +1,349 @@
 //===- QuantizedOps.cpp - ONNX QuantizeLinear, QLinear* and *Integer ops --===//
+//
+// Quantized ONNX models keep their exact scales: each operator becomes a qf
+// op whose !quant.uniform types carry the model's scales and zero points.
+// Between operators, values keep their ONNX type (uint8/int8/int32 tensors);
+// quant.scast views them as quantized at the qf op and back, so other
+// operators (Reshape, Transpose, ...) see plain integers.
+//
+//===----------------------------------------------------------------------===//
 
+#include "HostFolding.h"
 #include "ImportContext.h"
+#include "TosaBuilders.h"
+#include "Windows.h"
+
+#include "QF/QFOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
 using namespace mlir;
 
 namespace qforge::onnx_import {
+namespace {
 
-void addQuantizedConverters(ConverterMap &map) {}
+Type signlessOf(Type element) {
+  auto intType = cast<IntegerType>(element);
+  return IntegerType::get(element.getContext(), intType.getWidth());
+}
+
+/// Input `i` (an integer tensor, maybe unsigned) as a signless tensor:
+/// constants are reinterpreted on the host, run-time values through an
+/// unrealized cast that qf-erase-integer-signedness removes.
+Value signlessInput(NodeContext &ctx, size_t i) {
+  RankedTensorType type = ctx.inputType(i);
+  Type signless = signlessOf(type.getElementType());
+  if (HostTensor value = ctx.constInput(i))
+    return constant(ctx.b, ctx.loc, value.bitcast(signless));
+  Value v = ctx.input(i);
+  if (type.getElementType() == signless)
+    return v;
+  return UnrealizedConversionCastOp::create(ctx.b, ctx.loc,
+                                            type.clone(signless), v)
+      .getResult(0);
+}
+
+/// A signless tensor back in ONNX's element type `onnxElement`.
+Value onnxView(NodeContext &ctx, Value signless, Type onnxElement) {
+  RankedTensorType type = typeOf(signless);
+  if (type.getElementType() == onnxElement)
+    return signless;
+  return UnrealizedConversionCastOp::create(ctx.b, ctx.loc,
+                                            type.clone(onnxElement), signless)
+      .getResult(0);
+}
+
+/// The quantized type of a tensor of rank `rank` stored as `storage` (an
+/// ONNX integer element type) with constant `scale` and `zeroPoint` (null:
+/// 0) inputs; one scale is per tensor, several are per `axis`.
+FailureOr<quant::QuantizedType>
+quantizedType(NodeContext &ctx, Type storage, Type expressed, size_t scaleInput,
+              std::optional<size_t> zeroPointInput, int64_t axis, int64_t rank) {
+  auto scales = ctx.constFloats(scaleInput, ctx.inputName(scaleInput));
+  if (failed(scales))
+    return failure();
+  SmallVector<int64_t> zeroPoints(scales->size(), 0);
+  if (zeroPointInput && ctx.hasInput(*zeroPointInput)) {
+    auto zps = ctx.constInts(*zeroPointInput, ctx.inputName(*zeroPointInput));
+    if (failed(zps))
+      return failure();
+    if (zps->size() != scales->size()) {
+      ctx.emitError() << "has " << scales->size() << " scales but "
+                      << zps->size() << " zero points";
+      return failure();
+    }
+    zeroPoints = *zps;
+  }
+  auto intType = cast<IntegerType>(storage);
+  bool isSigned = !intType.isUnsigned();
+  unsigned width = intType.getWidth();
+  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  Type storageType = signlessOf(storage);
+  int64_t lo = quant::QuantizedType::getDefaultMinimumForInteger(isSigned, width);
+  int64_t hi = quant::QuantizedType::getDefaultMaximumForInteger(isSigned, width);
+  auto emitError = [&] { return ctx.emitError(); };
+  if (scales->size() == 1)
+    return quant::UniformQuantizedType::getChecked(
+        emitError, flags, storageType, expressed, (*scales)[0], zeroPoints[0], lo, hi);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank) {
+    ctx.emitError() << "axis " << axis << " is out of range for rank " << rank;
+    return failure();
+  }
+  return quant::UniformQuantizedPerAxisType::getChecked(
+      emitError, flags, storageType, expressed, *scales, zeroPoints,
+      static_cast<int32_t>(axis), lo, hi);
+}
+
+/// quant.scast of a signless tensor to `qtype`, or back to signless storage.
+Value storageCast(NodeContext &ctx, Value v, Type element) {
+  return quant::StorageCastOp::create(ctx.b, ctx.loc,
+                                      typeOf(v).clone(element), v);
+}
+
+Type storageTypeOf(quant::QuantizedType qtype) { return qtype.getStorageType(); }
+
+//===----------------------------------------------------------------------===//
+// QuantizeLinear / DequantizeLinear
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertQuantizeLinear(NodeContext &ctx) {
+  if (ctx.getInt("block_size", 0) != 0)
+    return ctx.unsupported("blocked quantization (block_size)");
+  Value x = ctx.input(0);
+  Type expressed = typeOf(x).getElementType();
+  Type storage = ctx.hasInput(2) ? ctx.inputType(2).getElementType()
+                                 : Type(IntegerType::get(ctx.b.getContext(), 8,
+                                                         IntegerType::Unsigned));
+  if (int64_t dtype = ctx.getInt("output_dtype", 0)) {
+    storage = convertElementType(ctx.b.getContext(), static_cast<int>(dtype));
+    if (!storage || !isa<IntegerType>(storage))
+      return ctx.unsupported("output_dtype " + onnxTypeName(static_cast<int>(dtype)));
+  }
+  if (!isa<IntegerType>(storage) || storage.isInteger(1))
+    return ctx.unsupported("quantizing to a non-integer type");
+  auto qtype = quantizedType(ctx, storage, expressed, 1, 2, ctx.getInt("axis", 1),
+                             typeOf(x).getRank());
+  if (failed(qtype))
+    return failure();
+  Value q = qf::QuantizeOp::create(ctx.b, ctx.loc, typeOf(x).clone(*qtype), x);
+  ctx.setOutput(0, onnxView(ctx, storageCast(ctx, q, storageTypeOf(*qtype)), storage));
+  return success();
+}
+
+LogicalResult convertDequantizeLinear(NodeContext &ctx) {
+  if (ctx.getInt("block_size", 0) != 0)
+    return ctx.unsupported("blocked quantization (block_size)");
+  RankedTensorType xType = ctx.inputType(0);
+  Type expressed = ctx.inputType(1).getElementType();
+  auto qtype = quantizedType(ctx, xType.getElementType(), expressed, 1, 2,
+                             ctx.getInt("axis", 1), xType.getRank());
+  if (failed(qtype))
+    return failure();
+  Value q = storageCast(ctx, signlessInput(ctx, 0), *qtype);
+  ctx.setOutput(0, qf::DequantizeOp::create(ctx.b, ctx.loc, xType.clone(expressed), q));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatMul
+//===----------------------------------------------------------------------===//
+
+/// qf.matmul of inputs `a` and `b` with their quantized types; the result is
+/// `resultElement` (a quantized type or i32).
+FailureOr<Value> quantizedMatmul(NodeContext &ctx, size_t aIndex, Type aType,
+                                 size_t bIndex, Type bType, Type resultElement) {
+  RankedTensorType a = ctx.inputType(aIndex), b = ctx.inputType(bIndex);
+  if (a.getRank() < 2 || b.getRank() != 2) {
+    (void)ctx.unsupported("quantized MatMul other than [..., M, K] x [K, N]");
+    return failure();
+  }
+  SmallVector<int64_t> shape(a.getShape());
+  shape.back() = b.getDimSize(1);
+  Value lhs = storageCast(ctx, signlessInput(ctx, aIndex), aType);
+  Value rhs = storageCast(ctx, signlessInput(ctx, bIndex), bType);
+  return qf::MatmulOp::create(ctx.b, ctx.loc, tensorType(shape, resultElement),
+                              lhs, rhs, /*bias=*/Value(), /*clamp=*/nullptr)
+      .getResult();
+}
+
+LogicalResult convertQLinearMatMul(NodeContext &ctx) {
+  // (a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, y_zero_point)
+  Type expressed = ctx.inputType(1).getElementType();
+  auto aq = quantizedType(ctx, ctx.inputType(0).getElementType(), expressed, 1, 2,
+                          -1, ctx.inputType(0).getRank());
+  if (failed(aq))
+    return failure();
+  auto bq = quantizedType(ctx, ctx.inputType(3).getElementType(), expressed, 4, 5,
+                          -1, ctx.inputType(3).getRank());
+  if (failed(bq))
+    return failure();
+  Type yStorage = ctx.inputType(7).getElementType();
+  auto yq = quantizedType(ctx, yStorage, expressed, 6, 7, -1, 0);
+  if (failed(yq))
+    return failure();
+  auto y = quantizedMatmul(ctx, 0, *aq, 3, *bq, *yq);
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, onnxView(ctx, storageCast(ctx, *y, storageTypeOf(*yq)), yStorage));
+  return success();
+}
+
+/// The quantized type of an *Integer op's operand: scale 1, the given (or
+/// zero) zero points.
+FailureOr<quant::QuantizedType> integerOperandType(NodeContext &ctx, size_t input,
+                                                   std::optional<size_t> zeroPoint,
+                                                   int64_t axis) {
+  RankedTensorType type = ctx.inputType(input);
+  SmallVector<int64_t> zps = {0};
+  if (zeroPoint && ctx.hasInput(*zeroPoint)) {
+    auto v = ctx.constInts(*zeroPoint, ctx.inputName(*zeroPoint));
+    if (failed(v))
+      return failure();
+    zps = *v;
+  }
+  auto intType = cast<IntegerType>(type.getElementType());
+  bool isSigned = !intType.isUnsigned();
+  unsigned width = intType.getWidth();
+  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  Type storageType = signlessOf(intType);
+  Type f32 = ctx.b.getF32Type();
+  int64_t lo = quant::QuantizedType::getDefaultMinimumForInteger(isSigned, width);
+  int64_t hi = quant::QuantizedType::getDefaultMaximumForInteger(isSigned, width);
+  auto emitError = [&] { return ctx.emitError(); };
+  if (zps.size() == 1)
+    return quant::UniformQuantizedType::getChecked(emitError, flags, storageType,
+                                                   f32, 1.0, zps[0], lo, hi);
+  if (axis < 0)
+    axis += type.getRank();
+  SmallVector<double> ones(zps.size(), 1.0);
+  return quant::UniformQuantizedPerAxisType::getChecked(
+      emitError, flags, storageType, f32, ones, zps, static_cast<int32_t>(axis), lo, hi);
+}
+
+LogicalResult convertMatMulInteger(NodeContext &ctx) {
+  auto aq = integerOperandType(ctx, 0, 2, -1);
+  if (failed(aq))
+    return failure();
+  auto bq = integerOperandType(ctx, 1, 3, 1);
+  if (failed(bq))
+    return failure();
+  auto y = quantizedMatmul(ctx, 0, *aq, 1, *bq, ctx.b.getI32Type());
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Conv
+//===----------------------------------------------------------------------===//
+
+/// qf.conv2d over NCHW input `xIndex` and OIHW weights `wIndex` with their
+/// quantized types, returning the NCHW result of element `resultElement`
+/// (signless storage or i32).
+FailureOr<Value> quantizedConv(NodeContext &ctx, size_t xIndex, Type xq,
+                               size_t wIndex, Type wq, Value bias,
+                               Type resultElement, Type resultStorage) {
+  RankedTensorType xType = ctx.inputType(xIndex), wType = ctx.inputType(wIndex);
+  if (xType.getRank() != 4) {
+    (void)ctx.unsupported("quantized convolution other than 2-D");
+    return failure();
+  }
+  WindowAttrs a = readWindowAttrs(ctx, 2);
+  ArrayRef<int64_t> xs = xType.getShape(), ws = wType.getShape();
+  auto h = resolveWindow(ctx, xs[2], ws[2], a.strides[0], a.dilations[0],
+                         a.pads[0], a.pads[2], a.autoPad, false);
+  auto w = resolveWindow(ctx, xs[3], ws[3], a.strides[1], a.dilations[1],
+                         a.pads[1], a.pads[3], a.autoPad, false);
+  if (failed(h) || failed(w))
+    return failure();
+  int64_t group = ctx.getInt("group", 1);
+  // qf.conv2d's output size uses floor division, so the window's padding
+  // applies without TOSA's cropping.
+  Value input = transpose(ctx.b, ctx.loc, signlessInput(ctx, xIndex), kNchwToNhwc);
+  input = storageCast(ctx, input, xq);
+  Value filter;
+  if (HostTensor wHost = ctx.constInput(wIndex))
+    filter = constant(ctx.b, ctx.loc,
+                      transposeHost(wHost.bitcast(signlessOf(wType.getElementType())),
+                                    {0, 2, 3, 1}));
+  else
+    filter = transpose(ctx.b, ctx.loc, signlessInput(ctx, wIndex), kNchwToNhwc);
+  filter = storageCast(ctx, filter, wq);
+  auto resultType = tensorType({xs[0], h->out, w->out, ws[0]}, resultElement);
+  Value y = qf::Conv2DOp::create(
+      ctx.b, ctx.loc, resultType, input, filter, bias,
+      ctx.b.getDenseI64ArrayAttr({a.strides[0], a.strides[1]}),
+      ctx.b.getDenseI64ArrayAttr({h->padBegin, h->padEnd + h->crop, w->padBegin,
+                                  w->padEnd + w->crop}),
+      ctx.b.getDenseI64ArrayAttr({a.dilations[0], a.dilations[1]}),
+      ctx.b.getI64IntegerAttr(group), /*clamp=*/nullptr);
+  if (resultStorage != resultElement)
+    y = storageCast(ctx, y, resultStorage);
+  return transpose(ctx.b, ctx.loc, y, kNhwcToNchw);
+}
+
+LogicalResult convertQLinearConv(NodeContext &ctx) {
+  // (x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale,
+  //  y_zero_point, B)
+  Type expressed = ctx.inputType(1).getElementType();
+  auto xq = quantizedType(ctx, ctx.inputType(0).getElementType(), expressed, 1, 2,
+                          -1, 4);
+  if (failed(xq))
+    return failure();
+  auto wq = quantizedType(ctx, ctx.inputType(3).getElementType(), expressed, 4, 5,
+                          0, 4);
+  if (failed(wq))
+    return failure();
+  Type yStorage = ctx.inputType(7).getElementType();
+  auto yq = quantizedType(ctx, yStorage, expressed, 6, 7, -1, 0);
+  if (failed(yq))
+    return failure();
+  Value bias = ctx.hasInput(8) ? ctx.input(8) : Value();
+  auto y = quantizedConv(ctx, 0, *xq, 3, *wq, bias, *yq, storageTypeOf(*yq));
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, onnxView(ctx, *y, yStorage));
+  return success();
+}
+
+LogicalResult convertConvInteger(NodeContext &ctx) {
+  auto xq = integerOperandType(ctx, 0, 2, -1);
+  if (failed(xq))
+    return failure();
+  auto wq = integerOperandType(ctx, 1, 3, 0);
+  if (failed(wq))
+    return failure();
+  Type i32 = ctx.b.getI32Type();
+  auto y = quantizedConv(ctx, 0, *xq, 1, *wq, Value(), i32, i32);
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
+
+} // namespace
+
+void addQuantizedConverters(ConverterMap &map) {
+  auto add = [&](StringRef name, ConvertFn fn, int since, StringRef lowersTo,
+                 StringRef notes = "") {
+    map[name] = {fn, {name.str(), since, lowersTo.str(), notes.str()}};
+  };
+  add("QuantizeLinear", convertQuantizeLinear, 10, "qf.quantize (+ quant.scast)",
+      "per tensor and per axis; constant scale and zero point; no block_size");
+  add("DequantizeLinear", convertDequantizeLinear, 10,
+      "quant.scast + qf.dequantize",
+      "per tensor and per axis (int32 biases too); constant scale and zero point");
+  add("QLinearMatMul", convertQLinearMatMul, 10, "qf.matmul (requantized)",
+      "B is [K, N], per tensor or per column");
+  add("QLinearConv", convertQLinearConv, 10, "qf.conv2d (requantized, NHWC)",
+      "2-D; per-tensor or per-channel weights; int32 bias");
+  add("MatMulInteger", convertMatMulInteger, 10, "qf.matmul (i32 result)",
+      "B is [K, N]; per-column B zero points");
+  add("ConvInteger", convertConvInteger, 10, "qf.conv2d (i32 result, NHWC)",
+      "2-D; per-channel weight zero points");
+}
 
 } // namespace qforge::onnx_import

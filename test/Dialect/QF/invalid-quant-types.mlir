@@ -11,7 +11,7 @@ func.func @any_type_not_supported(%x: tensor<4xf32>) {
 // -----
 
 func.func @storage_too_narrow(%x: tensor<4xf32>) {
-  // expected-error @+1 {{'qf.quantize' op result has 2-bit storage; qf supports 4, 8 and 16 bits}}
+  // expected-error @+1 {{'qf.quantize' op result has 2-bit storage; qf supports 4, 8, 16 and 32 bits}}
   %q = qf.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i2:f32, 0.5>>
   return
 }

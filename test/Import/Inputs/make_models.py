@@ -93,3 +93,38 @@ with open(os.path.join(out, "truncated.onnx"), "wb") as f:
 with open(os.path.join(out, "corrupt.onnx"), "wb") as f:
     f.write(b"\xff\xfe this is not a protobuf \x00\x01\x02" * 8)
 open(os.path.join(out, "empty.onnx"), "wb").close()
+
+# --- Quantized models ------------------------------------------------------
+# QOperator form: QLinearConv with per-channel int8 weights on uint8 data.
+wq = rng.integers(-127, 128, (2, 3, 3, 3)).astype(np.int8)
+save("qlinearconv", helper.make_graph(
+    [helper.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"],
+                      ["y"], name="qconv", pads=[1, 1, 1, 1])],
+    "qop", [vi("x", [1, 3, 5, 5], TensorProto.UINT8)], [vi("y", [1, 2, 5, 5], TensorProto.UINT8)],
+    [init("xs", np.array(0.02, np.float32)), init("xz", np.array(128, np.uint8)),
+     init("w", wq), init("ws", np.array([0.005, 0.0075], np.float32)),
+     init("wz", np.array([0, 0], np.int8)), init("ys", np.array(0.1, np.float32)),
+     init("yz", np.array(3, np.uint8)), init("b", np.array([100, -50], np.int32))]))
+
+# QDQ form, as onnxruntime's static quantizer writes it for the float
+# conv_bn_relu model, calibrated on seeded random data.
+try:
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.data = iter([{"x": rng.standard_normal((1, 3, 8, 8)).astype(np.float32)}
+                              for _ in range(8)])
+
+        def get_next(self):
+            return next(self.data, None)
+
+    fixed = onnx.load(os.path.join(out, "conv_bn_relu.onnx"))
+    fixed.graph.input[0].type.tensor_type.shape.dim[0].dim_value = 1
+    onnx.save(fixed, os.path.join(out, "conv_bn_relu_fixed.onnx"))
+    quantize_static(os.path.join(out, "conv_bn_relu_fixed.onnx"),
+                    os.path.join(out, "conv_bn_relu_qdq.onnx"), Reader(),
+                    quant_format=QuantFormat.QDQ, per_channel=True,
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+except ImportError:
+    pass
