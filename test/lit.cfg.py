@@ -23,6 +23,9 @@ config.substitutions.append(("%qforge_tools_dir", config.qforge_tools_dir))
 # The Python that has the test helpers (numpy, onnx, onnxruntime); lit itself
 # may run under another one.
 config.substitutions.append(("%qforge_python", config.qforge_python))
+# Debian's Python, which has python3-torch and python3-torchvision (model
+# export and training).
+config.substitutions.append(("%torch_python", "/usr/bin/python3"))
 
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
 tools = ["qforge-opt", "qforge"]

@@ -617,7 +617,8 @@ void addNeuralNetConverters(ConverterMap &map) {
   add("MatMul", convertMatMul, 1, "tosa.matmul (+ reshapes, tosa.tile)",
       "batched with numpy broadcasting; 1-D operands");
   add("BatchNormalization", convertBatchNorm, 7, "tosa.mul + tosa.add",
-      "inference only; constant statistics fold into one scale and shift");
+      "inference only; folds into the preceding Conv/Gemm when everything "
+      "is constant, else one scale and shift");
   add("LayerNormalization", convertLayerNorm, 17,
       "tosa.reduce_sum + tosa.rsqrt + tosa.mul + tosa.add",
       "Mean and InvStdDev outputs too");
