@@ -16,10 +16,10 @@ and counts as a failure that imported.
 
 Parameter inputs that a test feeds at run time but qforge needs at compile
 time (Reshape's shape, Slice's starts, Resize's scales, Clip's bounds, ...)
-are frozen into the model as constants with the test's values when the
-first attempt reports such an input; frozen are the integer inputs and the
-small (at most 64 elements) inputs after the first. Such passes are counted
-separately.
+are frozen into the model as constants with the test's values: qforge's
+error names the value ("must be a constant"), the runner freezes the graph
+inputs it names, and tries again (a few rounds, as one failing node hides
+the next). Such passes are counted separately.
 """
 
 import argparse
@@ -57,19 +57,33 @@ def load_case(test_dir):
     return numbered("input"), numbered("output")
 
 
-def freeze_parameter_inputs(model, inputs):
-    """Moves parameter-like graph inputs into initializers with the test's
+def freeze_inputs(model, inputs, names):
+    """Moves the graph inputs in `names` into initializers with the test's
     values; returns the remaining (run-time) inputs."""
-    kept = []
-    names = [i.name for i in model.graph.input
-             if i.name not in {t.name for t in model.graph.initializer}]
-    for position, (name, value) in enumerate(zip(names, inputs)):
-        wide_int = value.dtype.kind in "iu" and value.dtype.itemsize > 1
-        if wide_int or (position > 0 and value.size <= 64):
-            model.graph.initializer.append(numpy_helper.from_array(value, name))
+    init = {t.name for t in model.graph.initializer}
+    declared = [i for i in model.graph.input if i.name not in init]
+    kept, keep_info = [], []
+    for vi, value in zip(declared, inputs):
+        if vi.name in names:
+            model.graph.initializer.append(numpy_helper.from_array(value, vi.name))
         else:
             kept.append(value)
+            keep_info.append(vi)
+    del model.graph.input[:]
+    model.graph.input.extend(keep_info)
     return kept
+
+
+def named_constants(stderr, graph_inputs):
+    """Graph inputs qforge says must be constants."""
+    names = set()
+    for line in stderr.splitlines():
+        if "must be a constant" not in line:
+            continue
+        for quoted in re.findall(r"'([^']+)'", line):
+            if quoted in graph_inputs:
+                names.add(quoted)
+    return names
 
 
 def compare(expected, got):
@@ -151,11 +165,18 @@ def check(test_dir, qforge, supported, work_root, import_only=False):
     model_path = os.path.join(test_dir, "model.onnx")
     proc, out_dir = run_qforge(qforge, model_path, inputs, work)
     frozen = False
-    if proc.returncode != 0 and "must be a constant" in proc.stderr:
-        frozen_model = onnx.load(model_path)
-        inputs = freeze_parameter_inputs(frozen_model, inputs)
+    current = model
+    for _ in range(12):
+        if proc.returncode == 0:
+            break
+        graph_inputs = {i.name for i in current.graph.input}
+        names = named_constants(proc.stderr, graph_inputs)
+        if not names:
+            break
+        current = onnx.load(model_path)
+        inputs = freeze_inputs(current, inputs, names)
         model_path = os.path.join(work, "frozen.onnx")
-        onnx.save(frozen_model, model_path)
+        onnx.save(current, model_path)
         proc, out_dir = run_qforge(qforge, model_path, inputs, work)
         frozen = True
     if proc.returncode != 0:

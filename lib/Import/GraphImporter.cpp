@@ -1,6 +1,7 @@
 //===- GraphImporter.cpp - one ONNX graph to one func.func ----------------===//
 
 #include "GraphImporter.h"
+#include "HostFolding.h"
 #include "FoldBatchNorm.h"
 #include "ModelLoader.h"
 #include "TosaBuilders.h"
@@ -56,52 +57,48 @@ bool NodeContext::allInputsConstant() const {
   return true;
 }
 
+/// Reports that input `i` (in the role `what`) must be a compile-time
+/// constant. The message names the ONNX value too, so a caller can tell which
+/// graph input to freeze.
+static void reportNotConstant(NodeContext &ctx, size_t i, StringRef what,
+                              StringRef kind) {
+  auto diag = ctx.emitError() << "input '" << what << "'";
+  if (ctx.node.input(i) != what)
+    diag << " (value '" << ctx.node.input(i) << "')";
+  diag << " must be a constant " << kind
+       << " (computed at compile time); a value known only at run time is "
+          "not supported";
+}
+
 FailureOr<SmallVector<int64_t>> NodeContext::constInts(size_t i,
                                                        StringRef what) {
   HostTensor value = constInput(i);
   if (!value || !isa<IntegerType>(value.getElementType())) {
-    emitError() << "input '" << what
-                << "' must be a constant integer tensor (computed at compile "
-                   "time); a value known only at run time is not supported";
+    reportNotConstant(*this, i, what, "integer tensor");
     return failure();
   }
-  SmallVector<int64_t> result;
-  for (APInt v : value.getValues<APInt>())
-    result.push_back(value.getElementType().isUnsignedInteger()
-                         ? static_cast<int64_t>(v.getZExtValue())
-                         : v.getSExtValue());
-  return result;
+  return intValues(value);
 }
 
 FailureOr<SmallVector<double>> NodeContext::constFloats(size_t i,
                                                         StringRef what) {
   HostTensor value = constInput(i);
   if (!value || !isa<FloatType>(value.getElementType())) {
-    emitError() << "input '" << what
-                << "' must be a constant float tensor (computed at compile "
-                   "time); a value known only at run time is not supported";
+    reportNotConstant(*this, i, what, "float tensor");
     return failure();
   }
-  SmallVector<double> result;
-  for (APFloat v : value.getValues<APFloat>()) {
-    bool lost;
-    v.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
-    result.push_back(v.convertToDouble());
-  }
-  return result;
+  return floatValues(value);
 }
 
 FailureOr<double> NodeContext::constScalar(size_t i, StringRef what) {
   HostTensor value = constInput(i);
   if (!value || value.getNumElements() != 1) {
-    emitError() << "input '" << what
-                << "' must be a constant with one element (computed at compile "
-                   "time); a value known only at run time is not supported";
+    reportNotConstant(*this, i, what, "with one element");
     return failure();
   }
   if (isa<FloatType>(value.getElementType()))
-    return (*constFloats(i, what))[0];
-  return static_cast<double>((*constInts(i, what))[0]);
+    return floatValues(value)[0];
+  return static_cast<double>(intValues(value)[0]);
 }
 
 bool NodeContext::outputUsed(size_t i) const {
