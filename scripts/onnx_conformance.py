@@ -18,8 +18,9 @@ Parameter inputs that a test feeds at run time but qforge needs at compile
 time (Reshape's shape, Slice's starts, Resize's scales, Clip's bounds, ...)
 are frozen into the model as constants with the test's values: qforge's
 error names the value ("must be a constant"), the runner freezes the graph
-inputs it names, and tries again (a few rounds, as one failing node hides
-the next). Such passes are counted separately.
+inputs it names (or, when the value is computed from graph inputs, the
+small integer inputs), and tries again (a few rounds, as one failing node
+hides the next). Such passes are counted separately.
 """
 
 import argparse
@@ -171,6 +172,13 @@ def check(test_dir, qforge, supported, work_root, import_only=False):
             break
         graph_inputs = {i.name for i in current.graph.input}
         names = named_constants(proc.stderr, graph_inputs)
+        if not names and "must be a constant" in proc.stderr:
+            # The value is computed from graph inputs (Cast, Sub, ...): freeze
+            # the small integer inputs it can only have come from.
+            init = {t.name for t in current.graph.initializer}
+            declared = [i.name for i in current.graph.input if i.name not in init]
+            names = {n for n, v in zip(declared, inputs)
+                     if v.dtype.kind in "iu" and v.size <= 64}
         if not names:
             break
         current = onnx.load(model_path)

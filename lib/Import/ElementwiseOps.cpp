@@ -35,33 +35,44 @@ LogicalResult requireFloat(NodeContext &ctx, Value v) {
 // Binary arithmetic
 //===----------------------------------------------------------------------===//
 
-/// Host evaluation of integer Add/Sub/Mul/Div on constant inputs.
-bool foldIntArithmetic(NodeContext &ctx,
-                       function_ref<int64_t(int64_t, int64_t)> op) {
+/// Constants up to this many elements are folded on the host.
+constexpr int64_t kMaxHostFoldElements = 1 << 20;
+
+/// Host evaluation of Add/Sub/Mul/Div on constant inputs (integer shape
+/// arithmetic, float scalars feeding Range, constant weight preprocessing).
+bool foldArithmetic(NodeContext &ctx, function_ref<int64_t(int64_t, int64_t)> intOp,
+                    function_ref<double(double, double)> floatOp) {
   HostTensor lhs = ctx.constInput(0), rhs = ctx.constInput(1);
-  if (!lhs || !rhs || !isa<IntegerType>(lhs.getElementType()) ||
-      lhs.getElementType().isInteger(1))
+  if (!lhs || !rhs || lhs.getElementType() != rhs.getElementType() ||
+      lhs.getElementType().isInteger(1) ||
+      std::max(lhs.getNumElements(), rhs.getNumElements()) > kMaxHostFoldElements)
     return false;
-  ctx.setOutput(0, foldIntBinary(lhs, rhs, op));
+  if (isa<IntegerType>(lhs.getElementType()))
+    ctx.setOutput(0, foldIntBinary(lhs, rhs, intOp));
+  else
+    ctx.setOutput(0, foldFloatBinary(lhs, rhs, floatOp));
   return true;
 }
 
 LogicalResult convertAdd(NodeContext &ctx) {
-  if (foldIntArithmetic(ctx, [](int64_t a, int64_t b) { return a + b; }))
+  if (foldArithmetic(ctx, [](int64_t a, int64_t b) { return a + b; },
+                     [](double a, double b) { return a + b; }))
     return success();
   ctx.setOutput(0, binary<tosa::AddOp>(ctx.b, ctx.loc, ctx.input(0), ctx.input(1)));
   return success();
 }
 
 LogicalResult convertSub(NodeContext &ctx) {
-  if (foldIntArithmetic(ctx, [](int64_t a, int64_t b) { return a - b; }))
+  if (foldArithmetic(ctx, [](int64_t a, int64_t b) { return a - b; },
+                     [](double a, double b) { return a - b; }))
     return success();
   ctx.setOutput(0, binary<tosa::SubOp>(ctx.b, ctx.loc, ctx.input(0), ctx.input(1)));
   return success();
 }
 
 LogicalResult convertMul(NodeContext &ctx) {
-  if (foldIntArithmetic(ctx, [](int64_t a, int64_t b) { return a * b; }))
+  if (foldArithmetic(ctx, [](int64_t a, int64_t b) { return a * b; },
+                     [](double a, double b) { return a * b; }))
     return success();
   ctx.setOutput(0, mul(ctx.b, ctx.loc, ctx.input(0), ctx.input(1)));
   return success();
@@ -69,7 +80,8 @@ LogicalResult convertMul(NodeContext &ctx) {
 
 LogicalResult convertDiv(NodeContext &ctx) {
   // ONNX integer division truncates toward zero, as C++ does.
-  if (foldIntArithmetic(ctx, [](int64_t a, int64_t b) { return b ? a / b : 0; }))
+  if (foldArithmetic(ctx, [](int64_t a, int64_t b) { return b ? a / b : 0; },
+                     [](double a, double b) { return a / b; }))
     return success();
   Value lhs = ctx.input(0), rhs = ctx.input(1);
   Type element = typeOf(lhs).getElementType();
@@ -414,14 +426,32 @@ LogicalResult convertCast(NodeContext &ctx) {
   Type target = convertElementType(ctx.b.getContext(), static_cast<int>(to));
   if (!target)
     return ctx.unsupported("casting to " + onnxTypeName(static_cast<int>(to)));
-  // Integer shape computations stay on the host.
+  // Constants are cast on the host (shape computations, scalars).
   if (HostTensor value = ctx.constInput(0);
-      value && isa<IntegerType>(value.getElementType()) && isa<IntegerType>(target)) {
-    SmallVector<int64_t> values = intValues(value);
+      value && value.getNumElements() <= kMaxHostFoldElements) {
+    ArrayRef<int64_t> shape = value.getType().getShape();
+    bool fromInt = isa<IntegerType>(value.getElementType());
+    if (isa<FloatType>(target)) {
+      SmallVector<double> values;
+      if (fromInt)
+        for (int64_t v : intValues(value))
+          values.push_back(static_cast<double>(v));
+      else
+        values = floatValues(value);
+      ctx.setOutput(0, makeFloatTensor(target, shape, values));
+      return success();
+    }
+    SmallVector<int64_t> values;
+    if (fromInt) {
+      values = intValues(value);
+    } else {
+      for (double v : floatValues(value))
+        values.push_back(target.isInteger(1) ? v != 0.0 : static_cast<int64_t>(v));
+    }
     if (target.isInteger(1))
       for (int64_t &v : values)
         v = v != 0;
-    ctx.setOutput(0, makeIntTensor(target, value.getType().getShape(), values));
+    ctx.setOutput(0, makeIntTensor(target, shape, values));
     return success();
   }
   Value x = ctx.input(0);
@@ -467,11 +497,11 @@ void addElementwiseConverters(ConverterMap &map) {
                  StringRef notes = "") {
     map[name] = {fn, {name.str(), since, lowersTo.str(), notes.str()}};
   };
-  add("Add", convertAdd, 7, "tosa.add", "integer constants fold on the host");
-  add("Sub", convertSub, 7, "tosa.sub", "integer constants fold on the host");
-  add("Mul", convertMul, 7, "tosa.mul", "integer constants fold on the host");
+  add("Add", convertAdd, 7, "tosa.add", "constants fold on the host");
+  add("Sub", convertSub, 7, "tosa.sub", "constants fold on the host");
+  add("Mul", convertMul, 7, "tosa.mul", "constants fold on the host");
   add("Div", convertDiv, 7, "tosa.reciprocal + tosa.mul (float), tosa.intdiv (int32)",
-      "integer constants fold on the host");
+      "constants fold on the host");
   add("Pow", convertPow, 7, "tosa.pow", "float base");
   add("Max", convertVariadic<tosa::MaximumOp>, 8, "tosa.maximum", "variadic");
   add("Min", convertVariadic<tosa::MinimumOp>, 8, "tosa.minimum", "variadic");

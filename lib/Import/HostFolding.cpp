@@ -60,13 +60,13 @@ SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
   return strides;
 }
 
-HostTensor foldIntBinary(HostTensor lhs, HostTensor rhs,
-                         function_ref<int64_t(int64_t, int64_t)> op,
-                         Type resultElement) {
+/// The broadcast result shape of two host tensors and, for each result
+/// element, the flat indices of the operand elements it reads.
+static SmallVector<std::pair<int64_t, int64_t>>
+broadcastPairs(HostTensor lhs, HostTensor rhs, SmallVector<int64_t> &shape) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
-  SmallVector<int64_t> shape =
-      broadcastShape(lhsType.getShape(), rhsType.getShape());
+  shape = broadcastShape(lhsType.getShape(), rhsType.getShape());
   size_t rank = shape.size();
   auto aligned = [&](ArrayRef<int64_t> s) {
     SmallVector<int64_t> out(rank - s.size(), 1);
@@ -77,11 +77,10 @@ HostTensor foldIntBinary(HostTensor lhs, HostTensor rhs,
   SmallVector<int64_t> rshape = aligned(rhsType.getShape());
   SmallVector<int64_t> lstrides = stridesOf(lshape), rstrides = stridesOf(rshape),
                        ostrides = stridesOf(shape);
-  SmallVector<int64_t> a = intValues(lhs), c = intValues(rhs);
   int64_t numel = 1;
   for (int64_t d : shape)
     numel *= d;
-  SmallVector<int64_t> out;
+  SmallVector<std::pair<int64_t, int64_t>> pairs;
   for (int64_t flat = 0; flat < numel; ++flat) {
     int64_t li = 0, ri = 0, rest = flat;
     for (size_t d = 0; d < rank; ++d) {
@@ -92,10 +91,31 @@ HostTensor foldIntBinary(HostTensor lhs, HostTensor rhs,
       if (rshape[d] != 1)
         ri += idx * rstrides[d];
     }
-    out.push_back(op(a[li], c[ri]));
+    pairs.push_back({li, ri});
   }
+  return pairs;
+}
+
+HostTensor foldIntBinary(HostTensor lhs, HostTensor rhs,
+                         function_ref<int64_t(int64_t, int64_t)> op,
+                         Type resultElement) {
+  SmallVector<int64_t> shape;
+  auto pairs = broadcastPairs(lhs, rhs, shape);
+  SmallVector<int64_t> a = intValues(lhs), c = intValues(rhs), out;
+  for (auto [li, ri] : pairs)
+    out.push_back(op(a[li], c[ri]));
   return makeIntTensor(resultElement ? resultElement : lhs.getElementType(),
                        shape, out);
+}
+
+HostTensor foldFloatBinary(HostTensor lhs, HostTensor rhs,
+                           function_ref<double(double, double)> op) {
+  SmallVector<int64_t> shape;
+  auto pairs = broadcastPairs(lhs, rhs, shape);
+  SmallVector<double> a = floatValues(lhs), c = floatValues(rhs), out;
+  for (auto [li, ri] : pairs)
+    out.push_back(op(a[li], c[ri]));
+  return makeFloatTensor(lhs.getElementType(), shape, out);
 }
 
 HostTensor transposeHost(HostTensor value, ArrayRef<int64_t> perms) {

@@ -36,6 +36,11 @@ HostTensor foldIntBinary(HostTensor lhs, HostTensor rhs,
 /// Host transpose: result dimension i is input dimension perms[i].
 HostTensor transposeHost(HostTensor value, llvm::ArrayRef<int64_t> perms);
 
+/// Numpy-broadcast float binary op on the host, computed in double and
+/// rounded to `lhs`'s element type.
+HostTensor foldFloatBinary(HostTensor lhs, HostTensor rhs,
+                           llvm::function_ref<double(double, double)> op);
+
 /// Row-major strides of `shape`.
 llvm::SmallVector<int64_t> stridesOf(llvm::ArrayRef<int64_t> shape);
 
