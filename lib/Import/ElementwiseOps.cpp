@@ -31,6 +31,35 @@ LogicalResult requireFloat(NodeContext &ctx, Value v) {
   return ctx.unsupported(what);
 }
 
+/// TOSA's lowering has no unsigned comparison or division. Unsigned inputs
+/// of up to 32 bits are widened to a signed type that holds all their values
+/// (zero-extended by tosa.cast), computed on, and narrowed back.
+Type widerSigned(Type element) {
+  auto intType = dyn_cast<IntegerType>(element);
+  if (!intType || !intType.isUnsigned() || intType.getWidth() > 32)
+    return {};
+  return IntegerType::get(element.getContext(), intType.getWidth() < 32 ? 32 : 64);
+}
+
+Value castTo(NodeContext &ctx, Value v, Type element) {
+  if (typeOf(v).getElementType() == element)
+    return v;
+  return tosa::CastOp::create(ctx.b, ctx.loc, typeOf(v).clone(element), v);
+}
+
+/// Float to integer conversion as ONNX specifies it: truncation toward zero
+/// (TOSA's cast rounds): ceil for negatives, floor otherwise, then cast.
+Value truncatingCast(NodeContext &ctx, Value x, Type target) {
+  RankedTensorType type = typeOf(x);
+  Type source = type.getElementType();
+  Value zero = splat(ctx.b, ctx.loc, source, SmallVector<int64_t>(type.getRank(), 1), 0);
+  Value negative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, zero, x, ctx.b.getI1Type());
+  Value up = tosa::CeilOp::create(ctx.b, ctx.loc, type, x);
+  Value down = tosa::FloorOp::create(ctx.b, ctx.loc, type, x);
+  Value truncated = tosa::SelectOp::create(ctx.b, ctx.loc, type, negative, up, down);
+  return tosa::CastOp::create(ctx.b, ctx.loc, type.clone(target), truncated);
+}
+
 //===----------------------------------------------------------------------===//
 // Binary arithmetic
 //===----------------------------------------------------------------------===//
@@ -94,13 +123,27 @@ LogicalResult convertDiv(NodeContext &ctx) {
     ctx.setOutput(0, binary<tosa::IntDivOp>(ctx.b, ctx.loc, lhs, rhs));
     return success();
   }
+  if (Type wide = widerSigned(element); wide && wide.isInteger(32)) {
+    Value q = binary<tosa::IntDivOp>(ctx.b, ctx.loc, castTo(ctx, lhs, wide),
+                                     castTo(ctx, rhs, wide));
+    ctx.setOutput(0, castTo(ctx, q, element));
+    return success();
+  }
   return ctx.unsupported("run-time division of this integer type");
 }
 
 LogicalResult convertPow(NodeContext &ctx) {
   Value base = ctx.input(0), exponent = ctx.input(1);
-  if (failed(requireFloat(ctx, base)))
-    return failure();
+  Type baseElement = typeOf(base).getElementType();
+  if (isa<IntegerType>(baseElement)) {
+    // Integer powers are computed in double precision, which holds every
+    // int32 result exactly, and truncated back like ONNX's reference.
+    Type f64 = ctx.b.getF64Type();
+    Value p = binary<tosa::PowOp>(ctx.b, ctx.loc, castTo(ctx, base, f64),
+                                  castTo(ctx, exponent, f64));
+    ctx.setOutput(0, truncatingCast(ctx, p, baseElement));
+    return success();
+  }
   if (typeOf(exponent).getElementType() != typeOf(base).getElementType())
     exponent = tosa::CastOp::create(
         ctx.b, ctx.loc,
@@ -145,10 +188,15 @@ LogicalResult convertVariadic(NodeContext &ctx) {
     if (foldIntVariadic(ctx, [](int64_t a, int64_t b) { return a + b; }))
       return success();
   }
-  Value acc = ctx.input(0);
+  Type element = ctx.inputType(0).getElementType();
+  Type wide = widerSigned(element);
+  if (!wide && element.isUnsignedInteger())
+    return ctx.unsupported("this operator on 64-bit unsigned integers");
+  Type work = wide ? wide : element;
+  Value acc = castTo(ctx, ctx.input(0), work);
   for (int i = 1; i < ctx.node.input_size(); ++i)
-    acc = binary<OpT>(ctx.b, ctx.loc, acc, ctx.input(i));
-  ctx.setOutput(0, acc);
+    acc = binary<OpT>(ctx.b, ctx.loc, acc, castTo(ctx, ctx.input(i), work));
+  ctx.setOutput(0, castTo(ctx, acc, element));
   return success();
 }
 
@@ -470,13 +518,8 @@ LogicalResult convertCast(NodeContext &ctx) {
     return success();
   }
   if (isa<FloatType>(source) && isa<IntegerType>(target)) {
-    // ONNX truncates toward zero; TOSA's cast rounds. Truncate first:
-    // ceil for negatives, floor otherwise.
-    Value zero = splat(ctx.b, ctx.loc, source, SmallVector<int64_t>(type.getRank(), 1), 0);
-    Value negative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, zero, x, ctx.b.getI1Type());
-    Value up = tosa::CeilOp::create(ctx.b, ctx.loc, type, x);
-    Value down = tosa::FloorOp::create(ctx.b, ctx.loc, type, x);
-    x = tosa::SelectOp::create(ctx.b, ctx.loc, type, negative, up, down);
+    ctx.setOutput(0, truncatingCast(ctx, x, target));
+    return success();
   }
   ctx.setOutput(0, tosa::CastOp::create(ctx.b, ctx.loc, resultType, x));
   return success();
@@ -502,9 +545,11 @@ void addElementwiseConverters(ConverterMap &map) {
   add("Mul", convertMul, 7, "tosa.mul", "constants fold on the host");
   add("Div", convertDiv, 7, "tosa.reciprocal + tosa.mul (float), tosa.intdiv (int32)",
       "constants fold on the host");
-  add("Pow", convertPow, 7, "tosa.pow", "float base");
-  add("Max", convertVariadic<tosa::MaximumOp>, 8, "tosa.maximum", "variadic");
-  add("Min", convertVariadic<tosa::MinimumOp>, 8, "tosa.minimum", "variadic");
+  add("Pow", convertPow, 7, "tosa.pow", "integer bases computed in f64");
+  add("Max", convertVariadic<tosa::MaximumOp>, 8, "tosa.maximum",
+      "variadic; unsigned up to 32 bits via a wider signed type");
+  add("Min", convertVariadic<tosa::MinimumOp>, 8, "tosa.minimum",
+      "variadic; unsigned up to 32 bits via a wider signed type");
   add("Sum", convertVariadic<tosa::AddOp>, 8, "tosa.add", "variadic");
   add("Mean", convertMean, 8, "tosa.add + tosa.mul", "variadic");
   add("Equal", convertCompare<tosa::EqualOp, false, false>, 7, "tosa.equal");

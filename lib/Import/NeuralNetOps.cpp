@@ -271,14 +271,24 @@ LogicalResult convertPool(NodeContext &ctx) {
   if (failed(w))
     return failure();
   Value input = toNhwc(ctx, x, *h, *w);
+  // TOSA's lowering compares signed integers only: pool unsigned 8/16-bit
+  // data as i32 (zero-extended) and narrow back.
+  Type poolElement = element;
+  if (auto intType = dyn_cast<IntegerType>(element);
+      isMax && intType && intType.isUnsigned() && intType.getWidth() < 32) {
+    poolElement = ctx.b.getI32Type();
+    input = tosa::CastOp::create(ctx.b, ctx.loc, typeOf(input).clone(poolElement), input);
+  }
   auto kernel = ctx.b.getDenseI64ArrayAttr({a.kernel[0], a.kernel[1]});
   auto stride = ctx.b.getDenseI64ArrayAttr({a.strides[0], a.strides[1]});
   auto resultType = tensorType({xs[0], h->out, w->out, xs[1]}, element);
   Value nhwc;
   if (isMax) {
     auto pad = ctx.b.getDenseI64ArrayAttr({h->padBegin, h->padEnd, w->padBegin, w->padEnd});
-    nhwc = tosa::MaxPool2dOp::create(ctx.b, ctx.loc, resultType, input, kernel,
-                                     stride, pad);
+    nhwc = tosa::MaxPool2dOp::create(ctx.b, ctx.loc, resultType.clone(poolElement),
+                                     input, kernel, stride, pad);
+    if (poolElement != element)
+      nhwc = tosa::CastOp::create(ctx.b, ctx.loc, resultType, nhwc);
   } else {
     // TOSA averages over the valid (unpadded) elements only, which is ONNX's
     // count_include_pad = 0. For count_include_pad = 1 the declared padding

@@ -25,20 +25,18 @@ def VerifyQuantizedPass : Pass<"qf-verify-quantized", "mlir::func::FuncOp"> {
 
 def EraseIntegerSignednessPass
     : Pass<"qf-erase-integer-signedness", "mlir::func::FuncOp"> {
-  let summary = "Make integer tensors at function boundaries signless";
+  let summary = "Make every integer type signless after the TOSA lowering";
   let description = [{
     ONNX's unsigned tensors (uint8 images, uint8 quantized data) import as
-    `ui8` and friends so that the function signature says what the model
-    takes. The lowering beyond TOSA works on signless integers only: TOSA's
-    conversion already emits signless arithmetic (uitofp for a uint8 cast)
-    behind `builtin.unrealized_conversion_cast` ops. This pass rewrites the
-    function's argument and result types to signless and removes the casts
-    that become identities, so that bufferization sees one integer type.
-    Run it after the TOSA-to-linalg conversion. The caller's bytes are the
-    same either way; the signedness lives on in the function's documentation
-    and in the ops' semantics, not in the type.
+    `ui8` and friends, so that the function signature says what the model
+    takes and TOSA's conversion knows to zero-extend them (it emits
+    `arith.uitofp`, `arith.extui` behind `builtin.unrealized_conversion_cast`
+    ops). What lies beyond works on signless integers only. Run after the
+    TOSA-to-linalg conversion, this pass makes every integer type in the
+    function signless (arguments, results, op results, region arguments) and
+    removes the casts that become identities, so that bufferization sees one
+    integer type. The caller's bytes are the same either way.
   }];
-  let dependentDialects = [];
 }
 
 #endif // QFORGE_TRANSFORMS_PASSES_TD
