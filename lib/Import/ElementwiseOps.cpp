@@ -41,11 +41,6 @@ Type widerSigned(Type element) {
   return IntegerType::get(element.getContext(), intType.getWidth() < 32 ? 32 : 64);
 }
 
-Value castTo(NodeContext &ctx, Value v, Type element) {
-  if (typeOf(v).getElementType() == element)
-    return v;
-  return tosa::CastOp::create(ctx.b, ctx.loc, typeOf(v).clone(element), v);
-}
 
 /// Float to integer conversion as ONNX specifies it: truncation toward zero
 /// (TOSA's cast rounds): ceil for negatives, floor otherwise, then cast.
@@ -115,8 +110,7 @@ LogicalResult convertDiv(NodeContext &ctx) {
   Value lhs = ctx.input(0), rhs = ctx.input(1);
   Type element = typeOf(lhs).getElementType();
   if (isa<FloatType>(element)) {
-    Value inverse = tosa::ReciprocalOp::create(ctx.b, ctx.loc, typeOf(rhs), rhs);
-    ctx.setOutput(0, mul(ctx.b, ctx.loc, lhs, inverse));
+    ctx.setOutput(0, divide(ctx.b, ctx.loc, lhs, rhs));
     return success();
   }
   if (element.isInteger(32)) {
@@ -124,9 +118,9 @@ LogicalResult convertDiv(NodeContext &ctx) {
     return success();
   }
   if (Type wide = widerSigned(element); wide && wide.isInteger(32)) {
-    Value q = binary<tosa::IntDivOp>(ctx.b, ctx.loc, castTo(ctx, lhs, wide),
-                                     castTo(ctx, rhs, wide));
-    ctx.setOutput(0, castTo(ctx, q, element));
+    Value q = binary<tosa::IntDivOp>(ctx.b, ctx.loc, castElements(ctx.b, ctx.loc, lhs, wide),
+                                     castElements(ctx.b, ctx.loc, rhs, wide));
+    ctx.setOutput(0, castElements(ctx.b, ctx.loc, q, element));
     return success();
   }
   return ctx.unsupported("run-time division of this integer type");
@@ -139,16 +133,12 @@ LogicalResult convertPow(NodeContext &ctx) {
     // Integer powers are computed in double precision, which holds every
     // int32 result exactly, and truncated back like ONNX's reference.
     Type f64 = ctx.b.getF64Type();
-    Value p = binary<tosa::PowOp>(ctx.b, ctx.loc, castTo(ctx, base, f64),
-                                  castTo(ctx, exponent, f64));
+    Value p = binary<tosa::PowOp>(ctx.b, ctx.loc, castElements(ctx.b, ctx.loc, base, f64),
+                                  castElements(ctx.b, ctx.loc, exponent, f64));
     ctx.setOutput(0, truncatingCast(ctx, p, baseElement));
     return success();
   }
-  if (typeOf(exponent).getElementType() != typeOf(base).getElementType())
-    exponent = tosa::CastOp::create(
-        ctx.b, ctx.loc,
-        tensorType(typeOf(exponent).getShape(), typeOf(base).getElementType()),
-        exponent);
+  exponent = castElements(ctx.b, ctx.loc, exponent, typeOf(base).getElementType());
   ctx.setOutput(0, binary<tosa::PowOp>(ctx.b, ctx.loc, base, exponent));
   return success();
 }
@@ -193,10 +183,10 @@ LogicalResult convertVariadic(NodeContext &ctx) {
   if (!wide && element.isUnsignedInteger())
     return ctx.unsupported("this operator on 64-bit unsigned integers");
   Type work = wide ? wide : element;
-  Value acc = castTo(ctx, ctx.input(0), work);
+  Value acc = castElements(ctx.b, ctx.loc, ctx.input(0), work);
   for (int i = 1; i < ctx.node.input_size(); ++i)
-    acc = binary<OpT>(ctx.b, ctx.loc, acc, castTo(ctx, ctx.input(i), work));
-  ctx.setOutput(0, castTo(ctx, acc, element));
+    acc = binary<OpT>(ctx.b, ctx.loc, acc, castElements(ctx.b, ctx.loc, ctx.input(i), work));
+  ctx.setOutput(0, castElements(ctx.b, ctx.loc, acc, element));
   return success();
 }
 
@@ -505,7 +495,6 @@ LogicalResult convertCast(NodeContext &ctx) {
   Value x = ctx.input(0);
   RankedTensorType type = typeOf(x);
   Type source = type.getElementType();
-  auto resultType = tensorType(type.getShape(), target);
   if (source == target) {
     ctx.setOutput(0, x);
     return success();
@@ -521,7 +510,7 @@ LogicalResult convertCast(NodeContext &ctx) {
     ctx.setOutput(0, truncatingCast(ctx, x, target));
     return success();
   }
-  ctx.setOutput(0, tosa::CastOp::create(ctx.b, ctx.loc, resultType, x));
+  ctx.setOutput(0, castElements(ctx.b, ctx.loc, x, target));
   return success();
 }
 
@@ -543,7 +532,7 @@ void addElementwiseConverters(ConverterMap &map) {
   add("Add", convertAdd, 7, "tosa.add", "constants fold on the host");
   add("Sub", convertSub, 7, "tosa.sub", "constants fold on the host");
   add("Mul", convertMul, 7, "tosa.mul", "constants fold on the host");
-  add("Div", convertDiv, 7, "tosa.reciprocal + tosa.mul (float), tosa.intdiv (int32)",
+  add("Div", convertDiv, 7, "arith.divf on tensors (float, exact), tosa.intdiv (int32)",
       "constants fold on the host");
   add("Pow", convertPow, 7, "tosa.pow", "integer bases computed in f64");
   add("Max", convertVariadic<tosa::MaximumOp>, 8, "tosa.maximum",

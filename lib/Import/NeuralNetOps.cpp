@@ -277,7 +277,7 @@ LogicalResult convertPool(NodeContext &ctx) {
   if (auto intType = dyn_cast<IntegerType>(element);
       isMax && intType && intType.isUnsigned() && intType.getWidth() < 32) {
     poolElement = ctx.b.getI32Type();
-    input = tosa::CastOp::create(ctx.b, ctx.loc, typeOf(input).clone(poolElement), input);
+    input = castElements(ctx.b, ctx.loc, input, poolElement);
   }
   auto kernel = ctx.b.getDenseI64ArrayAttr({a.kernel[0], a.kernel[1]});
   auto stride = ctx.b.getDenseI64ArrayAttr({a.strides[0], a.strides[1]});
@@ -287,8 +287,7 @@ LogicalResult convertPool(NodeContext &ctx) {
     auto pad = ctx.b.getDenseI64ArrayAttr({h->padBegin, h->padEnd, w->padBegin, w->padEnd});
     nhwc = tosa::MaxPool2dOp::create(ctx.b, ctx.loc, resultType.clone(poolElement),
                                      input, kernel, stride, pad);
-    if (poolElement != element)
-      nhwc = tosa::CastOp::create(ctx.b, ctx.loc, resultType, nhwc);
+    nhwc = castElements(ctx.b, ctx.loc, nhwc, element);
   } else {
     // TOSA averages over the valid (unpadded) elements only, which is ONNX's
     // count_include_pad = 0. For count_include_pad = 1 the declared padding
@@ -589,9 +588,17 @@ LogicalResult convertSoftmax(NodeContext &ctx) {
 
 LogicalResult convertDropout(NodeContext &ctx) {
   if (ctx.hasInput(2)) {
-    HostTensor training = ctx.constInput(2);
-    if (!training || intValues(training)[0] != 0)
-      return ctx.unsupported("training_mode other than a constant false");
+    // Training mode drops at random, unless the ratio is 0.
+    auto training = ctx.constScalar(2, "training_mode");
+    if (failed(training))
+      return failure();
+    if (*training != 0.0) {
+      auto ratio = ctx.hasInput(1) ? ctx.constScalar(1, "ratio") : FailureOr<double>(0.5);
+      if (failed(ratio))
+        return failure();
+      if (*ratio != 0.0)
+        return ctx.unsupported("training_mode with a non-zero ratio (random masks)");
+    }
   }
   Value x = ctx.input(0);
   ctx.setOutput(0, x);
@@ -639,7 +646,8 @@ void addNeuralNetConverters(ConverterMap &map) {
       "opset < 13 flattens to 2-D at axis, as specified");
   add("LogSoftmax", convertSoftmax<true>, 1,
       "tosa.reduce_max + tosa.exp + tosa.reduce_sum + tosa.log");
-  add("Dropout", convertDropout, 7, "(forwarded)", "inference only");
+  add("Dropout", convertDropout, 7, "(forwarded)",
+      "inference, or training mode with ratio 0; mask output too");
 }
 
 } // namespace qforge::onnx_import

@@ -104,6 +104,7 @@ Value storageCast(NodeContext &ctx, Value v, Type element) {
 
 Type storageTypeOf(quant::QuantizedType qtype) { return qtype.getStorageType(); }
 
+
 //===----------------------------------------------------------------------===//
 // QuantizeLinear / DequantizeLinear
 //===----------------------------------------------------------------------===//
@@ -324,6 +325,45 @@ LogicalResult convertConvInteger(NodeContext &ctx) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// DynamicQuantizeLinear
+//===----------------------------------------------------------------------===//
+
+/// uint8 quantization with a scale and zero point computed at run time from
+/// the tensor's range, as ONNX specifies (round half to even, saturate):
+/// scale = (max(x, 0) - min(x, 0)) / 255, zero point = round(-min / scale),
+/// y = round(x / scale) + zero point.
+LogicalResult convertDynamicQuantizeLinear(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  RankedTensorType type = typeOf(x);
+  if (!type.getElementType().isF32())
+    return ctx.unsupported("a non-float32 input");
+  int64_t rank = type.getRank();
+  Type f32 = ctx.b.getF32Type(), i32 = ctx.b.getI32Type();
+  Type u8 = IntegerType::get(ctx.b.getContext(), 8, IntegerType::Unsigned);
+  Value flat = reshape(ctx.b, ctx.loc, x, {type.getNumElements()});
+  Value zero = splat(ctx.b, ctx.loc, f32, {1}, 0.0);
+  Value lo = binary<tosa::MinimumOp>(ctx.b, ctx.loc, reduceMin(ctx.b, ctx.loc, flat, 0), zero);
+  Value hi = binary<tosa::MaximumOp>(ctx.b, ctx.loc, reduceMax(ctx.b, ctx.loc, flat, 0), zero);
+  Value scale = divide(ctx.b, ctx.loc, binary<tosa::SubOp>(ctx.b, ctx.loc, hi, lo),
+                       splat(ctx.b, ctx.loc, f32, {1}, 255.0));
+  // tosa.cast rounds half to even and saturates, as ONNX wants.
+  Value zpFloat = binary<tosa::SubOp>(ctx.b, ctx.loc, zero,
+                                      divide(ctx.b, ctx.loc, lo, scale));
+  Value zp = clamp(ctx.b, ctx.loc, castElements(ctx.b, ctx.loc, zpFloat, i32), 0, 255);
+  SmallVector<int64_t> ones(rank, 1);
+  Value scaled = divide(ctx.b, ctx.loc, x, reshape(ctx.b, ctx.loc, scale, ones));
+  Value y = binary<tosa::AddOp>(ctx.b, ctx.loc, castElements(ctx.b, ctx.loc, scaled, i32),
+                                reshape(ctx.b, ctx.loc, zp, ones));
+  y = clamp(ctx.b, ctx.loc, y, 0, 255);
+  ctx.setOutput(0, castElements(ctx.b, ctx.loc, y, u8));
+  if (ctx.numOutputs() > 1 && !ctx.node.output(1).empty())
+    ctx.setOutput(1, reshape(ctx.b, ctx.loc, scale, {}));
+  if (ctx.numOutputs() > 2 && !ctx.node.output(2).empty())
+    ctx.setOutput(2, castElements(ctx.b, ctx.loc, reshape(ctx.b, ctx.loc, zp, {}), u8));
+  return success();
+}
+
 } // namespace
 
 void addQuantizedConverters(ConverterMap &map) {
@@ -344,6 +384,9 @@ void addQuantizedConverters(ConverterMap &map) {
       "B is [K, N]; per-column B zero points");
   add("ConvInteger", convertConvInteger, 10, "qf.conv2d (i32 result, NHWC)",
       "2-D; per-channel weight zero points");
+  add("DynamicQuantizeLinear", convertDynamicQuantizeLinear, 11,
+      "tosa.reduce_min/max, arith.divf, tosa.cast (round half to even), tosa.clamp",
+      "float32 input; uint8 output, scale and zero point computed at run time");
 }
 
 } // namespace qforge::onnx_import

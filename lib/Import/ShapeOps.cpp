@@ -377,11 +377,27 @@ LogicalResult convertSlice(NodeContext &ctx) {
     ctx.setOutput(0, sliceHost(value, first, step, size));
     return success();
   }
-  if (llvm::any_of(step, [](int64_t s) { return s != 1; }))
-    return ctx.unsupported("Slice with steps other than 1 on a run-time tensor");
   if (llvm::is_contained(size, 0))
     return ctx.unsupported("an empty Slice result");
-  ctx.setOutput(0, slice(ctx.b, ctx.loc, ctx.input(0), first, size));
+  Value x = ctx.input(0);
+  // Unit steps are one tosa.slice; other steps gather the selected indices
+  // along their axis (shapes are static, so the indices are constants).
+  SmallVector<int64_t> unitFirst(first), unitSize(in);
+  for (int64_t d = 0; d < rank; ++d)
+    if (step[d] == 1)
+      unitSize[d] = size[d];
+    else
+      unitFirst[d] = 0;
+  x = slice(ctx.b, ctx.loc, x, unitFirst, unitSize);
+  for (int64_t d = 0; d < rank; ++d) {
+    if (step[d] == 1)
+      continue;
+    SmallVector<int64_t> indices;
+    for (int64_t k = 0; k < size[d]; ++k)
+      indices.push_back(first[d] + k * step[d]);
+    x = gatherAlongAxis(ctx.b, ctx.loc, x, d, indices);
+  }
+  ctx.setOutput(0, x);
   return success();
 }
 
@@ -438,8 +454,7 @@ LogicalResult convertGather(NodeContext &ctx) {
   // (i32, negative ones wrapped) broadcast over the outer dimension.
   Type element = ctx.inputType(0).getElementType();
   Value values = reshape(ctx.b, ctx.loc, ctx.input(0), {outer, k, inner});
-  Value i32 = tosa::CastOp::create(
-      ctx.b, ctx.loc, tensorType(indexShape, ctx.b.getI32Type()), ctx.input(1));
+  Value i32 = castElements(ctx.b, ctx.loc, ctx.input(1), ctx.b.getI32Type());
   i32 = reshape(ctx.b, ctx.loc, i32, {1, count});
   Value zero = splat(ctx.b, ctx.loc, ctx.b.getI32Type(), {1, 1}, 0);
   Value negative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, zero, i32, ctx.b.getI1Type());
@@ -849,7 +864,7 @@ LogicalResult convertArgMax(NodeContext &ctx) {
     Value top = splat(ctx.b, ctx.loc, ctx.b.getI32Type(), ones, in[*axis] - 1);
     idx = binary<tosa::SubOp>(ctx.b, ctx.loc, top, idx);
   }
-  idx = tosa::CastOp::create(ctx.b, ctx.loc, tensorType(dropped, ctx.b.getI64Type()), idx);
+  idx = castElements(ctx.b, ctx.loc, idx, ctx.b.getI64Type());
   if (ctx.getInt("keepdims", 1) != 0) {
     SmallVector<int64_t> kept(in);
     kept[*axis] = 1;
@@ -876,7 +891,7 @@ void addShapeConverters(ConverterMap &map) {
   add("Split", convertSplit, 2, "tosa.slice",
       "split attribute, constant input, num_outputs or equal parts");
   add("Slice", convertSlice, 1, "tosa.slice",
-      "constant starts/ends/axes/steps; steps other than 1 only on constants");
+      "constant starts/ends/axes/steps; other steps gather (tosa.gather)");
   add("Gather", convertGather, 1, "tosa.gather (+ reshapes)",
       "negative indices; constants gather on the host");
   add("Pad", convertPad, 2,

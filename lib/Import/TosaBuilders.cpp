@@ -2,6 +2,8 @@
 
 #include "TosaBuilders.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 #include <limits>
 
 using namespace mlir;
@@ -14,6 +16,12 @@ RankedTensorType tensorType(ArrayRef<int64_t> shape, Type elementType) {
 
 RankedTensorType typeOf(Value value) {
   return cast<RankedTensorType>(value.getType());
+}
+
+Value castElements(OpBuilder &b, Location loc, Value v, Type element) {
+  if (typeOf(v).getElementType() == element)
+    return v;
+  return tosa::CastOp::create(b, loc, typeOf(v).clone(element), v);
 }
 
 Value constant(OpBuilder &b, Location loc, DenseElementsAttr value) {
@@ -109,6 +117,16 @@ SmallVector<int64_t> broadcastShape(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
     result[i] = da == 1 ? db : da;
   }
   return result;
+}
+
+Value divide(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  int64_t rank = std::max(typeOf(lhs).getRank(), typeOf(rhs).getRank());
+  lhs = alignRank(b, loc, lhs, rank);
+  rhs = alignRank(b, loc, rhs, rank);
+  SmallVector<int64_t> shape =
+      broadcastShape(typeOf(lhs).getShape(), typeOf(rhs).getShape());
+  return arith::DivFOp::create(b, loc, broadcastTo(b, loc, lhs, shape),
+                               broadcastTo(b, loc, rhs, shape));
 }
 
 Value mul(OpBuilder &b, Location loc, Value lhs, Value rhs) {

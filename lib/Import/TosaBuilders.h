@@ -13,6 +13,10 @@ mlir::RankedTensorType tensorType(llvm::ArrayRef<int64_t> shape,
                                   mlir::Type elementType);
 mlir::RankedTensorType typeOf(mlir::Value value);
 
+/// tosa.cast of `v` to element type `element` (`v` when it has it already).
+mlir::Value castElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                         mlir::Type element);
+
 /// tosa.const holding `value`.
 mlir::Value constant(mlir::OpBuilder &b, mlir::Location loc,
                      mlir::DenseElementsAttr value);
@@ -55,6 +59,11 @@ mlir::Value binary(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
       resultElement);
   return OpT::create(b, loc, type, lhs, rhs);
 }
+
+/// Exact float division under numpy broadcasting: arith.divf on tensors
+/// (TOSA has only a reciprocal, which rounds twice).
+mlir::Value divide(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                   mlir::Value rhs);
 
 /// tosa.mul (with its zero shift) under numpy broadcasting.
 mlir::Value mul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,

@@ -22,8 +22,12 @@ static void addTextual(OpPassManager &pm, llvm::StringRef pipeline) {
 void buildTosaToLinalgPipeline(OpPassManager &pm) {
   // tosa-optional-decompositions rewrites transpose_conv2d (which has no
   // direct linalg lowering) as a conv2d over a padded, reversed input.
+  // The importer uses arith on whole tensors where TOSA has no exact op
+  // (float division); convert-elementwise-to-linalg turns those into
+  // linalg.generic like the rest.
   addTextual(pm, "func.func(tosa-optional-decompositions,tosa-to-linalg-named,"
-                 "tosa-to-linalg,tosa-to-arith,tosa-to-tensor)");
+                 "tosa-to-linalg,tosa-to-arith,tosa-to-tensor,"
+                 "convert-elementwise-to-linalg)");
   pm.addNestedPass<func::FuncOp>(createEraseIntegerSignednessPass());
   addTextual(pm, "reconcile-unrealized-casts,canonicalize,"
                  "func.func(linalg-fuse-elementwise-ops),canonicalize,cse");
