@@ -39,4 +39,31 @@ def EraseIntegerSignednessPass
   }];
 }
 
+def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Lower qf ops to integer linalg/arith on tensors";
+  let description = [{
+    The reference lowering of quantized compute: correct, not fast (the
+    packed micro-kernels replace it for performance). Quantized tensors
+    become their signless storage integers and `quant.scast` disappears.
+
+    - `qf.quantize`: q = clamp(roundeven(x / scale) + zero_point), computed
+      in f32, per tensor or per axis.
+    - `qf.dequantize`: x = (q - zero_point) * scale in f32.
+    - `qf.matmul`, `qf.conv2d`: exact int32 accumulation of
+      (a - z_a) * (w - z_w[c]), plus the int32 bias.
+    - Requantization (`qf.requantize`, and `qf.matmul`/`qf.conv2d` with a
+      quantized result) is integer-only: the real multiplier
+      M = s_in * s_w[c] / s_out becomes M0 * 2^-n with M0 in [2^30, 2^31),
+      computed at compile time; y = clamp(z_out + round(acc * M0 / 2^n)) in
+      64-bit arithmetic, rounding half to even, clamped to the op's clamp
+      range (or the storage range). The same bits on every target.
+
+    Blocked (sub-channel) types are not lowered yet and are reported.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 #endif // QFORGE_TRANSFORMS_PASSES_TD
