@@ -345,8 +345,11 @@ LogicalResult GraphImporter::run() {
     bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
     if (defaultDomain && registry.contains(node.op_type()))
       continue;
-    std::string key =
-        defaultDomain ? node.op_type() : node.domain() + "." + node.op_type();
+    // Operators of other operator-set domains (com.microsoft, ai.onnx.ml,
+    // ...) are unsupported as a whole; the report names the domain.
+    std::string key = defaultDomain ? node.op_type()
+                                    : node.op_type() + " of operator-set domain '" +
+                                          node.domain() + "'";
     auto [it, inserted] = unsupportedIndex.try_emplace(key, unsupported.size());
     if (inserted)
       unsupported.push_back({key, {}});
