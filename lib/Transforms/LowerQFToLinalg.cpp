@@ -198,6 +198,31 @@ struct Lowering {
                });
   }
 
+  /// The integer product both matmul and conv reduce to: a linalg.generic
+  /// accumulating (x - z_x) * (w - z_w[c]) into a zeroed int32 tensor of
+  /// `outShape`. The maps index x, w, the per-channel weight zero points and
+  /// the result.
+  Value accumulate(ArrayRef<int64_t> outShape, Value x, Value w, Value weightZp,
+                   ArrayRef<AffineMap> maps,
+                   ArrayRef<utils::IteratorType> iterators, const Params &xp,
+                   const Params &wp) {
+    int64_t zx = xp.zeroPoints[0];
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{RankedTensorType::get(outShape, i32())},
+               ValueRange{x, w, weightZp}, ValueRange{zeros(outShape)}, maps,
+               iterators,
+               [&](OpBuilder &nb, Location nl, ValueRange args) {
+                 Value xv = arith::SubIOp::create(nb, nl, widen(nb, nl, args[0], xp.isSigned),
+                                                  intConst(nb, nl, i32(), zx));
+                 Value wv = arith::SubIOp::create(nb, nl, widen(nb, nl, args[1], wp.isSigned),
+                                                  args[2]);
+                 Value prod = arith::MulIOp::create(nb, nl, xv, wv);
+                 linalg::YieldOp::create(
+                     nb, nl, ValueRange{arith::AddIOp::create(nb, nl, args[3], prod)});
+               })
+        .getResult(0);
+  }
+
   /// Zero-filled int32 tensor.
   Value zeros(ArrayRef<int64_t> shape) {
     Value empty = tensor::EmptyOp::create(b, loc, shape, i32());
@@ -422,22 +447,7 @@ struct LowerQFToLinalgPass
     SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
                                                   utils::IteratorType::parallel,
                                                   utils::IteratorType::reduction};
-    int64_t za = a->zeroPoints[0];
-    Value acc = linalg::GenericOp::create(
-                    l.b, l.loc, TypeRange{RankedTensorType::get({rows, n}, l.i32())},
-                    ValueRange{lhs, rhs, weightZp}, ValueRange{l.zeros({rows, n})}, maps,
-                    iterators,
-                    [&](OpBuilder &nb, Location nl, ValueRange args) {
-                      Value x = arith::SubIOp::create(
-                          nb, nl, l.widen(nb, nl, args[0], a->isSigned),
-                          l.intConst(nb, nl, l.i32(), za));
-                      Value y = arith::SubIOp::create(
-                          nb, nl, l.widen(nb, nl, args[1], w->isSigned), args[2]);
-                      Value prod = arith::MulIOp::create(nb, nl, x, y);
-                      linalg::YieldOp::create(nb, nl,
-                                              ValueRange{arith::AddIOp::create(nb, nl, args[3], prod)});
-                    })
-                    .getResult(0);
+    Value acc = l.accumulate({rows, n}, lhs, rhs, weightZp, maps, iterators, *a, *w);
     auto value = finish(op, acc, op.getBias(), 1, *a, *w, op.getClamp(),
                         op.getResult(), l);
     if (failed(value))
@@ -497,22 +507,7 @@ struct LowerQFToLinalgPass
     auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
     SmallVector<utils::IteratorType> iterators = {par, par, par, par, red, red, red};
     SmallVector<int64_t> outShape(resultType.getShape());
-    int64_t za = a->zeroPoints[0];
-    Value acc = linalg::GenericOp::create(
-                    l.b, l.loc, TypeRange{RankedTensorType::get(outShape, l.i32())},
-                    ValueRange{input, filter, weightZp}, ValueRange{l.zeros(outShape)},
-                    maps, iterators,
-                    [&](OpBuilder &nb, Location nl, ValueRange args) {
-                      Value x = arith::SubIOp::create(
-                          nb, nl, l.widen(nb, nl, args[0], a->isSigned),
-                          l.intConst(nb, nl, l.i32(), za));
-                      Value y = arith::SubIOp::create(
-                          nb, nl, l.widen(nb, nl, args[1], w->isSigned), args[2]);
-                      Value prod = arith::MulIOp::create(nb, nl, x, y);
-                      linalg::YieldOp::create(nb, nl,
-                                              ValueRange{arith::AddIOp::create(nb, nl, args[3], prod)});
-                    })
-                    .getResult(0);
+    Value acc = l.accumulate(outShape, input, filter, weightZp, maps, iterators, *a, *w);
     auto value = finish(op, acc, op.getBias(), 3, *a, *w, op.getClamp(),
                         op.getResult(), l);
     if (failed(value))
