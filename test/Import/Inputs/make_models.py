@@ -128,3 +128,36 @@ try:
                     activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
 except ImportError:
     pass
+
+# --- Forms of newer opsets (Debian's ONNX test data stops at opset 17) ------
+# Opset 18: ReduceMean/ReduceMax axes as inputs, Pad with axes, Split with
+# num_outputs; opset 13: Squeeze/Unsqueeze axes as inputs; Clip bounds as
+# inputs (opset 11).
+save("opset18_forms", helper.make_graph(
+    [helper.make_node("ReduceMean", ["x", "axes_hw"], ["m"], name="mean", keepdims=1),
+     helper.make_node("ReduceMax", ["x", "axes_c"], ["mx"], name="max", keepdims=0),
+     helper.make_node("Pad", ["x", "pads", "pad_value", "pad_axes"], ["p"], name="pad",
+                      mode="constant"),
+     helper.make_node("Split", ["p"], ["s0", "s1", "s2"], name="split", axis=3, num_outputs=3),
+     helper.make_node("Squeeze", ["m", "axes_hw"], ["sq"], name="squeeze"),
+     helper.make_node("Unsqueeze", ["sq", "axes_last"], ["us"], name="unsqueeze"),
+     helper.make_node("Clip", ["s1", "lo", "hi"], ["c"], name="clip")],
+    "opset18", [vi("x", [1, 3, 4, 5])],
+    [vi("us", [1, 3, 1]), vi("mx", [1, 4, 5]), vi("s0", [1, 3, 6, 2]), vi("c", [1, 3, 6, 2]),
+     vi("s2", [1, 3, 6, 2])],
+    [init("axes_hw", np.array([2, 3], np.int64)), init("axes_c", np.array([1], np.int64)),
+     init("pads", np.array([1, 1, 1, 0], np.int64)), init("pad_value", np.array(0.5, np.float32)),
+     init("pad_axes", np.array([2, 3], np.int64)), init("axes_last", np.array([-1], np.int64)),
+     init("lo", np.array(-0.5, np.float32)), init("hi", np.array(0.7, np.float32))]),
+    opset=18)
+
+# Opset 20: Gelu, exact and tanh forms; opset 19: Resize's
+# half_pixel_symmetric coordinates; opset 21's opset import.
+save("opset21_forms", helper.make_graph(
+    [helper.make_node("Gelu", ["x"], ["g"], name="gelu"),
+     helper.make_node("Gelu", ["x"], ["t"], name="gelu_tanh", approximate="tanh"),
+     helper.make_node("Resize", ["x", "", "", "sizes"], ["r"], name="resize", mode="linear",
+                      coordinate_transformation_mode="half_pixel_symmetric")],
+    "opset21", [vi("x", [1, 2, 3, 4])],
+    [vi("g", [1, 2, 3, 4]), vi("t", [1, 2, 3, 4]), vi("r", [1, 2, 5, 7])],
+    [init("sizes", np.array([1, 2, 5, 7], np.int64))]), opset=21)
