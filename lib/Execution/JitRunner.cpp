@@ -13,8 +13,6 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/Support/TargetSelect.h"
 
-#include <cstring>
-
 using namespace mlir;
 
 namespace qforge {
@@ -56,46 +54,6 @@ static std::optional<TensorSpec> specFor(Type type) {
   return TensorSpec{*dtype, std::vector<int64_t>(tensor.getShape().begin(),
                                                  tensor.getShape().end())};
 }
-
-namespace {
-/// What the LLVM lowering passes for an unranked memref: the rank and a
-/// pointer to a ranked descriptor.
-struct UnrankedDescriptor {
-  int64_t rank;
-  int64_t *ranked; // {allocated, aligned, offset, sizes[rank], strides[rank]}
-};
-
-/// memref.copy between non-contiguous views lowers to a call of this
-/// function (MLIR's C runner utilities provide it; qforge provides its own
-/// so that nothing beyond the C library is needed at run time).
-void qforgeMemrefCopy(int64_t elementSize, UnrankedDescriptor *src,
-                                 UnrankedDescriptor *dst) {
-  int64_t rank = src->rank;
-  char *srcBase = reinterpret_cast<char *>(src->ranked[1]) + src->ranked[2] * elementSize;
-  char *dstBase = reinterpret_cast<char *>(dst->ranked[1]) + dst->ranked[2] * elementSize;
-  const int64_t *sizes = src->ranked + 3;
-  const int64_t *srcStrides = src->ranked + 3 + rank;
-  const int64_t *dstStrides = dst->ranked + 3 + rank;
-  int64_t total = 1;
-  for (int64_t d = 0; d < rank; ++d)
-    total *= sizes[d];
-  std::vector<int64_t> index(rank, 0);
-  for (int64_t n = 0; n < total; ++n) {
-    int64_t so = 0, doff = 0;
-    for (int64_t d = 0; d < rank; ++d) {
-      so += index[d] * srcStrides[d];
-      doff += index[d] * dstStrides[d];
-    }
-    std::memcpy(dstBase + doff * elementSize, srcBase + so * elementSize, elementSize);
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (++index[d] < sizes[d])
-        break;
-      index[d] = 0;
-    }
-  }
-}
-
-} // namespace
 
 JitModel::~JitModel() = default;
 
@@ -153,13 +111,6 @@ std::unique_ptr<JitModel> JitModel::compile(ModuleOp module, StringRef name) {
     return nullptr;
   }
   model->engine = std::move(*engine);
-  model->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    symbols[interner("memrefCopy")] = llvm::orc::ExecutorSymbolDef(
-        llvm::orc::ExecutorAddr::fromPtr(&qforgeMemrefCopy),
-        llvm::JITSymbolFlags::Exported);
-    return symbols;
-  });
   return model;
 }
 

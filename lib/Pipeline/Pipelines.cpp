@@ -44,6 +44,7 @@ void buildBufferizePipeline(OpPassManager &pm) {
 }
 
 void buildLowerToLLVMPipeline(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createMemrefCopyToLinalgPass());
   addTextual(pm, "convert-linalg-to-loops,lower-affine,convert-scf-to-cf,"
                  "expand-strided-metadata,finalize-memref-to-llvm,"
                  // LLVM intrinsics first; libm calls for what has none (erf).

@@ -66,4 +66,16 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def MemrefCopyToLinalgPass
+    : Pass<"qf-memref-copy-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Rewrite memref.copy as linalg.copy";
+  let description = [{
+    The LLVM lowering turns a memref.copy between strided views into a call
+    of `memrefCopy`, a function of MLIR's C runner library. Compiled models
+    must need nothing beyond the C library, so every copy becomes a
+    linalg.copy, which lowers to loops like the rest of the model.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 #endif // QFORGE_TRANSFORMS_PASSES_TD
