@@ -27,6 +27,12 @@ config.substitutions.append(("%qforge_python", config.qforge_python))
 # export and training).
 config.substitutions.append(("%torch_python", "/usr/bin/python3"))
 
+# AArch64 cross-compilation tests need the cross toolchain and qemu-user
+# (scripts/bootstrap installs both).
+import shutil
+if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64"):
+    config.available_features.add("aarch64-cross")
+
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
 tools = ["qforge-opt", "qforge"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -57,38 +57,53 @@ static std::optional<TensorSpec> specFor(Type type) {
 
 JitModel::~JitModel() = default;
 
-std::unique_ptr<JitModel> JitModel::compile(ModuleOp module, StringRef name) {
+bool functionSignature(ModuleOp module, StringRef name,
+                       std::vector<TensorSpec> &inputs,
+                       std::vector<TensorSpec> &outputs) {
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func) {
-    emitError(module.getLoc()) << "no function @" << name << " to run";
-    return nullptr;
+    emitError(module.getLoc()) << "no function @" << name;
+    return false;
   }
-  std::unique_ptr<JitModel> model(new JitModel());
-  model->entry = name.str();
+  inputs.clear();
+  outputs.clear();
   for (Type t : func.getArgumentTypes()) {
     auto spec = specFor(t);
     if (!spec) {
       emitError(func.getLoc()) << "cannot pass an argument of type " << t;
-      return nullptr;
+      return false;
     }
-    model->inputSpecs.push_back(*spec);
+    inputs.push_back(*spec);
   }
   for (Type t : func.getResultTypes()) {
     auto spec = specFor(t);
     if (!spec) {
       emitError(func.getLoc()) << "cannot return a result of type " << t;
-      return nullptr;
+      return false;
     }
-    model->outputSpecs.push_back(*spec);
+    outputs.push_back(*spec);
   }
+  return true;
+}
+
+LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name) {
+  auto func = module.lookupSymbol<func::FuncOp>(name);
+  if (!func)
+    return emitError(module.getLoc()) << "no function @" << name;
   // The C interface wrapper takes pointers to memref descriptors, one per
   // input, then one per output (results become out-parameters).
   func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                 UnitAttr::get(module.getContext()));
-
   PassManager pm(module.getContext());
   buildLoweringPipeline(pm);
-  if (failed(pm.run(module)))
+  return pm.run(module);
+}
+
+std::unique_ptr<JitModel> JitModel::compile(ModuleOp module, StringRef name) {
+  std::unique_ptr<JitModel> model(new JitModel());
+  model->entry = name.str();
+  if (!functionSignature(module, name, model->inputSpecs, model->outputSpecs) ||
+      failed(lowerToLLVMDialect(module, name)))
     return nullptr;
 
   static bool targetsInitialized = [] {

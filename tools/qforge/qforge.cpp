@@ -2,11 +2,13 @@
 //
 // Model in, artefact out. Subcommands:
 //   qforge import MODEL.onnx -o MODEL.mlir   ONNX to MLIR (TOSA on tensors)
-//   qforge run MODEL.onnx IN.npy... -o DIR   import, lower, JIT-run (float)
+//   qforge compile MODEL.onnx -o OUT          object file + C header (or IR)
+//   qforge run MODEL.onnx IN.npy... -o DIR   import, lower, JIT-run
 //   qforge list-ops [--markdown]             the supported ONNX operators
 //
 //===----------------------------------------------------------------------===//
 
+#include "qforge/Emit/Emitter.h"
 #include "qforge/Execution/JitRunner.h"
 #include "qforge/Import/OnnxImporter.h"
 #include "qforge/Support/Npy.h"
@@ -26,12 +28,17 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
+#include <cctype>
+
 using namespace mlir;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory qforgeCategory("qforge options");
 
 static cl::SubCommand importCmd("import", "Import an ONNX model as MLIR");
+static cl::SubCommand compileCmd(
+    "compile", "Compile an ONNX model ahead of time: an object file and its C "
+               "header, or LLVM IR, assembly or the lowered MLIR");
 static cl::SubCommand runCmd(
     "run", "Import an ONNX model, lower it and run it in-process (JIT) on "
            ".npy inputs; writes OUTDIR/output_<i>.npy");
@@ -40,13 +47,29 @@ static cl::SubCommand listOpsCmd("list-ops",
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::sub(importCmd),
-                                      cl::sub(runCmd), cl::cat(qforgeCategory));
+                                      cl::sub(runCmd), cl::sub(compileCmd),
+                                      cl::cat(qforgeCategory));
 static cl::list<std::string> runInputs(cl::Positional,
                                        cl::desc("<input.npy>... (model input order)"),
                                        cl::sub(runCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> outputFile(
-    "o", cl::desc("Output: a file for import ('-' for stdout), a directory for run"),
+    "o",
+    cl::desc("Output: a file for import ('-' for stdout), a directory for run, "
+             "the object (its header goes beside it, extension .h) or IR file "
+             "for compile"),
     cl::value_desc("path"), cl::init("-"), cl::sub(importCmd), cl::sub(runCmd),
+    cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> emitKind(
+    "emit", cl::desc("What compile writes: obj (default; plus a C header), "
+                     "llvm (LLVM IR), asm, mlir (the LLVM-dialect module)"),
+    cl::value_desc("obj|llvm|asm|mlir"), cl::init("obj"), cl::sub(compileCmd),
+    cl::cat(qforgeCategory));
+static cl::opt<std::string> targetName(
+    "target",
+    cl::desc("Code generation target: host (default; this CPU's features), "
+             "x86_64 (AVX2), x86_64-avx512vnni, aarch64, aarch64-dotprod, "
+             "aarch64-i8mm"),
+    cl::value_desc("name"), cl::init("host"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
 static cl::list<std::string> inputShapes(
     "input-shape",
@@ -54,11 +77,14 @@ static cl::list<std::string> inputShapes(
              "(repeatable). Without it a dynamic leading (batch) dimension "
              "becomes 1 and any other dynamic dimension is an error"),
     cl::value_desc("NAME:DIMS"), cl::sub(importCmd), cl::sub(runCmd),
+    cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> functionName(
+    "name",
+    cl::desc("Name of the generated function (import: default main; compile: "
+             "default the model file's name, and the prefix of the header's "
+             "symbols)"),
+    cl::init("main"), cl::sub(importCmd), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
-static cl::opt<std::string> functionName("name",
-                                         cl::desc("Name of the generated function"),
-                                         cl::init("main"), cl::sub(importCmd),
-                                         cl::cat(qforgeCategory));
 static cl::opt<bool> debugInfo(
     "debug-info",
     cl::desc("Print locations (each op's ONNX node name) in the output"),
@@ -105,11 +131,12 @@ static LogicalResult printDiagnostic(Diagnostic &diag) {
   return success();
 }
 
-/// Imports `inputFile` with the command line's options; null on failure
-/// (already reported).
-static OwningOpRef<ModuleOp> importModel(MLIRContext &context) {
+/// Imports `inputFile` with the command line's options as function `name`;
+/// null on failure (already reported).
+static OwningOpRef<ModuleOp> importModel(MLIRContext &context,
+                                         llvm::StringRef name) {
   qforge::ImportOptions options;
-  options.functionName = functionName;
+  options.functionName = name.str();
   for (const std::string &text : inputShapes) {
     std::string name, error;
     std::vector<int64_t> shape;
@@ -123,7 +150,7 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext &context) {
 }
 
 static int runImport(MLIRContext &context) {
-  OwningOpRef<ModuleOp> module = importModel(context);
+  OwningOpRef<ModuleOp> module = importModel(context, functionName);
   if (!module)
     return 1;
   std::string error;
@@ -163,7 +190,7 @@ static int runRun(MLIRContext &context) {
     }
     inputs.push_back(std::move(array));
   }
-  OwningOpRef<ModuleOp> module = importModel(context);
+  OwningOpRef<ModuleOp> module = importModel(context, functionName);
   if (!module)
     return 1;
   std::unique_ptr<qforge::JitModel> model =
@@ -189,6 +216,99 @@ static int runRun(MLIRContext &context) {
                    << "\n";
       return 1;
     }
+  }
+  return 0;
+}
+
+/// A C identifier from a model file name: "mnist-cnn.onnx" -> "mnist_cnn".
+static std::string symbolFromPath(llvm::StringRef path) {
+  std::string name;
+  for (char c : llvm::sys::path::stem(path))
+    name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
+    name = "model_" + name;
+  return name;
+}
+
+/// Writes `content` through an output file that is removed unless the
+/// whole write succeeds.
+static bool writeFile(llvm::StringRef path,
+                      llvm::function_ref<bool(llvm::raw_pwrite_stream &,
+                                              std::string &)> write) {
+  std::string error;
+  auto output = openOutputFile(path, &error);
+  if (!output) {
+    llvm::errs() << "qforge: error: " << error << "\n";
+    return false;
+  }
+  if (!write(output->os(), error)) {
+    llvm::errs() << "qforge: error: " << error << "\n";
+    return false;
+  }
+  output->os().flush();
+  if (output->os().has_error()) {
+    llvm::errs() << "qforge: error: cannot write '" << path << "'\n";
+    output->os().clear_error();
+    return false;
+  }
+  output->keep();
+  return true;
+}
+
+static int runCompile(MLIRContext &context) {
+  if (outputFile == "-") {
+    llvm::errs() << "qforge: error: compile needs -o OUT\n";
+    return 1;
+  }
+  qforge::EmitKind kind;
+  if (emitKind == "obj")
+    kind = qforge::EmitKind::Object;
+  else if (emitKind == "llvm")
+    kind = qforge::EmitKind::LLVMIR;
+  else if (emitKind == "asm")
+    kind = qforge::EmitKind::Assembly;
+  else if (emitKind != "mlir") {
+    llvm::errs() << "qforge: error: --emit=" << emitKind
+                 << " is not one of obj, llvm, asm, mlir\n";
+    return 1;
+  }
+  qforge::TargetSpec target;
+  std::string error;
+  if (!qforge::resolveTarget(targetName, target, error)) {
+    llvm::errs() << "qforge: error: --target: " << error << "\n";
+    return 1;
+  }
+  std::string name = functionName.getNumOccurrences() ? functionName.getValue()
+                                                      : symbolFromPath(inputFile);
+  OwningOpRef<ModuleOp> module = importModel(context, name);
+  if (!module)
+    return 1;
+  std::vector<qforge::TensorSpec> inputs, outputs;
+  if (!qforge::functionSignature(*module, name, inputs, outputs) ||
+      failed(qforge::lowerToLLVMDialect(*module, name)))
+    return 1;
+  if (emitKind == "mlir")
+    return writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
+             module->print(os);
+             return true;
+           })
+               ? 0
+               : 1;
+  if (!writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &err) {
+        return qforge::emitCode(*module, target, kind, os, err);
+      }))
+    return 1;
+  if (kind != qforge::EmitKind::Object)
+    return 0;
+  llvm::SmallString<256> header(outputFile);
+  llvm::sys::path::replace_extension(header, "h");
+  bool ok = writeFile(header, [&](llvm::raw_pwrite_stream &os, std::string &) {
+    os << qforge::cHeader(name, inputs, outputs, inputFile, target);
+    return true;
+  });
+  if (!ok) {
+    llvm::sys::fs::remove(outputFile);
+    return 1;
   }
   return 0;
 }
@@ -226,6 +346,8 @@ int main(int argc, char **argv) {
       argc, argv,
       "qforge: a quantizing compiler for ONNX models\n\n"
       "  qforge import MODEL.onnx -o MODEL.mlir [--input-shape=NAME:DIMS]...\n"
+      "  qforge compile MODEL.onnx -o OUT.o [--emit=obj|llvm|asm|mlir] "
+      "[--target=NAME] [--name=SYMBOL]\n"
       "  qforge run MODEL.onnx IN.npy... -o OUTDIR [--input-shape=NAME:DIMS]...\n"
       "  qforge list-ops [--markdown]\n");
   // The lowering pipelines are parsed from text, so every pass must be
@@ -240,6 +362,8 @@ int main(int argc, char **argv) {
     return runImport(context);
   if (runCmd)
     return runRun(context);
+  if (compileCmd)
+    return runCompile(context);
   if (listOpsCmd)
     return runListOps();
   llvm::errs() << "qforge: error: no subcommand; see 'qforge --help'\n";

@@ -32,6 +32,19 @@ struct TensorSpec {
 /// The .npy dtype holding an MLIR element type, if any.
 std::optional<DType> dtypeFor(mlir::Type elementType);
 
+/// The input and output specs of function `name` in `module` (statically
+/// shaped tensors of .npy-compatible types). Reports at the function and
+/// returns false otherwise.
+bool functionSignature(mlir::ModuleOp module, llvm::StringRef name,
+                       std::vector<TensorSpec> &inputs,
+                       std::vector<TensorSpec> &outputs);
+
+/// Gives function `name` a C interface (`_mlir_ciface_<name>`, taking
+/// pointers to memref descriptors: inputs, then outputs) and runs qforge's
+/// lowering pipeline on `module`, leaving it in the LLVM dialect.
+mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
+                                       llvm::StringRef name);
+
 class JitModel {
 public:
   /// Lowers `module` in place and JIT-compiles the function `name`. Errors

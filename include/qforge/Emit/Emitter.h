@@ -1,0 +1,53 @@
+//===- Emitter.h - ahead-of-time code and headers ---------------*- C++ -*-===//
+//
+// From a module lowered to the LLVM dialect to LLVM IR, assembly or an
+// object file for a named target (through LLVM's TargetMachine, in-process),
+// and the C header that goes with it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_EMIT_EMITTER_H
+#define QFORGE_EMIT_EMITTER_H
+
+#include "qforge/Execution/JitRunner.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace qforge {
+
+/// A code generation target: what `--target=NAME` means.
+struct TargetSpec {
+  std::string name;     // "host", "x86_64", "aarch64-i8mm", ...
+  std::string triple;   // e.g. "x86_64-pc-linux-gnu"
+  std::string cpu;      // e.g. "x86-64-v3", "znver4", "generic"
+  std::string features; // e.g. "+avx512vnni", "+neon,+dotprod"
+};
+
+/// The names `--target` accepts, for --help and errors.
+std::vector<std::string> targetNames();
+
+/// Resolves a target name; `host` asks LLVM for this machine's CPU and
+/// features. Returns false with `error` for an unknown name.
+bool resolveTarget(llvm::StringRef name, TargetSpec &spec, std::string &error);
+
+enum class EmitKind { LLVMIR, Assembly, Object };
+
+/// Translates `module` (already in the LLVM dialect) and writes it as
+/// `kind` for `target`. Returns false with `error` on failure.
+bool emitCode(mlir::ModuleOp module, const TargetSpec &target, EmitKind kind,
+              llvm::raw_pwrite_stream &os, std::string &error);
+
+/// The C header of a compiled model: its shapes and dtypes as macros, the
+/// descriptor-based entry point the object exports, and a plain-pointer
+/// wrapper `<name>_run(inputs..., outputs...)`.
+std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
+                    const std::vector<TensorSpec> &outputs,
+                    llvm::StringRef modelPath, const TargetSpec &target);
+
+} // namespace qforge
+
+#endif // QFORGE_EMIT_EMITTER_H

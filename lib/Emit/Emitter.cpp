@@ -1,0 +1,261 @@
+//===- Emitter.cpp - ahead-of-time code and headers -----------------------===//
+
+#include "qforge/Emit/Emitter.h"
+
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+
+namespace qforge {
+
+namespace {
+struct KnownTarget {
+  const char *name, *triple, *cpu, *features;
+};
+// Baselines: x86_64 is AVX2 (x86-64-v3); the VNNI target is x86-64-v4 (AVX-512)
+// plus VNNI; AArch64 is Armv8-A NEON, with dotprod (v8.2) or i8mm (v8.6).
+constexpr KnownTarget kTargets[] = {
+    {"x86_64", "x86_64-pc-linux-gnu", "x86-64-v3", ""},
+    {"x86_64-avx512vnni", "x86_64-pc-linux-gnu", "x86-64-v4", "+avx512vnni"},
+    {"aarch64", "aarch64-unknown-linux-gnu", "generic", "+neon"},
+    {"aarch64-dotprod", "aarch64-unknown-linux-gnu", "generic", "+neon,+dotprod"},
+    {"aarch64-i8mm", "aarch64-unknown-linux-gnu", "generic", "+neon,+dotprod,+i8mm"},
+};
+} // namespace
+
+std::vector<std::string> targetNames() {
+  std::vector<std::string> names = {"host"};
+  for (const KnownTarget &t : kTargets)
+    names.push_back(t.name);
+  return names;
+}
+
+bool resolveTarget(llvm::StringRef name, TargetSpec &spec, std::string &error) {
+  spec.name = name.str();
+  if (name == "host") {
+    spec.triple = llvm::sys::getDefaultTargetTriple();
+    spec.cpu = llvm::sys::getHostCPUName().str();
+    llvm::SmallVector<std::string> enabled;
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      enabled.push_back((feature.second ? "+" : "-") + feature.first().str());
+    spec.features = llvm::join(enabled, ",");
+    return true;
+  }
+  for (const KnownTarget &t : kTargets) {
+    if (name == t.name) {
+      spec.triple = t.triple;
+      spec.cpu = t.cpu;
+      spec.features = t.features;
+      return true;
+    }
+  }
+  error = "unknown target '" + name.str() + "'; known targets: " +
+          llvm::join(targetNames(), ", ");
+  return false;
+}
+
+bool emitCode(ModuleOp module, const TargetSpec &target, EmitKind kind,
+              llvm::raw_pwrite_stream &os, std::string &error) {
+  static bool initialized = [] {
+    llvm::InitializeAllTargetInfos();
+    llvm::InitializeAllTargets();
+    llvm::InitializeAllTargetMCs();
+    llvm::InitializeAllAsmPrinters();
+    return true;
+  }();
+  (void)initialized;
+  registerBuiltinDialectTranslation(*module.getContext());
+  registerLLVMDialectTranslation(*module.getContext());
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, "qforge");
+  if (!llvmModule) {
+    error = "translation to LLVM IR failed";
+    return false;
+  }
+  llvm::Triple triple(target.triple);
+  const llvm::Target *backend =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!backend)
+    return false;
+  llvm::TargetOptions options;
+  std::unique_ptr<llvm::TargetMachine> machine(backend->createTargetMachine(
+      triple, target.cpu, target.features, options, llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!machine) {
+    error = "LLVM has no target machine for " + target.triple;
+    return false;
+  }
+  llvmModule->setTargetTriple(triple);
+  llvmModule->setDataLayout(machine->createDataLayout());
+  if (kind == EmitKind::LLVMIR) {
+    llvmModule->print(os, nullptr);
+    return true;
+  }
+  llvm::legacy::PassManager passes;
+  auto fileType = kind == EmitKind::Object ? llvm::CodeGenFileType::ObjectFile
+                                           : llvm::CodeGenFileType::AssemblyFile;
+  if (machine->addPassesToEmitFile(passes, os, nullptr, fileType)) {
+    error = "the " + target.name + " back end cannot emit this file type";
+    return false;
+  }
+  passes.run(*llvmModule);
+  return true;
+}
+
+namespace {
+const char *cType(DType d) {
+  switch (d) {
+  case DType::F16:
+    return "uint16_t"; // IEEE half, as raw bits
+  case DType::F32:
+    return "float";
+  case DType::F64:
+    return "double";
+  case DType::I8:
+    return "int8_t";
+  case DType::I16:
+    return "int16_t";
+  case DType::I32:
+    return "int32_t";
+  case DType::I64:
+    return "int64_t";
+  case DType::U8:
+  case DType::Bool:
+    return "uint8_t";
+  case DType::U16:
+    return "uint16_t";
+  case DType::U32:
+    return "uint32_t";
+  case DType::U64:
+    return "uint64_t";
+  }
+  return "void";
+}
+
+std::string upper(llvm::StringRef s) { return s.upper(); }
+} // namespace
+
+std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
+                    const std::vector<TensorSpec> &outputs,
+                    llvm::StringRef modelPath, const TargetSpec &target) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  std::string guard = "QFORGE_MODEL_" + upper(name) + "_H";
+  std::string macro = upper(name);
+  os << "/* " << name << ".h: compiled by qforge from " << modelPath
+     << " for target " << target.name << ".\n"
+     << " *\n"
+     << " * " << name << "_run() runs the model once on caller-owned buffers\n"
+     << " * (row-major, shapes and dtypes below). Intermediate buffers are\n"
+     << " * allocated and freed by the model itself (malloc/free). Returns\n"
+     << " * nothing; the object file needs only the C library and libm. */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include <stdint.h>\n\n";
+  os << "#ifndef QFORGE_MEMREF_DESCRIPTORS\n#define QFORGE_MEMREF_DESCRIPTORS\n"
+     << "/* The descriptors the entry point takes: allocated and aligned\n"
+     << " * pointers, offset, sizes and strides (in elements). */\n";
+  unsigned maxRank = 0;
+  for (const auto *list : {&inputs, &outputs})
+    for (const TensorSpec &t : *list)
+      maxRank = std::max<unsigned>(maxRank, t.shape.size());
+  for (unsigned r = 0; r <= std::max(maxRank, 8u); ++r) {
+    os << "typedef struct { void *allocated; void *aligned; int64_t offset;";
+    if (r)
+      os << " int64_t sizes[" << r << "]; int64_t strides[" << r << "];";
+    os << " } qforge_memref_" << r << "d;\n";
+  }
+  os << "#endif\n\n";
+
+  auto describe = [&](const char *kind, size_t i, const TensorSpec &t) {
+    int64_t numel = 1;
+    std::string dims;
+    for (size_t d = 0; d < t.shape.size(); ++d) {
+      numel *= t.shape[d];
+      dims += (d ? ", " : "") + std::to_string(t.shape[d]);
+    }
+    std::string prefix = macro + "_" + kind + std::to_string(i);
+    os << "/* " << kind << " " << i << ": " << dtypeName(t.dtype) << " [" << dims
+       << "] */\n"
+       << "#define " << prefix << "_RANK " << t.shape.size() << "\n"
+       << "#define " << prefix << "_SHAPE {" << dims << "}\n"
+       << "#define " << prefix << "_ELEMENTS " << numel << "\n"
+       << "typedef " << cType(t.dtype) << " " << name << "_"
+       << llvm::StringRef(kind).lower() << std::to_string(i) << "_t;\n";
+  };
+  for (size_t i = 0; i < inputs.size(); ++i)
+    describe("INPUT", i, inputs[i]);
+  for (size_t i = 0; i < outputs.size(); ++i)
+    describe("OUTPUT", i, outputs[i]);
+  os << "#define " << macro << "_INPUTS " << inputs.size() << "\n"
+     << "#define " << macro << "_OUTPUTS " << outputs.size() << "\n\n";
+
+  os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+     << "/* The entry point the object file exports. */\n"
+     << "void _mlir_ciface_" << name << "(";
+  size_t argIndex = 0;
+  auto descriptorParam = [&](const TensorSpec &t) {
+    os << (argIndex++ ? ", " : "") << "qforge_memref_" << t.shape.size() << "d *";
+  };
+  for (const TensorSpec &t : inputs)
+    descriptorParam(t);
+  for (const TensorSpec &t : outputs)
+    descriptorParam(t);
+  os << ");\n\n";
+
+  os << "/* Runs the model: inputs, then outputs (caller-owned, row-major). */\n"
+     << "static inline void " << name << "_run(";
+  argIndex = 0;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    os << (argIndex++ ? ", " : "") << "const " << name << "_input" << i << "_t *in" << i;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    os << (argIndex++ ? ", " : "") << name << "_output" << i << "_t *out" << i;
+  os << ") {\n";
+  auto fill = [&](const std::string &var, const std::string &pointer,
+                  const TensorSpec &t) {
+    size_t rank = t.shape.size();
+    os << "  qforge_memref_" << rank << "d " << var << " = {(void *)" << pointer
+       << ", (void *)" << pointer << ", 0";
+    if (rank) {
+      os << ", {";
+      for (size_t d = 0; d < rank; ++d)
+        os << (d ? ", " : "") << t.shape[d];
+      os << "}, {";
+      int64_t stride = 1;
+      std::vector<int64_t> strides(rank);
+      for (size_t d = rank; d-- > 0;) {
+        strides[d] = stride;
+        stride *= t.shape[d];
+      }
+      for (size_t d = 0; d < rank; ++d)
+        os << (d ? ", " : "") << strides[d];
+      os << "}";
+    }
+    os << "};\n";
+  };
+  for (size_t i = 0; i < inputs.size(); ++i)
+    fill("d_in" + std::to_string(i), "in" + std::to_string(i), inputs[i]);
+  for (size_t i = 0; i < outputs.size(); ++i)
+    fill("d_out" + std::to_string(i), "out" + std::to_string(i), outputs[i]);
+  os << "  _mlir_ciface_" << name << "(";
+  argIndex = 0;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    os << (argIndex++ ? ", " : "") << "&d_in" << i;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    os << (argIndex++ ? ", " : "") << "&d_out" << i;
+  os << ");\n}\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
+  return text;
+}
+
+} // namespace qforge
