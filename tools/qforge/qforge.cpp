@@ -61,8 +61,10 @@ static cl::opt<std::string> outputFile(
     cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> emitKind(
     "emit", cl::desc("What compile writes: obj (default; plus a C header), "
-                     "llvm (LLVM IR), asm, mlir (the LLVM-dialect module)"),
-    cl::value_desc("obj|llvm|asm|mlir"), cl::init("obj"), cl::sub(compileCmd),
+                     "exe (a standalone executable: OUT IN.npy... -o OUTDIR "
+                     "[--bench N]), llvm (LLVM IR), asm, mlir (the "
+                     "LLVM-dialect module)"),
+    cl::value_desc("obj|exe|llvm|asm|mlir"), cl::init("obj"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
 static cl::opt<std::string> targetName(
     "target",
@@ -260,8 +262,8 @@ static int runCompile(MLIRContext &context) {
     llvm::errs() << "qforge: error: compile needs -o OUT\n";
     return 1;
   }
-  qforge::EmitKind kind;
-  if (emitKind == "obj")
+  qforge::EmitKind kind = qforge::EmitKind::Object;
+  if (emitKind == "obj" || emitKind == "exe")
     kind = qforge::EmitKind::Object;
   else if (emitKind == "llvm")
     kind = qforge::EmitKind::LLVMIR;
@@ -269,7 +271,7 @@ static int runCompile(MLIRContext &context) {
     kind = qforge::EmitKind::Assembly;
   else if (emitKind != "mlir") {
     llvm::errs() << "qforge: error: --emit=" << emitKind
-                 << " is not one of obj, llvm, asm, mlir\n";
+                 << " is not one of obj, exe, llvm, asm, mlir\n";
     return 1;
   }
   qforge::TargetSpec target;
@@ -294,6 +296,14 @@ static int runCompile(MLIRContext &context) {
            })
                ? 0
                : 1;
+  if (emitKind == "exe") {
+    if (!qforge::linkExecutable(*module, name, inputs, outputs, target, inputFile,
+                                outputFile, error)) {
+      llvm::errs() << "qforge: error: " << error << "\n";
+      return 1;
+    }
+    return 0;
+  }
   if (!writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &err) {
         return qforge::emitCode(*module, target, kind, os, err);
       }))
@@ -346,7 +356,7 @@ int main(int argc, char **argv) {
       argc, argv,
       "qforge: a quantizing compiler for ONNX models\n\n"
       "  qforge import MODEL.onnx -o MODEL.mlir [--input-shape=NAME:DIMS]...\n"
-      "  qforge compile MODEL.onnx -o OUT.o [--emit=obj|llvm|asm|mlir] "
+      "  qforge compile MODEL.onnx -o OUT [--emit=obj|exe|llvm|asm|mlir] "
       "[--target=NAME] [--name=SYMBOL]\n"
       "  qforge run MODEL.onnx IN.npy... -o OUTDIR [--input-shape=NAME:DIMS]...\n"
       "  qforge list-ops [--markdown]\n");

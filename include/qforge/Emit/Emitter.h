@@ -48,6 +48,16 @@ std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
                     const std::vector<TensorSpec> &outputs,
                     llvm::StringRef modelPath, const TargetSpec &target);
 
+/// Emits `module` (in the LLVM dialect) as an object file and links it with
+/// qforge's .npy-reading main() into the executable `outPath`:
+/// `OUT IN_0.npy ... -o OUTDIR [--bench N]`. Returns false with `error`;
+/// `outPath` is then left untouched.
+bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
+                    const std::vector<TensorSpec> &inputs,
+                    const std::vector<TensorSpec> &outputs,
+                    const TargetSpec &target, llvm::StringRef modelPath,
+                    llvm::StringRef outPath, std::string &error);
+
 } // namespace qforge
 
 #endif // QFORGE_EMIT_EMITTER_H

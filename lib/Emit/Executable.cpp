@@ -1,0 +1,170 @@
+//===- Executable.cpp - standalone executables ----------------------------===//
+//
+// A compiled model plus a small C main() (ExecutableMain.inc) that reads one
+// .npy per input, runs the model (sample by sample when an input holds
+// several batches), writes OUTDIR/output_<i>.npy and can time itself. The
+// main and the model object are linked by the platform's C compiler driver:
+// `cc` for the host, `aarch64-linux-gnu-gcc` for AArch64 (QFORGE_CC
+// overrides either).
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Emit/Emitter.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+
+namespace qforge {
+
+static const char *const kExecutableMain =
+#include "ExecutableMain.inc"
+    ;
+
+namespace {
+/// NumPy descriptor as the main compares it (little-endian '<' form).
+const char *descr(DType d) {
+  switch (d) {
+  case DType::F16:
+    return "<f2";
+  case DType::F32:
+    return "<f4";
+  case DType::F64:
+    return "<f8";
+  case DType::I8:
+    return "<i1";
+  case DType::I16:
+    return "<i2";
+  case DType::I32:
+    return "<i4";
+  case DType::I64:
+    return "<i8";
+  case DType::U8:
+    return "<u1";
+  case DType::U16:
+    return "<u2";
+  case DType::U32:
+    return "<u4";
+  case DType::U64:
+    return "<u8";
+  case DType::Bool:
+    return "<b1";
+  }
+  return "?";
+}
+
+std::string table(const std::vector<TensorSpec> &specs) {
+  if (specs.empty())
+    return "{{0}}";
+  std::string t = "{";
+  for (const TensorSpec &s : specs) {
+    t += "{\"" + std::string(descr(s.dtype)) + "\", " + std::to_string(s.shape.size()) +
+         ", (const int64_t[]){";
+    for (size_t d = 0; d < s.shape.size(); ++d)
+      t += (d ? ", " : "") + std::to_string(s.shape[d]);
+    if (s.shape.empty())
+      t += "0";
+    t += "}, " + std::to_string(dtypeSize(s.dtype)) + "},";
+  }
+  return t + "}";
+}
+
+std::string usage(const std::vector<TensorSpec> &inputs,
+                  const std::vector<TensorSpec> &outputs) {
+  std::string u;
+  auto line = [&](const char *kind, size_t i, const TensorSpec &s) {
+    u += std::string(kind) + " " + std::to_string(i) + ": " + dtypeName(s.dtype) + " (";
+    for (size_t d = 0; d < s.shape.size(); ++d)
+      u += (d ? ", " : "") + std::to_string(s.shape[d]);
+    u += ")\\n";
+  };
+  for (size_t i = 0; i < inputs.size(); ++i)
+    line("input", i, inputs[i]);
+  for (size_t i = 0; i < outputs.size(); ++i)
+    line("output", i, outputs[i]);
+  return u;
+}
+} // namespace
+
+bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
+                    const std::vector<TensorSpec> &inputs,
+                    const std::vector<TensorSpec> &outputs,
+                    const TargetSpec &target, llvm::StringRef modelPath,
+                    llvm::StringRef outPath, std::string &error) {
+  std::string compilerName = llvm::StringRef(target.triple).starts_with("aarch64")
+                                 ? "aarch64-linux-gnu-gcc"
+                                 : "cc";
+  if (const char *overridden = std::getenv("QFORGE_CC"))
+    compilerName = overridden;
+  auto compiler = llvm::sys::findProgramByName(compilerName);
+  if (!compiler) {
+    error = "no C compiler driver '" + compilerName +
+            "' to link the executable (install it, or set QFORGE_CC)";
+    return false;
+  }
+
+  llvm::SmallString<256> objectPath, mainPath;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("qforge-model", "o", fd,
+                                                              objectPath)) {
+    error = ec.message();
+    return false;
+  }
+  llvm::FileRemover objectRemover(objectPath);
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    if (!emitCode(module, target, EmitKind::Object, os, error))
+      return false;
+  }
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("qforge-main", "c", fd,
+                                                              mainPath)) {
+    error = ec.message();
+    return false;
+  }
+  llvm::FileRemover mainRemover(mainPath);
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    // clock_gettime and mkdir are POSIX, beyond -std=c99.
+    os << "#define _POSIX_C_SOURCE 200809L\n"
+       << cHeader(name, inputs, outputs, modelPath, target) << "\n"
+       << "#define MODEL_INPUTS " << inputs.size() << "\n"
+       << "#define MODEL_OUTPUTS " << outputs.size() << "\n"
+       << "#define MODEL_USAGE \"" << usage(inputs, outputs) << "\"\n"
+       << "#define MODEL_INPUT_TABLE " << table(inputs) << "\n"
+       << "#define MODEL_OUTPUT_TABLE " << table(outputs) << "\n"
+       << "static void run_model(void **in, void **out) {\n  " << name << "_run(";
+    size_t arg = 0;
+    for (size_t i = 0; i < inputs.size(); ++i)
+      os << (arg++ ? ", " : "") << "in[" << i << "]";
+    for (size_t i = 0; i < outputs.size(); ++i)
+      os << (arg++ ? ", " : "") << "out[" << i << "]";
+    os << ");\n}\n" << kExecutableMain;
+  }
+
+  // Link into a temporary name first: a failed link leaves no output.
+  std::string tempOut = (outPath + ".qforge-link").str();
+  llvm::SmallVector<llvm::StringRef> args = {*compiler, "-std=c99", "-O2",
+                                             "-o",      tempOut,    mainPath,
+                                             objectPath, "-lm"};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*compiler, args, std::nullopt, {}, 0, 0,
+                                     &message);
+  if (rc != 0) {
+    llvm::sys::fs::remove(tempOut);
+    error = "linking with '" + compilerName + "' failed" +
+            (message.empty() ? "" : ": " + message);
+    return false;
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(tempOut, outPath)) {
+    llvm::sys::fs::remove(tempOut);
+    error = ec.message();
+    return false;
+  }
+  return true;
+}
+
+} // namespace qforge
