@@ -9,6 +9,7 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ArchiveWriter.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
@@ -111,6 +112,19 @@ bool emitCode(ModuleOp module, const TargetSpec &target, EmitKind kind,
     return false;
   }
   passes.run(*llvmModule);
+  return true;
+}
+
+bool writeStaticLibrary(llvm::StringRef objectBytes, llvm::StringRef memberName,
+                        llvm::raw_ostream &os, std::string &error) {
+  llvm::NewArchiveMember member(llvm::MemoryBufferRef(objectBytes, memberName));
+  member.MemberName = memberName;
+  if (llvm::Error e = llvm::writeArchiveToStream(
+          os, {std::move(member)}, llvm::SymtabWritingMode::NormalSymtab,
+          llvm::object::Archive::K_GNU, /*Deterministic=*/true, /*Thin=*/false)) {
+    error = llvm::toString(std::move(e));
+    return false;
+  }
   return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -86,7 +87,33 @@ bool functionSignature(ModuleOp module, StringRef name,
   return true;
 }
 
-LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name) {
+/// Walks the bufferized function in program order: memref.alloc makes a
+/// buffer live, memref.dealloc ends it.
+static ScratchMemory measureScratch(func::FuncOp func) {
+  ScratchMemory m;
+  int64_t live = 0;
+  llvm::DenseMap<Value, int64_t> sizes;
+  func.walk([&](Operation *op) {
+    if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+      MemRefType type = alloc.getType();
+      if (!type.hasStaticShape())
+        return;
+      int64_t bytes = type.getNumElements() *
+                      std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
+      sizes[alloc.getResult()] = bytes;
+      live += bytes;
+      m.totalBytes += bytes;
+      ++m.buffers;
+      m.peakBytes = std::max(m.peakBytes, live);
+    } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+      live -= sizes.lookup(dealloc.getMemref());
+    }
+  });
+  return m;
+}
+
+LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
+                                 ScratchMemory *scratch) {
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func)
     return emitError(module.getLoc()) << "no function @" << name;
@@ -94,9 +121,16 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name) {
   // input, then one per output (results become out-parameters).
   func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                 UnitAttr::get(module.getContext()));
-  PassManager pm(module.getContext());
-  buildLoweringPipeline(pm);
-  return pm.run(module);
+  PassManager toBuffers(module.getContext());
+  buildTosaToLinalgPipeline(toBuffers);
+  buildBufferizePipeline(toBuffers);
+  if (failed(toBuffers.run(module)))
+    return failure();
+  if (scratch)
+    *scratch = measureScratch(func);
+  PassManager toLLVM(module.getContext());
+  buildLowerToLLVMPipeline(toLLVM);
+  return toLLVM.run(module);
 }
 
 std::unique_ptr<JitModel> JitModel::compile(ModuleOp module, StringRef name) {

@@ -41,6 +41,7 @@ void buildBufferizePipeline(OpPassManager &pm) {
                  "buffer-results-to-out-params{modify-public-functions "
                  "hoist-static-allocs},canonicalize,"
                  "buffer-deallocation-pipeline");
+  pm.addNestedPass<func::FuncOp>(createFreeAfterLastUsePass());
 }
 
 void buildLowerToLLVMPipeline(OpPassManager &pm) {

@@ -26,6 +26,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/WithColor.h"
 
 #include <cctype>
@@ -61,10 +62,11 @@ static cl::opt<std::string> outputFile(
     cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> emitKind(
     "emit", cl::desc("What compile writes: obj (default; plus a C header), "
+                     "lib (a static library; plus a C header), "
                      "exe (a standalone executable: OUT IN.npy... -o OUTDIR "
                      "[--bench N]), llvm (LLVM IR), asm, mlir (the "
                      "LLVM-dialect module)"),
-    cl::value_desc("obj|exe|llvm|asm|mlir"), cl::init("obj"), cl::sub(compileCmd),
+    cl::value_desc("obj|lib|exe|llvm|asm|mlir"), cl::init("obj"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
 static cl::opt<std::string> targetName(
     "target",
@@ -91,6 +93,8 @@ static cl::opt<bool> debugInfo(
     "debug-info",
     cl::desc("Print locations (each op's ONNX node name) in the output"),
     cl::sub(importCmd), cl::cat(qforgeCategory));
+static cl::opt<bool> quiet("quiet", cl::desc("Print nothing but errors"),
+                           cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<bool> markdown("markdown",
                               cl::desc("Print a Markdown table (docs/onnx-ops.md)"),
                               cl::sub(listOpsCmd), cl::cat(qforgeCategory));
@@ -263,7 +267,7 @@ static int runCompile(MLIRContext &context) {
     return 1;
   }
   qforge::EmitKind kind = qforge::EmitKind::Object;
-  if (emitKind == "obj" || emitKind == "exe")
+  if (emitKind == "obj" || emitKind == "exe" || emitKind == "lib")
     kind = qforge::EmitKind::Object;
   else if (emitKind == "llvm")
     kind = qforge::EmitKind::LLVMIR;
@@ -271,7 +275,7 @@ static int runCompile(MLIRContext &context) {
     kind = qforge::EmitKind::Assembly;
   else if (emitKind != "mlir") {
     llvm::errs() << "qforge: error: --emit=" << emitKind
-                 << " is not one of obj, exe, llvm, asm, mlir\n";
+                 << " is not one of obj, lib, exe, llvm, asm, mlir\n";
     return 1;
   }
   qforge::TargetSpec target;
@@ -286,9 +290,15 @@ static int runCompile(MLIRContext &context) {
   if (!module)
     return 1;
   std::vector<qforge::TensorSpec> inputs, outputs;
+  qforge::ScratchMemory scratch;
   if (!qforge::functionSignature(*module, name, inputs, outputs) ||
-      failed(qforge::lowerToLLVMDialect(*module, name)))
+      failed(qforge::lowerToLLVMDialect(*module, name, &scratch)))
     return 1;
+  if (!quiet)
+    llvm::outs() << "qforge: " << name << ": scratch memory: peak "
+                 << llvm::format("%.1f", scratch.peakBytes / 1024.0) << " KiB live of "
+                 << llvm::format("%.1f", scratch.totalBytes / 1024.0) << " KiB in "
+                 << scratch.buffers << " intermediate buffers\n";
   if (emitKind == "mlir")
     return writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
              module->print(os);
@@ -305,7 +315,13 @@ static int runCompile(MLIRContext &context) {
     return 0;
   }
   if (!writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &err) {
-        return qforge::emitCode(*module, target, kind, os, err);
+        if (emitKind != "lib")
+          return qforge::emitCode(*module, target, kind, os, err);
+        // A static library: the object, archived.
+        llvm::SmallString<0> object;
+        llvm::raw_svector_ostream objectStream(object);
+        return qforge::emitCode(*module, target, kind, objectStream, err) &&
+               qforge::writeStaticLibrary(object, name + ".o", os, err);
       }))
     return 1;
   if (kind != qforge::EmitKind::Object)
@@ -356,7 +372,7 @@ int main(int argc, char **argv) {
       argc, argv,
       "qforge: a quantizing compiler for ONNX models\n\n"
       "  qforge import MODEL.onnx -o MODEL.mlir [--input-shape=NAME:DIMS]...\n"
-      "  qforge compile MODEL.onnx -o OUT [--emit=obj|exe|llvm|asm|mlir] "
+      "  qforge compile MODEL.onnx -o OUT [--emit=obj|lib|exe|llvm|asm|mlir] "
       "[--target=NAME] [--name=SYMBOL]\n"
       "  qforge run MODEL.onnx IN.npy... -o OUTDIR [--input-shape=NAME:DIMS]...\n"
       "  qforge list-ops [--markdown]\n");

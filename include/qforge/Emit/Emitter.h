@@ -41,6 +41,11 @@ enum class EmitKind { LLVMIR, Assembly, Object };
 bool emitCode(mlir::ModuleOp module, const TargetSpec &target, EmitKind kind,
               llvm::raw_pwrite_stream &os, std::string &error);
 
+/// Wraps an object file (its bytes) in a static archive (GNU format with a
+/// symbol table) written to `os`. Returns false with `error`.
+bool writeStaticLibrary(llvm::StringRef objectBytes, llvm::StringRef memberName,
+                        llvm::raw_ostream &os, std::string &error);
+
 /// The C header of a compiled model: its shapes and dtypes as macros, the
 /// descriptor-based entry point the object exports, and a plain-pointer
 /// wrapper `<name>_run(inputs..., outputs...)`.

@@ -39,11 +39,22 @@ bool functionSignature(mlir::ModuleOp module, llvm::StringRef name,
                        std::vector<TensorSpec> &inputs,
                        std::vector<TensorSpec> &outputs);
 
+/// The intermediate buffers of a compiled function, measured after
+/// bufferization: each is allocated before its first use and freed after its
+/// last, so at most `peakBytes` of them are live at once.
+struct ScratchMemory {
+  int64_t peakBytes = 0;
+  int64_t totalBytes = 0; // All intermediate buffers together.
+  int64_t buffers = 0;
+};
+
 /// Gives function `name` a C interface (`_mlir_ciface_<name>`, taking
 /// pointers to memref descriptors: inputs, then outputs) and runs qforge's
-/// lowering pipeline on `module`, leaving it in the LLVM dialect.
+/// lowering pipeline on `module`, leaving it in the LLVM dialect. Fills
+/// `scratch` when given.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
-                                       llvm::StringRef name);
+                                       llvm::StringRef name,
+                                       ScratchMemory *scratch = nullptr);
 
 class JitModel {
 public:

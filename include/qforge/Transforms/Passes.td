@@ -78,4 +78,19 @@ def MemrefCopyToLinalgPass
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def FreeAfterLastUsePass
+    : Pass<"qf-free-after-last-use", "mlir::func::FuncOp"> {
+  let summary = "Free each intermediate buffer right after its last use";
+  let description = [{
+    MLIR's ownership-based deallocation frees buffers at the end of their
+    block, so every intermediate of a model stays live until the model
+    returns. This pass moves each `memref.dealloc` of a buffer allocated in
+    the same block to just after the last use of the buffer or of any view
+    of it (subview, reshape, cast), so that later layers reuse the memory
+    and the peak of live intermediates drops to what the model needs at
+    once. Buffers that escape (returned, stored, passed to a call) keep
+    their place.
+  }];
+}
+
 #endif // QFORGE_TRANSFORMS_PASSES_TD
