@@ -2,6 +2,7 @@
 
 #include "qforge/Emit/Emitter.h"
 
+#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -100,6 +101,12 @@ bool emitCode(ModuleOp module, const TargetSpec &target, EmitKind kind,
   }
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
+  // LLVM's -O3 pipeline (loop vectorizer included) for the target, as the
+  // JIT runs it; TargetMachine::addPassesToEmitFile only does code generation.
+  if (llvm::Error e = makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get())) {
+    error = llvm::toString(std::move(e));
+    return false;
+  }
   if (kind == EmitKind::LLVMIR) {
     llvmModule->print(os, nullptr);
     return true;
