@@ -1,0 +1,21 @@
+// RUN: qforge-opt %s --qforge-tosa-to-linalg | FileCheck %s
+
+// TOSA (with a qf quantize/dequantize pair and an unsigned input) becomes
+// linalg on tensors; element-wise ops fuse into one generic; unsigned types
+// are gone.
+// CHECK-LABEL: func.func @stage
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4xi8>, %[[W:.*]]: tensor<2x4xf32>) -> tensor<2x4xf32>
+// CHECK-NOT: tosa.
+// CHECK-NOT: qf.
+// CHECK-NOT: ui8
+// CHECK: linalg.generic
+// CHECK: arith.uitofp
+// CHECK: return
+func.func @stage(%x: tensor<2x4xui8>, %w: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %f = tosa.cast %x : (tensor<2x4xui8>) -> tensor<2x4xf32>
+  %s = tosa.add %f, %w : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %q = qf.quantize %s : tensor<2x4xf32> -> tensor<2x4x!quant.uniform<i8:f32, 0.5>>
+  %d = qf.dequantize %q : tensor<2x4x!quant.uniform<i8:f32, 0.5>> -> tensor<2x4xf32>
+  %r = tosa.clamp %d {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %r : tensor<2x4xf32>
+}
