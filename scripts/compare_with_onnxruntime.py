@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
-"""Runs an ONNX model through qforge (`qforge run`, JIT) and onnxruntime on
-the same seeded random inputs and compares every output.
+"""Runs an ONNX model through qforge and onnxruntime on the same seeded
+random inputs and compares every output.
+
+By default qforge runs the model in-process (`qforge run`, JIT). With
+--exe it compiles a standalone executable (`qforge compile --emit=exe`,
+for --target) and runs that, through --runner when given (e.g. qemu for an
+AArch64 executable).
 
 An output matches when its max abs error is at most --tolerance times the
 range (max - min) of onnxruntime's output (absolute for a constant output).
@@ -63,6 +68,11 @@ def main():
                    "instead of random data")
     p.add_argument("--tolerance", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--exe", action="store_true",
+                   help="compile a standalone executable and run it")
+    p.add_argument("--target", default="host", help="with --exe: qforge's --target")
+    p.add_argument("--runner", default="",
+                   help="with --exe: command prefix that runs the executable")
     args = p.parse_args()
 
     model = onnx.load(args.model)
@@ -73,13 +83,24 @@ def main():
         for i, value in enumerate(feeds.values()):
             paths.append(os.path.join(work, "in_%d.npy" % i))
             np.save(paths[-1], value)
-        cmd = [args.qforge, "run", args.model, *paths, "-o", os.path.join(work, "out")]
-        for s in args.input_shape or []:
-            cmd.append("--input-shape=" + s)
+        shapes = ["--input-shape=" + s for s in args.input_shape or []]
+        out = os.path.join(work, "out")
+        if args.exe:
+            exe = os.path.join(work, "model")
+            build = subprocess.run([args.qforge, "compile", args.model, "--emit=exe",
+                                    "--target=" + args.target, "--quiet", "-o", exe, *shapes],
+                                   capture_output=True, text=True)
+            if build.returncode != 0:
+                sys.stderr.write(build.stderr)
+                print("FAIL: qforge compile failed")
+                return 1
+            cmd = args.runner.split() + [exe, *paths, "-o", out]
+        else:
+            cmd = [args.qforge, "run", args.model, *paths, "-o", out, *shapes]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             sys.stderr.write(proc.stderr)
-            print("FAIL: qforge run failed")
+            print("FAIL: running the model failed")
             return 1
         ours = [np.load(os.path.join(work, "out", "output_%d.npy" % i))
                 for i in range(len(model.graph.output))]
