@@ -26,5 +26,10 @@ LogicalResult QFDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be a unit attribute";
     return success();
   }
+  if (name == kScratchBytesAttrName) {
+    if (!isa<IntegerAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be an integer attribute";
+    return success();
+  }
   return op->emitError() << "unknown qf attribute '" << name << "'";
 }

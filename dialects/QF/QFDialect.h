@@ -18,6 +18,10 @@ inline constexpr llvm::StringLiteral kQuantizedAttrName = "qf.quantized";
 /// (`--exclude=NODE`), so it may stay float inside a quantized function.
 inline constexpr llvm::StringLiteral kKeepFloatAttrName = "qf.keep_float";
 
+/// Integer attribute on a bufferized function: the size in bytes of the
+/// scratch arena its intermediate buffers live in (qf-plan-scratch-arena).
+inline constexpr llvm::StringLiteral kScratchBytesAttrName = "qf.scratch_bytes";
+
 } // namespace qforge::qf
 
 #endif // QFORGE_DIALECT_QF_QFDIALECT_H

@@ -170,7 +170,8 @@ std::string upper(llvm::StringRef s) { return s.upper(); }
 
 std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
                     const std::vector<TensorSpec> &outputs,
-                    llvm::StringRef modelPath, const TargetSpec &target) {
+                    const ScratchMemory &scratch, llvm::StringRef modelPath,
+                    const TargetSpec &target) {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string guard = "QFORGE_MODEL_" + upper(name) + "_H";
@@ -179,9 +180,13 @@ std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
      << " for target " << target.name << ".\n"
      << " *\n"
      << " * " << name << "_run() runs the model once on caller-owned buffers\n"
-     << " * (row-major, shapes and dtypes below). Intermediate buffers are\n"
-     << " * allocated and freed by the model itself (malloc/free). Returns\n"
-     << " * nothing; the object file needs only the C library and libm. */\n"
+     << " * (row-major, shapes and dtypes below). Intermediate tensors live in\n"
+     << " * one scratch arena of " << upper(name) << "_SCRATCH_BYTES bytes, "
+     << (scratch.callerOwned
+             ? "which the caller passes\n * (64-byte aligned, not shared "
+               "between concurrent calls)."
+             : "which the model\n * allocates per call (malloc/free).")
+     << " The object file needs\n * only the C library and libm. */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n\n";
   os << "#ifndef QFORGE_MEMREF_DESCRIPTORS\n#define QFORGE_MEMREF_DESCRIPTORS\n"
@@ -220,7 +225,11 @@ std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
   for (size_t i = 0; i < outputs.size(); ++i)
     describe("OUTPUT", i, outputs[i]);
   os << "#define " << macro << "_INPUTS " << inputs.size() << "\n"
-     << "#define " << macro << "_OUTPUTS " << outputs.size() << "\n\n";
+     << "#define " << macro << "_OUTPUTS " << outputs.size() << "\n"
+     << "/* Scratch arena: " << scratch.buffers << " intermediate buffers of "
+     << scratch.totalBytes << " bytes in all, at most " << scratch.peakBytes
+     << " live at once. */\n"
+     << "#define " << macro << "_SCRATCH_BYTES " << scratch.arenaBytes << "\n\n";
 
   os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "/* The entry point the object file exports. */\n"
@@ -233,6 +242,8 @@ std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
     descriptorParam(t);
   for (const TensorSpec &t : outputs)
     descriptorParam(t);
+  if (scratch.callerOwned)
+    os << (argIndex++ ? ", " : "") << "qforge_memref_1d *";
   os << ");\n\n";
 
   os << "/* Runs the model: inputs, then outputs (caller-owned, row-major). */\n"
@@ -242,6 +253,8 @@ std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
     os << (argIndex++ ? ", " : "") << "const " << name << "_input" << i << "_t *in" << i;
   for (size_t i = 0; i < outputs.size(); ++i)
     os << (argIndex++ ? ", " : "") << name << "_output" << i << "_t *out" << i;
+  if (scratch.callerOwned)
+    os << (argIndex++ ? ", " : "") << "void *scratch";
   os << ") {\n";
   auto fill = [&](const std::string &var, const std::string &pointer,
                   const TensorSpec &t) {
@@ -269,12 +282,17 @@ std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
     fill("d_in" + std::to_string(i), "in" + std::to_string(i), inputs[i]);
   for (size_t i = 0; i < outputs.size(); ++i)
     fill("d_out" + std::to_string(i), "out" + std::to_string(i), outputs[i]);
+  if (scratch.callerOwned)
+    os << "  qforge_memref_1d d_scratch = {scratch, scratch, 0, {"
+       << scratch.arenaBytes << "}, {1}};\n";
   os << "  _mlir_ciface_" << name << "(";
   argIndex = 0;
   for (size_t i = 0; i < inputs.size(); ++i)
     os << (argIndex++ ? ", " : "") << "&d_in" << i;
   for (size_t i = 0; i < outputs.size(); ++i)
     os << (argIndex++ ? ", " : "") << "&d_out" << i;
+  if (scratch.callerOwned)
+    os << (argIndex++ ? ", " : "") << "&d_scratch";
   os << ");\n}\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;
 }

@@ -93,8 +93,14 @@ std::string usage(const std::vector<TensorSpec> &inputs,
 bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
                     const std::vector<TensorSpec> &inputs,
                     const std::vector<TensorSpec> &outputs,
-                    const TargetSpec &target, llvm::StringRef modelPath,
-                    llvm::StringRef outPath, std::string &error) {
+                    const ScratchMemory &scratch, const TargetSpec &target,
+                    llvm::StringRef modelPath, llvm::StringRef outPath,
+                    std::string &error) {
+  if (scratch.callerOwned) {
+    error = "executables own their scratch memory; --scratch=caller is for "
+            "objects and libraries";
+    return false;
+  }
   std::string compilerName = llvm::StringRef(target.triple).starts_with("aarch64")
                                  ? "aarch64-linux-gnu-gcc"
                                  : "cc";
@@ -130,7 +136,7 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     // clock_gettime and mkdir are POSIX, beyond -std=c99.
     os << "#define _POSIX_C_SOURCE 200809L\n"
-       << cHeader(name, inputs, outputs, modelPath, target) << "\n"
+       << cHeader(name, inputs, outputs, scratch, modelPath, target) << "\n"
        << "#define MODEL_INPUTS " << inputs.size() << "\n"
        << "#define MODEL_OUTPUTS " << outputs.size() << "\n"
        << "#define MODEL_USAGE \"" << usage(inputs, outputs) << "\"\n"

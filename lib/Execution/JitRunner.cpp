@@ -2,6 +2,9 @@
 
 #include "qforge/Execution/JitRunner.h"
 #include "qforge/Pipeline/Pipelines.h"
+#include "qforge/Transforms/Passes.h"
+
+#include "QF/QFDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -113,7 +116,7 @@ static ScratchMemory measureScratch(func::FuncOp func) {
 }
 
 LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
-                                 ScratchMemory *scratch) {
+                                 ScratchMemory *scratch, bool callerOwnedScratch) {
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func)
     return emitError(module.getLoc()) << "no function @" << name;
@@ -123,11 +126,21 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
                 UnitAttr::get(module.getContext()));
   PassManager toBuffers(module.getContext());
   buildTosaToLinalgPipeline(toBuffers);
-  buildBufferizePipeline(toBuffers);
+  buildBufferizePipeline(toBuffers, ScratchOptions{/*planArena=*/false});
   if (failed(toBuffers.run(module)))
     return failure();
+  // Measured with one buffer per tensor, then laid out in the arena.
+  ScratchMemory measured = measureScratch(func);
+  PassManager plan(module.getContext());
+  plan.addNestedPass<func::FuncOp>(createPlanScratchArenaPass(
+      PlanScratchArenaPassOptions{callerOwnedScratch}));
+  if (failed(plan.run(module)))
+    return failure();
+  if (auto bytes = func->getAttrOfType<IntegerAttr>(qf::kScratchBytesAttrName))
+    measured.arenaBytes = bytes.getInt();
+  measured.callerOwned = callerOwnedScratch;
   if (scratch)
-    *scratch = measureScratch(func);
+    *scratch = measured;
   PassManager toLLVM(module.getContext());
   buildLowerToLLVMPipeline(toLLVM);
   return toLLVM.run(module);

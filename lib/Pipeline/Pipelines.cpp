@@ -35,13 +35,16 @@ void buildTosaToLinalgPipeline(OpPassManager &pm) {
                  "func.func(linalg-fuse-elementwise-ops),canonicalize,cse");
 }
 
-void buildBufferizePipeline(OpPassManager &pm) {
+void buildBufferizePipeline(OpPassManager &pm, const ScratchOptions &scratch) {
   addTextual(pm, "one-shot-bufferize{bufferize-function-boundaries "
                  "function-boundary-type-conversion=identity-layout-map},"
                  "buffer-results-to-out-params{modify-public-functions "
                  "hoist-static-allocs},canonicalize,"
                  "buffer-deallocation-pipeline");
   pm.addNestedPass<func::FuncOp>(createFreeAfterLastUsePass());
+  if (scratch.planArena)
+    pm.addNestedPass<func::FuncOp>(
+        createPlanScratchArenaPass(PlanScratchArenaPassOptions{scratch.callerOwned}));
 }
 
 void buildLowerToLLVMPipeline(OpPassManager &pm) {
@@ -55,9 +58,9 @@ void buildLowerToLLVMPipeline(OpPassManager &pm) {
                  "reconcile-unrealized-casts");
 }
 
-void buildLoweringPipeline(OpPassManager &pm) {
+void buildLoweringPipeline(OpPassManager &pm, const ScratchOptions &scratch) {
   buildTosaToLinalgPipeline(pm);
-  buildBufferizePipeline(pm);
+  buildBufferizePipeline(pm, scratch);
   buildLowerToLLVMPipeline(pm);
 }
 
@@ -70,15 +73,15 @@ void registerQForgePipelines() {
   PassPipelineRegistration<>(
       "qforge-bufferize",
       "Bufferize (one-shot, function boundaries), turn results into "
-      "out-params, insert deallocations",
-      buildBufferizePipeline);
+      "out-params, free buffers at their last use, plan one scratch arena",
+      [](OpPassManager &pm) { buildBufferizePipeline(pm); });
   PassPipelineRegistration<>("qforge-lower-to-llvm",
                              "Lower bufferized loops to the LLVM dialect",
                              buildLowerToLLVMPipeline);
   PassPipelineRegistration<>("qforge-lower",
                              "The whole lowering: TOSA on tensors to the LLVM "
                              "dialect",
-                             buildLoweringPipeline);
+                             [](OpPassManager &pm) { buildLoweringPipeline(pm); });
 }
 
 } // namespace qforge

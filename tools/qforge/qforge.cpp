@@ -93,6 +93,13 @@ static cl::opt<bool> debugInfo(
     "debug-info",
     cl::desc("Print locations (each op's ONNX node name) in the output"),
     cl::sub(importCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> scratchOwner(
+    "scratch",
+    cl::desc("Who owns the scratch arena of intermediate tensors: model "
+             "(default; allocated per call) or caller (a trailing argument of "
+             "NAME_run; obj and lib only)"),
+    cl::value_desc("model|caller"), cl::init("model"), cl::sub(compileCmd),
+    cl::cat(qforgeCategory));
 static cl::opt<bool> quiet("quiet", cl::desc("Print nothing but errors"),
                            cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<bool> markdown("markdown",
@@ -290,15 +297,30 @@ static int runCompile(MLIRContext &context) {
   if (!module)
     return 1;
   std::vector<qforge::TensorSpec> inputs, outputs;
+  if (scratchOwner != "model" && scratchOwner != "caller") {
+    llvm::errs() << "qforge: error: --scratch=" << scratchOwner
+                 << " is not one of model, caller\n";
+    return 1;
+  }
+  if (scratchOwner == "caller" && emitKind == "exe") {
+    llvm::errs() << "qforge: error: executables own their scratch memory; "
+                    "--scratch=caller is for obj and lib\n";
+    return 1;
+  }
   qforge::ScratchMemory scratch;
   if (!qforge::functionSignature(*module, name, inputs, outputs) ||
-      failed(qforge::lowerToLLVMDialect(*module, name, &scratch)))
+      failed(qforge::lowerToLLVMDialect(*module, name, &scratch,
+                                        scratchOwner == "caller")))
     return 1;
   if (!quiet)
-    llvm::outs() << "qforge: " << name << ": scratch memory: peak "
-                 << llvm::format("%.1f", scratch.peakBytes / 1024.0) << " KiB live of "
-                 << llvm::format("%.1f", scratch.totalBytes / 1024.0) << " KiB in "
-                 << scratch.buffers << " intermediate buffers\n";
+    llvm::outs() << "qforge: " << name << ": scratch arena "
+                 << llvm::format("%.1f", scratch.arenaBytes / 1024.0)
+                 << " KiB for " << scratch.buffers
+                 << " intermediate buffers of "
+                 << llvm::format("%.1f", scratch.totalBytes / 1024.0)
+                 << " KiB (at most "
+                 << llvm::format("%.1f", scratch.peakBytes / 1024.0)
+                 << " KiB live at once)\n";
   if (emitKind == "mlir")
     return writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
              module->print(os);
@@ -307,8 +329,8 @@ static int runCompile(MLIRContext &context) {
                ? 0
                : 1;
   if (emitKind == "exe") {
-    if (!qforge::linkExecutable(*module, name, inputs, outputs, target, inputFile,
-                                outputFile, error)) {
+    if (!qforge::linkExecutable(*module, name, inputs, outputs, scratch, target,
+                                inputFile, outputFile, error)) {
       llvm::errs() << "qforge: error: " << error << "\n";
       return 1;
     }
@@ -329,7 +351,7 @@ static int runCompile(MLIRContext &context) {
   llvm::SmallString<256> header(outputFile);
   llvm::sys::path::replace_extension(header, "h");
   bool ok = writeFile(header, [&](llvm::raw_pwrite_stream &os, std::string &) {
-    os << qforge::cHeader(name, inputs, outputs, inputFile, target);
+    os << qforge::cHeader(name, inputs, outputs, scratch, inputFile, target);
     return true;
   });
   if (!ok) {

@@ -47,11 +47,13 @@ bool writeStaticLibrary(llvm::StringRef objectBytes, llvm::StringRef memberName,
                         llvm::raw_ostream &os, std::string &error);
 
 /// The C header of a compiled model: its shapes and dtypes as macros, the
-/// descriptor-based entry point the object exports, and a plain-pointer
-/// wrapper `<name>_run(inputs..., outputs...)`.
+/// scratch arena's size, the descriptor-based entry point the object
+/// exports, and a plain-pointer wrapper `<name>_run(inputs..., outputs...)`
+/// (with a trailing `void *scratch` when the caller owns the arena).
 std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
                     const std::vector<TensorSpec> &outputs,
-                    llvm::StringRef modelPath, const TargetSpec &target);
+                    const ScratchMemory &scratch, llvm::StringRef modelPath,
+                    const TargetSpec &target);
 
 /// Emits `module` (in the LLVM dialect) as an object file and links it with
 /// qforge's .npy-reading main() into the executable `outPath`:
@@ -60,8 +62,9 @@ std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
 bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
                     const std::vector<TensorSpec> &inputs,
                     const std::vector<TensorSpec> &outputs,
-                    const TargetSpec &target, llvm::StringRef modelPath,
-                    llvm::StringRef outPath, std::string &error);
+                    const ScratchMemory &scratch, const TargetSpec &target,
+                    llvm::StringRef modelPath, llvm::StringRef outPath,
+                    std::string &error);
 
 } // namespace qforge
 

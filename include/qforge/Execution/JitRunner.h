@@ -43,18 +43,23 @@ bool functionSignature(mlir::ModuleOp module, llvm::StringRef name,
 /// bufferization: each is allocated before its first use and freed after its
 /// last, so at most `peakBytes` of them are live at once.
 struct ScratchMemory {
-  int64_t peakBytes = 0;
+  int64_t peakBytes = 0;  // The most live at once.
   int64_t totalBytes = 0; // All intermediate buffers together.
   int64_t buffers = 0;
+  int64_t arenaBytes = 0; // The planned arena they live in.
+  bool callerOwned = false;
 };
 
 /// Gives function `name` a C interface (`_mlir_ciface_<name>`, taking
 /// pointers to memref descriptors: inputs, then outputs) and runs qforge's
 /// lowering pipeline on `module`, leaving it in the LLVM dialect. Fills
 /// `scratch` when given.
+/// With `callerOwnedScratch` the function takes the scratch arena as a
+/// trailing memref<?xi8> argument.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
                                        llvm::StringRef name,
-                                       ScratchMemory *scratch = nullptr);
+                                       ScratchMemory *scratch = nullptr,
+                                       bool callerOwnedScratch = false);
 
 class JitModel {
 public:

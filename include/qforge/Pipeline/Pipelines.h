@@ -5,7 +5,7 @@
 //
 //   --qforge-tosa-to-linalg   TOSA -> linalg/tensor/arith on tensors, fused
 //   --qforge-bufferize        one-shot bufferization, results as out-params,
-//                             deallocation
+//                             frees at last use, one planned scratch arena
 //   --qforge-lower-to-llvm    loops -> LLVM dialect (libm for math)
 //   --qforge-lower            all three
 //
@@ -18,11 +18,20 @@
 
 namespace qforge {
 
+/// How intermediate buffers are allocated: in one planned arena (allocated
+/// per call, or passed in by the caller), or each on its own.
+struct ScratchOptions {
+  bool planArena = true;
+  bool callerOwned = false;
+};
+
 void buildTosaToLinalgPipeline(mlir::OpPassManager &pm);
-void buildBufferizePipeline(mlir::OpPassManager &pm);
+void buildBufferizePipeline(mlir::OpPassManager &pm,
+                            const ScratchOptions &scratch = {});
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
 /// The three stages in order.
-void buildLoweringPipeline(mlir::OpPassManager &pm);
+void buildLoweringPipeline(mlir::OpPassManager &pm,
+                           const ScratchOptions &scratch = {});
 
 /// Registers the pipelines above with the pass registry (qforge-opt).
 void registerQForgePipelines();

@@ -93,4 +93,25 @@ def FreeAfterLastUsePass
   }];
 }
 
+def PlanScratchArenaPass
+    : Pass<"qf-plan-scratch-arena", "mlir::func::FuncOp"> {
+  let summary = "Place the intermediate buffers in one scratch arena";
+  let description = [{
+    After bufferization (and `qf-free-after-last-use`), every intermediate
+    buffer of the function's entry block with a static shape and a dealloc
+    gets an offset in a single byte arena: buffers whose lifetimes (alloc to
+    dealloc, in program order) overlap never share bytes; the others may.
+    Placement is largest-first, each at the lowest 64-byte-aligned offset
+    that fits. The allocs become `memref.view`s of the arena and their
+    deallocs go. The arena is allocated once per call at the function's
+    start (`caller-owned=false`) or passed in by the caller as a trailing
+    `memref<?xi8>` argument (`caller-owned=true`). The arena size is
+    recorded as `qf.scratch_bytes` on the function.
+  }];
+  let options = [
+    Option<"callerOwned", "caller-owned", "bool", "false",
+           "Take the arena as a trailing function argument">,
+  ];
+}
+
 #endif // QFORGE_TRANSFORMS_PASSES_TD
