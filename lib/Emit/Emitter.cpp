@@ -164,8 +164,6 @@ const char *cType(DType d) {
   }
   return "void";
 }
-
-std::string upper(llvm::StringRef s) { return s.upper(); }
 } // namespace
 
 std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
@@ -174,14 +172,14 @@ std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
                     const TargetSpec &target) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  std::string guard = "QFORGE_MODEL_" + upper(name) + "_H";
-  std::string macro = upper(name);
+  std::string guard = "QFORGE_MODEL_" + name.upper() + "_H";
+  std::string macro = name.upper();
   os << "/* " << name << ".h: compiled by qforge from " << modelPath
      << " for target " << target.name << ".\n"
      << " *\n"
      << " * " << name << "_run() runs the model once on caller-owned buffers\n"
      << " * (row-major, shapes and dtypes below). Intermediate tensors live in\n"
-     << " * one scratch arena of " << upper(name) << "_SCRATCH_BYTES bytes, "
+     << " * one scratch arena of " << name.upper() << "_SCRATCH_BYTES bytes, "
      << (scratch.callerOwned
              ? "which the caller passes\n * (64-byte aligned, not shared "
                "between concurrent calls)."

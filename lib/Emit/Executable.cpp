@@ -26,35 +26,12 @@ static const char *const kExecutableMain =
     ;
 
 namespace {
-/// NumPy descriptor as the main compares it (little-endian '<' form).
-const char *descr(DType d) {
-  switch (d) {
-  case DType::F16:
-    return "<f2";
-  case DType::F32:
-    return "<f4";
-  case DType::F64:
-    return "<f8";
-  case DType::I8:
-    return "<i1";
-  case DType::I16:
-    return "<i2";
-  case DType::I32:
-    return "<i4";
-  case DType::I64:
-    return "<i8";
-  case DType::U8:
-    return "<u1";
-  case DType::U16:
-    return "<u2";
-  case DType::U32:
-    return "<u4";
-  case DType::U64:
-    return "<u8";
-  case DType::Bool:
-    return "<b1";
-  }
-  return "?";
+/// NumPy descriptor as the main compares it: '<' also for one-byte types,
+/// which NumPy writes with '|'.
+std::string descr(DType d) {
+  std::string text = dtypeDescr(d);
+  text[0] = '<';
+  return text;
 }
 
 std::string table(const std::vector<TensorSpec> &specs) {
@@ -62,7 +39,7 @@ std::string table(const std::vector<TensorSpec> &specs) {
     return "{{0}}";
   std::string t = "{";
   for (const TensorSpec &s : specs) {
-    t += "{\"" + std::string(descr(s.dtype)) + "\", " + std::to_string(s.shape.size()) +
+    t += "{\"" + descr(s.dtype) + "\", " + std::to_string(s.shape.size()) +
          ", (const int64_t[]){";
     for (size_t d = 0; d < s.shape.size(); ++d)
       t += (d ? ", " : "") + std::to_string(s.shape[d]);

@@ -527,7 +527,7 @@ LogicalResult convertIdentity(NodeContext &ctx) {
 void addElementwiseConverters(ConverterMap &map) {
   auto add = [&](StringRef name, ConvertFn fn, int since, StringRef lowersTo,
                  StringRef notes = "") {
-    map[name] = {fn, {name.str(), since, lowersTo.str(), notes.str()}};
+    addConverter(map, name, fn, since, lowersTo, notes);
   };
   add("Add", convertAdd, 7, "tosa.add", "constants fold on the host");
   add("Sub", convertSub, 7, "tosa.sub", "constants fold on the host");

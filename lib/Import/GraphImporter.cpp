@@ -456,6 +456,11 @@ LogicalResult GraphImporter::run() {
   return success();
 }
 
+void addConverter(ConverterMap &map, StringRef name, ConvertFn fn, int since,
+                  StringRef lowersTo, StringRef notes) {
+  map[name] = {fn, {name.str(), since, lowersTo.str(), notes.str()}};
+}
+
 const ConverterMap &converters() {
   static const ConverterMap map = [] {
     ConverterMap m;

@@ -115,6 +115,11 @@ struct OpConverter {
 
 using ConverterMap = llvm::StringMap<OpConverter>;
 
+/// Registers `fn` for ONNX op type `name`: `since` is the oldest opset whose
+/// form it reads; `lowersTo` and `notes` go into docs/onnx-ops.md.
+void addConverter(ConverterMap &map, llvm::StringRef name, ConvertFn fn,
+                  int since, llvm::StringRef lowersTo, llvm::StringRef notes = "");
+
 /// All converters, by ONNX op type (default domain).
 const ConverterMap &converters();
 

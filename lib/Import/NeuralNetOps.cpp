@@ -613,7 +613,7 @@ LogicalResult convertDropout(NodeContext &ctx) {
 void addNeuralNetConverters(ConverterMap &map) {
   auto add = [&](StringRef name, ConvertFn fn, int since, StringRef lowersTo,
                  StringRef notes = "") {
-    map[name] = {fn, {name.str(), since, lowersTo.str(), notes.str()}};
+    addConverter(map, name, fn, since, lowersTo, notes);
   };
   add("Conv", convertConv, 1,
       "tosa.conv2d / tosa.depthwise_conv2d (NCHW<->NHWC transposes)",

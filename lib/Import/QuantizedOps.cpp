@@ -369,7 +369,7 @@ LogicalResult convertDynamicQuantizeLinear(NodeContext &ctx) {
 void addQuantizedConverters(ConverterMap &map) {
   auto add = [&](StringRef name, ConvertFn fn, int since, StringRef lowersTo,
                  StringRef notes = "") {
-    map[name] = {fn, {name.str(), since, lowersTo.str(), notes.str()}};
+    addConverter(map, name, fn, since, lowersTo, notes);
   };
   add("QuantizeLinear", convertQuantizeLinear, 10, "qf.quantize (+ quant.scast)",
       "per tensor and per axis; constant scale and zero point; no block_size");

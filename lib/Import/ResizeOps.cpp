@@ -236,16 +236,15 @@ LogicalResult convertUpsample(NodeContext &ctx) {
 } // namespace
 
 void addResizeConverters(ConverterMap &map) {
-  map["Resize"] = {convertResize,
-                   {"Resize", 10, "tosa.gather with constant indices (+ tosa.mul/add weights)",
-                    "nearest (all nearest_mode values), linear and cubic "
-                    "(cubic_coeff_a, exclude_outside); coordinate modes "
-                    "half_pixel, pytorch_half_pixel, align_corners, asymmetric, "
-                    "half_pixel_symmetric, tf_half_pixel_for_nn; constant scales or sizes; no "
-                    "tf_crop_and_resize or antialias"}};
-  map["Upsample"] = {convertUpsample,
-                     {"Upsample", 7, "as Resize (asymmetric, floor)",
-                      "nearest and linear; scales attribute or constant input"}};
+  addConverter(map, "Resize", convertResize, 10,
+               "tosa.gather with constant indices (+ tosa.mul/add weights)",
+               "nearest (all nearest_mode values), linear and cubic "
+               "(cubic_coeff_a, exclude_outside); coordinate modes half_pixel, "
+               "pytorch_half_pixel, align_corners, asymmetric, "
+               "half_pixel_symmetric, tf_half_pixel_for_nn; constant scales or "
+               "sizes; no tf_crop_and_resize or antialias");
+  addConverter(map, "Upsample", convertUpsample, 7, "as Resize (asymmetric, floor)",
+               "nearest and linear; scales attribute or constant input");
 }
 
 } // namespace qforge::onnx_import

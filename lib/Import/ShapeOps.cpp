@@ -879,7 +879,7 @@ LogicalResult convertArgMax(NodeContext &ctx) {
 void addShapeConverters(ConverterMap &map) {
   auto add = [&](StringRef name, ConvertFn fn, int since, StringRef lowersTo,
                  StringRef notes = "") {
-    map[name] = {fn, {name.str(), since, lowersTo.str(), notes.str()}};
+    addConverter(map, name, fn, since, lowersTo, notes);
   };
   add("Reshape", convertReshape, 1, "tosa.reshape",
       "constant shape (folded chains count); 0 and -1; allowzero");
