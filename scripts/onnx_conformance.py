@@ -120,6 +120,11 @@ def conform_inputs(model, inputs):
     return out
 
 
+# How models run: in-process (`qforge run`, the default) or, with --exe, as
+# executables compiled for EXE_TARGET and started through EXE_RUNNER.
+EXE = {"enabled": False, "target": "host", "runner": []}
+
+
 def run_qforge(qforge, model_path, inputs, work):
     in_paths = []
     for i, value in enumerate(inputs):
@@ -127,8 +132,17 @@ def run_qforge(qforge, model_path, inputs, work):
         np.save(p, np.require(value, requirements="C"))  # keeps rank 0
         in_paths.append(p)
     out_dir = os.path.join(work, "out")
-    proc = subprocess.run([qforge, "run", model_path, *in_paths, "-o", out_dir],
+    if not EXE["enabled"]:
+        proc = subprocess.run([qforge, "run", model_path, *in_paths, "-o", out_dir],
+                              capture_output=True, text=True, timeout=300)
+        return proc, out_dir
+    exe = os.path.join(work, "model")
+    proc = subprocess.run([qforge, "compile", model_path, "--emit=exe", "--quiet",
+                           "--target=" + EXE["target"], "-o", exe],
                           capture_output=True, text=True, timeout=300)
+    if proc.returncode == 0:
+        proc = subprocess.run(EXE["runner"] + [exe, *in_paths, "-o", out_dir],
+                              capture_output=True, text=True, timeout=300)
     return proc, out_dir
 
 
@@ -139,24 +153,32 @@ def first_error(stderr):
     return stderr.strip().splitlines()[-1] if stderr.strip() else "no output"
 
 
-def check(test_dir, qforge, supported, work_root, import_only=False):
-    """Returns (status, reason, frozen) with status pass/fail/skip."""
-    name = os.path.basename(test_dir)
-    model = onnx.load(os.path.join(test_dir, "model.onnx"))
+def skip_reason(model, supported):
+    """Why a test is not applicable to qforge, or None."""
     opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
                 default=0)
     ops = {(n.domain, n.op_type) for n in model.graph.node}
     missing = sorted(op if d in ("", "ai.onnx") else d + "." + op
                      for d, op in ops if d not in ("", "ai.onnx") or op not in supported)
     if missing:
-        return "skip", "unsupported operator " + ", ".join(missing), False
+        return "unsupported operator " + ", ".join(missing)
     if opset < 7:
-        return "skip", "opset %d (qforge supports 7 and newer)" % opset, False
+        return "opset %d (qforge supports 7 and newer)" % opset
     for vi in list(model.graph.input) + list(model.graph.output):
         if not vi.type.HasField("tensor_type"):
-            return "skip", "non-tensor input or output (sequence/optional)", False
+            return "non-tensor input or output (sequence/optional)"
         if vi.type.tensor_type.elem_type == onnx.TensorProto.STRING:
-            return "skip", "string tensors", False
+            return "string tensors"
+    return None
+
+
+def check(test_dir, qforge, supported, work_root, import_only=False):
+    """Returns (status, reason, frozen) with status pass/fail/skip."""
+    name = os.path.basename(test_dir)
+    model = onnx.load(os.path.join(test_dir, "model.onnx"))
+    reason = skip_reason(model, supported)
+    if reason:
+        return "skip", reason, False
     in_files, out_files = load_case(test_dir)
     inputs = conform_inputs(model, [read_tensor(p) for p in in_files])
     expected = [read_tensor(p) for p in out_files]
@@ -231,7 +253,17 @@ def main():
     parser.add_argument("--filter", default="", help="regex on test names")
     parser.add_argument("--work", help="scratch directory (default: a temporary one)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--exe", action="store_true",
+                        help="compile each test to an executable and run that")
+    parser.add_argument("--target", default="host", help="with --exe: qforge's --target")
+    parser.add_argument("--runner", default="",
+                        help="with --exe: command prefix that runs the executables "
+                             "(e.g. qemu)")
+    parser.add_argument("--one-per-operator", action="store_true",
+                        help="only as many tests as cover every supported operator "
+                             "once (the first test, by name, that adds one)")
     args = parser.parse_args()
+    EXE.update(enabled=args.exe, target=args.target, runner=args.runner.split())
 
     data_dirs = args.data or [DEFAULT_DATA]
     tests = []
@@ -245,6 +277,17 @@ def main():
                              text=True, check=True)
     supported = set(listing.stdout.split())
     expectations = read_expectations(args.expectations)
+    covered = set()
+    if args.one_per_operator:
+        chosen = []
+        for t in tests:
+            model = onnx.load(os.path.join(t, "model.onnx"))
+            ops = {n.op_type for n in model.graph.node}
+            if (not skip_reason(model, supported) and ops - covered
+                    and os.path.basename(t) not in expectations):
+                covered |= ops
+                chosen.append(t)
+        tests = chosen
 
     work_root = args.work or tempfile.mkdtemp(prefix="qforge-conformance-")
     os.makedirs(work_root, exist_ok=True)
@@ -289,6 +332,9 @@ def main():
             print("  %s: %s" % (n, unexpected[n]))
     for n in stale:
         print("UNEXPECTED pass: %s (remove it from the expectations file)" % n)
+    subset = bool(args.filter) or args.one_per_operator
+    if subset:
+        missing = []
     for n in missing:
         print("STALE expectation: %s is not a test here" % n)
     applicable = len(passed) + len(failed)
@@ -302,7 +348,11 @@ def main():
                                    100.0 * len(passed) / max(applicable, 1), frozen))
     if not args.work:
         shutil.rmtree(work_root, ignore_errors=True)
-    return 1 if unexpected or stale or (missing and not args.filter) else 0
+    if args.one_per_operator:
+        print("operators covered: %d of %d supported; without a test here: %s"
+              % (len(covered & supported), len(supported),
+                 ", ".join(sorted(supported - covered)) or "none"))
+    return 1 if unexpected or stale or missing else 0
 
 
 if __name__ == "__main__":
