@@ -15,6 +15,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 
 using namespace mlir;
@@ -162,10 +163,25 @@ std::unique_ptr<JitModel> JitModel::compile(ModuleOp module, StringRef name) {
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
 
+  // Optimize for this CPU, as `qforge compile --target=host` does: the
+  // loop vectorizer needs the target's vector widths.
+  auto hostMachine = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostMachine) {
+    emitError(module.getLoc()) << "cannot describe this CPU to LLVM: "
+                               << llvm::toString(hostMachine.takeError());
+    return nullptr;
+  }
+  auto targetMachine = hostMachine->createTargetMachine();
+  if (!targetMachine) {
+    emitError(module.getLoc()) << "no LLVM target machine for this CPU: "
+                               << llvm::toString(targetMachine.takeError());
+    return nullptr;
+  }
   ExecutionEngineOptions options;
-  options.transformer = makeOptimizingTransformer(/*optLevel=*/2,
+  options.transformer = makeOptimizingTransformer(/*optLevel=*/3,
                                                   /*sizeLevel=*/0,
-                                                  /*targetMachine=*/nullptr);
+                                                  targetMachine->get());
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(module, options);
   if (!engine) {
     emitError(module.getLoc()) << "JIT compilation failed: "
