@@ -2,7 +2,8 @@
 //
 // Model in, artefact out. Subcommands:
 //   qforge import MODEL.onnx -o MODEL.mlir   ONNX to MLIR (TOSA on tensors)
-//   qforge compile MODEL.onnx -o OUT          object file + C header (or IR)
+//   qforge compile MODEL.onnx -o OUT          object/library + C header,
+//                                            executable, or IR
 //   qforge run MODEL.onnx IN.npy... -o DIR   import, lower, JIT-run
 //   qforge list-ops [--markdown]             the supported ONNX operators
 //
@@ -38,8 +39,9 @@ static cl::OptionCategory qforgeCategory("qforge options");
 
 static cl::SubCommand importCmd("import", "Import an ONNX model as MLIR");
 static cl::SubCommand compileCmd(
-    "compile", "Compile an ONNX model ahead of time: an object file and its C "
-               "header, or LLVM IR, assembly or the lowered MLIR");
+    "compile", "Compile an ONNX model ahead of time: an object file or static "
+               "library with its C header, a standalone executable, or LLVM "
+               "IR, assembly or the lowered MLIR");
 static cl::SubCommand runCmd(
     "run", "Import an ONNX model, lower it and run it in-process (JIT) on "
            ".npy inputs; writes OUTDIR/output_<i>.npy");
@@ -55,9 +57,9 @@ static cl::list<std::string> runInputs(cl::Positional,
                                        cl::sub(runCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> outputFile(
     "o",
-    cl::desc("Output: a file for import ('-' for stdout), a directory for run, "
-             "the object (its header goes beside it, extension .h) or IR file "
-             "for compile"),
+    cl::desc("Output: a file for import ('-' for stdout), a directory for run; "
+             "for compile the object or library (its header goes beside it, "
+             "extension .h), the executable, or the IR file"),
     cl::value_desc("path"), cl::init("-"), cl::sub(importCmd), cl::sub(runCmd),
     cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> emitKind(
