@@ -53,6 +53,34 @@ Value onnxView(NodeContext &ctx, Value signless, Type onnxElement) {
       .getResult(0);
 }
 
+/// The !quant.uniform type with `storage`'s width and signedness (signless
+/// storage, full range): per tensor for one scale, else per `axis`.
+FailureOr<quant::QuantizedType>
+makeQuantizedType(NodeContext &ctx, Type storage, Type expressed,
+                  ArrayRef<double> scales, ArrayRef<int64_t> zeroPoints,
+                  int64_t axis, int64_t rank) {
+  auto intType = cast<IntegerType>(storage);
+  bool isSigned = !intType.isUnsigned();
+  unsigned width = intType.getWidth();
+  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  Type storageType = signlessOf(storage);
+  int64_t lo = quant::QuantizedType::getDefaultMinimumForInteger(isSigned, width);
+  int64_t hi = quant::QuantizedType::getDefaultMaximumForInteger(isSigned, width);
+  auto emitError = [&] { return ctx.emitError(); };
+  if (scales.size() == 1)
+    return quant::UniformQuantizedType::getChecked(
+        emitError, flags, storageType, expressed, scales[0], zeroPoints[0], lo, hi);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank) {
+    ctx.emitError() << "axis " << axis << " is out of range for rank " << rank;
+    return failure();
+  }
+  return quant::UniformQuantizedPerAxisType::getChecked(
+      emitError, flags, storageType, expressed, scales, zeroPoints,
+      static_cast<int32_t>(axis), lo, hi);
+}
+
 /// The quantized type of a tensor of rank `rank` stored as `storage` (an
 /// ONNX integer element type) with constant `scale` and `zeroPoint` (null:
 /// 0) inputs; one scale is per tensor, several are per `axis`.
@@ -74,26 +102,7 @@ quantizedType(NodeContext &ctx, Type storage, Type expressed, size_t scaleInput,
     }
     zeroPoints = *zps;
   }
-  auto intType = cast<IntegerType>(storage);
-  bool isSigned = !intType.isUnsigned();
-  unsigned width = intType.getWidth();
-  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
-  Type storageType = signlessOf(storage);
-  int64_t lo = quant::QuantizedType::getDefaultMinimumForInteger(isSigned, width);
-  int64_t hi = quant::QuantizedType::getDefaultMaximumForInteger(isSigned, width);
-  auto emitError = [&] { return ctx.emitError(); };
-  if (scales->size() == 1)
-    return quant::UniformQuantizedType::getChecked(
-        emitError, flags, storageType, expressed, (*scales)[0], zeroPoints[0], lo, hi);
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis >= rank) {
-    ctx.emitError() << "axis " << axis << " is out of range for rank " << rank;
-    return failure();
-  }
-  return quant::UniformQuantizedPerAxisType::getChecked(
-      emitError, flags, storageType, expressed, *scales, zeroPoints,
-      static_cast<int32_t>(axis), lo, hi);
+  return makeQuantizedType(ctx, storage, expressed, *scales, zeroPoints, axis, rank);
 }
 
 /// quant.scast of a signless tensor to `qtype`, or back to signless storage.
@@ -102,7 +111,6 @@ Value storageCast(NodeContext &ctx, Value v, Type element) {
                                       typeOf(v).clone(element), v);
 }
 
-Type storageTypeOf(quant::QuantizedType qtype) { return qtype.getStorageType(); }
 
 
 //===----------------------------------------------------------------------===//
@@ -129,7 +137,7 @@ LogicalResult convertQuantizeLinear(NodeContext &ctx) {
   if (failed(qtype))
     return failure();
   Value q = qf::QuantizeOp::create(ctx.b, ctx.loc, typeOf(x).clone(*qtype), x);
-  ctx.setOutput(0, onnxView(ctx, storageCast(ctx, q, storageTypeOf(*qtype)), storage));
+  ctx.setOutput(0, onnxView(ctx, storageCast(ctx, q, qtype->getStorageType()), storage));
   return success();
 }
 
@@ -187,7 +195,7 @@ LogicalResult convertQLinearMatMul(NodeContext &ctx) {
   auto y = quantizedMatmul(ctx, 0, *aq, 3, *bq, *yq);
   if (failed(y))
     return failure();
-  ctx.setOutput(0, onnxView(ctx, storageCast(ctx, *y, storageTypeOf(*yq)), yStorage));
+  ctx.setOutput(0, onnxView(ctx, storageCast(ctx, *y, yq->getStorageType()), yStorage));
   return success();
 }
 
@@ -204,23 +212,9 @@ FailureOr<quant::QuantizedType> integerOperandType(NodeContext &ctx, size_t inpu
       return failure();
     zps = *v;
   }
-  auto intType = cast<IntegerType>(type.getElementType());
-  bool isSigned = !intType.isUnsigned();
-  unsigned width = intType.getWidth();
-  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
-  Type storageType = signlessOf(intType);
-  Type f32 = ctx.b.getF32Type();
-  int64_t lo = quant::QuantizedType::getDefaultMinimumForInteger(isSigned, width);
-  int64_t hi = quant::QuantizedType::getDefaultMaximumForInteger(isSigned, width);
-  auto emitError = [&] { return ctx.emitError(); };
-  if (zps.size() == 1)
-    return quant::UniformQuantizedType::getChecked(emitError, flags, storageType,
-                                                   f32, 1.0, zps[0], lo, hi);
-  if (axis < 0)
-    axis += type.getRank();
   SmallVector<double> ones(zps.size(), 1.0);
-  return quant::UniformQuantizedPerAxisType::getChecked(
-      emitError, flags, storageType, f32, ones, zps, static_cast<int32_t>(axis), lo, hi);
+  return makeQuantizedType(ctx, type.getElementType(), ctx.b.getF32Type(), ones,
+                           zps, axis, type.getRank());
 }
 
 LogicalResult convertMatMulInteger(NodeContext &ctx) {
@@ -303,7 +297,7 @@ LogicalResult convertQLinearConv(NodeContext &ctx) {
   if (failed(yq))
     return failure();
   Value bias = ctx.hasInput(8) ? ctx.input(8) : Value();
-  auto y = quantizedConv(ctx, 0, *xq, 3, *wq, bias, *yq, storageTypeOf(*yq));
+  auto y = quantizedConv(ctx, 0, *xq, 3, *wq, bias, *yq, yq->getStorageType());
   if (failed(y))
     return failure();
   ctx.setOutput(0, onnxView(ctx, *y, yStorage));
