@@ -381,14 +381,18 @@ LogicalResult convertPRelu(NodeContext &ctx) {
   return success();
 }
 
+/// clamp(alpha * x + beta, 0, 1).
+Value hardSigmoid(NodeContext &ctx, Value x, double alpha, double beta) {
+  Value y = addScalar(ctx.b, ctx.loc, mulScalar(ctx.b, ctx.loc, x, alpha), beta);
+  return clamp(ctx.b, ctx.loc, y, 0.0, 1.0);
+}
+
 LogicalResult convertHardSigmoid(NodeContext &ctx) {
   Value x = ctx.input(0);
   if (failed(requireFloat(ctx, x)))
     return failure();
-  Value y = addScalar(ctx.b, ctx.loc,
-                      mulScalar(ctx.b, ctx.loc, x, ctx.getFloat("alpha", 0.2f)),
-                      ctx.getFloat("beta", 0.5f));
-  ctx.setOutput(0, clamp(ctx.b, ctx.loc, y, 0.0, 1.0));
+  ctx.setOutput(0, hardSigmoid(ctx, x, ctx.getFloat("alpha", 0.2f),
+                               ctx.getFloat("beta", 0.5f)));
   return success();
 }
 
@@ -396,10 +400,8 @@ LogicalResult convertHardSwish(NodeContext &ctx) {
   Value x = ctx.input(0);
   if (failed(requireFloat(ctx, x)))
     return failure();
-  Value gate = clamp(ctx.b, ctx.loc,
-                     addScalar(ctx.b, ctx.loc, mulScalar(ctx.b, ctx.loc, x, 1.0 / 6.0), 0.5),
-                     0.0, 1.0);
-  ctx.setOutput(0, mul(ctx.b, ctx.loc, x, gate));
+  // x * HardSigmoid(x) with alpha = 1/6, beta = 1/2.
+  ctx.setOutput(0, mul(ctx.b, ctx.loc, x, hardSigmoid(ctx, x, 1.0 / 6.0, 0.5)));
   return success();
 }
 
