@@ -147,7 +147,9 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
   return toLLVM.run(module);
 }
 
-std::unique_ptr<JitModel> JitModel::compile(ModuleOp module, StringRef name) {
+std::unique_ptr<JitModel>
+JitModel::compile(ModuleOp module, StringRef name,
+                  ArrayRef<std::pair<std::string, void *>> symbols) {
   std::unique_ptr<JitModel> model(new JitModel());
   model->entry = name.str();
   if (!functionSignature(module, name, model->inputSpecs, model->outputSpecs) ||
@@ -178,9 +180,24 @@ std::unique_ptr<JitModel> JitModel::compile(ModuleOp module, StringRef name) {
     return nullptr;
   }
   ExecutionEngineOptions options;
-  options.transformer = makeOptimizingTransformer(/*optLevel=*/3,
-                                                  /*sizeLevel=*/0,
-                                                  targetMachine->get());
+  // The JIT's own machine description does not reach the optimizer: without
+  // the CPU and its features on every function, the loop vectorizer sees a
+  // generic x86-64 and leaves the loops scalar.
+  std::string cpu = (*targetMachine)->getTargetCPU().str();
+  std::string features = (*targetMachine)->getTargetFeatureString().str();
+  // `transformer` is a function_ref: what it refers to must outlive create().
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                targetMachine->get());
+  auto transform = [&](llvm::Module *m) {
+    for (llvm::Function &f : *m)
+      if (!f.isDeclaration()) {
+        f.addFnAttr("target-cpu", cpu);
+        f.addFnAttr("target-features", features);
+      }
+    return optimize(m);
+  };
+  options.transformer = transform;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(module, options);
   if (!engine) {
@@ -189,6 +206,14 @@ std::unique_ptr<JitModel> JitModel::compile(ModuleOp module, StringRef name) {
     return nullptr;
   }
   model->engine = std::move(*engine);
+  if (!symbols.empty())
+    model->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap map;
+      for (const auto &[symbol, address] : symbols)
+        map[interner(symbol)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                                 llvm::JITSymbolFlags::Exported};
+      return map;
+    });
   return model;
 }
 

@@ -204,6 +204,24 @@ void GraphImporter::defineHost(StringRef name, HostTensor value) {
   hostValues[name] = value;
 }
 
+/// The op that produces an ONNX output gets the location
+/// `"value"("node"(file))`: tools after import (observers, the calibration
+/// table, quantization reports) name tensors by their ONNX value names and
+/// still know the node. Ops the node did not create itself (an output that
+/// is another node's value passed through) keep their own location.
+void GraphImporter::nameNodeOutputs(const onnx::NodeProto &node,
+                                    Location nodeLoc) {
+  for (const std::string &output : node.output()) {
+    auto it = values.find(output);
+    if (output.empty() || it == values.end())
+      continue;
+    Operation *producer = it->second.getDefiningOp();
+    if (producer && producer->getLoc() == nodeLoc)
+      producer->setLoc(
+          NameLoc::get(StringAttr::get(context, output), nodeLoc));
+  }
+}
+
 LogicalResult GraphImporter::collectInitializers() {
   bool ok = true;
   for (const onnx::TensorProto &tensor : model.graph().initializer()) {
@@ -429,8 +447,10 @@ LogicalResult GraphImporter::run() {
             skip = true;
             ok = false;
           }
-        if (!skip)
+        if (!skip) {
+          nameNodeOutputs(node, loc);
           continue;
+        }
       } else {
         ok = false;
       }

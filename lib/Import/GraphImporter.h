@@ -33,6 +33,7 @@ public:
 private:
   mlir::LogicalResult collectInitializers();
   mlir::LogicalResult buildSignature(mlir::func::FuncOp &func);
+  void nameNodeOutputs(const onnx::NodeProto &node, mlir::Location nodeLoc);
 
   mlir::MLIRContext *context;
   mlir::ModuleOp module;

@@ -249,6 +249,13 @@ struct LowerQFToLinalgPass
     // Stops at the first op that cannot be lowered: the ones after it would
     // only repeat the problem through its result.
     WalkResult walk = func.walk([&](Operation *op) {
+      // Observers matter to calibration only, which lowers them to calls
+      // before this pass (qf-lower-observers-to-calls); anywhere else they
+      // compute nothing.
+      if (isa<qforge::qf::ObserveOp>(op)) {
+        lowered.push_back(op);
+        return WalkResult::advance();
+      }
       if (!isa<qforge::qf::QuantizeOp, qforge::qf::DequantizeOp,
                qforge::qf::RequantizeOp, qforge::qf::MatmulOp,
                qforge::qf::Conv2DOp, StorageCastOp>(op))

@@ -102,3 +102,14 @@ func.func @foreign_user(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.
   // expected-error @+1 {{'func.return' op uses a quantized tensor; only qf and quant ops can be lowered with one}}
   return %q : tensor<4x!quant.uniform<i8:f32, 0.5>>
 }
+
+// -----
+
+// Outside calibration an observer records nothing and disappears.
+// CHECK-LABEL: func.func @observer_erased
+// CHECK-NOT: qf.observe
+// CHECK: return
+func.func @observer_erased(%x: tensor<4xf32>) -> tensor<4xf32> {
+  qf.observe %x {id = 0 : i64, name = "x"} : tensor<4xf32>
+  return %x : tensor<4xf32>
+}

@@ -4,15 +4,19 @@
 //   qforge import MODEL.onnx -o MODEL.mlir   ONNX to MLIR (TOSA on tensors)
 //   qforge compile MODEL.onnx -o OUT          object/library + C header,
 //                                            executable, or IR
+//   qforge calibrate MODEL.onnx --calib-data=X.npy -o TABLE.json
+//                                            observe activations on samples
 //   qforge run MODEL.onnx IN.npy... -o DIR   import, lower, JIT-run
 //   qforge list-ops [--markdown]             the supported ONNX operators
 //
 //===----------------------------------------------------------------------===//
 
+#include "qforge/Calibration/Calibrator.h"
 #include "qforge/Emit/Emitter.h"
 #include "qforge/Execution/JitRunner.h"
 #include "qforge/Import/OnnxImporter.h"
 #include "qforge/Support/Npy.h"
+#include "qforge/Transforms/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -21,6 +25,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -45,12 +50,18 @@ static cl::SubCommand compileCmd(
 static cl::SubCommand runCmd(
     "run", "Import an ONNX model, lower it and run it in-process (JIT) on "
            ".npy inputs; writes OUTDIR/output_<i>.npy");
+static cl::SubCommand calibrateCmd(
+    "calibrate",
+    "Run the float model (JIT) on sample data, record every tensor "
+    "quantization will rewrite and write a calibration table (JSON) with the "
+    "range each method chooses");
 static cl::SubCommand listOpsCmd("list-ops",
                                  "List the supported ONNX operators");
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::sub(importCmd),
                                       cl::sub(runCmd), cl::sub(compileCmd),
+                                      cl::sub(calibrateCmd),
                                       cl::cat(qforgeCategory));
 static cl::list<std::string> runInputs(cl::Positional,
                                        cl::desc("<input.npy>... (model input order)"),
@@ -59,9 +70,10 @@ static cl::opt<std::string> outputFile(
     "o",
     cl::desc("Output: a file for import ('-' for stdout), a directory for run; "
              "for compile the object or library (its header goes beside it, "
-             "extension .h), the executable, or the IR file"),
+             "extension .h), the executable, or the IR file; for calibrate "
+             "the table ('-' for stdout)"),
     cl::value_desc("path"), cl::init("-"), cl::sub(importCmd), cl::sub(runCmd),
-    cl::sub(compileCmd), cl::cat(qforgeCategory));
+    cl::sub(compileCmd), cl::sub(calibrateCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> emitKind(
     "emit", cl::desc("What compile writes: obj (default; plus a C header), "
                      "lib (a static library; plus a C header), "
@@ -83,7 +95,7 @@ static cl::list<std::string> inputShapes(
              "(repeatable). Without it a dynamic leading (batch) dimension "
              "becomes 1 and any other dynamic dimension is an error"),
     cl::value_desc("NAME:DIMS"), cl::sub(importCmd), cl::sub(runCmd),
-    cl::sub(compileCmd), cl::cat(qforgeCategory));
+    cl::sub(compileCmd), cl::sub(calibrateCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> functionName(
     "name",
     cl::desc("Name of the generated function (import: default main; compile: "
@@ -103,7 +115,33 @@ static cl::opt<std::string> scratchOwner(
     cl::value_desc("model|caller"), cl::init("model"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
 static cl::opt<bool> quiet("quiet", cl::desc("Print nothing but errors"),
-                           cl::sub(compileCmd), cl::cat(qforgeCategory));
+                           cl::sub(compileCmd), cl::sub(calibrateCmd),
+                           cl::cat(qforgeCategory));
+static cl::list<std::string> calibData(
+    "calib-data",
+    cl::desc("Calibration samples: one .npy file per model input, in input "
+             "order (repeat the option), leading dimension = samples; or one "
+             "directory holding INPUT_NAME.npy per input"),
+    cl::value_desc("FILE.npy|DIR"), cl::sub(calibrateCmd),
+    cl::cat(qforgeCategory));
+static cl::opt<std::string> calibMethod(
+    "calib-method",
+    cl::desc("Range method recorded as the table's default: minmax (default), "
+             "percentile, entropy (KL divergence), mse (least squared "
+             "quantization error); the table holds every method's range"),
+    cl::value_desc("minmax|percentile|entropy|mse"), cl::init("minmax"),
+    cl::sub(calibrateCmd), cl::cat(qforgeCategory));
+static cl::opt<double> calibPercentile(
+    "calib-percentile",
+    cl::desc("The percentile method's p: the range holds p% of the values "
+             "(default 99.99)"),
+    cl::value_desc("p"), cl::init(99.99), cl::sub(calibrateCmd),
+    cl::cat(qforgeCategory));
+static cl::opt<std::string> calibTable(
+    "calib-table",
+    cl::desc("A calibration table from 'qforge calibrate'; checked against the "
+             "model (a stale table is an error naming the tensor)"),
+    cl::value_desc("TABLE.json"), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<bool> markdown("markdown",
                               cl::desc("Print a Markdown table (docs/onnx-ops.md)"),
                               cl::sub(listOpsCmd), cl::cat(qforgeCategory));
@@ -270,6 +308,56 @@ static bool writeFile(llvm::StringRef path,
   return true;
 }
 
+static int runCalibrate(MLIRContext &context) {
+  std::optional<qforge::CalibMethod> method =
+      qforge::parseCalibMethod(calibMethod);
+  if (!method) {
+    llvm::errs() << "qforge: error: --calib-method=" << calibMethod
+                 << " is not one of minmax, percentile, entropy, mse\n";
+    return 1;
+  }
+  if (!(calibPercentile > 0 && calibPercentile <= 100)) {
+    llvm::errs() << "qforge: error: --calib-percentile=" << calibPercentile
+                 << " is not in (0, 100]\n";
+    return 1;
+  }
+  OwningOpRef<ModuleOp> module = importModel(context, functionName);
+  if (!module)
+    return 1;
+  qforge::CalibrationOptions options;
+  options.dataPaths.assign(calibData.begin(), calibData.end());
+  options.method = *method;
+  options.range.percentile = calibPercentile;
+  options.quiet = quiet || outputFile == "-";
+  options.modelPath = inputFile;
+  std::optional<qforge::CalibrationTable> table =
+      qforge::calibrate(*module, functionName, options);
+  if (!table)
+    return 1;
+  return writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
+           qforge::writeCalibrationTable(*table, os);
+           return true;
+         })
+             ? 0
+             : 1;
+}
+
+/// Reads --calib-table and checks it against the tensors the model's
+/// observers would record.
+static bool checkCalibrationTable(ModuleOp module) {
+  qforge::CalibrationTable table;
+  std::string error;
+  if (!qforge::readCalibrationTable(calibTable, table, error)) {
+    llvm::errs() << "qforge: error: " << calibTable << ": " << error << "\n";
+    return false;
+  }
+  OwningOpRef<ModuleOp> observed(module.clone());
+  PassManager pm(observed->getContext());
+  pm.addNestedPass<func::FuncOp>(qforge::createInsertObserversPass());
+  return succeeded(pm.run(*observed)) &&
+         succeeded(qforge::checkTableMatches(*observed, table, calibTable));
+}
+
 static int runCompile(MLIRContext &context) {
   if (outputFile == "-") {
     llvm::errs() << "qforge: error: compile needs -o OUT\n";
@@ -297,6 +385,8 @@ static int runCompile(MLIRContext &context) {
                                                       : symbolFromPath(inputFile);
   OwningOpRef<ModuleOp> module = importModel(context, name);
   if (!module)
+    return 1;
+  if (!calibTable.empty() && !checkCalibrationTable(*module))
     return 1;
   std::vector<qforge::TensorSpec> inputs, outputs;
   if (scratchOwner != "model" && scratchOwner != "caller") {
@@ -398,6 +488,8 @@ int main(int argc, char **argv) {
       "  qforge import MODEL.onnx -o MODEL.mlir [--input-shape=NAME:DIMS]...\n"
       "  qforge compile MODEL.onnx -o OUT [--emit=obj|lib|exe|llvm|asm|mlir] "
       "[--target=NAME] [--name=SYMBOL]\n"
+      "  qforge calibrate MODEL.onnx --calib-data=IN.npy... -o TABLE.json "
+      "[--calib-method=minmax|percentile|entropy|mse]\n"
       "  qforge run MODEL.onnx IN.npy... -o OUTDIR [--input-shape=NAME:DIMS]...\n"
       "  qforge list-ops [--markdown]\n");
   // The lowering pipelines are parsed from text, so every pass must be
@@ -414,6 +506,8 @@ int main(int argc, char **argv) {
     return runRun(context);
   if (compileCmd)
     return runCompile(context);
+  if (calibrateCmd)
+    return runCalibrate(context);
   if (listOpsCmd)
     return runListOps();
   llvm::errs() << "qforge: error: no subcommand; see 'qforge --help'\n";

@@ -65,8 +65,11 @@ class JitModel {
 public:
   /// Lowers `module` in place and JIT-compiles the function `name`. Errors
   /// go to the context's diagnostic handler.
-  static std::unique_ptr<JitModel> compile(mlir::ModuleOp module,
-                                           llvm::StringRef name);
+  /// `symbols` are C functions of this process the compiled code may call
+  /// (the calibration collector), by name.
+  static std::unique_ptr<JitModel>
+  compile(mlir::ModuleOp module, llvm::StringRef name,
+          llvm::ArrayRef<std::pair<std::string, void *>> symbols = {});
   ~JitModel();
 
   const std::vector<TensorSpec> &inputs() const { return inputSpecs; }

@@ -58,6 +58,8 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
       64-bit arithmetic, rounding half to even, clamped to the op's clamp
       range (or the storage range). The same bits on every target.
 
+    - `qf.observe` is erased: outside calibration it records nothing.
+
     Blocked (sub-channel) types are not lowered yet and are reported.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
@@ -112,6 +114,63 @@ def PlanScratchArenaPass
     Option<"callerOwned", "caller-owned", "bool", "false",
            "Take the arena as a trailing function argument">,
   ];
+}
+
+def InsertObserversPass : Pass<"qf-insert-observers", "mlir::func::FuncOp"> {
+  let summary = "Put a qf.observe on every float tensor quantization will rewrite";
+  let description = [{
+    Calibration needs the range of every activation that quantization turns
+    into integers: the inputs and outputs of the ops it rewrites. The
+    importer places each op at its ONNX node (`loc("node")`) and the op
+    producing a node's output at `loc("value"("node"))`, so the pass works
+    on nodes rather than on single ops: a node that contains one of the
+    quantizable ops (`ops`) has every float tensor entering it (from another
+    node or a function argument) and every float tensor leaving it observed.
+    Weights are not: values computed from constants alone are skipped. Ops
+    without a node location are a node of their own.
+
+    Each tensor is observed once, right after its definition, with `id` =
+    its position in discovery order (ops in program order, operands before
+    results) and `name` = its ONNX value name (from the producing op's
+    location or the function argument's), made unique with a `#N` suffix if
+    two tensors share one. Running the pass again on the same model gives
+    the same ids and names.
+  }];
+  let options = [
+    ListOption<"ops", "ops", "std::string",
+               "Ops whose nodes are observed (default: tosa.conv2d, "
+               "tosa.depthwise_conv2d, tosa.transpose_conv2d, tosa.matmul, "
+               "tosa.add, tosa.avg_pool2d, tosa.max_pool2d, tosa.clamp, "
+               "tosa.concat)">,
+  ];
+  let dependentDialects = ["qforge::qf::QFDialect"];
+}
+
+def LowerObserversToCallsPass
+    : Pass<"qf-lower-observers-to-calls", "mlir::ModuleOp"> {
+  let summary = "Turn each qf.observe into a call of the statistics collector";
+  let description = [{
+    For the calibration run. Each `qf.observe %x {id = I}` becomes, before
+    bufferization,
+
+    ```mlir
+    %m = bufferization.to_buffer %x read_only : ... to memref<AxBx...xf32>
+    %flat = memref.collapse_shape %m [[0, 1, ...]] : ... into memref<Nxf32>
+    %dyn = memref.cast %flat : memref<Nxf32> to memref<?xf32>
+    func.call @qforge_observe(%I, %dyn) : (i64, memref<?xf32>) -> ()
+    ```
+
+    so that after lowering to LLVM the collector is a C function
+    `void qforge_observe(int64_t id, float *allocated, float *aligned,
+    int64_t offset, int64_t size, int64_t stride)` that the JIT resolves in
+    the compiler itself. f16/bf16/f64 tensors are converted to f32 first.
+    The pass declares `@qforge_observe` if the module lacks it.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::bufferization::BufferizationDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 #endif // QFORGE_TRANSFORMS_PASSES_TD

@@ -1,0 +1,259 @@
+//===- CalibrationTable.cpp - the JSON calibration table ------------------===//
+
+#include "qforge/Calibration/CalibrationTable.h"
+#include "qforge/Transforms/OnnxNames.h"
+
+#include "QF/QFOps.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+using namespace mlir;
+
+namespace qforge {
+
+static constexpr const char kFormat[] = "qforge-calibration-table";
+
+const TableEntry *CalibrationTable::find(llvm::StringRef name) const {
+  for (const TableEntry &entry : tensors)
+    if (entry.name == name)
+      return &entry;
+  return nullptr;
+}
+
+void writeCalibrationTable(const CalibrationTable &table, llvm::raw_ostream &os) {
+  llvm::json::OStream json(os, /*IndentSize=*/2);
+  json.object([&] {
+    json.attribute("format", kFormat);
+    json.attribute("version", CalibrationTable::kVersion);
+    json.attribute("model", table.model);
+    json.attribute("samples", table.samples);
+    json.attribute("method", calibMethodName(table.method));
+    json.attribute("percentile", table.options.percentile);
+    json.attribute("bits", table.options.bits);
+    json.attributeArray("tensors", [&] {
+      for (const TableEntry &t : table.tensors)
+        json.object([&] {
+          json.attribute("id", t.id);
+          json.attribute("name", t.name);
+          json.attribute("node", t.node);
+          json.attributeArray("shape", [&] {
+            for (int64_t d : t.shape)
+              json.value(d);
+          });
+          json.attribute("min", t.min);
+          json.attribute("max", t.max);
+          json.attribute("count", t.count);
+          json.attribute("zeros", t.zeros);
+          json.attributeObject("histogram", [&] {
+            json.attribute("bin_width", t.binWidth);
+            json.attribute("nonempty_bins", t.bins);
+            json.attribute("abs_p50", t.absP50);
+            json.attribute("abs_p99", t.absP99);
+            json.attribute("abs_p99_99", t.absP9999);
+          });
+          json.attributeObject("ranges", [&] {
+            for (const auto &[method, range] : t.ranges)
+              json.attributeObject(calibMethodName(method), [&] {
+                json.attribute("lo", range.lo);
+                json.attribute("hi", range.hi);
+                json.attribute("threshold", range.threshold);
+              });
+          });
+        });
+    });
+  });
+  os << "\n";
+}
+
+namespace {
+/// Reads fields with errors that say which tensor and which field.
+struct Reader {
+  std::string &error;
+  std::string where;
+
+  bool fail(const llvm::Twine &message) {
+    error = (where.empty() ? "" : where + ": ") + message.str();
+    return false;
+  }
+  bool number(const llvm::json::Object &o, llvm::StringRef key, double &out) {
+    std::optional<double> v = o.getNumber(key);
+    if (!v)
+      return fail("'" + key + "' must be a number");
+    out = *v;
+    return true;
+  }
+  bool integer(const llvm::json::Object &o, llvm::StringRef key, int64_t &out) {
+    std::optional<int64_t> v = o.getInteger(key);
+    if (!v)
+      return fail("'" + key + "' must be an integer");
+    out = *v;
+    return true;
+  }
+  bool string(const llvm::json::Object &o, llvm::StringRef key, std::string &out) {
+    std::optional<llvm::StringRef> v = o.getString(key);
+    if (!v)
+      return fail("'" + key + "' must be a string");
+    out = v->str();
+    return true;
+  }
+};
+} // namespace
+
+bool readCalibrationTable(llvm::StringRef path, CalibrationTable &table,
+                          std::string &error) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer) {
+    error = "cannot read: " + buffer.getError().message();
+    return false;
+  }
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse((*buffer)->getBuffer());
+  if (!parsed) {
+    error = "not valid JSON: " + llvm::toString(parsed.takeError());
+    return false;
+  }
+  Reader r{error, ""};
+  const llvm::json::Object *root = parsed->getAsObject();
+  if (!root || root->getString("format") != llvm::StringRef(kFormat))
+    return r.fail(llvm::Twine("not a calibration table (\"format\" is not \"") +
+                  kFormat + "\")");
+  int64_t version = 0;
+  if (!r.integer(*root, "version", version))
+    return false;
+  if (version != CalibrationTable::kVersion)
+    return r.fail("version " + llvm::Twine(version) + " is not supported (" +
+                  llvm::Twine(CalibrationTable::kVersion) + " is)");
+  std::string method;
+  int64_t bits = 0;
+  if (!r.string(*root, "model", table.model) ||
+      !r.integer(*root, "samples", table.samples) ||
+      !r.string(*root, "method", method) ||
+      !r.number(*root, "percentile", table.options.percentile) ||
+      !r.integer(*root, "bits", bits))
+    return false;
+  table.options.bits = static_cast<int>(bits);
+  std::optional<CalibMethod> m = parseCalibMethod(method);
+  if (!m)
+    return r.fail("\"method\": '" + method + "' is not a calibration method");
+  table.method = *m;
+  const llvm::json::Array *tensors = root->getArray("tensors");
+  if (!tensors)
+    return r.fail("'tensors' must be an array");
+  table.tensors.clear();
+  for (const llvm::json::Value &value : *tensors) {
+    r.where = "tensor #" + std::to_string(table.tensors.size());
+    const llvm::json::Object *o = value.getAsObject();
+    if (!o)
+      return r.fail("must be an object");
+    TableEntry t;
+    if (!r.string(*o, "name", t.name))
+      return false;
+    r.where = "tensor '" + t.name + "'";
+    if (!r.integer(*o, "id", t.id) || !r.string(*o, "node", t.node) ||
+        !r.number(*o, "min", t.min) || !r.number(*o, "max", t.max) ||
+        !r.integer(*o, "count", t.count) || !r.integer(*o, "zeros", t.zeros))
+      return false;
+    const llvm::json::Array *shape = o->getArray("shape");
+    if (!shape)
+      return r.fail("'shape' must be an array");
+    for (const llvm::json::Value &d : *shape) {
+      std::optional<int64_t> dim = d.getAsInteger();
+      if (!dim)
+        return r.fail("'shape' must hold integers");
+      t.shape.push_back(*dim);
+    }
+    if (const llvm::json::Object *h = o->getObject("histogram")) {
+      if (!r.number(*h, "bin_width", t.binWidth) ||
+          !r.integer(*h, "nonempty_bins", t.bins) ||
+          !r.number(*h, "abs_p50", t.absP50) ||
+          !r.number(*h, "abs_p99", t.absP99) ||
+          !r.number(*h, "abs_p99_99", t.absP9999))
+        return false;
+    }
+    const llvm::json::Object *ranges = o->getObject("ranges");
+    if (!ranges)
+      return r.fail("'ranges' must be an object");
+    for (const auto &[key, rangeValue] : *ranges) {
+      std::optional<CalibMethod> method = parseCalibMethod(key.str());
+      if (!method)
+        return r.fail("ranges: '" + key.str() + "' is not a calibration method");
+      const llvm::json::Object *ro = rangeValue.getAsObject();
+      CalibRange range;
+      std::string outer = r.where;
+      r.where += ", range '" + key.str() + "'";
+      if (!ro)
+        return r.fail("must be an object");
+      if (!r.number(*ro, "lo", range.lo) || !r.number(*ro, "hi", range.hi) ||
+          !r.number(*ro, "threshold", range.threshold))
+        return false;
+      if (!(range.lo <= 0 && 0 <= range.hi))
+        return r.fail("lo <= 0 <= hi must hold (zero must be representable)");
+      if (!(range.threshold >= 0))
+        return r.fail("threshold must not be negative");
+      r.where = outer;
+      t.ranges[*method] = range;
+    }
+    if (!t.ranges.count(table.method))
+      return r.fail(llvm::Twine("has no range for the table's method '") +
+                    calibMethodName(table.method) + "'");
+    table.tensors.push_back(std::move(t));
+  }
+  return true;
+}
+
+std::vector<TableEntry> observedTensors(ModuleOp module) {
+  std::vector<TableEntry> entries;
+  module.walk([&](qf::ObserveOp op) {
+    TableEntry t;
+    t.id = op.getIdAttr().getInt();
+    t.name = op.getName().str();
+    if (Operation *def = op.getInput().getDefiningOp())
+      t.node = onnxNodeName(def->getLoc()).str();
+    auto shape = cast<RankedTensorType>(op.getInput().getType()).getShape();
+    t.shape.assign(shape.begin(), shape.end());
+    entries.push_back(std::move(t));
+  });
+  llvm::sort(entries, [](const TableEntry &a, const TableEntry &b) {
+    return a.id < b.id;
+  });
+  return entries;
+}
+
+LogicalResult checkTableMatches(ModuleOp module, const CalibrationTable &table,
+                                llvm::StringRef tablePath) {
+  bool ok = true;
+  llvm::StringSet<> observed;
+  auto describe = [](const TableEntry &t) {
+    return "'" + t.name + "'" + (t.node.empty() ? "" : " (node '" + t.node + "')");
+  };
+  for (const TableEntry &t : observedTensors(module)) {
+    observed.insert(t.name);
+    const TableEntry *entry = table.find(t.name);
+    if (!entry) {
+      emitError(module.getLoc())
+          << "calibration table '" << tablePath << "' has no entry for tensor "
+          << describe(t) << ": the table is stale or for another model; run "
+             "qforge calibrate again";
+      ok = false;
+    } else if (entry->shape != t.shape) {
+      emitError(module.getLoc())
+          << "calibration table '" << tablePath << "': tensor " << describe(t)
+          << " has a different shape in the model than in the table: the "
+             "table is stale; run qforge calibrate again";
+      ok = false;
+    }
+  }
+  for (const TableEntry &entry : table.tensors)
+    if (!observed.contains(entry.name)) {
+      emitError(module.getLoc())
+          << "calibration table '" << tablePath << "' describes tensor "
+          << describe(entry)
+          << ", which the model does not have: the table is stale or for "
+             "another model; run qforge calibrate again";
+      ok = false;
+    }
+  return success(ok);
+}
+
+} // namespace qforge

@@ -1,0 +1,389 @@
+//===- Calibrator.cpp - run the float model on samples, record ranges -----===//
+
+#include "qforge/Calibration/Calibrator.h"
+#include "qforge/Execution/JitRunner.h"
+#include "qforge/Support/Npy.h"
+#include "qforge/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cmath>
+
+using namespace mlir;
+
+namespace qforge {
+namespace {
+
+/// Receives every observation of the running model.
+struct Collector {
+  std::vector<Observation> tensors;
+  std::vector<bool> seen;
+  // The first non-finite activation: which tensor, in which run.
+  int64_t badTensor = -1, badRun = -1;
+  int64_t run = 0;
+
+  void observe(int64_t id, const float *data, int64_t size, int64_t stride) {
+    if (id < 0 || id >= static_cast<int64_t>(tensors.size()))
+      return;
+    if (stride != 1) { // Observers flatten identity-layout buffers.
+      std::vector<float> packed(size);
+      for (int64_t i = 0; i < size; ++i)
+        packed[i] = data[i * stride];
+      return observe(id, packed.data(), size, 1);
+    }
+    float lo = INFINITY, hi = -INFINITY;
+    for (int64_t i = 0; i < size; ++i) {
+      float v = data[i];
+      if (!std::isfinite(v)) {
+        if (badTensor < 0) {
+          badTensor = id;
+          badRun = run;
+        }
+        return;
+      }
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    if (!size)
+      return;
+    Observation &o = tensors[id];
+    if (!seen[id]) {
+      o.min = lo;
+      o.max = hi;
+      seen[id] = true;
+    } else {
+      o.min = std::min<double>(o.min, lo);
+      o.max = std::max<double>(o.max, hi);
+    }
+    o.histogram.add(data, size);
+  }
+};
+
+Collector *activeCollector = nullptr;
+
+/// The C function `qforge_observe` that observers lower to (a memref<?xf32>
+/// argument expands to its descriptor's fields).
+void observeThunk(int64_t id, float *allocated, float *aligned, int64_t offset,
+                  int64_t size, int64_t stride) {
+  (void)allocated;
+  if (activeCollector)
+    activeCollector->observe(id, aligned + offset, size, stride);
+}
+
+/// One model input's calibration samples.
+struct InputSamples {
+  std::string path;
+  NpyArray array;
+  int64_t runs = 0;      // Model invocations the file feeds.
+  int64_t perRun = 0;    // Samples per invocation (the model's batch).
+  int64_t runBytes = 0;  // Bytes per invocation.
+};
+
+std::string shapeString(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+/// A file name for an input in a data directory: the input name with
+/// characters other than letters, digits, '_', '-' and '.' replaced by '_'.
+std::string fileNameFor(llvm::StringRef input) {
+  std::string name;
+  for (char c : input)
+    name += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+             c == '-' || c == '.')
+                ? c
+                : '_';
+  return name + ".npy";
+}
+
+/// The .npy path of each model input.
+bool resolveDataPaths(const std::vector<std::string> &given,
+                      const std::vector<std::string> &inputNames,
+                      std::vector<std::string> &paths, Location loc) {
+  if (given.empty()) {
+    emitError(loc) << "calibration needs data: --calib-data=FILE.npy (one per "
+                      "model input) or --calib-data=DIR";
+    return false;
+  }
+  if (given.size() == 1 && llvm::sys::fs::is_directory(given[0])) {
+    const std::string &dir = given[0];
+    bool ok = true;
+    for (const std::string &input : inputNames) {
+      llvm::SmallString<256> path(dir);
+      llvm::sys::path::append(path, fileNameFor(input));
+      if (llvm::sys::fs::exists(path)) {
+        paths.push_back(path.str().str());
+        continue;
+      }
+      // A one-input model may take the only .npy file of the directory.
+      std::vector<std::string> found;
+      std::error_code ec;
+      for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+           it.increment(ec))
+        if (llvm::sys::path::extension(it->path()) == ".npy")
+          found.push_back(it->path());
+      if (inputNames.size() == 1 && found.size() == 1) {
+        paths.push_back(found[0]);
+        continue;
+      }
+      emitError(loc) << "calibration data directory '" << dir << "' has no '"
+                     << fileNameFor(input) << "' for model input '" << input
+                     << "'";
+      ok = false;
+    }
+    return ok;
+  }
+  if (given.size() != inputNames.size()) {
+    emitError(loc) << "the model has " << inputNames.size()
+                   << " input(s) but " << given.size()
+                   << " --calib-data file(s) were given (one per input, in "
+                      "model input order)";
+    return false;
+  }
+  paths = given;
+  return true;
+}
+
+/// Reads and checks one input's samples against the model's input spec.
+bool loadSamples(const std::string &path, const std::string &inputName,
+                 const TensorSpec &spec, InputSamples &out, Location loc) {
+  out.path = path;
+  std::string error;
+  if (!readNpy(path, out.array, error)) {
+    emitError(loc) << "calibration data '" << path << "' (input '"
+                   << inputName << "'): " << error;
+    return false;
+  }
+  const NpyArray &a = out.array;
+  auto fail = [&](const llvm::Twine &what) {
+    emitError(loc) << "calibration data '" << path << "' (input '"
+                   << inputName << "'): " << what;
+    return false;
+  };
+  if (a.dtype != spec.dtype)
+    return fail("holds " + dtypeName(a.dtype) + " but the input takes " +
+                dtypeName(spec.dtype));
+  // Either [samples, rest...] where the model takes [batch, rest...], or
+  // [samples, whole input...] (one model invocation per sample).
+  std::vector<int64_t> rest(spec.shape.begin() + (spec.shape.empty() ? 0 : 1),
+                            spec.shape.end());
+  std::vector<int64_t> fileRest(a.shape.begin() + (a.shape.empty() ? 0 : 1),
+                                a.shape.end());
+  int64_t inputElems = 1;
+  for (int64_t d : spec.shape)
+    inputElems *= d;
+  if (!spec.shape.empty() && a.shape.size() == spec.shape.size() &&
+      fileRest == rest) {
+    out.perRun = spec.shape[0];
+  } else if (a.shape.size() == spec.shape.size() + 1 && fileRest == spec.shape) {
+    out.perRun = 1;
+  } else {
+    return fail("has shape " + shapeString(a.shape) + " but the input is " +
+                shapeString(spec.shape) +
+                "; the file must be [samples, ...] with the input's other "
+                "dimensions");
+  }
+  int64_t samples = a.shape.empty() ? 0 : a.shape[0];
+  if (samples == 0)
+    return fail("holds no samples (its leading dimension is 0)");
+  if (samples < out.perRun)
+    return fail("holds " + llvm::Twine(samples) +
+                " samples, fewer than the model's batch of " +
+                llvm::Twine(out.perRun));
+  out.runs = samples / out.perRun;
+  out.runBytes = inputElems * dtypeSize(spec.dtype);
+  if (samples % out.perRun)
+    emitWarning(loc) << "calibration data '" << path << "': " << samples
+                     << " samples are not a multiple of the batch "
+                     << out.perRun << "; the last " << samples % out.perRun
+                     << " are not used";
+  // Non-finite samples would poison every range downstream.
+  if (a.dtype == DType::F32 || a.dtype == DType::F64) {
+    int64_t perSample = a.numElements() / samples;
+    for (int64_t i = 0; i < a.numElements(); ++i) {
+      double v = a.dtype == DType::F32
+                     ? reinterpret_cast<const float *>(a.data.data())[i]
+                     : reinterpret_cast<const double *>(a.data.data())[i];
+      if (!std::isfinite(v))
+        return fail("sample " + llvm::Twine(i / perSample) + " holds " +
+                    (std::isnan(v) ? "NaN" : "an infinity"));
+    }
+  }
+  return true;
+}
+
+/// A progress bar on a terminal: samples done, rate, time left.
+class Progress {
+public:
+  Progress(int64_t total, bool enabled) : total(total), enabled(enabled) {}
+  void update(int64_t done) {
+    if (!enabled)
+      return;
+    auto now = std::chrono::steady_clock::now();
+    if (done < total && now - lastDraw < std::chrono::milliseconds(100))
+      return;
+    lastDraw = now;
+    double elapsed = std::chrono::duration<double>(now - start).count();
+    double rate = elapsed > 0 ? done / elapsed : 0;
+    constexpr int kWidth = 30;
+    int filled = static_cast<int>(kWidth * done / std::max<int64_t>(total, 1));
+    llvm::errs() << "\rcalibrating [" << std::string(filled, '#')
+                 << std::string(kWidth - filled, '.') << "] " << done << "/"
+                 << total << " samples, " << llvm::format("%.1f", rate)
+                 << " samples/s, ETA "
+                 << llvm::format("%.0f", rate > 0 ? (total - done) / rate : 0.0)
+                 << " s   ";
+    if (done == total)
+      llvm::errs() << "\n";
+  }
+
+private:
+  int64_t total;
+  bool enabled;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point lastDraw{};
+};
+
+} // namespace
+
+std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
+                                          const CalibrationOptions &options) {
+  Location loc = original.getLoc();
+  OwningOpRef<ModuleOp> module(original.clone());
+  auto func = module->lookupSymbol<func::FuncOp>(name);
+  if (!func) {
+    emitError(loc) << "no function @" << name;
+    return std::nullopt;
+  }
+  std::vector<std::string> inputNames;
+  for (BlockArgument arg : func.getArguments()) {
+    auto named = dyn_cast<NameLoc>(arg.getLoc());
+    inputNames.push_back(named ? named.getName().str()
+                               : "input " + std::to_string(arg.getArgNumber()));
+  }
+
+  // Data first: a bad file should not wait for a compilation.
+  std::vector<TensorSpec> inputSpecs, outputSpecs;
+  if (!functionSignature(*module, name, inputSpecs, outputSpecs))
+    return std::nullopt;
+  std::vector<std::string> paths;
+  if (!resolveDataPaths(options.dataPaths, inputNames, paths, loc))
+    return std::nullopt;
+  std::vector<InputSamples> inputs(paths.size());
+  for (size_t i = 0; i < paths.size(); ++i)
+    if (!loadSamples(paths[i], inputNames[i], inputSpecs[i], inputs[i], loc))
+      return std::nullopt;
+  int64_t runs = inputs.empty() ? 1 : inputs[0].runs;
+  for (const InputSamples &in : inputs)
+    if (in.runs != runs) {
+      emitError(loc) << "calibration data files disagree on the number of "
+                        "model runs: '"
+                     << inputs[0].path << "' gives " << runs << ", '" << in.path
+                     << "' gives " << in.runs;
+      return std::nullopt;
+    }
+  int64_t samplesPerRun = inputs.empty() ? 1 : inputs[0].perRun;
+
+  // Observe, then lower with the observers calling the collector.
+  PassManager pm(module->getContext());
+  pm.addNestedPass<func::FuncOp>(createInsertObserversPass());
+  if (failed(pm.run(*module)))
+    return std::nullopt;
+  std::vector<TableEntry> entries = observedTensors(*module);
+  PassManager toCalls(module->getContext());
+  toCalls.addPass(createLowerObserversToCallsPass());
+  if (failed(toCalls.run(*module)))
+    return std::nullopt;
+  std::unique_ptr<JitModel> model = JitModel::compile(
+      *module, name, {{"qforge_observe", reinterpret_cast<void *>(&observeThunk)}});
+  if (!model)
+    return std::nullopt;
+
+  Collector collector;
+  collector.tensors.resize(entries.size());
+  collector.seen.assign(entries.size(), false);
+  activeCollector = &collector;
+  bool interactive = !options.quiet && llvm::sys::Process::StandardErrIsDisplayed();
+  Progress progress(runs * samplesPerRun, interactive);
+  auto start = std::chrono::steady_clock::now();
+  std::vector<NpyArray> batch(inputs.size()), outputs;
+  for (int64_t run = 0; run < runs; ++run) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      batch[i].dtype = inputSpecs[i].dtype;
+      batch[i].shape = inputSpecs[i].shape;
+      const char *from = inputs[i].array.data.data() + run * inputs[i].runBytes;
+      batch[i].data.assign(from, from + inputs[i].runBytes);
+    }
+    collector.run = run;
+    std::string error;
+    if (!model->run(batch, outputs, error)) {
+      activeCollector = nullptr;
+      emitError(loc) << "calibration run " << run << " failed: " << error;
+      return std::nullopt;
+    }
+    if (collector.badTensor >= 0) {
+      activeCollector = nullptr;
+      const TableEntry &t = entries[collector.badTensor];
+      int64_t first = collector.badRun * samplesPerRun;
+      InFlightDiagnostic diag = emitError(loc);
+      diag << "tensor '" << t.name << "'";
+      if (!t.node.empty())
+        diag << " (node '" << t.node << "')";
+      diag << " is NaN or infinite on ";
+      if (samplesPerRun == 1)
+        diag << "sample " << first;
+      else
+        diag << "samples " << first << "-" << first + samplesPerRun - 1;
+      diag << " of the calibration data ('" << inputs[0].path << "')";
+      return std::nullopt;
+    }
+    progress.update((run + 1) * samplesPerRun);
+  }
+  activeCollector = nullptr;
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  CalibrationTable table;
+  table.model = options.modelPath;
+  table.samples = runs * samplesPerRun;
+  table.method = options.method;
+  table.options = options.range;
+  for (TableEntry &t : entries) {
+    const Observation &o = collector.tensors[t.id];
+    const Histogram &h = o.histogram;
+    if (!collector.seen[t.id]) {
+      emitError(loc) << "tensor '" << t.name << "' was never observed";
+      return std::nullopt;
+    }
+    t.min = o.min;
+    t.max = o.max;
+    t.count = h.total();
+    t.zeros = h.zeroCount();
+    t.binWidth = h.binWidth();
+    t.bins = llvm::count_if(h.counts(), [](int64_t c) { return c != 0; });
+    t.absP50 = histogramQuantile(o, 0.50, /*absolute=*/true);
+    t.absP99 = histogramQuantile(o, 0.99, true);
+    t.absP9999 = histogramQuantile(o, 0.9999, true);
+    for (CalibMethod method : kAllCalibMethods)
+      t.ranges[method] = computeRange(method, o, options.range);
+    table.tensors.push_back(t);
+  }
+  if (!options.quiet)
+    llvm::outs() << "qforge: calibrated " << entries.size() << " tensors on "
+                 << table.samples << " samples in "
+                 << llvm::format("%.2f", seconds) << " s ("
+                 << llvm::format("%.1f", table.samples / seconds)
+                 << " samples/s)\n";
+  return table;
+}
+
+} // namespace qforge

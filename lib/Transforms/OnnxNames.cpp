@@ -1,0 +1,37 @@
+//===- OnnxNames.cpp - ONNX node and value names from locations -----------===//
+
+#include "qforge/Transforms/OnnxNames.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
+
+using namespace mlir;
+
+namespace qforge {
+
+StringRef onnxNodeName(Location loc) {
+  auto name = dyn_cast<NameLoc>(loc);
+  if (!name)
+    return {};
+  if (auto node = dyn_cast<NameLoc>(name.getChildLoc()))
+    return node.getName().getValue();
+  return name.getName().getValue();
+}
+
+std::string onnxValueName(Value value) {
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    if (auto name = dyn_cast<NameLoc>(arg.getLoc()))
+      return name.getName().str();
+    return "arg" + std::to_string(arg.getArgNumber());
+  }
+  auto result = cast<OpResult>(value);
+  Operation *op = result.getOwner();
+  std::string suffix = result.getResultNumber() == 0
+                           ? ""
+                           : ":" + std::to_string(result.getResultNumber());
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().str() + suffix;
+  return op->getName().getStringRef().str() + suffix;
+}
+
+} // namespace qforge
