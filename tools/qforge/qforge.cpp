@@ -317,7 +317,8 @@ static int runCalibrate(MLIRContext &context) {
     return 1;
   }
   if (!(calibPercentile > 0 && calibPercentile <= 100)) {
-    llvm::errs() << "qforge: error: --calib-percentile=" << calibPercentile
+    llvm::errs() << "qforge: error: --calib-percentile="
+                 << llvm::format("%g", calibPercentile.getValue())
                  << " is not in (0, 100]\n";
     return 1;
   }
