@@ -173,4 +173,33 @@ def LowerObserversToCallsPass
                            "mlir::tensor::TensorDialect"];
 }
 
+def VectorizableLoopOrderPass
+    : Pass<"qf-vectorizable-loop-order", "mlir::func::FuncOp"> {
+  let summary = "Order the loops of reductions so that the innermost one is parallel and contiguous";
+  let description = [{
+    The float code is vectorized by LLVM's loop vectorizer, which needs an
+    innermost loop it may run in lanes. A convolution or matmul lowered as
+    written iterates its reduction innermost (a float sum LLVM must not
+    reorder), so it stays scalar. This pass, on linalg ops on tensors:
+
+    - rewrites `linalg.conv_2d_nhwc_fhwc` as `linalg.conv_2d_nhwc_hwcf`,
+      transposing a constant filter at compile time (otherwise with a
+      `linalg.transpose`), so that output channels are contiguous in the
+      filter as in the output;
+    - generalizes named ops that have reduction loops;
+    - permutes the loops of each `linalg.generic` with reductions to: the
+      other parallel loops, the reduction loops, and innermost the parallel
+      loop that indexes the output's innermost non-unit dimension, provided
+      every operand reads that loop only in its innermost non-unit
+      dimension or not at all (contiguous or broadcast). Ops that do not
+      qualify are left alone.
+
+    Each output element still accumulates its terms in the same order, so
+    results are bit-identical; only the interleaving of outputs changes.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 #endif // QFORGE_TRANSFORMS_PASSES_TD
