@@ -33,6 +33,9 @@ void buildTosaToLinalgPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createEraseIntegerSignednessPass());
   addTextual(pm, "reconcile-unrealized-casts,canonicalize,"
                  "func.func(linalg-fuse-elementwise-ops),canonicalize,cse");
+  // After fusion, which would otherwise fold layout transposes into the
+  // reordered convolutions and make their reads strided again.
+  pm.addNestedPass<func::FuncOp>(createVectorizableLoopOrderPass());
 }
 
 void buildBufferizePipeline(OpPassManager &pm, const ScratchOptions &scratch) {

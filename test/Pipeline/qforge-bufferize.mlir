@@ -10,7 +10,11 @@
 // CHECK-NOT: tensor<
 // CHECK: %[[ARENA:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1664xi8>
 // CHECK: %[[PADDED:.*]] = memref.view %[[ARENA]][%{{.*}}][] : memref<1664xi8> to memref<1x10x10x4xf32>
-// CHECK: linalg.pooling_nhwc_max {{.*}} ins(%[[PADDED]], {{.*}} outs(%[[OUT]] : memref<1x8x8x4xf32>)
+// The pooling, generalized with its channel loop innermost
+// (qf-vectorizable-loop-order), then the element-wise exp.
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%[[PADDED]], {{.*}} outs(%[[OUT]] : memref<1x8x8x4xf32>)
+// CHECK: linalg.yield
+// CHECK-NEXT: }
 // CHECK-NEXT: linalg.generic {{.*}} outs(%[[OUT]] : memref<1x8x8x4xf32>)
 // CHECK: math.exp
 // CHECK: memref.dealloc %[[ARENA]]
