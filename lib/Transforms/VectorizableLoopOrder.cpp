@@ -60,7 +60,7 @@ int64_t contiguousParallelLoop(linalg::GenericOp op) {
   AffineMap outMap = op.getMatchingIndexingMap(init);
   auto outShape = cast<ShapedType>(init->get().getType()).getShape();
   int64_t loop = -1;
-  for (int64_t r = outMap.getNumResults() - 1; r >= 0; --r) {
+  for (int64_t r = static_cast<int64_t>(outMap.getNumResults()) - 1; r >= 0; --r) {
     if (outShape[r] == 1)
       continue;
     auto dim = dyn_cast<AffineDimExpr>(outMap.getResult(r));

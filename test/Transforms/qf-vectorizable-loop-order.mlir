@@ -62,3 +62,17 @@ func.func @row_sums(%x: tensor<8x16xf32>, %init: tensor<8xf32>) -> tensor<8xf32>
   } -> tensor<8xf32>
   return %r : tensor<8xf32>
 }
+
+// -----
+
+// A full reduction to a scalar has no parallel loop at all: left as it is.
+// CHECK-LABEL: func.func @full_reduction
+// CHECK: linalg.generic {{.*}}iterator_types = ["reduction"]
+func.func @full_reduction(%x: tensor<16xf32>, %init: tensor<f32>) -> tensor<f32> {
+  %r = linalg.reduce ins(%x : tensor<16xf32>) outs(%init : tensor<f32>) dimensions = [0]
+    (%in: f32, %acc: f32) {
+      %s = arith.addf %in, %acc : f32
+      linalg.yield %s : f32
+    }
+  return %r : tensor<f32>
+}
