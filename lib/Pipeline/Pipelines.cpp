@@ -36,11 +36,17 @@ void buildTosaToLinalgPipeline(OpPassManager &pm) {
   // After fusion, which would otherwise fold layout transposes into the
   // reordered convolutions and make their reads strided again.
   pm.addNestedPass<func::FuncOp>(createVectorizableLoopOrderPass());
+  pm.addNestedPass<func::FuncOp>(createTileAndVectorizePass());
+  addTextual(pm, "canonicalize,cse");
 }
 
 void buildBufferizePipeline(OpPassManager &pm, const ScratchOptions &scratch) {
   addTextual(pm, "one-shot-bufferize{bufferize-function-boundaries "
                  "function-boundary-type-conversion=identity-layout-map},"
+                 // Loops that carried a tensor now carry the same buffer
+                 // around: folded away, a result is its allocation again,
+                 // which buffer-results-to-out-params can hoist.
+                 "canonicalize,"
                  "buffer-results-to-out-params{modify-public-functions "
                  "hoist-static-allocs},canonicalize,"
                  "buffer-deallocation-pipeline");
@@ -52,10 +58,15 @@ void buildBufferizePipeline(OpPassManager &pm, const ScratchOptions &scratch) {
 
 void buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createMemrefCopyToLinalgPass());
-  addTextual(pm, "convert-linalg-to-loops,lower-affine,convert-scf-to-cf,"
-                 "expand-strided-metadata,finalize-memref-to-llvm,"
-                 // LLVM intrinsics first; libm calls for what has none (erf).
+  // n-D vector transfers become 1-D loads and stores first.
+  addTextual(pm, "func.func(convert-vector-to-scf{full-unroll=true}),"
+                 "convert-linalg-to-loops,"
+                 // Views at loop-dependent offsets leave affine.apply ops.
+                 "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+                 // LLVM intrinsics first; libm calls for what has none (erf;
+                 // on vectors, one call per lane, hence vectors after).
                  "convert-math-to-llvm,convert-math-to-libm,"
+                 "convert-vector-to-llvm,finalize-memref-to-llvm,"
                  "convert-arith-to-llvm,convert-func-to-llvm,"
                  "convert-cf-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
                  "reconcile-unrealized-casts");
@@ -70,8 +81,8 @@ void buildLoweringPipeline(OpPassManager &pm, const ScratchOptions &scratch) {
 void registerQForgePipelines() {
   PassPipelineRegistration<>(
       "qforge-tosa-to-linalg",
-      "Lower imported TOSA to linalg/tensor/arith on tensors and fuse "
-      "element-wise ops",
+      "Lower imported TOSA to linalg/tensor/arith on tensors, fuse "
+      "element-wise ops, order loops for vectors, tile and vectorize",
       buildTosaToLinalgPipeline);
   PassPipelineRegistration<>(
       "qforge-bufferize",
@@ -79,7 +90,7 @@ void registerQForgePipelines() {
       "out-params, free buffers at their last use, plan one scratch arena",
       [](OpPassManager &pm) { buildBufferizePipeline(pm); });
   PassPipelineRegistration<>("qforge-lower-to-llvm",
-                             "Lower bufferized loops to the LLVM dialect",
+                             "Lower bufferized vectors and loops to the LLVM dialect",
                              buildLowerToLLVMPipeline);
   PassPipelineRegistration<>("qforge-lower",
                              "The whole lowering: TOSA on tensors to the LLVM "

@@ -1,6 +1,7 @@
 //===- VectorizableLoopOrder.cpp - a parallel, contiguous innermost loop --===//
 
 #include "qforge/Transforms/Passes.h"
+#include "ContiguousLoop.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
@@ -50,46 +51,6 @@ Value transposedFilter(OpBuilder &b, Location loc, Value filter) {
       ->getResult(0);
 }
 
-/// The loop to put innermost: the parallel loop indexing the output's
-/// innermost non-unit dimension, if every operand reads it only there
-/// (contiguously) or not at all (a broadcast). Returns -1 otherwise.
-int64_t contiguousParallelLoop(linalg::GenericOp op) {
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  auto iterators = op.getIteratorTypesArray();
-  OpOperand *init = op.getDpsInitOperand(0);
-  AffineMap outMap = op.getMatchingIndexingMap(init);
-  auto outShape = cast<ShapedType>(init->get().getType()).getShape();
-  int64_t loop = -1;
-  for (int64_t r = static_cast<int64_t>(outMap.getNumResults()) - 1; r >= 0; --r) {
-    if (outShape[r] == 1)
-      continue;
-    auto dim = dyn_cast<AffineDimExpr>(outMap.getResult(r));
-    if (!dim || iterators[dim.getPosition()] != utils::IteratorType::parallel)
-      return -1;
-    loop = dim.getPosition();
-    break;
-  }
-  if (loop < 0 || ranges[loop] == 1)
-    return -1;
-  for (OpOperand &operand : op->getOpOperands()) {
-    auto shaped = dyn_cast<ShapedType>(operand.get().getType());
-    if (!shaped)
-      continue;
-    AffineMap map = op.getMatchingIndexingMap(&operand);
-    for (unsigned r = 0; r < map.getNumResults(); ++r) {
-      if (!map.getResult(r).isFunctionOfDim(loop))
-        continue;
-      auto dim = dyn_cast<AffineDimExpr>(map.getResult(r));
-      if (!dim)
-        return -1;
-      for (unsigned after = r + 1; after < map.getNumResults(); ++after)
-        if (shaped.getShape()[after] != 1)
-          return -1;
-    }
-  }
-  return loop;
-}
-
 struct VectorizableLoopOrderPass
     : qforge::impl::VectorizableLoopOrderPassBase<VectorizableLoopOrderPass> {
   void runOnOperation() override {
@@ -127,7 +88,7 @@ struct VectorizableLoopOrderPass
         generics.push_back(op);
     });
     for (linalg::GenericOp op : generics) {
-      int64_t inner = contiguousParallelLoop(op);
+      int64_t inner = qforge::contiguousParallelLoop(op);
       if (inner < 0)
         continue;
       // Other parallel loops outermost, then the reductions (each output
@@ -151,3 +112,40 @@ struct VectorizableLoopOrderPass
 };
 
 } // namespace
+
+int64_t qforge::contiguousParallelLoop(linalg::GenericOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  auto iterators = op.getIteratorTypesArray();
+  OpOperand *init = op.getDpsInitOperand(0);
+  AffineMap outMap = op.getMatchingIndexingMap(init);
+  auto outShape = cast<ShapedType>(init->get().getType()).getShape();
+  int64_t loop = -1;
+  for (int64_t r = static_cast<int64_t>(outMap.getNumResults()) - 1; r >= 0; --r) {
+    if (outShape[r] == 1)
+      continue;
+    auto dim = dyn_cast<AffineDimExpr>(outMap.getResult(r));
+    if (!dim || iterators[dim.getPosition()] != utils::IteratorType::parallel)
+      return -1;
+    loop = dim.getPosition();
+    break;
+  }
+  if (loop < 0 || ranges[loop] == 1)
+    return -1;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto shaped = dyn_cast<ShapedType>(operand.get().getType());
+    if (!shaped)
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    for (unsigned r = 0; r < map.getNumResults(); ++r) {
+      if (!map.getResult(r).isFunctionOfDim(loop))
+        continue;
+      auto dim = dyn_cast<AffineDimExpr>(map.getResult(r));
+      if (!dim)
+        return -1;
+      for (unsigned after = r + 1; after < map.getNumResults(); ++after)
+        if (shaped.getShape()[after] != 1)
+          return -1;
+    }
+  }
+  return loop;
+}

@@ -1,15 +1,19 @@
 // RUN: qforge-opt %s --qforge-tosa-to-linalg | FileCheck %s
 
 // TOSA (with a qf quantize/dequantize pair and an unsigned input) becomes
-// linalg on tensors; element-wise ops fuse into one generic; unsigned types
-// are gone.
+// linalg on tensors; element-wise ops fuse into one generic, which is then
+// tiled by rows and vectorized along them; unsigned types are gone.
 // CHECK-LABEL: func.func @stage
 // CHECK-SAME: (%[[X:.*]]: tensor<2x4xi8>, %[[W:.*]]: tensor<2x4xf32>) -> tensor<2x4xf32>
 // CHECK-NOT: tosa.
 // CHECK-NOT: qf.
 // CHECK-NOT: ui8
-// CHECK: linalg.generic
-// CHECK: arith.uitofp
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} : tensor<1x4xi8>, vector<4xi8>
+// CHECK: arith.uitofp {{.*}} : vector<4xi8> to vector<4xf32>
+// CHECK: math.roundeven {{.*}} : vector<4xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<4xf32>, tensor<1x4xf32>
+// CHECK-NOT: linalg.generic
 // CHECK: return
 func.func @stage(%x: tensor<2x4xui8>, %w: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %f = tosa.cast %x : (tensor<2x4xui8>) -> tensor<2x4xf32>

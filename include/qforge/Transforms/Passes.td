@@ -202,4 +202,26 @@ def VectorizableLoopOrderPass
                            "mlir::tensor::TensorDialect"];
 }
 
+def TileAndVectorizePass : Pass<"qf-tile-and-vectorize", "mlir::func::FuncOp"> {
+  let summary = "Tile linalg ops on tensors to one vector along their contiguous loop and vectorize them";
+  let description = [{
+    Explicit vectors rather than LLVM's loop vectorizer: after bufferization
+    every buffer is a view of one scratch arena, and LLVM cannot prove that
+    an output does not overlap the inputs, so it leaves such loops scalar.
+
+    For each statically shaped `linalg.generic` on tensors whose innermost
+    loop is parallel and contiguous in every operand (see
+    `qf-vectorizable-loop-order`, which arranges that for reductions), the
+    innermost loop is tiled by the widest of 16, 8 or 4 lanes that divides
+    it and every other loop by 1 (`scf.for`), and the tile is vectorized
+    (`vector.transfer_read`, element-wise vector arithmetic,
+    `vector.transfer_write`). Unit dimensions are then cast away and slices
+    folded into the transfers. Ops that do not qualify stay as they are.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 #endif // QFORGE_TRANSFORMS_PASSES_TD

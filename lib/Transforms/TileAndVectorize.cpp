@@ -1,0 +1,163 @@
+//===- TileAndVectorize.cpp - vector lanes along the contiguous loop ------===//
+
+#include "qforge/Transforms/Passes.h"
+#include "ContiguousLoop.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+namespace qforge {
+#define GEN_PASS_DEF_TILEANDVECTORIZEPASS
+#include "qforge/Transforms/Passes.h.inc"
+} // namespace qforge
+
+using namespace mlir;
+
+namespace {
+
+/// Lanes per vector: the widest of 16, 8, 4 dividing the loop's extent, so
+/// that every tile is full and needs no mask.
+int64_t lanesFor(int64_t extent) {
+  for (int64_t lanes : {16, 8, 4})
+    if (extent % lanes == 0)
+      return lanes;
+  return 0;
+}
+
+/// In a tile every loop but the vector one runs once, at 0, so an index
+/// such as a convolution's window access (oh + kh) equals any one of its
+/// unit loops. Rewrites such indices to that loop, giving the projected
+/// permutations the vectorizer wants; false (tile unchanged) if a map would
+/// then name a loop twice or an index involves the vector loop.
+bool simplifyUnitIndices(linalg::GenericOp tile) {
+  SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
+  MLIRContext *ctx = tile.getContext();
+  SmallVector<Attribute> maps;
+  for (AffineMap map : tile.getIndexingMapsArray()) {
+    SmallVector<AffineExpr> results;
+    llvm::SmallDenseSet<unsigned> used;
+    for (AffineExpr e : map.getResults())
+      if (auto dim = dyn_cast<AffineDimExpr>(e))
+        used.insert(dim.getPosition());
+    for (AffineExpr e : map.getResults()) {
+      if (isa<AffineDimExpr>(e)) {
+        results.push_back(e);
+        continue;
+      }
+      std::optional<unsigned> pick;
+      for (unsigned d = 0; d < map.getNumDims(); ++d)
+        if (e.isFunctionOfDim(d)) {
+          if (ranges[d] != 1)
+            return false;
+          if (!pick && !used.contains(d))
+            pick = d;
+        }
+      if (!pick)
+        return false;
+      used.insert(*pick);
+      results.push_back(getAffineDimExpr(*pick, ctx));
+    }
+    maps.push_back(AffineMapAttr::get(
+        AffineMap::get(map.getNumDims(), 0, results, ctx)));
+  }
+  tile.setIndexingMapsAttr(ArrayAttr::get(ctx, maps));
+  return true;
+}
+
+struct TileAndVectorizePass
+    : qforge::impl::TileAndVectorizePassBase<TileAndVectorizePass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    MLIRContext *ctx = func.getContext();
+    IRRewriter rewriter(ctx);
+
+    SmallVector<linalg::GenericOp> candidates;
+    // Booleans are one byte each in memory but one bit each in a vector
+    // register: a vector load of them would read the wrong bits.
+    auto byteSized = [](Value v) {
+      Type e = getElementTypeOrSelf(v.getType());
+      return (isa<IntegerType>(e) || isa<FloatType>(e)) &&
+             e.getIntOrFloatBitWidth() >= 8;
+    };
+    func.walk([&](linalg::GenericOp op) {
+      if (op.hasPureTensorSemantics() && !op.hasDynamicShape() &&
+          llvm::all_of(op->getOperands(), byteSized))
+        candidates.push_back(op);
+    });
+    for (linalg::GenericOp op : candidates) {
+      int64_t inner = qforge::contiguousParallelLoop(op);
+      unsigned loops = op.getNumLoops();
+      if (inner < 0 || inner != static_cast<int64_t>(loops) - 1)
+        continue;
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      int64_t lanes = lanesFor(ranges[inner]);
+      if (!lanes)
+        continue;
+      // One vector per tile: every other loop becomes an scf.for of step 1.
+      SmallVector<int64_t> sizes(loops, 1);
+      sizes[inner] = lanes;
+      scf::SCFTilingOptions options;
+      options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+      options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
+      // The vector loop outside the reductions, so that each output vector
+      // is accumulated in a register (hoisted below) across them.
+      SmallVector<int64_t> order;
+      auto iterators = op.getIteratorTypesArray();
+      for (unsigned d = 0; d + 1 < loops; ++d)
+        if (iterators[d] == utils::IteratorType::parallel)
+          order.push_back(d);
+      order.push_back(inner);
+      for (unsigned d = 0; d + 1 < loops; ++d)
+        if (iterators[d] == utils::IteratorType::reduction)
+          order.push_back(d);
+      options.setInterchange(order);
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(tiled))
+        continue;
+      rewriter.replaceOp(op, tiled->replacements);
+      for (Operation *tile : tiled->tiledOps) {
+        auto generic = dyn_cast<linalg::GenericOp>(tile);
+        if (!generic || !simplifyUnitIndices(generic))
+          continue;
+        rewriter.setInsertionPoint(tile);
+        FailureOr<linalg::VectorizationResult> vectorized =
+            linalg::vectorize(rewriter, tile);
+        if (succeeded(vectorized))
+          rewriter.replaceOp(tile, vectorized->replacements);
+      }
+    }
+
+    // Unit dimensions away and reductions over them folded. Slices stay:
+    // matching extract/insert pairs are what the hoisting below moves.
+    RewritePatternSet patterns(ctx);
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    vector::populateVectorTransferDropUnitDimsPatterns(patterns);
+    vector::populateVectorMultiReductionLoweringPatterns(
+        patterns, vector::VectorMultiReductionLowering::InnerParallel);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::ShapeCastOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::BroadcastOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::MultiDimReductionOp::getCanonicalizationPatterns(patterns, ctx);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+
+    // Reads and writes of the same output vector in every iteration of a
+    // reduction loop move out of it: the accumulator stays in a register.
+    SmallVector<scf::ForOp> forLoops;
+    func.walk([&](scf::ForOp loop) { forLoops.push_back(loop); }); // Inner first.
+    for (scf::ForOp loop : forLoops)
+      (void)hoistLoopInvariantSubsets(rewriter, loop);
+  }
+};
+
+} // namespace

@@ -1,0 +1,79 @@
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-tile-and-vectorize,canonicalize))' | FileCheck %s
+
+// A convolution after qf-vectorizable-loop-order (output channels
+// innermost): tiled to one vector of 16 output channels per output pixel,
+// the window loops inside, and the accumulator carried in a register
+// through them; the input value is broadcast, the filter row read as a
+// vector.
+// CHECK-LABEL: func.func @conv_hwcf
+// CHECK: scf.for %[[OH:.*]] = %c0 to %c4 step %c1
+// CHECK: scf.for %[[OW:.*]] = %c0 to %c4 step %c1
+// CHECK: scf.for %[[F:.*]] = %c0 to %c32 step %c16
+// CHECK: %[[INIT:.*]] = vector.transfer_read {{.*}} : tensor<1x1x1x16xf32>, vector<16xf32>
+// CHECK: scf.for %[[KH:.*]] = %c0 to %c3 step %c1 iter_args(%[[ACC_H:.*]] = %[[INIT]]) -> (vector<16xf32>)
+// CHECK: scf.for %[[KW:.*]] = %c0 to %c3 step %c1 iter_args(%[[ACC_W:.*]] = %[[ACC_H]]) -> (vector<16xf32>)
+// CHECK: scf.for %[[C:.*]] = %c0 to %c8 step %c1 iter_args(%[[ACC:.*]] = %[[ACC_W]]) -> (vector<16xf32>)
+// CHECK: %[[X:.*]] = vector.transfer_read {{.*}}permutation_map = #{{.*}}} : tensor<1x1x1x1xf32>, vector<16xf32>
+// CHECK: %[[W:.*]] = vector.transfer_read {{.*}} : tensor<1x1x1x16xf32>, vector<16xf32>
+// CHECK: %[[P:.*]] = arith.mulf %[[X]], %[[W]] : vector<16xf32>
+// CHECK: %[[S:.*]] = arith.addf %[[P]], %[[ACC]] : vector<16xf32>
+// CHECK: scf.yield %[[S]] : vector<16xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x1x1x16xf32>
+// CHECK-NOT: linalg.generic
+func.func @conv_hwcf(%x: tensor<1x6x6x8xf32>, %w: tensor<3x3x8x32xf32>, %init: tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32> {
+  %y = linalg.generic {
+      indexing_maps = [affine_map<(n, oh, ow, kh, kw, c, f) -> (n, oh + kh, ow + kw, c)>,
+                       affine_map<(n, oh, ow, kh, kw, c, f) -> (kh, kw, c, f)>,
+                       affine_map<(n, oh, ow, kh, kw, c, f) -> (n, oh, ow, f)>],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel"]}
+      ins(%x, %w : tensor<1x6x6x8xf32>, tensor<3x3x8x32xf32>) outs(%init : tensor<1x4x4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x32xf32>
+  return %y : tensor<1x4x4x32xf32>
+}
+
+// -----
+
+// Element-wise: 8 lanes where 16 do not divide the innermost extent.
+// CHECK-LABEL: func.func @relu_8_lanes
+// CHECK: scf.for {{.*}} = %c0 to %c3 step %c1
+// CHECK: scf.for {{.*}} = %c0 to %c24 step %c8
+// CHECK: vector.transfer_read {{.*}} vector<8xf32>
+// CHECK: arith.maximumf {{.*}} : vector<8xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<8xf32>
+func.func @relu_8_lanes(%x: tensor<3x24xf32>, %init: tensor<3x24xf32>) -> tensor<3x24xf32> {
+  %zero = arith.constant 0.0 : f32
+  %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<3x24xf32>) outs(%init : tensor<3x24xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<3x24xf32>
+  return %y : tensor<3x24xf32>
+}
+
+// -----
+
+// Left alone: an innermost extent no vector width divides, and a transpose
+// (its innermost loop is not contiguous in the input).
+// CHECK-LABEL: func.func @not_vectorized
+// CHECK: linalg.generic
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+func.func @not_vectorized(%x: tensor<4x10xf32>, %t: tensor<16x32xf32>, %i1: tensor<4x10xf32>, %i2: tensor<32x16xf32>) -> (tensor<4x10xf32>, tensor<32x16xf32>) {
+  %a = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x10xf32>) outs(%i1 : tensor<4x10xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %n = arith.negf %v : f32
+    linalg.yield %n : f32
+  } -> tensor<4x10xf32>
+  %b = linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%t : tensor<16x32xf32>) outs(%i2 : tensor<32x16xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    linalg.yield %v : f32
+  } -> tensor<32x16xf32>
+  return %a, %b : tensor<4x10xf32>, tensor<32x16xf32>
+}
