@@ -31,6 +31,49 @@ int64_t lanesFor(int64_t extent) {
   return 0;
 }
 
+/// For a reduction, the loop to block in registers next to the vector
+/// loop: the parallel loop indexing the output's next non-unit dimension
+/// (a convolution's output column, a matmul's row), if every operand reads
+/// it with unit stride (ow + kw, not 2 * ow + kw), so that a block of it is
+/// a block of consecutive rows of each operand. -1 if there is none.
+int64_t blockedLoop(linalg::GenericOp op, int64_t inner) {
+  if (op.getNumReductionLoops() == 0)
+    return -1;
+  OpOperand *init = op.getDpsInitOperand(0);
+  AffineMap outMap = op.getMatchingIndexingMap(init);
+  auto outShape = cast<ShapedType>(init->get().getType()).getShape();
+  auto iterators = op.getIteratorTypesArray();
+  int64_t loop = -1;
+  for (int64_t r = static_cast<int64_t>(outMap.getNumResults()) - 1; r >= 0; --r) {
+    auto dim = dyn_cast<AffineDimExpr>(outMap.getResult(r));
+    if (outShape[r] == 1 || (dim && dim.getPosition() == inner))
+      continue;
+    if (!dim || iterators[dim.getPosition()] != utils::IteratorType::parallel)
+      return -1;
+    loop = dim.getPosition();
+    break;
+  }
+  if (loop < 0)
+    return -1;
+  MLIRContext *ctx = op.getContext();
+  for (AffineMap map : op.getIndexingMapsArray()) {
+    SmallVector<AffineExpr> onlyLoop;
+    for (unsigned d = 0; d < map.getNumDims(); ++d)
+      onlyLoop.push_back(static_cast<int64_t>(d) == loop
+                             ? getAffineDimExpr(d, ctx)
+                             : getAffineConstantExpr(0, ctx));
+    for (AffineExpr e : map.getResults()) {
+      if (!e.isFunctionOfDim(loop))
+        continue;
+      AffineExpr reduced = simplifyAffineExpr(
+          e.replaceDimsAndSymbols(onlyLoop, {}), map.getNumDims(), 0);
+      if (reduced != getAffineDimExpr(loop, ctx))
+        return -1;
+    }
+  }
+  return loop;
+}
+
 /// In a tile every loop but the vector one runs once, at 0, so an index
 /// such as a convolution's window access (oh + kh) equals any one of its
 /// unit loops. Rewrites such indices to that loop, giving the projected
@@ -51,14 +94,24 @@ bool simplifyUnitIndices(linalg::GenericOp tile) {
         results.push_back(e);
         continue;
       }
-      std::optional<unsigned> pick;
+      // The index with every unit loop at 0: one blocked loop (ow + kw is
+      // ow) or a constant (oh + kh is any one of the two).
+      SmallVector<AffineExpr> atZero;
       for (unsigned d = 0; d < map.getNumDims(); ++d)
-        if (e.isFunctionOfDim(d)) {
-          if (ranges[d] != 1)
-            return false;
-          if (!pick && !used.contains(d))
+        atZero.push_back(ranges[d] == 1 ? getAffineConstantExpr(0, ctx)
+                                        : getAffineDimExpr(d, ctx));
+      AffineExpr reduced = simplifyAffineExpr(
+          e.replaceDimsAndSymbols(atZero, {}), map.getNumDims(), 0);
+      std::optional<unsigned> pick;
+      if (auto dim = dyn_cast<AffineDimExpr>(reduced)) {
+        pick = dim.getPosition();
+        if (used.contains(*pick))
+          return false;
+      } else if (isa<AffineConstantExpr>(reduced)) {
+        for (unsigned d = 0; d < map.getNumDims() && !pick; ++d)
+          if (e.isFunctionOfDim(d) && !used.contains(d))
             pick = d;
-        }
+      }
       if (!pick)
         return false;
       used.insert(*pick);
@@ -100,9 +153,21 @@ struct TileAndVectorizePass
       int64_t lanes = lanesFor(ranges[inner]);
       if (!lanes)
         continue;
-      // One vector per tile: every other loop becomes an scf.for of step 1.
+      // Each tile is one vector, or for a reduction a register block of
+      // up to 4 rows by up to 2 vectors (8 accumulators of 32 registers);
+      // every other loop becomes an scf.for of step 1.
       SmallVector<int64_t> sizes(loops, 1);
       sizes[inner] = lanes;
+      if (op.getNumReductionLoops() > 0 && lanes == 16 &&
+          ranges[inner] % 32 == 0)
+        sizes[inner] = 32;
+      int64_t block = blockedLoop(op, inner);
+      if (block >= 0)
+        for (int64_t rows : {4, 2})
+          if (ranges[block] % rows == 0) {
+            sizes[block] = rows;
+            break;
+          }
       scf::SCFTilingOptions options;
       options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
       options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));

@@ -5,7 +5,8 @@
 // the pooled tensor) are views of one scratch arena, allocated once and
 // freed before returning: 1600 bytes of padded input + 1024 of pooled values.
 // The ops are vectorized along channels (qf-tile-and-vectorize): the
-// pooling keeps its running maximum in a register across the window.
+// pooling keeps the running maxima of 4 output columns in registers across
+// the window.
 // CHECK-LABEL: func.func @stage
 // CHECK-SAME: (%[[X:.*]]: memref<1x8x8x4xf32>, %[[OUT:.*]]: memref<1x8x8x4xf32>) attributes {qf.scratch_bytes = 2624 : i64}
 // CHECK-NOT: tensor<
@@ -13,10 +14,10 @@
 // CHECK: %[[PADDED:.*]] = memref.view %[[ARENA]][%{{.*}}][] : memref<2624xi8> to memref<1x10x10x4xf32>
 // CHECK: %[[POOLED:.*]] = memref.view %[[ARENA]][%{{.*}}][] : memref<2624xi8> to memref<1x8x8x4xf32>
 // CHECK: scf.for
-// CHECK: %[[INIT:.*]] = vector.transfer_read {{.*}} vector<4xf32>
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[INIT]]) -> (vector<4xf32>)
+// CHECK: %[[INIT:.*]] = vector.transfer_read {{.*}} vector<4x4xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[INIT]]) -> (vector<4x4xf32>)
 // CHECK: memref.subview %[[PADDED]]
-// CHECK: arith.maximumf {{.*}} : vector<4xf32>
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
 // CHECK: memref.subview %[[OUT]]
 // CHECK: math.exp {{.*}} : vector<4xf32>
 // CHECK: memref.dealloc %[[ARENA]]

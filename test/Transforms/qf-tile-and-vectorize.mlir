@@ -1,14 +1,15 @@
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-tile-and-vectorize,canonicalize))' | FileCheck %s
 
 // A convolution after qf-vectorizable-loop-order (output channels
-// innermost): tiled to one vector of 16 output channels per output pixel,
-// the window loops inside, and the accumulator carried in a register
-// through them; the input value is broadcast, the filter row read as a
-// vector.
+// innermost), 3 output columns (no register block of 2 or 4 fits) and 48
+// output channels (16 lanes; 32 do not divide 48): one vector of 16 output
+// channels per output pixel, the window and channel loops inside, and the
+// accumulator carried in a register through them; the input value is
+// broadcast, the filter row read as a vector.
 // CHECK-LABEL: func.func @conv_hwcf
-// CHECK: scf.for %[[OH:.*]] = %c0 to %c4 step %c1
-// CHECK: scf.for %[[OW:.*]] = %c0 to %c4 step %c1
-// CHECK: scf.for %[[F:.*]] = %c0 to %c32 step %c16
+// CHECK: scf.for %[[OH:.*]] = %c0 to %c3 step %c1
+// CHECK: scf.for %[[OW:.*]] = %c0 to %c3 step %c1
+// CHECK: scf.for %[[F:.*]] = %c0 to %c48 step %c16
 // CHECK: %[[INIT:.*]] = vector.transfer_read {{.*}} : tensor<1x1x1x16xf32>, vector<16xf32>
 // CHECK: scf.for %[[KH:.*]] = %c0 to %c3 step %c1 iter_args(%[[ACC_H:.*]] = %[[INIT]]) -> (vector<16xf32>)
 // CHECK: scf.for %[[KW:.*]] = %c0 to %c3 step %c1 iter_args(%[[ACC_W:.*]] = %[[ACC_H]]) -> (vector<16xf32>)
@@ -20,19 +21,19 @@
 // CHECK: scf.yield %[[S]] : vector<16xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x1x1x16xf32>
 // CHECK-NOT: linalg.generic
-func.func @conv_hwcf(%x: tensor<1x6x6x8xf32>, %w: tensor<3x3x8x32xf32>, %init: tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32> {
+func.func @conv_hwcf(%x: tensor<1x5x5x8xf32>, %w: tensor<3x3x8x48xf32>, %init: tensor<1x3x3x48xf32>) -> tensor<1x3x3x48xf32> {
   %y = linalg.generic {
       indexing_maps = [affine_map<(n, oh, ow, kh, kw, c, f) -> (n, oh + kh, ow + kw, c)>,
                        affine_map<(n, oh, ow, kh, kw, c, f) -> (kh, kw, c, f)>,
                        affine_map<(n, oh, ow, kh, kw, c, f) -> (n, oh, ow, f)>],
       iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel"]}
-      ins(%x, %w : tensor<1x6x6x8xf32>, tensor<3x3x8x32xf32>) outs(%init : tensor<1x4x4x32xf32>) {
+      ins(%x, %w : tensor<1x5x5x8xf32>, tensor<3x3x8x48xf32>) outs(%init : tensor<1x3x3x48xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %p = arith.mulf %a, %b : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
-  } -> tensor<1x4x4x32xf32>
-  return %y : tensor<1x4x4x32xf32>
+  } -> tensor<1x3x3x48xf32>
+  return %y : tensor<1x3x3x48xf32>
 }
 
 // -----
@@ -76,4 +77,57 @@ func.func @not_vectorized(%x: tensor<4x10xf32>, %t: tensor<16x32xf32>, %i1: tens
     linalg.yield %v : f32
   } -> tensor<32x16xf32>
   return %a, %b : tensor<4x10xf32>, tensor<32x16xf32>
+}
+
+// -----
+
+// A register block: 4 output columns (unit stride: ow + kw is ow in a tile)
+// by 2 vectors of 16 output channels, accumulated in registers across the
+// window and the input channels.
+// CHECK-LABEL: func.func @conv_register_block
+// CHECK: scf.for {{.*}} = %c0 to %c8 step %c4
+// CHECK: scf.for {{.*}} = %c0 to %c64 step %c32
+// CHECK: %[[INIT:.*]] = vector.transfer_read {{.*}} : tensor<1x1x4x32xf32>, vector<4x32xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[INIT]]) -> (vector<4x32xf32>)
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: arith.mulf {{.*}} : vector<4x1x1x1x32xf32>
+// CHECK: arith.addf {{.*}} : vector<128xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<4x32xf32>, tensor<1x1x4x32xf32>
+func.func @conv_register_block(%x: tensor<1x10x10x8xf32>, %w: tensor<3x3x8x64xf32>, %init: tensor<1x8x8x64xf32>) -> tensor<1x8x8x64xf32> {
+  %y = linalg.generic {
+      indexing_maps = [affine_map<(n, oh, ow, kh, kw, c, f) -> (n, oh + kh, ow + kw, c)>,
+                       affine_map<(n, oh, ow, kh, kw, c, f) -> (kh, kw, c, f)>,
+                       affine_map<(n, oh, ow, kh, kw, c, f) -> (n, oh, ow, f)>],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel"]}
+      ins(%x, %w : tensor<1x10x10x8xf32>, tensor<3x3x8x64xf32>) outs(%init : tensor<1x8x8x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x8x64xf32>
+  return %y : tensor<1x8x8x64xf32>
+}
+
+// -----
+
+// Stride 2: 2 * ow + kw reads every other column, so no block of columns;
+// one vector of 16 channels per output pixel.
+// CHECK-LABEL: func.func @conv_stride2
+// CHECK: scf.for {{.*}} = %c0 to %c4 step %c1
+// CHECK: vector.transfer_read {{.*}} : tensor<1x1x1x16xf32>, vector<16xf32>
+// CHECK: arith.addf {{.*}} : vector<16xf32>
+func.func @conv_stride2(%x: tensor<1x9x9x8xf32>, %w: tensor<3x3x8x16xf32>, %init: tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32> {
+  %y = linalg.generic {
+      indexing_maps = [affine_map<(n, oh, ow, kh, kw, c, f) -> (n, oh * 2 + kh, ow * 2 + kw, c)>,
+                       affine_map<(n, oh, ow, kh, kw, c, f) -> (kh, kw, c, f)>,
+                       affine_map<(n, oh, ow, kh, kw, c, f) -> (n, oh, ow, f)>],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel"]}
+      ins(%x, %w : tensor<1x9x9x8xf32>, tensor<3x3x8x16xf32>) outs(%init : tensor<1x4x4x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x16xf32>
+  return %y : tensor<1x4x4x16xf32>
 }
