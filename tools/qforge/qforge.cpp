@@ -26,6 +26,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -140,8 +141,21 @@ static cl::opt<double> calibPercentile(
 static cl::opt<std::string> calibTable(
     "calib-table",
     cl::desc("A calibration table from 'qforge calibrate'; checked against the "
-             "model (a stale table is an error naming the tensor)"),
+             "model (a stale table is an error naming the tensor) and used "
+             "by --precision=int8"),
     cl::value_desc("TABLE.json"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> precision(
+    "precision",
+    cl::desc("fp32 (default), or int8: convolutions and matmuls with constant "
+             "weights compute in integers (int8 weights per output channel, "
+             "int8 activations from --calib-table); the rest stays float"),
+    cl::value_desc("fp32|int8"), cl::init("fp32"), cl::sub(compileCmd),
+    cl::cat(qforgeCategory));
+static cl::opt<std::string> quantMethod(
+    "calib-method-override",
+    cl::desc("With --precision=int8: use this method's ranges instead of the "
+             "table's default (minmax, percentile, entropy, mse)"),
+    cl::value_desc("method"), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<bool> markdown("markdown",
                               cl::desc("Print a Markdown table (docs/onnx-ops.md)"),
                               cl::sub(listOpsCmd), cl::cat(qforgeCategory));
@@ -387,8 +401,28 @@ static int runCompile(MLIRContext &context) {
   OwningOpRef<ModuleOp> module = importModel(context, name);
   if (!module)
     return 1;
+  if (precision != "fp32" && precision != "int8") {
+    llvm::errs() << "qforge: error: --precision=" << precision
+                 << " is not one of fp32, int8\n";
+    return 1;
+  }
+  if (precision == "int8" && calibTable.empty()) {
+    llvm::errs() << "qforge: error: --precision=int8 needs --calib-table "
+                    "(from 'qforge calibrate')\n";
+    return 1;
+  }
   if (!calibTable.empty() && !checkCalibrationTable(*module))
     return 1;
+  if (precision == "int8") {
+    PassManager pm(module->getContext());
+    pm.addPass(createCanonicalizerPass()); // Folds transposed weights.
+    qforge::QuantizePassOptions options;
+    options.table = calibTable;
+    options.method = quantMethod;
+    pm.addNestedPass<func::FuncOp>(qforge::createQuantizePass(options));
+    if (failed(pm.run(*module)))
+      return 1;
+  }
   std::vector<qforge::TensorSpec> inputs, outputs;
   if (scratchOwner != "model" && scratchOwner != "caller") {
     llvm::errs() << "qforge: error: --scratch=" << scratchOwner

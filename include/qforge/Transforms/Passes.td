@@ -224,4 +224,40 @@ def TileAndVectorizePass : Pass<"qf-tile-and-vectorize", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
+  let summary = "Rewrite float convolutions and matmuls to int8 qf ops from a calibration table";
+  let description = [{
+    The first slice of post-training quantization (W8A8). Each `tosa.conv2d`
+    and `tosa.matmul` with constant f32 weights whose input and output
+    tensors the calibration table describes (found through the layout ops
+    around them, by ONNX value name) becomes
+
+    - `qf.quantize` of its input to int8, per tensor, with the table's range
+      for `method` (default: the table's): asymmetric (scale = (hi-lo)/255,
+      zero point = round(-128 - lo/scale)) or, with `scheme=symmetric`,
+      scale = t/127 and zero point 0;
+    - `qf.conv2d` / `qf.matmul` with the weights quantized to int8
+      symmetrically per output channel (scale = max|w|/127, values in
+      [-127, 127]), the bias as int32 at scale s_in * s_w[c] (a Gemm's bias
+      add after the matmul is folded in), and the result requantized to the
+      output tensor's int8 parameters;
+    - `qf.dequantize` back to f32.
+
+    Everything else stays float. Fusions (ReLU into the clamp), quantized
+    pass-through ops, int4 and the other parts of the design are not done
+    yet.
+  }];
+  let options = [
+    Option<"table", "table", "std::string", "\"\"",
+           "The calibration table (JSON from qforge calibrate)">,
+    Option<"method", "method", "std::string", "\"\"",
+           "Range method (default: the table's)">,
+    Option<"scheme", "scheme", "std::string", "\"asymmetric\"",
+           "Activations: asymmetric or symmetric">,
+  ];
+  let dependentDialects = ["qforge::qf::QFDialect",
+                           "mlir::quant::QuantDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 #endif // QFORGE_TRANSFORMS_PASSES_TD

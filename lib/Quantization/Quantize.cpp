@@ -1,0 +1,270 @@
+//===- Quantize.cpp - float convolutions and matmuls to int8 qf ops -------===//
+//
+// The first slice of quantization: each tosa.conv2d and tosa.matmul with
+// constant weights whose input and output tensors the calibration table
+// describes becomes
+//   qf.quantize (activations, per tensor) -> qf.conv2d / qf.matmul (int8
+//   weights per output channel, int32 bias, requantized int8 result)
+//   -> qf.dequantize
+// Everything else stays float; the layout ops between nodes run on floats.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Calibration/CalibrationTable.h"
+#include "qforge/Transforms/OnnxNames.h"
+#include "qforge/Transforms/Passes.h"
+
+#include "QF/QFOps.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+
+namespace qforge {
+#define GEN_PASS_DEF_QUANTIZEPASS
+#include "qforge/Transforms/Passes.h.inc"
+} // namespace qforge
+
+using namespace mlir;
+
+namespace {
+
+/// Ops that only move values: a tensor seen through them is the same
+/// calibrated tensor.
+bool isLayoutOp(Operation *op) {
+  return isa<tosa::TransposeOp, tosa::ReshapeOp>(op);
+}
+
+/// The calibrated tensor an activation operand comes from.
+const qforge::TableEntry *entryBefore(Value v, const qforge::CalibrationTable &t) {
+  for (;;) {
+    if (const qforge::TableEntry *e = t.find(qforge::onnxValueName(v)))
+      return e;
+    Operation *def = v.getDefiningOp();
+    if (!def || !isLayoutOp(def))
+      return nullptr;
+    v = def->getOperand(0);
+  }
+}
+
+/// The calibrated tensor a result flows into (through single-use layout ops).
+const qforge::TableEntry *entryAfter(Value v, const qforge::CalibrationTable &t) {
+  for (;;) {
+    if (const qforge::TableEntry *e = t.find(qforge::onnxValueName(v)))
+      return e;
+    if (!v.hasOneUse() || !isLayoutOp(*v.getUsers().begin()))
+      return nullptr;
+    v = v.getUsers().begin()->getResult(0);
+  }
+}
+
+struct QuantParams {
+  double scale;
+  int64_t zeroPoint;
+};
+
+/// int8 parameters of a calibrated range: asymmetric over [lo, hi] (zero
+/// exact), or symmetric over [-t, t] with zero point 0.
+QuantParams activationParams(const qforge::CalibRange &r, bool symmetric) {
+  constexpr double kTiny = 1e-8; // A tensor that was always zero.
+  if (symmetric)
+    return {std::max(r.threshold / 127.0, kTiny), 0};
+  double scale = std::max((r.hi - r.lo) / 255.0, kTiny);
+  int64_t zp = static_cast<int64_t>(std::llround(-128.0 - r.lo / scale));
+  return {scale, std::clamp<int64_t>(zp, -128, 127)};
+}
+
+quant::UniformQuantizedType int8Type(MLIRContext *ctx, QuantParams p) {
+  return quant::UniformQuantizedType::get(
+      quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
+      Float32Type::get(ctx), p.scale, p.zeroPoint, -128, 127);
+}
+
+struct Weights {
+  Value quantized;          // The weights as a quantized constant.
+  std::vector<double> scales; // Per output channel.
+};
+
+/// Symmetric int8 weights per output channel (`axis`): scale = max|w| / 127,
+/// q = round(w / scale) in [-127, 127].
+Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
+                        int64_t axis) {
+  auto type = cast<RankedTensorType>(w.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t channels = shape[axis], inner = 1;
+  for (int64_t d = axis + 1; d < type.getRank(); ++d)
+    inner *= shape[d];
+  std::vector<float> values(w.getValues<float>().begin(), w.getValues<float>().end());
+  std::vector<double> amax(channels, 0.0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    int64_t c = (static_cast<int64_t>(i) / inner) % channels;
+    amax[c] = std::max(amax[c], static_cast<double>(std::fabs(values[i])));
+  }
+  Weights out;
+  for (double a : amax)
+    out.scales.push_back(a > 0 ? a / 127.0 : 1.0);
+  std::vector<int8_t> q(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    int64_t c = (static_cast<int64_t>(i) / inner) % channels;
+    double v = std::nearbyint(values[i] / out.scales[c]);
+    q[i] = static_cast<int8_t>(std::clamp(v, -127.0, 127.0));
+  }
+  MLIRContext *ctx = b.getContext();
+  auto storage = RankedTensorType::get(shape, IntegerType::get(ctx, 8));
+  Value raw = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(storage, ArrayRef<int8_t>(q)));
+  auto qtype = quant::UniformQuantizedPerAxisType::get(
+      quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
+      Float32Type::get(ctx), out.scales, SmallVector<int64_t>(channels, 0),
+      static_cast<int32_t>(axis), -128, 127);
+  out.quantized = quant::StorageCastOp::create(b, loc, type.clone(qtype), raw);
+  return out;
+}
+
+/// The int32 bias at scale s_in * s_w[c] (zero point 0).
+Value quantizeBias(OpBuilder &b, Location loc, DenseElementsAttr bias,
+                   double inputScale, const std::vector<double> &weightScales) {
+  std::vector<int32_t> q;
+  auto values = bias.getValues<float>();
+  for (size_t c = 0; c < weightScales.size(); ++c) {
+    double v = bias.isSplat() ? *values.begin() : values[c];
+    double r = std::nearbyint(v / (inputScale * weightScales[c]));
+    q.push_back(static_cast<int32_t>(std::clamp(r, -2147483648.0, 2147483647.0)));
+  }
+  auto type = RankedTensorType::get({static_cast<int64_t>(q.size())},
+                                    b.getI32Type());
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, ArrayRef<int32_t>(q)));
+}
+
+struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
+  using QuantizePassBase::QuantizePassBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (table.empty()) {
+      func.emitError() << "qf-quantize needs a calibration table (table=PATH)";
+      return signalPassFailure();
+    }
+    qforge::CalibrationTable calibration;
+    std::string error;
+    if (!qforge::readCalibrationTable(table, calibration, error)) {
+      func.emitError() << table << ": " << error;
+      return signalPassFailure();
+    }
+    qforge::CalibMethod chosen = calibration.method;
+    if (!method.empty()) {
+      auto parsed = qforge::parseCalibMethod(method);
+      if (!parsed) {
+        func.emitError() << "method '" << method
+                         << "' is not one of minmax, percentile, entropy, mse";
+        return signalPassFailure();
+      }
+      chosen = *parsed;
+    }
+    if (scheme != "asymmetric" && scheme != "symmetric") {
+      func.emitError() << "scheme '" << scheme
+                       << "' is not one of asymmetric, symmetric";
+      return signalPassFailure();
+    }
+    bool symmetric = scheme == "symmetric";
+    auto params = [&](const qforge::TableEntry *e) {
+      return activationParams(e->ranges.at(chosen), symmetric);
+    };
+
+    SmallVector<Operation *> candidates;
+    func.walk([&](Operation *op) {
+      if (isa<tosa::Conv2DOp, tosa::MatMulOp>(op))
+        candidates.push_back(op);
+    });
+    OpBuilder b(func.getContext());
+    MLIRContext *ctx = func.getContext();
+    for (Operation *op : candidates) {
+      Value input = op->getOperand(0), weight = op->getOperand(1);
+      DenseElementsAttr w;
+      if (!matchPattern(weight, m_Constant(&w)) ||
+          !w.getElementType().isF32())
+        continue;
+      const qforge::TableEntry *in = entryBefore(input, calibration);
+      const qforge::TableEntry *out = entryAfter(op->getResult(0), calibration);
+      // A Gemm's bias is a float add after the matmul (behind reshapes);
+      // its output is the calibrated tensor, and the bias folds into the
+      // integer op.
+      tosa::AddOp biasAdd;
+      DenseElementsAttr matmulBias;
+      if (!out && isa<tosa::MatMulOp>(op)) {
+        Value v = op->getResult(0);
+        while (v.hasOneUse() && isLayoutOp(*v.getUsers().begin()))
+          v = v.getUsers().begin()->getResult(0);
+        if (v.hasOneUse())
+          biasAdd = dyn_cast<tosa::AddOp>(*v.getUsers().begin());
+        if (biasAdd) {
+          Value other = biasAdd.getInput1() == v ? biasAdd.getInput2()
+                                                 : biasAdd.getInput1();
+          if (matchPattern(other, m_Constant(&matmulBias)) &&
+              matmulBias.getElementType().isF32() &&
+              v.getType() == biasAdd.getType())
+            out = entryAfter(biasAdd.getResult(), calibration);
+          else
+            matmulBias = {};
+        }
+      }
+      if (!in || !out || !in->ranges.count(chosen) || !out->ranges.count(chosen))
+        continue;
+      QuantParams inP = params(in), outP = params(out);
+      Location loc = op->getLoc();
+      b.setInsertionPoint(op);
+      auto inType = cast<RankedTensorType>(input.getType());
+      Value qIn = qforge::qf::QuantizeOp::create(
+          b, loc, inType.clone(int8Type(ctx, inP)), input);
+      auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+      Type qResult = resultType.clone(int8Type(ctx, outP));
+      Value quantized;
+      if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
+        DenseElementsAttr bias;
+        if (!matchPattern(conv.getBias(), m_Constant(&bias)))
+          continue;
+        Weights wq = quantizeWeights(b, loc, w, /*axis=*/0);
+        Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
+        quantized = qforge::qf::Conv2DOp::create(
+            b, loc, qResult, qIn, wq.quantized, qBias,
+            b.getDenseI64ArrayAttr(conv.getStride()),
+            b.getDenseI64ArrayAttr(conv.getPad()),
+            b.getDenseI64ArrayAttr(conv.getDilation()), b.getI64IntegerAttr(1),
+            DenseI64ArrayAttr());
+      } else {
+        // tosa.matmul [1, M, K] x [1, K, N]: weights as [K, N], per column.
+        auto wType = cast<RankedTensorType>(w.getType());
+        if (wType.getRank() != 3 || wType.getDimSize(0) != 1)
+          continue;
+        auto flat = RankedTensorType::get({wType.getDimSize(1), wType.getDimSize(2)},
+                                          wType.getElementType());
+        int64_t n = wType.getDimSize(2);
+        if (matmulBias && matmulBias.getNumElements() != n && !matmulBias.isSplat())
+          continue;
+        Weights wq = quantizeWeights(b, loc, w.reshape(flat), /*axis=*/1);
+        Value qBias;
+        if (matmulBias)
+          qBias = quantizeBias(b, loc, matmulBias, inP.scale, wq.scales);
+        quantized = qforge::qf::MatmulOp::create(b, loc, qResult, qIn,
+                                                 wq.quantized, qBias,
+                                                 DenseI64ArrayAttr());
+      }
+      Value result = qforge::qf::DequantizeOp::create(b, loc, resultType, quantized);
+      op->getResult(0).replaceAllUsesWith(result);
+      op->erase();
+      if (matmulBias) { // Folded: the add passes its activation operand on.
+        Value activation = matchPattern(biasAdd.getInput1(), m_Constant())
+                               ? biasAdd.getInput2()
+                               : biasAdd.getInput1();
+        biasAdd.getResult().replaceAllUsesWith(activation);
+        biasAdd->erase();
+      }
+    }
+  }
+};
+
+} // namespace
