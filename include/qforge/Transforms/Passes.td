@@ -209,14 +209,21 @@ def TileAndVectorizePass : Pass<"qf-tile-and-vectorize", "mlir::func::FuncOp"> {
     every buffer is a view of one scratch arena, and LLVM cannot prove that
     an output does not overlap the inputs, so it leaves such loops scalar.
 
-    For each statically shaped `linalg.generic` on tensors whose innermost
-    loop is parallel and contiguous in every operand (see
-    `qf-vectorizable-loop-order`, which arranges that for reductions), the
-    innermost loop is tiled by the widest of 16, 8 or 4 lanes that divides
-    it and every other loop by 1 (`scf.for`), and the tile is vectorized
-    (`vector.transfer_read`, element-wise vector arithmetic,
-    `vector.transfer_write`). Unit dimensions are then cast away and slices
-    folded into the transfers. Ops that do not qualify stay as they are.
+    For each statically shaped `linalg.generic` on tensors of byte-sized
+    elements whose innermost loop is parallel and contiguous in every
+    operand (see `qf-vectorizable-loop-order`, which arranges that for
+    reductions), the innermost loop is tiled by the widest of 16, 8 or 4
+    lanes that divides it and every other loop by 1 (`scf.for`), with the
+    vector loop outside the reduction loops. For a reduction the tile is a
+    register block: 32 lanes when they divide the loop, and up to 4 rows of
+    the next output dimension when every operand reads it with unit stride
+    (a convolution's output columns). In a tile, window indices such as
+    `oh + kh` reduce to one loop (the others run once), so the tile is
+    vectorized (`vector.transfer_read`, element-wise vector arithmetic,
+    `vector.transfer_write`); unit dimensions are cast away and the output
+    block's read and write are hoisted out of the reduction loops, keeping
+    the accumulators in registers. Ops that do not qualify stay as they
+    are. Each output still sums its terms in the original order.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::scf::SCFDialect",
