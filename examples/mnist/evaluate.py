@@ -93,8 +93,9 @@ def main():
                                                exe_size // 1024, median(bench)))
     print("%-14s %8.2f%% %12d/%d %7d KiB %14s" % ("qforge int8", 100 * acc8, agree8, n,
                                                   exe8_size // 1024, median(bench8)))
-    print("(int8: convolutions and matmuls in integers, the rest float; the integer "
-          "ops use the\n reference lowering, not yet fast kernels)")
+    print("(int8: convolutions and matmuls in integers, the rest float with quantize/"
+          "dequantize\n at their edges; plain vectorized integer loops, no VNNI/dot-product "
+          "kernels yet)")
     ok = (rows[0][1] >= args.min_accuracy and agree == n
           and acc8 >= rows[0][1] - 0.003)
     print("OK" if ok else "FAIL")

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Transforms/Passes.h"
+#include "FilterLayout.h"
 
 #include "QF/QFOps.h"
 #include "QF/QuantTypeChecks.h"
@@ -504,11 +505,19 @@ struct LowerQFToLinalgPass
     MLIRContext *ctx = op.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     // (n, oh, ow, o, kh, kw, c): c runs over one group's input channels.
-    AffineExpr inChannel = d(3).floorDiv(og) * cg + d(6);
+    AffineExpr inChannel = groups == 1 ? d(6) : d(3).floorDiv(og) * cg + d(6);
+    // Ungrouped filters go output-channels-last (HWCF), so that the output
+    // channel loop reads them contiguously and the loop can be vectorized
+    // (qf-vectorizable-loop-order, qf-tile-and-vectorize).
+    AffineMap filterMap = AffineMap::get(7, 0, {d(3), d(4), d(5), d(6)}, ctx);
+    if (groups == 1) {
+      filter = qforge::filterToHWCF(l.b, l.loc, filter);
+      filterMap = AffineMap::get(7, 0, {d(4), d(5), d(6), d(3)}, ctx);
+    }
     SmallVector<AffineMap> maps = {
         AffineMap::get(7, 0, {d(0), d(1) * stride[0] + d(4) * dil[0],
                               d(2) * stride[1] + d(5) * dil[1], inChannel}, ctx),
-        AffineMap::get(7, 0, {d(3), d(4), d(5), d(6)}, ctx),
+        filterMap,
         AffineMap::get(7, 0, {d(3)}, ctx),
         AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx)};
     auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;

@@ -63,8 +63,11 @@ func.func @matmul_accumulator(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %bias: ten
 // Requantization: fixed-point multiplier and shift per output channel (here
 // 0.5 * {0.25, 0.5} / 0.125 = {1, 2} -> 2^30 * 2^-30 and 2^30 * 2^-29),
 // rounding half to even in 64-bit arithmetic, the clamp of the op.
+// The filter goes output-channels-last (HWCF) so that the output channel
+// loop reads it contiguously (a run-time filter here, so a transpose).
 // CHECK-LABEL: func.func @conv_requantized
 // CHECK: tensor.pad
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<2x3x3x3xi8>) outs(%{{.*}} : tensor<3x3x3x2xi8>) permutation = [1, 2, 3, 0]
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
 // CHECK: %[[M:.*]] = arith.constant dense<1073741824> : tensor<2xi64>
 // CHECK: %[[N:.*]] = arith.constant dense<[30, 29]> : tensor<2xi64>

@@ -50,7 +50,10 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
       in f32, per tensor or per axis.
     - `qf.dequantize`: x = (q - zero_point) * scale in f32.
     - `qf.matmul`, `qf.conv2d`: exact int32 accumulation of
-      (a - z_a) * (w - z_w[c]), plus the int32 bias.
+      (a - z_a) * (w - z_w[c]), plus the int32 bias. Ungrouped convolution
+      filters are read in HWCF order (transposed at compile time when
+      constant), so that the float pipeline's loop ordering and
+      vectorization apply to the integer convolution too.
     - Requantization (`qf.requantize`, and `qf.matmul`/`qf.conv2d` with a
       quantized result) is integer-only: the real multiplier
       M = s_in * s_w[c] / s_out becomes M0 * 2^-n with M0 in [2^30, 2^31),
