@@ -1,7 +1,7 @@
 //===- Quantize.cpp - float convolutions and matmuls to int8 qf ops -------===//
 //
-// The first slice of quantization: each tosa.conv2d and tosa.matmul with
-// constant weights whose input and output tensors the calibration table
+// The first slice of quantization: each tosa.conv2d, tosa.depthwise_conv2d
+// and tosa.matmul with constant weights whose input and output tensors the calibration table
 // describes becomes
 //   qf.quantize (activations, per tensor) -> qf.conv2d / qf.matmul (int8
 //   weights per output channel, int32 bias, requantized int8 result)
@@ -43,8 +43,11 @@ const qforge::TableEntry *entryBefore(Value v, const qforge::CalibrationTable &t
   for (;;) {
     if (const qforge::TableEntry *e = t.find(qforge::onnxValueName(v)))
       return e;
+    // A slice holds a subset of its source's values: the source's range
+    // covers it (the importer slices inputs whose extent a stride does not
+    // divide).
     Operation *def = v.getDefiningOp();
-    if (!def || !isLayoutOp(def))
+    if (!def || !(isLayoutOp(def) || isa<tosa::SliceOp>(def)))
       return nullptr;
     v = def->getOperand(0);
   }
@@ -59,6 +62,47 @@ const qforge::TableEntry *entryAfter(Value v, const qforge::CalibrationTable &t)
       return nullptr;
     v = v.getUsers().begin()->getResult(0);
   }
+}
+
+/// The f32 constant a weight operand holds: a constant, or a constant seen
+/// through the importer's tosa.reshape and tosa.transpose ops (a Gemm's
+/// weights), reshaped or transposed here. Quantization runs before canonicalization, whose folding of layout
+/// transposes would lose the ONNX value names the table is keyed by.
+DenseElementsAttr constantWeights(Value v) {
+  DenseElementsAttr dense;
+  if (matchPattern(v, m_Constant(&dense)))
+    return dense.getElementType().isF32() ? dense : DenseElementsAttr();
+  if (auto reshape = v.getDefiningOp<tosa::ReshapeOp>()) {
+    DenseElementsAttr in = constantWeights(reshape.getInput1());
+    return in ? in.reshape(cast<ShapedType>(reshape.getType())) : in;
+  }
+  auto transpose = v.getDefiningOp<tosa::TransposeOp>();
+  if (!transpose || !(dense = constantWeights(transpose.getInput1())))
+    return {};
+  auto inType = cast<RankedTensorType>(dense.getType());
+  auto outType = cast<RankedTensorType>(transpose.getType());
+  ArrayRef<int32_t> perms = transpose.getPerms();
+  int64_t rank = inType.getRank();
+  SmallVector<int64_t> inStrides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    inStrides[d] = inStrides[d + 1] * inType.getDimSize(d + 1);
+  std::vector<float> in(dense.getValues<float>().begin(), dense.getValues<float>().end());
+  if (dense.isSplat())
+    in.assign(inType.getNumElements(), in.front());
+  std::vector<float> out(in.size());
+  SmallVector<int64_t> index(rank, 0); // Into the output.
+  for (size_t flat = 0; flat < out.size(); ++flat) {
+    int64_t from = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      from += index[d] * inStrides[perms[d]];
+    out[flat] = in[from];
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < outType.getDimSize(d))
+        break;
+      index[d] = 0;
+    }
+  }
+  return DenseElementsAttr::get(outType, ArrayRef<float>(out));
 }
 
 struct QuantParams {
@@ -177,16 +221,15 @@ struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
 
     SmallVector<Operation *> candidates;
     func.walk([&](Operation *op) {
-      if (isa<tosa::Conv2DOp, tosa::MatMulOp>(op))
+      if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op))
         candidates.push_back(op);
     });
     OpBuilder b(func.getContext());
     MLIRContext *ctx = func.getContext();
     for (Operation *op : candidates) {
-      Value input = op->getOperand(0), weight = op->getOperand(1);
-      DenseElementsAttr w;
-      if (!matchPattern(weight, m_Constant(&w)) ||
-          !w.getElementType().isF32())
+      Value input = op->getOperand(0);
+      DenseElementsAttr w = constantWeights(op->getOperand(1));
+      if (!w)
         continue;
       const qforge::TableEntry *in = entryBefore(input, calibration);
       const qforge::TableEntry *out = entryAfter(op->getResult(0), calibration);
@@ -204,9 +247,8 @@ struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
         if (biasAdd) {
           Value other = biasAdd.getInput1() == v ? biasAdd.getInput2()
                                                  : biasAdd.getInput1();
-          if (matchPattern(other, m_Constant(&matmulBias)) &&
-              matmulBias.getElementType().isF32() &&
-              v.getType() == biasAdd.getType())
+          matmulBias = constantWeights(other);
+          if (matmulBias && v.getType() == biasAdd.getType())
             out = entryAfter(biasAdd.getResult(), calibration);
           else
             matmulBias = {};
@@ -224,8 +266,8 @@ struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
       Type qResult = resultType.clone(int8Type(ctx, outP));
       Value quantized;
       if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
-        DenseElementsAttr bias;
-        if (!matchPattern(conv.getBias(), m_Constant(&bias)))
+        DenseElementsAttr bias = constantWeights(conv.getBias());
+        if (!bias)
           continue;
         Weights wq = quantizeWeights(b, loc, w, /*axis=*/0);
         Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
@@ -234,6 +276,33 @@ struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
             b.getDenseI64ArrayAttr(conv.getStride()),
             b.getDenseI64ArrayAttr(conv.getPad()),
             b.getDenseI64ArrayAttr(conv.getDilation()), b.getI64IntegerAttr(1),
+            DenseI64ArrayAttr());
+      } else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
+        DenseElementsAttr bias = constantWeights(dw.getBias());
+        if (!bias)
+          continue;
+        // TOSA's [KH, KW, C, M] filter as qf's grouped OHWI: output
+        // channel c * M + m, one input channel per group.
+        auto wType = cast<RankedTensorType>(w.getType());
+        int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
+                c = wType.getDimSize(2), m = wType.getDimSize(3);
+        std::vector<float> from(w.getValues<float>().begin(), w.getValues<float>().end());
+        std::vector<float> to(from.size());
+        for (int64_t i = 0; i < kh; ++i)
+          for (int64_t j = 0; j < kw; ++j)
+            for (int64_t ci = 0; ci < c; ++ci)
+              for (int64_t mi = 0; mi < m; ++mi)
+                to[((ci * m + mi) * kh + i) * kw + j] =
+                    from[((i * kw + j) * c + ci) * m + mi];
+        auto ohwi = RankedTensorType::get({c * m, kh, kw, 1}, wType.getElementType());
+        Weights wq = quantizeWeights(
+            b, loc, DenseElementsAttr::get(ohwi, ArrayRef<float>(to)), /*axis=*/0);
+        Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
+        quantized = qforge::qf::Conv2DOp::create(
+            b, loc, qResult, qIn, wq.quantized, qBias,
+            b.getDenseI64ArrayAttr(dw.getStride()),
+            b.getDenseI64ArrayAttr(dw.getPad()),
+            b.getDenseI64ArrayAttr(dw.getDilation()), b.getI64IntegerAttr(c),
             DenseI64ArrayAttr());
       } else {
         // tosa.matmul [1, M, K] x [1, K, N]: weights as [K, N], per column.
@@ -257,7 +326,7 @@ struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
       op->getResult(0).replaceAllUsesWith(result);
       op->erase();
       if (matmulBias) { // Folded: the add passes its activation operand on.
-        Value activation = matchPattern(biasAdd.getInput1(), m_Constant())
+        Value activation = constantWeights(biasAdd.getInput1())
                                ? biasAdd.getInput2()
                                : biasAdd.getInput1();
         biasAdd.getResult().replaceAllUsesWith(activation);

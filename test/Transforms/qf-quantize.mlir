@@ -43,8 +43,9 @@ func.func @conv(%x: tensor<1x2x4x4xf32> loc("x")) -> tensor<1x2x4x4xf32> {
 
 // -----
 
-// A Gemm node: reshape, matmul, reshape, bias add. The bias folds into the
-// integer matmul and the float add disappears.
+// A Gemm node as the importer writes it: reshapes around the matmul (the
+// weights too, read through their reshape), then the bias add. The bias
+// folds into the integer matmul and the float add disappears.
 //   input flat in [0, 2.55]: scale 0.01, zero point -128;
 //   output gemm_out in [-5.2, 5.0]: scale 0.04, zero point
 //     round(-128 + 5.2/0.04) = 2;
@@ -65,7 +66,9 @@ func.func @conv(%x: tensor<1x2x4x4xf32> loc("x")) -> tensor<1x2x4x4xf32> {
 func.func @gemm(%flat: tensor<1x4xf32> loc("flat")) -> tensor<1x2xf32> {
   %s3 = tosa.const_shape {values = dense<[1, 1, 4]> : tensor<3xindex>} : () -> !tosa.shape<3> loc("gemm")
   %a = tosa.reshape %flat, %s3 : (tensor<1x4xf32>, !tosa.shape<3>) -> tensor<1x1x4xf32> loc("gemm")
-  %w = "tosa.const"() {values = dense<[[[0.254, 0.02], [0.127, 0.0], [-1.27, 0.0], [0.0, 0.0]]]> : tensor<1x4x2xf32>} : () -> tensor<1x4x2xf32> loc("gemm")
+  %w0 = "tosa.const"() {values = dense<[[0.254, 0.02], [0.127, 0.0], [-1.27, 0.0], [0.0, 0.0]]> : tensor<4x2xf32>} : () -> tensor<4x2xf32> loc("gemm")
+  %ws = tosa.const_shape {values = dense<[1, 4, 2]> : tensor<3xindex>} : () -> !tosa.shape<3> loc("gemm")
+  %w = tosa.reshape %w0, %ws : (tensor<4x2xf32>, !tosa.shape<3>) -> tensor<1x4x2xf32> loc("gemm")
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32> loc("gemm")
   %m = tosa.matmul %a, %w, %zp, %zp : (tensor<1x1x4xf32>, tensor<1x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2xf32> loc("gemm")
   %s2 = tosa.const_shape {values = dense<[1, 2]> : tensor<2xindex>} : () -> !tosa.shape<2> loc("gemm")
@@ -87,4 +90,31 @@ func.func @uncalibrated(%x: tensor<1x4x4x2xf32> loc("unknown")) -> tensor<1x4x4x
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
   %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
   return %c : tensor<1x4x4x2xf32>
+}
+
+// -----
+
+// A depthwise convolution (TOSA filter [KH, KW, C, M]) becomes a grouped
+// qf.conv2d with an OHWI filter: output channel c * M + m. Its input comes
+// through a slice (as the importer writes strided convolutions), which
+// holds a subset of x's values, so x's range applies. Weights per output
+// channel: 0.5 -> scale 0.5/127, value 127; -0.254 -> scale 0.002, -127.
+// CHECK-LABEL: func.func @depthwise
+// CHECK: %[[S:.*]] = tosa.slice
+// CHECK: %[[Q:.*]] = qf.quantize %[[S]] : tensor<1x3x3x2xf32> -> tensor<1x3x3x2x!quant.uniform<i8:f32, 0.01568627450980{{[0-9]*}}:-64>>
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-127]]]]> : tensor<2x1x1x1xi8>
+// CHECK: %[[WQ:.*]] = quant.scast %[[W]]
+// CHECK: qf.conv2d %[[Q]], %[[WQ]] bias %{{.*}} {groups = 2 : i64}
+// CHECK-NOT: tosa.depthwise_conv2d
+func.func @depthwise(%x: tensor<1x2x4x4xf32> loc("x")) -> tensor<1x2x3x3xf32> {
+  %w = "tosa.const"() {values = dense<[[[[0.5], [-0.254]]]]> : tensor<1x1x2x1xf32>} : () -> tensor<1x1x2x1xf32> loc("dw")
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32> loc("dw")
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32> loc("dw")
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x4x4x2xf32> loc("dw")
+  %start = tosa.const_shape {values = dense<0> : tensor<4xindex>} : () -> !tosa.shape<4> loc("dw")
+  %size = tosa.const_shape {values = dense<[1, 3, 3, 2]> : tensor<4xindex>} : () -> !tosa.shape<4> loc("dw")
+  %s = tosa.slice %t, %start, %size : (tensor<1x4x4x2xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x3x3x2xf32> loc("dw")
+  %c = tosa.depthwise_conv2d %s, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x2xf32>, tensor<1x1x2x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x2xf32> loc("dw")
+  %y = tosa.transpose %c {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x3x3x2xf32>) -> tensor<1x2x3x3xf32> loc("conv_out"("dw"))
+  return %y : tensor<1x2x3x3xf32>
 }

@@ -26,7 +26,6 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Transforms/Passes.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -415,7 +414,6 @@ static int runCompile(MLIRContext &context) {
     return 1;
   if (precision == "int8") {
     PassManager pm(module->getContext());
-    pm.addPass(createCanonicalizerPass()); // Folds transposed weights.
     qforge::QuantizePassOptions options;
     options.table = calibTable;
     options.method = quantMethod;

@@ -237,8 +237,9 @@ def TileAndVectorizePass : Pass<"qf-tile-and-vectorize", "mlir::func::FuncOp"> {
 def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
   let summary = "Rewrite float convolutions and matmuls to int8 qf ops from a calibration table";
   let description = [{
-    The first slice of post-training quantization (W8A8). Each `tosa.conv2d`
-    and `tosa.matmul` with constant f32 weights whose input and output
+    The first slice of post-training quantization (W8A8). Each `tosa.conv2d`,
+    `tosa.depthwise_conv2d` (as a grouped `qf.conv2d`) and `tosa.matmul`
+    with constant f32 weights whose input and output
     tensors the calibration table describes (found through the layout ops
     around them, by ONNX value name) becomes
 
