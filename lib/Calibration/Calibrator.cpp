@@ -23,8 +23,7 @@ namespace {
 
 /// Receives every observation of the running model.
 struct Collector {
-  std::vector<Observation> tensors;
-  std::vector<bool> seen;
+  std::vector<Histogram> tensors;
   // The first non-finite activation: which tensor, in which run.
   int64_t badTensor = -1, badRun = -1;
   int64_t run = 0;
@@ -38,31 +37,10 @@ struct Collector {
         packed[i] = data[i * stride];
       return observe(id, packed.data(), size, 1);
     }
-    float lo = INFINITY, hi = -INFINITY;
-    for (int64_t i = 0; i < size; ++i) {
-      float v = data[i];
-      if (!std::isfinite(v)) {
-        if (badTensor < 0) {
-          badTensor = id;
-          badRun = run;
-        }
-        return;
-      }
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
+    if (!tensors[id].add(data, size) && badTensor < 0) {
+      badTensor = id;
+      badRun = run;
     }
-    if (!size)
-      return;
-    Observation &o = tensors[id];
-    if (!seen[id]) {
-      o.min = lo;
-      o.max = hi;
-      seen[id] = true;
-    } else {
-      o.min = std::min<double>(o.min, lo);
-      o.max = std::max<double>(o.max, hi);
-    }
-    o.histogram.add(data, size);
   }
 };
 
@@ -310,7 +288,6 @@ std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
 
   Collector collector;
   collector.tensors.resize(entries.size());
-  collector.seen.assign(entries.size(), false);
   activeCollector = &collector;
   bool interactive = !options.quiet && llvm::sys::Process::StandardErrIsDisplayed();
   Progress progress(runs * samplesPerRun, interactive);
@@ -358,23 +335,22 @@ std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
   table.method = options.method;
   table.options = options.range;
   for (TableEntry &t : entries) {
-    const Observation &o = collector.tensors[t.id];
-    const Histogram &h = o.histogram;
-    if (!collector.seen[t.id]) {
+    const Histogram &h = collector.tensors[t.id];
+    if (h.empty()) {
       emitError(loc) << "tensor '" << t.name << "' was never observed";
       return std::nullopt;
     }
-    t.min = o.min;
-    t.max = o.max;
+    t.min = h.min();
+    t.max = h.max();
     t.count = h.total();
     t.zeros = h.zeroCount();
     t.binWidth = h.binWidth();
     t.bins = llvm::count_if(h.counts(), [](int64_t c) { return c != 0; });
-    t.absP50 = histogramQuantile(o, 0.50, /*absolute=*/true);
-    t.absP99 = histogramQuantile(o, 0.99, true);
-    t.absP9999 = histogramQuantile(o, 0.9999, true);
+    t.absP50 = histogramQuantile(h, 0.50, /*absolute=*/true);
+    t.absP99 = histogramQuantile(h, 0.99, true);
+    t.absP9999 = histogramQuantile(h, 0.9999, true);
     for (CalibMethod method : kAllCalibMethods)
-      t.ranges[method] = computeRange(method, o, options.range);
+      t.ranges[method] = computeRange(method, h, options.range);
     table.tensors.push_back(t);
   }
   if (!options.quiet)

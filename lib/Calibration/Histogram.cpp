@@ -57,11 +57,14 @@ void Histogram::cover(double lo, double hi) {
   }
 }
 
-void Histogram::add(const float *values, int64_t count) {
-  float lo = INFINITY, hi = -INFINITY;
+bool Histogram::add(const float *values, int64_t count) {
+  // One scan for finiteness, the extremes and the zeros; a second to bin.
+  float lo = INFINITY, hi = -INFINITY; // Of the non-zero values.
   int64_t zerosHere = 0;
   for (int64_t i = 0; i < count; ++i) {
     float v = values[i];
+    if (!std::isfinite(v))
+      return false;
     if (v == 0.0f) {
       ++zerosHere;
       continue;
@@ -69,9 +72,15 @@ void Histogram::add(const float *values, int64_t count) {
     lo = std::min(lo, v);
     hi = std::max(hi, v);
   }
+  if (count == 0)
+    return true;
+  double allLo = zerosHere ? std::min(0.0f, lo) : lo;
+  double allHi = zerosHere ? std::max(0.0f, hi) : hi;
+  lowest = total() ? std::min(lowest, allLo) : allLo;
+  highest = total() ? std::max(highest, allHi) : allHi;
   zeros += zerosHere;
   if (zerosHere == count)
-    return;
+    return true;
   cover(lo, hi);
   nonZero += count - zerosHere;
   double scale = std::ldexp(1.0, -exponent);
@@ -80,6 +89,7 @@ void Histogram::add(const float *values, int64_t count) {
     if (v != 0.0f)
       ++bins[static_cast<int64_t>(std::floor(v * scale)) - first];
   }
+  return true;
 }
 
 } // namespace qforge

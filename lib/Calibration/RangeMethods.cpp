@@ -39,8 +39,7 @@ struct Bin {
 };
 
 /// The bins in increasing order of value, clipped to the observed range.
-std::vector<Bin> signedBins(const Observation &o) {
-  const Histogram &h = o.histogram;
+std::vector<Bin> signedBins(const Histogram &h) {
   double w = h.binWidth();
   std::vector<Bin> bins;
   bool zerosPlaced = false;
@@ -55,7 +54,7 @@ std::vector<Bin> signedBins(const Observation &o) {
       placeZeros();
     if (!h.counts()[i])
       continue;
-    double lo = std::max(k * w, o.min), hi = std::min((k + 1) * w, o.max);
+    double lo = std::max(k * w, h.min()), hi = std::min((k + 1) * w, h.max());
     bins.push_back({lo, std::max(lo, hi), static_cast<double>(h.counts()[i])});
   }
   placeZeros();
@@ -64,10 +63,9 @@ std::vector<Bin> signedBins(const Observation &o) {
 
 /// The bins of |x| in increasing order: on a grid anchored at zero, bin -k-1
 /// ([-(k+1)w, -kw)) folds exactly onto bin k.
-std::vector<Bin> absoluteBins(const Observation &o) {
-  const Histogram &h = o.histogram;
+std::vector<Bin> absoluteBins(const Histogram &h) {
   double w = h.binWidth();
-  double amax = std::max(std::fabs(o.min), std::fabs(o.max));
+  double amax = std::max(std::fabs(h.min()), std::fabs(h.max()));
   int64_t last = h.firstBin() + static_cast<int64_t>(h.counts().size()) - 1;
   int64_t top = std::max(last, -h.firstBin() - 1);
   auto countOf = [&](int64_t k) -> double {
@@ -111,16 +109,16 @@ double quantileOf(const std::vector<Bin> &bins, double total, double q) {
 /// Exact zeros are left out: they quantize exactly whatever the threshold,
 /// and on ReLU outputs their mass in bin 0 would make any merging of bin 0
 /// look costly and drive the search to clip hard.
-double entropyThreshold(const Observation &o) {
+double entropyThreshold(const Histogram &h) {
   constexpr int kBins = 2048, kLevels = 128;
   constexpr double kEpsilon = 1e-4;
-  double amax = std::max(std::fabs(o.min), std::fabs(o.max));
+  double amax = std::max(std::fabs(h.min()), std::fabs(h.max()));
   if (amax == 0)
     return 0;
   double width = amax / kBins;
   // Re-bin |x| onto the coarse grid, spreading each fine bin evenly.
   std::vector<double> hist(kBins, 0.0);
-  for (const Bin &bin : absoluteBins(o)) {
+  for (const Bin &bin : absoluteBins(h)) {
     if (bin.hi == 0)
       continue; // Exact zeros: see above.
     if (bin.hi <= bin.lo) {
@@ -199,10 +197,10 @@ double expectedError(const std::vector<Bin> &bins, double lo, double hi,
   return error;
 }
 
-double mseThreshold(const Observation &o, int bits) {
+double mseThreshold(const Histogram &h, int bits) {
   constexpr int kCandidates = 512;
-  double amax = std::max(std::fabs(o.min), std::fabs(o.max));
-  std::vector<Bin> bins = absoluteBins(o);
+  double amax = std::max(std::fabs(h.min()), std::fabs(h.max()));
+  std::vector<Bin> bins = absoluteBins(h);
   int levels = (1 << (bits - 1)) - 1; // [-t, t] in 2^(b-1)-1 steps each side.
   double best = std::numeric_limits<double>::infinity(), bestT = amax;
   for (int j = 1; j <= kCandidates; ++j) {
@@ -217,10 +215,10 @@ double mseThreshold(const Observation &o, int bits) {
   return bestT;
 }
 
-std::pair<double, double> mseRange(const Observation &o, int bits) {
+std::pair<double, double> mseRange(const Histogram &h, int bits) {
   constexpr int kSteps = 32;
-  double lo0 = std::min(o.min, 0.0), hi0 = std::max(o.max, 0.0);
-  std::vector<Bin> bins = signedBins(o);
+  double lo0 = std::min(h.min(), 0.0), hi0 = std::max(h.max(), 0.0);
+  std::vector<Bin> bins = signedBins(h);
   int levels = (1 << bits) - 1;
   double best = std::numeric_limits<double>::infinity();
   std::pair<double, double> range{lo0, hi0};
@@ -244,15 +242,15 @@ std::pair<double, double> mseRange(const Observation &o, int bits) {
 
 } // namespace
 
-double histogramQuantile(const Observation &observed, double q, bool absolute) {
-  std::vector<Bin> bins = absolute ? absoluteBins(observed) : signedBins(observed);
-  return quantileOf(bins, static_cast<double>(observed.histogram.total()), q);
+double histogramQuantile(const Histogram &h, double q, bool absolute) {
+  std::vector<Bin> bins = absolute ? absoluteBins(h) : signedBins(h);
+  return quantileOf(bins, static_cast<double>(h.total()), q);
 }
 
-CalibRange computeRange(CalibMethod method, const Observation &o,
+CalibRange computeRange(CalibMethod method, const Histogram &h,
                         const RangeOptions &options) {
   CalibRange r;
-  double lo0 = std::min(o.min, 0.0), hi0 = std::max(o.max, 0.0);
+  double lo0 = std::min(h.min(), 0.0), hi0 = std::max(h.max(), 0.0);
   double amax = std::max(-lo0, hi0);
   switch (method) {
   case CalibMethod::MinMax:
@@ -261,19 +259,19 @@ CalibRange computeRange(CalibMethod method, const Observation &o,
   case CalibMethod::Percentile: {
     double p = options.percentile / 100.0;
     double tail = (1.0 - p) / 2.0;
-    r.threshold = histogramQuantile(o, p, /*absolute=*/true);
-    r.lo = std::min(histogramQuantile(o, tail, false), 0.0);
-    r.hi = std::max(histogramQuantile(o, 1.0 - tail, false), 0.0);
+    r.threshold = histogramQuantile(h, p, /*absolute=*/true);
+    r.lo = std::min(histogramQuantile(h, tail, false), 0.0);
+    r.hi = std::max(histogramQuantile(h, 1.0 - tail, false), 0.0);
     break;
   }
   case CalibMethod::Entropy:
-    r.threshold = entropyThreshold(o);
+    r.threshold = entropyThreshold(h);
     r.lo = std::max(lo0, -r.threshold);
     r.hi = std::min(hi0, r.threshold);
     break;
   case CalibMethod::Mse: {
-    r.threshold = mseThreshold(o, options.bits);
-    auto [lo, hi] = mseRange(o, options.bits);
+    r.threshold = mseThreshold(h, options.bits);
+    auto [lo, hi] = mseRange(h, options.bits);
     r.lo = lo;
     r.hi = hi;
     break;

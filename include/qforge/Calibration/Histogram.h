@@ -24,12 +24,16 @@ public:
   /// observed range.
   static constexpr int64_t kMaxBins = 16384;
 
-  /// Adds finite values (the caller checks that they are).
-  void add(const float *values, int64_t count);
+  /// Adds `values`, unless one of them is NaN or infinite: then returns
+  /// false and leaves the histogram as it was.
+  bool add(const float *values, int64_t count);
 
   bool empty() const { return total() == 0; }
   int64_t total() const { return nonZero + zeros; }
   int64_t zeroCount() const { return zeros; }
+  /// The exact extremes of everything added (zeros included).
+  double min() const { return lowest; }
+  double max() const { return highest; }
   int widthExponent() const { return exponent; }
   double binWidth() const;
   int64_t firstBin() const { return first; }
@@ -47,6 +51,7 @@ private:
   std::vector<int64_t> bins;
   int64_t nonZero = 0;
   int64_t zeros = 0;
+  double lowest = 0, highest = 0;
 };
 
 } // namespace qforge

@@ -38,18 +38,13 @@ struct RangeOptions {
   int bits = 8;              // The integer width the range is meant for.
 };
 
-/// The observations of one tensor: exact extremes and the histogram.
-struct Observation {
-  double min = 0, max = 0;
-  Histogram histogram;
-};
-
-CalibRange computeRange(CalibMethod method, const Observation &observed,
+/// The range `method` chooses for the values `observed` recorded.
+CalibRange computeRange(CalibMethod method, const Histogram &observed,
                         const RangeOptions &options);
 
 /// The value below which a fraction q of the observations lie (of |x| when
 /// `absolute`), interpolating linearly inside a bin.
-double histogramQuantile(const Observation &observed, double q, bool absolute);
+double histogramQuantile(const Histogram &observed, double q, bool absolute);
 
 } // namespace qforge
 
