@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Calibration/CalibrationTable.h"
+#include "qforge/Transforms/ConstantLayout.h"
 #include "qforge/Transforms/OnnxNames.h"
 #include "qforge/Transforms/Passes.h"
 
@@ -79,30 +80,9 @@ DenseElementsAttr constantWeights(Value v) {
   auto transpose = v.getDefiningOp<tosa::TransposeOp>();
   if (!transpose || !(dense = constantWeights(transpose.getInput1())))
     return {};
-  auto inType = cast<RankedTensorType>(dense.getType());
-  auto outType = cast<RankedTensorType>(transpose.getType());
-  ArrayRef<int32_t> perms = transpose.getPerms();
-  int64_t rank = inType.getRank();
-  SmallVector<int64_t> inStrides(rank, 1);
-  for (int64_t d = rank - 2; d >= 0; --d)
-    inStrides[d] = inStrides[d + 1] * inType.getDimSize(d + 1);
-  std::vector<float> in(dense.getValues<float>().begin(), dense.getValues<float>().end());
-  if (dense.isSplat())
-    in.assign(inType.getNumElements(), in.front());
-  std::vector<float> out(in.size());
-  SmallVector<int64_t> index(rank, 0); // Into the output.
-  for (size_t flat = 0; flat < out.size(); ++flat) {
-    int64_t from = 0;
-    for (int64_t d = 0; d < rank; ++d)
-      from += index[d] * inStrides[perms[d]];
-    out[flat] = in[from];
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (++index[d] < outType.getDimSize(d))
-        break;
-      index[d] = 0;
-    }
-  }
-  return DenseElementsAttr::get(outType, ArrayRef<float>(out));
+  SmallVector<int64_t> perms(transpose.getPerms().begin(),
+                             transpose.getPerms().end());
+  return qforge::permuteConstant(dense, perms);
 }
 
 struct QuantParams {
@@ -286,17 +266,10 @@ struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
         auto wType = cast<RankedTensorType>(w.getType());
         int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
                 c = wType.getDimSize(2), m = wType.getDimSize(3);
-        std::vector<float> from(w.getValues<float>().begin(), w.getValues<float>().end());
-        std::vector<float> to(from.size());
-        for (int64_t i = 0; i < kh; ++i)
-          for (int64_t j = 0; j < kw; ++j)
-            for (int64_t ci = 0; ci < c; ++ci)
-              for (int64_t mi = 0; mi < m; ++mi)
-                to[((ci * m + mi) * kh + i) * kw + j] =
-                    from[((i * kw + j) * c + ci) * m + mi];
         auto ohwi = RankedTensorType::get({c * m, kh, kw, 1}, wType.getElementType());
         Weights wq = quantizeWeights(
-            b, loc, DenseElementsAttr::get(ohwi, ArrayRef<float>(to)), /*axis=*/0);
+            b, loc, qforge::permuteConstant(w, {2, 3, 0, 1}).reshape(ohwi),
+            /*axis=*/0);
         Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
         quantized = qforge::qf::Conv2DOp::create(
             b, loc, qResult, qIn, wq.quantized, qBias,

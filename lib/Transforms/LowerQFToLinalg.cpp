@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Transforms/Passes.h"
-#include "FilterLayout.h"
+#include "qforge/Transforms/ConstantLayout.h"
 
 #include "QF/QFOps.h"
 #include "QF/QuantTypeChecks.h"

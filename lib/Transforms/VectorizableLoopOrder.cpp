@@ -2,7 +2,7 @@
 
 #include "qforge/Transforms/Passes.h"
 #include "ContiguousLoop.h"
-#include "FilterLayout.h"
+#include "qforge/Transforms/ConstantLayout.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
