@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qforge/Calibration/CalibrationTable.h"
+#include "qforge/Quantization/Quantize.h"
 #include "qforge/Transforms/ConstantLayout.h"
 #include "qforge/Transforms/OnnxNames.h"
 #include "qforge/Transforms/Passes.h"
@@ -164,149 +164,159 @@ Value quantizeBias(OpBuilder &b, Location loc, DenseElementsAttr bias,
                                    DenseElementsAttr::get(type, ArrayRef<int32_t>(q)));
 }
 
+} // namespace
+
+void qforge::quantizeFunction(func::FuncOp func,
+                              const CalibrationTable &calibration,
+                              const QuantizeOptions &options) {
+  qforge::CalibMethod chosen = options.method;
+  auto params = [&](const qforge::TableEntry *e) {
+    return activationParams(e->ranges.at(chosen), options.symmetric);
+  };
+
+  SmallVector<Operation *> candidates;
+  func.walk([&](Operation *op) {
+    if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op))
+      candidates.push_back(op);
+  });
+  OpBuilder b(func.getContext());
+  MLIRContext *ctx = func.getContext();
+  for (Operation *op : candidates) {
+    Value input = op->getOperand(0);
+    DenseElementsAttr w = constantWeights(op->getOperand(1));
+    if (!w)
+      continue;
+    const qforge::TableEntry *in = entryBefore(input, calibration);
+    const qforge::TableEntry *out = entryAfter(op->getResult(0), calibration);
+    // A Gemm's bias is a float add after the matmul (behind reshapes);
+    // its output is the calibrated tensor, and the bias folds into the
+    // integer op.
+    tosa::AddOp biasAdd;
+    DenseElementsAttr matmulBias;
+    if (!out && isa<tosa::MatMulOp>(op)) {
+      Value v = op->getResult(0);
+      while (v.hasOneUse() && isLayoutOp(*v.getUsers().begin()))
+        v = v.getUsers().begin()->getResult(0);
+      if (v.hasOneUse())
+        biasAdd = dyn_cast<tosa::AddOp>(*v.getUsers().begin());
+      if (biasAdd) {
+        Value other = biasAdd.getInput1() == v ? biasAdd.getInput2()
+                                               : biasAdd.getInput1();
+        matmulBias = constantWeights(other);
+        if (matmulBias && v.getType() == biasAdd.getType())
+          out = entryAfter(biasAdd.getResult(), calibration);
+        else
+          matmulBias = {};
+      }
+    }
+    if (!in || !out || !in->ranges.count(chosen) || !out->ranges.count(chosen))
+      continue;
+    QuantParams inP = params(in), outP = params(out);
+    Location loc = op->getLoc();
+    b.setInsertionPoint(op);
+    auto inType = cast<RankedTensorType>(input.getType());
+    Value qIn = qforge::qf::QuantizeOp::create(
+        b, loc, inType.clone(int8Type(ctx, inP)), input);
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    Type qResult = resultType.clone(int8Type(ctx, outP));
+    Value quantized;
+    if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
+      DenseElementsAttr bias = constantWeights(conv.getBias());
+      if (!bias)
+        continue;
+      Weights wq = quantizeWeights(b, loc, w, /*axis=*/0);
+      Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
+      quantized = qforge::qf::Conv2DOp::create(
+          b, loc, qResult, qIn, wq.quantized, qBias,
+          b.getDenseI64ArrayAttr(conv.getStride()),
+          b.getDenseI64ArrayAttr(conv.getPad()),
+          b.getDenseI64ArrayAttr(conv.getDilation()), b.getI64IntegerAttr(1),
+          DenseI64ArrayAttr());
+    } else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
+      DenseElementsAttr bias = constantWeights(dw.getBias());
+      if (!bias)
+        continue;
+      // TOSA's [KH, KW, C, M] filter as qf's grouped OHWI: output
+      // channel c * M + m, one input channel per group.
+      auto wType = cast<RankedTensorType>(w.getType());
+      int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
+              c = wType.getDimSize(2), m = wType.getDimSize(3);
+      auto ohwi = RankedTensorType::get({c * m, kh, kw, 1}, wType.getElementType());
+      Weights wq = quantizeWeights(
+          b, loc, qforge::permuteConstant(w, {2, 3, 0, 1}).reshape(ohwi),
+          /*axis=*/0);
+      Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
+      quantized = qforge::qf::Conv2DOp::create(
+          b, loc, qResult, qIn, wq.quantized, qBias,
+          b.getDenseI64ArrayAttr(dw.getStride()),
+          b.getDenseI64ArrayAttr(dw.getPad()),
+          b.getDenseI64ArrayAttr(dw.getDilation()), b.getI64IntegerAttr(c),
+          DenseI64ArrayAttr());
+    } else {
+      // tosa.matmul [1, M, K] x [1, K, N]: weights as [K, N], per column.
+      auto wType = cast<RankedTensorType>(w.getType());
+      if (wType.getRank() != 3 || wType.getDimSize(0) != 1)
+        continue;
+      auto flat = RankedTensorType::get({wType.getDimSize(1), wType.getDimSize(2)},
+                                        wType.getElementType());
+      int64_t n = wType.getDimSize(2);
+      if (matmulBias && matmulBias.getNumElements() != n && !matmulBias.isSplat())
+        continue;
+      Weights wq = quantizeWeights(b, loc, w.reshape(flat), /*axis=*/1);
+      Value qBias;
+      if (matmulBias)
+        qBias = quantizeBias(b, loc, matmulBias, inP.scale, wq.scales);
+      quantized = qforge::qf::MatmulOp::create(b, loc, qResult, qIn,
+                                               wq.quantized, qBias,
+                                               DenseI64ArrayAttr());
+    }
+    Value result = qforge::qf::DequantizeOp::create(b, loc, resultType, quantized);
+    op->getResult(0).replaceAllUsesWith(result);
+    op->erase();
+    if (matmulBias) { // Folded: the add passes its activation operand on.
+      Value activation = constantWeights(biasAdd.getInput1())
+                             ? biasAdd.getInput2()
+                             : biasAdd.getInput1();
+      biasAdd.getResult().replaceAllUsesWith(activation);
+      biasAdd->erase();
+    }
+  }
+}
+
+namespace {
+
 struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
   using QuantizePassBase::QuantizePassBase;
 
-  void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    if (table.empty()) {
-      func.emitError() << "qf-quantize needs a calibration table (table=PATH)";
-      return signalPassFailure();
-    }
-    qforge::CalibrationTable calibration;
+  /// The table is read once per pass run, not once per function.
+  LogicalResult initialize(MLIRContext *ctx) override {
+    Location loc = UnknownLoc::get(ctx);
+    if (table.empty())
+      return emitError(loc) << "qf-quantize needs a calibration table (table=PATH)";
     std::string error;
-    if (!qforge::readCalibrationTable(table, calibration, error)) {
-      func.emitError() << table << ": " << error;
-      return signalPassFailure();
-    }
-    qforge::CalibMethod chosen = calibration.method;
+    if (!qforge::readCalibrationTable(table, calibration, error))
+      return emitError(loc) << table << ": " << error;
+    options.method = calibration.method;
     if (!method.empty()) {
       auto parsed = qforge::parseCalibMethod(method);
-      if (!parsed) {
-        func.emitError() << "method '" << method
-                         << "' is not one of minmax, percentile, entropy, mse";
-        return signalPassFailure();
-      }
-      chosen = *parsed;
+      if (!parsed)
+        return emitError(loc) << "method '" << method
+                              << "' is not one of minmax, percentile, entropy, mse";
+      options.method = *parsed;
     }
-    if (scheme != "asymmetric" && scheme != "symmetric") {
-      func.emitError() << "scheme '" << scheme
-                       << "' is not one of asymmetric, symmetric";
-      return signalPassFailure();
-    }
-    bool symmetric = scheme == "symmetric";
-    auto params = [&](const qforge::TableEntry *e) {
-      return activationParams(e->ranges.at(chosen), symmetric);
-    };
-
-    SmallVector<Operation *> candidates;
-    func.walk([&](Operation *op) {
-      if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op))
-        candidates.push_back(op);
-    });
-    OpBuilder b(func.getContext());
-    MLIRContext *ctx = func.getContext();
-    for (Operation *op : candidates) {
-      Value input = op->getOperand(0);
-      DenseElementsAttr w = constantWeights(op->getOperand(1));
-      if (!w)
-        continue;
-      const qforge::TableEntry *in = entryBefore(input, calibration);
-      const qforge::TableEntry *out = entryAfter(op->getResult(0), calibration);
-      // A Gemm's bias is a float add after the matmul (behind reshapes);
-      // its output is the calibrated tensor, and the bias folds into the
-      // integer op.
-      tosa::AddOp biasAdd;
-      DenseElementsAttr matmulBias;
-      if (!out && isa<tosa::MatMulOp>(op)) {
-        Value v = op->getResult(0);
-        while (v.hasOneUse() && isLayoutOp(*v.getUsers().begin()))
-          v = v.getUsers().begin()->getResult(0);
-        if (v.hasOneUse())
-          biasAdd = dyn_cast<tosa::AddOp>(*v.getUsers().begin());
-        if (biasAdd) {
-          Value other = biasAdd.getInput1() == v ? biasAdd.getInput2()
-                                                 : biasAdd.getInput1();
-          matmulBias = constantWeights(other);
-          if (matmulBias && v.getType() == biasAdd.getType())
-            out = entryAfter(biasAdd.getResult(), calibration);
-          else
-            matmulBias = {};
-        }
-      }
-      if (!in || !out || !in->ranges.count(chosen) || !out->ranges.count(chosen))
-        continue;
-      QuantParams inP = params(in), outP = params(out);
-      Location loc = op->getLoc();
-      b.setInsertionPoint(op);
-      auto inType = cast<RankedTensorType>(input.getType());
-      Value qIn = qforge::qf::QuantizeOp::create(
-          b, loc, inType.clone(int8Type(ctx, inP)), input);
-      auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-      Type qResult = resultType.clone(int8Type(ctx, outP));
-      Value quantized;
-      if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
-        DenseElementsAttr bias = constantWeights(conv.getBias());
-        if (!bias)
-          continue;
-        Weights wq = quantizeWeights(b, loc, w, /*axis=*/0);
-        Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
-        quantized = qforge::qf::Conv2DOp::create(
-            b, loc, qResult, qIn, wq.quantized, qBias,
-            b.getDenseI64ArrayAttr(conv.getStride()),
-            b.getDenseI64ArrayAttr(conv.getPad()),
-            b.getDenseI64ArrayAttr(conv.getDilation()), b.getI64IntegerAttr(1),
-            DenseI64ArrayAttr());
-      } else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
-        DenseElementsAttr bias = constantWeights(dw.getBias());
-        if (!bias)
-          continue;
-        // TOSA's [KH, KW, C, M] filter as qf's grouped OHWI: output
-        // channel c * M + m, one input channel per group.
-        auto wType = cast<RankedTensorType>(w.getType());
-        int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
-                c = wType.getDimSize(2), m = wType.getDimSize(3);
-        auto ohwi = RankedTensorType::get({c * m, kh, kw, 1}, wType.getElementType());
-        Weights wq = quantizeWeights(
-            b, loc, qforge::permuteConstant(w, {2, 3, 0, 1}).reshape(ohwi),
-            /*axis=*/0);
-        Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
-        quantized = qforge::qf::Conv2DOp::create(
-            b, loc, qResult, qIn, wq.quantized, qBias,
-            b.getDenseI64ArrayAttr(dw.getStride()),
-            b.getDenseI64ArrayAttr(dw.getPad()),
-            b.getDenseI64ArrayAttr(dw.getDilation()), b.getI64IntegerAttr(c),
-            DenseI64ArrayAttr());
-      } else {
-        // tosa.matmul [1, M, K] x [1, K, N]: weights as [K, N], per column.
-        auto wType = cast<RankedTensorType>(w.getType());
-        if (wType.getRank() != 3 || wType.getDimSize(0) != 1)
-          continue;
-        auto flat = RankedTensorType::get({wType.getDimSize(1), wType.getDimSize(2)},
-                                          wType.getElementType());
-        int64_t n = wType.getDimSize(2);
-        if (matmulBias && matmulBias.getNumElements() != n && !matmulBias.isSplat())
-          continue;
-        Weights wq = quantizeWeights(b, loc, w.reshape(flat), /*axis=*/1);
-        Value qBias;
-        if (matmulBias)
-          qBias = quantizeBias(b, loc, matmulBias, inP.scale, wq.scales);
-        quantized = qforge::qf::MatmulOp::create(b, loc, qResult, qIn,
-                                                 wq.quantized, qBias,
-                                                 DenseI64ArrayAttr());
-      }
-      Value result = qforge::qf::DequantizeOp::create(b, loc, resultType, quantized);
-      op->getResult(0).replaceAllUsesWith(result);
-      op->erase();
-      if (matmulBias) { // Folded: the add passes its activation operand on.
-        Value activation = constantWeights(biasAdd.getInput1())
-                               ? biasAdd.getInput2()
-                               : biasAdd.getInput1();
-        biasAdd.getResult().replaceAllUsesWith(activation);
-        biasAdd->erase();
-      }
-    }
+    if (scheme != "asymmetric" && scheme != "symmetric")
+      return emitError(loc) << "scheme '" << scheme
+                            << "' is not one of asymmetric, symmetric";
+    options.symmetric = scheme == "symmetric";
+    return success();
   }
+
+  void runOnOperation() override {
+    qforge::quantizeFunction(getOperation(), calibration, options);
+  }
+
+  qforge::CalibrationTable calibration;
+  qforge::QuantizeOptions options;
 };
 
 } // namespace

@@ -15,6 +15,7 @@
 #include "qforge/Emit/Emitter.h"
 #include "qforge/Execution/JitRunner.h"
 #include "qforge/Import/OnnxImporter.h"
+#include "qforge/Quantization/Quantize.h"
 #include "qforge/Support/Npy.h"
 #include "qforge/Transforms/Passes.h"
 
@@ -358,18 +359,20 @@ static int runCalibrate(MLIRContext &context) {
 
 /// Reads --calib-table and checks it against the tensors the model's
 /// observers would record.
-static bool checkCalibrationTable(ModuleOp module) {
+static std::optional<qforge::CalibrationTable> readCheckedTable(ModuleOp module) {
   qforge::CalibrationTable table;
   std::string error;
   if (!qforge::readCalibrationTable(calibTable, table, error)) {
     llvm::errs() << "qforge: error: " << calibTable << ": " << error << "\n";
-    return false;
+    return std::nullopt;
   }
   OwningOpRef<ModuleOp> observed(module.clone());
   PassManager pm(observed->getContext());
   pm.addNestedPass<func::FuncOp>(qforge::createInsertObserversPass());
-  return succeeded(pm.run(*observed)) &&
-         succeeded(qforge::checkTableMatches(*observed, table, calibTable));
+  if (failed(pm.run(*observed)) ||
+      failed(qforge::checkTableMatches(*observed, table, calibTable)))
+    return std::nullopt;
+  return table;
 }
 
 static int runCompile(MLIRContext &context) {
@@ -410,16 +413,24 @@ static int runCompile(MLIRContext &context) {
                     "(from 'qforge calibrate')\n";
     return 1;
   }
-  if (!calibTable.empty() && !checkCalibrationTable(*module))
+  std::optional<qforge::CalibrationTable> table;
+  if (!calibTable.empty() && !(table = readCheckedTable(*module)))
     return 1;
   if (precision == "int8") {
-    PassManager pm(module->getContext());
-    qforge::QuantizePassOptions options;
-    options.table = calibTable;
-    options.method = quantMethod;
-    pm.addNestedPass<func::FuncOp>(qforge::createQuantizePass(options));
-    if (failed(pm.run(*module)))
-      return 1;
+    qforge::QuantizeOptions options;
+    options.method = table->method;
+    if (!quantMethod.empty()) {
+      std::optional<qforge::CalibMethod> method = qforge::parseCalibMethod(quantMethod);
+      if (!method) {
+        llvm::errs() << "qforge: error: method '"
+                     << quantMethod
+                     << "' is not one of minmax, percentile, entropy, mse\n";
+        return 1;
+      }
+      options.method = *method;
+    }
+    qforge::quantizeFunction(module->lookupSymbol<func::FuncOp>(name), *table,
+                             options);
   }
   std::vector<qforge::TensorSpec> inputs, outputs;
   if (scratchOwner != "model" && scratchOwner != "caller") {
