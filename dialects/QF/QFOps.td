@@ -116,6 +116,13 @@ def QF_MatmulOp : QF_Op<"matmul", [Pure]> {
     per-tensor type and clamps it to `clamp` = [min, max] in storage units
     (a fused ReLU is [z_out, storage_max]).
 
+    Weights in blocks along K (`{0:B, 1:1}`) are lowered when every block
+    scale is an integer multiple c in 1..255 of its column's unit
+    u = (largest block scale) / 255, the form qf-quantize writes for int4:
+    each block's sum is exact in int32, the blocks combine exactly in int64
+    as sum c * partial, the bias is at scale s_lhs * u[n], and the result
+    must be requantized.
+
     ```mlir
     %y = qf.matmul %x, %w bias %b clamp [-3, 127]
         : (tensor<1x64x!quant.uniform<i8:f32, 0.05:-3>>,
@@ -145,7 +152,9 @@ def QF_Conv2DOp : QF_Op<"conv2d", [Pure]> {
     [h, w]. The result is [N, OH, OW, O] with
     OH = (H + top + bottom - dh * (KH - 1) - 1) / sh + 1 (likewise OW), either
     the int32 accumulator or requantized to a per-tensor type and clamped to
-    `clamp` as for `qf.matmul`.
+    `clamp` as for `qf.matmul`. Filters in blocks of input channels
+    (`{0:1, 3:B}`, each block covering all taps of its channels) follow
+    `qf.matmul`'s rule for blocks (ungrouped convolutions only).
   }];
   let arguments = (ins QF_QuantizedTensor:$input, QF_QuantizedTensor:$filter,
                    Optional<QF_BiasTensor>:$bias,

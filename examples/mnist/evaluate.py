@@ -2,7 +2,7 @@
 """The main job on the bundled example: compile the trained MNIST CNN with
 qforge into a standalone executable, run it on the 1,000 held-out test
 digits, then do the same with onnxruntime and compare; then calibrate on the
-500-image calibration split, compile at int8 and compare that too.
+500-image calibration split, compile at int8 and int4 and compare those too.
 
 The executables take the whole test set in one call (they run the digits in
 turn and stack the outputs). Prints accuracy, agreement, the largest logit
@@ -10,6 +10,7 @@ difference, executable sizes and latencies.
 usage: evaluate.py --qforge build/bin/qforge [--min-accuracy 0.95]
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -57,16 +58,24 @@ def main():
                  os.path.relpath(calib_images)))
         subprocess.run([args.qforge, "calibrate", model, "--calib-data=" + calib_images,
                         "-o", table], check=True)
-        exe8 = os.path.join(work, "mnist_cnn_int8")
-        print("$ %s compile %s --emit=exe --precision=int8 --calib-table=mnist.calib.json "
-              "-o mnist_cnn_int8" % (os.path.relpath(args.qforge), os.path.relpath(model)))
-        subprocess.run([args.qforge, "compile", model, "--emit=exe", "--precision=int8",
-                        "--calib-table=" + table, "-o", exe8, "--quiet"], check=True)
-        out8 = os.path.join(work, "out8")
-        bench8 = subprocess.run([exe8, images_path, "-o", out8, "--bench", "20"],
-                                check=True, capture_output=True, text=True).stdout.strip()
-        ours8 = np.load(os.path.join(out8, "output_0.npy"))
-        exe8_size = os.path.getsize(exe8)
+        quantized = {}
+        for precision in ("int8", "int4"):
+            exe_q = os.path.join(work, "mnist_cnn_" + precision)
+            report = os.path.join(work, precision + ".report.json")
+            print("$ %s compile %s --emit=exe --precision=%s --calib-table=mnist.calib.json "
+                  "--report=%s.report.json -o mnist_cnn_%s"
+                  % (os.path.relpath(args.qforge), os.path.relpath(model), precision,
+                     precision, precision))
+            subprocess.run([args.qforge, "compile", model, "--emit=exe",
+                            "--precision=" + precision, "--calib-table=" + table,
+                            "--report=" + report, "-o", exe_q, "--quiet"], check=True)
+            out_q = os.path.join(work, "out-" + precision)
+            bench_q = subprocess.run([exe_q, images_path, "-o", out_q, "--bench", "20"],
+                                     check=True, capture_output=True, text=True).stdout.strip()
+            with open(report) as f:
+                totals = json.load(f)["totals"]
+            quantized[precision] = (np.load(os.path.join(out_q, "output_0.npy")), bench_q,
+                                    os.path.getsize(exe_q), totals)
 
     session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
     theirs = session.run(None, {"images": images})[0]
@@ -84,20 +93,27 @@ def main():
           % (compile_seconds, exe_size // 1024))
     print("latency per digit: %s" % bench)
 
-    acc8 = (ours8.argmax(1) == labels).mean()
-    agree8 = int((ours8.argmax(1) == ours_pred).sum())
     median = lambda text: text.split("median ")[-1]
-    print("\n%-14s %9s %17s %11s %14s" % ("", "accuracy", "agrees with fp32",
-                                          "executable", "latency/digit"))
-    print("%-14s %8.2f%% %17s %7d KiB %14s" % ("qforge fp32", 100 * rows[0][1], "-",
-                                               exe_size // 1024, median(bench)))
-    print("%-14s %8.2f%% %12d/%d %7d KiB %14s" % ("qforge int8", 100 * acc8, agree8, n,
-                                                  exe8_size // 1024, median(bench8)))
-    print("(int8: convolutions and matmuls in integers, the rest float with quantize/"
-          "dequantize\n at their edges; plain vectorized integer loops, no VNNI/dot-product "
-          "kernels yet)")
-    ok = (rows[0][1] >= args.min_accuracy and agree == n
-          and acc8 >= rows[0][1] - 0.003)
+    fp32_bytes = quantized["int8"][3]["weight_bytes_fp32"]
+    print("\n%-12s %9s %17s %21s %11s %14s" % ("", "accuracy", "agrees with fp32",
+                                               "weight bytes", "executable",
+                                               "latency/digit"))
+    print("%-12s %8.2f%% %17s %13d (100%%) %7d KiB %14s"
+          % ("qforge fp32", 100 * rows[0][1], "-", fp32_bytes, exe_size // 1024,
+             median(bench)))
+    ok = rows[0][1] >= args.min_accuracy and agree == n
+    for precision, limit in (("int8", 0.003), ("int4", 0.010)):
+        outputs, bench_q, size, totals = quantized[precision]
+        acc_q = (outputs.argmax(1) == labels).mean()
+        agree_q = int((outputs.argmax(1) == ours_pred).sum())
+        print("%-12s %8.2f%% %12d/%d %13d (%3.0f%%) %7d KiB %14s"
+              % ("qforge " + precision, 100 * acc_q, agree_q, n, totals["weight_bytes"],
+                 100 * totals["weight_ratio"], size // 1024, median(bench_q)))
+        ok = ok and acc_q >= rows[0][1] - limit
+    print("(int8/int4: convolutions and matmuls in integers (int4: 4-bit weights, 32 per "
+          "scale,\n packed two per byte), the rest float with quantize/dequantize at their "
+          "edges;\n plain vectorized integer loops, no VNNI/dot-product kernels yet. Weight "
+          "bytes count\n weights, biases and scales of the convolutions and matmuls.)")
     print("OK" if ok else "FAIL")
     return 0 if ok else 1
 

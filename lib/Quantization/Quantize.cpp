@@ -110,6 +110,7 @@ quant::UniformQuantizedType int8Type(MLIRContext *ctx, QuantParams p) {
 struct Weights {
   Value quantized;          // The weights as a quantized constant.
   std::vector<double> scales; // Per output channel.
+  int64_t bytes = 0;        // Stored values plus per-block multiples.
 };
 
 /// Symmetric int8 weights per output channel (`axis`): scale = max|w| / 127,
@@ -145,7 +146,116 @@ Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
       Float32Type::get(ctx), out.scales, SmallVector<int64_t>(channels, 0),
       static_cast<int32_t>(axis), -128, 127);
   out.quantized = quant::StorageCastOp::create(b, loc, type.clone(qtype), raw);
+  out.bytes = static_cast<int64_t>(q.size());
   return out;
+}
+
+/// Symmetric int4 weights in [-7, 7], per output channel (`channelAxis`),
+/// or with one scale per block of `groupSize` values along `blockAxis` when
+/// that axis is longer than a block and a multiple of it. Block scales are
+/// integer multiples c = 1..255 of a per-channel unit u = (largest block
+/// scale) / 255, rounded up so that no block's largest value clips: the
+/// lowering combines the blocks' integer sums exactly with the integers c
+/// (see qf-lower-to-linalg), and storing c takes one byte per block.
+/// `scales` returns u (or the channel's scale): the bias is at s_in * u.
+Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
+                            int64_t channelAxis, int64_t blockAxis,
+                            int64_t groupSize) {
+  auto type = cast<RankedTensorType>(w.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  int64_t channels = shape[channelAxis];
+  bool blocked = groupSize > 0 && shape[blockAxis] > groupSize &&
+                 shape[blockAxis] % groupSize == 0;
+  int64_t blocks = blocked ? shape[blockAxis] / groupSize : 1;
+  auto channelOf = [&](int64_t i) { return (i / strides[channelAxis]) % channels; };
+  auto blockOf = [&](int64_t i) {
+    return blocked ? ((i / strides[blockAxis]) % shape[blockAxis]) / groupSize : 0;
+  };
+  std::vector<float> values(w.getValues<float>().begin(), w.getValues<float>().end());
+  std::vector<double> amax(channels * blocks, 0.0); // [channel][block]
+  for (size_t i = 0; i < values.size(); ++i) {
+    double &m = amax[channelOf(i) * blocks + blockOf(i)];
+    m = std::max(m, static_cast<double>(std::fabs(values[i])));
+  }
+  Weights out;
+  std::vector<double> scale(channels * blocks);
+  for (int64_t c = 0; c < channels; ++c) {
+    double largest = 0;
+    for (int64_t g = 0; g < blocks; ++g)
+      largest = std::max(largest, amax[c * blocks + g]);
+    if (largest == 0)
+      largest = 7.0; // An all-zero channel: any scale represents it.
+    if (!blocked) {
+      out.scales.push_back(largest / 7.0);
+      scale[c] = largest / 7.0;
+      continue;
+    }
+    double unit = largest / 7.0 / 255.0;
+    out.scales.push_back(unit);
+    for (int64_t g = 0; g < blocks; ++g) {
+      double multiple = std::ceil(amax[c * blocks + g] / 7.0 / unit - 1e-9);
+      scale[c * blocks + g] = unit * std::clamp(multiple, 1.0, 255.0);
+    }
+  }
+  std::vector<uint8_t> packed((values.size() + 1) / 2, 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    double v = std::nearbyint(values[i] / scale[channelOf(i) * blocks + blockOf(i)]);
+    auto q = static_cast<int8_t>(std::clamp(v, -7.0, 7.0));
+    packed[i / 2] |= static_cast<uint8_t>((q & 0xF) << (i % 2 ? 4 : 0));
+  }
+  MLIRContext *ctx = b.getContext();
+  Type i4 = IntegerType::get(ctx, 4), f32 = Float32Type::get(ctx);
+  Type qtype;
+  if (!blocked) {
+    qtype = quant::UniformQuantizedPerAxisType::get(
+        quant::QuantizationFlags::Signed, i4, f32, out.scales,
+        SmallVector<int64_t>(channels, 0), static_cast<int32_t>(channelAxis), -7, 7);
+  } else {
+    // Scales have one entry per block along every axis: [.., channels, ..,
+    // blocks, ..] with 1 elsewhere.
+    SmallVector<int64_t> scaleShape(rank, 1);
+    scaleShape[channelAxis] = channels;
+    scaleShape[blockAxis] = blocks;
+    SmallVector<float> ordered(channels * blocks);
+    int64_t channelStride = channelAxis < blockAxis ? blocks : 1;
+    int64_t blockStride = channelAxis < blockAxis ? 1 : channels;
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t g = 0; g < blocks; ++g)
+        ordered[c * channelStride + g * blockStride] =
+            static_cast<float>(scale[c * blocks + g]);
+    auto scaleType = RankedTensorType::get(scaleShape, f32);
+    auto zpType = RankedTensorType::get(scaleShape, i4);
+    qtype = quant::UniformQuantizedSubChannelType::get(
+        quant::QuantizationFlags::Signed, i4, f32,
+        DenseElementsAttr::get(scaleType, ArrayRef<float>(ordered)),
+        DenseElementsAttr::get(zpType, APInt(4, 0)),
+        {static_cast<int32_t>(channelAxis), static_cast<int32_t>(blockAxis)},
+        {1, groupSize}, -7, 7);
+  }
+  auto bytesType = RankedTensorType::get({static_cast<int64_t>(packed.size())},
+                                         IntegerType::get(ctx, 8));
+  SmallVector<APInt> bytes;
+  for (uint8_t v : packed)
+    bytes.push_back(APInt(8, v));
+  out.quantized = qforge::qf::PackedConstantOp::create(
+      b, loc, type.clone(qtype), DenseElementsAttr::get(bytesType, bytes));
+  // The lowering keeps one byte per block (its multiple of the unit).
+  out.bytes = static_cast<int64_t>(packed.size()) + (blocked ? channels * blocks : 0);
+  return out;
+}
+
+/// The weights at the precision `options` asks for; `blockAxis` is the
+/// reduction axis int4 blocks run along.
+Weights quantizeWeightsAt(OpBuilder &b, Location loc, DenseElementsAttr w,
+                          int64_t channelAxis, int64_t blockAxis,
+                          const qforge::QuantizeOptions &options) {
+  if (options.precision == qforge::WeightPrecision::Int4)
+    return quantizeWeightsInt4(b, loc, w, channelAxis, blockAxis, options.groupSize);
+  return quantizeWeights(b, loc, w, channelAxis);
 }
 
 /// The int32 bias at scale s_in * s_w[c] (zero point 0).
@@ -166,9 +276,10 @@ Value quantizeBias(OpBuilder &b, Location loc, DenseElementsAttr bias,
 
 } // namespace
 
-void qforge::quantizeFunction(func::FuncOp func,
-                              const CalibrationTable &calibration,
-                              const QuantizeOptions &options) {
+std::vector<qforge::QuantizedLayer>
+qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
+                         const QuantizeOptions &options) {
+  std::vector<QuantizedLayer> layers;
   qforge::CalibMethod chosen = options.method;
   auto params = [&](const qforge::TableEntry *e) {
     return activationParams(e->ranges.at(chosen), options.symmetric);
@@ -186,6 +297,16 @@ void qforge::quantizeFunction(func::FuncOp func,
     DenseElementsAttr w = constantWeights(op->getOperand(1));
     if (!w)
       continue;
+    QuantizedLayer layer;
+    layer.node = onnxNodeName(op->getLoc()).str();
+    layer.op = isa<tosa::Conv2DOp>(op)            ? "conv"
+               : isa<tosa::DepthwiseConv2DOp>(op) ? "depthwise conv"
+                                                  : "matmul";
+    layer.precision = "fp32";
+    layer.floatBytes = 4 * w.getNumElements();
+    layer.bytes = layer.floatBytes;
+    // Recorded as float until the rewrite below succeeds.
+    layers.push_back(layer);
     const qforge::TableEntry *in = entryBefore(input, calibration);
     const qforge::TableEntry *out = entryAfter(op->getResult(0), calibration);
     // A Gemm's bias is a float add after the matmul (behind reshapes);
@@ -209,8 +330,10 @@ void qforge::quantizeFunction(func::FuncOp func,
           matmulBias = {};
       }
     }
-    if (!in || !out || !in->ranges.count(chosen) || !out->ranges.count(chosen))
+    if (!in || !out || !in->ranges.count(chosen) || !out->ranges.count(chosen)) {
+      layers.back().note = "no calibrated range for its input or output";
       continue;
+    }
     QuantParams inP = params(in), outP = params(out);
     Location loc = op->getLoc();
     b.setInsertionPoint(op);
@@ -220,11 +343,14 @@ void qforge::quantizeFunction(func::FuncOp func,
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     Type qResult = resultType.clone(int8Type(ctx, outP));
     Value quantized;
+    Weights wq;
+    bool hasBias = true;
     if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
       DenseElementsAttr bias = constantWeights(conv.getBias());
       if (!bias)
         continue;
-      Weights wq = quantizeWeights(b, loc, w, /*axis=*/0);
+      wq = quantizeWeightsAt(b, loc, w, /*channelAxis=*/0,
+                                     /*blockAxis=*/3, options);
       Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
       quantized = qforge::qf::Conv2DOp::create(
           b, loc, qResult, qIn, wq.quantized, qBias,
@@ -242,9 +368,9 @@ void qforge::quantizeFunction(func::FuncOp func,
       int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
               c = wType.getDimSize(2), m = wType.getDimSize(3);
       auto ohwi = RankedTensorType::get({c * m, kh, kw, 1}, wType.getElementType());
-      Weights wq = quantizeWeights(
+      wq = quantizeWeightsAt(
           b, loc, qforge::permuteConstant(w, {2, 3, 0, 1}).reshape(ohwi),
-          /*axis=*/0);
+          /*channelAxis=*/0, /*blockAxis=*/3, options);
       Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
       quantized = qforge::qf::Conv2DOp::create(
           b, loc, qResult, qIn, wq.quantized, qBias,
@@ -262,14 +388,25 @@ void qforge::quantizeFunction(func::FuncOp func,
       int64_t n = wType.getDimSize(2);
       if (matmulBias && matmulBias.getNumElements() != n && !matmulBias.isSplat())
         continue;
-      Weights wq = quantizeWeights(b, loc, w.reshape(flat), /*axis=*/1);
+      wq = quantizeWeightsAt(b, loc, w.reshape(flat), /*channelAxis=*/1,
+                                     /*blockAxis=*/0, options);
       Value qBias;
+      hasBias = static_cast<bool>(matmulBias);
       if (matmulBias)
         qBias = quantizeBias(b, loc, matmulBias, inP.scale, wq.scales);
       quantized = qforge::qf::MatmulOp::create(b, loc, qResult, qIn,
                                                wq.quantized, qBias,
                                                DenseI64ArrayAttr());
     }
+    if (!quantized)
+      continue;
+    QuantizedLayer &done = layers.back();
+    done.precision = options.precision == WeightPrecision::Int4 ? "int4" : "int8";
+    // Weights, the int32 bias, and per channel the requantization's int32
+    // multiplier and 8-bit shift; the float side holds weights and bias.
+    auto channels = static_cast<int64_t>(wq.scales.size());
+    done.floatBytes += hasBias ? 4 * channels : 0;
+    done.bytes = wq.bytes + (hasBias ? 4 * channels : 0) + 5 * channels;
     Value result = qforge::qf::DequantizeOp::create(b, loc, resultType, quantized);
     op->getResult(0).replaceAllUsesWith(result);
     op->erase();
@@ -281,6 +418,7 @@ void qforge::quantizeFunction(func::FuncOp func,
       biasAdd->erase();
     }
   }
+  return layers;
 }
 
 namespace {
@@ -308,6 +446,15 @@ struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
       return emitError(loc) << "scheme '" << scheme
                             << "' is not one of asymmetric, symmetric";
     options.symmetric = scheme == "symmetric";
+    if (precision != "int8" && precision != "int4")
+      return emitError(loc) << "precision '" << precision
+                            << "' is not one of int8, int4";
+    options.precision = precision == "int4" ? qforge::WeightPrecision::Int4
+                                            : qforge::WeightPrecision::Int8;
+    if (groupSize < 0)
+      return emitError(loc) << "group-size must be 0 (per channel) or positive, got "
+                            << static_cast<int64_t>(groupSize);
+    options.groupSize = groupSize;
     return success();
   }
 

@@ -39,9 +39,10 @@ struct Params {
   bool isSigned = true;
   unsigned bits = 8;
   int64_t qmin = 0, qmax = 0;
+  bool blocked = false; // Scales per block: see blocksOf.
 };
 
-FailureOr<Params> paramsOf(Operation *op, Type type) {
+FailureOr<Params> paramsOf(Operation *op, Type type, bool allowBlocked = false) {
   QuantizedType q = getQuantizedElementType(type);
   Params p;
   p.isSigned = q.isSigned();
@@ -59,27 +60,110 @@ FailureOr<Params> paramsOf(Operation *op, Type type) {
     p.axis = t.getQuantizedDimension();
     return p;
   }
+  if (allowBlocked) {
+    p.blocked = true;
+    p.zeroPoints = {0}; // blocksOf insists on it.
+    return p;
+  }
   op->emitOpError() << "uses blocked (sub-channel) quantization, which is not "
                        "lowered yet";
   return failure();
 }
 
-/// M = m * 2^-shift with m in [2^30, 2^31), for a positive real multiplier.
-std::pair<int64_t, int64_t> fixedPoint(double multiplier) {
+/// M = m * 2^-shift with m in [2^(bits-1), 2^bits), for a positive real
+/// multiplier. 31 bits suit int32 accumulators (the product stays within
+/// 62 bits); wider accumulators get fewer.
+std::pair<int64_t, int64_t> fixedPoint(double multiplier, int bits = 31) {
   int exponent;
   double fraction = std::frexp(multiplier, &exponent); // [0.5, 1)
-  int64_t m = std::llround(fraction * static_cast<double>(1LL << 31));
-  if (m == (1LL << 31)) {
+  int64_t m = std::llround(std::ldexp(fraction, bits));
+  if (m == (int64_t(1) << bits)) {
     m /= 2;
     ++exponent;
   }
-  int64_t shift = 31 - exponent;
+  int64_t shift = bits - exponent;
   // Beyond 62 the product cannot reach a half unit; keep the shift usable.
   if (shift > 62) {
     m >>= (shift - 62);
     shift = 62;
   }
   return {m, shift};
+}
+
+/// Block-quantized weights as the lowering computes with them: every block
+/// scale is an integer multiple c (1..255) of a per-channel unit u, so the
+/// blocks' int32 sums combine exactly as sum_g c[g] * partial[g] in int64
+/// and one requantization per channel (at s_act * u / s_out) finishes the
+/// job. qf-quantize produces exactly this form.
+struct Blocks {
+  int64_t axis = 0;     // The blocked (reduction) axis of the weights.
+  int64_t size = 0;     // Values per block along it.
+  int64_t count = 0;    // Blocks along it.
+  SmallVector<double> units;             // u per output channel.
+  SmallVector<int64_t> multiples;        // c, [count][channels] row-major.
+};
+
+/// Reads the blocks of a weight type quantized in blocks along `axis` only
+/// (per output channel along `channelAxis`), or fails with a diagnostic.
+FailureOr<Blocks> blocksOf(Operation *op, RankedTensorType type,
+                           int64_t channelAxis, int64_t axis) {
+  auto q = cast<UniformQuantizedSubChannelType>(getQuantizedElementType(type));
+  Blocks blocks;
+  blocks.axis = axis;
+  int64_t channels = type.getDimSize(channelAxis);
+  for (auto [dim, size] : q.getBlockSizeInfo()) {
+    if (dim == axis) {
+      blocks.size = size;
+    } else if (dim == channelAxis) {
+      if (size != 1)
+        return op->emitOpError() << "weights in blocks of " << size
+                                 << " output channels cannot be lowered; "
+                                    "blocks must lie within one channel";
+    } else if (size != type.getDimSize(dim)) {
+      return op->emitOpError() << "weights blocked along axis " << dim
+                               << " cannot be lowered; only axis " << axis
+                               << " may be split";
+    }
+  }
+  if (blocks.size == 0)
+    blocks.size = type.getDimSize(axis);
+  blocks.count = type.getDimSize(axis) / blocks.size;
+  if (llvm::any_of(q.getZeroPoints().getValues<APInt>(),
+                   [](const APInt &z) { return !z.isZero(); }))
+    return op->emitOpError() << "block-quantized weights must be symmetric "
+                                "(zero points 0) to be lowered";
+  // Scales are laid out with one entry per block along every axis; index
+  // them by (channel, block).
+  ArrayRef<int64_t> scaleShape = q.getScales().getType().getShape();
+  SmallVector<double> scales;
+  for (APFloat f : q.getScales().getValues<APFloat>())
+    scales.push_back(f.convertToDouble());
+  SmallVector<int64_t> strides(scaleShape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(scaleShape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * scaleShape[d + 1];
+  auto scaleAt = [&](int64_t channel, int64_t block) {
+    return scales[channel * strides[channelAxis] + block * strides[axis]];
+  };
+  blocks.multiples.assign(blocks.count * channels, 0);
+  for (int64_t c = 0; c < channels; ++c) {
+    double largest = 0;
+    for (int64_t g = 0; g < blocks.count; ++g)
+      largest = std::max(largest, scaleAt(c, g));
+    double unit = largest / 255.0;
+    blocks.units.push_back(unit);
+    for (int64_t g = 0; g < blocks.count; ++g) {
+      double s = scaleAt(c, g);
+      int64_t m = std::llround(s / unit);
+      if (m < 1 || m > 255 || std::fabs(m * unit - s) > 1e-6 * s)
+        return op->emitOpError()
+               << "block scale " << s << " (channel " << c << ", block " << g
+               << ") is not a multiple 1..255 of the channel's unit "
+               << unit << " (its largest block scale / 255); only such "
+                  "block scales are lowered";
+      blocks.multiples[g * channels + c] = m;
+    }
+  }
+  return blocks;
 }
 
 struct Lowering {
@@ -147,27 +231,36 @@ struct Lowering {
         .getResult(0);
   }
 
-  /// Requantizes int32 accumulators: y = clamp(zp + round(acc * M[c])), the
-  /// multipliers per channel along `axis` (or one for the tensor).
+  /// Requantizes int32 or int64 accumulators: y = clamp(zp + round(acc *
+  /// M[c])), the multipliers per channel along `axis` (or one for the
+  /// tensor). `accBits` bounds |acc| < 2^accBits, which decides how many
+  /// bits the fixed-point multipliers may have without overflowing int64.
   Value requantize(Value acc, int64_t axis, ArrayRef<double> multipliers,
-                   int64_t zeroPoint, int64_t lo, int64_t hi, unsigned bits) {
+                   int64_t zeroPoint, int64_t lo, int64_t hi, unsigned bits,
+                   int accBits = 31) {
+    int mantissa = std::min(31, 62 - accBits);
     SmallVector<int64_t> m0, shift;
     for (double m : multipliers) {
-      auto [mm, s] = fixedPoint(m);
+      auto [mm, s] = fixedPoint(m, mantissa);
       m0.push_back(mm);
       shift.push_back(s);
     }
     bool perChannel = multipliers.size() > 1;
     SmallVector<Value> channel;
+    // Stored as they would be in a kernel's epilogue: an int32 multiplier
+    // and an 8-bit shift per channel.
     if (perChannel)
-      channel = {vector(i64(), m0), vector(i64(), shift)};
+      channel = {vector(i32(), m0), vector(b.getI8Type(), shift)};
     Type storage = b.getIntegerType(bits);
     return map(acc, storage, perChannel ? axis : 0, channel,
                [&](OpBuilder &nb, Location nl, Value a, ValueRange ch) {
-                 Value mul = perChannel ? ch[0] : intConst(nb, nl, i64(), m0[0]);
-                 Value n = perChannel ? ch[1] : intConst(nb, nl, i64(), shift[0]);
-                 Value p = arith::MulIOp::create(
-                     nb, nl, arith::ExtSIOp::create(nb, nl, i64(), a), mul);
+                 Value mul = perChannel ? arith::ExtSIOp::create(nb, nl, i64(), ch[0])
+                                        : intConst(nb, nl, i64(), m0[0]);
+                 Value n = perChannel ? arith::ExtUIOp::create(nb, nl, i64(), ch[1])
+                                      : intConst(nb, nl, i64(), shift[0]);
+                 if (a.getType() != i64())
+                   a = arith::ExtSIOp::create(nb, nl, i64(), a);
+                 Value p = arith::MulIOp::create(nb, nl, a, mul);
                  // Round p / 2^n half to even: q = floor, then up when the
                  // remainder is over half, or exactly half and q is odd.
                  Value q = arith::ShRSIOp::create(nb, nl, p, n);
@@ -191,43 +284,96 @@ struct Lowering {
                });
   }
 
-  /// Adds an int32 bias [C] along `axis` to int32 accumulators.
+  /// Adds an int32 bias [C] along `axis` to int32 or int64 accumulators.
   Value addBias(Value acc, Value bias, int64_t axis) {
-    return map(acc, i32(), axis, {bias},
+    Type accType = cast<RankedTensorType>(acc.getType()).getElementType();
+    return map(acc, accType, axis, {bias},
                [&](OpBuilder &nb, Location nl, Value a, ValueRange ch) {
-                 return arith::AddIOp::create(nb, nl, a, ch[0]).getResult();
+                 Value v = ch[0];
+                 if (v.getType() != accType)
+                   v = arith::ExtSIOp::create(nb, nl, accType, v);
+                 return arith::AddIOp::create(nb, nl, a, v).getResult();
                });
   }
 
   /// The integer product both matmul and conv reduce to: a linalg.generic
   /// accumulating (x - z_x) * (w - z_w[c]) into a zeroed int32 tensor of
-  /// `outShape`. The maps index x, w, the per-channel weight zero points and
-  /// the result.
+  /// `outShape`. The maps index x, w, the per-channel weight zero points
+  /// (`weightZp`; null, and no map, for symmetric weights) and the result.
   Value accumulate(ArrayRef<int64_t> outShape, Value x, Value w, Value weightZp,
                    ArrayRef<AffineMap> maps,
                    ArrayRef<utils::IteratorType> iterators, const Params &xp,
                    const Params &wp) {
     int64_t zx = xp.zeroPoints[0];
+    SmallVector<Value> inputs = {x, w};
+    if (weightZp)
+      inputs.push_back(weightZp);
     return linalg::GenericOp::create(
                b, loc, TypeRange{RankedTensorType::get(outShape, i32())},
-               ValueRange{x, w, weightZp}, ValueRange{zeros(outShape)}, maps,
-               iterators,
+               inputs, ValueRange{zeros(outShape, i32())}, maps, iterators,
                [&](OpBuilder &nb, Location nl, ValueRange args) {
-                 Value xv = arith::SubIOp::create(nb, nl, widen(nb, nl, args[0], xp.isSigned),
-                                                  intConst(nb, nl, i32(), zx));
-                 Value wv = arith::SubIOp::create(nb, nl, widen(nb, nl, args[1], wp.isSigned),
-                                                  args[2]);
+                 Value xv = widen(nb, nl, args[0], xp.isSigned);
+                 if (zx != 0)
+                   xv = arith::SubIOp::create(nb, nl, xv, intConst(nb, nl, i32(), zx));
+                 Value wv = widen(nb, nl, args[1], wp.isSigned);
+                 if (weightZp)
+                   wv = arith::SubIOp::create(nb, nl, wv, args[2]);
                  Value prod = arith::MulIOp::create(nb, nl, xv, wv);
                  linalg::YieldOp::create(
-                     nb, nl, ValueRange{arith::AddIOp::create(nb, nl, args[3], prod)});
+                     nb, nl, ValueRange{arith::AddIOp::create(nb, nl, args.back(), prod)});
                })
         .getResult(0);
   }
 
-  /// Zero-filled int32 tensor.
-  Value zeros(ArrayRef<int64_t> shape) {
-    Value empty = tensor::EmptyOp::create(b, loc, shape, i32());
-    return linalg::FillOp::create(b, loc, ValueRange{intConst(b, loc, i32(), 0)},
+  /// Block sums combined exactly: acc[.., c] = sum_g multiple[g][c] *
+  /// partial[.., g, c] in int64, where `partial` has the blocks in its
+  /// second-to-last dimension and channels in its last.
+  Value combineBlocks(Value partial, const Blocks &blocks) {
+    auto type = cast<RankedTensorType>(partial.getType());
+    int64_t rank = type.getRank(); // [..., G, C]
+    int64_t channels = type.getShape().back();
+    SmallVector<int64_t> outShape(type.getShape().drop_back(2));
+    outShape.push_back(channels);
+    auto multType = RankedTensorType::get({blocks.count, channels}, b.getI8Type());
+    SmallVector<APInt> bytes;
+    for (int64_t m : blocks.multiples)
+      bytes.push_back(APInt(8, static_cast<uint64_t>(m)));
+    Value mult = arith::ConstantOp::create(b, loc, multType,
+                                           DenseElementsAttr::get(multType, bytes));
+    // Iteration space: the output's dims, then the block index.
+    MLIRContext *ctx = b.getContext();
+    int64_t dims = rank; // outShape.size() + 1
+    SmallVector<AffineExpr> partialIdx, outIdx;
+    for (int64_t d = 0; d + 2 < rank; ++d) {
+      partialIdx.push_back(getAffineDimExpr(d, ctx));
+      outIdx.push_back(getAffineDimExpr(d, ctx));
+    }
+    AffineExpr c = getAffineDimExpr(rank - 2, ctx), g = getAffineDimExpr(rank - 1, ctx);
+    partialIdx.append({g, c});
+    outIdx.push_back(c);
+    SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, partialIdx, ctx),
+                                   AffineMap::get(dims, 0, {g, c}, ctx),
+                                   AffineMap::get(dims, 0, outIdx, ctx)};
+    SmallVector<utils::IteratorType> iterators(dims - 1, utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{RankedTensorType::get(outShape, i64())},
+               ValueRange{partial, mult}, ValueRange{zeros(outShape, i64())}, maps,
+               iterators,
+               [&](OpBuilder &nb, Location nl, ValueRange args) {
+                 Value p = arith::ExtSIOp::create(nb, nl, i64(), args[0]);
+                 Value m = arith::ExtUIOp::create(nb, nl, i64(), args[1]);
+                 Value prod = arith::MulIOp::create(nb, nl, p, m);
+                 linalg::YieldOp::create(
+                     nb, nl, ValueRange{arith::AddIOp::create(nb, nl, args[2], prod)});
+               })
+        .getResult(0);
+  }
+
+  /// Zero-filled integer tensor.
+  Value zeros(ArrayRef<int64_t> shape, Type element) {
+    Value empty = tensor::EmptyOp::create(b, loc, shape, element);
+    return linalg::FillOp::create(b, loc, ValueRange{intConst(b, loc, element, 0)},
                                   ValueRange{empty})
         .getResult(0);
   }
@@ -259,8 +405,19 @@ struct LowerQFToLinalgPass
       }
       if (!isa<qforge::qf::QuantizeOp, qforge::qf::DequantizeOp,
                qforge::qf::RequantizeOp, qforge::qf::MatmulOp,
-               qforge::qf::Conv2DOp, StorageCastOp>(op))
+               qforge::qf::Conv2DOp, qforge::qf::PackedConstantOp,
+               StorageCastOp>(op))
         return WalkResult::advance();
+      // A quantized operand must come from an op lowered before this one;
+      // anything else (a function argument, say) has no storage to use.
+      for (auto [i, operand] : llvm::enumerate(op->getOperands()))
+        if (getQuantizedElementType(operand.getType()) && !storage.count(operand)) {
+          op->emitOpError() << "operand " << i
+                            << " is a quantized value not produced by a qf or "
+                               "quant op; cast it from its storage integers "
+                               "with quant.scast";
+          return WalkResult::interrupt();
+        }
       builder.setInsertionPoint(op);
       Lowering l{builder, op->getLoc()};
       if (failed(lower(op, l)))
@@ -302,6 +459,8 @@ struct LowerQFToLinalgPass
       return lowerRequantize(r, l);
     if (auto m = dyn_cast<qforge::qf::MatmulOp>(op))
       return lowerMatmul(m, l);
+    if (auto p = dyn_cast<qforge::qf::PackedConstantOp>(op))
+      return lowerPackedConstant(p, l);
     return lowerConv(cast<qforge::qf::Conv2DOp>(op), l);
   }
 
@@ -391,25 +550,107 @@ struct LowerQFToLinalgPass
 
   /// The epilogue shared by matmul and conv: bias, then either the int32
   /// accumulator or its requantization to the result type.
+  /// With block-quantized weights `acc` holds the combined int64 sums (see
+  /// Blocks) and `blocks` says at what per-channel unit; `accBits` bounds
+  /// them.
   FailureOr<Value> finish(Operation *op, Value acc, Value bias,
                           int64_t channelAxis, const Params &act,
-                          const Params &weight,
-                          std::optional<ArrayRef<int64_t>> clamp, Value result,
-                          Lowering &l) {
+                          const Params &weight, const Blocks *blocks,
+                          int accBits, std::optional<ArrayRef<int64_t>> clamp,
+                          Value result, Lowering &l) {
     if (bias)
       acc = l.addBias(acc, bias, channelAxis);
-    if (!getQuantizedElementType(result.getType()))
+    if (!getQuantizedElementType(result.getType())) {
+      if (blocks)
+        return op->emitOpError() << "with block-quantized weights the result "
+                                    "must be quantized, not an accumulator";
       return acc;
+    }
     auto out = paramsOf(op, result.getType());
     if (failed(out))
       return failure();
     SmallVector<double> multipliers;
-    for (double ws : weight.scales)
+    for (double ws : blocks ? ArrayRef<double>(blocks->units) : ArrayRef<double>(weight.scales))
       multipliers.push_back(act.scales[0] * ws / out->scales[0]);
     int64_t lo = clamp ? (*clamp)[0] : out->qmin;
     int64_t hi = clamp ? (*clamp)[1] : out->qmax;
     return l.requantize(acc, channelAxis, multipliers, out->zeroPoints[0], lo,
-                        hi, out->bits);
+                        hi, out->bits, accBits);
+  }
+
+  /// Bits that bound |combined block sums + bias| (< 2^bits), from the
+  /// storage ranges: no input can make the int64 requantization overflow.
+  static int blockedAccBits(const Params &act, const Params &weight,
+                            const Blocks &blocks) {
+    double x = std::max(act.qmax - act.zeroPoints[0], act.zeroPoints[0] - act.qmin);
+    double w = std::max(std::abs(weight.qmin), std::abs(weight.qmax));
+    double bound = static_cast<double>(blocks.count) * blocks.size * x * w * 255.0 +
+                   2147483648.0; // the int32 bias
+    return static_cast<int>(std::ceil(std::log2(bound + 1)));
+  }
+
+  /// Weight zero points per output channel, or null when all are 0.
+  static Value weightZeroPoints(const Params &w, int64_t channels, Lowering &l) {
+    if (llvm::all_of(w.zeroPoints, [](int64_t z) { return z == 0; }))
+      return {};
+    SmallVector<int64_t> wzp(w.zeroPoints);
+    if (wzp.size() == 1)
+      wzp.assign(channels, wzp[0]);
+    return l.vector(l.i32(), wzp);
+  }
+
+  /// 4-bit weights unpacked to one i8 per value (sign- or zero-extended),
+  /// in the result's shape.
+  LogicalResult lowerPackedConstant(qforge::qf::PackedConstantOp op, Lowering &l) {
+    auto type = op.getType();
+    bool isSigned = getQuantizedElementType(type).isSigned();
+    auto packed = cast<DenseElementsAttr>(op.getPacked());
+    int64_t bytes = packed.getNumElements();
+    Value raw = arith::ConstantOp::create(l.b, l.loc, packed);
+    Type i8 = l.b.getI8Type();
+    MLIRContext *ctx = op.getContext();
+    AffineExpr byte = getAffineDimExpr(0, ctx);
+    Value init = tensor::EmptyOp::create(l.b, l.loc, ArrayRef<int64_t>{bytes, 2}, i8);
+    Value pairs =
+        linalg::GenericOp::create(
+            l.b, l.loc, TypeRange{init.getType()}, ValueRange{raw}, ValueRange{init},
+            {AffineMap::get(2, 0, {byte}, ctx), l.b.getMultiDimIdentityMap(2)},
+            {utils::IteratorType::parallel, utils::IteratorType::parallel},
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              // Element 2i is the low nibble: move it up first, so that one
+              // right shift extends either nibble.
+              Value half = linalg::IndexOp::create(nb, nl, 1);
+              Value isLow = arith::CmpIOp::create(
+                  nb, nl, arith::CmpIPredicate::eq, half,
+                  arith::ConstantIndexOp::create(nb, nl, 0));
+              Value four = l.intConst(nb, nl, i8, 4);
+              Value moved = arith::SelectOp::create(
+                  nb, nl, isLow, arith::ShLIOp::create(nb, nl, args[0], four), args[0]);
+              Value v = isSigned
+                            ? arith::ShRSIOp::create(nb, nl, moved, four).getResult()
+                            : arith::ShRUIOp::create(nb, nl, moved, four).getResult();
+              linalg::YieldOp::create(nb, nl, v);
+            })
+            .getResult(0);
+    Value flat = tensor::CollapseShapeOp::create(
+        l.b, l.loc, pairs, SmallVector<ReassociationIndices>{{0, 1}});
+    int64_t numel = type.getNumElements();
+    if (numel != 2 * bytes)
+      flat = tensor::ExtractSliceOp::create(
+          l.b, l.loc, flat, ArrayRef<OpFoldResult>{l.b.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{l.b.getIndexAttr(numel)},
+          ArrayRef<OpFoldResult>{l.b.getIndexAttr(1)});
+    if (type.getRank() == 1) {
+      storage[op.getResult()] = flat;
+      return success();
+    }
+    ReassociationIndices all;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all.push_back(d);
+    storage[op.getResult()] = tensor::ExpandShapeOp::create(
+        l.b, l.loc, RankedTensorType::get(type.getShape(), i8), flat,
+        SmallVector<ReassociationIndices>{all});
+    return success();
   }
 
   /// Makes `value` stand for `result`: the storage of a quantized result, a
@@ -423,9 +664,16 @@ struct LowerQFToLinalgPass
 
   LogicalResult lowerMatmul(qforge::qf::MatmulOp op, Lowering &l) {
     auto a = paramsOf(op, op.getLhs().getType());
-    auto w = paramsOf(op, op.getRhs().getType());
+    auto w = paramsOf(op, op.getRhs().getType(), /*allowBlocked=*/true);
     if (failed(a) || failed(w))
       return failure();
+    std::optional<Blocks> blocks;
+    if (w->blocked) {
+      auto read = blocksOf(op, op.getRhs().getType(), /*channelAxis=*/1, /*axis=*/0);
+      if (failed(read))
+        return failure();
+      blocks = std::move(*read);
+    }
     Value lhs = storageOf(op.getLhs()), rhs = storageOf(op.getRhs());
     auto lhsType = cast<RankedTensorType>(lhs.getType());
     int64_t rank = lhsType.getRank();
@@ -441,22 +689,42 @@ struct LowerQFToLinalgPass
       reassoc = {leading, {rank - 1}};
       lhs = tensor::CollapseShapeOp::create(l.b, l.loc, lhs, reassoc);
     }
-    SmallVector<int64_t> wzp(w->zeroPoints);
-    if (wzp.size() == 1)
-      wzp.assign(n, wzp[0]);
-    Value weightZp = l.vector(l.i32(), wzp);
+    Value weightZp = weightZeroPoints(*w, n, l);
     MLIRContext *ctx = op.getContext();
-    AffineExpr m = getAffineDimExpr(0, ctx), nn = getAffineDimExpr(1, ctx),
-               kk = getAffineDimExpr(2, ctx);
-    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {m, kk}, ctx),
-                                   AffineMap::get(3, 0, {kk, nn}, ctx),
-                                   AffineMap::get(3, 0, {nn}, ctx),
-                                   AffineMap::get(3, 0, {m, nn}, ctx)};
-    SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
-                                                  utils::IteratorType::parallel,
-                                                  utils::IteratorType::reduction};
-    Value acc = l.accumulate({rows, n}, lhs, rhs, weightZp, maps, iterators, *a, *w);
-    auto value = finish(op, acc, op.getBias(), 1, *a, *w, op.getClamp(),
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
+    Value acc;
+    int accBits = 31;
+    if (!blocks) {
+      // (m, n, k)
+      SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                                     AffineMap::get(3, 0, {d(2), d(1)}, ctx)};
+      if (weightZp)
+        maps.push_back(AffineMap::get(3, 0, {d(1)}, ctx));
+      maps.push_back(AffineMap::get(3, 0, {d(0), d(1)}, ctx));
+      acc = l.accumulate({rows, n}, lhs, rhs, weightZp, maps, {par, par, red}, *a, *w);
+    } else {
+      // One int32 sum per block: (m, g, n, k-in-block) into [M, G, N],
+      // with K split into [G, block] on both sides.
+      int64_t g = blocks->count, bs = blocks->size;
+      Value lhs3 = tensor::ExpandShapeOp::create(
+          l.b, l.loc,
+          RankedTensorType::get({rows, g, bs}, cast<ShapedType>(lhs.getType()).getElementType()),
+          lhs, SmallVector<ReassociationIndices>{{0}, {1, 2}});
+      Value rhs3 = tensor::ExpandShapeOp::create(
+          l.b, l.loc,
+          RankedTensorType::get({g, bs, n}, cast<ShapedType>(rhs.getType()).getElementType()),
+          rhs, SmallVector<ReassociationIndices>{{0, 1}, {2}});
+      SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx),
+                                     AffineMap::get(4, 0, {d(1), d(3), d(2)}, ctx),
+                                     AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx)};
+      Value partial = l.accumulate({rows, g, n}, lhs3, rhs3, Value(), maps,
+                                   {par, par, par, red}, *a, *w);
+      acc = l.combineBlocks(partial, *blocks);
+      accBits = blockedAccBits(*a, *w, *blocks);
+    }
+    auto value = finish(op, acc, op.getBias(), 1, *a, *w,
+                        blocks ? &*blocks : nullptr, accBits, op.getClamp(),
                         op.getResult(), l);
     if (failed(value))
       return failure();
@@ -475,9 +743,20 @@ struct LowerQFToLinalgPass
 
   LogicalResult lowerConv(qforge::qf::Conv2DOp op, Lowering &l) {
     auto a = paramsOf(op, op.getInput().getType());
-    auto w = paramsOf(op, op.getFilter().getType());
+    auto w = paramsOf(op, op.getFilter().getType(), /*allowBlocked=*/true);
     if (failed(a) || failed(w))
       return failure();
+    std::optional<Blocks> blocks;
+    if (w->blocked) {
+      if (op.getGroups() != 1)
+        return op.emitOpError() << "grouped convolutions with block-quantized "
+                                   "filters are not lowered";
+      auto read = blocksOf(op, op.getFilter().getType(), /*channelAxis=*/0,
+                           /*axis=*/3);
+      if (failed(read))
+        return failure();
+      blocks = std::move(*read);
+    }
     Value input = storageOf(op.getInput()), filter = storageOf(op.getFilter());
     auto inType = cast<RankedTensorType>(input.getType());
     auto fType = cast<RankedTensorType>(filter.getType());
@@ -498,10 +777,7 @@ struct LowerQFToLinalgPass
       Value zp = l.intConst(l.b, l.loc, inType.getElementType(), a->zeroPoints[0]);
       input = tensor::PadOp::create(l.b, l.loc, inType.clone(shape), input, low, high, zp);
     }
-    SmallVector<int64_t> wzp(w->zeroPoints);
-    if (wzp.size() == 1)
-      wzp.assign(o, wzp[0]);
-    Value weightZp = l.vector(l.i32(), wzp);
+    Value weightZp = weightZeroPoints(*w, o, l);
     MLIRContext *ctx = op.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     // (n, oh, ow, o, kh, kw, c): c runs over one group's input channels.
@@ -514,17 +790,51 @@ struct LowerQFToLinalgPass
       filter = qforge::filterToHWCF(l.b, l.loc, filter);
       filterMap = AffineMap::get(7, 0, {d(4), d(5), d(6), d(3)}, ctx);
     }
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(7, 0, {d(0), d(1) * stride[0] + d(4) * dil[0],
-                              d(2) * stride[1] + d(5) * dil[1], inChannel}, ctx),
-        filterMap,
-        AffineMap::get(7, 0, {d(3)}, ctx),
-        AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx)};
     auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
-    SmallVector<utils::IteratorType> iterators = {par, par, par, par, red, red, red};
     SmallVector<int64_t> outShape(resultType.getShape());
-    Value acc = l.accumulate(outShape, input, filter, weightZp, maps, iterators, *a, *w);
-    auto value = finish(op, acc, op.getBias(), 3, *a, *w, op.getClamp(),
+    Value acc;
+    int accBits = 31;
+    if (!blocks) {
+      SmallVector<AffineMap> maps = {
+          AffineMap::get(7, 0, {d(0), d(1) * stride[0] + d(4) * dil[0],
+                                d(2) * stride[1] + d(5) * dil[1], inChannel}, ctx),
+          filterMap};
+      if (weightZp)
+        maps.push_back(AffineMap::get(7, 0, {d(3)}, ctx));
+      maps.push_back(AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx));
+      acc = l.accumulate(outShape, input, filter, weightZp, maps,
+                         {par, par, par, par, red, red, red}, *a, *w);
+    } else {
+      // One int32 sum per block of input channels (all taps):
+      // (n, oh, ow, g, o, kh, kw, c-in-block) into [N, OH, OW, G, O].
+      // Channels split into [G, block] on both sides.
+      int64_t g = blocks->count, bs = blocks->size;
+      auto in4 = cast<RankedTensorType>(input.getType());
+      auto f4 = cast<RankedTensorType>(filter.getType()); // HWCF
+      Value input5 = tensor::ExpandShapeOp::create(
+          l.b, l.loc,
+          RankedTensorType::get({in4.getDimSize(0), in4.getDimSize(1), in4.getDimSize(2), g, bs},
+                                in4.getElementType()),
+          input, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+      Value filter5 = tensor::ExpandShapeOp::create(
+          l.b, l.loc,
+          RankedTensorType::get({f4.getDimSize(0), f4.getDimSize(1), g, bs, f4.getDimSize(3)},
+                                f4.getElementType()),
+          filter, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4}});
+      SmallVector<AffineMap> maps = {
+          AffineMap::get(8, 0, {d(0), d(1) * stride[0] + d(5) * dil[0],
+                                d(2) * stride[1] + d(6) * dil[1], d(3), d(7)}, ctx),
+          AffineMap::get(8, 0, {d(5), d(6), d(3), d(7), d(4)}, ctx),
+          AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, ctx)};
+      SmallVector<int64_t> partialShape = {outShape[0], outShape[1], outShape[2],
+                                           g, outShape[3]};
+      Value partial = l.accumulate(partialShape, input5, filter5, Value(), maps,
+                                   {par, par, par, par, par, red, red, red}, *a, *w);
+      acc = l.combineBlocks(partial, *blocks);
+      accBits = blockedAccBits(*a, *w, *blocks);
+    }
+    auto value = finish(op, acc, op.getBias(), 3, *a, *w,
+                        blocks ? &*blocks : nullptr, accBits, op.getClamp(),
                         op.getResult(), l);
     if (failed(value))
       return failure();

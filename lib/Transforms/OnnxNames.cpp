@@ -29,8 +29,13 @@ std::string onnxValueName(Value value) {
   std::string suffix = result.getResultNumber() == 0
                            ? ""
                            : ":" + std::to_string(result.getResultNumber());
+  // Only the value form names a value. An op at a node's own location
+  // ("node") is an intermediate of that node, whatever the node is called:
+  // an unnamed node takes its output's name, which must not make its
+  // intermediates look like that output.
   if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    return name.getName().str() + suffix;
+    if (isa<NameLoc>(name.getChildLoc()))
+      return name.getName().str() + suffix;
   return op->getName().getStringRef().str() + suffix;
 }
 

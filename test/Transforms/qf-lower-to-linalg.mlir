@@ -41,10 +41,12 @@ func.func @per_axis(%q: tensor<3x2xi8>) -> tensor<3x2xf32> {
 
 // -----
 
-// An int32 matmul: exact accumulation of zero-point-corrected products.
+// An int32 matmul: exact accumulation of zero-point-corrected products
+// (the weights' zero point 2 comes in as a per-column operand).
 // CHECK-LABEL: func.func @matmul_accumulator
 // CHECK-SAME: (%[[A:.*]]: tensor<2x4xi8>, %[[B:.*]]: tensor<4x3xi8>, %[[BIAS:.*]]: tensor<3xi32>) -> tensor<2x3xi32>
-// CHECK: %[[ACC:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} ins(%[[A]], %[[B]], %{{.*}} : tensor<2x4xi8>, tensor<4x3xi8>, tensor<3xi32>)
+// CHECK: %[[ZP:.*]] = arith.constant dense<2> : tensor<3xi32>
+// CHECK: %[[ACC:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} ins(%[[A]], %[[B]], %[[ZP]] : tensor<2x4xi8>, tensor<4x3xi8>, tensor<3xi32>)
 // CHECK: arith.extsi
 // CHECK: arith.subi
 // CHECK: arith.muli
@@ -53,8 +55,8 @@ func.func @per_axis(%q: tensor<3x2xi8>) -> tensor<3x2xf32> {
 // CHECK: return %[[OUT]]
 func.func @matmul_accumulator(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %bias: tensor<3xi32>) -> tensor<2x3xi32> {
   %qa = quant.scast %a : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8:f32, 1.0:-3>>
-  %qb = quant.scast %b : tensor<4x3xi8> to tensor<4x3x!quant.uniform<i8:f32, 1.0>>
-  %y = qf.matmul %qa, %qb bias %bias : (tensor<2x4x!quant.uniform<i8:f32, 1.0:-3>>, tensor<4x3x!quant.uniform<i8:f32, 1.0>>, tensor<3xi32>) -> tensor<2x3xi32>
+  %qb = quant.scast %b : tensor<4x3xi8> to tensor<4x3x!quant.uniform<i8:f32, 1.0:2>>
+  %y = qf.matmul %qa, %qb bias %bias : (tensor<2x4x!quant.uniform<i8:f32, 1.0:-3>>, tensor<4x3x!quant.uniform<i8:f32, 1.0:2>>, tensor<3xi32>) -> tensor<2x3xi32>
   return %y : tensor<2x3xi32>
 }
 
@@ -62,16 +64,17 @@ func.func @matmul_accumulator(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %bias: ten
 
 // Requantization: fixed-point multiplier and shift per output channel (here
 // 0.5 * {0.25, 0.5} / 0.125 = {1, 2} -> 2^30 * 2^-30 and 2^30 * 2^-29),
-// rounding half to even in 64-bit arithmetic, the clamp of the op.
+// stored as int32 and int8 as a kernel epilogue would hold them, rounding
+// half to even in 64-bit arithmetic, the clamp of the op.
 // The filter goes output-channels-last (HWCF) so that the output channel
 // loop reads it contiguously (a run-time filter here, so a transpose).
 // CHECK-LABEL: func.func @conv_requantized
 // CHECK: tensor.pad
 // CHECK: linalg.transpose ins(%{{.*}} : tensor<2x3x3x3xi8>) outs(%{{.*}} : tensor<3x3x3x2xi8>) permutation = [1, 2, 3, 0]
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
-// CHECK: %[[M:.*]] = arith.constant dense<1073741824> : tensor<2xi64>
-// CHECK: %[[N:.*]] = arith.constant dense<[30, 29]> : tensor<2xi64>
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[M]], %[[N]] : tensor<1x4x4x2xi32>, tensor<2xi64>, tensor<2xi64>) outs(%{{.*}} : tensor<1x4x4x2xi8>)
+// CHECK: %[[M:.*]] = arith.constant dense<1073741824> : tensor<2xi32>
+// CHECK: %[[N:.*]] = arith.constant dense<[30, 29]> : tensor<2xi8>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[M]], %[[N]] : tensor<1x4x4x2xi32>, tensor<2xi32>, tensor<2xi8>) outs(%{{.*}} : tensor<1x4x4x2xi8>)
 // CHECK: arith.muli
 // CHECK: arith.shrsi
 // CHECK: arith.cmpi sgt
@@ -115,4 +118,88 @@ func.func @foreign_user(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.
 func.func @observer_erased(%x: tensor<4xf32>) -> tensor<4xf32> {
   qf.observe %x {id = 0 : i64, name = "x"} : tensor<4xf32>
   return %x : tensor<4xf32>
+}
+
+// -----
+
+// 4-bit weights unpack from their bytes (low nibble first, sign-extended by
+// moving the nibble up and shifting back), then a block-quantized matmul:
+// one int32 sum per block of 2 along K (K split into [blocks, 2] on both
+// sides), the blocks combined in int64 with their integer multiples of the
+// channel unit (block scale / unit: column 0 {255, 51}, column 1 {255, 255}
+// below, stored as unsigned bytes, so 255 prints as -1), and one
+// requantization per column at s_x * unit / s_y. With no weight zero points there is no zero-point
+// operand.
+// CHECK-LABEL: func.func @matmul_int4_blocks
+// CHECK: %[[RAW:.*]] = arith.constant dense<[119, 13, 7, -111]> : tensor<4xi8>
+// CHECK: %[[PAIRS:.*]] = linalg.generic {{.*}} ins(%[[RAW]] : tensor<4xi8>) outs(%{{.*}} : tensor<4x2xi8>)
+// CHECK: linalg.index 1
+// CHECK: arith.shli
+// CHECK: arith.select
+// CHECK: arith.shrsi
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[PAIRS]] {{\[\[}}0, 1]] : tensor<4x2xi8> into tensor<8xi8>
+// CHECK: %[[W:.*]] = tensor.expand_shape %[[FLAT]] {{\[\[}}0, 1]] output_shape [4, 2] : tensor<8xi8> into tensor<4x2xi8>
+// CHECK: %[[X3:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [1, 2, 2] : tensor<1x4xi8> into tensor<1x2x2xi8>
+// CHECK: %[[W3:.*]] = tensor.expand_shape %[[W]] {{\[\[}}0, 1], [2]] output_shape [2, 2, 2] : tensor<4x2xi8> into tensor<2x2x2xi8>
+// CHECK: %[[PART:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[X3]], %[[W3]] : tensor<1x2x2xi8>, tensor<2x2x2xi8>) outs(%{{.*}} : tensor<1x2x2xi32>)
+// CHECK: %[[MULT:.*]] = arith.constant dense<{{\[\[}}-1, -1], [51, -1]]> : tensor<2x2xi8>
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[PART]], %[[MULT]] : tensor<1x2x2xi32>, tensor<2x2xi8>) outs(%{{.*}} : tensor<1x2xi64>)
+// CHECK: arith.extui {{.*}} : i8 to i64
+// CHECK: arith.muli {{.*}} : i64
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]], %{{.*}}, %{{.*}} : tensor<1x2xi64>, tensor<2xi32>, tensor<2xi8>) outs(%{{.*}} : tensor<1x2xi8>)
+func.func @matmul_int4_blocks(%xi: tensor<1x4xi8>) -> tensor<1x2xi8> {
+  %x = quant.scast %xi : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.01:-128>>
+  %w = qf.packed_constant dense<[119, 13, 7, -111]> : tensor<4xi8> : tensor<4x2x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{0.1, 0.1}, {0.02, 0.1}}>>
+  %y = qf.matmul %x, %w : (tensor<1x4x!quant.uniform<i8:f32, 0.01:-128>>, tensor<4x2x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{0.1, 0.1}, {0.02, 0.1}}>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.04:2>>
+  %r = quant.scast %y : tensor<1x2x!quant.uniform<i8:f32, 0.04:2>> to tensor<1x2xi8>
+  return %r : tensor<1x2xi8>
+}
+
+// -----
+
+// A block-quantized convolution sums each block of input channels over all
+// taps ([N, OH, OW, blocks, O]) before combining.
+// CHECK-LABEL: func.func @conv_int4_blocks
+// CHECK: tensor.expand_shape {{.*}} : tensor<1x3x3x4xi8> into tensor<1x3x3x2x2xi8>
+// CHECK: tensor.expand_shape {{.*}} : tensor<1x1x4x2xi8> into tensor<1x1x2x2x2xi8>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} {{.*}} outs(%{{.*}} : tensor<1x3x3x2x2xi32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x3x2xi64>)
+func.func @conv_int4_blocks(%xi: tensor<1x3x3x4xi8>) -> tensor<1x3x3x2xi8> {
+  %x = quant.scast %xi : tensor<1x3x3x4xi8> to tensor<1x3x3x4x!quant.uniform<i8:f32, 0.01>>
+  %w = qf.packed_constant dense<[17, 17, 17, 17]> : tensor<4xi8> : tensor<2x1x1x4x!quant.uniform<i4<-7:7>:f32:{0:1, 3:2}, {{{{0.1, 0.04}}}, {{{0.2, 0.2}}}}>>
+  %y = qf.conv2d %x, %w : (tensor<1x3x3x4x!quant.uniform<i8:f32, 0.01>>, tensor<2x1x1x4x!quant.uniform<i4<-7:7>:f32:{0:1, 3:2}, {{{{0.1, 0.04}}}, {{{0.2, 0.2}}}}>>) -> tensor<1x3x3x2x!quant.uniform<i8:f32, 0.04>>
+  %r = quant.scast %y : tensor<1x3x3x2x!quant.uniform<i8:f32, 0.04>> to tensor<1x3x3x2xi8>
+  return %r : tensor<1x3x3x2xi8>
+}
+
+// -----
+
+// Block scales that are not integer multiples of a channel unit (here
+// 0.1 / (0.1/255) = 255 but 0.0333 / unit = 84.915) are refused rather than
+// approximated.
+func.func @blocks_not_multiples(%xi: tensor<1x4xi8>) -> tensor<1x1x!quant.uniform<i8:f32, 0.04>> {
+  %x = quant.scast %xi : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.01>>
+  %w = qf.packed_constant dense<[17, 17]> : tensor<2xi8> : tensor<4x1x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{0.1}, {0.0333}}>>
+  // expected-error @+1 {{'qf.matmul' op block scale 3.330000e-02 (channel 0, block 1) is not a multiple 1..255 of the channel's unit 3.921569e-04}}
+  %y = qf.matmul %x, %w : (tensor<1x4x!quant.uniform<i8:f32, 0.01>>, tensor<4x1x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{0.1}, {0.0333}}>>) -> tensor<1x1x!quant.uniform<i8:f32, 0.04>>
+  return %y : tensor<1x1x!quant.uniform<i8:f32, 0.04>>
+}
+
+// -----
+
+// Blocks must be whole: a block-quantized result needs a requantized result.
+func.func @blocks_accumulator(%xi: tensor<1x4xi8>) -> tensor<1x1xi32> {
+  %x = quant.scast %xi : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.01>>
+  %w = qf.packed_constant dense<[17, 17]> : tensor<2xi8> : tensor<4x1x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{0.1}, {0.1}}>>
+  // expected-error @+1 {{'qf.matmul' op with block-quantized weights the result must be quantized, not an accumulator}}
+  %y = qf.matmul %x, %w : (tensor<1x4x!quant.uniform<i8:f32, 0.01>>, tensor<4x1x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{0.1}, {0.1}}>>) -> tensor<1x1xi32>
+  return %y : tensor<1x1xi32>
+}
+
+// -----
+
+func.func @quantized_argument(%x: tensor<1x4x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{'qf.dequantize' op operand 0 is a quantized value not produced by a qf or quant op; cast it from its storage integers with quant.scast}}
+  %d = qf.dequantize %x : tensor<1x4x!quant.uniform<i8:f32, 0.01>> -> tensor<1x4xf32>
+  return %d : tensor<1x4xf32>
 }

@@ -4,9 +4,15 @@
 // RUN: not qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json method=median}))' 2>&1 | FileCheck %s --check-prefix=BAD-METHOD
 // RUN: not qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json scheme=skewed}))' 2>&1 | FileCheck %s --check-prefix=BAD-SCHEME
 
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json precision=int4 group-size=2}))' | FileCheck %s --check-prefix=INT4
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json precision=int4 group-size=0}))' | FileCheck %s --check-prefix=INT4-CHANNEL
+// RUN: not qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json precision=int2}))' 2>&1 | FileCheck %s --check-prefix=BAD-PRECISION
+// RUN: not qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json group-size=-4}))' 2>&1 | FileCheck %s --check-prefix=BAD-GROUP
 // NO-TABLE: error: qf-quantize needs a calibration table (table=PATH)
 // BAD-METHOD: error: method 'median' is not one of minmax, percentile, entropy, mse
 // BAD-SCHEME: error: scheme 'skewed' is not one of asymmetric, symmetric
+// BAD-PRECISION: error: precision 'int2' is not one of int8, int4
+// BAD-GROUP: error: group-size must be 0 (per channel) or positive, got -4
 
 // A Conv node (1x1, 2 -> 2 channels) between the importer's layout
 // transposes. Expected numbers, by hand from the table's minmax ranges:
@@ -117,4 +123,46 @@ func.func @depthwise(%x: tensor<1x2x4x4xf32> loc("x")) -> tensor<1x2x3x3xf32> {
   %c = tosa.depthwise_conv2d %s, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x2xf32>, tensor<1x1x2x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x2xf32> loc("dw")
   %y = tosa.transpose %c {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x3x3x2xf32>) -> tensor<1x2x3x3xf32> loc("conv_out"("dw"))
   return %y : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// int4 weights (W4A8) for the Gemm above with other weights, by hand:
+//   precision=int4 group-size=2: K = 4 in two blocks of 2. Both columns'
+//   largest block has max|w| 0.7, so the channel unit is
+//   u = 0.7 / 7 / 255 = 3.9216e-4; block scales are multiples of u rounded
+//   up: column 0 {255 u = 0.1, ceil(0.07 / 7 / u) = ceil(25.5) = 26 u =
+//   0.010196}, column 1 {ceil(0.16 / 7 / u) = ceil(58.29) = 59 u = 0.023137,
+//   255 u = 0.1}. Values round(w / scale): column 0 [7, -3 (-0.31/0.1),
+//   7 (0.07/0.010196 = 6.87), 1 (1.37)], column 1 [7 (6.92), 0, 0, -7].
+//   Row-major [K, N] two per byte, low nibble first: (7, 7) -> 0x77 = 119,
+//   (-3, 0) -> 0x0D = 13, (7, 0) -> 7, (1, -7) -> 0x91 = -111 as i8.
+//   Bias at s_in * u = 0.01 * 3.9216e-4: 0.3 -> 76500, -0.1 -> -25500.
+// INT4-LABEL: func.func @gemm_int4
+// INT4: %[[Q:.*]] = qf.quantize
+// INT4: %[[W:.*]] = qf.packed_constant dense<[119, 13, 7, -111]> : tensor<4xi8> : tensor<4x2x!quant.uniform<i4<-7:7>:f32:{1:1, 0:2}, {{[{][{]}}1.000000e-01, 0.02313{{[0-9]*}}}, {0.01019{{[0-9]*}}, 1.000000e-01{{[}][}]}}>>
+// INT4: %[[B:.*]] = arith.constant dense<[76500, -25500]> : tensor<2xi32>
+// INT4: qf.matmul %[[Q]], %[[W]] bias %[[B]]
+// INT4-NOT: tosa.matmul
+//   group-size=0: one scale per column, max|w| / 7 = 0.1 for both: column 0
+//   [7, -3, 1, 0], column 1 [2 (1.6), 0, 0, -7]; bytes (7, 2) -> 0x27 = 39,
+//   (-3, 0) -> 13, (1, 0) -> 1, (0, -7) -> 0x90 = -112; bias at 0.01 * 0.1:
+//   300, -100.
+// INT4-CHANNEL-LABEL: func.func @gemm_int4
+// INT4-CHANNEL: %[[W:.*]] = qf.packed_constant dense<[39, 13, 1, -112]> : tensor<4xi8> : tensor<4x2x!quant.uniform<i4<-7:7>:f32:1, {{[{]}}0.0999999{{[0-9]*}},0.0999999{{[0-9]*}}{{[}]}}>>
+// INT4-CHANNEL: %[[B:.*]] = arith.constant dense<[300, -100]> : tensor<2xi32>
+// INT4-CHANNEL: qf.matmul %{{.*}}, %[[W]] bias %[[B]]
+func.func @gemm_int4(%flat: tensor<1x4xf32> loc("flat")) -> tensor<1x2xf32> {
+  %s3 = tosa.const_shape {values = dense<[1, 1, 4]> : tensor<3xindex>} : () -> !tosa.shape<3> loc("gemm")
+  %a = tosa.reshape %flat, %s3 : (tensor<1x4xf32>, !tosa.shape<3>) -> tensor<1x1x4xf32> loc("gemm")
+  %w0 = "tosa.const"() {values = dense<[[0.7, 0.16], [-0.31, 0.0], [0.07, 0.0], [0.014, -0.7]]> : tensor<4x2xf32>} : () -> tensor<4x2xf32> loc("gemm")
+  %ws = tosa.const_shape {values = dense<[1, 4, 2]> : tensor<3xindex>} : () -> !tosa.shape<3> loc("gemm")
+  %w = tosa.reshape %w0, %ws : (tensor<4x2xf32>, !tosa.shape<3>) -> tensor<1x4x2xf32> loc("gemm")
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32> loc("gemm")
+  %m = tosa.matmul %a, %w, %zp, %zp : (tensor<1x1x4xf32>, tensor<1x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2xf32> loc("gemm")
+  %s2 = tosa.const_shape {values = dense<[1, 2]> : tensor<2xindex>} : () -> !tosa.shape<2> loc("gemm")
+  %r = tosa.reshape %m, %s2 : (tensor<1x1x2xf32>, !tosa.shape<2>) -> tensor<1x2xf32> loc("gemm")
+  %b = "tosa.const"() {values = dense<[[0.3, -0.1]]> : tensor<1x2xf32>} : () -> tensor<1x2xf32> loc("gemm")
+  %y = tosa.add %r, %b : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x2xf32> loc("gemm_out"("gemm"))
+  return %y : tensor<1x2xf32>
 }

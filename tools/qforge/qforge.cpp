@@ -16,6 +16,7 @@
 #include "qforge/Execution/JitRunner.h"
 #include "qforge/Import/OnnxImporter.h"
 #include "qforge/Quantization/Quantize.h"
+#include "qforge/Quantization/Report.h"
 #include "qforge/Support/Npy.h"
 #include "qforge/Transforms/Passes.h"
 
@@ -142,18 +143,40 @@ static cl::opt<std::string> calibTable(
     "calib-table",
     cl::desc("A calibration table from 'qforge calibrate'; checked against the "
              "model (a stale table is an error naming the tensor) and used "
-             "by --precision=int8"),
+             "by --precision=int8|int4"),
     cl::value_desc("TABLE.json"), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> precision(
     "precision",
-    cl::desc("fp32 (default), or int8: convolutions and matmuls with constant "
-             "weights compute in integers (int8 weights per output channel, "
-             "int8 activations from --calib-table); the rest stays float"),
-    cl::value_desc("fp32|int8"), cl::init("fp32"), cl::sub(compileCmd),
+    cl::desc("fp32 (default); int8 or int4: convolutions and matmuls with "
+             "constant weights compute in integers with int8 activations "
+             "from --calib-table and int8 weights per output channel (int8) "
+             "or 4-bit weights with --group-size scales, packed two per byte "
+             "(int4); the rest stays float"),
+    cl::value_desc("fp32|int8|int4"), cl::init("fp32"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
+static cl::opt<int64_t> groupSize(
+    "group-size",
+    cl::desc("With --precision=int4: weights per scale along the reduction "
+             "axis (default 32; 0 = one scale per output channel). Layers "
+             "whose reduction axis is not a multiple longer than a group get "
+             "per-channel scales"),
+    cl::value_desc("n"), cl::init(32), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> reportFile(
+    "report",
+    cl::desc("With --precision=int8|int4: write what quantization did per "
+             "convolution/matmul (precision, weight bytes before and after) "
+             "and in total (weight ratio, activation arena) as JSON to FILE, "
+             "or as a table to stdout with '-'"),
+    cl::value_desc("FILE.json|-"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> activationScheme(
+    "activation-scheme",
+    cl::desc("With --precision=int8|int4: asymmetric activations (default; "
+             "zero point from the range) or symmetric (zero point 0)"),
+    cl::value_desc("asymmetric|symmetric"), cl::init("asymmetric"),
+    cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> quantMethod(
     "calib-method-override",
-    cl::desc("With --precision=int8: use this method's ranges instead of the "
+    cl::desc("With --precision=int8|int4: use this method's ranges instead of the "
              "table's default (minmax, percentile, entropy, mse)"),
     cl::value_desc("method"), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<bool> markdown("markdown",
@@ -400,25 +423,48 @@ static int runCompile(MLIRContext &context) {
   }
   std::string name = functionName.getNumOccurrences() ? functionName.getValue()
                                                       : symbolFromPath(inputFile);
+  if (precision != "fp32" && precision != "int8" && precision != "int4") {
+    llvm::errs() << "qforge: error: --precision=" << precision
+                 << " is not one of fp32, int8, int4\n";
+    return 1;
+  }
+  bool quantize = precision != "fp32";
+  if (quantize && calibTable.empty()) {
+    llvm::errs() << "qforge: error: --precision=" << precision
+                 << " needs --calib-table (from 'qforge calibrate')\n";
+    return 1;
+  }
+  if (groupSize < 0) {
+    llvm::errs() << "qforge: error: --group-size=" << groupSize
+                 << " must be 0 (per channel) or positive\n";
+    return 1;
+  }
+  if (activationScheme != "asymmetric" && activationScheme != "symmetric") {
+    llvm::errs() << "qforge: error: --activation-scheme=" << activationScheme
+                 << " is not one of asymmetric, symmetric\n";
+    return 1;
+  }
+  if (!reportFile.empty() && !quantize) {
+    llvm::errs() << "qforge: error: --report describes quantization; it needs "
+                    "--precision=int8 or int4\n";
+    return 1;
+  }
   OwningOpRef<ModuleOp> module = importModel(context, name);
   if (!module)
     return 1;
-  if (precision != "fp32" && precision != "int8") {
-    llvm::errs() << "qforge: error: --precision=" << precision
-                 << " is not one of fp32, int8\n";
-    return 1;
-  }
-  if (precision == "int8" && calibTable.empty()) {
-    llvm::errs() << "qforge: error: --precision=int8 needs --calib-table "
-                    "(from 'qforge calibrate')\n";
-    return 1;
-  }
   std::optional<qforge::CalibrationTable> table;
   if (!calibTable.empty() && !(table = readCheckedTable(*module)))
     return 1;
-  if (precision == "int8") {
+  qforge::QuantizationReport report;
+  report.model = inputFile;
+  report.precision = precision;
+  if (quantize) {
     qforge::QuantizeOptions options;
     options.method = table->method;
+    options.precision = precision == "int4" ? qforge::WeightPrecision::Int4
+                                            : qforge::WeightPrecision::Int8;
+    options.groupSize = groupSize;
+    options.symmetric = activationScheme == "symmetric";
     if (!quantMethod.empty()) {
       std::optional<qforge::CalibMethod> method = qforge::parseCalibMethod(quantMethod);
       if (!method) {
@@ -429,8 +475,8 @@ static int runCompile(MLIRContext &context) {
       }
       options.method = *method;
     }
-    qforge::quantizeFunction(module->lookupSymbol<func::FuncOp>(name), *table,
-                             options);
+    report.layers = qforge::quantizeFunction(
+        module->lookupSymbol<func::FuncOp>(name), *table, options);
   }
   std::vector<qforge::TensorSpec> inputs, outputs;
   if (scratchOwner != "model" && scratchOwner != "caller") {
@@ -457,6 +503,15 @@ static int runCompile(MLIRContext &context) {
                  << " KiB (at most "
                  << llvm::format("%.1f", scratch.peakBytes / 1024.0)
                  << " KiB live at once)\n";
+  report.activationArenaBytes = scratch.arenaBytes;
+  if (reportFile == "-")
+    qforge::printReportTable(llvm::outs(), report);
+  else if (!reportFile.empty() &&
+           !writeFile(reportFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
+             qforge::writeReportJSON(os, report);
+             return true;
+           }))
+    return 1;
   if (emitKind == "mlir")
     return writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
              module->print(os);

@@ -9,16 +9,34 @@
 
 namespace qforge {
 
+enum class WeightPrecision { Int8, Int4 };
+
 struct QuantizeOptions {
+  WeightPrecision precision = WeightPrecision::Int8;
+  /// int4 only: values per scale along the reduction axis (0: per channel).
+  int64_t groupSize = 32;
   CalibMethod method = CalibMethod::MinMax; // Whose ranges the activations use.
   bool symmetric = false;                   // Activations symmetric, zero point 0.
 };
 
+/// What quantization did to one convolution or matmul with constant
+/// weights.
+struct QuantizedLayer {
+  std::string node;      // The ONNX node.
+  std::string op;        // "conv", "depthwise conv" or "matmul".
+  std::string precision; // "int8", "int4", or "fp32" when left float.
+  std::string note;      // Why it was left float.
+  int64_t floatBytes = 0; // Its f32 weights and bias.
+  int64_t bytes = 0;      // What the compiled layer stores for them.
+};
+
 /// Rewrites the convolutions and matmuls of `func` that `table` calibrates
-/// to int8 qf ops (see the qf-quantize pass in docs/passes.md); the rest of
-/// the function is left float.
-void quantizeFunction(mlir::func::FuncOp func, const CalibrationTable &table,
-                      const QuantizeOptions &options);
+/// to int8 or int4 qf ops (see the qf-quantize pass in docs/passes.md); the
+/// rest of the function is left float. Returns every convolution and matmul
+/// with constant weights, quantized or not, in program order.
+std::vector<QuantizedLayer> quantizeFunction(mlir::func::FuncOp func,
+                                             const CalibrationTable &table,
+                                             const QuantizeOptions &options);
 
 } // namespace qforge
 

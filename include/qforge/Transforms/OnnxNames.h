@@ -19,9 +19,9 @@ namespace qforge {
 /// The ONNX node an op at `loc` came from, or "" if the location names none.
 llvm::StringRef onnxNodeName(mlir::Location loc);
 
-/// The ONNX value name of `value`: the argument's or the producing op's
-/// location name, else the node name (with ":N" for result N > 0), else the
-/// producing op's name.
+/// The ONNX value name of `value`: the argument's location name, or the
+/// value name of a producing op at `loc("value"("node"))` (with ":N" for
+/// result N > 0); otherwise the producing op's name, which no ONNX value has.
 std::string onnxValueName(mlir::Value value);
 
 } // namespace qforge

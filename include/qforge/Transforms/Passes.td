@@ -235,9 +235,10 @@ def TileAndVectorizePass : Pass<"qf-tile-and-vectorize", "mlir::func::FuncOp"> {
 }
 
 def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
-  let summary = "Rewrite float convolutions and matmuls to int8 qf ops from a calibration table";
+  let summary = "Rewrite float convolutions and matmuls to int8 or int4 qf ops from a calibration table";
   let description = [{
-    The first slice of post-training quantization (W8A8). Each `tosa.conv2d`,
+    Post-training quantization, W8A8 (`precision=int8`) or W4A8
+    (`precision=int4`). Each `tosa.conv2d`,
     `tosa.depthwise_conv2d` (as a grouped `qf.conv2d`) and `tosa.matmul`
     with constant f32 weights whose input and output
     tensors the calibration table describes (found through the layout ops
@@ -247,16 +248,22 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
       for `method` (default: the table's): asymmetric (scale = (hi-lo)/255,
       zero point = round(-128 - lo/scale)) or, with `scheme=symmetric`,
       scale = t/127 and zero point 0;
-    - `qf.conv2d` / `qf.matmul` with the weights quantized to int8
-      symmetrically per output channel (scale = max|w|/127, values in
-      [-127, 127]), the bias as int32 at scale s_in * s_w[c] (a Gemm's bias
-      add after the matmul is folded in), and the result requantized to the
-      output tensor's int8 parameters;
+    - `qf.conv2d` / `qf.matmul` with the weights quantized symmetrically
+      per output channel, the bias as int32 at scale s_in * s_w[c] (a Gemm's
+      bias add after the matmul is folded in), and the result requantized
+      to the output tensor's int8 parameters:
+      - int8: scale = max|w|/127, values in [-127, 127];
+      - int4: values in [-7, 7] packed two per byte (`qf.packed_constant`),
+        with one scale per `group-size` values along the reduction axis
+        (a matmul's K; a convolution's input channels, all taps of them)
+        when that axis is longer than a group and a multiple of it, else per
+        output channel (scale = max|w|/7). Block scales are integer
+        multiples c = 1..255 (rounded up, so nothing clips) of a channel
+        unit u = max|w|/7/255; the bias is at s_in * u;
     - `qf.dequantize` back to f32.
 
     Everything else stays float. Fusions (ReLU into the clamp), quantized
-    pass-through ops, int4 and the other parts of the design are not done
-    yet.
+    pass-through ops and the other parts of the design are not done yet.
   }];
   let options = [
     Option<"table", "table", "std::string", "\"\"",
@@ -265,6 +272,10 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
            "Range method (default: the table's)">,
     Option<"scheme", "scheme", "std::string", "\"asymmetric\"",
            "Activations: asymmetric or symmetric">,
+    Option<"precision", "precision", "std::string", "\"int8\"",
+           "Weights: int8 or int4">,
+    Option<"groupSize", "group-size", "int64_t", "32",
+           "int4: values per scale along the reduction axis (0: per channel)">,
   ];
   let dependentDialects = ["qforge::qf::QFDialect",
                            "mlir::quant::QuantDialect",
