@@ -25,7 +25,11 @@ void buildTosaToLinalgPipeline(OpPassManager &pm) {
   // The importer uses arith on whole tensors where TOSA has no exact op
   // (float division); convert-elementwise-to-linalg turns those into
   // linalg.generic like the rest.
-  // qf ops first: their reference lowering is linalg on tensors too.
+  // Quantized values stay quantized through ops that only move them, and
+  // QDQ-form compute becomes qf integer ops; then the qf ops go first:
+  // their reference lowering is linalg on tensors too.
+  pm.addNestedPass<func::FuncOp>(createSinkDequantizePass());
+  pm.addNestedPass<func::FuncOp>(createFuseQDQPass());
   pm.addNestedPass<func::FuncOp>(createLowerQFToLinalgPass());
   addTextual(pm, "func.func(tosa-optional-decompositions,tosa-to-linalg-named,"
                  "tosa-to-linalg,tosa-to-arith,tosa-to-tensor,"

@@ -54,14 +54,43 @@ const qforge::TableEntry *entryBefore(Value v, const qforge::CalibrationTable &t
   }
 }
 
+/// The calibrated value a result flows into (through single-use layout
+/// ops), or null.
+Value calibratedAfter(Value v, const qforge::CalibrationTable &t) {
+  for (;;) {
+    if (t.find(qforge::onnxValueName(v)))
+      return v;
+    if (!v.hasOneUse() || !isLayoutOp(*v.getUsers().begin()))
+      return {};
+    v = v.getUsers().begin()->getResult(0);
+  }
+}
+
 /// The calibrated tensor a result flows into (through single-use layout ops).
 const qforge::TableEntry *entryAfter(Value v, const qforge::CalibrationTable &t) {
+  Value after = calibratedAfter(v, t);
+  return after ? t.find(qforge::onnxValueName(after)) : nullptr;
+}
+
+/// Ops a quantized value passes through unchanged in its quantized form
+/// (qf-sink-dequantize moves dequantization below them).
+bool isPassThroughOp(Operation *op) {
+  return isLayoutOp(op) || isa<tosa::MaxPool2dOp, tosa::SliceOp>(op);
+}
+
+/// The quantized type of an earlier integer op's result that `v` is a
+/// dequantized and passed-through copy of: reusing it as this op's input
+/// type lets the two integer ops meet without requantization.
+quant::UniformQuantizedType quantizedSource(Value v) {
   for (;;) {
-    if (const qforge::TableEntry *e = t.find(qforge::onnxValueName(v)))
-      return e;
-    if (!v.hasOneUse() || !isLayoutOp(*v.getUsers().begin()))
-      return nullptr;
-    v = v.getUsers().begin()->getResult(0);
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return {};
+    if (auto d = dyn_cast<qforge::qf::DequantizeOp>(def))
+      return dyn_cast<quant::UniformQuantizedType>(d.getInput().getType().getElementType());
+    if (!isPassThroughOp(def))
+      return {};
+    v = def->getOperand(0);
   }
 }
 
@@ -330,11 +359,49 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
           matmulBias = {};
       }
     }
-    if (!in || !out || !in->ranges.count(chosen) || !out->ranges.count(chosen)) {
+    // An input that an earlier integer op produced (a dequantized copy of
+    // its result) keeps that op's parameters; any other needs the table.
+    quant::UniformQuantizedType source = quantizedSource(input);
+    bool inKnown = source || (in && in->ranges.count(chosen));
+    if (!inKnown || !out || !out->ranges.count(chosen)) {
       layers.back().note = "no calibrated range for its input or output";
       continue;
     }
-    QuantParams inP = params(in), outP = params(out);
+    // An activation (ReLU, ReLU6, Clip) right after the output fuses into
+    // the op's clamp; the op then takes the activation's output range.
+    tosa::ClampOp activation;
+    {
+      Value after = calibratedAfter(biasAdd ? Value(biasAdd.getResult()) : op->getResult(0),
+                                    calibration);
+      if (after && after.hasOneUse())
+        activation = dyn_cast<tosa::ClampOp>(*after.getUsers().begin());
+      const qforge::TableEntry *act =
+          activation ? entryAfter(activation.getResult(), calibration) : nullptr;
+      if (activation && isa<FloatAttr>(activation.getMinValAttr()) && act &&
+          act->ranges.count(chosen))
+        out = act;
+      else
+        activation = {};
+    }
+    QuantParams outP = params(out);
+    QuantParams inP = source ? QuantParams{source.getScale(), source.getZeroPoint()}
+                             : params(in);
+    DenseI64ArrayAttr clampAttr;
+    if (activation) {
+      double lo = cast<FloatAttr>(activation.getMinValAttr()).getValueAsDouble();
+      double hi = cast<FloatAttr>(activation.getMaxValAttr()).getValueAsDouble();
+      // The bounds in storage units, inside the storage range; a bound
+      // between two steps rounds inward (the clamp never lets through a
+      // value the float clamp would have cut).
+      double qlo = std::ceil(lo / outP.scale + outP.zeroPoint - 1e-6);
+      double qhi = std::floor(hi / outP.scale + outP.zeroPoint + 1e-6);
+      int64_t cLo = static_cast<int64_t>(std::clamp(qlo, -128.0, 127.0));
+      int64_t cHi = static_cast<int64_t>(std::clamp(qhi, -128.0, 127.0));
+      if (cLo <= cHi)
+        clampAttr = b.getDenseI64ArrayAttr({cLo, cHi});
+      else
+        activation = {};
+    }
     Location loc = op->getLoc();
     b.setInsertionPoint(op);
     auto inType = cast<RankedTensorType>(input.getType());
@@ -357,7 +424,7 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
           b.getDenseI64ArrayAttr(conv.getStride()),
           b.getDenseI64ArrayAttr(conv.getPad()),
           b.getDenseI64ArrayAttr(conv.getDilation()), b.getI64IntegerAttr(1),
-          DenseI64ArrayAttr());
+          clampAttr);
     } else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
       DenseElementsAttr bias = constantWeights(dw.getBias());
       if (!bias)
@@ -377,7 +444,7 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
           b.getDenseI64ArrayAttr(dw.getStride()),
           b.getDenseI64ArrayAttr(dw.getPad()),
           b.getDenseI64ArrayAttr(dw.getDilation()), b.getI64IntegerAttr(c),
-          DenseI64ArrayAttr());
+          clampAttr);
     } else {
       // tosa.matmul [1, M, K] x [1, K, N]: weights as [K, N], per column.
       auto wType = cast<RankedTensorType>(w.getType());
@@ -395,8 +462,7 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
       if (matmulBias)
         qBias = quantizeBias(b, loc, matmulBias, inP.scale, wq.scales);
       quantized = qforge::qf::MatmulOp::create(b, loc, qResult, qIn,
-                                               wq.quantized, qBias,
-                                               DenseI64ArrayAttr());
+                                               wq.quantized, qBias, clampAttr);
     }
     if (!quantized)
       continue;
@@ -411,11 +477,14 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
     op->getResult(0).replaceAllUsesWith(result);
     op->erase();
     if (matmulBias) { // Folded: the add passes its activation operand on.
-      Value activation = constantWeights(biasAdd.getInput1())
-                             ? biasAdd.getInput2()
-                             : biasAdd.getInput1();
-      biasAdd.getResult().replaceAllUsesWith(activation);
+      Value data = constantWeights(biasAdd.getInput1()) ? biasAdd.getInput2()
+                                                        : biasAdd.getInput1();
+      biasAdd.getResult().replaceAllUsesWith(data);
       biasAdd->erase();
+    }
+    if (activation) { // Fused: the integer op's clamp does its work.
+      activation.getResult().replaceAllUsesWith(activation.getInput());
+      activation->erase();
     }
   }
   return layers;

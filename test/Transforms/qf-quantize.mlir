@@ -166,3 +166,33 @@ func.func @gemm_int4(%flat: tensor<1x4xf32> loc("flat")) -> tensor<1x2xf32> {
   %y = tosa.add %r, %b : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x2xf32> loc("gemm_out"("gemm"))
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// Conv + Clip(0, 4): the clip fuses into the convolution's clamp and the
+// convolution takes the clip's output range [0, 4.08] (scale 0.016, zero
+// point -128): bounds 0 -> -128 and 4 / 0.016 - 128 = 122. The second
+// convolution reads the first one's result (its input is not in the table)
+// and keeps its parameters, so no requantization is needed between them;
+// its bias is at 0.016 * {0.01, 0.002}: 0.6 -> 3750, -1.0 -> -31250.
+// CHECK-LABEL: func.func @conv_clip_conv
+// CHECK: %[[C1:.*]] = qf.conv2d %{{.*}} clamp [-128, 122] {{.*}} -> tensor<1x4x4x2x!quant.uniform<i8:f32, 1.600000e-02:-128>>
+// CHECK: %[[D:.*]] = qf.dequantize %[[C1]]
+// CHECK-NOT: tosa.clamp
+// CHECK: %[[Q:.*]] = qf.quantize %{{.*}} : tensor<1x4x4x2xf32> -> tensor<1x4x4x2x!quant.uniform<i8:f32, 1.600000e-02:-128>>
+// CHECK: %[[B2:.*]] = arith.constant dense<[3750, -31250]> : tensor<2xi32>
+// CHECK: qf.conv2d %[[Q]], %{{.*}} bias %[[B2]] :
+// CHECK-SAME: -> tensor<1x4x4x2x!quant.uniform<i8:f32, {{0\.0(1|0999999)[0-9]*}}:-28>>
+func.func @conv_clip_conv(%x: tensor<1x2x4x4xf32> loc("x")) -> tensor<1x2x4x4xf32> {
+  %w = "tosa.const"() {values = dense<[[[[0.5, -1.27]]], [[[0.254, 0.1]]]]> : tensor<2x1x1x2xf32>} : () -> tensor<2x1x1x2xf32> loc("conv")
+  %b = "tosa.const"() {values = dense<[0.6, -1.0]> : tensor<2xf32>} : () -> tensor<2xf32> loc("conv")
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32> loc("conv")
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x4x4x2xf32> loc("conv")
+  %c = tosa.conv2d %t, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32> loc("conv")
+  %y = tosa.transpose %c {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32> loc("conv_out"("conv"))
+  %r = tosa.clamp %y {min_val = 0.0 : f32, max_val = 4.0 : f32} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> loc("clip_out"("clip"))
+  %t2 = tosa.transpose %r {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x4x4x2xf32> loc("conv2")
+  %c2 = tosa.conv2d %t2, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32> loc("conv2")
+  %y2 = tosa.transpose %c2 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32> loc("conv2_out"("conv2"))
+  return %y2 : tensor<1x2x4x4xf32>
+}

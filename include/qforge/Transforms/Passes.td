@@ -39,6 +39,48 @@ def EraseIntegerSignednessPass
   }];
 }
 
+def SinkDequantizePass : Pass<"qf-sink-dequantize", "mlir::func::FuncOp"> {
+  let summary = "Keep quantized values quantized through ops that only move or select them";
+  let description = [{
+    After `qf-quantize` each integer op is wrapped in `qf.dequantize` /
+    `qf.quantize`, and the ops between two integer ops run on floats. Some of
+    those ops compute the same thing on the stored integers: layout ops
+    (`tosa.transpose`, `tosa.reshape`), `tosa.slice`, and `tosa.max_pool2d`
+    (dequantization is monotonic, so the largest stored value is the
+    largest real value). This pass moves `qf.dequantize` below such ops
+    (the op then runs on the storage integers, between `quant.scast`s) and
+    `qf.quantize` above them, so that a dequantize meets the next
+    quantize, and then folds `qf.quantize(qf.dequantize(q))` to `q` (same
+    type) or `qf.requantize` (another type). Per-tensor types only; max
+    pooling only for signed storage (TOSA's integers are signed), the ops
+    that only move values for any.
+  }];
+  let dependentDialects = ["qforge::qf::QFDialect", "mlir::quant::QuantDialect",
+                           "mlir::tosa::TosaDialect"];
+}
+
+def FuseQDQPass : Pass<"qf-fuse-qdq", "mlir::func::FuncOp"> {
+  let summary = "Compute QDQ-form convolutions and matmuls as qf integer ops with the model's own parameters";
+  let description = [{
+    A QDQ model (onnxruntime's `quantize_static`, QAT exports) imports as
+    float `tosa.conv2d` / `tosa.matmul` between `qf.dequantize` of its
+    input and of its integer weights (and bias) and a `qf.quantize` of its
+    output. Each such op whose input is dequantized per tensor, whose
+    weights are a dequantized integer constant (through the importer's
+    transposes and reshapes; per tensor or per output channel), whose bias
+    is a dequantized int32 or float constant (a matmul's bias add is
+    folded), and whose output feeds one `qf.quantize` per tensor becomes
+    one `qf.conv2d` / `qf.matmul` with the model's scales and zero points:
+    exact int32 accumulation and one integer-only requantization instead of
+    float compute and a second rounding. The bias keeps its integers when
+    its scales are s_x * s_w[c] (as quantizers write them) and is
+    re-expressed at that scale otherwise. Run `qf-sink-dequantize` first so
+    that the dequantize and quantize ops sit next to the compute op.
+  }];
+  let dependentDialects = ["qforge::qf::QFDialect", "mlir::quant::QuantDialect",
+                           "mlir::tosa::TosaDialect", "mlir::arith::ArithDialect"];
+}
+
 def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Lower qf ops to integer linalg/arith on tensors";
   let description = [{
@@ -59,11 +101,21 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
       M = s_in * s_w[c] / s_out becomes M0 * 2^-n with M0 in [2^30, 2^31),
       computed at compile time; y = clamp(z_out + round(acc * M0 / 2^n)) in
       64-bit arithmetic, rounding half to even, clamped to the op's clamp
-      range (or the storage range). The same bits on every target.
+      range (or the storage range). The same bits on every target. The
+      multiplier and shift are stored as int32 and int8 per channel.
+    - `qf.packed_constant`: the bytes stay in the object file and unpack to
+      one byte per value at run time (low nibble first, sign-extended).
+    - Block-quantized weights (int4 groups; see `qf.matmul`): one int32 sum
+      per block, the blocks combined exactly in int64 with their integer
+      multiples of the channel unit (one byte each), then one
+      requantization per channel with a multiplier narrow enough that the
+      int64 product cannot overflow. Block scales of any other form are
+      reported, not approximated.
 
     - `qf.observe` is erased: outside calibration it records nothing.
 
-    Blocked (sub-channel) types are not lowered yet and are reported.
+    `qf.quantize`/`qf.dequantize` of blocked types are not lowered and are
+    reported.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::arith::ArithDialect",
@@ -262,8 +314,16 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
         unit u = max|w|/7/255; the bias is at s_in * u;
     - `qf.dequantize` back to f32.
 
-    Everything else stays float. Fusions (ReLU into the clamp), quantized
-    pass-through ops and the other parts of the design are not done yet.
+    A ReLU/ReLU6/Clip (`tosa.clamp`) right after the op's output fuses into
+    the op's `clamp` (bounds rounded inward to the storage grid), and the op
+    then takes the activation's calibrated output range. An input that is a
+    dequantized (and passed-through: layout ops, slices, max pooling) result
+    of an earlier integer op keeps that op's parameters, so that
+    `qf-sink-dequantize` can join the two without requantization.
+
+    Everything else stays float (with quantize/dequantize at its edges):
+    element-wise adds, average pooling, and every op the pass does not
+    rewrite.
   }];
   let options = [
     Option<"table", "table", "std::string", "\"\"",

@@ -1,0 +1,76 @@
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-sink-dequantize))' | FileCheck %s
+
+// Between two integer ops: a layout transpose and a max pooling run on the
+// stored integers, and the dequantize meets the next quantize of the same
+// type and folds away.
+// CHECK-LABEL: func.func @transpose_and_pool
+// CHECK: %[[S:.*]] = quant.scast %arg0 : tensor<1x4x4x2x!quant.uniform<i8:f32, 5.000000e-02:-3>> to tensor<1x4x4x2xi8>
+// CHECK: %[[P:.*]] = tosa.max_pool2d %[[S]] {{.*}} : (tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8>
+// CHECK: %[[T:.*]] = tosa.transpose %{{.*}} {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x2x2xi8>) -> tensor<1x2x2x2xi8>
+// CHECK: %[[Q:.*]] = quant.scast %[[T]] : tensor<1x2x2x2xi8> to tensor<1x2x2x2x!quant.uniform<i8:f32, 5.000000e-02:-3>>
+// CHECK-NOT: qf.dequantize
+// CHECK-NOT: qf.quantize
+// CHECK: return %[[Q]]
+func.func @transpose_and_pool(%q: tensor<1x4x4x2x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.05:-3>> {
+  %d = qf.dequantize %q : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.05:-3>> -> tensor<1x4x4x2xf32>
+  %p = tosa.max_pool2d %d {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x2x2xf32>
+  %t = tosa.transpose %p {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %r = qf.quantize %t : tensor<1x2x2x2xf32> -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.05:-3>>
+  return %r : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.05:-3>>
+}
+
+// -----
+
+// Another type on the other side: one requantize instead of a float round
+// trip (the quantize moved up first, so the reshape runs on its result).
+// CHECK-LABEL: func.func @reshape_requantize
+// CHECK: %[[R:.*]] = qf.requantize %arg0 : tensor<1x2x2x2x!quant.uniform<i8:f32, 5.000000e-02:-3>> -> tensor<1x2x2x2x!quant.uniform<i8:f32, 1.000000e-01>>
+// CHECK: %[[S:.*]] = quant.scast %[[R]]
+// CHECK: %[[M:.*]] = tosa.reshape %[[S]], %{{.*}} : (tensor<1x2x2x2xi8>, !tosa.shape<2>) -> tensor<1x8xi8>
+// CHECK: %[[Q:.*]] = quant.scast %[[M]] : tensor<1x8xi8> to tensor<1x8x!quant.uniform<i8:f32, 1.000000e-01>>
+// CHECK-NOT: qf.dequantize
+// CHECK: return %[[Q]]
+func.func @reshape_requantize(%q: tensor<1x2x2x2x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x8x!quant.uniform<i8:f32, 0.1>> {
+  %d = qf.dequantize %q : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.05:-3>> -> tensor<1x2x2x2xf32>
+  %s = tosa.const_shape {values = dense<[1, 8]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %r = tosa.reshape %d, %s : (tensor<1x2x2x2xf32>, !tosa.shape<2>) -> tensor<1x8xf32>
+  %q2 = qf.quantize %r : tensor<1x8xf32> -> tensor<1x8x!quant.uniform<i8:f32, 0.1>>
+  return %q2 : tensor<1x8x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+
+// Quantization moves up through a transpose to the float value it came
+// from (here a function argument): the transpose runs on integers.
+// CHECK-LABEL: func.func @hoist_quantize
+// CHECK: %[[Q:.*]] = qf.quantize %arg0 : tensor<1x2x3x4xf32> -> tensor<1x2x3x4x!quant.uniform<i8:f32, 1.000000e-01>>
+// CHECK: %[[S:.*]] = quant.scast %[[Q]]
+// CHECK: tosa.transpose %[[S]] {{.*}} : (tensor<1x2x3x4xi8>) -> tensor<1x3x4x2xi8>
+func.func @hoist_quantize(%x: tensor<1x2x3x4xf32>) -> tensor<1x3x4x2x!quant.uniform<i8:f32, 0.1>> {
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x3x4xf32>) -> tensor<1x3x4x2xf32>
+  %q = qf.quantize %t : tensor<1x3x4x2xf32> -> tensor<1x3x4x2x!quant.uniform<i8:f32, 0.1>>
+  return %q : tensor<1x3x4x2x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+
+// Left alone: ops that compute (an add), max pooling of unsigned storage
+// (TOSA's integers are signed; a transpose of it would move), and a value
+// with other float users.
+// CHECK-LABEL: func.func @left_alone
+// CHECK: %[[D:.*]] = qf.dequantize %arg0
+// CHECK: tosa.add %[[D]], %[[D]]
+// CHECK: %[[DU:.*]] = qf.dequantize %arg1
+// CHECK: tosa.max_pool2d %[[DU]]
+// CHECK: %[[T:.*]] = tosa.transpose %arg2
+// CHECK: qf.quantize %[[T]]
+func.func @left_alone(%q: tensor<2x2x!quant.uniform<i8:f32, 0.05>>, %u: tensor<1x2x2x1x!quant.uniform<u8:f32, 0.05:128>>, %x: tensor<2x2xf32>)
+    -> (tensor<2x2xf32>, tensor<1x1x1x1xf32>, tensor<2x2x!quant.uniform<i8:f32, 0.1>>, tensor<2x2xf32>) {
+  %d = qf.dequantize %q : tensor<2x2x!quant.uniform<i8:f32, 0.05>> -> tensor<2x2xf32>
+  %a = tosa.add %d, %d : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+  %du = qf.dequantize %u : tensor<1x2x2x1x!quant.uniform<u8:f32, 0.05:128>> -> tensor<1x2x2x1xf32>
+  %tu = tosa.max_pool2d %du {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x2x2x1xf32>) -> tensor<1x1x1x1xf32>
+  %t = tosa.transpose %x {perms = array<i32: 1, 0>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  %qt = qf.quantize %t : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<i8:f32, 0.1>>
+  return %a, %tu, %qt, %t : tensor<2x2xf32>, tensor<1x1x1x1xf32>, tensor<2x2x!quant.uniform<i8:f32, 0.1>>, tensor<2x2xf32>
+}
