@@ -359,6 +359,22 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
           matmulBias = {};
       }
     }
+    // The f32 bytes of the layer: weights and bias.
+    DenseElementsAttr floatBias =
+        isa<tosa::MatMulOp>(op) ? matmulBias : constantWeights(op->getOperand(2));
+    layers.back().floatBytes += floatBias ? 4 * floatBias.getNumElements() : 0;
+    layers.back().bytes = layers.back().floatBytes;
+    if (llvm::is_contained(options.excludedNodes, layer.node)) {
+      layers.back().note = "excluded (--exclude)";
+      continue;
+    }
+    bool isConv = !isa<tosa::MatMulOp>(op);
+    if (llvm::any_of(options.keepFloatOps, [&](const std::string &kind) {
+          return isConv ? kind == "Conv" : (kind == "Gemm" || kind == "MatMul");
+        })) {
+      layers.back().note = "kept float (--keep-float)";
+      continue;
+    }
     // An input that an earlier integer op produced (a dequantized copy of
     // its result) keeps that op's parameters; any other needs the table.
     quant::UniformQuantizedType source = quantizedSource(input);
@@ -471,7 +487,6 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
     // Weights, the int32 bias, and per channel the requantization's int32
     // multiplier and 8-bit shift; the float side holds weights and bias.
     auto channels = static_cast<int64_t>(wq.scales.size());
-    done.floatBytes += hasBias ? 4 * channels : 0;
     done.bytes = wq.bytes + (hasBias ? 4 * channels : 0) + 5 * channels;
     Value result = qforge::qf::DequantizeOp::create(b, loc, resultType, quantized);
     op->getResult(0).replaceAllUsesWith(result);

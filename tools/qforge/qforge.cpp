@@ -168,6 +168,19 @@ static cl::opt<std::string> reportFile(
              "and in total (weight ratio, activation arena) as JSON to FILE, "
              "or as a table to stdout with '-'"),
     cl::value_desc("FILE.json|-"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::list<std::string> excludeNodes(
+    "exclude",
+    cl::desc("With --precision=int8|int4: leave these ONNX nodes (convolutions "
+             "or matmuls, by node name) float; comma-separated or repeated"),
+    cl::value_desc("NODE,..."), cl::CommaSeparated, cl::sub(compileCmd),
+    cl::cat(qforgeCategory));
+static cl::list<std::string> keepFloatOps(
+    "keep-float",
+    cl::desc("With --precision=int8|int4: leave every node of these kinds "
+             "float: Conv, Gemm, MatMul (Gemm and MatMul both name matmul "
+             "layers)"),
+    cl::value_desc("OPTYPE,..."), cl::CommaSeparated, cl::sub(compileCmd),
+    cl::cat(qforgeCategory));
 static cl::opt<std::string> activationScheme(
     "activation-scheme",
     cl::desc("With --precision=int8|int4: asymmetric activations (default; "
@@ -444,6 +457,18 @@ static int runCompile(MLIRContext &context) {
                  << " is not one of asymmetric, symmetric\n";
     return 1;
   }
+  for (const std::string &kind : keepFloatOps)
+    if (kind != "Conv" && kind != "Gemm" && kind != "MatMul") {
+      llvm::errs() << "qforge: error: --keep-float=" << kind
+                   << " is not one of Conv, Gemm, MatMul\n";
+      return 1;
+    }
+  if ((!excludeNodes.empty() || !keepFloatOps.empty()) && !quantize) {
+    llvm::errs() << "qforge: error: --exclude and --keep-float choose what "
+                    "stays float in a quantized model; they need "
+                    "--precision=int8 or int4\n";
+    return 1;
+  }
   if (!reportFile.empty() && !quantize) {
     llvm::errs() << "qforge: error: --report describes quantization; it needs "
                     "--precision=int8 or int4\n";
@@ -475,8 +500,25 @@ static int runCompile(MLIRContext &context) {
       }
       options.method = *method;
     }
+    options.excludedNodes.assign(excludeNodes.begin(), excludeNodes.end());
+    options.keepFloatOps.assign(keepFloatOps.begin(), keepFloatOps.end());
     report.layers = qforge::quantizeFunction(
         module->lookupSymbol<func::FuncOp>(name), *table, options);
+    // A name that matched nothing is a typo or a node that is no
+    // convolution or matmul; either way the user's intent was not applied.
+    std::vector<std::string> unknown;
+    for (const std::string &node : excludeNodes)
+      if (llvm::none_of(report.layers, [&](const qforge::QuantizedLayer &l) {
+            return l.node == node;
+          }))
+        unknown.push_back(node);
+    if (!unknown.empty()) {
+      llvm::errs() << "qforge: error: " << inputFile
+                   << ": --exclude names no convolution or matmul node: ";
+      llvm::interleaveComma(unknown, llvm::errs());
+      llvm::errs() << "\n";
+      return 1;
+    }
   }
   std::vector<qforge::TensorSpec> inputs, outputs;
   if (scratchOwner != "model" && scratchOwner != "caller") {

@@ -17,6 +17,11 @@ struct QuantizeOptions {
   int64_t groupSize = 32;
   CalibMethod method = CalibMethod::MinMax; // Whose ranges the activations use.
   bool symmetric = false;                   // Activations symmetric, zero point 0.
+  /// Layers left float: by ONNX node name, and by kind ("Conv" for
+  /// convolutions, "Gemm" or "MatMul" for matmuls, which the importer does
+  /// not tell apart).
+  std::vector<std::string> excludedNodes;
+  std::vector<std::string> keepFloatOps;
 };
 
 /// What quantization did to one convolution or matmul with constant
