@@ -362,4 +362,125 @@ std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
   return table;
 }
 
+namespace {
+
+/// Pairs the observations of a float run and a quantized run of the same
+/// sample: the float run stores them, the quantized run measures against
+/// them.
+struct SqnrCollector {
+  bool referenceRun = true;
+  std::vector<std::vector<float>> reference;
+  std::vector<double> signal, noise;
+
+  void observe(int64_t id, const float *data, int64_t size, int64_t stride) {
+    if (id < 0 || id >= static_cast<int64_t>(reference.size()))
+      return;
+    std::vector<float> &ref = reference[id];
+    if (referenceRun) {
+      ref.resize(size);
+      for (int64_t i = 0; i < size; ++i)
+        ref[i] = data[i * stride];
+      return;
+    }
+    if (static_cast<int64_t>(ref.size()) != size)
+      return; // Shapes disagree: leave the layer unmeasured.
+    for (int64_t i = 0; i < size; ++i) {
+      double f = ref[i], q = data[i * stride];
+      signal[id] += f * f;
+      noise[id] += (f - q) * (f - q);
+    }
+  }
+};
+
+SqnrCollector *activeSqnr = nullptr;
+
+void sqnrThunk(int64_t id, float *allocated, float *aligned, int64_t offset,
+               int64_t size, int64_t stride) {
+  (void)allocated;
+  if (activeSqnr)
+    activeSqnr->observe(id, aligned + offset, size, stride);
+}
+
+/// `module` with its observers calling the SQNR collector, JIT-compiled.
+std::unique_ptr<JitModel> compileObserved(ModuleOp module, StringRef name) {
+  PassManager toCalls(module->getContext());
+  toCalls.addPass(createLowerObserversToCallsPass());
+  if (failed(toCalls.run(module)))
+    return nullptr;
+  return JitModel::compile(module, name,
+                           {{"qforge_observe", reinterpret_cast<void *>(&sqnrThunk)}});
+}
+
+} // namespace
+
+std::optional<std::vector<double>>
+measureSqnr(ModuleOp floatModule, ModuleOp quantizedModule, StringRef name,
+            int64_t observed, const std::vector<std::string> &dataPaths,
+            int64_t maxRuns, int64_t &samples) {
+  Location loc = floatModule.getLoc();
+  auto func = floatModule.lookupSymbol<func::FuncOp>(name);
+  if (!func) {
+    emitError(loc) << "no function @" << name;
+    return std::nullopt;
+  }
+  std::vector<std::string> inputNames;
+  for (BlockArgument arg : func.getArguments()) {
+    auto named = dyn_cast<NameLoc>(arg.getLoc());
+    inputNames.push_back(named ? named.getName().str()
+                               : "input " + std::to_string(arg.getArgNumber()));
+  }
+  std::vector<TensorSpec> inputSpecs, outputSpecs;
+  if (!functionSignature(floatModule, name, inputSpecs, outputSpecs))
+    return std::nullopt;
+  std::vector<std::string> paths;
+  if (!resolveDataPaths(dataPaths, inputNames, paths, loc))
+    return std::nullopt;
+  std::vector<InputSamples> inputs(paths.size());
+  for (size_t i = 0; i < paths.size(); ++i)
+    if (!loadSamples(paths[i], inputNames[i], inputSpecs[i], inputs[i], loc))
+      return std::nullopt;
+  int64_t runs = inputs.empty() ? 1 : inputs[0].runs;
+  for (const InputSamples &in : inputs)
+    runs = std::min(runs, in.runs);
+  runs = std::min(runs, maxRuns);
+  samples = runs * (inputs.empty() ? 1 : inputs[0].perRun);
+
+  std::unique_ptr<JitModel> reference = compileObserved(floatModule, name);
+  std::unique_ptr<JitModel> quantized =
+      reference ? compileObserved(quantizedModule, name) : nullptr;
+  if (!quantized)
+    return std::nullopt;
+  SqnrCollector collector;
+  collector.reference.resize(observed);
+  collector.signal.assign(observed, 0.0);
+  collector.noise.assign(observed, 0.0);
+  activeSqnr = &collector;
+  std::vector<NpyArray> batch(inputs.size()), outputs;
+  for (int64_t run = 0; run < runs; ++run) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      batch[i].dtype = inputSpecs[i].dtype;
+      batch[i].shape = inputSpecs[i].shape;
+      const char *from = inputs[i].array.data.data() + run * inputs[i].runBytes;
+      batch[i].data.assign(from, from + inputs[i].runBytes);
+    }
+    std::string error;
+    collector.referenceRun = true;
+    bool ok = reference->run(batch, outputs, error);
+    collector.referenceRun = false;
+    ok = ok && quantized->run(batch, outputs, error);
+    if (!ok) {
+      activeSqnr = nullptr;
+      emitError(loc) << "SQNR run " << run << " failed: " << error;
+      return std::nullopt;
+    }
+  }
+  activeSqnr = nullptr;
+  std::vector<double> sqnr(observed);
+  for (int64_t id = 0; id < observed; ++id)
+    sqnr[id] = collector.noise[id] > 0
+                   ? 10.0 * std::log10(collector.signal[id] / collector.noise[id])
+                   : std::numeric_limits<double>::infinity();
+  return sqnr;
+}
+
 } // namespace qforge

@@ -491,14 +491,19 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
     Value result = qforge::qf::DequantizeOp::create(b, loc, resultType, quantized);
     op->getResult(0).replaceAllUsesWith(result);
     op->erase();
+    // The float value now standing for the layer's calibrated output.
+    done.outputName = out->name;
+    done.output = calibratedAfter(result, calibration);
     if (matmulBias) { // Folded: the add passes its activation operand on.
       Value data = constantWeights(biasAdd.getInput1()) ? biasAdd.getInput2()
                                                         : biasAdd.getInput1();
       biasAdd.getResult().replaceAllUsesWith(data);
       biasAdd->erase();
+      done.output = data;
     }
     if (activation) { // Fused: the integer op's clamp does its work.
       activation.getResult().replaceAllUsesWith(activation.getInput());
+      done.output = activation.getInput();
       activation->erase();
     }
   }

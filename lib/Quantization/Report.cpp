@@ -1,11 +1,20 @@
 //===- Report.cpp - what quantization did, per layer and in total ---------===//
 
 #include "qforge/Quantization/Report.h"
+#include "qforge/Calibration/Calibrator.h"
+#include "qforge/Transforms/OnnxNames.h"
+
+#include "QF/QFOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/StringMap.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
 
+#include <cmath>
+
 using namespace qforge;
+using namespace mlir;
 
 namespace {
 
@@ -28,6 +37,49 @@ double ratio(int64_t part, int64_t whole) {
 
 } // namespace
 
+bool qforge::measureLayerSqnr(ModuleOp floatModule, ModuleOp quantized,
+                              StringRef name, QuantizationReport &report,
+                              const std::vector<std::string> &dataPaths,
+                              int64_t maxRuns) {
+  std::vector<QuantizedLayer> &layers = report.layers;
+  IRMapping map;
+  OwningOpRef<ModuleOp> observed(cast<ModuleOp>(quantized->clone(map)));
+  llvm::StringMap<Value> floatValues;
+  floatModule.walk([&](Operation *op) {
+    for (Value r : op->getResults())
+      floatValues.try_emplace(onnxValueName(r), r);
+  });
+  auto observe = [](Value v, int64_t id, StringRef label) {
+    OpBuilder b(v.getContext());
+    b.setInsertionPointAfterValue(v);
+    qf::ObserveOp::create(b, v.getLoc(), v, b.getI64IntegerAttr(id),
+                          b.getStringAttr(label));
+  };
+  std::vector<int64_t> idOf(layers.size(), -1);
+  int64_t ids = 0;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    QuantizedLayer &l = layers[i];
+    if (!l.output)
+      continue;
+    Value f = floatValues.lookup(l.outputName);
+    Value q = map.lookupOrNull(l.output);
+    if (!f || !q || f.getType() != q.getType())
+      continue;
+    observe(f, ids, l.node);
+    observe(q, ids, l.node);
+    idOf[i] = ids++;
+  }
+  std::optional<std::vector<double>> sqnr =
+      measureSqnr(floatModule, *observed, name, ids, dataPaths, maxRuns,
+                  report.sqnrSamples);
+  if (!sqnr)
+    return false;
+  for (size_t i = 0; i < layers.size(); ++i)
+    if (idOf[i] >= 0)
+      layers[i].sqnrDb = (*sqnr)[idOf[i]];
+  return true;
+}
+
 void qforge::writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &report) {
   llvm::json::Array layers;
   for (const QuantizedLayer &l : report.layers) {
@@ -38,6 +90,12 @@ void qforge::writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &re
                          {"weight_bytes", l.bytes}};
     if (!l.note.empty())
       o["note"] = l.note;
+    if (!std::isnan(l.sqnrDb)) {
+      // JSON has no infinity: an exact layer (no error at all) is null.
+      o["sqnr_db"] = std::isinf(l.sqnrDb) ? llvm::json::Value(nullptr)
+                                          : llvm::json::Value(l.sqnrDb);
+      o["low_sqnr"] = l.sqnrDb < report.sqnrThresholdDb;
+    }
     layers.push_back(std::move(o));
   }
   Totals t = totals(report);
@@ -52,6 +110,14 @@ void qforge::writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &re
                           {"weight_bytes", t.bytes},
                           {"weight_ratio", ratio(t.bytes, t.floatBytes)},
                           {"activation_arena_bytes", report.activationArenaBytes}}}};
+  if (report.sqnrSamples > 0) {
+    root["sqnr_samples"] = report.sqnrSamples;
+    root["sqnr_threshold_db"] = report.sqnrThresholdDb;
+    root["layers_below_threshold"] = static_cast<int64_t>(
+        llvm::count_if(report.layers, [&](const QuantizedLayer &l) {
+          return !std::isnan(l.sqnrDb) && l.sqnrDb < report.sqnrThresholdDb;
+        }));
+  }
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
 }
 
@@ -61,13 +127,20 @@ void qforge::printReportTable(llvm::raw_ostream &os, const QuantizationReport &r
     width = std::max(width, l.node.size());
   os << llvm::left_justify("node", width) << "  " << llvm::left_justify("op", 14)
      << "  precision  " << llvm::right_justify("fp32 bytes", 11) << "  "
-     << llvm::right_justify("bytes", 11) << "  ratio\n";
+     << llvm::right_justify("bytes", 11) << "  ratio  SQNR dB\n";
   for (const QuantizedLayer &l : report.layers) {
     os << llvm::left_justify(l.node, width) << "  " << llvm::left_justify(l.op, 14)
        << "  " << llvm::left_justify(l.precision, 9) << "  "
        << llvm::format_decimal(l.floatBytes, 11) << "  "
        << llvm::format_decimal(l.bytes, 11) << "  "
        << llvm::format("%5.1f%%", 100.0 * ratio(l.bytes, l.floatBytes));
+    if (std::isnan(l.sqnrDb))
+      os << "        -";
+    else if (std::isinf(l.sqnrDb))
+      os << "    exact";
+    else
+      os << llvm::format("  %7.1f", l.sqnrDb)
+         << (l.sqnrDb < report.sqnrThresholdDb ? "  LOW" : "");
     if (!l.note.empty())
       os << "  (" << l.note << ")";
     os << "\n";
@@ -79,4 +152,11 @@ void qforge::printReportTable(llvm::raw_ostream &os, const QuantizationReport &r
      << llvm::format_decimal(t.bytes, 11) << "  "
      << llvm::format("%5.1f%%", 100.0 * ratio(t.bytes, t.floatBytes)) << "\n";
   os << "activation arena: " << report.activationArenaBytes << " bytes\n";
+  if (report.sqnrSamples > 0)
+    os << "SQNR of each layer's output against the float model on "
+       << report.sqnrSamples << " samples (errors of earlier layers "
+       << "included); LOW: below " << llvm::format("%.1f", report.sqnrThresholdDb)
+       << " dB (consider --exclude)\n";
+  else
+    os << "SQNR not measured (give --report-data)\n";
 }

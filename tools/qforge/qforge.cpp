@@ -168,6 +168,17 @@ static cl::opt<std::string> reportFile(
              "and in total (weight ratio, activation arena) as JSON to FILE, "
              "or as a table to stdout with '-'"),
     cl::value_desc("FILE.json|-"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::list<std::string> reportData(
+    "report-data",
+    cl::desc("With --report: measure each quantized layer's SQNR against the "
+             "float model on these samples (the calibration data format: "
+             "one .npy per input, or a directory; at most 100 model runs)"),
+    cl::value_desc("IN.npy|DIR"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<double> sqnrThreshold(
+    "sqnr-threshold",
+    cl::desc("With --report-data: flag layers whose SQNR is below this many "
+             "dB (default 20)"),
+    cl::value_desc("dB"), cl::init(20.0), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::list<std::string> excludeNodes(
     "exclude",
     cl::desc("With --precision=int8|int4: leave these ONNX nodes (convolutions "
@@ -469,6 +480,11 @@ static int runCompile(MLIRContext &context) {
                     "--precision=int8 or int4\n";
     return 1;
   }
+  if (!reportData.empty() && reportFile.empty()) {
+    llvm::errs() << "qforge: error: --report-data measures SQNR for the "
+                    "report; it needs --report\n";
+    return 1;
+  }
   if (!reportFile.empty() && !quantize) {
     llvm::errs() << "qforge: error: --report describes quantization; it needs "
                     "--precision=int8 or int4\n";
@@ -502,6 +518,9 @@ static int runCompile(MLIRContext &context) {
     }
     options.excludedNodes.assign(excludeNodes.begin(), excludeNodes.end());
     options.keepFloatOps.assign(keepFloatOps.begin(), keepFloatOps.end());
+    OwningOpRef<ModuleOp> floatModule;
+    if (!reportData.empty())
+      floatModule = module->clone();
     report.layers = qforge::quantizeFunction(
         module->lookupSymbol<func::FuncOp>(name), *table, options);
     // A name that matched nothing is a typo or a node that is no
@@ -518,6 +537,13 @@ static int runCompile(MLIRContext &context) {
       llvm::interleaveComma(unknown, llvm::errs());
       llvm::errs() << "\n";
       return 1;
+    }
+    report.sqnrThresholdDb = sqnrThreshold;
+    if (floatModule) {
+      std::vector<std::string> paths(reportData.begin(), reportData.end());
+      if (!qforge::measureLayerSqnr(*floatModule, *module, name, report, paths,
+                                    /*maxRuns=*/100))
+        return 1;
     }
   }
   std::vector<qforge::TensorSpec> inputs, outputs;

@@ -37,6 +37,19 @@ std::optional<CalibrationTable> calibrate(mlir::ModuleOp module,
                                           llvm::StringRef name,
                                           const CalibrationOptions &options);
 
+/// Runs `floatModule` and `quantizedModule` on the samples of `dataPaths`
+/// (as for calibration; at most `maxRuns` model invocations) and returns,
+/// for each observer id 0..observed-1, the SQNR in dB of what the quantized
+/// module's observer saw against what the float module's saw:
+/// 10 log10(sum f^2 / sum (f - q)^2), +inf when they agree exactly. Both
+/// modules carry qf.observe ops with those ids on corresponding float values.
+/// `samples` returns how many samples were run.
+std::optional<std::vector<double>>
+measureSqnr(mlir::ModuleOp floatModule, mlir::ModuleOp quantizedModule,
+            llvm::StringRef name, int64_t observed,
+            const std::vector<std::string> &dataPaths, int64_t maxRuns,
+            int64_t &samples);
+
 } // namespace qforge
 
 #endif // QFORGE_CALIBRATION_CALIBRATOR_H

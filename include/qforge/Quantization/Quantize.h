@@ -7,6 +7,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <limits>
+
 namespace qforge {
 
 enum class WeightPrecision { Int8, Int4 };
@@ -33,6 +35,14 @@ struct QuantizedLayer {
   std::string note;      // Why it was left float.
   int64_t floatBytes = 0; // Its f32 weights and bias.
   int64_t bytes = 0;      // What the compiled layer stores for them.
+  /// The ONNX value the layer's output stands for (after a fused
+  /// activation or bias), and, when quantized, the float value that now
+  /// carries it in the rewritten function (the dequantized result).
+  std::string outputName;
+  mlir::Value output;
+  /// Measured by the report: SQNR (dB) of `output` against the float
+  /// model's value, NaN when not measured.
+  double sqnrDb = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// Rewrites the convolutions and matmuls of `func` that `table` calibrates

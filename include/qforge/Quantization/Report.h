@@ -5,6 +5,7 @@
 
 #include "qforge/Quantization/Quantize.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace qforge {
@@ -14,7 +15,18 @@ struct QuantizationReport {
   std::string precision;
   std::vector<QuantizedLayer> layers;
   int64_t activationArenaBytes = 0; // The planned scratch arena.
+  double sqnrThresholdDb = 20;      // Layers below it are flagged.
+  int64_t sqnrSamples = 0;          // Samples the SQNR was measured on.
 };
+
+/// Measures each quantized layer's SQNR: observes the layer's output in a
+/// copy of `quantized` and the same ONNX value in `floatModule` (consumed),
+/// runs both on the samples of `dataPaths` (at most `maxRuns` invocations)
+/// and stores the results and the sample count in `report`. False after a
+/// diagnostic.
+bool measureLayerSqnr(mlir::ModuleOp floatModule, mlir::ModuleOp quantized,
+                      llvm::StringRef name, QuantizationReport &report,
+                      const std::vector<std::string> &dataPaths, int64_t maxRuns);
 
 /// The report as JSON (docs/user-guide.md describes the fields).
 void writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &report);

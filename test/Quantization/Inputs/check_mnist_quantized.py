@@ -5,7 +5,9 @@ executables (x86-64 here; optionally AArch64, run under RUNNER), runs the
 held-out test split and checks: int8 accuracy within 0.3 points of fp32,
 int4 within 1.0 point (the labels are the reference); the weight bytes of
 the compiler's report, int8 at most 26% and int4 at most 15% of fp32, and
-recomputes the report's fp32 byte count from the ONNX file itself; with
+recomputes the report's fp32 byte count from the ONNX file itself and its
+SQNR of the last layer (the model's output) from onnxruntime's float
+logits and the executable's on the same 100 images; with
 --aarch64, that the AArch64 executables' outputs equal the x86-64 ones bit
 for bit (integer-only requantization).
 
@@ -20,6 +22,7 @@ import sys
 
 import numpy as np
 import onnx
+import onnxruntime as ort
 from onnx import numpy_helper
 
 LIMITS = {"int8": (0.3, 0.26), "int4": (1.0, 0.15)}  # accuracy points, weight ratio
@@ -48,8 +51,15 @@ def main():
     images = os.path.join(data, "test_images.npy")
     labels = np.load(os.path.join(data, "test_labels.npy"))
     table = os.path.join(work, "table.json")
-    run([qforge, "calibrate", model, "--calib-data=" + os.path.join(data, "calib_images.npy"),
-         "-o", table, "--quiet"])
+    calib = os.path.join(data, "calib_images.npy")
+    run([qforge, "calibrate", model, "--calib-data=" + calib, "-o", table, "--quiet"])
+    # The report measures SQNR on the first 100 calibration images; the
+    # last layer's output is the model's output, so its SQNR can be
+    # recomputed here from onnxruntime's float logits and the executable's.
+    first100 = os.path.join(work, "calib100.npy")
+    np.save(first100, np.load(calib)[:100])
+    float_logits = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(
+        None, {onnx.load(model).graph.input[0].name: np.load(first100)})[0].astype(np.float64)
 
     outputs, reports = {}, {}
     builds = [("fp32", "host")] + [(p, "host") for p in LIMITS]
@@ -61,7 +71,8 @@ def main():
         flags = []
         if precision != "fp32":
             flags = ["--precision=" + precision, "--calib-table=" + table,
-                     "--report=" + os.path.join(work, name + ".json")]
+                     "--report=" + os.path.join(work, name + ".json"),
+                     "--report-data=" + calib]
         run([qforge, "compile", model, "--emit=exe", "--target=" + target, "-o", exe, "--quiet"]
             + flags)
         out = os.path.join(work, name + "-out")
@@ -89,6 +100,16 @@ def main():
             (all(l["precision"] == p for l in reports[p]["layers"]),
              f"{p} every convolution and matmul quantized"),
         ]
+        exe_out = os.path.join(work, p + "-calib100")
+        run([os.path.join(work, p), first100, "-o", exe_out])
+        q = np.load(os.path.join(exe_out, "output_0.npy")).astype(np.float64)
+        expected = 10 * np.log10((float_logits ** 2).sum() / ((float_logits - q) ** 2).sum())
+        last = reports[p]["layers"][-1]
+        print(f"{p} report: last layer {last['node']} SQNR {last['sqnr_db']:.2f} dB, "
+              f"recomputed from onnxruntime {expected:.2f} dB")
+        checks.append((reports[p]["sqnr_samples"] == 100 and
+                       abs(last["sqnr_db"] - expected) < 0.05,
+                       f"{p} report's SQNR of the output layer matches onnxruntime's within 0.05 dB"))
         if runner:
             checks.append((np.array_equal(outputs[p], outputs[p + "-aarch64"]),
                            f"AArch64 {p} outputs equal x86-64 {p} outputs bit for bit"))
