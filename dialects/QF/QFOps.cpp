@@ -48,6 +48,28 @@ static bool shapesAgree(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
          });
 }
 
+/// A fused clamp [min, max] in the result's storage units.
+static LogicalResult verifyClamp(Operation *op,
+                                 std::optional<ArrayRef<int64_t>> clamp,
+                                 QuantizedType resultType) {
+  if (!clamp)
+    return success();
+  if (clamp->size() != 2)
+    return op->emitOpError() << "clamp must be [min, max], got "
+                             << clamp->size() << " values";
+  int64_t lo = (*clamp)[0], hi = (*clamp)[1];
+  if (lo > hi)
+    return op->emitOpError() << "clamp [" << lo << ", " << hi << "] is empty";
+  int64_t storageMin = resultType.getStorageTypeMin();
+  int64_t storageMax = resultType.getStorageTypeMax();
+  if (lo < storageMin || hi > storageMax)
+    return op->emitOpError()
+           << "clamp [" << lo << ", " << hi
+           << "] exceeds the result's storage range [" << storageMin << ", "
+           << storageMax << "]";
+  return success();
+}
+
 /// The checks `qf.matmul` and `qf.conv2d` share: the activation operand is
 /// per-tensor 8-bit, weights are 4- or 8-bit, expressed types agree, the
 /// result is an int32 accumulator or a per-tensor quantized tensor, the bias
@@ -105,27 +127,11 @@ static LogicalResult verifyQuantizedCompute(Operation *op, StringRef actName,
              << " but there are " << outChannels << " output channels";
   }
 
-  if (clamp) {
-    if (!resultType)
-      return op->emitOpError()
-             << "clamp needs a quantized result; an i32 accumulator is not "
-                "clamped";
-    if (clamp->size() != 2)
-      return op->emitOpError() << "clamp must be [min, max], got "
-                               << clamp->size() << " values";
-    int64_t lo = (*clamp)[0], hi = (*clamp)[1];
-    if (lo > hi)
-      return op->emitOpError() << "clamp [" << lo << ", " << hi
-                               << "] is empty";
-    int64_t storageMin = resultType.getStorageTypeMin();
-    int64_t storageMax = resultType.getStorageTypeMax();
-    if (lo < storageMin || hi > storageMax)
-      return op->emitOpError()
-             << "clamp [" << lo << ", " << hi
-             << "] exceeds the result's storage range [" << storageMin << ", "
-             << storageMax << "]";
-  }
-  return success();
+  if (clamp && !resultType)
+    return op->emitOpError()
+           << "clamp needs a quantized result; an i32 accumulator is not "
+              "clamped";
+  return verifyClamp(op, clamp, resultType);
 }
 
 //===----------------------------------------------------------------------===//
@@ -356,6 +362,33 @@ LogicalResult Conv2DOp::verify() {
                          << " does not match the convolution's shape "
                          << shapeString(expected);
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// AddOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AddOp::verify() {
+  for (auto [what, value] : {std::pair<StringRef, Value>{"lhs", getLhs()},
+                             {"rhs", getRhs()}, {"result", getResult()}}) {
+    if (failed(verifyTensor(*this, what, value.getType())))
+      return failure();
+    if (!isPerTensor(value.getType()))
+      return emitOpError() << what << " must be quantized per tensor";
+  }
+  auto lhs = getLhs().getType(), rhs = getRhs().getType();
+  auto result = cast<RankedTensorType>(getType());
+  if (!shapesAgree(lhs.getShape(), rhs.getShape()) ||
+      !shapesAgree(lhs.getShape(), result.getShape()))
+    return emitOpError() << "operands and result must have one shape, got "
+                         << shapeString(lhs.getShape()) << ", "
+                         << shapeString(rhs.getShape()) << " and "
+                         << shapeString(result.getShape());
+  Type expressed = getQuantizedElementType(result).getExpressedType();
+  if (getQuantizedElementType(lhs).getExpressedType() != expressed ||
+      getQuantizedElementType(rhs).getExpressedType() != expressed)
+    return emitOpError() << "operands and result must express the same type";
+  return verifyClamp(*this, getClamp(), getQuantizedElementType(result));
 }
 
 //===----------------------------------------------------------------------===//

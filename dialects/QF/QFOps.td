@@ -171,6 +171,31 @@ def QF_Conv2DOp : QF_Op<"conv2d", [Pure]> {
   let hasVerifier = 1;
 }
 
+def QF_AddOp : QF_Op<"add", [Pure]> {
+  let summary = "element-wise sum of two quantized tensors, requantized and clamped";
+  let description = [{
+    y = clamp(z_y + round((a - z_a) * s_a / s_y + (b - z_b) * s_b / s_y)),
+    all three per tensor and of one shape (a residual connection). The two
+    rescaled terms share one fixed-point shift, so the sum is rounded once,
+    half to even; `clamp` = [min, max] in the result's storage units (a
+    fused ReLU is [z_y, storage_max]).
+
+    ```mlir
+    %y = qf.add %a, %b clamp [-128, 127]
+        : (tensor<1x8x!quant.uniform<i8:f32, 0.05:-3>>,
+           tensor<1x8x!quant.uniform<i8:f32, 0.1:0>>)
+        -> tensor<1x8x!quant.uniform<i8:f32, 0.12:-128>>
+    ```
+  }];
+  let arguments = (ins QF_QuantizedTensor:$lhs, QF_QuantizedTensor:$rhs,
+                   OptionalAttr<DenseI64ArrayAttr>:$clamp);
+  let results = (outs QF_QuantizedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`clamp` $clamp^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Packed weights
 //===----------------------------------------------------------------------===//

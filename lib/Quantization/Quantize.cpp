@@ -305,6 +305,104 @@ Value quantizeBias(OpBuilder &b, Location loc, DenseElementsAttr bias,
 
 } // namespace
 
+namespace {
+
+/// A float tosa.clamp (ReLU, ReLU6, Clip) right after the calibrated value
+/// `v` flows into, whose own output is calibrated: the op producing `v` can
+/// take it over as its clamp. `out` becomes the clamp's output entry.
+tosa::ClampOp fusableActivation(Value v, const qforge::CalibrationTable &calibration,
+                                qforge::CalibMethod chosen,
+                                const qforge::TableEntry *&out) {
+  Value after = calibratedAfter(v, calibration);
+  if (!after || !after.hasOneUse())
+    return {};
+  auto clamp = dyn_cast<tosa::ClampOp>(*after.getUsers().begin());
+  if (!clamp || !isa<FloatAttr>(clamp.getMinValAttr()))
+    return {};
+  const qforge::TableEntry *act = entryAfter(clamp.getResult(), calibration);
+  if (!act || !act->ranges.count(chosen))
+    return {};
+  out = act;
+  return clamp;
+}
+
+/// The clamp's bounds in the storage units of `p`, inside the int8 range; a
+/// bound between two steps rounds inward (the integer clamp never lets
+/// through a value the float clamp would have cut). Null if empty.
+DenseI64ArrayAttr storageClamp(OpBuilder &b, tosa::ClampOp clamp, QuantParams p) {
+  double lo = cast<FloatAttr>(clamp.getMinValAttr()).getValueAsDouble();
+  double hi = cast<FloatAttr>(clamp.getMaxValAttr()).getValueAsDouble();
+  double qlo = std::ceil(lo / p.scale + p.zeroPoint - 1e-6);
+  double qhi = std::floor(hi / p.scale + p.zeroPoint + 1e-6);
+  auto cLo = static_cast<int64_t>(std::clamp(qlo, -128.0, 127.0));
+  auto cHi = static_cast<int64_t>(std::clamp(qhi, -128.0, 127.0));
+  if (cLo > cHi)
+    return {};
+  return b.getDenseI64ArrayAttr({cLo, cHi});
+}
+
+/// Element-wise adds of two activations (residual connections) whose
+/// operands come from integer ops or are calibrated, and whose output is
+/// calibrated, become qf.add (with a following ReLU/Clip as its clamp).
+void quantizeAdds(func::FuncOp func, const qforge::CalibrationTable &calibration,
+                  const qforge::QuantizeOptions &options,
+                  std::vector<qforge::QuantizedLayer> &layers) {
+  qforge::CalibMethod chosen = options.method;
+  SmallVector<tosa::AddOp> adds;
+  func.walk([&](tosa::AddOp add) { adds.push_back(add); });
+  OpBuilder b(func.getContext());
+  MLIRContext *ctx = func.getContext();
+  for (tosa::AddOp add : adds) {
+    auto type = cast<RankedTensorType>(add.getType());
+    if (!type.getElementType().isF32() || add.getInput1().getType() != type ||
+        add.getInput2().getType() != type || constantWeights(add.getInput1()) ||
+        constantWeights(add.getInput2()))
+      continue;
+    auto paramsOf = [&](Value v) -> std::optional<QuantParams> {
+      if (quant::UniformQuantizedType source = quantizedSource(v))
+        return QuantParams{source.getScale(), source.getZeroPoint()};
+      const qforge::TableEntry *e = entryBefore(v, calibration);
+      if (!e || !e->ranges.count(chosen))
+        return std::nullopt;
+      return activationParams(e->ranges.at(chosen), options.symmetric);
+    };
+    std::optional<QuantParams> pa = paramsOf(add.getInput1()), pb = paramsOf(add.getInput2());
+    const qforge::TableEntry *out = entryAfter(add.getResult(), calibration);
+    if (!pa || !pb || !out || !out->ranges.count(chosen))
+      continue;
+    tosa::ClampOp activation = fusableActivation(add.getResult(), calibration, chosen, out);
+    QuantParams outP = activationParams(out->ranges.at(chosen), options.symmetric);
+    b.setInsertionPoint(add);
+    DenseI64ArrayAttr clampAttr;
+    if (activation && !(clampAttr = storageClamp(b, activation, outP)))
+      activation = {};
+    Location loc = add.getLoc();
+    Value qa = qforge::qf::QuantizeOp::create(b, loc, type.clone(int8Type(ctx, *pa)),
+                                              add.getInput1());
+    Value qb = qforge::qf::QuantizeOp::create(b, loc, type.clone(int8Type(ctx, *pb)),
+                                              add.getInput2());
+    Value sum = qforge::qf::AddOp::create(b, loc, type.clone(int8Type(ctx, outP)), qa,
+                                          qb, clampAttr);
+    Value result = qforge::qf::DequantizeOp::create(b, loc, type, sum);
+    qforge::QuantizedLayer layer;
+    layer.node = qforge::onnxNodeName(add.getLoc()).str();
+    layer.op = "add";
+    layer.precision = "int8";
+    layer.outputName = out->name;
+    add.getResult().replaceAllUsesWith(result);
+    add->erase();
+    layer.output = calibratedAfter(result, calibration);
+    if (activation) {
+      activation.getResult().replaceAllUsesWith(activation.getInput());
+      layer.output = activation.getInput();
+      activation->erase();
+    }
+    layers.push_back(layer);
+  }
+}
+
+} // namespace
+
 std::vector<qforge::QuantizedLayer>
 qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
                          const QuantizeOptions &options) {
@@ -385,39 +483,14 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
     }
     // An activation (ReLU, ReLU6, Clip) right after the output fuses into
     // the op's clamp; the op then takes the activation's output range.
-    tosa::ClampOp activation;
-    {
-      Value after = calibratedAfter(biasAdd ? Value(biasAdd.getResult()) : op->getResult(0),
-                                    calibration);
-      if (after && after.hasOneUse())
-        activation = dyn_cast<tosa::ClampOp>(*after.getUsers().begin());
-      const qforge::TableEntry *act =
-          activation ? entryAfter(activation.getResult(), calibration) : nullptr;
-      if (activation && isa<FloatAttr>(activation.getMinValAttr()) && act &&
-          act->ranges.count(chosen))
-        out = act;
-      else
-        activation = {};
-    }
+    tosa::ClampOp activation = fusableActivation(
+        biasAdd ? Value(biasAdd.getResult()) : op->getResult(0), calibration, chosen, out);
     QuantParams outP = params(out);
     QuantParams inP = source ? QuantParams{source.getScale(), source.getZeroPoint()}
                              : params(in);
     DenseI64ArrayAttr clampAttr;
-    if (activation) {
-      double lo = cast<FloatAttr>(activation.getMinValAttr()).getValueAsDouble();
-      double hi = cast<FloatAttr>(activation.getMaxValAttr()).getValueAsDouble();
-      // The bounds in storage units, inside the storage range; a bound
-      // between two steps rounds inward (the clamp never lets through a
-      // value the float clamp would have cut).
-      double qlo = std::ceil(lo / outP.scale + outP.zeroPoint - 1e-6);
-      double qhi = std::floor(hi / outP.scale + outP.zeroPoint + 1e-6);
-      int64_t cLo = static_cast<int64_t>(std::clamp(qlo, -128.0, 127.0));
-      int64_t cHi = static_cast<int64_t>(std::clamp(qhi, -128.0, 127.0));
-      if (cLo <= cHi)
-        clampAttr = b.getDenseI64ArrayAttr({cLo, cHi});
-      else
-        activation = {};
-    }
+    if (activation && !(clampAttr = storageClamp(b, activation, outP)))
+      activation = {};
     Location loc = op->getLoc();
     b.setInsertionPoint(op);
     auto inType = cast<RankedTensorType>(input.getType());
@@ -507,6 +580,8 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
       activation->erase();
     }
   }
+  // After the convolutions and matmuls, whose results the adds combine.
+  quantizeAdds(func, calibration, options, layers);
   return layers;
 }
 

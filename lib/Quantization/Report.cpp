@@ -9,6 +9,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
 #include <cmath>
@@ -90,6 +91,8 @@ void qforge::writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &re
                          {"weight_bytes", l.bytes}};
     if (!l.note.empty())
       o["note"] = l.note;
+    if (!l.outputName.empty())
+      o["output"] = l.outputName;
     if (!std::isnan(l.sqnrDb)) {
       // JSON has no infinity: an exact layer (no error at all) is null.
       o["sqnr_db"] = std::isinf(l.sqnrDb) ? llvm::json::Value(nullptr)
@@ -133,7 +136,8 @@ void qforge::printReportTable(llvm::raw_ostream &os, const QuantizationReport &r
        << "  " << llvm::left_justify(l.precision, 9) << "  "
        << llvm::format_decimal(l.floatBytes, 11) << "  "
        << llvm::format_decimal(l.bytes, 11) << "  "
-       << llvm::format("%5.1f%%", 100.0 * ratio(l.bytes, l.floatBytes));
+       << (l.floatBytes ? llvm::formatv("{0,5:f1}%", 100.0 * ratio(l.bytes, l.floatBytes)).str()
+                        : std::string("     -"));
     if (std::isnan(l.sqnrDb))
       os << "        -";
     else if (std::isinf(l.sqnrDb))

@@ -261,27 +261,30 @@ struct Lowering {
                  if (a.getType() != i64())
                    a = arith::ExtSIOp::create(nb, nl, i64(), a);
                  Value p = arith::MulIOp::create(nb, nl, a, mul);
-                 // Round p / 2^n half to even: q = floor, then up when the
-                 // remainder is over half, or exactly half and q is odd.
-                 Value q = arith::ShRSIOp::create(nb, nl, p, n);
-                 Value rem = arith::SubIOp::create(
-                     nb, nl, p, arith::ShLIOp::create(nb, nl, q, n));
-                 Value one = intConst(nb, nl, i64(), 1);
-                 Value half = arith::ShLIOp::create(
-                     nb, nl, one, arith::SubIOp::create(nb, nl, n, one));
-                 Value over = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sgt, rem, half);
-                 Value tie = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq, rem, half);
-                 Value odd = arith::TruncIOp::create(nb, nl, nb.getI1Type(),
-                                                     arith::AndIOp::create(nb, nl, q, one));
-                 Value up = arith::OrIOp::create(nb, nl, over,
-                                                 arith::AndIOp::create(nb, nl, tie, odd));
-                 Value r = arith::AddIOp::create(
-                     nb, nl, q, arith::ExtUIOp::create(nb, nl, i64(), up));
-                 r = arith::AddIOp::create(nb, nl, r, intConst(nb, nl, i64(), zeroPoint));
-                 r = arith::MaxSIOp::create(nb, nl, r, intConst(nb, nl, i64(), lo));
-                 r = arith::MinSIOp::create(nb, nl, r, intConst(nb, nl, i64(), hi));
-                 return arith::TruncIOp::create(nb, nl, storage, r).getResult();
+                 return finishRequantized(nb, nl, p, n, zeroPoint, lo, hi, storage);
                });
+  }
+
+  /// The end of every requantization: p / 2^n rounded half to even (q =
+  /// floor, then up when the remainder is over half, or exactly half and q
+  /// is odd), plus the zero point, clamped to [lo, hi], truncated to the
+  /// storage type. p and n are i64.
+  Value finishRequantized(OpBuilder &nb, Location nl, Value p, Value n,
+                          int64_t zeroPoint, int64_t lo, int64_t hi, Type storage) {
+    Value q = arith::ShRSIOp::create(nb, nl, p, n);
+    Value rem = arith::SubIOp::create(nb, nl, p, arith::ShLIOp::create(nb, nl, q, n));
+    Value one = intConst(nb, nl, i64(), 1);
+    Value half = arith::ShLIOp::create(nb, nl, one, arith::SubIOp::create(nb, nl, n, one));
+    Value over = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sgt, rem, half);
+    Value tie = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq, rem, half);
+    Value odd = arith::TruncIOp::create(nb, nl, nb.getI1Type(),
+                                        arith::AndIOp::create(nb, nl, q, one));
+    Value up = arith::OrIOp::create(nb, nl, over, arith::AndIOp::create(nb, nl, tie, odd));
+    Value r = arith::AddIOp::create(nb, nl, q, arith::ExtUIOp::create(nb, nl, i64(), up));
+    r = arith::AddIOp::create(nb, nl, r, intConst(nb, nl, i64(), zeroPoint));
+    r = arith::MaxSIOp::create(nb, nl, r, intConst(nb, nl, i64(), lo));
+    r = arith::MinSIOp::create(nb, nl, r, intConst(nb, nl, i64(), hi));
+    return arith::TruncIOp::create(nb, nl, storage, r);
   }
 
   /// Adds an int32 bias [C] along `axis` to int32 or int64 accumulators.
@@ -406,7 +409,7 @@ struct LowerQFToLinalgPass
       if (!isa<qforge::qf::QuantizeOp, qforge::qf::DequantizeOp,
                qforge::qf::RequantizeOp, qforge::qf::MatmulOp,
                qforge::qf::Conv2DOp, qforge::qf::PackedConstantOp,
-               StorageCastOp>(op))
+               qforge::qf::AddOp, StorageCastOp>(op))
         return WalkResult::advance();
       // A quantized operand must come from an op lowered before this one;
       // anything else (a function argument, say) has no storage to use.
@@ -461,6 +464,8 @@ struct LowerQFToLinalgPass
       return lowerMatmul(m, l);
     if (auto p = dyn_cast<qforge::qf::PackedConstantOp>(op))
       return lowerPackedConstant(p, l);
+    if (auto add = dyn_cast<qforge::qf::AddOp>(op))
+      return lowerAdd(add, l);
     return lowerConv(cast<qforge::qf::Conv2DOp>(op), l);
   }
 
@@ -650,6 +655,53 @@ struct LowerQFToLinalgPass
     storage[op.getResult()] = tensor::ExpandShapeOp::create(
         l.b, l.loc, RankedTensorType::get(type.getShape(), i8), flat,
         SmallVector<ReassociationIndices>{all});
+    return success();
+  }
+
+  /// (a - z_a) * m_a + (b - z_b) * m_b in int64 with one shift n for both
+  /// multipliers (chosen for the larger, so both fit 31 bits), then one
+  /// rounding.
+  LogicalResult lowerAdd(qforge::qf::AddOp op, Lowering &l) {
+    auto a = paramsOf(op, op.getLhs().getType());
+    auto b = paramsOf(op, op.getRhs().getType());
+    auto out = paramsOf(op, op.getType());
+    if (failed(a) || failed(b) || failed(out))
+      return failure();
+    double ma = a->scales[0] / out->scales[0], mb = b->scales[0] / out->scales[0];
+    int64_t shift = fixedPoint(std::max(ma, mb)).second;
+    int64_t mA = std::llround(std::ldexp(ma, static_cast<int>(shift)));
+    int64_t mB = std::llround(std::ldexp(mb, static_cast<int>(shift)));
+    std::optional<ArrayRef<int64_t>> clamp = op.getClamp();
+    int64_t lo = clamp ? (*clamp)[0] : out->qmin, hi = clamp ? (*clamp)[1] : out->qmax;
+    Value lhs = storageOf(op.getLhs()), rhs = storageOf(op.getRhs());
+    auto type = cast<RankedTensorType>(lhs.getType());
+    unsigned rank = type.getRank();
+    Type storageType = l.b.getIntegerType(out->bits);
+    Value init = tensor::EmptyOp::create(l.b, l.loc, type.getShape(), storageType);
+    AffineMap id = l.b.getMultiDimIdentityMap(rank);
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    Value result =
+        linalg::GenericOp::create(
+            l.b, l.loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
+            SmallVector<AffineMap>{id, id, id}, iterators,
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              auto term = [&](Value v, const Params &p, int64_t m) -> Value {
+                Value w = l.widen(nb, nl, v, p.isSigned);
+                Value d = arith::ExtSIOp::create(
+                    nb, nl, l.i64(),
+                    arith::SubIOp::create(nb, nl, w,
+                                          l.intConst(nb, nl, l.i32(), p.zeroPoints[0])));
+                return arith::MulIOp::create(nb, nl, d, l.intConst(nb, nl, l.i64(), m));
+              };
+              Value p = arith::AddIOp::create(nb, nl, term(args[0], *a, mA),
+                                              term(args[1], *b, mB));
+              linalg::YieldOp::create(
+                  nb, nl,
+                  l.finishRequantized(nb, nl, p, l.intConst(nb, nl, l.i64(), shift),
+                                      out->zeroPoints[0], lo, hi, storageType));
+            })
+            .getResult(0);
+    storage[op.getResult()] = result;
     return success();
   }
 

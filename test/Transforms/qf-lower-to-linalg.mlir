@@ -203,3 +203,25 @@ func.func @quantized_argument(%x: tensor<1x4x!quant.uniform<i8:f32, 0.01>>) -> t
   %d = qf.dequantize %x : tensor<1x4x!quant.uniform<i8:f32, 0.01>> -> tensor<1x4xf32>
   return %d : tensor<1x4xf32>
 }
+
+// -----
+
+// An integer add: both terms rescaled with one shift (multipliers
+// 0.05 / 0.2 = 0.25 and 0.1 / 0.2 = 0.5 at shift 31, the larger one's:
+// 2^29 and 2^30), summed in int64, rounded once, the zero point added and
+// clamped.
+// CHECK-LABEL: func.func @add
+// CHECK: linalg.generic {{.*}} ins(%arg0, %arg1 : tensor<4xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<4xi8>)
+// CHECK-DAG: arith.muli %{{.*}}, %c536870912_i64 : i64
+// CHECK-DAG: arith.muli %{{.*}}, %c1073741824_i64 : i64
+// CHECK: arith.addi
+// CHECK: arith.shrsi %{{.*}}, %c31_i64
+// CHECK: arith.maxsi %{{.*}}, %c-100_i64
+// CHECK: arith.minsi %{{.*}}, %c127_i64
+func.func @add(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xi8> {
+  %qa = quant.scast %a : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.05:-3>>
+  %qb = quant.scast %b : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.1>>
+  %y = qf.add %qa, %qb clamp [-100, 127] : (tensor<4x!quant.uniform<i8:f32, 0.05:-3>>, tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.2:-100>>
+  %r = quant.scast %y : tensor<4x!quant.uniform<i8:f32, 0.2:-100>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}

@@ -196,3 +196,23 @@ func.func @conv_clip_conv(%x: tensor<1x2x4x4xf32> loc("x")) -> tensor<1x2x4x4xf3
   %y2 = tosa.transpose %c2 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32> loc("conv2_out"("conv2"))
   return %y2 : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// A residual add of two calibrated activations with a Clip(0, 2) after it:
+// one qf.add with the clip's output range [0, 5.1] (scale 0.02, zero point
+// -128) and the clip as its clamp (2 / 0.02 - 128 = -28); operands at their
+// own ranges: a [-1, 1.55] (0.01, -28), b [0, 2.55] (0.01, -128).
+// CHECK-LABEL: func.func @residual_add
+// CHECK: %[[A:.*]] = qf.quantize %arg0 : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<i8:f32, {{0\.0(1|0999999)[0-9]*}}:-28>>
+// CHECK: %[[B:.*]] = qf.quantize %arg1 : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<i8:f32, {{0\.0(1|0999999)[0-9]*}}:-128>>
+// CHECK: %[[S:.*]] = qf.add %[[A]], %[[B]] clamp [-128, -28] : {{.*}} -> tensor<1x4x!quant.uniform<i8:f32, {{0\.0(2|199999)[0-9]*}}:-128>>
+// CHECK: %[[D:.*]] = qf.dequantize %[[S]]
+// CHECK-NOT: tosa.add
+// CHECK-NOT: tosa.clamp
+// CHECK: return %[[D]]
+func.func @residual_add(%a: tensor<1x4xf32> loc("a"), %b: tensor<1x4xf32> loc("b")) -> tensor<1x4xf32> {
+  %s = tosa.add %a, %b : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32> loc("sum"("add"))
+  %r = tosa.clamp %s {min_val = 0.0 : f32, max_val = 2.0 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32> loc("clip2_out"("clip2"))
+  return %r : tensor<1x4xf32>
+}

@@ -149,3 +149,10 @@ func.func @marks(%x: tensor<4xf32>) -> tensor<4xf32> attributes {qf.quantized} {
   %y = math.exp %x {qf.keep_float} : tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// CHECK-LABEL: func.func @add
+// CHECK: qf.add %arg0, %arg1 clamp [-128, 127] : (tensor<1x8x!quant.uniform<i8:f32, 5.000000e-02:-3>>, tensor<1x8x!quant.uniform<i8:f32, 1.000000e-01>>) -> tensor<1x8x!quant.uniform<i8:f32, 1.200000e-01:-128>>
+func.func @add(%a: tensor<1x8x!quant.uniform<i8:f32, 0.05:-3>>, %b: tensor<1x8x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x8x!quant.uniform<i8:f32, 0.12:-128>> {
+  %y = qf.add %a, %b clamp [-128, 127] : (tensor<1x8x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x8x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x8x!quant.uniform<i8:f32, 0.12:-128>>
+  return %y : tensor<1x8x!quant.uniform<i8:f32, 0.12:-128>>
+}
