@@ -17,6 +17,8 @@
 
 #include "QF/QFOps.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -631,3 +633,131 @@ struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
 };
 
 } // namespace
+
+namespace {
+
+/// The float activation of one matmul quantized at run time, symmetric
+/// int8: s = max|x| / 127 (1 when x is all zero), q = roundeven(x / s)
+/// clamped to [-127, 127]. Returns q and s (a 0-d f32 tensor).
+std::pair<Value, Value> quantizeAtRunTime(OpBuilder &b, Location loc, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  unsigned rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  Type f32 = b.getF32Type();
+  auto scalar = RankedTensorType::get({}, f32);
+  auto fconst = [&](OpBuilder &nb, Location nl, double v) -> Value {
+    return arith::ConstantOp::create(nb, nl, f32, nb.getF32FloatAttr(static_cast<float>(v)));
+  };
+  Value zero = linalg::FillOp::create(b, loc, ValueRange{fconst(b, loc, 0.0)},
+                                      ValueRange{tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{}, f32)})
+                   .getResult(0);
+  AffineMap all = b.getMultiDimIdentityMap(rank);
+  AffineMap toScalar = AffineMap::get(rank, 0, {}, ctx);
+  Value amax =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{scalar}, ValueRange{x}, ValueRange{zero},
+          SmallVector<AffineMap>{all, toScalar},
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value a = math::AbsFOp::create(nb, nl, args[0]);
+            linalg::YieldOp::create(nb, nl, ValueRange{arith::MaximumFOp::create(nb, nl, args[1], a)});
+          })
+          .getResult(0);
+  Value scale =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{scalar}, ValueRange{amax},
+          ValueRange{tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{}, f32)},
+          SmallVector<AffineMap>{AffineMap::get(0, 0, {}, ctx), AffineMap::get(0, 0, {}, ctx)},
+          SmallVector<utils::IteratorType>{},
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value s = arith::DivFOp::create(nb, nl, args[0], fconst(nb, nl, 127.0));
+            Value isZero = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OEQ, s,
+                                                 fconst(nb, nl, 0.0));
+            linalg::YieldOp::create(
+                nb, nl, ValueRange{arith::SelectOp::create(nb, nl, isZero, fconst(nb, nl, 1.0), s)});
+          })
+          .getResult(0);
+  Type i8 = b.getI8Type();
+  Value q =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{type.clone(i8)}, ValueRange{x, scale},
+          ValueRange{tensor::EmptyOp::create(b, loc, type.getShape(), i8)},
+          SmallVector<AffineMap>{all, toScalar, all},
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value v = math::RoundEvenOp::create(nb, nl, arith::DivFOp::create(nb, nl, args[0], args[1]));
+            v = arith::MaximumFOp::create(nb, nl, v, fconst(nb, nl, -127.0));
+            v = arith::MinimumFOp::create(nb, nl, v, fconst(nb, nl, 127.0));
+            linalg::YieldOp::create(nb, nl, ValueRange{arith::FPToSIOp::create(nb, nl, i8, v)});
+          })
+          .getResult(0);
+  return {q, scale};
+}
+
+} // namespace
+
+std::vector<qforge::QuantizedLayer> qforge::quantizeDynamic(func::FuncOp func) {
+  std::vector<QuantizedLayer> layers;
+  SmallVector<tosa::MatMulOp> matmuls;
+  func.walk([&](tosa::MatMulOp op) { matmuls.push_back(op); });
+  OpBuilder b(func.getContext());
+  for (tosa::MatMulOp op : matmuls) {
+    DenseElementsAttr w = constantWeights(op.getB());
+    auto wType = w ? cast<RankedTensorType>(w.getType()) : RankedTensorType();
+    auto aType = cast<RankedTensorType>(op.getA().getType());
+    if (!w || wType.getRank() != 3 || wType.getDimSize(0) != 1 ||
+        !aType.getElementType().isF32())
+      continue;
+    int64_t k = wType.getDimSize(1), n = wType.getDimSize(2);
+    QuantizedLayer layer;
+    layer.node = onnxNodeName(op.getLoc()).str();
+    layer.op = "matmul";
+    layer.precision = "int8-dynamic";
+    layer.floatBytes = 4 * k * n;
+    Location loc = op.getLoc();
+    b.setInsertionPoint(op);
+    // Weights int8 per output column, ahead of time.
+    Weights wq = quantizeWeights(
+        b, loc, w.reshape(RankedTensorType::get({k, n}, wType.getElementType())), 1);
+    Value raw = cast<quant::StorageCastOp>(wq.quantized.getDefiningOp()).getInput();
+    auto rawAttr = cast<DenseElementsAttr>(cast<arith::ConstantOp>(raw.getDefiningOp()).getValue());
+    wq.quantized.getDefiningOp()->erase();
+    raw.getDefiningOp()->erase();
+    Value weights = tosa::ConstOp::create(
+        b, loc, RankedTensorType::get({1, k, n}, b.getI8Type()),
+        rawAttr.reshape(RankedTensorType::get({1, k, n}, b.getI8Type())));
+    auto [q, scale] = quantizeAtRunTime(b, loc, op.getA());
+    auto zpType = RankedTensorType::get({1}, b.getI8Type());
+    Value zp = tosa::ConstOp::create(b, loc, zpType,
+                                     DenseElementsAttr::get(zpType, b.getI8IntegerAttr(0)));
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Value acc = tosa::MatMulOp::create(b, loc, resultType.clone(b.getI32Type()), q, weights,
+                                       zp, zp);
+    // y = acc * (s_x * s_w[n]), in that order of f32 operations.
+    SmallVector<float> wScales(wq.scales.begin(), wq.scales.end());
+    auto scalesType = RankedTensorType::get({n}, b.getF32Type());
+    Value wScale = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(scalesType, ArrayRef<float>(wScales)));
+    MLIRContext *ctx = b.getContext();
+    AffineMap all = b.getMultiDimIdentityMap(3);
+    Value y =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{resultType}, ValueRange{acc, scale, wScale},
+            ValueRange{tensor::EmptyOp::create(b, loc, resultType.getShape(), b.getF32Type())},
+            SmallVector<AffineMap>{all, AffineMap::get(3, 0, {}, ctx),
+                                   AffineMap::get(3, 0, {getAffineDimExpr(2, ctx)}, ctx), all},
+            SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              Value m = arith::MulFOp::create(nb, nl, args[1], args[2]);
+              Value f = arith::SIToFPOp::create(nb, nl, nb.getF32Type(), args[0]);
+              linalg::YieldOp::create(nb, nl, ValueRange{arith::MulFOp::create(nb, nl, f, m)});
+            })
+            .getResult(0);
+    op.getResult().replaceAllUsesWith(y);
+    op->erase();
+    // int8 weights and a float scale per column.
+    layer.bytes = k * n + 4 * n;
+    layers.push_back(layer);
+  }
+  return layers;
+}

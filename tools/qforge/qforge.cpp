@@ -151,8 +151,10 @@ static cl::opt<std::string> precision(
              "constant weights compute in integers with int8 activations "
              "from --calib-table and int8 weights per output channel (int8) "
              "or 4-bit weights with --group-size scales, packed two per byte "
-             "(int4); the rest stays float"),
-    cl::value_desc("fp32|int8|int4"), cl::init("fp32"), cl::sub(compileCmd),
+             "(int4); the rest stays float. int8-dynamic: matmuls (Gemm, "
+             "MatMul) with int8 weights and their activation quantized at run "
+             "time on each call (no --calib-table)"),
+    cl::value_desc("fp32|int8|int4|int8-dynamic"), cl::init("fp32"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
 static cl::opt<int64_t> groupSize(
     "group-size",
@@ -447,12 +449,21 @@ static int runCompile(MLIRContext &context) {
   }
   std::string name = functionName.getNumOccurrences() ? functionName.getValue()
                                                       : symbolFromPath(inputFile);
-  if (precision != "fp32" && precision != "int8" && precision != "int4") {
+  if (precision != "fp32" && precision != "int8" && precision != "int4" &&
+      precision != "int8-dynamic") {
     llvm::errs() << "qforge: error: --precision=" << precision
-                 << " is not one of fp32, int8, int4\n";
+                 << " is not one of fp32, int8, int4, int8-dynamic\n";
     return 1;
   }
-  bool quantize = precision != "fp32";
+  bool dynamic = precision == "int8-dynamic";
+  bool quantize = precision != "fp32" && !dynamic;
+  if (dynamic && (!calibTable.empty() || !excludeNodes.empty() ||
+                  !keepFloatOps.empty() || !reportData.empty())) {
+    llvm::errs() << "qforge: error: --precision=int8-dynamic quantizes every "
+                    "matmul's activation at run time; it takes no "
+                    "--calib-table, --exclude, --keep-float or --report-data\n";
+    return 1;
+  }
   if (quantize && calibTable.empty()) {
     llvm::errs() << "qforge: error: --precision=" << precision
                  << " needs --calib-table (from 'qforge calibrate')\n";
@@ -485,9 +496,9 @@ static int runCompile(MLIRContext &context) {
                     "report; it needs --report\n";
     return 1;
   }
-  if (!reportFile.empty() && !quantize) {
+  if (!reportFile.empty() && !quantize && !dynamic) {
     llvm::errs() << "qforge: error: --report describes quantization; it needs "
-                    "--precision=int8 or int4\n";
+                    "--precision=int8, int4 or int8-dynamic\n";
     return 1;
   }
   OwningOpRef<ModuleOp> module = importModel(context, name);
@@ -499,6 +510,8 @@ static int runCompile(MLIRContext &context) {
   qforge::QuantizationReport report;
   report.model = inputFile;
   report.precision = precision;
+  if (dynamic)
+    report.layers = qforge::quantizeDynamic(module->lookupSymbol<func::FuncOp>(name));
   if (quantize) {
     qforge::QuantizeOptions options;
     options.method = table->method;

@@ -53,6 +53,13 @@ std::vector<QuantizedLayer> quantizeFunction(mlir::func::FuncOp func,
                                              const CalibrationTable &table,
                                              const QuantizeOptions &options);
 
+/// Dynamic quantization (--precision=int8-dynamic): every matmul with
+/// constant weights gets int8 weights per output column ahead of time, and
+/// its activation is quantized at run time on each call (symmetric int8,
+/// s = max|x| / 127); the integer product is scaled back to f32 by
+/// s * s_w[n]. No calibration table. Returns the matmuls rewritten.
+std::vector<QuantizedLayer> quantizeDynamic(mlir::func::FuncOp func);
+
 } // namespace qforge
 
 #endif // QFORGE_QUANTIZATION_QUANTIZE_H
