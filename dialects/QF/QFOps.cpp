@@ -392,6 +392,39 @@ LogicalResult AddOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// AvgPool2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AvgPool2DOp::verify() {
+  for (auto [what, value] : {std::pair<StringRef, Value>{"input", getInput()},
+                             {"result", getResult()}}) {
+    if (failed(verifyTensor(*this, what, value.getType())))
+      return failure();
+    if (!isPerTensor(value.getType()))
+      return emitOpError() << what << " must be quantized per tensor";
+    if (cast<RankedTensorType>(value.getType()).getRank() != 4)
+      return emitOpError() << what << " must be NHWC (rank 4)";
+  }
+  ArrayRef<int64_t> kernel = getKernel(), strides = getStrides();
+  if (kernel.size() != 2 || llvm::any_of(kernel, [](int64_t k) { return k < 1; }))
+    return emitOpError() << "kernel must be two positive values [h, w]";
+  if (strides.size() != 2 || llvm::any_of(strides, [](int64_t s) { return s < 1; }))
+    return emitOpError() << "strides must be two positive values [h, w]";
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  ArrayRef<int64_t> out = cast<RankedTensorType>(getType()).getShape();
+  SmallVector<int64_t> expected = {
+      in[0], convOutputSize(in[1], kernel[0], 0, 0, strides[0], 1),
+      convOutputSize(in[2], kernel[1], 0, 0, strides[1], 1), in[3]};
+  if (llvm::is_contained(expected, 0))
+    return emitOpError() << "the kernel is larger than the input";
+  if (!shapesAgree(out, expected))
+    return emitOpError() << "result shape " << shapeString(out)
+                         << " does not match the pooling's shape "
+                         << shapeString(expected);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // PackedConstantOp
 //===----------------------------------------------------------------------===//
 

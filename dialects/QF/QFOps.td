@@ -196,6 +196,28 @@ def QF_AddOp : QF_Op<"add", [Pure]> {
   let hasVerifier = 1;
 }
 
+def QF_AvgPool2DOp : QF_Op<"avg_pool2d", [Pure]> {
+  let summary = "integer 2-D average pooling (no padding), requantized";
+  let description = [{
+    NHWC `input` and result quantized per tensor; windows of `kernel` =
+    [KH, KW] at `strides` = [SH, SW], no padding:
+    y = z_y + round(sum_window(x - z_x) * s_x / (KH * KW * s_y)), the sum
+    exact in int32, one integer-only rounding (half to even). A global
+    average pool is one window over the whole image.
+
+    ```mlir
+    %y = qf.avg_pool2d %x {kernel = array<i64: 7, 7>, strides = array<i64: 1, 1>}
+        : (tensor<1x7x7x512x!quant.uniform<i8:f32, 0.05:-128>>)
+        -> tensor<1x1x1x512x!quant.uniform<i8:f32, 0.01:-128>>
+    ```
+  }];
+  let arguments = (ins QF_QuantizedTensor:$input, DenseI64ArrayAttr:$kernel,
+                   DenseI64ArrayAttr:$strides);
+  let results = (outs QF_QuantizedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Packed weights
 //===----------------------------------------------------------------------===//

@@ -325,6 +325,22 @@ template <bool isMax>
 LogicalResult convertGlobalPool(NodeContext &ctx) {
   Value x = ctx.input(0);
   int64_t rank = typeOf(x).getRank();
+  ArrayRef<int64_t> xs = typeOf(x).getShape();
+  Type element = typeOf(x).getElementType();
+  if (!isMax && rank == 4 && isa<FloatType>(element) && !ShapedType::isDynamic(xs[2]) &&
+      !ShapedType::isDynamic(xs[3])) {
+    // One average pooling window over the whole image: an op quantization
+    // recognizes (qf.avg_pool2d), unlike a sum and a multiply.
+    Value nhwc = transpose(ctx.b, ctx.loc, x, kNchwToNhwc);
+    Value zp = zeroPoint(ctx.b, ctx.loc, element);
+    Value pooled = tosa::AvgPool2dOp::create(
+        ctx.b, ctx.loc, tensorType({xs[0], 1, 1, xs[1]}, element), nhwc, zp, zp,
+        ctx.b.getDenseI64ArrayAttr({xs[2], xs[3]}), ctx.b.getDenseI64ArrayAttr({1, 1}),
+        ctx.b.getDenseI64ArrayAttr({0, 0, 0, 0}),
+        TypeAttr::get(accumulatorType(ctx.b, element)));
+    ctx.setOutput(0, transpose(ctx.b, ctx.loc, pooled, kNhwcToNchw));
+    return success();
+  }
   int64_t count = 1;
   for (int64_t d = 2; d < rank; ++d) {
     count *= typeOf(x).getDimSize(d);
@@ -627,7 +643,7 @@ void addNeuralNetConverters(ConverterMap &map) {
   add("AveragePool", convertPool<false>, 1, "tosa.avg_pool2d (+ tosa.pad)",
       "1-D and 2-D; count_include_pad; ceil_mode; no dilations");
   add("GlobalAveragePool", convertGlobalPool<false>, 1,
-      "tosa.reduce_sum + tosa.mul");
+      "tosa.avg_pool2d (2-D, static size); else tosa.reduce_sum + tosa.mul");
   add("GlobalMaxPool", convertGlobalPool<true>, 1, "tosa.reduce_max");
   add("Gemm", convertGemm, 7, "tosa.matmul (+ tosa.mul, tosa.add)",
       "transA/transB/alpha/beta; constant B is transposed at import");

@@ -403,6 +403,98 @@ void quantizeAdds(func::FuncOp func, const qforge::CalibrationTable &calibration
   }
 }
 
+/// Average pools without padding (and global average pools, which import
+/// as one window) whose input comes from an integer op or is calibrated
+/// and whose output is calibrated become qf.avg_pool2d, requantized to
+/// the output's own range.
+void quantizeAvgPools(func::FuncOp func, const qforge::CalibrationTable &calibration,
+                      const qforge::QuantizeOptions &options,
+                      std::vector<qforge::QuantizedLayer> &layers) {
+  qforge::CalibMethod chosen = options.method;
+  SmallVector<tosa::AvgPool2dOp> pools;
+  func.walk([&](tosa::AvgPool2dOp pool) { pools.push_back(pool); });
+  OpBuilder b(func.getContext());
+  MLIRContext *ctx = func.getContext();
+  for (tosa::AvgPool2dOp pool : pools) {
+    auto type = cast<RankedTensorType>(pool.getType());
+    if (!type.getElementType().isF32() ||
+        llvm::any_of(pool.getPad(), [](int64_t p) { return p != 0; }))
+      continue;
+    std::optional<QuantParams> inP;
+    if (quant::UniformQuantizedType source = quantizedSource(pool.getInput()))
+      inP = QuantParams{source.getScale(), source.getZeroPoint()};
+    else if (const qforge::TableEntry *e = entryBefore(pool.getInput(), calibration);
+             e && e->ranges.count(chosen))
+      inP = activationParams(e->ranges.at(chosen), options.symmetric);
+    const qforge::TableEntry *out = entryAfter(pool.getResult(), calibration);
+    if (!inP || !out || !out->ranges.count(chosen))
+      continue;
+    QuantParams outP = activationParams(out->ranges.at(chosen), options.symmetric);
+    b.setInsertionPoint(pool);
+    Location loc = pool.getLoc();
+    auto inType = cast<RankedTensorType>(pool.getInput().getType());
+    Value q = qforge::qf::QuantizeOp::create(b, loc, inType.clone(int8Type(ctx, *inP)),
+                                             pool.getInput());
+    Value avg = qforge::qf::AvgPool2DOp::create(
+        b, loc, type.clone(int8Type(ctx, outP)), q,
+        b.getDenseI64ArrayAttr(pool.getKernel()), b.getDenseI64ArrayAttr(pool.getStride()));
+    Value result = qforge::qf::DequantizeOp::create(b, loc, type, avg);
+    qforge::QuantizedLayer layer;
+    layer.node = qforge::onnxNodeName(loc).str();
+    layer.op = "avg pool";
+    layer.precision = "int8";
+    layer.outputName = out->name;
+    pool.getResult().replaceAllUsesWith(result);
+    pool->erase();
+    layer.output = calibratedAfter(result, calibration);
+    layers.push_back(layer);
+  }
+}
+
+/// Concatenations of activations whose output is calibrated run on stored
+/// integers in the output's parameters: each input is quantized to them
+/// (which, after an integer op, folds to nothing when the parameters agree
+/// and to one requantize when not), then concatenated as int8.
+void quantizeConcats(func::FuncOp func, const qforge::CalibrationTable &calibration,
+                     const qforge::QuantizeOptions &options,
+                     std::vector<qforge::QuantizedLayer> &layers) {
+  qforge::CalibMethod chosen = options.method;
+  SmallVector<tosa::ConcatOp> concats;
+  func.walk([&](tosa::ConcatOp concat) { concats.push_back(concat); });
+  OpBuilder b(func.getContext());
+  MLIRContext *ctx = func.getContext();
+  for (tosa::ConcatOp concat : concats) {
+    auto type = cast<RankedTensorType>(concat.getType());
+    const qforge::TableEntry *out = entryAfter(concat.getResult(), calibration);
+    if (!type.getElementType().isF32() || !out || !out->ranges.count(chosen) ||
+        llvm::any_of(concat.getInput1(), [](Value v) { return constantWeights(v); }))
+      continue;
+    QuantParams outP = activationParams(out->ranges.at(chosen), options.symmetric);
+    auto qtype = int8Type(ctx, outP);
+    Type i8 = b.getI8Type();
+    b.setInsertionPoint(concat);
+    Location loc = concat.getLoc();
+    SmallVector<Value> stored;
+    for (Value in : concat.getInput1()) {
+      auto inType = cast<RankedTensorType>(in.getType());
+      Value q = qforge::qf::QuantizeOp::create(b, loc, inType.clone(qtype), in);
+      stored.push_back(quant::StorageCastOp::create(b, loc, inType.clone(i8), q));
+    }
+    Value joined = tosa::ConcatOp::create(b, loc, type.clone(i8), stored, concat.getAxisAttr());
+    Value q = quant::StorageCastOp::create(b, loc, type.clone(qtype), joined);
+    Value result = qforge::qf::DequantizeOp::create(b, loc, type, q);
+    qforge::QuantizedLayer layer;
+    layer.node = qforge::onnxNodeName(loc).str();
+    layer.op = "concat";
+    layer.precision = "int8";
+    layer.outputName = out->name;
+    concat.getResult().replaceAllUsesWith(result);
+    concat->erase();
+    layer.output = calibratedAfter(result, calibration);
+    layers.push_back(layer);
+  }
+}
+
 } // namespace
 
 std::vector<qforge::QuantizedLayer>
@@ -582,8 +674,11 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
       activation->erase();
     }
   }
-  // After the convolutions and matmuls, whose results the adds combine.
+  // After the convolutions and matmuls, whose results these combine or
+  // pool.
   quantizeAdds(func, calibration, options, layers);
+  quantizeAvgPools(func, calibration, options, layers);
+  quantizeConcats(func, calibration, options, layers);
   return layers;
 }
 

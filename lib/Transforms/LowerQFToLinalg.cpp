@@ -409,7 +409,7 @@ struct LowerQFToLinalgPass
       if (!isa<qforge::qf::QuantizeOp, qforge::qf::DequantizeOp,
                qforge::qf::RequantizeOp, qforge::qf::MatmulOp,
                qforge::qf::Conv2DOp, qforge::qf::PackedConstantOp,
-               qforge::qf::AddOp, StorageCastOp>(op))
+               qforge::qf::AddOp, qforge::qf::AvgPool2DOp, StorageCastOp>(op))
         return WalkResult::advance();
       // A quantized operand must come from an op lowered before this one;
       // anything else (a function argument, say) has no storage to use.
@@ -466,6 +466,8 @@ struct LowerQFToLinalgPass
       return lowerPackedConstant(p, l);
     if (auto add = dyn_cast<qforge::qf::AddOp>(op))
       return lowerAdd(add, l);
+    if (auto pool = dyn_cast<qforge::qf::AvgPool2DOp>(op))
+      return lowerAvgPool(pool, l);
     return lowerConv(cast<qforge::qf::Conv2DOp>(op), l);
   }
 
@@ -702,6 +704,46 @@ struct LowerQFToLinalgPass
             })
             .getResult(0);
     storage[op.getResult()] = result;
+    return success();
+  }
+
+  /// int32 window sums of (x - z_x), then one requantization at
+  /// s_x / (KH * KW * s_y).
+  LogicalResult lowerAvgPool(qforge::qf::AvgPool2DOp op, Lowering &l) {
+    auto in = paramsOf(op, op.getInput().getType());
+    auto out = paramsOf(op, op.getType());
+    if (failed(in) || failed(out))
+      return failure();
+    ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    MLIRContext *ctx = op.getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    // (n, oh, ow, c, kh, kw)
+    // The window's extent comes from a shape-only operand, as for linalg's
+    // pooling ops.
+    Value window = tensor::EmptyOp::create(l.b, l.loc, kernel, l.b.getI8Type());
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(6, 0, {d(0), d(1) * strides[0] + d(4), d(2) * strides[1] + d(5), d(3)},
+                       ctx),
+        AffineMap::get(6, 0, {d(4), d(5)}, ctx),
+        AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+    auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
+    SmallVector<int64_t> shape(resultType.getShape());
+    const Params &p = *in;
+    Value sum =
+        linalg::GenericOp::create(
+            l.b, l.loc, TypeRange{RankedTensorType::get(shape, l.i32())},
+            ValueRange{storageOf(op.getInput()), window}, ValueRange{l.zeros(shape, l.i32())}, maps,
+            SmallVector<utils::IteratorType>{par, par, par, par, red, red},
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              Value v = arith::SubIOp::create(nb, nl, l.widen(nb, nl, args[0], p.isSigned),
+                                              l.intConst(nb, nl, l.i32(), p.zeroPoints[0]));
+              linalg::YieldOp::create(nb, nl, ValueRange{arith::AddIOp::create(nb, nl, args[2], v)});
+            })
+            .getResult(0);
+    double multiplier = in->scales[0] / (static_cast<double>(kernel[0] * kernel[1]) * out->scales[0]);
+    storage[op.getResult()] = l.requantize(sum, 3, {multiplier}, out->zeroPoints[0],
+                                           out->qmin, out->qmax, out->bits);
     return success();
   }
 

@@ -225,3 +225,22 @@ func.func @add(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xi8> {
   %r = quant.scast %y : tensor<4x!quant.uniform<i8:f32, 0.2:-100>> to tensor<4xi8>
   return %r : tensor<4xi8>
 }
+
+// -----
+
+// Integer average pooling: int32 window sums of (x - z_x) (the window's
+// extent from a shape-only operand), then one requantization at
+// s_x / (KH * KW * s_y) = 0.04 / (2 * 2 * 0.01) = 1 -> 2^30 * 2^-30.
+// CHECK-LABEL: func.func @avg_pool
+// CHECK: %[[W:.*]] = tensor.empty() : tensor<2x2xi8>
+// CHECK: %[[S:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%arg0, %[[W]] : tensor<1x4x4x3xi8>, tensor<2x2xi8>) outs(%{{.*}} : tensor<1x2x2x3xi32>)
+// CHECK: arith.subi %{{.*}}, %c5_i32
+// CHECK: linalg.generic {{.*}} ins(%[[S]] : tensor<1x2x2x3xi32>) outs(%{{.*}} : tensor<1x2x2x3xi8>)
+// CHECK: arith.constant 1073741824 : i64
+// CHECK: arith.constant 30 : i64
+func.func @avg_pool(%x: tensor<1x4x4x3xi8>) -> tensor<1x2x2x3xi8> {
+  %q = quant.scast %x : tensor<1x4x4x3xi8> to tensor<1x4x4x3x!quant.uniform<i8:f32, 0.04:5>>
+  %y = qf.avg_pool2d %q {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x4x3x!quant.uniform<i8:f32, 0.04:5>>) -> tensor<1x2x2x3x!quant.uniform<i8:f32, 0.01:-1>>
+  %r = quant.scast %y : tensor<1x2x2x3x!quant.uniform<i8:f32, 0.01:-1>> to tensor<1x2x2x3xi8>
+  return %r : tensor<1x2x2x3xi8>
+}

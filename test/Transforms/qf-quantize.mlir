@@ -216,3 +216,38 @@ func.func @residual_add(%a: tensor<1x4xf32> loc("a"), %b: tensor<1x4xf32> loc("b
   %r = tosa.clamp %s {min_val = 0.0 : f32, max_val = 2.0 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32> loc("clip2_out"("clip2"))
   return %r : tensor<1x4xf32>
 }
+
+// -----
+
+// An average pool (and a global one, which imports as one window) becomes
+// qf.avg_pool2d from its input's range a [-1, 1.55] (0.01, -28) to its
+// output's own range, here the table's "sum" [-1, 4.1]: scale 0.02, zero
+// point round(-128 + 1 / 0.02) = -78.
+// CHECK-LABEL: func.func @avg_pool
+// CHECK: %[[Q:.*]] = qf.quantize %arg0 : tensor<1x2x2x1xf32> -> tensor<1x2x2x1x!quant.uniform<i8:f32, {{0\.0(1|0999999)[0-9]*}}:-28>>
+// CHECK: %[[P:.*]] = qf.avg_pool2d %[[Q]] {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>} : {{.*}} -> tensor<1x1x1x1x!quant.uniform<i8:f32, {{0\.0(2|199999)[0-9]*}}:-78>>
+// CHECK: qf.dequantize %[[P]]
+// CHECK-NOT: tosa.avg_pool2d
+func.func @avg_pool(%a: tensor<1x2x2x1xf32> loc("a")) -> tensor<1x1x1x1xf32> {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32> loc("add")
+  %p = tosa.avg_pool2d %a, %zp, %zp {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x1xf32> loc("sum"("add"))
+  return %p : tensor<1x1x1x1xf32>
+}
+
+// -----
+
+// A concatenation runs on stored integers in its output's parameters (the
+// table's "sum": scale 0.02, zero point -78): each input is quantized to
+// them (after an integer op that folds away or becomes one requantize).
+// CHECK-LABEL: func.func @concat
+// CHECK: %[[A:.*]] = qf.quantize %arg0 : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<i8:f32, {{0\.0(2|199999)[0-9]*}}:-78>>
+// CHECK: %[[SA:.*]] = quant.scast %[[A]] : {{.*}} to tensor<1x4xi8>
+// CHECK: %[[B:.*]] = qf.quantize %arg1 : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<i8:f32, {{0\.0(2|199999)[0-9]*}}:-78>>
+// CHECK: %[[SB:.*]] = quant.scast %[[B]] : {{.*}} to tensor<1x4xi8>
+// CHECK: %[[C:.*]] = tosa.concat %[[SA]], %[[SB]] {axis = 1 : i32} : (tensor<1x4xi8>, tensor<1x4xi8>) -> tensor<1x8xi8>
+// CHECK: %[[Q:.*]] = quant.scast %[[C]] : tensor<1x8xi8> to tensor<1x8x!quant.uniform<i8:f32, {{0\.0(2|199999)[0-9]*}}:-78>>
+// CHECK: qf.dequantize %[[Q]]
+func.func @concat(%a: tensor<1x4xf32> loc("a"), %b: tensor<1x4xf32> loc("b")) -> tensor<1x8xf32> {
+  %c = tosa.concat %a, %b {axis = 1 : i32} : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x8xf32> loc("sum"("add"))
+  return %c : tensor<1x8xf32>
+}

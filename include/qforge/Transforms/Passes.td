@@ -321,9 +321,14 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
     of an earlier integer op keeps that op's parameters, so that
     `qf-sink-dequantize` can join the two without requantization.
 
-    Everything else stays float (with quantize/dequantize at its edges):
-    element-wise adds, average pooling, and every op the pass does not
-    rewrite.
+    Then element-wise adds of two activations become `qf.add` (a
+    following ReLU/Clip fused as its clamp) and average pools without
+    padding (global ones included) become `qf.avg_pool2d`, each from its
+    operands' parameters to its own calibrated output range, and
+    concatenations run on int8 in their output's parameters (inputs whose
+    parameters differ are requantized).
+
+    Everything else stays float, with quantize/dequantize at its edges.
   }];
   let options = [
     Option<"table", "table", "std::string", "\"\"",

@@ -156,3 +156,10 @@ func.func @add(%a: tensor<1x8x!quant.uniform<i8:f32, 0.05:-3>>, %b: tensor<1x8x!
   %y = qf.add %a, %b clamp [-128, 127] : (tensor<1x8x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x8x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x8x!quant.uniform<i8:f32, 0.12:-128>>
   return %y : tensor<1x8x!quant.uniform<i8:f32, 0.12:-128>>
 }
+
+// CHECK-LABEL: func.func @avg_pool2d
+// CHECK: qf.avg_pool2d %arg0 {kernel = array<i64: 7, 7>, strides = array<i64: 1, 1>} : (tensor<1x7x7x8x!quant.uniform<i8:f32, 5.000000e-02:-128>>) -> tensor<1x1x1x8x!quant.uniform<i8:f32, 1.000000e-02:-128>>
+func.func @avg_pool2d(%x: tensor<1x7x7x8x!quant.uniform<i8:f32, 0.05:-128>>) -> tensor<1x1x1x8x!quant.uniform<i8:f32, 0.01:-128>> {
+  %y = qf.avg_pool2d %x {kernel = array<i64: 7, 7>, strides = array<i64: 1, 1>} : (tensor<1x7x7x8x!quant.uniform<i8:f32, 0.05:-128>>) -> tensor<1x1x1x8x!quant.uniform<i8:f32, 0.01:-128>>
+  return %y : tensor<1x1x1x8x!quant.uniform<i8:f32, 0.01:-128>>
+}
