@@ -231,13 +231,28 @@ private:
   std::chrono::steady_clock::time_point lastDraw{};
 };
 
-} // namespace
+/// Every input's samples, checked against function `name` of `module`.
+struct SampleSet {
+  std::vector<TensorSpec> specs;
+  std::vector<InputSamples> inputs;
+  int64_t runs = 1, perRun = 1;
 
-std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
-                                          const CalibrationOptions &options) {
-  Location loc = original.getLoc();
-  OwningOpRef<ModuleOp> module(original.clone());
-  auto func = module->lookupSymbol<func::FuncOp>(name);
+  /// The inputs of model invocation `run`.
+  void fill(int64_t run, std::vector<NpyArray> &batch) const {
+    batch.resize(inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      batch[i].dtype = specs[i].dtype;
+      batch[i].shape = specs[i].shape;
+      const char *from = inputs[i].array.data.data() + run * inputs[i].runBytes;
+      batch[i].data.assign(from, from + inputs[i].runBytes);
+    }
+  }
+};
+
+std::optional<SampleSet> loadSampleSet(ModuleOp module, StringRef name,
+                                       const std::vector<std::string> &dataPaths) {
+  Location loc = module.getLoc();
+  auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func) {
     emitError(loc) << "no function @" << name;
     return std::nullopt;
@@ -248,28 +263,57 @@ std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
     inputNames.push_back(named ? named.getName().str()
                                : "input " + std::to_string(arg.getArgNumber()));
   }
-
-  // Data first: a bad file should not wait for a compilation.
-  std::vector<TensorSpec> inputSpecs, outputSpecs;
-  if (!functionSignature(*module, name, inputSpecs, outputSpecs))
+  SampleSet set;
+  std::vector<TensorSpec> outputSpecs;
+  if (!functionSignature(module, name, set.specs, outputSpecs))
     return std::nullopt;
   std::vector<std::string> paths;
-  if (!resolveDataPaths(options.dataPaths, inputNames, paths, loc))
+  if (!resolveDataPaths(dataPaths, inputNames, paths, loc))
     return std::nullopt;
-  std::vector<InputSamples> inputs(paths.size());
+  set.inputs.resize(paths.size());
   for (size_t i = 0; i < paths.size(); ++i)
-    if (!loadSamples(paths[i], inputNames[i], inputSpecs[i], inputs[i], loc))
+    if (!loadSamples(paths[i], inputNames[i], set.specs[i], set.inputs[i], loc))
       return std::nullopt;
-  int64_t runs = inputs.empty() ? 1 : inputs[0].runs;
-  for (const InputSamples &in : inputs)
-    if (in.runs != runs) {
+  if (set.inputs.empty())
+    return set;
+  set.runs = set.inputs[0].runs;
+  set.perRun = set.inputs[0].perRun;
+  for (const InputSamples &in : set.inputs)
+    if (in.runs != set.runs) {
       emitError(loc) << "calibration data files disagree on the number of "
                         "model runs: '"
-                     << inputs[0].path << "' gives " << runs << ", '" << in.path
-                     << "' gives " << in.runs;
+                     << set.inputs[0].path << "' gives " << set.runs << ", '"
+                     << in.path << "' gives " << in.runs;
       return std::nullopt;
     }
-  int64_t samplesPerRun = inputs.empty() ? 1 : inputs[0].perRun;
+  return set;
+}
+
+/// `module` with its observers calling `observe` (as qforge_observe),
+/// JIT-compiled.
+using ObserveFn = void (*)(int64_t, float *, float *, int64_t, int64_t, int64_t);
+std::unique_ptr<JitModel> compileObserved(ModuleOp module, StringRef name,
+                                          ObserveFn observe) {
+  PassManager toCalls(module->getContext());
+  toCalls.addPass(createLowerObserversToCallsPass());
+  if (failed(toCalls.run(module)))
+    return nullptr;
+  return JitModel::compile(module, name,
+                           {{"qforge_observe", reinterpret_cast<void *>(observe)}});
+}
+
+} // namespace
+
+std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
+                                          const CalibrationOptions &options) {
+  Location loc = original.getLoc();
+  OwningOpRef<ModuleOp> module(original.clone());
+  // Data first: a bad file should not wait for a compilation.
+  std::optional<SampleSet> samples = loadSampleSet(*module, name, options.dataPaths);
+  if (!samples)
+    return std::nullopt;
+  int64_t runs = samples->runs, samplesPerRun = samples->perRun;
+  const std::vector<InputSamples> &inputs = samples->inputs;
 
   // Observe, then lower with the observers calling the collector.
   PassManager pm(module->getContext());
@@ -277,12 +321,7 @@ std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
   if (failed(pm.run(*module)))
     return std::nullopt;
   std::vector<TableEntry> entries = observedTensors(*module);
-  PassManager toCalls(module->getContext());
-  toCalls.addPass(createLowerObserversToCallsPass());
-  if (failed(toCalls.run(*module)))
-    return std::nullopt;
-  std::unique_ptr<JitModel> model = JitModel::compile(
-      *module, name, {{"qforge_observe", reinterpret_cast<void *>(&observeThunk)}});
+  std::unique_ptr<JitModel> model = compileObserved(*module, name, &observeThunk);
   if (!model)
     return std::nullopt;
 
@@ -292,14 +331,9 @@ std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
   bool interactive = !options.quiet && llvm::sys::Process::StandardErrIsDisplayed();
   Progress progress(runs * samplesPerRun, interactive);
   auto start = std::chrono::steady_clock::now();
-  std::vector<NpyArray> batch(inputs.size()), outputs;
+  std::vector<NpyArray> batch, outputs;
   for (int64_t run = 0; run < runs; ++run) {
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      batch[i].dtype = inputSpecs[i].dtype;
-      batch[i].shape = inputSpecs[i].shape;
-      const char *from = inputs[i].array.data.data() + run * inputs[i].runBytes;
-      batch[i].data.assign(from, from + inputs[i].runBytes);
-    }
+    samples->fill(run, batch);
     collector.run = run;
     std::string error;
     if (!model->run(batch, outputs, error)) {
@@ -401,16 +435,6 @@ void sqnrThunk(int64_t id, float *allocated, float *aligned, int64_t offset,
     activeSqnr->observe(id, aligned + offset, size, stride);
 }
 
-/// `module` with its observers calling the SQNR collector, JIT-compiled.
-std::unique_ptr<JitModel> compileObserved(ModuleOp module, StringRef name) {
-  PassManager toCalls(module->getContext());
-  toCalls.addPass(createLowerObserversToCallsPass());
-  if (failed(toCalls.run(module)))
-    return nullptr;
-  return JitModel::compile(module, name,
-                           {{"qforge_observe", reinterpret_cast<void *>(&sqnrThunk)}});
-}
-
 } // namespace
 
 std::optional<std::vector<double>>
@@ -418,36 +442,15 @@ measureSqnr(ModuleOp floatModule, ModuleOp quantizedModule, StringRef name,
             int64_t observed, const std::vector<std::string> &dataPaths,
             int64_t maxRuns, int64_t &samples) {
   Location loc = floatModule.getLoc();
-  auto func = floatModule.lookupSymbol<func::FuncOp>(name);
-  if (!func) {
-    emitError(loc) << "no function @" << name;
+  std::optional<SampleSet> set = loadSampleSet(floatModule, name, dataPaths);
+  if (!set)
     return std::nullopt;
-  }
-  std::vector<std::string> inputNames;
-  for (BlockArgument arg : func.getArguments()) {
-    auto named = dyn_cast<NameLoc>(arg.getLoc());
-    inputNames.push_back(named ? named.getName().str()
-                               : "input " + std::to_string(arg.getArgNumber()));
-  }
-  std::vector<TensorSpec> inputSpecs, outputSpecs;
-  if (!functionSignature(floatModule, name, inputSpecs, outputSpecs))
-    return std::nullopt;
-  std::vector<std::string> paths;
-  if (!resolveDataPaths(dataPaths, inputNames, paths, loc))
-    return std::nullopt;
-  std::vector<InputSamples> inputs(paths.size());
-  for (size_t i = 0; i < paths.size(); ++i)
-    if (!loadSamples(paths[i], inputNames[i], inputSpecs[i], inputs[i], loc))
-      return std::nullopt;
-  int64_t runs = inputs.empty() ? 1 : inputs[0].runs;
-  for (const InputSamples &in : inputs)
-    runs = std::min(runs, in.runs);
-  runs = std::min(runs, maxRuns);
-  samples = runs * (inputs.empty() ? 1 : inputs[0].perRun);
+  int64_t runs = std::min(set->runs, maxRuns);
+  samples = runs * set->perRun;
 
-  std::unique_ptr<JitModel> reference = compileObserved(floatModule, name);
+  std::unique_ptr<JitModel> reference = compileObserved(floatModule, name, &sqnrThunk);
   std::unique_ptr<JitModel> quantized =
-      reference ? compileObserved(quantizedModule, name) : nullptr;
+      reference ? compileObserved(quantizedModule, name, &sqnrThunk) : nullptr;
   if (!quantized)
     return std::nullopt;
   SqnrCollector collector;
@@ -455,14 +458,9 @@ measureSqnr(ModuleOp floatModule, ModuleOp quantizedModule, StringRef name,
   collector.signal.assign(observed, 0.0);
   collector.noise.assign(observed, 0.0);
   activeSqnr = &collector;
-  std::vector<NpyArray> batch(inputs.size()), outputs;
+  std::vector<NpyArray> batch, outputs;
   for (int64_t run = 0; run < runs; ++run) {
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      batch[i].dtype = inputSpecs[i].dtype;
-      batch[i].shape = inputSpecs[i].shape;
-      const char *from = inputs[i].array.data.data() + run * inputs[i].runBytes;
-      batch[i].data.assign(from, from + inputs[i].runBytes);
-    }
+    set->fill(run, batch);
     std::string error;
     collector.referenceRun = true;
     bool ok = reference->run(batch, outputs, error);

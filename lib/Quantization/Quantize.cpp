@@ -343,6 +343,35 @@ DenseI64ArrayAttr storageClamp(OpBuilder &b, tosa::ClampOp clamp, QuantParams p)
   return b.getDenseI64ArrayAttr({cLo, cHi});
 }
 
+/// Parameters for an operand of a non-weight op: those of the integer op it
+/// is a passed-through result of, else its calibrated range's.
+std::optional<QuantParams> operandParams(Value v, const qforge::CalibrationTable &calibration,
+                                         const qforge::QuantizeOptions &options) {
+  if (quant::UniformQuantizedType source = quantizedSource(v))
+    return QuantParams{source.getScale(), source.getZeroPoint()};
+  const qforge::TableEntry *e = entryBefore(v, calibration);
+  if (!e || !e->ranges.count(options.method))
+    return std::nullopt;
+  return activationParams(e->ranges.at(options.method), options.symmetric);
+}
+
+/// Replaces float `op` by `result` (its dequantized integer version), erases
+/// it, and records the layer producing `out`.
+void replaceAndRecord(Operation *op, Value result, StringRef kind,
+                      const qforge::TableEntry *out,
+                      const qforge::CalibrationTable &calibration,
+                      std::vector<qforge::QuantizedLayer> &layers) {
+  qforge::QuantizedLayer layer;
+  layer.node = qforge::onnxNodeName(op->getLoc()).str();
+  layer.op = kind.str();
+  layer.precision = "int8";
+  layer.outputName = out->name;
+  op->getResult(0).replaceAllUsesWith(result);
+  op->erase();
+  layer.output = calibratedAfter(result, calibration);
+  layers.push_back(layer);
+}
+
 /// Element-wise adds of two activations (residual connections) whose
 /// operands come from integer ops or are calibrated, and whose output is
 /// calibrated, become qf.add (with a following ReLU/Clip as its clamp).
@@ -360,15 +389,8 @@ void quantizeAdds(func::FuncOp func, const qforge::CalibrationTable &calibration
         add.getInput2().getType() != type || constantWeights(add.getInput1()) ||
         constantWeights(add.getInput2()))
       continue;
-    auto paramsOf = [&](Value v) -> std::optional<QuantParams> {
-      if (quant::UniformQuantizedType source = quantizedSource(v))
-        return QuantParams{source.getScale(), source.getZeroPoint()};
-      const qforge::TableEntry *e = entryBefore(v, calibration);
-      if (!e || !e->ranges.count(chosen))
-        return std::nullopt;
-      return activationParams(e->ranges.at(chosen), options.symmetric);
-    };
-    std::optional<QuantParams> pa = paramsOf(add.getInput1()), pb = paramsOf(add.getInput2());
+    std::optional<QuantParams> pa = operandParams(add.getInput1(), calibration, options);
+    std::optional<QuantParams> pb = operandParams(add.getInput2(), calibration, options);
     const qforge::TableEntry *out = entryAfter(add.getResult(), calibration);
     if (!pa || !pb || !out || !out->ranges.count(chosen))
       continue;
@@ -386,20 +408,12 @@ void quantizeAdds(func::FuncOp func, const qforge::CalibrationTable &calibration
     Value sum = qforge::qf::AddOp::create(b, loc, type.clone(int8Type(ctx, outP)), qa,
                                           qb, clampAttr);
     Value result = qforge::qf::DequantizeOp::create(b, loc, type, sum);
-    qforge::QuantizedLayer layer;
-    layer.node = qforge::onnxNodeName(add.getLoc()).str();
-    layer.op = "add";
-    layer.precision = "int8";
-    layer.outputName = out->name;
-    add.getResult().replaceAllUsesWith(result);
-    add->erase();
-    layer.output = calibratedAfter(result, calibration);
+    replaceAndRecord(add, result, "add", out, calibration, layers);
     if (activation) {
       activation.getResult().replaceAllUsesWith(activation.getInput());
-      layer.output = activation.getInput();
+      layers.back().output = activation.getInput();
       activation->erase();
     }
-    layers.push_back(layer);
   }
 }
 
@@ -420,12 +434,7 @@ void quantizeAvgPools(func::FuncOp func, const qforge::CalibrationTable &calibra
     if (!type.getElementType().isF32() ||
         llvm::any_of(pool.getPad(), [](int64_t p) { return p != 0; }))
       continue;
-    std::optional<QuantParams> inP;
-    if (quant::UniformQuantizedType source = quantizedSource(pool.getInput()))
-      inP = QuantParams{source.getScale(), source.getZeroPoint()};
-    else if (const qforge::TableEntry *e = entryBefore(pool.getInput(), calibration);
-             e && e->ranges.count(chosen))
-      inP = activationParams(e->ranges.at(chosen), options.symmetric);
+    std::optional<QuantParams> inP = operandParams(pool.getInput(), calibration, options);
     const qforge::TableEntry *out = entryAfter(pool.getResult(), calibration);
     if (!inP || !out || !out->ranges.count(chosen))
       continue;
@@ -439,15 +448,7 @@ void quantizeAvgPools(func::FuncOp func, const qforge::CalibrationTable &calibra
         b, loc, type.clone(int8Type(ctx, outP)), q,
         b.getDenseI64ArrayAttr(pool.getKernel()), b.getDenseI64ArrayAttr(pool.getStride()));
     Value result = qforge::qf::DequantizeOp::create(b, loc, type, avg);
-    qforge::QuantizedLayer layer;
-    layer.node = qforge::onnxNodeName(loc).str();
-    layer.op = "avg pool";
-    layer.precision = "int8";
-    layer.outputName = out->name;
-    pool.getResult().replaceAllUsesWith(result);
-    pool->erase();
-    layer.output = calibratedAfter(result, calibration);
-    layers.push_back(layer);
+    replaceAndRecord(pool, result, "avg pool", out, calibration, layers);
   }
 }
 
@@ -483,15 +484,7 @@ void quantizeConcats(func::FuncOp func, const qforge::CalibrationTable &calibrat
     Value joined = tosa::ConcatOp::create(b, loc, type.clone(i8), stored, concat.getAxisAttr());
     Value q = quant::StorageCastOp::create(b, loc, type.clone(qtype), joined);
     Value result = qforge::qf::DequantizeOp::create(b, loc, type, q);
-    qforge::QuantizedLayer layer;
-    layer.node = qforge::onnxNodeName(loc).str();
-    layer.op = "concat";
-    layer.precision = "int8";
-    layer.outputName = out->name;
-    concat.getResult().replaceAllUsesWith(result);
-    concat->erase();
-    layer.output = calibratedAfter(result, calibration);
-    layers.push_back(layer);
+    replaceAndRecord(concat, result, "concat", out, calibration, layers);
   }
 }
 
@@ -501,6 +494,17 @@ std::vector<qforge::QuantizedLayer>
 qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
                          const QuantizeOptions &options) {
   std::vector<QuantizedLayer> layers;
+  // The function now promises integer compute (qf-verify-quantized).
+  func->setAttr(qf::kQuantizedAttrName, UnitAttr::get(func.getContext()));
+  // A layer the user keeps float: its op and the ops of its ONNX node
+  // around it (layout, bias add) may stay float.
+  auto keepFloat = [&](Operation *layer) {
+    StringRef node = onnxNodeName(layer->getLoc());
+    func.walk([&](Operation *op) {
+      if (op == layer || (!node.empty() && onnxNodeName(op->getLoc()) == node))
+        op->setAttr(qf::kKeepFloatAttrName, UnitAttr::get(func.getContext()));
+    });
+  };
   qforge::CalibMethod chosen = options.method;
   auto params = [&](const qforge::TableEntry *e) {
     return activationParams(e->ranges.at(chosen), options.symmetric);
@@ -558,6 +562,7 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
     layers.back().bytes = layers.back().floatBytes;
     if (llvm::is_contained(options.excludedNodes, layer.node)) {
       layers.back().note = "excluded (--exclude)";
+      keepFloat(op);
       continue;
     }
     bool isConv = !isa<tosa::MatMulOp>(op);
@@ -565,6 +570,7 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
           return isConv ? kind == "Conv" : (kind == "Gemm" || kind == "MatMul");
         })) {
       layers.back().note = "kept float (--keep-float)";
+      keepFloat(op);
       continue;
     }
     // An input that an earlier integer op produced (a dequantized copy of

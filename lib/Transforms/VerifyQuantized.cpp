@@ -8,12 +8,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Transforms/Passes.h"
+#include "qforge/Transforms/OnnxNames.h"
 
 #include "QF/QFDialect.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace qforge {
@@ -41,19 +43,41 @@ struct VerifyQuantizedPass
     for (const std::string &name : keepFloatOps)
       allowed.insert(name);
 
+    // Values computed from a quantized value (in program order: operands
+    // are defined before their users in these functions' single block).
+    llvm::DenseSet<Value> fromQuantized;
+    func.walk([&](Operation *op) {
+      bool derived = isQFOrQuant(op) ||
+                     llvm::any_of(op->getOperands(),
+                                  [&](Value v) { return fromQuantized.contains(v); });
+      if (derived)
+        fromQuantized.insert(op->result_begin(), op->result_end());
+    });
     bool violated = false;
     func.walk([&](Operation *op) {
       if (!isFloatCompute(op, allowed))
         return;
+      if (allowInputPreparation &&
+          llvm::none_of(op->getOperands(),
+                        [&](Value v) { return fromQuantized.contains(v); }))
+        return;
       violated = true;
-      op->emitError() << "float compute op '" << op->getName()
-                      << "' is left in quantized function @"
-                      << func.getSymName()
-                      << "; quantize it, or keep it float on purpose with "
-                         "qf.keep_float or keep-float-ops";
+      InFlightDiagnostic diag = warnOnly ? op->emitWarning() : op->emitError();
+      diag << "float compute op '" << op->getName() << "'";
+      if (StringRef node = qforge::onnxNodeName(op->getLoc()); !node.empty())
+        diag << " (node '" << node << "')";
+      diag << " is left in quantized function @" << func.getSymName()
+           << "; quantize it, or keep it float on purpose with "
+              "qf.keep_float or keep-float-ops";
     });
-    if (violated)
+    if (violated && !warnOnly)
       signalPassFailure();
+  }
+
+  static bool isQFOrQuant(Operation *op) {
+    StringRef dialect = op->getName().getDialectNamespace();
+    return dialect == qforge::qf::QFDialect::getDialectNamespace() ||
+           dialect == quant::QuantDialect::getDialectNamespace();
   }
 
   static bool isFloatCompute(Operation *op, const llvm::StringSet<> &allowed) {
@@ -63,9 +87,7 @@ struct VerifyQuantizedPass
         op->hasAttr(qforge::qf::kKeepFloatAttrName) ||
         matchPattern(op, m_Constant()))
       return false;
-    StringRef dialect = op->getName().getDialectNamespace();
-    if (dialect == qforge::qf::QFDialect::getDialectNamespace() ||
-        dialect == quant::QuantDialect::getDialectNamespace())
+    if (isQFOrQuant(op))
       return false;
     if (allowed.contains(op->getName().getStringRef()))
       return false;

@@ -3,6 +3,11 @@
 // checked in file order with the ALLOW prefix.
 // RUN: not qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-verify-quantized{keep-float-ops=tosa.sigmoid,math.exp}))' 2>&1 >/dev/null | FileCheck %s --check-prefix=ALLOW
 
+// With allow-input-preparation and warn-only (how qforge compile runs it):
+// float ops that depend on no quantized value pass, the others are warnings
+// naming their ONNX node, and the pass succeeds.
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-verify-quantized{allow-input-preparation warn-only}))' 2>&1 >/dev/null | FileCheck %s --check-prefix=WARN
+
 !qx = !quant.uniform<i8:f32, 0.05:-3>
 !qw = !quant.uniform<i8<-127:127>:f32:1, {0.01, 0.02}>
 !qy = !quant.uniform<i8:f32, 0.1:-128>
@@ -103,4 +108,22 @@ func.func @kept_float_by_name(%x: tensor<1x4xf32>) -> tensor<1x4xf32> attributes
 func.func @float_function(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   %s = tosa.add %x, %x : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
   return %s : tensor<1x4xf32>
+}
+
+// -----
+
+// Input preparation (scaling the raw input before the first quantize) is
+// not downstream of any quantized value; the float op after the dequantize
+// is.
+// WARN-NOT: warning: {{.*}}'arith.divf'
+// WARN: warning: {{.*}}float compute op 'math.exp' (node 'softmax') is left in quantized function @input_preparation
+// WARN-NOT: warning: {{.*}}'arith.divf'
+func.func @input_preparation(%x: tensor<1x4xf32>, %s: tensor<1x4xf32>) -> tensor<1x4xf32> attributes {qf.quantized} {
+  // expected-error @unknown {{float compute op 'arith.divf' (node 'scale') is left}}
+  %scaled = arith.divf %x, %s : tensor<1x4xf32> loc("scale")
+  %q = qf.quantize %scaled : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<i8:f32, 0.05:-3>>
+  %d = qf.dequantize %q : tensor<1x4x!quant.uniform<i8:f32, 0.05:-3>> -> tensor<1x4xf32>
+  // expected-error @unknown {{float compute op 'math.exp' (node 'softmax') is left in quantized function @input_preparation}}
+  %e = math.exp %d : tensor<1x4xf32> loc("softmax")
+  return %e : tensor<1x4xf32>
 }

@@ -28,6 +28,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -556,6 +557,29 @@ static int runCompile(MLIRContext &context) {
       std::vector<std::string> paths(reportData.begin(), reportData.end());
       if (!qforge::measureLayerSqnr(*floatModule, *module, name, report, paths,
                                     /*maxRuns=*/100))
+        return 1;
+    }
+    // What is still float is reported (not the model's own input scaling
+    // before its first quantize, nor what the user excluded), checked as
+    // the lowering will see it: after quantized values have moved through
+    // the ops that only move them. After the SQNR measurement, which reads
+    // the layers' outputs as quantization left them.
+    PassManager verify(&context);
+    verify.addNestedPass<func::FuncOp>(qforge::createSinkDequantizePass());
+    verify.addPass(createCanonicalizerPass());
+    qforge::VerifyQuantizedPassOptions verifyOptions;
+    verifyOptions.allowInputPreparation = true;
+    verifyOptions.warnOnly = true;
+    verify.addNestedPass<func::FuncOp>(qforge::createVerifyQuantizedPass(verifyOptions));
+    {
+      // Warnings are not errors: --quiet keeps them to itself.
+      ScopedDiagnosticHandler silence(&context, [&](Diagnostic &d) {
+        return success(quiet && d.getSeverity() == DiagnosticSeverity::Warning);
+      });
+      context.printOpOnDiagnostic(false);
+      LogicalResult verified = verify.run(*module);
+      context.printOpOnDiagnostic(true);
+      if (failed(verified))
         return 1;
     }
   }

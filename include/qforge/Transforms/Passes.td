@@ -16,10 +16,21 @@ def VerifyQuantizedPass : Pass<"qf-verify-quantized", "mlir::func::FuncOp"> {
     user excluded them) and ops named in `keep-float-ops`. All violations
     are reported, each at the op's location (its ONNX node name after
     import), before the pass fails. Functions without the mark are skipped.
+
+    With `allow-input-preparation`, float ops that do not depend on any
+    quantized value (a model's own input scaling, before its first
+    quantize) are allowed too. With `warn-only` violations are warnings
+    and the pass succeeds: `qforge compile` runs it that way after
+    quantization, with input preparation allowed, so that what stays float
+    is reported without refusing to compile the model.
   }];
   let options = [
     ListOption<"keepFloatOps", "keep-float-ops", "std::string",
                "Op names that may stay float (e.g. tosa.sigmoid)">,
+    Option<"allowInputPreparation", "allow-input-preparation", "bool", "false",
+           "Allow float ops that depend on no quantized value">,
+    Option<"warnOnly", "warn-only", "bool", "false",
+           "Report violations as warnings and succeed">,
   ];
 }
 
