@@ -144,10 +144,15 @@ struct Weights {
   int64_t bytes = 0;        // Stored values plus per-block multiples.
 };
 
+/// Integer weights and their scale per output channel.
+struct Int8Weights {
+  DenseElementsAttr values; // i8, in the shape of the float weights.
+  std::vector<double> scales;
+};
+
 /// Symmetric int8 weights per output channel (`axis`): scale = max|w| / 127,
 /// q = round(w / scale) in [-127, 127].
-Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
-                        int64_t axis) {
+Int8Weights int8Weights(DenseElementsAttr w, int64_t axis) {
   auto type = cast<RankedTensorType>(w.getType());
   ArrayRef<int64_t> shape = type.getShape();
   int64_t channels = shape[axis], inner = 1;
@@ -159,7 +164,7 @@ Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
     int64_t c = (static_cast<int64_t>(i) / inner) % channels;
     amax[c] = std::max(amax[c], static_cast<double>(std::fabs(values[i])));
   }
-  Weights out;
+  Int8Weights out;
   for (double a : amax)
     out.scales.push_back(a > 0 ? a / 127.0 : 1.0);
   std::vector<int8_t> q(values.size());
@@ -168,16 +173,26 @@ Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
     double v = std::nearbyint(values[i] / out.scales[c]);
     q[i] = static_cast<int8_t>(std::clamp(v, -127.0, 127.0));
   }
+  auto storage = RankedTensorType::get(shape, IntegerType::get(w.getContext(), 8));
+  out.values = DenseElementsAttr::get(storage, ArrayRef<int8_t>(q));
+  return out;
+}
+
+/// The int8 weights as a quantized constant (per axis, `axis`).
+Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
+                        int64_t axis) {
+  Int8Weights ints = int8Weights(w, axis);
   MLIRContext *ctx = b.getContext();
-  auto storage = RankedTensorType::get(shape, IntegerType::get(ctx, 8));
-  Value raw = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(storage, ArrayRef<int8_t>(q)));
+  Value raw = arith::ConstantOp::create(b, loc, ints.values);
   auto qtype = quant::UniformQuantizedPerAxisType::get(
       quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
-      Float32Type::get(ctx), out.scales, SmallVector<int64_t>(channels, 0),
-      static_cast<int32_t>(axis), -128, 127);
-  out.quantized = quant::StorageCastOp::create(b, loc, type.clone(qtype), raw);
-  out.bytes = static_cast<int64_t>(q.size());
+      Float32Type::get(ctx), ints.scales,
+      SmallVector<int64_t>(ints.scales.size(), 0), static_cast<int32_t>(axis), -128, 127);
+  Weights out;
+  out.scales = std::move(ints.scales);
+  out.quantized = quant::StorageCastOp::create(
+      b, loc, cast<RankedTensorType>(w.getType()).clone(qtype), raw);
+  out.bytes = ints.values.getNumElements();
   return out;
 }
 
@@ -506,9 +521,6 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
     });
   };
   qforge::CalibMethod chosen = options.method;
-  auto params = [&](const qforge::TableEntry *e) {
-    return activationParams(e->ranges.at(chosen), options.symmetric);
-  };
 
   SmallVector<Operation *> candidates;
   func.walk([&](Operation *op) {
@@ -532,7 +544,6 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
     layer.bytes = layer.floatBytes;
     // Recorded as float until the rewrite below succeeds.
     layers.push_back(layer);
-    const qforge::TableEntry *in = entryBefore(input, calibration);
     const qforge::TableEntry *out = entryAfter(op->getResult(0), calibration);
     // A Gemm's bias is a float add after the matmul (behind reshapes);
     // its output is the calibrated tensor, and the bias folds into the
@@ -575,9 +586,8 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
     }
     // An input that an earlier integer op produced (a dequantized copy of
     // its result) keeps that op's parameters; any other needs the table.
-    quant::UniformQuantizedType source = quantizedSource(input);
-    bool inKnown = source || (in && in->ranges.count(chosen));
-    if (!inKnown || !out || !out->ranges.count(chosen)) {
+    std::optional<QuantParams> inParams = operandParams(input, calibration, options);
+    if (!inParams || !out || !out->ranges.count(chosen)) {
       layers.back().note = "no calibrated range for its input or output";
       continue;
     }
@@ -585,9 +595,8 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
     // the op's clamp; the op then takes the activation's output range.
     tosa::ClampOp activation = fusableActivation(
         biasAdd ? Value(biasAdd.getResult()) : op->getResult(0), calibration, chosen, out);
-    QuantParams outP = params(out);
-    QuantParams inP = source ? QuantParams{source.getScale(), source.getZeroPoint()}
-                             : params(in);
+    QuantParams outP = activationParams(out->ranges.at(chosen), options.symmetric);
+    QuantParams inP = *inParams;
     DenseI64ArrayAttr clampAttr;
     if (activation && !(clampAttr = storageClamp(b, activation, outP)))
       activation = {};
@@ -818,15 +827,11 @@ std::vector<qforge::QuantizedLayer> qforge::quantizeDynamic(func::FuncOp func) {
     Location loc = op.getLoc();
     b.setInsertionPoint(op);
     // Weights int8 per output column, ahead of time.
-    Weights wq = quantizeWeights(
-        b, loc, w.reshape(RankedTensorType::get({k, n}, wType.getElementType())), 1);
-    Value raw = cast<quant::StorageCastOp>(wq.quantized.getDefiningOp()).getInput();
-    auto rawAttr = cast<DenseElementsAttr>(cast<arith::ConstantOp>(raw.getDefiningOp()).getValue());
-    wq.quantized.getDefiningOp()->erase();
-    raw.getDefiningOp()->erase();
-    Value weights = tosa::ConstOp::create(
-        b, loc, RankedTensorType::get({1, k, n}, b.getI8Type()),
-        rawAttr.reshape(RankedTensorType::get({1, k, n}, b.getI8Type())));
+    Int8Weights wq = int8Weights(
+        w.reshape(RankedTensorType::get({k, n}, wType.getElementType())), 1);
+    auto weightsType = RankedTensorType::get({1, k, n}, b.getI8Type());
+    Value weights =
+        tosa::ConstOp::create(b, loc, weightsType, wq.values.reshape(weightsType));
     auto [q, scale] = quantizeAtRunTime(b, loc, op.getA());
     auto zpType = RankedTensorType::get({1}, b.getI8Type());
     Value zp = tosa::ConstOp::create(b, loc, zpType,

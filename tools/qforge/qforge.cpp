@@ -166,10 +166,11 @@ static cl::opt<int64_t> groupSize(
     cl::value_desc("n"), cl::init(32), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> reportFile(
     "report",
-    cl::desc("With --precision=int8|int4: write what quantization did per "
-             "convolution/matmul (precision, weight bytes before and after) "
-             "and in total (weight ratio, activation arena) as JSON to FILE, "
-             "or as a table to stdout with '-'"),
+    cl::desc("With --precision=int8|int4|int8-dynamic: write what "
+             "quantization did per layer (precision, weight bytes before and "
+             "after, SQNR with --report-data) and in total (weight ratio, "
+             "activation arena) as JSON to FILE, or as a table to stdout "
+             "with '-'"),
     cl::value_desc("FILE.json|-"), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::list<std::string> reportData(
     "report-data",
