@@ -410,11 +410,19 @@ LogicalResult AvgPool2DOp::verify() {
     return emitOpError() << "kernel must be two positive values [h, w]";
   if (strides.size() != 2 || llvm::any_of(strides, [](int64_t s) { return s < 1; }))
     return emitOpError() << "strides must be two positive values [h, w]";
+  ArrayRef<int64_t> padding = getPadding();
+  if (padding.size() != 4 || llvm::any_of(padding, [](int64_t p) { return p < 0; }))
+    return emitOpError() << "padding must be four non-negative values "
+                            "[top, bottom, left, right]";
+  // A window of padding alone would average nothing.
+  if (padding[0] >= kernel[0] || padding[1] >= kernel[0] || padding[2] >= kernel[1] ||
+      padding[3] >= kernel[1])
+    return emitOpError() << "padding must be smaller than the kernel on each side";
   ArrayRef<int64_t> in = getInput().getType().getShape();
   ArrayRef<int64_t> out = cast<RankedTensorType>(getType()).getShape();
   SmallVector<int64_t> expected = {
-      in[0], convOutputSize(in[1], kernel[0], 0, 0, strides[0], 1),
-      convOutputSize(in[2], kernel[1], 0, 0, strides[1], 1), in[3]};
+      in[0], convOutputSize(in[1], kernel[0], padding[0], padding[1], strides[0], 1),
+      convOutputSize(in[2], kernel[1], padding[2], padding[3], strides[1], 1), in[3]};
   if (llvm::is_contained(expected, 0))
     return emitOpError() << "the kernel is larger than the input";
   if (!shapesAgree(out, expected))

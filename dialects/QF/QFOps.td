@@ -197,22 +197,31 @@ def QF_AddOp : QF_Op<"add", [Pure]> {
 }
 
 def QF_AvgPool2DOp : QF_Op<"avg_pool2d", [Pure]> {
-  let summary = "integer 2-D average pooling (no padding), requantized";
+  let summary = "integer 2-D average pooling, requantized";
   let description = [{
     NHWC `input` and result quantized per tensor; windows of `kernel` =
-    [KH, KW] at `strides` = [SH, SW], no padding:
-    y = z_y + round(sum_window(x - z_x) * s_x / (KH * KW * s_y)), the sum
-    exact in int32, one integer-only rounding (half to even). A global
-    average pool is one window over the whole image.
+    [KH, KW] at `strides` = [SH, SW] over the input grown by `padding` =
+    [top, bottom, left, right] (each smaller than its kernel side). Each
+    window averages its n valid (unpadded) elements, as TOSA does and as
+    ONNX's AveragePool with count_include_pad = 0 does:
+    y = z_y + round(sum_valid(x - z_x) * s_x / (n * s_y)), the sum exact in
+    int32, one integer-only rounding (half to even). n is KH * KW where a
+    window lies inside the input. A global average pool is one window over
+    the whole image.
 
     ```mlir
     %y = qf.avg_pool2d %x {kernel = array<i64: 7, 7>, strides = array<i64: 1, 1>}
         : (tensor<1x7x7x512x!quant.uniform<i8:f32, 0.05:-128>>)
         -> tensor<1x1x1x512x!quant.uniform<i8:f32, 0.01:-128>>
+    %z = qf.avg_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>,
+                           padding = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x7x7x512x!quant.uniform<i8:f32, 0.05:-128>>)
+        -> tensor<1x7x7x512x!quant.uniform<i8:f32, 0.05:-128>>
     ```
   }];
   let arguments = (ins QF_QuantizedTensor:$input, DenseI64ArrayAttr:$kernel,
-                   DenseI64ArrayAttr:$strides);
+                   DenseI64ArrayAttr:$strides,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding);
   let results = (outs QF_QuantizedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -13,6 +13,7 @@
 #include "qforge/Quantization/Quantize.h"
 #include "qforge/Transforms/ConstantLayout.h"
 #include "qforge/Transforms/OnnxNames.h"
+#include "qforge/Transforms/PassThrough.h"
 #include "qforge/Transforms/Passes.h"
 
 #include "QF/QFOps.h"
@@ -46,11 +47,10 @@ const qforge::TableEntry *entryBefore(Value v, const qforge::CalibrationTable &t
   for (;;) {
     if (const qforge::TableEntry *e = t.find(qforge::onnxValueName(v)))
       return e;
-    // A slice holds a subset of its source's values: the source's range
-    // covers it (the importer slices inputs whose extent a stride does not
-    // divide).
+    // A pass-through op's values are its source's (a slice's a subset, a
+    // pad's with the pad value): the source's range covers them.
     Operation *def = v.getDefiningOp();
-    if (!def || !(isLayoutOp(def) || isa<tosa::SliceOp>(def)))
+    if (!def || !qforge::isQuantizedPassThrough(def))
       return nullptr;
     v = def->getOperand(0);
   }
@@ -74,12 +74,6 @@ const qforge::TableEntry *entryAfter(Value v, const qforge::CalibrationTable &t)
   return after ? t.find(qforge::onnxValueName(after)) : nullptr;
 }
 
-/// Ops a quantized value passes through unchanged in its quantized form
-/// (qf-sink-dequantize moves dequantization below them).
-bool isPassThroughOp(Operation *op) {
-  return isLayoutOp(op) || isa<tosa::MaxPool2dOp, tosa::SliceOp>(op);
-}
-
 /// The quantized type of an earlier integer op's result that `v` is a
 /// dequantized and passed-through copy of: reusing it as this op's input
 /// type lets the two integer ops meet without requantization.
@@ -90,7 +84,7 @@ quant::UniformQuantizedType quantizedSource(Value v) {
       return {};
     if (auto d = dyn_cast<qforge::qf::DequantizeOp>(def))
       return dyn_cast<quant::UniformQuantizedType>(d.getInput().getType().getElementType());
-    if (!isPassThroughOp(def))
+    if (!qforge::isQuantizedPassThrough(def))
       return {};
     v = def->getOperand(0);
   }
@@ -432,10 +426,10 @@ void quantizeAdds(func::FuncOp func, const qforge::CalibrationTable &calibration
   }
 }
 
-/// Average pools without padding (and global average pools, which import
-/// as one window) whose input comes from an integer op or is calibrated
-/// and whose output is calibrated become qf.avg_pool2d, requantized to
-/// the output's own range.
+/// Average pools (global ones import as one window; padded windows average
+/// their valid elements, in TOSA as in qf) whose input comes from an integer
+/// op or is calibrated and whose output is calibrated become qf.avg_pool2d,
+/// requantized to the output's own range.
 void quantizeAvgPools(func::FuncOp func, const qforge::CalibrationTable &calibration,
                       const qforge::QuantizeOptions &options,
                       std::vector<qforge::QuantizedLayer> &layers) {
@@ -446,8 +440,7 @@ void quantizeAvgPools(func::FuncOp func, const qforge::CalibrationTable &calibra
   MLIRContext *ctx = func.getContext();
   for (tosa::AvgPool2dOp pool : pools) {
     auto type = cast<RankedTensorType>(pool.getType());
-    if (!type.getElementType().isF32() ||
-        llvm::any_of(pool.getPad(), [](int64_t p) { return p != 0; }))
+    if (!type.getElementType().isF32())
       continue;
     std::optional<QuantParams> inP = operandParams(pool.getInput(), calibration, options);
     const qforge::TableEntry *out = entryAfter(pool.getResult(), calibration);
@@ -461,16 +454,20 @@ void quantizeAvgPools(func::FuncOp func, const qforge::CalibrationTable &calibra
                                              pool.getInput());
     Value avg = qforge::qf::AvgPool2DOp::create(
         b, loc, type.clone(int8Type(ctx, outP)), q,
-        b.getDenseI64ArrayAttr(pool.getKernel()), b.getDenseI64ArrayAttr(pool.getStride()));
+        b.getDenseI64ArrayAttr(pool.getKernel()), b.getDenseI64ArrayAttr(pool.getStride()),
+        b.getDenseI64ArrayAttr(pool.getPad()));
     Value result = qforge::qf::DequantizeOp::create(b, loc, type, avg);
     replaceAndRecord(pool, result, "avg pool", out, calibration, layers);
   }
 }
 
-/// Concatenations of activations whose output is calibrated run on stored
-/// integers in the output's parameters: each input is quantized to them
-/// (which, after an integer op, folds to nothing when the parameters agree
-/// and to one requantize when not), then concatenated as int8.
+/// Concatenations of activations run on stored integers in the output's
+/// parameters: each input is quantized to them (which, after an integer op,
+/// folds to nothing when the parameters agree and to one requantize when
+/// not), then concatenated as int8. An output inside an ONNX node (the
+/// importer's reflect and edge padding) has no calibrated range; when every
+/// input passes through from integer ops of one type, that type is the
+/// output's.
 void quantizeConcats(func::FuncOp func, const qforge::CalibrationTable &calibration,
                      const qforge::QuantizeOptions &options,
                      std::vector<qforge::QuantizedLayer> &layers) {
@@ -481,12 +478,20 @@ void quantizeConcats(func::FuncOp func, const qforge::CalibrationTable &calibrat
   MLIRContext *ctx = func.getContext();
   for (tosa::ConcatOp concat : concats) {
     auto type = cast<RankedTensorType>(concat.getType());
-    const qforge::TableEntry *out = entryAfter(concat.getResult(), calibration);
-    if (!type.getElementType().isF32() || !out || !out->ranges.count(chosen) ||
+    if (!type.getElementType().isF32() ||
         llvm::any_of(concat.getInput1(), [](Value v) { return constantWeights(v); }))
       continue;
-    QuantParams outP = activationParams(out->ranges.at(chosen), options.symmetric);
-    auto qtype = int8Type(ctx, outP);
+    const qforge::TableEntry *out = entryAfter(concat.getResult(), calibration);
+    quant::UniformQuantizedType qtype;
+    if (out && out->ranges.count(chosen)) {
+      qtype = int8Type(ctx, activationParams(out->ranges.at(chosen), options.symmetric));
+    } else {
+      qtype = quantizedSource(concat.getInput1().front());
+      if (!qtype || llvm::any_of(concat.getInput1(), [&](Value v) {
+            return quantizedSource(v) != qtype;
+          }))
+        continue;
+    }
     Type i8 = b.getI8Type();
     b.setInsertionPoint(concat);
     Location loc = concat.getLoc();
@@ -499,6 +504,11 @@ void quantizeConcats(func::FuncOp func, const qforge::CalibrationTable &calibrat
     Value joined = tosa::ConcatOp::create(b, loc, type.clone(i8), stored, concat.getAxisAttr());
     Value q = quant::StorageCastOp::create(b, loc, type.clone(qtype), joined);
     Value result = qforge::qf::DequantizeOp::create(b, loc, type, q);
+    if (!out) { // Part of a pass-through, not a layer of its own.
+      concat.getResult().replaceAllUsesWith(result);
+      concat->erase();
+      continue;
+    }
     replaceAndRecord(concat, result, "concat", out, calibration, layers);
   }
 }

@@ -287,6 +287,23 @@ struct Lowering {
     return arith::TruncIOp::create(nb, nl, storage, r);
   }
 
+  /// NHWC storage grown by `pad` = [top, bottom, left, right] of the zero
+  /// point: real zero, contributing nothing to a sum of (x - zp).
+  Value padWithZeroPoint(Value input, ArrayRef<int64_t> pad, int64_t zeroPoint) {
+    if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
+      return input;
+    auto type = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape[1] += pad[0] + pad[1];
+    shape[2] += pad[2] + pad[3];
+    SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
+                                     b.getIndexAttr(pad[2]), b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(pad[1]),
+                                      b.getIndexAttr(pad[3]), b.getIndexAttr(0)};
+    Value zp = intConst(b, loc, type.getElementType(), zeroPoint);
+    return tensor::PadOp::create(b, loc, type.clone(shape), input, low, high, zp);
+  }
+
   /// Adds an int32 bias [C] along `axis` to int32 or int64 accumulators.
   Value addBias(Value acc, Value bias, int64_t axis) {
     Type accType = cast<RankedTensorType>(acc.getType()).getElementType();
@@ -707,14 +724,15 @@ struct LowerQFToLinalgPass
     return success();
   }
 
-  /// int32 window sums of (x - z_x), then one requantization at
-  /// s_x / (KH * KW * s_y).
+  /// int32 window sums of (x - z_x) over the input padded with z_x, then
+  /// one requantization at s_x / (n * s_y), n the window's valid elements.
   LogicalResult lowerAvgPool(qforge::qf::AvgPool2DOp op, Lowering &l) {
     auto in = paramsOf(op, op.getInput().getType());
     auto out = paramsOf(op, op.getType());
     if (failed(in) || failed(out))
       return failure();
-    ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides();
+    ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
+                      pad = op.getPadding();
     auto resultType = cast<RankedTensorType>(op.getType());
     MLIRContext *ctx = op.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
@@ -733,7 +751,9 @@ struct LowerQFToLinalgPass
     Value sum =
         linalg::GenericOp::create(
             l.b, l.loc, TypeRange{RankedTensorType::get(shape, l.i32())},
-            ValueRange{storageOf(op.getInput()), window}, ValueRange{l.zeros(shape, l.i32())}, maps,
+            ValueRange{l.padWithZeroPoint(storageOf(op.getInput()), pad, p.zeroPoints[0]),
+                       window},
+            ValueRange{l.zeros(shape, l.i32())}, maps,
             SmallVector<utils::IteratorType>{par, par, par, par, red, red},
             [&](OpBuilder &nb, Location nl, ValueRange args) {
               Value v = arith::SubIOp::create(nb, nl, l.widen(nb, nl, args[0], p.isSigned),
@@ -741,9 +761,35 @@ struct LowerQFToLinalgPass
               linalg::YieldOp::create(nb, nl, ValueRange{arith::AddIOp::create(nb, nl, args[2], v)});
             })
             .getResult(0);
-    double multiplier = in->scales[0] / (static_cast<double>(kernel[0] * kernel[1]) * out->scales[0]);
-    storage[op.getResult()] = l.requantize(sum, 3, {multiplier}, out->zeroPoints[0],
-                                           out->qmin, out->qmax, out->bits);
+    // Valid elements of the window at output row (or column) o along an
+    // axis of `size` inputs.
+    auto valid = [](int64_t o, int64_t size, int64_t k, int64_t stride, int64_t before) {
+      int64_t begin = o * stride - before;
+      return std::min(begin + k, size) - std::max<int64_t>(begin, 0);
+    };
+    ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+    int64_t oh = shape[1], ow = shape[2];
+    SmallVector<double> multipliers;
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t x = 0; x < ow; ++x) {
+        int64_t n = valid(y, inShape[1], kernel[0], strides[0], pad[0]) *
+                    valid(x, inShape[2], kernel[1], strides[1], pad[2]);
+        multipliers.push_back(in->scales[0] / (static_cast<double>(n) * out->scales[0]));
+      }
+    if (llvm::all_equal(multipliers)) {
+      storage[op.getResult()] = l.requantize(sum, 3, {multipliers[0]}, out->zeroPoints[0],
+                                             out->qmin, out->qmax, out->bits);
+      return success();
+    }
+    // A multiplier per output position: requantized along the positions of
+    // [N, OH * OW, C].
+    SmallVector<ReassociationIndices> positions = {{0}, {1, 2}, {3}};
+    Value flat = tensor::CollapseShapeOp::create(l.b, l.loc, sum, positions);
+    Value requantized = l.requantize(flat, 1, multipliers, out->zeroPoints[0], out->qmin,
+                                     out->qmax, out->bits);
+    storage[op.getResult()] = tensor::ExpandShapeOp::create(
+        l.b, l.loc, resultType.clone(cast<RankedTensorType>(requantized.getType()).getElementType()),
+        requantized, positions);
     return success();
   }
 
@@ -859,18 +905,7 @@ struct LowerQFToLinalgPass
                       dil = op.getDilations();
     int64_t groups = op.getGroups();
     int64_t o = fType.getDimSize(0), cg = fType.getDimSize(3), og = o / groups;
-    if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
-      // Pad with the input's zero point: real zero, contributing nothing.
-      SmallVector<int64_t> shape(inType.getShape());
-      shape[1] += pad[0] + pad[1];
-      shape[2] += pad[2] + pad[3];
-      SmallVector<OpFoldResult> low = {l.b.getIndexAttr(0), l.b.getIndexAttr(pad[0]),
-                                       l.b.getIndexAttr(pad[2]), l.b.getIndexAttr(0)};
-      SmallVector<OpFoldResult> high = {l.b.getIndexAttr(0), l.b.getIndexAttr(pad[1]),
-                                        l.b.getIndexAttr(pad[3]), l.b.getIndexAttr(0)};
-      Value zp = l.intConst(l.b, l.loc, inType.getElementType(), a->zeroPoints[0]);
-      input = tensor::PadOp::create(l.b, l.loc, inType.clone(shape), input, low, high, zp);
-    }
+    input = l.padWithZeroPoint(input, pad, a->zeroPoints[0]);
     Value weightZp = weightZeroPoints(*w, o, l);
     MLIRContext *ctx = op.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };

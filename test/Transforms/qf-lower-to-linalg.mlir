@@ -244,3 +244,28 @@ func.func @avg_pool(%x: tensor<1x4x4x3xi8>) -> tensor<1x2x2x3xi8> {
   %r = quant.scast %y : tensor<1x2x2x3x!quant.uniform<i8:f32, 0.01:-1>> to tensor<1x2x2x3xi8>
   return %r : tensor<1x2x2x3xi8>
 }
+
+// -----
+
+// Padded average pooling: the input padded with its zero point (5), so the
+// padding adds nothing to the sums; each output position divides by its own
+// count of valid elements. Kernel 2x2 with one row and column of padding in
+// front of a 2x2 input: counts 1, 2, 2, 4, so multipliers
+// 0.04 / (n * 0.01) = 4, 2, 2, 1 = 2^30 * 2^-28, 2^-29, 2^-29, 2^-30,
+// applied along the positions of [N, OH * OW, C].
+// CHECK-LABEL: func.func @padded_avg_pool
+// CHECK: %[[P:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 0, 0, 0]
+// CHECK: tensor.yield %c5_i8
+// CHECK: } : tensor<1x2x2x3xi8> to tensor<1x3x3x3xi8>
+// CHECK: %[[S:.*]] = linalg.generic {{.*}} ins(%[[P]], %{{.*}} : tensor<1x3x3x3xi8>, tensor<2x2xi8>) outs(%{{.*}} : tensor<1x2x2x3xi32>)
+// CHECK: %[[F:.*]] = tensor.collapse_shape %[[S]] {{\[}}[0], [1, 2], [3]] : tensor<1x2x2x3xi32> into tensor<1x4x3xi32>
+// CHECK-DAG: arith.constant dense<1073741824> : tensor<4xi32>
+// CHECK-DAG: arith.constant dense<[28, 29, 29, 30]> : tensor<4xi8>
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[F]], %{{.*}}, %{{.*}} : tensor<1x4x3xi32>, tensor<4xi32>, tensor<4xi8>) outs(%{{.*}} : tensor<1x4x3xi8>)
+// CHECK: tensor.expand_shape %[[R]] {{\[}}[0], [1, 2], [3]] output_shape [1, 2, 2, 3] : tensor<1x4x3xi8> into tensor<1x2x2x3xi8>
+func.func @padded_avg_pool(%x: tensor<1x2x2x3xi8>) -> tensor<1x2x2x3xi8> {
+  %q = quant.scast %x : tensor<1x2x2x3xi8> to tensor<1x2x2x3x!quant.uniform<i8:f32, 0.04:5>>
+  %y = qf.avg_pool2d %q {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, padding = array<i64: 1, 0, 1, 0>} : (tensor<1x2x2x3x!quant.uniform<i8:f32, 0.04:5>>) -> tensor<1x2x2x3x!quant.uniform<i8:f32, 0.01:-1>>
+  %r = quant.scast %y : tensor<1x2x2x3x!quant.uniform<i8:f32, 0.01:-1>> to tensor<1x2x2x3xi8>
+  return %r : tensor<1x2x2x3xi8>
+}

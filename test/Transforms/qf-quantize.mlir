@@ -251,3 +251,16 @@ func.func @concat(%a: tensor<1x4xf32> loc("a"), %b: tensor<1x4xf32> loc("b")) ->
   %c = tosa.concat %a, %b {axis = 1 : i32} : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x8xf32> loc("sum"("add"))
   return %c : tensor<1x8xf32>
 }
+
+// -----
+
+// A padded average pool keeps its padding; the windows average their valid
+// elements in qf as in TOSA.
+// CHECK-LABEL: func.func @padded_avg_pool
+// CHECK: qf.avg_pool2d %{{.*}} {kernel = array<i64: 3, 3>, padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x2x2x1x!quant.uniform<i8:f32, {{.*}}>>) -> tensor<1x2x2x1x!quant.uniform<i8:f32, {{0\.0(2|199999)[0-9]*}}:-78>>
+// CHECK-NOT: tosa.avg_pool2d
+func.func @padded_avg_pool(%a: tensor<1x2x2x1xf32> loc("a")) -> tensor<1x2x2x1xf32> {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32> loc("add")
+  %p = tosa.avg_pool2d %a, %zp, %zp {acc_type = f32, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32> loc("sum"("add"))
+  return %p : tensor<1x2x2x1xf32>
+}

@@ -74,3 +74,49 @@ func.func @left_alone(%q: tensor<2x2x!quant.uniform<i8:f32, 0.05>>, %u: tensor<1
   %qt = qf.quantize %t : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<i8:f32, 0.1>>
   return %a, %tu, %qt, %t : tensor<2x2xf32>, tensor<1x1x1x1xf32>, tensor<2x2x!quant.uniform<i8:f32, 0.1>>, tensor<2x2xf32>
 }
+
+// -----
+
+// Constant padding runs on integers when its value is on the integer grid:
+// 0 pads with the zero point (-3), 0.1 with 0.1 / 0.05 - 3 = -1. A reverse
+// and a tile only move values.
+// CHECK-LABEL: func.func @pad_reverse_tile
+// CHECK-DAG: %[[V:.*]] = "tosa.const"() <{values = dense<-1> : tensor<1xi8>}>
+// CHECK-DAG: %[[Z:.*]] = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}>
+// CHECK: %[[S:.*]] = quant.scast %arg0 : tensor<1x2x!quant.uniform<i8:f32, 5.000000e-02:-3>> to tensor<1x2xi8>
+// CHECK: %[[P:.*]] = tosa.pad %[[S]], %{{.*}}, %[[Z]] : (tensor<1x2xi8>, !tosa.shape<4>, tensor<1xi8>) -> tensor<1x4xi8>
+// CHECK: %[[P2:.*]] = tosa.pad %[[P]], %{{.*}}, %[[V]] : (tensor<1x4xi8>, !tosa.shape<4>, tensor<1xi8>) -> tensor<1x6xi8>
+// CHECK: %[[R:.*]] = tosa.reverse %[[P2]] {axis = 1 : i32} : (tensor<1x6xi8>) -> tensor<1x6xi8>
+// CHECK: tosa.tile %[[R]], %{{.*}} : (tensor<1x6xi8>, !tosa.shape<2>) -> tensor<2x6xi8>
+// CHECK-NOT: qf.dequantize
+// CHECK-NOT: qf.quantize
+func.func @pad_reverse_tile(%q: tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<2x6x!quant.uniform<i8:f32, 0.05:-3>> {
+  %d = qf.dequantize %q : tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>> -> tensor<1x2xf32>
+  %padding = tosa.const_shape {values = dense<[0, 0, 1, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %p = tosa.pad %d, %padding, %zero : (tensor<1x2xf32>, !tosa.shape<4>, tensor<1xf32>) -> tensor<1x4xf32>
+  %tenth = "tosa.const"() {values = dense<0.1> : tensor<1xf32>} : () -> tensor<1xf32>
+  %p2 = tosa.pad %p, %padding, %tenth : (tensor<1x4xf32>, !tosa.shape<4>, tensor<1xf32>) -> tensor<1x6xf32>
+  %r = tosa.reverse %p2 {axis = 1 : i32} : (tensor<1x6xf32>) -> tensor<1x6xf32>
+  %m = tosa.const_shape {values = dense<[2, 1]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %t = tosa.tile %r, %m : (tensor<1x6xf32>, !tosa.shape<2>) -> tensor<2x6xf32>
+  %out = qf.quantize %t : tensor<2x6xf32> -> tensor<2x6x!quant.uniform<i8:f32, 0.05:-3>>
+  return %out : tensor<2x6x!quant.uniform<i8:f32, 0.05:-3>>
+}
+
+// -----
+
+// Padding with a value between two steps (0.07 / 0.05 = 1.4) stays float:
+// integers could only pad with a nearby value.
+// CHECK-LABEL: func.func @pad_off_grid
+// CHECK: %[[D:.*]] = qf.dequantize %arg0
+// CHECK: %[[P:.*]] = tosa.pad %[[D]], {{.*}} : (tensor<1x2xf32>, !tosa.shape<4>, tensor<1xf32>) -> tensor<1x4xf32>
+// CHECK: qf.quantize %[[P]]
+func.func @pad_off_grid(%q: tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x4x!quant.uniform<i8:f32, 0.05:-3>> {
+  %d = qf.dequantize %q : tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>> -> tensor<1x2xf32>
+  %padding = tosa.const_shape {values = dense<[0, 0, 1, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %v = "tosa.const"() {values = dense<0.07> : tensor<1xf32>} : () -> tensor<1xf32>
+  %p = tosa.pad %d, %padding, %v : (tensor<1x2xf32>, !tosa.shape<4>, tensor<1xf32>) -> tensor<1x4xf32>
+  %out = qf.quantize %p : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<i8:f32, 0.05:-3>>
+  return %out : tensor<1x4x!quant.uniform<i8:f32, 0.05:-3>>
+}

@@ -56,13 +56,16 @@ def SinkDequantizePass : Pass<"qf-sink-dequantize", "mlir::func::FuncOp"> {
     After `qf-quantize` each integer op is wrapped in `qf.dequantize` /
     `qf.quantize`, and the ops between two integer ops run on floats. Some of
     those ops compute the same thing on the stored integers: layout ops
-    (`tosa.transpose`, `tosa.reshape`), `tosa.slice`, and `tosa.max_pool2d`
-    (dequantization is monotonic, so the largest stored value is the
-    largest real value). This pass moves `qf.dequantize` below such ops
-    (the op then runs on the storage integers, between `quant.scast`s) and
-    `qf.quantize` above them, so that a dequantize meets the next
-    quantize, and then folds `qf.quantize(qf.dequantize(q))` to `q` (same
-    type) or `qf.requantize` (another type). Per-tensor types only; max
+    (`tosa.transpose`, `tosa.reshape`), `tosa.slice`, `tosa.reverse`,
+    `tosa.tile`, `tosa.pad` whose pad value lies on the integer grid (0 pads
+    with the zero point; a value between two steps keeps the pad float),
+    and `tosa.max_pool2d` (dequantization is monotonic, so the largest
+    stored value is the largest real value). This pass moves
+    `qf.dequantize` below such ops (the op then runs on the storage
+    integers, between `quant.scast`s) and `qf.quantize` above them, so that
+    a dequantize meets the next quantize, and then folds
+    `qf.quantize(qf.dequantize(q))` to `q` (same type) or `qf.requantize`
+    (another type). Per-tensor types only; max
     pooling only for signed storage (TOSA's integers are signed), the ops
     that only move values for any.
   }];
@@ -328,16 +331,19 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
     A ReLU/ReLU6/Clip (`tosa.clamp`) right after the op's output fuses into
     the op's `clamp` (bounds rounded inward to the storage grid), and the op
     then takes the activation's calibrated output range. An input that is a
-    dequantized (and passed-through: layout ops, slices, max pooling) result
+    dequantized (and passed-through: layout ops, slices, reverses, tiles,
+    pads, max pooling) result
     of an earlier integer op keeps that op's parameters, so that
     `qf-sink-dequantize` can join the two without requantization.
 
     Then element-wise adds of two activations become `qf.add` (a
-    following ReLU/Clip fused as its clamp) and average pools without
-    padding (global ones included) become `qf.avg_pool2d`, each from its
+    following ReLU/Clip fused as its clamp) and average pools (global ones
+    and padded ones included) become `qf.avg_pool2d`, each from its
     operands' parameters to its own calibrated output range, and
     concatenations run on int8 in their output's parameters (inputs whose
-    parameters differ are requantized).
+    parameters differ are requantized; a concatenation inside an ONNX node,
+    as reflect and edge padding import, has no range of its own and runs
+    in its inputs' parameters when they all share them).
 
     Everything else stays float, with quantize/dequantize at its edges.
   }];

@@ -37,3 +37,19 @@ func.func @too_big(%x: tensor<1x3x3x2x!quant.uniform<i8:f32, 0.1>>) {
   %y = qf.avg_pool2d %x {kernel = array<i64: 4, 4>, strides = array<i64: 1, 1>} : (tensor<1x3x3x2x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x1x1x2x!quant.uniform<i8:f32, 0.1>>
   return
 }
+
+// -----
+
+func.func @negative_padding(%x: tensor<1x7x7x2x!quant.uniform<i8:f32, 0.1>>) {
+  // expected-error @+1 {{'qf.avg_pool2d' op padding must be four non-negative values [top, bottom, left, right]}}
+  %y = qf.avg_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, padding = array<i64: 1, -1, 1, 1>} : (tensor<1x7x7x2x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x7x7x2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @padding_only_window(%x: tensor<1x7x7x2x!quant.uniform<i8:f32, 0.1>>) {
+  // expected-error @+1 {{'qf.avg_pool2d' op padding must be smaller than the kernel on each side}}
+  %y = qf.avg_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 2, 0>} : (tensor<1x7x7x2x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x6x8x2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
