@@ -33,6 +33,16 @@ import shutil
 if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64"):
     config.available_features.add("aarch64-cross")
 
+# Tests that run AVX-512 VNNI code need a CPU that has it (the flag Linux
+# reports as avx512_vnni); elsewhere they are reported UNSUPPORTED.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if any(line.startswith("flags") and "avx512_vnni" in line.split()
+               for line in cpuinfo):
+            config.available_features.add("avx512-vnni")
+except OSError:
+    pass
+
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
-tools = ["qforge-opt", "qforge"]
+tools = ["qforge-opt", "qforge", "mlir-translate", "llc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

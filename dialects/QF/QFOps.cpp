@@ -484,5 +484,21 @@ LogicalResult PackedConstantOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// VnniDotOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult VnniDotOp::verify() {
+  int64_t lanes = getAcc().getType().getNumElements();
+  if (lanes != 4 && lanes != 8 && lanes != 16)
+    return emitOpError() << "acc must have 4, 8 or 16 int32 lanes (xmm, ymm, zmm), got "
+                         << lanes;
+  int64_t bytes = getLhs().getType().getNumElements();
+  if (bytes != 4 * lanes)
+    return emitOpError() << "operands must have 4 bytes per int32 lane: " << 4 * lanes
+                         << " for " << lanes << " lanes, got " << bytes;
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "QF/QFOps.cpp.inc"

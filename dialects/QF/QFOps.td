@@ -249,4 +249,34 @@ def QF_PackedConstantOp : QF_Op<"packed_constant", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Micro-kernel instructions
+//===----------------------------------------------------------------------===//
+
+def QF_VnniDotOp : QF_Op<"vnni_dot", [Pure, AllTypesMatch<["acc", "result"]>,
+                                      AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "x86 VNNI dot product: unsigned by signed bytes into int32 lanes";
+  let description = [{
+    The AVX-512 VNNI instruction `vpdpbusd` on vectors: for each int32 lane
+    i of `acc`, result[i] = acc[i] + sum_{j < 4} zext(lhs[4i + j]) *
+    sext(rhs[4i + j]), wrapping on overflow (not saturating). `lhs` (the
+    unsigned bytes) and `rhs` (the signed bytes) have four times as many
+    i8 lanes as `acc` has i32 lanes: 4, 8 or 16 lanes (xmm, ymm, zmm).
+
+    The op keeps the micro-kernels in value semantics through bufferization
+    (it has no memory effects); `qf-lower-vnni-dot` turns it into the LLVM
+    intrinsic, which only targets with AVX-512 VNNI can select.
+
+    ```mlir
+    %acc2 = qf.vnni_dot %acc, %a, %b : vector<16xi32>, vector<64xi8>
+    ```
+  }];
+  let arguments = (ins VectorOfRankAndType<[1], [I32]>:$acc,
+                       VectorOfRankAndType<[1], [I8]>:$lhs,
+                       VectorOfRankAndType<[1], [I8]>:$rhs);
+  let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
+  let assemblyFormat = "$acc `,` $lhs `,` $rhs attr-dict `:` type($acc) `,` type($lhs)";
+  let hasVerifier = 1;
+}
+
 #endif // QF_OPS_TD

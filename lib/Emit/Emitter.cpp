@@ -66,6 +66,12 @@ bool resolveTarget(llvm::StringRef name, TargetSpec &spec, std::string &error) {
   return false;
 }
 
+bool hasFeature(const TargetSpec &target, llvm::StringRef feature) {
+  llvm::SmallVector<llvm::StringRef> features;
+  llvm::StringRef(target.features).split(features, ',');
+  return llvm::is_contained(features, ("+" + feature).str());
+}
+
 bool emitCode(ModuleOp module, const TargetSpec &target, EmitKind kind,
               llvm::raw_pwrite_stream &os, std::string &error) {
   static bool initialized = [] {

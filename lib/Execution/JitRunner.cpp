@@ -117,7 +117,8 @@ static ScratchMemory measureScratch(func::FuncOp func) {
 }
 
 LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
-                                 ScratchMemory *scratch, bool callerOwnedScratch) {
+                                 ScratchMemory *scratch, bool callerOwnedScratch,
+                                 const KernelOptions &kernels) {
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func)
     return emitError(module.getLoc()) << "no function @" << name;
@@ -126,7 +127,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
   func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                 UnitAttr::get(module.getContext()));
   PassManager toBuffers(module.getContext());
-  buildTosaToLinalgPipeline(toBuffers);
+  buildTosaToLinalgPipeline(toBuffers, kernels);
   buildBufferizePipeline(toBuffers, ScratchOptions{/*planArena=*/false});
   if (failed(toBuffers.run(module)))
     return failure();

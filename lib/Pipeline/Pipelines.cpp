@@ -19,7 +19,7 @@ static void addTextual(OpPassManager &pm, llvm::StringRef pipeline) {
     llvm::report_fatal_error("qforge: malformed built-in pipeline");
 }
 
-void buildTosaToLinalgPipeline(OpPassManager &pm) {
+void buildTosaToLinalgPipeline(OpPassManager &pm, const KernelOptions &kernels) {
   // tosa-optional-decompositions rewrites transpose_conv2d (which has no
   // direct linalg lowering) as a conv2d over a padded, reversed input.
   // The importer uses arith on whole tensors where TOSA has no exact op
@@ -30,7 +30,8 @@ void buildTosaToLinalgPipeline(OpPassManager &pm) {
   // their reference lowering is linalg on tensors too.
   pm.addNestedPass<func::FuncOp>(createSinkDequantizePass());
   pm.addNestedPass<func::FuncOp>(createFuseQDQPass());
-  pm.addNestedPass<func::FuncOp>(createLowerQFToLinalgPass());
+  pm.addNestedPass<func::FuncOp>(
+      createLowerQFToLinalgPass(LowerQFToLinalgPassOptions{kernels.x86Vnni}));
   addTextual(pm, "func.func(tosa-optional-decompositions,tosa-to-linalg-named,"
                  "tosa-to-linalg,tosa-to-arith,tosa-to-tensor,"
                  "convert-elementwise-to-linalg)");
@@ -62,6 +63,7 @@ void buildBufferizePipeline(OpPassManager &pm, const ScratchOptions &scratch) {
 
 void buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createMemrefCopyToLinalgPass());
+  pm.addNestedPass<func::FuncOp>(createLowerVnniDotPass());
   // n-D vector transfers become 1-D loads and stores first.
   addTextual(pm, "func.func(convert-vector-to-scf{full-unroll=true}),"
                  "convert-linalg-to-loops,"
@@ -76,8 +78,9 @@ void buildLowerToLLVMPipeline(OpPassManager &pm) {
                  "reconcile-unrealized-casts");
 }
 
-void buildLoweringPipeline(OpPassManager &pm, const ScratchOptions &scratch) {
-  buildTosaToLinalgPipeline(pm);
+void buildLoweringPipeline(OpPassManager &pm, const ScratchOptions &scratch,
+                           const KernelOptions &kernels) {
+  buildTosaToLinalgPipeline(pm, kernels);
   buildBufferizePipeline(pm, scratch);
   buildLowerToLLVMPipeline(pm);
 }
@@ -87,7 +90,7 @@ void registerQForgePipelines() {
       "qforge-tosa-to-linalg",
       "Lower imported TOSA to linalg/tensor/arith on tensors, fuse "
       "element-wise ops, order loops for vectors, tile and vectorize",
-      buildTosaToLinalgPipeline);
+      [](OpPassManager &pm) { buildTosaToLinalgPipeline(pm); });
   PassPipelineRegistration<>(
       "qforge-bufferize",
       "Bufferize (one-shot, function boundaries), turn results into "

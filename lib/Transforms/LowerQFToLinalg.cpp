@@ -9,12 +9,16 @@
 
 #include "qforge/Transforms/Passes.h"
 #include "qforge/Transforms/ConstantLayout.h"
+#include "qforge/Transforms/VnniMatmul.h"
 
 #include "QF/QFOps.h"
 #include "QF/QuantTypeChecks.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AffineExpr.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/BuiltinTypes.h"
 
 #include <cmath>
@@ -401,6 +405,8 @@ struct Lowering {
 
 struct LowerQFToLinalgPass
     : qforge::impl::LowerQFToLinalgPassBase<LowerQFToLinalgPass> {
+  using LowerQFToLinalgPassBase::LowerQFToLinalgPassBase;
+
   /// Quantized value -> its storage-typed replacement.
   DenseMap<Value, Value> storage;
 
@@ -802,6 +808,20 @@ struct LowerQFToLinalgPass
       result.replaceAllUsesWith(value);
   }
 
+  /// The constant int8 weights [K, N] of a product the VNNI micro-kernel
+  /// can compute (8-bit activations, symmetric int8 weights in one block),
+  /// when the pass may use it; null otherwise.
+  DenseIntElementsAttr vnniWeights(const Params &a, const Params &w, Value weights,
+                                   const std::optional<Blocks> &blocks) {
+    if (!vnni || blocks || a.bits != 8 || w.bits != 8 || !w.isSigned ||
+        llvm::any_of(w.zeroPoints, [](int64_t z) { return z != 0; }))
+      return {};
+    DenseIntElementsAttr values;
+    if (!matchPattern(weights, m_Constant(&values)))
+      return {};
+    return values;
+  }
+
   LogicalResult lowerMatmul(qforge::qf::MatmulOp op, Lowering &l) {
     auto a = paramsOf(op, op.getLhs().getType());
     auto w = paramsOf(op, op.getRhs().getType(), /*allowBlocked=*/true);
@@ -835,7 +855,9 @@ struct LowerQFToLinalgPass
     auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
     Value acc;
     int accBits = 31;
-    if (!blocks) {
+    if (DenseIntElementsAttr weights = vnniWeights(*a, *w, rhs, blocks)) {
+      acc = qforge::buildVnniMatmul(l.b, l.loc, lhs, a->isSigned, a->zeroPoints[0], weights);
+    } else if (!blocks) {
       // (m, n, k)
       SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
                                      AffineMap::get(3, 0, {d(2), d(1)}, ctx)};
@@ -881,6 +903,58 @@ struct LowerQFToLinalgPass
     return success();
   }
 
+  /// An ungrouped convolution as one VNNI matrix product: the (zero-point
+  /// padded) input unfolded to [N*OH*OW, KH*KW*C] (im2col; a 1x1 stride-1
+  /// convolution is the input itself), times the OHWI filter as
+  /// [KH*KW*C, O], folded back to [N, OH, OW, O].
+  Value im2colVnni(Value input, DenseIntElementsAttr filter, ArrayRef<int64_t> outShape,
+                   ArrayRef<int64_t> stride, ArrayRef<int64_t> dil, const Params &a,
+                   Lowering &l) {
+    auto inType = cast<RankedTensorType>(input.getType());
+    ArrayRef<int64_t> fs = cast<ShapedType>(filter.getType()).getShape(); // O, KH, KW, C
+    int64_t o = fs[0], kh = fs[1], kw = fs[2], c = fs[3];
+    Value cols;
+    if (kh == 1 && kw == 1 && llvm::all_of(stride, [](int64_t s) { return s == 1; }) &&
+        inType.getDimSize(1) == outShape[1] && inType.getDimSize(2) == outShape[2]) {
+      cols = tensor::CollapseShapeOp::create(l.b, l.loc, input,
+                                             SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    } else {
+      MLIRContext *ctx = l.b.getContext();
+      auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+      // (n, oh, ow, kh, kw, c)
+      SmallVector<int64_t> unfolded = {outShape[0], outShape[1], outShape[2], kh, kw, c};
+      Value init = tensor::EmptyOp::create(l.b, l.loc, unfolded, inType.getElementType());
+      SmallVector<AffineMap> maps = {
+          AffineMap::get(6, 0, {d(0), d(1) * stride[0] + d(3) * dil[0],
+                                d(2) * stride[1] + d(4) * dil[1], d(5)}, ctx),
+          l.b.getMultiDimIdentityMap(6)};
+      Value patches =
+          linalg::GenericOp::create(
+              l.b, l.loc, TypeRange{init.getType()}, ValueRange{input}, ValueRange{init},
+              maps, SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+              [&](OpBuilder &nb, Location nl, ValueRange args) {
+                linalg::YieldOp::create(nb, nl, ValueRange{args[0]});
+              })
+              .getResult(0);
+      cols = tensor::CollapseShapeOp::create(
+          l.b, l.loc, patches, SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+    }
+    // OHWI -> [KH*KW*C, O]: row (kh, kw, c), column o.
+    SmallVector<APInt> values(filter.getValues<APInt>().begin(),
+                              filter.getValues<APInt>().end());
+    int64_t k = kh * kw * c;
+    SmallVector<APInt> matrix(k * o, APInt(8, 0));
+    for (int64_t oc = 0; oc < o; ++oc)
+      for (int64_t r = 0; r < k; ++r)
+        matrix[r * o + oc] = values[oc * k + r];
+    auto matrixType = RankedTensorType::get({k, o}, l.b.getI8Type());
+    auto weights = cast<DenseIntElementsAttr>(DenseElementsAttr::get(matrixType, matrix));
+    Value acc = qforge::buildVnniMatmul(l.b, l.loc, cols, a.isSigned, a.zeroPoints[0], weights);
+    return tensor::ExpandShapeOp::create(
+        l.b, l.loc, RankedTensorType::get(outShape, l.i32()), acc,
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+  }
+
   LogicalResult lowerConv(qforge::qf::Conv2DOp op, Lowering &l) {
     auto a = paramsOf(op, op.getInput().getType());
     auto w = paramsOf(op, op.getFilter().getType(), /*allowBlocked=*/true);
@@ -906,6 +980,17 @@ struct LowerQFToLinalgPass
     int64_t groups = op.getGroups();
     int64_t o = fType.getDimSize(0), cg = fType.getDimSize(3), og = o / groups;
     input = l.padWithZeroPoint(input, pad, a->zeroPoints[0]);
+    if (groups == 1) {
+      if (DenseIntElementsAttr filterValues = vnniWeights(*a, *w, filter, blocks)) {
+        Value acc = im2colVnni(input, filterValues, resultType.getShape(), stride, dil, *a, l);
+        auto value = finish(op, acc, op.getBias(), 3, *a, *w, nullptr, 31, op.getClamp(),
+                            op.getResult(), l);
+        if (failed(value))
+          return failure();
+        bind(op.getResult(), *value);
+        return success();
+      }
+    }
     Value weightZp = weightZeroPoints(*w, o, l);
     MLIRContext *ctx = op.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };

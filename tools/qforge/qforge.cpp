@@ -596,9 +596,12 @@ static int runCompile(MLIRContext &context) {
     return 1;
   }
   qforge::ScratchMemory scratch;
+  // Micro-kernels the target has the instructions for.
+  qforge::KernelOptions kernels;
+  kernels.x86Vnni = qforge::hasFeature(target, "avx512vnni");
   if (!qforge::functionSignature(*module, name, inputs, outputs) ||
       failed(qforge::lowerToLLVMDialect(*module, name, &scratch,
-                                        scratchOwner == "caller")))
+                                        scratchOwner == "caller", kernels)))
     return 1;
   if (!quiet)
     llvm::outs() << "qforge: " << name << ": scratch arena "

@@ -34,6 +34,9 @@ std::vector<std::string> targetNames();
 /// features. Returns false with `error` for an unknown name.
 bool resolveTarget(llvm::StringRef name, TargetSpec &spec, std::string &error);
 
+/// Whether `target` enables the LLVM feature `feature` (e.g. "avx512vnni").
+bool hasFeature(const TargetSpec &target, llvm::StringRef feature);
+
 enum class EmitKind { LLVMIR, Assembly, Object };
 
 /// Translates `module` (already in the LLVM dialect) and writes it as

@@ -10,6 +10,7 @@
 #ifndef QFORGE_EXECUTION_JITRUNNER_H
 #define QFORGE_EXECUTION_JITRUNNER_H
 
+#include "qforge/Pipeline/Pipelines.h"
 #include "qforge/Support/Npy.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -56,10 +57,12 @@ struct ScratchMemory {
 /// `scratch` when given.
 /// With `callerOwnedScratch` the function takes the scratch arena as a
 /// trailing memref<?xi8> argument.
+/// `kernels` are the target-specific kernels the code may use.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
                                        llvm::StringRef name,
                                        ScratchMemory *scratch = nullptr,
-                                       bool callerOwnedScratch = false);
+                                       bool callerOwnedScratch = false,
+                                       const KernelOptions &kernels = {});
 
 class JitModel {
 public:

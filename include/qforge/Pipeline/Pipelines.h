@@ -25,13 +25,21 @@ struct ScratchOptions {
   bool callerOwned = false;
 };
 
-void buildTosaToLinalgPipeline(mlir::OpPassManager &pm);
+/// Target-specific kernels the lowering may emit; each needs the target to
+/// have the instructions (the backend cannot select them otherwise).
+struct KernelOptions {
+  bool x86Vnni = false; // vpdpbusd micro-kernels for int8 products
+};
+
+void buildTosaToLinalgPipeline(mlir::OpPassManager &pm,
+                               const KernelOptions &kernels = {});
 void buildBufferizePipeline(mlir::OpPassManager &pm,
                             const ScratchOptions &scratch = {});
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
 /// The three stages in order.
 void buildLoweringPipeline(mlir::OpPassManager &pm,
-                           const ScratchOptions &scratch = {});
+                           const ScratchOptions &scratch = {},
+                           const KernelOptions &kernels = {});
 
 /// Registers the pipelines above with the pass registry (qforge-opt).
 void registerQForgePipelines();

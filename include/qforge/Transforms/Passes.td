@@ -130,11 +130,43 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
 
     `qf.quantize`/`qf.dequantize` of blocked types are not lowered and are
     reported.
+
+    With `vnni`, integer products with int8 activations and constant
+    symmetric int8 weights (`qf.matmul`, and ungrouped `qf.conv2d` through
+    an explicit im2col) use the AVX-512 VNNI micro-kernel instead of the
+    reference loop: weights packed at compile time into [N/16][K/4][16x4]
+    panels, a register tile of up to 4 rows by 4 x 16 columns (one row by
+    up to 8 x 16 for single-row products) accumulated with `vpdpbusd`
+    (`llvm.x86.avx512.vpdpbusd.512`), activations as unsigned bytes
+    (signed ones shifted by +128) with the shift and zero point taken back
+    by a per-column compensation computed at compile time. The kernel's
+    `qf.vnni_dot` ops become the intrinsic in `qf-lower-vnni-dot`. The accumulators
+    are the same integers, so the results are bit-identical to the
+    reference lowering. Only for targets with AVX-512 VNNI: the backend
+    cannot select the instruction elsewhere (`qforge compile` sets it from
+    `--target`).
   }];
+  let options = [
+    Option<"vnni", "vnni", "bool", "false",
+           "Use the AVX-512 VNNI micro-kernel for int8 matmuls and convolutions">,
+  ];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",
-                           "mlir::tensor::TensorDialect"];
+                           "mlir::tensor::TensorDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+def LowerVnniDotPass : Pass<"qf-lower-vnni-dot", "mlir::func::FuncOp"> {
+  let summary = "Lower qf.vnni_dot to the x86 VNNI intrinsic";
+  let description = [{
+    Each `qf.vnni_dot` becomes `llvm.call_intrinsic` of
+    `llvm.x86.avx512.vpdpbusd.{128,256,512}` (by its lane count) with the
+    same operands. Runs after bufferization: the intrinsic call has no
+    declared memory effects, which bufferization and deallocation refuse.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
 def MemrefCopyToLinalgPass

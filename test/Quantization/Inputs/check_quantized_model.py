@@ -4,7 +4,10 @@ Calibrates MODEL on random samples (seeded), compiles executables at
 PRECISION for the host and, with --runner, for AArch64, runs both on one
 more random input and checks: the output is within TOL of the output range
 of onnxruntime's float output (quantization error, not a wrong answer), and
-the AArch64 output equals the x86-64 output bit for bit.
+the AArch64 output equals the x86-64 output bit for bit. With
+--same-as-target NAME it also compiles for the x86 target NAME (run on this
+machine) and checks that its output equals the host's bit for bit: e.g.
+the reference kernels (x86_64) against the host's VNNI micro-kernels.
 
 At int4 the reference is onnxruntime on a copy of MODEL whose Conv and Gemm
 weights are replaced by their int4 values (quantized here from the scheme
@@ -14,7 +17,7 @@ max|w|/7/255), so the comparison measures the compiler, not how much
 accuracy 4-bit weights cost a randomly initialised network.
 
 Usage: check_quantized_model.py QFORGE MODEL WORKDIR [--precision int8|int4]
-       [--runner CMD] [--tol 0.05]
+       [--runner CMD] [--same-as-target NAME] [--tol 0.05]
 """
 
 import argparse
@@ -76,6 +79,7 @@ def main():
     p.add_argument("model")
     p.add_argument("work")
     p.add_argument("--runner")
+    p.add_argument("--same-as-target")
     p.add_argument("--precision", default="int8")
     p.add_argument("--group-size", type=int, default=32)
     p.add_argument("--tol", type=float, default=0.05)
@@ -109,6 +113,8 @@ def main():
                     "-o", table, "--quiet"], check=True)
     outputs = {}
     targets = [("host", [])] + ([("aarch64", shlex.split(args.runner))] if args.runner else [])
+    if args.same_as_target:
+        targets.append((args.same_as_target, []))
     for target, runner in targets:
         exe = os.path.join(args.work, args.precision + "-" + target)
         subprocess.run([args.qforge, "compile", args.model, "--emit=exe",
@@ -132,6 +138,11 @@ def main():
     if args.runner:
         same = np.array_equal(outputs["host"], outputs["aarch64"])
         print(("ok   " if same else "FAIL ") + f"{name} {args.precision} on AArch64 equals x86-64 bit for bit")
+        ok = ok and same
+    if args.same_as_target:
+        same = np.array_equal(outputs["host"], outputs[args.same_as_target])
+        print(("ok   " if same else "FAIL ") + f"{name} {args.precision} for "
+              f"{args.same_as_target} equals host bit for bit")
         ok = ok and same
     return 0 if ok else 1
 

@@ -1,0 +1,211 @@
+//===- VnniMatmul.cpp - int8 matrix products on AVX-512 VNNI --------------===//
+
+#include "qforge/Transforms/VnniMatmul.h"
+
+#include "QF/QFOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace qforge {
+
+namespace {
+
+constexpr int64_t kLanes = 16;   // int32 lanes of a zmm register
+constexpr int64_t kDepth = 4;    // bytes each lane reduces per vpdpbusd
+constexpr int64_t kPanel = kLanes * kDepth;
+
+int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+Value index(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// The weights [K, N] as [Np/16][Kp/4][64] bytes: panel (nb, kb) holds, for
+/// each of its 16 columns j, the 4 weights w[4kb .. 4kb+3][16nb + j]; the
+/// padding is zero, so padded rows and columns add nothing.
+Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights,
+                  int64_t kp, int64_t np) {
+  auto type = cast<ShapedType>(weights.getType());
+  int64_t k = type.getDimSize(0), n = type.getDimSize(1);
+  std::vector<int8_t> values;
+  values.reserve(k * n);
+  for (const APInt &v : weights.getValues<APInt>())
+    values.push_back(static_cast<int8_t>(v.getSExtValue()));
+  std::vector<int8_t> packed(np * kp, 0);
+  for (int64_t nb = 0; nb < np / kLanes; ++nb)
+    for (int64_t kb = 0; kb < kp / kDepth; ++kb)
+      for (int64_t j = 0; j < kLanes; ++j)
+        for (int64_t i = 0; i < kDepth; ++i) {
+          int64_t row = kb * kDepth + i, col = nb * kLanes + j;
+          if (row < k && col < n)
+            packed[((nb * (kp / kDepth) + kb) * kLanes + j) * kDepth + i] =
+                values[row * n + col];
+        }
+  auto packedType =
+      RankedTensorType::get({np / kLanes, kp / kDepth, kPanel}, b.getI8Type());
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(packedType, ArrayRef<int8_t>(packed)));
+}
+
+/// The activations as unsigned bytes (signed storage shifted by +128, a
+/// flip of the top bit), padded with zeros to [Mp, Kp].
+Value unsignedActivations(OpBuilder &b, Location loc, Value x, bool xSigned,
+                          int64_t mp, int64_t kp) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (xSigned) {
+    Value init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
+    AffineMap id = b.getMultiDimIdentityMap(2);
+    x = linalg::GenericOp::create(
+            b, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
+            SmallVector<AffineMap>{id, id},
+            SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              Value top = arith::ConstantOp::create(nb, nl, nb.getI8Type(),
+                                                    nb.getI8IntegerAttr(-128));
+              linalg::YieldOp::create(
+                  nb, nl, ValueRange{arith::XOrIOp::create(nb, nl, args[0], top)});
+            })
+            .getResult(0);
+  }
+  int64_t m = type.getDimSize(0), k = type.getDimSize(1);
+  if (m == mp && k == kp)
+    return x;
+  Value zero = arith::ConstantOp::create(b, loc, b.getI8Type(), b.getI8IntegerAttr(0));
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get({mp, kp}, b.getI8Type()), x,
+      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(mp - m), b.getIndexAttr(kp - k)}, zero);
+}
+
+} // namespace
+
+VnniTile chooseVnniTile(int64_t m, int64_t n) {
+  VnniTile tile;
+  int64_t columnVectors = (n + kLanes - 1) / kLanes;
+  tile.rows = std::min<int64_t>(m, 4);
+  tile.vectors = std::min<int64_t>(columnVectors, tile.rows == 1 ? 8 : 4);
+  return tile;
+}
+
+Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zeroPoint,
+                      DenseIntElementsAttr weights) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t m = xType.getDimSize(0), k = xType.getDimSize(1);
+  int64_t n = cast<ShapedType>(weights.getType()).getDimSize(1);
+  VnniTile tile = chooseVnniTile(m, n);
+  int64_t mp = roundUp(m, tile.rows), kp = roundUp(k, kDepth),
+          np = roundUp(n, kLanes * tile.vectors);
+
+  Value packed = packWeights(b, loc, weights, kp, np);
+  Value u = unsignedActivations(b, loc, x, xSigned, mp, kp);
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto accType = VectorType::get({kLanes}, i32);
+  auto bytesType = VectorType::get({kPanel}, i8);
+  Value c0 = index(b, loc, 0);
+  Value zeroI8 = arith::ConstantOp::create(b, loc, i8, b.getI8IntegerAttr(0));
+  Value zeroAcc = arith::ConstantOp::create(b, loc, accType,
+                                            DenseElementsAttr::get(accType, int32_t(0)));
+  SmallVector<bool> inBounds = {true};
+
+  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{mp, np}, i32);
+  int64_t nStep = kLanes * tile.vectors;
+  // for n0 (column tiles) { for m0 (row tiles) { for kb { rows x vectors
+  // vpdpbusd } store the tile } }: a column tile's weight panels stay in
+  // cache while every row tile passes over them.
+  auto outer = scf::ForOp::create(
+      b, loc, c0, index(b, loc, np), index(b, loc, nStep), ValueRange{empty},
+      [&](OpBuilder &ob, Location ol, Value n0, ValueRange outerArgs) {
+        Value panel0 = arith::DivUIOp::create(ob, ol, n0, index(ob, ol, kLanes));
+        auto inner = scf::ForOp::create(
+            ob, ol, index(ob, ol, 0), index(ob, ol, mp), index(ob, ol, tile.rows),
+            ValueRange{outerArgs[0]},
+            [&](OpBuilder &ib, Location il, Value m0, ValueRange innerArgs) {
+              SmallVector<Value> zeros(tile.rows * tile.vectors, zeroAcc);
+              auto reduction = scf::ForOp::create(
+                  ib, il, index(ib, il, 0), index(ib, il, kp / kDepth), index(ib, il, 1),
+                  zeros, [&](OpBuilder &kbB, Location kl, Value kb, ValueRange accs) {
+                    SmallVector<Value> panels;
+                    for (int64_t v = 0; v < tile.vectors; ++v) {
+                      Value nb = arith::AddIOp::create(kbB, kl, panel0, index(kbB, kl, v));
+                      panels.push_back(vector::TransferReadOp::create(
+                          kbB, kl, bytesType, packed, ValueRange{nb, kb, index(kbB, kl, 0)},
+                          zeroI8, inBounds));
+                    }
+                    Value col = arith::MulIOp::create(kbB, kl, kb, index(kbB, kl, kDepth));
+                    SmallVector<Value> next;
+                    for (int64_t r = 0; r < tile.rows; ++r) {
+                      Value row = arith::AddIOp::create(kbB, kl, m0, index(kbB, kl, r));
+                      // x[row, 4kb .. 4kb+3] as one int32, copied to every lane.
+                      Value four = vector::TransferReadOp::create(
+                          kbB, kl, VectorType::get({kDepth}, i8), u, ValueRange{row, col},
+                          zeroI8, inBounds);
+                      Value word = vector::ExtractOp::create(
+                          kbB, kl,
+                          vector::BitCastOp::create(kbB, kl, VectorType::get({1}, i32), four),
+                          ArrayRef<int64_t>{0});
+                      Value splat = vector::BitCastOp::create(
+                          kbB, kl, bytesType,
+                          vector::BroadcastOp::create(kbB, kl, accType, word));
+                      for (int64_t v = 0; v < tile.vectors; ++v)
+                        next.push_back(qf::VnniDotOp::create(
+                            kbB, kl, accType, accs[r * tile.vectors + v], splat, panels[v]));
+                    }
+                    scf::YieldOp::create(kbB, kl, next);
+                  });
+              Value c = innerArgs[0];
+              for (int64_t r = 0; r < tile.rows; ++r) {
+                Value row = arith::AddIOp::create(ib, il, m0, index(ib, il, r));
+                for (int64_t v = 0; v < tile.vectors; ++v) {
+                  Value col = arith::AddIOp::create(ib, il, n0, index(ib, il, v * kLanes));
+                  c = vector::TransferWriteOp::create(
+                          ib, il, reduction.getResult(r * tile.vectors + v), c,
+                          ValueRange{row, col}, inBounds)
+                          .getResult();
+                }
+              }
+              scf::YieldOp::create(ib, il, c);
+            });
+        scf::YieldOp::create(ob, ol, inner.getResult(0));
+      });
+  Value raw = outer.getResult(0);
+  if (mp != m || np != n)
+    raw = tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({m, n}, i32), raw,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(m), b.getIndexAttr(n)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+
+  // Compensation: the zero point in unsigned units times each column's sum.
+  int64_t unsignedZero = xSigned ? zeroPoint + 128 : zeroPoint;
+  std::vector<int32_t> correction(n, 0);
+  {
+    int64_t i = 0;
+    for (const APInt &v : weights.getValues<APInt>())
+      correction[i++ % n] += static_cast<int32_t>(v.getSExtValue() * unsignedZero);
+  }
+  if (llvm::all_of(correction, [](int32_t c) { return c == 0; }))
+    return raw;
+  auto corrType = RankedTensorType::get({n}, i32);
+  Value corr = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(corrType, ArrayRef<int32_t>(correction)));
+  MLIRContext *ctx = b.getContext();
+  AffineMap id = b.getMultiDimIdentityMap(2);
+  AffineMap column = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n}, i32);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{raw, corr}, ValueRange{init},
+             SmallVector<AffineMap>{id, column, id},
+             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, nl, ValueRange{arith::SubIOp::create(nb, nl, args[0], args[1])});
+             })
+      .getResult(0);
+}
+
+} // namespace qforge

@@ -1,0 +1,84 @@
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-lower-to-linalg{vnni=true}))' | FileCheck %s
+// The VNNI micro-kernel's structure; its results are checked bit for bit
+// against the reference lowering in test/Quantization/vnni-kernels.test.
+
+// A 2x6 by 6x2 product: K pads to 8 (two 4-byte steps), N to one vector of
+// 16 columns, the two rows form one register tile (2 rows x 1 vector).
+// Packed weights [N/16][K/4][16 x 4] (printed as hex bytes): panel (0, 0)
+// holds w[0..3][0] = 1 3 5 7 for column 0 and w[0..3][1] = 2 4 6 8 for
+// column 1, then zeros; panel (0, 1) holds 9 11 0 0 and 10 12 0 0. Signed activations flip their
+// top bit (+128); the compensation is (z + 128) * colsum(w) =
+// 125 * [36, 42] = [4500, 5250].
+// CHECK-LABEL: func.func @matmul
+// CHECK: %[[W:.*]] = arith.constant dense<"0x0103050702040608{{0+}}090B00000A0C{{0+}}"> : tensor<1x2x64xi8>
+// CHECK: %[[U:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<2x6xi8>)
+// CHECK: arith.xori %{{.*}}, %c-128_i8
+// CHECK: %[[P:.*]] = tensor.pad %[[U]] low[0, 0] high[0, 2]
+// CHECK: } : tensor<2x6xi8> to tensor<2x8xi8>
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>)
+// CHECK: vector.transfer_read %[[W]]{{.*}} {in_bounds = [true]} : tensor<1x2x64xi8>, vector<64xi8>
+// CHECK: vector.transfer_read %[[P]]{{.*}} {in_bounds = [true]} : tensor<2x8xi8>, vector<4xi8>
+// CHECK: vector.bitcast %{{.*}} : vector<4xi8> to vector<1xi32>
+// CHECK: vector.broadcast %{{.*}} : i32 to vector<16xi32>
+// CHECK: vector.bitcast %{{.*}} : vector<16xi32> to vector<64xi8>
+// CHECK: qf.vnni_dot %{{.*}}, %{{.*}}, %{{.*}} : vector<16xi32>, vector<64xi8>
+// CHECK: qf.vnni_dot
+// CHECK-NOT: qf.vnni_dot
+// CHECK: scf.yield
+// CHECK: vector.transfer_write {{.*}} : vector<16xi32>, tensor<2x16xi32>
+// CHECK: vector.transfer_write {{.*}} : vector<16xi32>, tensor<2x16xi32>
+// CHECK: %[[RAW:.*]] = tensor.extract_slice %{{.*}}[0, 0] [2, 2] [1, 1] : tensor<2x16xi32> to tensor<2x2xi32>
+// CHECK: %[[CORR:.*]] = arith.constant dense<[4500, 5250]> : tensor<2xi32>
+// CHECK: linalg.generic {{.*}} ins(%[[RAW]], %[[CORR]] : tensor<2x2xi32>, tensor<2xi32>)
+// CHECK: arith.subi
+func.func @matmul(%x: tensor<2x6xi8>) -> tensor<2x2xi32> {
+  %q = quant.scast %x : tensor<2x6xi8> to tensor<2x6x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<[[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]]> : tensor<6x2xi8>
+  %w = quant.scast %wi : tensor<6x2xi8> to tensor<6x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>
+  %y = qf.matmul %q, %w : (tensor<2x6x!quant.uniform<i8:f32, 0.1:-3>>, tensor<6x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>) -> tensor<2x2xi32>
+  return %y : tensor<2x2xi32>
+}
+
+// -----
+
+// A 3x3 convolution: the input padded with its zero point, unfolded to
+// [N*OH*OW, KH*KW*C] = [16, 18] (im2col), multiplied by the OHWI filter
+// as [18, 3] (K pads to 20), folded back to NHWC. Unsigned activations
+// need no shift; the compensation is z * colsum(w) = 7 * 18 = 126 (every
+// weight 1).
+// CHECK-LABEL: func.func @conv
+// CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: %[[COLS:.*]] = linalg.generic {{.*}} ins(%[[PAD]] : tensor<1x6x6x2xi8>) outs(%{{.*}} : tensor<1x4x4x3x3x2xi8>)
+// CHECK: tensor.collapse_shape %[[COLS]] {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<1x4x4x3x3x2xi8> into tensor<16x18xi8>
+// CHECK-NOT: arith.xori
+// CHECK: } : tensor<16x18xi8> to tensor<16x20xi8>
+// CHECK: qf.vnni_dot
+// CHECK: arith.constant dense<126> : tensor<3xi32>
+// CHECK: tensor.expand_shape {{.*}} {{\[\[}}0, 1, 2], [3]] output_shape [1, 4, 4, 3] : tensor<16x3xi32> into tensor<1x4x4x3xi32>
+func.func @conv(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi32> {
+  %q = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<u8:f32, 0.1:7>>
+  %fi = arith.constant dense<1> : tensor<3x3x3x2xi8>
+  %f = quant.scast %fi : tensor<3x3x3x2xi8> to tensor<3x3x3x2x!quant.uniform<i8:f32:0, {0.01, 0.02, 0.03}>>
+  %y = qf.conv2d %q, %f {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x4x4x2x!quant.uniform<u8:f32, 0.1:7>>, tensor<3x3x3x2x!quant.uniform<i8:f32:0, {0.01, 0.02, 0.03}>>) -> tensor<1x4x4x3xi32>
+  return %y : tensor<1x4x4x3xi32>
+}
+
+// -----
+
+// Left to the reference loop: 4-bit blocked weights, weights that are not
+// constant, and depthwise (grouped) convolutions.
+// CHECK-LABEL: func.func @reference
+// CHECK-NOT: qf.vnni_dot
+// CHECK: return
+func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %img: tensor<1x4x4x2xi8>) -> (tensor<1x2xi32>, tensor<1x2x2x2xi32>) {
+  %q = quant.scast %x : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.1:-3>>
+  %w = quant.scast %wv : tensor<4x2xi8> to tensor<4x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>
+  %y = qf.matmul %q, %w : (tensor<1x4x!quant.uniform<i8:f32, 0.1:-3>>, tensor<4x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>) -> tensor<1x2xi32>
+  %qi = quant.scast %img : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.1:-3>>
+  %fi = arith.constant dense<1> : tensor<2x3x3x1xi8>
+  %f = quant.scast %fi : tensor<2x3x3x1xi8> to tensor<2x3x3x1x!quant.uniform<i8:f32:0, {0.01, 0.02}>>
+  %d = qf.conv2d %qi, %f {groups = 2 : i64} : (tensor<1x4x4x2x!quant.uniform<i8:f32, 0.1:-3>>, tensor<2x3x3x1x!quant.uniform<i8:f32:0, {0.01, 0.02}>>) -> tensor<1x2x2x2xi32>
+  return %y, %d : tensor<1x2xi32>, tensor<1x2x2x2xi32>
+}

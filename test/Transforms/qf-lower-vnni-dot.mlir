@@ -1,0 +1,22 @@
+// RUN: qforge-opt %s --pass-pipeline='builtin.module(func.func(qf-lower-vnni-dot))' | FileCheck %s
+// RUN: qforge-opt %s --pass-pipeline='builtin.module(func.func(qf-lower-vnni-dot),convert-func-to-llvm)' | mlir-translate --mlir-to-llvmir | llc -mtriple=x86_64-pc-linux-gnu -mattr=+avx512f,+avx512vl,+avx512bw,+avx512vnni | FileCheck %s --check-prefix=ASM
+
+// Each width maps to its intrinsic, and the backend selects vpdpbusd on
+// xmm, ymm and zmm registers.
+// CHECK-LABEL: func.func @widths
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.128"(%arg0, %arg3, %arg4) : (vector<4xi32>, vector<16xi8>, vector<16xi8>) -> vector<4xi32>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"(%arg1, %arg5, %arg6) : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%arg2, %arg7, %arg8) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+// CHECK-NOT: qf.vnni_dot
+// ASM-LABEL: widths:
+// ASM-DAG: vpdpbusd {{.*}}%xmm
+// ASM-DAG: vpdpbusd {{.*}}%ymm
+// ASM-DAG: vpdpbusd {{.*}}%zmm
+func.func @widths(%a4: vector<4xi32>, %a8: vector<8xi32>, %a16: vector<16xi32>,
+                  %u16: vector<16xi8>, %s16: vector<16xi8>, %u32: vector<32xi8>, %s32: vector<32xi8>,
+                  %u64: vector<64xi8>, %s64: vector<64xi8>) -> (vector<4xi32>, vector<8xi32>, vector<16xi32>) {
+  %r4 = qf.vnni_dot %a4, %u16, %s16 : vector<4xi32>, vector<16xi8>
+  %r8 = qf.vnni_dot %a8, %u32, %s32 : vector<8xi32>, vector<32xi8>
+  %r16 = qf.vnni_dot %a16, %u64, %s64 : vector<16xi32>, vector<64xi8>
+  return %r4, %r8, %r16 : vector<4xi32>, vector<8xi32>, vector<16xi32>
+}
