@@ -1,0 +1,74 @@
+"""Single-layer ONNX models for bench/run.py: a MatMul or a Conv with random
+(seeded) weights, float32 input and output, so that qforge compiles each
+at fp32 and int8 exactly like a whole model.
+
+  layers.py matmul M N K OUT.onnx
+  layers.py qdq-matmul M N K OUT.onnx
+  layers.py conv N C H W O KH KW STRIDE PAD GROUPS OUT.onnx
+
+qdq-matmul is the integer layer alone, as oneDNN's int8 matmul computes it:
+uint8 input -> DequantizeLinear -> MatMul with DequantizeLinear'd int8
+weights (per column) -> QuantizeLinear -> uint8 output, which qforge
+compiles to one qf.matmul (--qf-fuse-qdq) with no float at its edges.
+"""
+
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def main():
+    rng = np.random.default_rng(0)
+    kind, rest = sys.argv[1], sys.argv[2:]
+    if kind == "matmul":
+        m, n, k = map(int, rest[:3])
+        out = rest[3]
+        w = numpy_helper.from_array((rng.normal(0, 1, (k, n)) / np.sqrt(k)).astype(np.float32), "w")
+        node = helper.make_node("MatMul", ["x", "w"], ["y"], name="matmul")
+        inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])]
+        outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])]
+    elif kind == "qdq-matmul":
+        m, n, k = map(int, rest[:3])
+        out = rest[3]
+        wq = rng.integers(-127, 128, (k, n)).astype(np.int8)
+        inits = [
+            numpy_helper.from_array(wq, "wq"),
+            numpy_helper.from_array((rng.uniform(0.5, 1.5, n) / 127 / np.sqrt(k)).astype(np.float32), "ws"),
+            numpy_helper.from_array(np.zeros(n, np.int8), "wz"),
+            numpy_helper.from_array(np.array(0.02, np.float32), "xs"),
+            numpy_helper.from_array(np.array(128, np.uint8), "xz"),
+            numpy_helper.from_array(np.array(0.05, np.float32), "ys"),
+            numpy_helper.from_array(np.array(128, np.uint8), "yz"),
+        ]
+        nodes = [
+            helper.make_node("DequantizeLinear", ["x", "xs", "xz"], ["xf"], name="dq_x"),
+            helper.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wf"], name="dq_w", axis=1),
+            helper.make_node("MatMul", ["xf", "wf"], ["yf"], name="matmul"),
+            helper.make_node("QuantizeLinear", ["yf", "ys", "yz"], ["y"], name="q_y"),
+        ]
+        graph = helper.make_graph(
+            nodes, kind, [helper.make_tensor_value_info("x", TensorProto.UINT8, [m, k])],
+            [helper.make_tensor_value_info("y", TensorProto.UINT8, [m, n])], inits)
+        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), out)
+        return
+    elif kind == "conv":
+        n, c, h, wd, o, kh, kw, stride, pad, groups = map(int, rest[:10])
+        out = rest[10]
+        fan_in = c // groups * kh * kw
+        w = numpy_helper.from_array(
+            (rng.normal(0, 1, (o, c // groups, kh, kw)) / np.sqrt(fan_in)).astype(np.float32), "w")
+        node = helper.make_node("Conv", ["x", "w"], ["y"], name="conv", strides=[stride, stride],
+                                pads=[pad] * 4, group=groups, kernel_shape=[kh, kw])
+        oh, ow = (h + 2 * pad - kh) // stride + 1, (wd + 2 * pad - kw) // stride + 1
+        inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [n, c, h, wd])]
+        outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [n, o, oh, ow])]
+    else:
+        sys.exit(__doc__)
+    graph = helper.make_graph([node], kind, inputs, outputs, [w])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), out)
+
+
+if __name__ == "__main__":
+    main()
