@@ -71,7 +71,8 @@ class Bench:
 
     # --- qforge ---------------------------------------------------------------
     def qforge_ms(self, model, precision, calib, x, runs):
-        """Median ms per call of MODEL compiled at PRECISION for this CPU."""
+        """Median ms per call of MODEL compiled at PRECISION for this CPU
+        ("fp32" compiles as given: a QDQ model keeps its own integers)."""
         tag = os.path.basename(model).replace(".onnx", "") + "-" + precision
         exe = self.path(tag)
         cmd = [self.qforge, "compile", model, "--emit=exe", "-o", exe, "--quiet"]
@@ -113,17 +114,18 @@ class Bench:
         m = onnx.load(pre)
         init = {t.name for t in m.graph.initializer}
         name = [i.name for i in m.graph.input if i.name not in init][0]
-        samples = np.load(calib)
+        # The calibration samples in batches of the model's input shape.
+        shape = np.load(self.x_of[model]).shape
+        samples = np.load(calib).reshape((-1,) + shape)
 
         class Reader(CalibrationDataReader):
             def __init__(self):
-                self.it = iter(samples[:, None] if samples.ndim == len(np.load(self_x).shape) else samples)
+                self.it = iter(samples)
 
             def get_next(self):
                 s = next(self.it, None)
                 return None if s is None else {name: s}
 
-        self_x = self.x_of[model]
         quantize_static(pre, out, Reader(), quant_format=QuantFormat.QDQ,
                         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
                         per_channel=True)
@@ -141,7 +143,9 @@ def inputs_for(bench, model, shape, calib_from=None):
         np.save(calib, data[:16])
         np.save(x, data[16:17])
     else:
-        np.save(calib, rng.normal(0, 1, [8] + shape[1:]).astype(np.float32))
+        # Samples along the leading dimension, in batches of the model's.
+        batches = max(1, 8 // shape[0])
+        np.save(calib, rng.normal(0, 1, [batches * shape[0]] + shape[1:]).astype(np.float32))
         np.save(x, rng.normal(0, 1, shape).astype(np.float32))
     return calib, x
 
@@ -168,7 +172,13 @@ def main():
     sh([sys.executable, os.path.join(HERE, "layers.py"), "matmul", "1024", "1024", "1024", mm])
     calib, x = inputs_for(b, mm, [1024, 1024])
     ops = 2 * 1024 ** 3
-    rows = [("qforge int8 (whole layer: quantize, GEMM, requantize, dequantize)",
+    qmm = b.path("qdq-matmul1024.onnx")
+    sh([sys.executable, os.path.join(HERE, "layers.py"), "qdq-matmul", "1024", "1024", "1024", qmm])
+    xu = b.path("qdq-matmul1024.x.npy")
+    np.save(xu, np.random.default_rng(0).integers(0, 256, (1024, 1024)).astype(np.uint8))
+    rows = [("qforge int8 GEMM (QDQ layer: u8 x s8 -> requantized u8, as oneDNN)",
+             b.qforge_ms(qmm, "fp32", None, xu, runs)),
+            ("qforge int8, float model (adds quantize and dequantize of the f32 edges)",
              b.qforge_ms(mm, "int8", calib, x, runs)),
             ("qforge fp32", b.qforge_ms(mm, "fp32", calib, x, max(3, runs // 4))),
             ("oneDNN int8 (u8 x s8 -> u8)", b.onednn("matmul", 1024, 1024, 1024, "int8")),
@@ -178,7 +188,7 @@ def main():
         gops = ops / ms / 1e6
         print("| %s | %.2f | %.0f | %s |" % (name, ms, gops,
                                            "%.0f%%" % (100 * gops / peak) if peak else "-"))
-    print("\nqforge int8 / oneDNN int8 speed: %.2fx\n" % (rows[2][1] / rows[0][1]))
+    print("\nqforge int8 GEMM vs oneDNN int8: %.2fx the speed\n" % (rows[3][1] / rows[0][1]))
 
     # (b) layers
     print("## (b) layer shapes\n")

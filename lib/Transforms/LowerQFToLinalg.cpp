@@ -269,22 +269,20 @@ struct Lowering {
                });
   }
 
-  /// The end of every requantization: p / 2^n rounded half to even (q =
-  /// floor, then up when the remainder is over half, or exactly half and q
-  /// is odd), plus the zero point, clamped to [lo, hi], truncated to the
-  /// storage type. p and n are i64.
+  /// The end of every requantization: p / 2^n rounded half to even, plus
+  /// the zero point, clamped to [lo, hi], truncated to the storage type. p
+  /// and n are i64, n >= 1. With p = q 2^n + r (0 <= r < 2^n) and h =
+  /// 2^(n-1): (p + h - 1 + (q & 1)) >> n is q when r < h, q + 1 when r > h,
+  /// and on a tie (r = h) q + (q & 1), the even one; five operations, no
+  /// compare (it is the innermost epilogue of every integer kernel).
   Value finishRequantized(OpBuilder &nb, Location nl, Value p, Value n,
                           int64_t zeroPoint, int64_t lo, int64_t hi, Type storage) {
-    Value q = arith::ShRSIOp::create(nb, nl, p, n);
-    Value rem = arith::SubIOp::create(nb, nl, p, arith::ShLIOp::create(nb, nl, q, n));
     Value one = intConst(nb, nl, i64(), 1);
-    Value half = arith::ShLIOp::create(nb, nl, one, arith::SubIOp::create(nb, nl, n, one));
-    Value over = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sgt, rem, half);
-    Value tie = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq, rem, half);
-    Value odd = arith::TruncIOp::create(nb, nl, nb.getI1Type(),
-                                        arith::AndIOp::create(nb, nl, q, one));
-    Value up = arith::OrIOp::create(nb, nl, over, arith::AndIOp::create(nb, nl, tie, odd));
-    Value r = arith::AddIOp::create(nb, nl, q, arith::ExtUIOp::create(nb, nl, i64(), up));
+    Value odd = arith::AndIOp::create(nb, nl, arith::ShRSIOp::create(nb, nl, p, n), one);
+    Value halfMinusOne = arith::SubIOp::create(
+        nb, nl, arith::ShLIOp::create(nb, nl, one, arith::SubIOp::create(nb, nl, n, one)), one);
+    Value biased = arith::AddIOp::create(nb, nl, p, arith::AddIOp::create(nb, nl, halfMinusOne, odd));
+    Value r = arith::ShRSIOp::create(nb, nl, biased, n);
     r = arith::AddIOp::create(nb, nl, r, intConst(nb, nl, i64(), zeroPoint));
     r = arith::MaxSIOp::create(nb, nl, r, intConst(nb, nl, i64(), lo));
     r = arith::MinSIOp::create(nb, nl, r, intConst(nb, nl, i64(), hi));

@@ -25,29 +25,33 @@ Value index(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-/// The weights [K, N] as [Np/16][Kp/4][64] bytes: panel (nb, kb) holds, for
-/// each of its 16 columns j, the 4 weights w[4kb .. 4kb+3][16nb + j]; the
-/// padding is zero, so padded rows and columns add nothing.
+/// The weights [K, N] as [Np/W][Kp/4][V][64] bytes, W = 16 V the column
+/// tile's width: the 64-byte panel (t, kb, v) holds, for each of the 16
+/// columns j of vector v, the 4 weights w[4kb .. 4kb+3][W t + 16 v + j].
+/// One step of the kernel reads V panels, contiguous. The padding is zero,
+/// so padded rows and columns add nothing.
 Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights,
-                  int64_t kp, int64_t np) {
+                  int64_t kp, int64_t np, int64_t vectors) {
   auto type = cast<ShapedType>(weights.getType());
   int64_t k = type.getDimSize(0), n = type.getDimSize(1);
   std::vector<int8_t> values;
   values.reserve(k * n);
   for (const APInt &v : weights.getValues<APInt>())
     values.push_back(static_cast<int8_t>(v.getSExtValue()));
+  int64_t width = kLanes * vectors, tiles = np / width, steps = kp / kDepth;
   std::vector<int8_t> packed(np * kp, 0);
-  for (int64_t nb = 0; nb < np / kLanes; ++nb)
-    for (int64_t kb = 0; kb < kp / kDepth; ++kb)
-      for (int64_t j = 0; j < kLanes; ++j)
-        for (int64_t i = 0; i < kDepth; ++i) {
-          int64_t row = kb * kDepth + i, col = nb * kLanes + j;
-          if (row < k && col < n)
-            packed[((nb * (kp / kDepth) + kb) * kLanes + j) * kDepth + i] =
-                values[row * n + col];
-        }
+  for (int64_t t = 0; t < tiles; ++t)
+    for (int64_t kb = 0; kb < steps; ++kb)
+      for (int64_t v = 0; v < vectors; ++v)
+        for (int64_t j = 0; j < kLanes; ++j)
+          for (int64_t i = 0; i < kDepth; ++i) {
+            int64_t row = kb * kDepth + i, col = t * width + v * kLanes + j;
+            if (row < k && col < n)
+              packed[(((t * steps + kb) * vectors + v) * kLanes + j) * kDepth + i] =
+                  values[row * n + col];
+          }
   auto packedType =
-      RankedTensorType::get({np / kLanes, kp / kDepth, kPanel}, b.getI8Type());
+      RankedTensorType::get({tiles, steps, vectors * kPanel}, b.getI8Type());
   return arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(packedType, ArrayRef<int8_t>(packed)));
 }
@@ -101,7 +105,7 @@ Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t
   int64_t mp = roundUp(m, tile.rows), kp = roundUp(k, kDepth),
           np = roundUp(n, kLanes * tile.vectors);
 
-  Value packed = packWeights(b, loc, weights, kp, np);
+  Value packed = packWeights(b, loc, weights, kp, np, tile.vectors);
   Value u = unsignedActivations(b, loc, x, xSigned, mp, kp);
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   auto accType = VectorType::get({kLanes}, i32);
@@ -120,7 +124,7 @@ Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t
   auto outer = scf::ForOp::create(
       b, loc, c0, index(b, loc, np), index(b, loc, nStep), ValueRange{empty},
       [&](OpBuilder &ob, Location ol, Value n0, ValueRange outerArgs) {
-        Value panel0 = arith::DivUIOp::create(ob, ol, n0, index(ob, ol, kLanes));
+        Value columnTile = arith::DivUIOp::create(ob, ol, n0, index(ob, ol, nStep));
         auto inner = scf::ForOp::create(
             ob, ol, index(ob, ol, 0), index(ob, ol, mp), index(ob, ol, tile.rows),
             ValueRange{outerArgs[0]},
@@ -131,10 +135,10 @@ Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t
                   zeros, [&](OpBuilder &kbB, Location kl, Value kb, ValueRange accs) {
                     SmallVector<Value> panels;
                     for (int64_t v = 0; v < tile.vectors; ++v) {
-                      Value nb = arith::AddIOp::create(kbB, kl, panel0, index(kbB, kl, v));
                       panels.push_back(vector::TransferReadOp::create(
-                          kbB, kl, bytesType, packed, ValueRange{nb, kb, index(kbB, kl, 0)},
-                          zeroI8, inBounds));
+                          kbB, kl, bytesType, packed,
+                          ValueRange{columnTile, kb, index(kbB, kl, v * kPanel)}, zeroI8,
+                          inBounds));
                     }
                     Value col = arith::MulIOp::create(kbB, kl, kb, index(kbB, kl, kDepth));
                     SmallVector<Value> next;

@@ -65,7 +65,9 @@ func.func @matmul_accumulator(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %bias: ten
 // Requantization: fixed-point multiplier and shift per output channel (here
 // 0.5 * {0.25, 0.5} / 0.125 = {1, 2} -> 2^30 * 2^-30 and 2^30 * 2^-29),
 // stored as int32 and int8 as a kernel epilogue would hold them, rounding
-// half to even in 64-bit arithmetic, the clamp of the op.
+// half to even in 64-bit arithmetic ((p + 2^(n-1) - 1 + ((p >> n) & 1)) >> n;
+// test/Quantization/requantize-reference.test checks every tie against an
+// exact rational reference), the clamp of the op.
 // The filter goes output-channels-last (HWCF) so that the output channel
 // loop reads it contiguously (a run-time filter here, so a transpose).
 // CHECK-LABEL: func.func @conv_requantized
@@ -75,10 +77,14 @@ func.func @matmul_accumulator(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %bias: ten
 // CHECK: %[[M:.*]] = arith.constant dense<1073741824> : tensor<2xi32>
 // CHECK: %[[N:.*]] = arith.constant dense<[30, 29]> : tensor<2xi8>
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[M]], %[[N]] : tensor<1x4x4x2xi32>, tensor<2xi32>, tensor<2xi8>) outs(%{{.*}} : tensor<1x4x4x2xi8>)
-// CHECK: arith.muli
-// CHECK: arith.shrsi
-// CHECK: arith.cmpi sgt
-// CHECK: arith.cmpi eq
+// CHECK: %[[P:.*]] = arith.muli
+// CHECK: %[[Q:.*]] = arith.shrsi %[[P]], %[[SHIFT:.*]] : i64
+// CHECK: %[[ODD:.*]] = arith.andi %[[Q]], %c1_i64
+// CHECK: %[[HALF:.*]] = arith.shli %c1_i64, %{{.*}}
+// CHECK: %[[HM1:.*]] = arith.subi %[[HALF]], %c1_i64
+// CHECK: %[[BIAS:.*]] = arith.addi %[[HM1]], %[[ODD]]
+// CHECK: %[[SUM:.*]] = arith.addi %[[P]], %[[BIAS]]
+// CHECK: arith.shrsi %[[SUM]], %[[SHIFT]]
 // CHECK: arith.maxsi %{{.*}}, %c-5_i64
 // CHECK: arith.minsi %{{.*}}, %c100_i64
 // CHECK: arith.trunci %{{.*}} : i64 to i8
