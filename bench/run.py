@@ -160,9 +160,17 @@ def main():
     b.x_of = {}
     runs = 5 if args.quick else 20
     b.build_tools()
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
     print("# qforge benchmarks\n")
-    print("Command: `bench/run.py%s` (threads: %d). Median ms per call, batch 1;"
-          " ratios from this run.\n" % (" --quick" if args.quick else "", args.threads))
+    print("Machine: %s, %d cores. Command: `bench/run.py%s` (threads: %d). Median ms per"
+          " call, batch 1; every ratio is between figures of this one run. qforge compiles"
+          " for `--target=host`.\n"
+          % (cpu, os.cpu_count(), " --quick" if args.quick else "", args.threads))
 
     # (a) peak and GEMM
     peak = b.peak()

@@ -182,21 +182,49 @@ struct FuseQDQPass : qforge::impl::FuseQDQPassBase<FuseQDQPass> {
   void runOnOperation() override {
     SmallVector<Operation *> candidates;
     getOperation().walk([&](Operation *op) {
-      if (isa<tosa::Conv2DOp, tosa::MatMulOp>(op))
+      if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op))
         candidates.push_back(op);
     });
     for (Operation *op : candidates) {
       if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
-        fuseConv(conv);
+        fuseConv(conv, conv.getInput(), conv.getWeight(), conv.getBias(), 1);
+      else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op))
+        fuseDepthwise(dw);
       else
         fuseMatmul(cast<tosa::MatMulOp>(op));
     }
   }
 
-  void fuseConv(tosa::Conv2DOp conv) {
-    Value x = quantizedInput(conv.getInput());
-    std::optional<QuantizedConstant> w = dequantizedConstant(conv.getWeight());
-    qforge::qf::QuantizeOp out = quantizedOutput(conv.getResult());
+  /// tosa.depthwise_conv2d with one output per input channel: its
+  /// [KH, KW, C, 1] filter becomes qf's grouped OHWI [C, KH, KW, 1] (one
+  /// group per channel), per-channel scales following it to axis 0.
+  void fuseDepthwise(tosa::DepthwiseConv2DOp dw) {
+    std::optional<QuantizedConstant> w = dequantizedConstant(dw.getWeight());
+    if (!w)
+      return;
+    ArrayRef<int64_t> fs = cast<ShapedType>(w->values.getType()).getShape();
+    if (fs.size() != 4 || fs[3] != 1)
+      return;
+    if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(w->type)) {
+      if (perAxis.getQuantizedDimension() != 2)
+        return;
+      w->type = withAxis(w->type, 0);
+    }
+    w->values = qforge::permuteConstant(w->values, {2, 0, 1, 3});
+    if (!w->values)
+      return;
+    fuseConv(dw, dw.getInput(), Value(), dw.getBias(), fs[2], &*w);
+  }
+
+  /// A convolution (`groups` 1, or the channel count for a depthwise one
+  /// whose OHWI filter `filter` is given) between a dequantized input and a
+  /// quantize, with dequantized integer weights.
+  void fuseConv(Operation *conv, Value input, Value weight, Value biasValue, int64_t groups,
+                const QuantizedConstant *filter = nullptr) {
+    Value x = quantizedInput(input);
+    std::optional<QuantizedConstant> w =
+        filter ? std::optional<QuantizedConstant>(*filter) : dequantizedConstant(weight);
+    qforge::qf::QuantizeOp out = quantizedOutput(conv->getResult(0));
     if (!x || !w || !out)
       return;
     if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(w->type);
@@ -207,15 +235,15 @@ struct FuseQDQPass : qforge::impl::FuseQDQPassBase<FuseQDQPass> {
                             cast<ShapedType>(x.getType()).getElementType())
                             .getScale();
     OpBuilder b(out);
-    Location loc = conv.getLoc();
-    Value bias = integerBias(b, loc, conv.getBias(), inputScale,
-                             scalesOf(w->type, channels));
+    Location loc = conv->getLoc();
+    Value bias = integerBias(b, loc, biasValue, inputScale, scalesOf(w->type, channels));
     if (!bias)
       return;
     Value fused = qforge::qf::Conv2DOp::create(
         b, loc, out.getType(), x, quantizedWeights(b, loc, *w), bias,
-        b.getDenseI64ArrayAttr(conv.getStride()), b.getDenseI64ArrayAttr(conv.getPad()),
-        b.getDenseI64ArrayAttr(conv.getDilation()), b.getI64IntegerAttr(1),
+        conv->getAttrOfType<DenseI64ArrayAttr>("stride"),
+        conv->getAttrOfType<DenseI64ArrayAttr>("pad"),
+        conv->getAttrOfType<DenseI64ArrayAttr>("dilation"), b.getI64IntegerAttr(groups),
         DenseI64ArrayAttr());
     out.getResult().replaceAllUsesWith(fused);
     out->erase();

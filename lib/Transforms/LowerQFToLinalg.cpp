@@ -9,6 +9,8 @@
 
 #include "qforge/Transforms/Passes.h"
 #include "qforge/Transforms/ConstantLayout.h"
+#include "qforge/Transforms/DepthwiseConv.h"
+#include "qforge/Transforms/Requantize.h"
 #include "qforge/Transforms/VnniMatmul.h"
 
 #include "QF/QFOps.h"
@@ -74,25 +76,7 @@ FailureOr<Params> paramsOf(Operation *op, Type type, bool allowBlocked = false) 
   return failure();
 }
 
-/// M = m * 2^-shift with m in [2^(bits-1), 2^bits), for a positive real
-/// multiplier. 31 bits suit int32 accumulators (the product stays within
-/// 62 bits); wider accumulators get fewer.
-std::pair<int64_t, int64_t> fixedPoint(double multiplier, int bits = 31) {
-  int exponent;
-  double fraction = std::frexp(multiplier, &exponent); // [0.5, 1)
-  int64_t m = std::llround(std::ldexp(fraction, bits));
-  if (m == (int64_t(1) << bits)) {
-    m /= 2;
-    ++exponent;
-  }
-  int64_t shift = bits - exponent;
-  // Beyond 62 the product cannot reach a half unit; keep the shift usable.
-  if (shift > 62) {
-    m >>= (shift - 62);
-    shift = 62;
-  }
-  return {m, shift};
-}
+using qforge::fixedPointMultiplier;
 
 /// Block-quantized weights as the lowering computes with them: every block
 /// scale is an integer multiple c (1..255) of a per-channel unit u, so the
@@ -245,7 +229,7 @@ struct Lowering {
     int mantissa = std::min(31, 62 - accBits);
     SmallVector<int64_t> m0, shift;
     for (double m : multipliers) {
-      auto [mm, s] = fixedPoint(m, mantissa);
+      auto [mm, s] = fixedPointMultiplier(m, mantissa);
       m0.push_back(mm);
       shift.push_back(s);
     }
@@ -269,24 +253,10 @@ struct Lowering {
                });
   }
 
-  /// The end of every requantization: p / 2^n rounded half to even, plus
-  /// the zero point, clamped to [lo, hi], truncated to the storage type. p
-  /// and n are i64, n >= 1. With p = q 2^n + r (0 <= r < 2^n) and h =
-  /// 2^(n-1): (p + h - 1 + (q & 1)) >> n is q when r < h, q + 1 when r > h,
-  /// and on a tie (r = h) q + (q & 1), the even one; five operations, no
-  /// compare (it is the innermost epilogue of every integer kernel).
+  /// See qforge::finishRequantization (shared with the kernels' epilogues).
   Value finishRequantized(OpBuilder &nb, Location nl, Value p, Value n,
                           int64_t zeroPoint, int64_t lo, int64_t hi, Type storage) {
-    Value one = intConst(nb, nl, i64(), 1);
-    Value odd = arith::AndIOp::create(nb, nl, arith::ShRSIOp::create(nb, nl, p, n), one);
-    Value halfMinusOne = arith::SubIOp::create(
-        nb, nl, arith::ShLIOp::create(nb, nl, one, arith::SubIOp::create(nb, nl, n, one)), one);
-    Value biased = arith::AddIOp::create(nb, nl, p, arith::AddIOp::create(nb, nl, halfMinusOne, odd));
-    Value r = arith::ShRSIOp::create(nb, nl, biased, n);
-    r = arith::AddIOp::create(nb, nl, r, intConst(nb, nl, i64(), zeroPoint));
-    r = arith::MaxSIOp::create(nb, nl, r, intConst(nb, nl, i64(), lo));
-    r = arith::MinSIOp::create(nb, nl, r, intConst(nb, nl, i64(), hi));
-    return arith::TruncIOp::create(nb, nl, storage, r);
+    return qforge::finishRequantization(nb, nl, p, n, zeroPoint, lo, hi, storage);
   }
 
   /// NHWC storage grown by `pad` = [top, bottom, left, right] of the zero
@@ -606,6 +576,40 @@ struct LowerQFToLinalgPass
                         hi, out->bits, accBits);
   }
 
+  /// The requantization `finish` would apply, as per-channel tables a
+  /// kernel applies in registers: for a quantized result with a constant
+  /// (or no) bias. None otherwise (the kernel returns accumulators).
+  std::optional<qforge::ChannelRequantization>
+  channelEpilogue(Operation *op, Value bias, const Params &act, const Params &weight,
+                  int64_t channels, std::optional<ArrayRef<int64_t>> clamp, Value result) {
+    if (!getQuantizedElementType(result.getType()))
+      return std::nullopt;
+    auto out = paramsOf(op, result.getType());
+    if (failed(out))
+      return std::nullopt;
+    qforge::ChannelRequantization e;
+    if (bias) {
+      DenseIntElementsAttr values;
+      if (!matchPattern(storageOf(bias), m_Constant(&values)))
+        return std::nullopt;
+      for (const APInt &v : values.getValues<APInt>())
+        e.bias.push_back(static_cast<int32_t>(v.getSExtValue()));
+      if (values.isSplat())
+        e.bias.assign(channels, e.bias.front());
+    }
+    for (int64_t c = 0; c < channels; ++c) {
+      double ws = weight.scales.size() == 1 ? weight.scales[0] : weight.scales[c];
+      auto [m0, shift] = fixedPointMultiplier(act.scales[0] * ws / out->scales[0]);
+      e.multiplier.push_back(static_cast<int32_t>(m0));
+      e.shift.push_back(static_cast<int8_t>(shift));
+    }
+    e.zeroPoint = out->zeroPoints[0];
+    e.lo = clamp ? (*clamp)[0] : out->qmin;
+    e.hi = clamp ? (*clamp)[1] : out->qmax;
+    e.bits = out->bits;
+    return e;
+  }
+
   /// Bits that bound |combined block sums + bias| (< 2^bits), from the
   /// storage ranges: no input can make the int64 requantization overflow.
   static int blockedAccBits(const Params &act, const Params &weight,
@@ -691,7 +695,7 @@ struct LowerQFToLinalgPass
     if (failed(a) || failed(b) || failed(out))
       return failure();
     double ma = a->scales[0] / out->scales[0], mb = b->scales[0] / out->scales[0];
-    int64_t shift = fixedPoint(std::max(ma, mb)).second;
+    int64_t shift = fixedPointMultiplier(std::max(ma, mb)).second;
     int64_t mA = std::llround(std::ldexp(ma, static_cast<int>(shift)));
     int64_t mB = std::llround(std::ldexp(mb, static_cast<int>(shift)));
     std::optional<ArrayRef<int64_t>> clamp = op.getClamp();
@@ -806,10 +810,11 @@ struct LowerQFToLinalgPass
       result.replaceAllUsesWith(value);
   }
 
-  /// The constant int8 weights [K, N] of a product the VNNI micro-kernel
-  /// can compute (8-bit activations, symmetric int8 weights in one block),
-  /// when the pass may use it; null otherwise.
-  DenseIntElementsAttr vnniWeights(const Params &a, const Params &w, Value weights,
+  /// The constant int8 weights of a product the target kernels (VNNI
+  /// matmul, vectorized depthwise) can compute (8-bit activations,
+  /// symmetric int8 weights in one block), when the pass may use them; null
+  /// otherwise.
+  DenseIntElementsAttr kernelWeights(const Params &a, const Params &w, Value weights,
                                    const std::optional<Blocks> &blocks) {
     if (!vnni || blocks || a.bits != 8 || w.bits != 8 || !w.isSigned ||
         llvm::any_of(w.zeroPoints, [](int64_t z) { return z != 0; }))
@@ -853,8 +858,11 @@ struct LowerQFToLinalgPass
     auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
     Value acc;
     int accBits = 31;
-    if (DenseIntElementsAttr weights = vnniWeights(*a, *w, rhs, blocks)) {
-      acc = qforge::buildVnniMatmul(l.b, l.loc, lhs, a->isSigned, a->zeroPoints[0], weights);
+    std::optional<qforge::ChannelRequantization> epilogue;
+    if (DenseIntElementsAttr weights = kernelWeights(*a, *w, rhs, blocks)) {
+      epilogue = channelEpilogue(op, op.getBias(), *a, *w, n, op.getClamp(), op.getResult());
+      acc = qforge::buildVnniMatmul(l.b, l.loc, lhs, a->isSigned, a->zeroPoints[0], weights,
+                                    epilogue ? &*epilogue : nullptr);
     } else if (!blocks) {
       // (m, n, k)
       SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
@@ -883,9 +891,11 @@ struct LowerQFToLinalgPass
       acc = l.combineBlocks(partial, *blocks);
       accBits = blockedAccBits(*a, *w, *blocks);
     }
-    auto value = finish(op, acc, op.getBias(), 1, *a, *w,
-                        blocks ? &*blocks : nullptr, accBits, op.getClamp(),
-                        op.getResult(), l);
+    // A kernel with a fused epilogue has requantized already.
+    auto value = epilogue ? FailureOr<Value>(acc)
+                          : finish(op, acc, op.getBias(), 1, *a, *w,
+                                   blocks ? &*blocks : nullptr, accBits, op.getClamp(),
+                                   op.getResult(), l);
     if (failed(value))
       return failure();
     Value result = *value;
@@ -907,7 +917,7 @@ struct LowerQFToLinalgPass
   /// [KH*KW*C, O], folded back to [N, OH, OW, O].
   Value im2colVnni(Value input, DenseIntElementsAttr filter, ArrayRef<int64_t> outShape,
                    ArrayRef<int64_t> stride, ArrayRef<int64_t> dil, const Params &a,
-                   Lowering &l) {
+                   const qforge::ChannelRequantization *epilogue, Lowering &l) {
     auto inType = cast<RankedTensorType>(input.getType());
     ArrayRef<int64_t> fs = cast<ShapedType>(filter.getType()).getShape(); // O, KH, KW, C
     int64_t o = fs[0], kh = fs[1], kw = fs[2], c = fs[3];
@@ -947,9 +957,12 @@ struct LowerQFToLinalgPass
         matrix[r * o + oc] = values[oc * k + r];
     auto matrixType = RankedTensorType::get({k, o}, l.b.getI8Type());
     auto weights = cast<DenseIntElementsAttr>(DenseElementsAttr::get(matrixType, matrix));
-    Value acc = qforge::buildVnniMatmul(l.b, l.loc, cols, a.isSigned, a.zeroPoints[0], weights);
+    Value acc = qforge::buildVnniMatmul(l.b, l.loc, cols, a.isSigned, a.zeroPoints[0], weights,
+                                        epilogue);
     return tensor::ExpandShapeOp::create(
-        l.b, l.loc, RankedTensorType::get(outShape, l.i32()), acc,
+        l.b, l.loc,
+        RankedTensorType::get(outShape, cast<RankedTensorType>(acc.getType()).getElementType()),
+        acc,
         SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
   }
 
@@ -978,11 +991,22 @@ struct LowerQFToLinalgPass
     int64_t groups = op.getGroups();
     int64_t o = fType.getDimSize(0), cg = fType.getDimSize(3), og = o / groups;
     input = l.padWithZeroPoint(input, pad, a->zeroPoints[0]);
-    if (groups == 1) {
-      if (DenseIntElementsAttr filterValues = vnniWeights(*a, *w, filter, blocks)) {
-        Value acc = im2colVnni(input, filterValues, resultType.getShape(), stride, dil, *a, l);
-        auto value = finish(op, acc, op.getBias(), 3, *a, *w, nullptr, 31, op.getClamp(),
-                            op.getResult(), l);
+    bool depthwise = groups > 1 && groups == inType.getDimSize(3) && o == groups &&
+                     groups % qforge::kDepthwiseLanes == 0;
+    if (groups == 1 || depthwise) {
+      if (DenseIntElementsAttr filterValues = kernelWeights(*a, *w, filter, blocks)) {
+        std::optional<qforge::ChannelRequantization> epilogue =
+            channelEpilogue(op, op.getBias(), *a, *w, o, op.getClamp(), op.getResult());
+        const qforge::ChannelRequantization *e = epilogue ? &*epilogue : nullptr;
+        Value acc = depthwise ? qforge::buildDepthwiseConv(l.b, l.loc, input, a->isSigned,
+                                                           a->zeroPoints[0], filterValues,
+                                                           resultType.getShape(), stride, dil, e)
+                              : im2colVnni(input, filterValues, resultType.getShape(), stride,
+                                           dil, *a, e, l);
+        // A kernel with a fused epilogue has requantized already.
+        auto value = e ? FailureOr<Value>(acc)
+                       : finish(op, acc, op.getBias(), 3, *a, *w, nullptr, 31, op.getClamp(),
+                                op.getResult(), l);
         if (failed(value))
           return failure();
         bind(op.getResult(), *value);

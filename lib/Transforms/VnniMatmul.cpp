@@ -97,7 +97,7 @@ VnniTile chooseVnniTile(int64_t m, int64_t n) {
 }
 
 Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zeroPoint,
-                      DenseIntElementsAttr weights) {
+                      DenseIntElementsAttr weights, const ChannelRequantization *epilogue) {
   auto xType = cast<RankedTensorType>(x.getType());
   int64_t m = xType.getDimSize(0), k = xType.getDimSize(1);
   int64_t n = cast<ShapedType>(weights.getType()).getDimSize(1);
@@ -112,11 +112,33 @@ Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t
   auto bytesType = VectorType::get({kPanel}, i8);
   Value c0 = index(b, loc, 0);
   Value zeroI8 = arith::ConstantOp::create(b, loc, i8, b.getI8IntegerAttr(0));
+  Value zeroI32 = arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
   Value zeroAcc = arith::ConstantOp::create(b, loc, accType,
                                             DenseElementsAttr::get(accType, int32_t(0)));
   SmallVector<bool> inBounds = {true};
 
-  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{mp, np}, i32);
+  // Compensation: the zero point in unsigned units times each column's sum,
+  // taken from the accumulators before they leave the registers.
+  int64_t unsignedZero = xSigned ? zeroPoint + 128 : zeroPoint;
+  std::vector<int32_t> correction(np, 0);
+  {
+    int64_t i = 0;
+    for (const APInt &v : weights.getValues<APInt>())
+      correction[i++ % n] += static_cast<int32_t>(v.getSExtValue() * unsignedZero);
+  }
+  Value corrTable;
+  if (llvm::any_of(correction, [](int32_t c) { return c != 0; }))
+    corrTable = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({np}, i32), ArrayRef<int32_t>(correction)));
+  ChannelRequantization::Tables tables;
+  Type outElement = i32;
+  if (epilogue) {
+    tables = epilogue->materialize(b, loc, np);
+    outElement = b.getIntegerType(epilogue->bits);
+  }
+
+  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{mp, np}, outElement);
   int64_t nStep = kLanes * tile.vectors;
   // for n0 (column tiles) { for m0 (row tiles) { for kb { rows x vectors
   // vpdpbusd } store the tile } }: a column tile's weight panels stay in
@@ -162,13 +184,21 @@ Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t
                     scf::YieldOp::create(kbB, kl, next);
                   });
               Value c = innerArgs[0];
-              for (int64_t r = 0; r < tile.rows; ++r) {
-                Value row = arith::AddIOp::create(ib, il, m0, index(ib, il, r));
-                for (int64_t v = 0; v < tile.vectors; ++v) {
-                  Value col = arith::AddIOp::create(ib, il, n0, index(ib, il, v * kLanes));
-                  c = vector::TransferWriteOp::create(
-                          ib, il, reduction.getResult(r * tile.vectors + v), c,
-                          ValueRange{row, col}, inBounds)
+              for (int64_t v = 0; v < tile.vectors; ++v) {
+                Value col = arith::AddIOp::create(ib, il, n0, index(ib, il, v * kLanes));
+                Value corr;
+                if (corrTable)
+                  corr = vector::TransferReadOp::create(ib, il, accType, corrTable,
+                                                        ValueRange{col}, zeroI32, inBounds);
+                for (int64_t r = 0; r < tile.rows; ++r) {
+                  Value row = arith::AddIOp::create(ib, il, m0, index(ib, il, r));
+                  Value acc = reduction.getResult(r * tile.vectors + v);
+                  if (corr)
+                    acc = arith::SubIOp::create(ib, il, acc, corr);
+                  if (epilogue)
+                    acc = epilogue->apply(ib, il, tables, acc, col);
+                  c = vector::TransferWriteOp::create(ib, il, acc, c, ValueRange{row, col},
+                                                      inBounds)
                           .getResult();
                 }
               }
@@ -176,40 +206,14 @@ Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t
             });
         scf::YieldOp::create(ob, ol, inner.getResult(0));
       });
-  Value raw = outer.getResult(0);
+  Value result = outer.getResult(0);
   if (mp != m || np != n)
-    raw = tensor::ExtractSliceOp::create(
-        b, loc, RankedTensorType::get({m, n}, i32), raw,
+    result = tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({m, n}, outElement), result,
         ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
         ArrayRef<OpFoldResult>{b.getIndexAttr(m), b.getIndexAttr(n)},
         ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
-
-  // Compensation: the zero point in unsigned units times each column's sum.
-  int64_t unsignedZero = xSigned ? zeroPoint + 128 : zeroPoint;
-  std::vector<int32_t> correction(n, 0);
-  {
-    int64_t i = 0;
-    for (const APInt &v : weights.getValues<APInt>())
-      correction[i++ % n] += static_cast<int32_t>(v.getSExtValue() * unsignedZero);
-  }
-  if (llvm::all_of(correction, [](int32_t c) { return c == 0; }))
-    return raw;
-  auto corrType = RankedTensorType::get({n}, i32);
-  Value corr = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(corrType, ArrayRef<int32_t>(correction)));
-  MLIRContext *ctx = b.getContext();
-  AffineMap id = b.getMultiDimIdentityMap(2);
-  AffineMap column = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
-  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n}, i32);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{raw, corr}, ValueRange{init},
-             SmallVector<AffineMap>{id, column, id},
-             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-             [&](OpBuilder &nb, Location nl, ValueRange args) {
-               linalg::YieldOp::create(
-                   nb, nl, ValueRange{arith::SubIOp::create(nb, nl, args[0], args[1])});
-             })
-      .getResult(0);
+  return result;
 }
 
 } // namespace qforge

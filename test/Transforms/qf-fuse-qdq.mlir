@@ -86,3 +86,29 @@ func.func @not_qdq(%x: tensor<1x3x3x1x!quant.uniform<i8:f32, 0.1>>) -> (tensor<1
   %c2 = tosa.conv2d %xd, %wd, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x1xf32>, tensor<2x2x2x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
   return %q, %c2 : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.2>>, tensor<1x2x2x2xf32>
 }
+
+// -----
+
+// A QDQ depthwise convolution: ONNX's [C, 1, KH, KW] weights dequantized
+// per channel and transposed to TOSA's [KH, KW, C, 1] (the axis follows to
+// 2) become qf's grouped OHWI [C, KH, KW, 1], one group per channel, the
+// scales back on axis 0; the float zero bias becomes int32 zeros.
+// CHECK-LABEL: func.func @depthwise
+// CHECK: %[[B:.*]] = arith.constant dense<0> : tensor<2xi32>
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}1], [2]], {{\[\[}}3], [4]]], {{\[\[\[}}5], [6]], {{\[\[}}7], [8]]]]> : tensor<2x2x2x1xi8>
+// CHECK: %[[WQ:.*]] = quant.scast %[[W]] : tensor<2x2x2x1xi8> to tensor<2x2x2x1x!quant.uniform<i8:f32:0, {5.000000e-01,2.500000e-01}>>
+// CHECK: %[[C:.*]] = qf.conv2d %arg0, %[[WQ]] bias %[[B]] {groups = 2 : i64} : {{.*}} -> tensor<1x2x2x2x!quant.uniform<u8:f32, 2.000000e-01:3>>
+// CHECK-NOT: tosa.depthwise_conv2d
+// CHECK: return %[[C]]
+func.func @depthwise(%x: tensor<1x3x3x2x!quant.uniform<u8:f32, 0.1:128>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.2:3>> {
+  %xd = qf.dequantize %x : tensor<1x3x3x2x!quant.uniform<u8:f32, 0.1:128>> -> tensor<1x3x3x2xf32>
+  %w0 = "tosa.const"() {values = dense<[[[[1, 2], [3, 4]]], [[[5, 6], [7, 8]]]]> : tensor<2x1x2x2xi8>} : () -> tensor<2x1x2x2xi8>
+  %ws = quant.scast %w0 : tensor<2x1x2x2xi8> to tensor<2x1x2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  %wd = qf.dequantize %ws : tensor<2x1x2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<2x1x2x2xf32>
+  %wt = tosa.transpose %wd {perms = array<i32: 2, 3, 0, 1>} : (tensor<2x1x2x2xf32>) -> tensor<2x2x2x1xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %c = tosa.depthwise_conv2d %xd, %wt, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x2xf32>, tensor<2x2x2x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %q = qf.quantize %c : tensor<1x2x2x2xf32> -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.2:3>>
+  return %q : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.2:3>>
+}

@@ -4,17 +4,20 @@
 
 // A 2x6 by 6x2 product: K pads to 8 (two 4-byte steps), N to one vector of
 // 16 columns, the two rows form one register tile (2 rows x 1 vector).
-// Packed weights [N/16][K/4][16 x 4] (printed as hex bytes): panel (0, 0)
+// Packed weights [N/(16 V)][K/4][V x 16 x 4], here V = 1 (printed as hex
+// bytes): panel (0, 0)
 // holds w[0..3][0] = 1 3 5 7 for column 0 and w[0..3][1] = 2 4 6 8 for
 // column 1, then zeros; panel (0, 1) holds 9 11 0 0 and 10 12 0 0. Signed activations flip their
-// top bit (+128); the compensation is (z + 128) * colsum(w) =
-// 125 * [36, 42] = [4500, 5250].
+// top bit (+128); the compensation (z + 128) * colsum(w) =
+// 125 * [36, 42] = [4500, 5250] (zero for the padded columns) comes off the
+// accumulators before they are stored.
 // CHECK-LABEL: func.func @matmul
 // CHECK: %[[W:.*]] = arith.constant dense<"0x0103050702040608{{0+}}090B00000A0C{{0+}}"> : tensor<1x2x64xi8>
 // CHECK: %[[U:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<2x6xi8>)
 // CHECK: arith.xori %{{.*}}, %c-128_i8
 // CHECK: %[[P:.*]] = tensor.pad %[[U]] low[0, 0] high[0, 2]
 // CHECK: } : tensor<2x6xi8> to tensor<2x8xi8>
+// CHECK: %[[CORR:.*]] = arith.constant dense<[4500, 5250, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>)
@@ -27,12 +30,12 @@
 // CHECK: qf.vnni_dot
 // CHECK-NOT: qf.vnni_dot
 // CHECK: scf.yield
-// CHECK: vector.transfer_write {{.*}} : vector<16xi32>, tensor<2x16xi32>
-// CHECK: vector.transfer_write {{.*}} : vector<16xi32>, tensor<2x16xi32>
-// CHECK: %[[RAW:.*]] = tensor.extract_slice %{{.*}}[0, 0] [2, 2] [1, 1] : tensor<2x16xi32> to tensor<2x2xi32>
-// CHECK: %[[CORR:.*]] = arith.constant dense<[4500, 5250]> : tensor<2xi32>
-// CHECK: linalg.generic {{.*}} ins(%[[RAW]], %[[CORR]] : tensor<2x2xi32>, tensor<2xi32>)
-// CHECK: arith.subi
+// CHECK: %[[C:.*]] = vector.transfer_read %[[CORR]]
+// CHECK: %[[A0:.*]] = arith.subi %{{.*}}#0, %[[C]] : vector<16xi32>
+// CHECK: vector.transfer_write %[[A0]], {{.*}} : vector<16xi32>, tensor<2x16xi32>
+// CHECK: %[[A1:.*]] = arith.subi %{{.*}}#1, %[[C]] : vector<16xi32>
+// CHECK: vector.transfer_write %[[A1]], {{.*}} : vector<16xi32>, tensor<2x16xi32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [2, 2] [1, 1] : tensor<2x16xi32> to tensor<2x2xi32>
 func.func @matmul(%x: tensor<2x6xi8>) -> tensor<2x2xi32> {
   %q = quant.scast %x : tensor<2x6xi8> to tensor<2x6x!quant.uniform<i8:f32, 0.1:-3>>
   %wi = arith.constant dense<[[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]]> : tensor<6x2xi8>
@@ -47,15 +50,15 @@ func.func @matmul(%x: tensor<2x6xi8>) -> tensor<2x2xi32> {
 // [N*OH*OW, KH*KW*C] = [16, 18] (im2col), multiplied by the OHWI filter
 // as [18, 3] (K pads to 20), folded back to NHWC. Unsigned activations
 // need no shift; the compensation is z * colsum(w) = 7 * 18 = 126 (every
-// weight 1).
+// weight 1), a table padded to the 16 columns of the tile.
 // CHECK-LABEL: func.func @conv
 // CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
 // CHECK: %[[COLS:.*]] = linalg.generic {{.*}} ins(%[[PAD]] : tensor<1x6x6x2xi8>) outs(%{{.*}} : tensor<1x4x4x3x3x2xi8>)
 // CHECK: tensor.collapse_shape %[[COLS]] {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<1x4x4x3x3x2xi8> into tensor<16x18xi8>
 // CHECK-NOT: arith.xori
 // CHECK: } : tensor<16x18xi8> to tensor<16x20xi8>
+// CHECK: arith.constant dense<[126, 126, 126, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
 // CHECK: qf.vnni_dot
-// CHECK: arith.constant dense<126> : tensor<3xi32>
 // CHECK: tensor.expand_shape {{.*}} {{\[\[}}0, 1, 2], [3]] output_shape [1, 4, 4, 3] : tensor<16x3xi32> into tensor<1x4x4x3xi32>
 func.func @conv(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi32> {
   %q = quant.scast %x : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<u8:f32, 0.1:7>>
@@ -67,8 +70,66 @@ func.func @conv(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi32> {
 
 // -----
 
-// Left to the reference loop: 4-bit blocked weights, weights that are not
-// constant, and depthwise (grouped) convolutions.
+// A requantized product: the epilogue runs on the accumulators in
+// registers. Per column: bias, fixed-point multiplier and shift as tables
+// padded to the 16 columns (multiplier 0, shift 1 in the padding):
+// 0.1 * {0.01, 0.02} / 0.05 = {0.02, 0.04} = 2^31 * 0.64 * 2^-36 and
+// 2^31 * 0.64 * 2^-35 (M0 = 1374389535); 64-bit rounding, the clamp
+// [-3, 127], truncation to bytes, stored as the int8 result.
+// CHECK-LABEL: func.func @matmul_requantized
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[7, -7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
+// CHECK-DAG: %[[M:.*]] = arith.constant dense<[1374389535, 1374389535, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
+// CHECK-DAG: %[[N:.*]] = arith.constant dense<[36, 35, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]> : tensor<16xi8>
+// CHECK: qf.vnni_dot
+// CHECK: scf.yield
+// CHECK: vector.transfer_read %[[B]]
+// CHECK: vector.transfer_read %[[M]]
+// CHECK: vector.transfer_read %[[N]]
+// CHECK: arith.muli %{{.*}} : vector<16xi64>
+// CHECK: arith.maxsi %{{.*}}, %cst{{.*}} : vector<16xi64>
+// CHECK: %[[Y:.*]] = arith.trunci %{{.*}} : vector<16xi64> to vector<16xi8>
+// CHECK: vector.transfer_write %[[Y]], {{.*}} : vector<16xi8>, tensor<1x16xi8>
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [1, 2] [1, 1] : tensor<1x16xi8> to tensor<1x2xi8>
+func.func @matmul_requantized(%x: tensor<1x6xi8>) -> tensor<1x2xi8> {
+  %q = quant.scast %x : tensor<1x6xi8> to tensor<1x6x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<[[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]]> : tensor<6x2xi8>
+  %w = quant.scast %wi : tensor<6x2xi8> to tensor<6x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>
+  %b = arith.constant dense<[7, -7]> : tensor<2xi32>
+  %y = qf.matmul %q, %w bias %b clamp [-3, 127] : (tensor<1x6x!quant.uniform<i8:f32, 0.1:-3>>, tensor<6x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>, tensor<2xi32>) -> tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>
+  %r = quant.scast %y : tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>> to tensor<1x2xi8>
+  return %r : tensor<1x2xi8>
+}
+
+// -----
+
+// A depthwise convolution of 16 channels: channels in vector lanes, the
+// weights widened at compile time to [taps][C] int32, the accumulators
+// starting at -z * sum_taps(w) = -7 * 9 * 2 = -126 per channel (every
+// weight 2), one widening load, multiply and add per tap (9).
+// CHECK-LABEL: func.func @depthwise
+// CHECK: tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK-DAG: arith.constant dense<2> : tensor<9x16xi32>
+// CHECK-DAG: arith.constant dense<-126> : tensor<16xi32>
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK-COUNT-9: vector.transfer_read %{{.*}} : tensor<9x16xi32>, vector<16xi32>
+// CHECK: vector.transfer_read %{{.*}} : tensor<16xi32>, vector<16xi32>
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK-COUNT-9: arith.extui %{{.*}} : vector<16xi8> to vector<16xi32>
+// CHECK: vector.transfer_write %{{.*}} : vector<16xi32>, tensor<1x4x4x16xi32>
+func.func @depthwise(%x: tensor<1x4x4x16xi8>) -> tensor<1x4x4x16xi32> {
+  %q = quant.scast %x : tensor<1x4x4x16xi8> to tensor<1x4x4x16x!quant.uniform<u8:f32, 0.1:7>>
+  %fi = arith.constant dense<2> : tensor<16x3x3x1xi8>
+  %f = quant.scast %fi : tensor<16x3x3x1xi8> to tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.conv2d %q, %f {groups = 16 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x4x4x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x4x16xi32>
+  return %y : tensor<1x4x4x16xi32>
+}
+
+// -----
+
+// Left to the reference loop: weights that are not constant, and depthwise
+// convolutions of a channel count that is not a multiple of 16.
 // CHECK-LABEL: func.func @reference
 // CHECK-NOT: qf.vnni_dot
 // CHECK: return

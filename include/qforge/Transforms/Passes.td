@@ -77,14 +77,16 @@ def FuseQDQPass : Pass<"qf-fuse-qdq", "mlir::func::FuncOp"> {
   let summary = "Compute QDQ-form convolutions and matmuls as qf integer ops with the model's own parameters";
   let description = [{
     A QDQ model (onnxruntime's `quantize_static`, QAT exports) imports as
-    float `tosa.conv2d` / `tosa.matmul` between `qf.dequantize` of its
+    float `tosa.conv2d` / `tosa.depthwise_conv2d` / `tosa.matmul` between `qf.dequantize` of its
     input and of its integer weights (and bias) and a `qf.quantize` of its
     output. Each such op whose input is dequantized per tensor, whose
     weights are a dequantized integer constant (through the importer's
     transposes and reshapes; per tensor or per output channel), whose bias
     is a dequantized int32 or float constant (a matmul's bias add is
     folded), and whose output feeds one `qf.quantize` per tensor becomes
-    one `qf.conv2d` / `qf.matmul` with the model's scales and zero points:
+    one `qf.conv2d` (a depthwise one with one output per channel as a
+    grouped `qf.conv2d`, its [KH, KW, C, 1] filter as OHWI [C, KH, KW, 1])
+    / `qf.matmul` with the model's scales and zero points:
     exact int32 accumulation and one integer-only requantization instead of
     float compute and a second rounding. The bias keeps its integers when
     its scales are s_x * s_w[c] (as quantizers write them) and is
@@ -139,16 +141,22 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
     up to 8 x 16 for single-row products) accumulated with `vpdpbusd`
     (`llvm.x86.avx512.vpdpbusd.512`), activations as unsigned bytes
     (signed ones shifted by +128) with the shift and zero point taken back
-    by a per-column compensation computed at compile time. The kernel's
-    `qf.vnni_dot` ops become the intrinsic in `qf-lower-vnni-dot`. The accumulators
-    are the same integers, so the results are bit-identical to the
-    reference lowering. Only for targets with AVX-512 VNNI: the backend
+    by a per-column compensation computed at compile time. A requantized
+    result is requantized in registers (bias, multiplier and shift per
+    column from padded tables, the same 64-bit arithmetic as the reference
+    epilogue) and stored as bytes. The kernel's
+    `qf.vnni_dot` ops become the intrinsic in `qf-lower-vnni-dot`. Depthwise
+    convolutions (one output per input channel, a multiple of 16 channels)
+    use a vectorized kernel with 16 channels per int32 vector (a widening
+    load, multiply and add per tap, the accumulators starting at the
+    zero-point compensation). The accumulators are the same integers, so the
+    results are bit-identical to the reference lowering. Only for targets with AVX-512 VNNI: the backend
     cannot select the instruction elsewhere (`qforge compile` sets it from
     `--target`).
   }];
   let options = [
     Option<"vnni", "vnni", "bool", "false",
-           "Use the AVX-512 VNNI micro-kernel for int8 matmuls and convolutions">,
+           "Use the AVX-512 VNNI target's kernels for int8 matmuls and convolutions">,
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::arith::ArithDialect",

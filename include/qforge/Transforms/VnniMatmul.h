@@ -20,6 +20,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "qforge/Transforms/Requantize.h"
 
 namespace qforge {
 
@@ -38,10 +39,13 @@ VnniTile chooseVnniTile(int64_t m, int64_t n);
 
 /// int32 [M, N] = sum_k (x[m, k] - z) * w[k, n]: `x` is a tensor<MxKxi8>
 /// of activation storage (`xSigned`: int8, else uint8) with zero point
-/// `zeroPoint`; `weights` is the constant signed int8 [K, N].
+/// `zeroPoint`; `weights` is the constant signed int8 [K, N]. With
+/// `epilogue` (per column n) the kernel requantizes its accumulators in
+/// registers and returns the [M, N] storage integers instead.
 mlir::Value buildVnniMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                             bool xSigned, int64_t zeroPoint,
-                            mlir::DenseIntElementsAttr weights);
+                            mlir::DenseIntElementsAttr weights,
+                            const ChannelRequantization *epilogue = nullptr);
 
 } // namespace qforge
 
