@@ -216,11 +216,20 @@ def main():
     if args.quick:
         layers = layers[1:2] + layers[4:5] + layers[6:7]
     for name, shape in layers:
-        model = b.path("conv-%s.onnx" % "-".join(map(str, shape)))
-        sh([sys.executable, os.path.join(HERE, "layers.py"), "conv"] + [str(v) for v in shape] + [model])
-        calib, x = inputs_for(b, model, [shape[0], shape[1], shape[2], shape[3]])
-        q8 = b.qforge_ms(model, "int8", calib, x, runs)
-        f32 = b.qforge_ms(model, "fp32", calib, x, runs)
+        # int8: the QDQ layer (u8 in, u8 out, as oneDNN's); fp32: the float
+        # layer. Both NHWC, the compiler's own layout.
+        tag = "-".join(map(str, shape))
+        model = b.path("conv-%s.onnx" % tag)
+        qmodel = b.path("qdq-conv-%s.onnx" % tag)
+        for kind, path in (("conv", model), ("qdq-conv", qmodel)):
+            sh([sys.executable, os.path.join(HERE, "layers.py"), kind] + [str(v) for v in shape]
+               + [path])
+        nhwc = [shape[0], shape[2], shape[3], shape[1]]
+        _, x = inputs_for(b, model, nhwc)
+        xu = b.path("qdq-conv-%s.x.npy" % tag)
+        np.save(xu, np.random.default_rng(0).integers(0, 256, nhwc).astype(np.uint8))
+        q8 = b.qforge_ms(qmodel, "fp32", None, xu, runs)
+        f32 = b.qforge_ms(model, "fp32", None, x, runs)
         d8 = b.onednn("conv", *shape, "int8")
         d32 = b.onednn("conv", *shape, "f32")
         print("| %s %s | %.3f | %.3f | %.3f | %.3f | %.2fx | %.2fx |" %

@@ -32,6 +32,10 @@ void buildTosaToLinalgPipeline(OpPassManager &pm, const KernelOptions &kernels) 
   pm.addNestedPass<func::FuncOp>(createFuseQDQPass());
   pm.addNestedPass<func::FuncOp>(
       createLowerQFToLinalgPass(LowerQFToLinalgPassOptions{kernels.x86Vnni}));
+  // Float convolutions and matmuls with constant weights, before TOSA's
+  // own lowering would take them.
+  if (kernels.x86Avx512)
+    pm.addNestedPass<func::FuncOp>(createFloatGemmKernelsPass());
   addTextual(pm, "func.func(tosa-optional-decompositions,tosa-to-linalg-named,"
                  "tosa-to-linalg,tosa-to-arith,tosa-to-tensor,"
                  "convert-elementwise-to-linalg)");

@@ -10,6 +10,7 @@
 #include "qforge/Transforms/Passes.h"
 #include "qforge/Transforms/ConstantLayout.h"
 #include "qforge/Transforms/DepthwiseConv.h"
+#include "qforge/Transforms/PackedGemm.h"
 #include "qforge/Transforms/Requantize.h"
 #include "qforge/Transforms/VnniMatmul.h"
 
@@ -918,45 +919,9 @@ struct LowerQFToLinalgPass
   Value im2colVnni(Value input, DenseIntElementsAttr filter, ArrayRef<int64_t> outShape,
                    ArrayRef<int64_t> stride, ArrayRef<int64_t> dil, const Params &a,
                    const qforge::ChannelRequantization *epilogue, Lowering &l) {
-    auto inType = cast<RankedTensorType>(input.getType());
     ArrayRef<int64_t> fs = cast<ShapedType>(filter.getType()).getShape(); // O, KH, KW, C
-    int64_t o = fs[0], kh = fs[1], kw = fs[2], c = fs[3];
-    Value cols;
-    if (kh == 1 && kw == 1 && llvm::all_of(stride, [](int64_t s) { return s == 1; }) &&
-        inType.getDimSize(1) == outShape[1] && inType.getDimSize(2) == outShape[2]) {
-      cols = tensor::CollapseShapeOp::create(l.b, l.loc, input,
-                                             SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
-    } else {
-      MLIRContext *ctx = l.b.getContext();
-      auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-      // (n, oh, ow, kh, kw, c)
-      SmallVector<int64_t> unfolded = {outShape[0], outShape[1], outShape[2], kh, kw, c};
-      Value init = tensor::EmptyOp::create(l.b, l.loc, unfolded, inType.getElementType());
-      SmallVector<AffineMap> maps = {
-          AffineMap::get(6, 0, {d(0), d(1) * stride[0] + d(3) * dil[0],
-                                d(2) * stride[1] + d(4) * dil[1], d(5)}, ctx),
-          l.b.getMultiDimIdentityMap(6)};
-      Value patches =
-          linalg::GenericOp::create(
-              l.b, l.loc, TypeRange{init.getType()}, ValueRange{input}, ValueRange{init},
-              maps, SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
-              [&](OpBuilder &nb, Location nl, ValueRange args) {
-                linalg::YieldOp::create(nb, nl, ValueRange{args[0]});
-              })
-              .getResult(0);
-      cols = tensor::CollapseShapeOp::create(
-          l.b, l.loc, patches, SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
-    }
-    // OHWI -> [KH*KW*C, O]: row (kh, kw, c), column o.
-    SmallVector<APInt> values(filter.getValues<APInt>().begin(),
-                              filter.getValues<APInt>().end());
-    int64_t k = kh * kw * c;
-    SmallVector<APInt> matrix(k * o, APInt(8, 0));
-    for (int64_t oc = 0; oc < o; ++oc)
-      for (int64_t r = 0; r < k; ++r)
-        matrix[r * o + oc] = values[oc * k + r];
-    auto matrixType = RankedTensorType::get({k, o}, l.b.getI8Type());
-    auto weights = cast<DenseIntElementsAttr>(DenseElementsAttr::get(matrixType, matrix));
+    Value cols = qforge::unfoldPatches(l.b, l.loc, input, fs[1], fs[2], outShape, stride, dil);
+    auto weights = cast<DenseIntElementsAttr>(qforge::filterAsMatrix(filter));
     Value acc = qforge::buildVnniMatmul(l.b, l.loc, cols, a.isSigned, a.zeroPoints[0], weights,
                                         epilogue);
     return tensor::ExpandShapeOp::create(

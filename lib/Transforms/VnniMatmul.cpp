@@ -1,6 +1,7 @@
 //===- VnniMatmul.cpp - int8 matrix products on AVX-512 VNNI --------------===//
 
 #include "qforge/Transforms/VnniMatmul.h"
+#include "qforge/Transforms/PackedGemm.h"
 
 #include "QF/QFOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -15,15 +16,11 @@ namespace qforge {
 
 namespace {
 
-constexpr int64_t kLanes = 16;   // int32 lanes of a zmm register
-constexpr int64_t kDepth = 4;    // bytes each lane reduces per vpdpbusd
+constexpr int64_t kLanes = kGemmLanes; // int32 lanes of a zmm register
+constexpr int64_t kDepth = 4;           // bytes each lane reduces per vpdpbusd
 constexpr int64_t kPanel = kLanes * kDepth;
 
 int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
-
-Value index(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
 
 /// The weights [K, N] as [Np/W][Kp/4][V][64] bytes, W = 16 V the column
 /// tile's width: the 64-byte panel (t, kb, v) holds, for each of the 16
@@ -88,33 +85,17 @@ Value unsignedActivations(OpBuilder &b, Location loc, Value x, bool xSigned,
 
 } // namespace
 
-VnniTile chooseVnniTile(int64_t m, int64_t n) {
-  VnniTile tile;
-  int64_t columnVectors = (n + kLanes - 1) / kLanes;
-  tile.rows = std::min<int64_t>(m, 4);
-  tile.vectors = std::min<int64_t>(columnVectors, tile.rows == 1 ? 8 : 4);
-  return tile;
-}
-
 Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zeroPoint,
                       DenseIntElementsAttr weights, const ChannelRequantization *epilogue) {
   auto xType = cast<RankedTensorType>(x.getType());
   int64_t m = xType.getDimSize(0), k = xType.getDimSize(1);
   int64_t n = cast<ShapedType>(weights.getType()).getDimSize(1);
-  VnniTile tile = chooseVnniTile(m, n);
+  GemmTile tile = chooseGemmTile(m, n);
   int64_t mp = roundUp(m, tile.rows), kp = roundUp(k, kDepth),
           np = roundUp(n, kLanes * tile.vectors);
-
-  Value packed = packWeights(b, loc, weights, kp, np, tile.vectors);
-  Value u = unsignedActivations(b, loc, x, xSigned, mp, kp);
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   auto accType = VectorType::get({kLanes}, i32);
   auto bytesType = VectorType::get({kPanel}, i8);
-  Value c0 = index(b, loc, 0);
-  Value zeroI8 = arith::ConstantOp::create(b, loc, i8, b.getI8IntegerAttr(0));
-  Value zeroI32 = arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
-  Value zeroAcc = arith::ConstantOp::create(b, loc, accType,
-                                            DenseElementsAttr::get(accType, int32_t(0)));
   SmallVector<bool> inBounds = {true};
 
   // Compensation: the zero point in unsigned units times each column's sum,
@@ -132,88 +113,46 @@ Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t
         b, loc,
         DenseElementsAttr::get(RankedTensorType::get({np}, i32), ArrayRef<int32_t>(correction)));
   ChannelRequantization::Tables tables;
-  Type outElement = i32;
-  if (epilogue) {
+  if (epilogue)
     tables = epilogue->materialize(b, loc, np);
-    outElement = b.getIntegerType(epilogue->bits);
-  }
+  Value zeroI8 = arith::ConstantOp::create(b, loc, i8, b.getI8IntegerAttr(0));
+  Value zeroI32 = arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
 
-  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{mp, np}, outElement);
-  int64_t nStep = kLanes * tile.vectors;
-  // for n0 (column tiles) { for m0 (row tiles) { for kb { rows x vectors
-  // vpdpbusd } store the tile } }: a column tile's weight panels stay in
-  // cache while every row tile passes over them.
-  auto outer = scf::ForOp::create(
-      b, loc, c0, index(b, loc, np), index(b, loc, nStep), ValueRange{empty},
-      [&](OpBuilder &ob, Location ol, Value n0, ValueRange outerArgs) {
-        Value columnTile = arith::DivUIOp::create(ob, ol, n0, index(ob, ol, nStep));
-        auto inner = scf::ForOp::create(
-            ob, ol, index(ob, ol, 0), index(ob, ol, mp), index(ob, ol, tile.rows),
-            ValueRange{outerArgs[0]},
-            [&](OpBuilder &ib, Location il, Value m0, ValueRange innerArgs) {
-              SmallVector<Value> zeros(tile.rows * tile.vectors, zeroAcc);
-              auto reduction = scf::ForOp::create(
-                  ib, il, index(ib, il, 0), index(ib, il, kp / kDepth), index(ib, il, 1),
-                  zeros, [&](OpBuilder &kbB, Location kl, Value kb, ValueRange accs) {
-                    SmallVector<Value> panels;
-                    for (int64_t v = 0; v < tile.vectors; ++v) {
-                      panels.push_back(vector::TransferReadOp::create(
-                          kbB, kl, bytesType, packed,
-                          ValueRange{columnTile, kb, index(kbB, kl, v * kPanel)}, zeroI8,
-                          inBounds));
-                    }
-                    Value col = arith::MulIOp::create(kbB, kl, kb, index(kbB, kl, kDepth));
-                    SmallVector<Value> next;
-                    for (int64_t r = 0; r < tile.rows; ++r) {
-                      Value row = arith::AddIOp::create(kbB, kl, m0, index(kbB, kl, r));
-                      // x[row, 4kb .. 4kb+3] as one int32, copied to every lane.
-                      Value four = vector::TransferReadOp::create(
-                          kbB, kl, VectorType::get({kDepth}, i8), u, ValueRange{row, col},
-                          zeroI8, inBounds);
-                      Value word = vector::ExtractOp::create(
-                          kbB, kl,
-                          vector::BitCastOp::create(kbB, kl, VectorType::get({1}, i32), four),
-                          ArrayRef<int64_t>{0});
-                      Value splat = vector::BitCastOp::create(
-                          kbB, kl, bytesType,
-                          vector::BroadcastOp::create(kbB, kl, accType, word));
-                      for (int64_t v = 0; v < tile.vectors; ++v)
-                        next.push_back(qf::VnniDotOp::create(
-                            kbB, kl, accType, accs[r * tile.vectors + v], splat, panels[v]));
-                    }
-                    scf::YieldOp::create(kbB, kl, next);
-                  });
-              Value c = innerArgs[0];
-              for (int64_t v = 0; v < tile.vectors; ++v) {
-                Value col = arith::AddIOp::create(ib, il, n0, index(ib, il, v * kLanes));
-                Value corr;
-                if (corrTable)
-                  corr = vector::TransferReadOp::create(ib, il, accType, corrTable,
-                                                        ValueRange{col}, zeroI32, inBounds);
-                for (int64_t r = 0; r < tile.rows; ++r) {
-                  Value row = arith::AddIOp::create(ib, il, m0, index(ib, il, r));
-                  Value acc = reduction.getResult(r * tile.vectors + v);
-                  if (corr)
-                    acc = arith::SubIOp::create(ib, il, acc, corr);
-                  if (epilogue)
-                    acc = epilogue->apply(ib, il, tables, acc, col);
-                  c = vector::TransferWriteOp::create(ib, il, acc, c, ValueRange{row, col},
-                                                      inBounds)
-                          .getResult();
-                }
-              }
-              scf::YieldOp::create(ib, il, c);
-            });
-        scf::YieldOp::create(ob, ol, inner.getResult(0));
-      });
-  Value result = outer.getResult(0);
-  if (mp != m || np != n)
-    result = tensor::ExtractSliceOp::create(
-        b, loc, RankedTensorType::get({m, n}, outElement), result,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(m), b.getIndexAttr(n)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
-  return result;
+  PackedGemm g;
+  g.tile = tile;
+  g.mp = mp;
+  g.np = np;
+  g.kp = kp;
+  g.depth = kDepth;
+  g.lhs = unsignedActivations(b, loc, x, xSigned, mp, kp);
+  g.packed = packWeights(b, loc, weights, kp, np, tile.vectors);
+  g.accType = accType;
+  g.panelType = bytesType;
+  g.outElement = epilogue ? Type(b.getIntegerType(epilogue->bits)) : i32;
+  // x[row, 4 step .. 4 step + 3] as one int32, copied to every lane.
+  g.loadRow = [&](OpBuilder &rb, Location rl, Value row, Value step) -> Value {
+    Value col = arith::MulIOp::create(rb, rl, step,
+                                      arith::ConstantIndexOp::create(rb, rl, kDepth));
+    Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({kDepth}, i8), g.lhs,
+                                                ValueRange{row, col}, zeroI8, inBounds);
+    Value word = vector::ExtractOp::create(
+        rb, rl, vector::BitCastOp::create(rb, rl, VectorType::get({1}, i32), four),
+        ArrayRef<int64_t>{0});
+    return vector::BitCastOp::create(rb, rl, bytesType,
+                                     vector::BroadcastOp::create(rb, rl, accType, word));
+  };
+  g.combine = [&](OpBuilder &cb, Location cl, Value acc, Value a, Value panel) -> Value {
+    return qf::VnniDotOp::create(cb, cl, accType, acc, a, panel);
+  };
+  g.epilogue = [&](OpBuilder &eb, Location el, Value acc, Value col) -> Value {
+    if (corrTable)
+      acc = arith::SubIOp::create(
+          eb, el, acc,
+          vector::TransferReadOp::create(eb, el, accType, corrTable, ValueRange{col}, zeroI32,
+                                         inBounds));
+    return epilogue ? epilogue->apply(eb, el, tables, acc, col) : acc;
+  };
+  return sliceToShape(b, loc, emitPackedGemm(b, loc, g), m, n);
 }
 
 } // namespace qforge

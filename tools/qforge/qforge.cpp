@@ -599,6 +599,8 @@ static int runCompile(MLIRContext &context) {
   // Micro-kernels the target has the instructions for.
   qforge::KernelOptions kernels;
   kernels.x86Vnni = qforge::hasFeature(target, "avx512vnni");
+  // AVX-512 VNNI comes only with AVX-512 (x86-64-v4 names no features).
+  kernels.x86Avx512 = kernels.x86Vnni || qforge::hasFeature(target, "avx512f");
   if (!qforge::functionSignature(*module, name, inputs, outputs) ||
       failed(qforge::lowerToLLVMDialect(*module, name, &scratch,
                                         scratchOwner == "caller", kernels)))

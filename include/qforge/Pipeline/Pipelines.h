@@ -28,7 +28,8 @@ struct ScratchOptions {
 /// Target-specific kernels the lowering may emit; each needs the target to
 /// have the instructions (the backend cannot select them otherwise).
 struct KernelOptions {
-  bool x86Vnni = false; // vpdpbusd micro-kernels for int8 products
+  bool x86Vnni = false;   // vpdpbusd micro-kernels for int8 products
+  bool x86Avx512 = false; // the packed FMA kernel for float products
 };
 
 void buildTosaToLinalgPipeline(mlir::OpPassManager &pm,

@@ -166,6 +166,27 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def FloatGemmKernelsPass : Pass<"qf-float-gemm-kernels", "mlir::func::FuncOp"> {
+  let summary = "Float convolutions and matmuls with constant weights on the packed FMA kernel";
+  let description = [{
+    For AVX-512 targets (`qforge compile` adds it when the target has
+    `avx512f`). Each f32 `tosa.conv2d` and `tosa.matmul` (batch 1) with
+    constant weights and bias becomes the register-tiled product qforge's
+    integer kernels use, in float: the (zero-padded) input unfolded to
+    [N*OH*OW, KH*KW*C] rows (im2col; a 1x1 stride-1 convolution is read in
+    place), the weights packed at compile time into [N/W][K][W] panels
+    (W = 16 x up to 4 vectors), a register tile of 4 rows by 4 vectors of 16
+    accumulated with `vector.fma` (one broadcast activation per row and
+    step), the bias added in registers before the store. Each output sums
+    its terms in the reference order, each step rounded once (a fused
+    multiply-add) rather than twice, so results differ from the reference
+    loops in the last bits.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect", "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def LowerVnniDotPass : Pass<"qf-lower-vnni-dot", "mlir::func::FuncOp"> {
   let summary = "Lower qf.vnni_dot to the x86 VNNI intrinsic";
   let description = [{

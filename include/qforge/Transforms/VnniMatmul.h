@@ -24,19 +24,6 @@
 
 namespace qforge {
 
-/// Register tile of the micro-kernel: `rows` rows of the activations by
-/// `vectors` x 16 columns of the weights, one zmm accumulator each.
-struct VnniTile {
-  int64_t rows = 4;
-  int64_t vectors = 4;
-};
-
-/// The tile for an M x N product: four rows by four vectors of 16 columns
-/// (16 accumulators); a single row (batch-1 fully connected layers) takes
-/// up to eight vectors so that enough independent accumulators hide
-/// vpdpbusd's latency.
-VnniTile chooseVnniTile(int64_t m, int64_t n);
-
 /// int32 [M, N] = sum_k (x[m, k] - z) * w[k, n]: `x` is a tensor<MxKxi8>
 /// of activation storage (`xSigned`: int8, else uint8) with zero point
 /// `zeroPoint`; `weights` is the constant signed int8 [K, N]. With

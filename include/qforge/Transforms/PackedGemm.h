@@ -1,0 +1,82 @@
+//===- PackedGemm.h - register-tiled products on packed weights -*- C++ -*-===//
+//
+// The loop nest every matrix-product micro-kernel of qforge shares, on
+// tensors: for each column tile, for each row tile, a reduction loop that
+// carries rows x vectors accumulators (one 16-lane vector each) and per
+// step reads each of the tile's weight panels once and each row's
+// activations once; then each accumulator goes through an epilogue and is
+// stored. What a step does with the numbers (vpdpbusd on 4 bytes per lane,
+// a float fused multiply-add) is the caller's.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_TRANSFORMS_PACKEDGEMM_H
+#define QFORGE_TRANSFORMS_PACKEDGEMM_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace qforge {
+
+/// Lanes of one accumulator vector (a zmm register of int32 or f32).
+constexpr int64_t kGemmLanes = 16;
+
+/// Register tile: `rows` activation rows by `vectors` x 16 columns.
+struct GemmTile {
+  int64_t rows = 4;
+  int64_t vectors = 4;
+};
+
+/// Four rows by four vectors (16 accumulators); a single row (batch-1
+/// fully connected layers) takes up to eight vectors so that enough
+/// independent accumulators hide the instructions' latency.
+GemmTile chooseGemmTile(int64_t m, int64_t n);
+
+/// One packed product. `lhs` is [Mp, Kp] (rows padded to the tile), and
+/// `packed` the weights as [Np / W][Kp / depth][V * 16 * depth] with
+/// W = 16 V: per reduction step, the tile's V panels of 16 columns x
+/// `depth` values, contiguous.
+struct PackedGemm {
+  GemmTile tile;
+  int64_t mp, np, kp, depth;
+  mlir::Value lhs, packed;
+  mlir::VectorType accType;   // vector<16 x i32 | f32>
+  mlir::VectorType panelType; // the 16 x depth weights of one vector
+  mlir::Type outElement;      // what the epilogue stores
+  /// The activations of `row` at reduction step `step`, ready to combine
+  /// with every panel of the step (e.g. broadcast to all lanes).
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value row,
+                            mlir::Value step)>
+      loadRow;
+  /// acc + row * panel, one step.
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value acc,
+                            mlir::Value row, mlir::Value panel)>
+      combine;
+  /// The finished accumulator of columns [col, col + 16) -> the vector to
+  /// store (of outElement).
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value acc,
+                            mlir::Value col)>
+      epilogue;
+};
+
+/// Emits the loops; returns the [Mp, Np] result tensor of outElement.
+mlir::Value emitPackedGemm(mlir::OpBuilder &b, mlir::Location loc, const PackedGemm &gemm);
+
+/// An NHWC input's convolution windows as rows: [N*OH*OW, KH*KW*C]
+/// (im2col), or the input itself, collapsed, for a 1x1 stride-1 window.
+/// `input` is already padded.
+mlir::Value unfoldPatches(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                          int64_t kh, int64_t kw, llvm::ArrayRef<int64_t> outShape,
+                          llvm::ArrayRef<int64_t> strides, llvm::ArrayRef<int64_t> dilations);
+
+/// An OHWI filter as the [KH*KW*C, O] matrix that multiplies the patches.
+mlir::DenseElementsAttr filterAsMatrix(mlir::DenseElementsAttr ohwi);
+
+/// [rows, cols] slice of a 2-D tensor from its origin, or `t` itself when
+/// it has that shape already.
+mlir::Value sliceToShape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t,
+                         int64_t rows, int64_t cols);
+
+} // namespace qforge
+
+#endif // QFORGE_TRANSFORMS_PACKEDGEMM_H

@@ -1,0 +1,137 @@
+//===- PackedGemm.cpp - register-tiled products on packed weights ---------===//
+
+#include "qforge/Transforms/PackedGemm.h"
+
+#include "qforge/Transforms/ConstantLayout.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace qforge {
+
+GemmTile chooseGemmTile(int64_t m, int64_t n) {
+  GemmTile tile;
+  int64_t columnVectors = (n + kGemmLanes - 1) / kGemmLanes;
+  tile.rows = std::min<int64_t>(m, 4);
+  tile.vectors = std::min<int64_t>(columnVectors, tile.rows == 1 ? 8 : 4);
+  return tile;
+}
+
+Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
+  auto index = [](OpBuilder &ib, Location il, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(ib, il, v);
+  };
+  Type accElement = g.accType.getElementType();
+  Value zeroAcc = arith::ConstantOp::create(
+      b, loc, g.accType, DenseElementsAttr::get(g.accType, b.getZeroAttr(accElement)));
+  Type panelElement = g.panelType.getElementType();
+  Value panelPad = arith::ConstantOp::create(b, loc, panelElement, b.getZeroAttr(panelElement));
+  SmallVector<bool> inBounds = {true};
+  int64_t width = kGemmLanes * g.tile.vectors;
+  int64_t panelSize = g.panelType.getNumElements();
+  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{g.mp, g.np}, g.outElement);
+  // for n0 (column tiles) { for m0 (row tiles) { for step { rows x vectors
+  // combines } epilogue and store the tile } }: a column tile's weight
+  // panels stay in cache while every row tile passes over them.
+  auto outer = scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, g.np), index(b, loc, width), ValueRange{empty},
+      [&](OpBuilder &ob, Location ol, Value n0, ValueRange outerArgs) {
+        Value columnTile = arith::DivUIOp::create(ob, ol, n0, index(ob, ol, width));
+        auto inner = scf::ForOp::create(
+            ob, ol, index(ob, ol, 0), index(ob, ol, g.mp), index(ob, ol, g.tile.rows),
+            ValueRange{outerArgs[0]},
+            [&](OpBuilder &ib, Location il, Value m0, ValueRange innerArgs) {
+              SmallVector<Value> zeros(g.tile.rows * g.tile.vectors, zeroAcc);
+              auto reduction = scf::ForOp::create(
+                  ib, il, index(ib, il, 0), index(ib, il, g.kp / g.depth), index(ib, il, 1),
+                  zeros, [&](OpBuilder &sb, Location sl, Value step, ValueRange accs) {
+                    SmallVector<Value> panels;
+                    for (int64_t v = 0; v < g.tile.vectors; ++v)
+                      panels.push_back(vector::TransferReadOp::create(
+                          sb, sl, g.panelType, g.packed,
+                          ValueRange{columnTile, step, index(sb, sl, v * panelSize)}, panelPad,
+                          inBounds));
+                    SmallVector<Value> next;
+                    for (int64_t r = 0; r < g.tile.rows; ++r) {
+                      Value row = arith::AddIOp::create(sb, sl, m0, index(sb, sl, r));
+                      Value a = g.loadRow(sb, sl, row, step);
+                      for (int64_t v = 0; v < g.tile.vectors; ++v)
+                        next.push_back(
+                            g.combine(sb, sl, accs[r * g.tile.vectors + v], a, panels[v]));
+                    }
+                    scf::YieldOp::create(sb, sl, next);
+                  });
+              Value c = innerArgs[0];
+              for (int64_t v = 0; v < g.tile.vectors; ++v) {
+                Value col = arith::AddIOp::create(ib, il, n0, index(ib, il, v * kGemmLanes));
+                for (int64_t r = 0; r < g.tile.rows; ++r) {
+                  Value row = arith::AddIOp::create(ib, il, m0, index(ib, il, r));
+                  Value out = g.epilogue(ib, il, reduction.getResult(r * g.tile.vectors + v), col);
+                  c = vector::TransferWriteOp::create(ib, il, out, c, ValueRange{row, col},
+                                                      inBounds)
+                          .getResult();
+                }
+              }
+              scf::YieldOp::create(ib, il, c);
+            });
+        scf::YieldOp::create(ob, ol, inner.getResult(0));
+      });
+  return outer.getResult(0);
+}
+
+Value unfoldPatches(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t kw,
+                    ArrayRef<int64_t> outShape, ArrayRef<int64_t> strides,
+                    ArrayRef<int64_t> dilations) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  int64_t c = inType.getDimSize(3);
+  if (kh == 1 && kw == 1 && llvm::all_of(strides, [](int64_t s) { return s == 1; }) &&
+      inType.getDimSize(1) == outShape[1] && inType.getDimSize(2) == outShape[2])
+    return tensor::CollapseShapeOp::create(b, loc, input,
+                                           SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  // (n, oh, ow, kh, kw, c)
+  SmallVector<int64_t> unfolded = {outShape[0], outShape[1], outShape[2], kh, kw, c};
+  Value init = tensor::EmptyOp::create(b, loc, unfolded, inType.getElementType());
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(6, 0, {d(0), d(1) * strides[0] + d(3) * dilations[0],
+                            d(2) * strides[1] + d(4) * dilations[1], d(5)}, ctx),
+      b.getMultiDimIdentityMap(6)};
+  Value patches =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{input}, ValueRange{init}, maps,
+          SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            linalg::YieldOp::create(nb, nl, ValueRange{args[0]});
+          })
+          .getResult(0);
+  return tensor::CollapseShapeOp::create(
+      b, loc, patches, SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+}
+
+DenseElementsAttr filterAsMatrix(DenseElementsAttr ohwi) {
+  ArrayRef<int64_t> fs = cast<ShapedType>(ohwi.getType()).getShape(); // O, KH, KW, C
+  DenseElementsAttr hwcf = permuteConstant(ohwi, {1, 2, 3, 0});
+  if (!hwcf)
+    return {};
+  return hwcf.reshape(RankedTensorType::get({fs[1] * fs[2] * fs[3], fs[0]},
+                                            ohwi.getElementType()));
+}
+
+Value sliceToShape(OpBuilder &b, Location loc, Value t, int64_t rows, int64_t cols) {
+  auto type = cast<RankedTensorType>(t.getType());
+  if (type.getDimSize(0) == rows && type.getDimSize(1) == cols)
+    return t;
+  return tensor::ExtractSliceOp::create(
+      b, loc, type.clone({rows, cols}), t,
+      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(rows), b.getIndexAttr(cols)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+}
+
+} // namespace qforge
