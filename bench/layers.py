@@ -25,6 +25,22 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 
+def qdq_initializers(rng, shape, channels, fan_in):
+    """Random int8 weights of `shape` with one scale per output channel
+    (about 1/sqrt(fan_in) in real terms), and the activations' uint8
+    parameters (input scale 0.02, output 0.05, zero points 128)."""
+    return [
+        numpy_helper.from_array(rng.integers(-127, 128, shape).astype(np.int8), "wq"),
+        numpy_helper.from_array(
+            (rng.uniform(0.5, 1.5, channels) / 127 / np.sqrt(fan_in)).astype(np.float32), "ws"),
+        numpy_helper.from_array(np.zeros(channels, np.int8), "wz"),
+        numpy_helper.from_array(np.array(0.02, np.float32), "xs"),
+        numpy_helper.from_array(np.array(128, np.uint8), "xz"),
+        numpy_helper.from_array(np.array(0.05, np.float32), "ys"),
+        numpy_helper.from_array(np.array(128, np.uint8), "yz"),
+    ]
+
+
 def main():
     rng = np.random.default_rng(0)
     kind, rest = sys.argv[1], sys.argv[2:]
@@ -38,16 +54,7 @@ def main():
     elif kind == "qdq-matmul":
         m, n, k = map(int, rest[:3])
         out = rest[3]
-        wq = rng.integers(-127, 128, (k, n)).astype(np.int8)
-        inits = [
-            numpy_helper.from_array(wq, "wq"),
-            numpy_helper.from_array((rng.uniform(0.5, 1.5, n) / 127 / np.sqrt(k)).astype(np.float32), "ws"),
-            numpy_helper.from_array(np.zeros(n, np.int8), "wz"),
-            numpy_helper.from_array(np.array(0.02, np.float32), "xs"),
-            numpy_helper.from_array(np.array(128, np.uint8), "xz"),
-            numpy_helper.from_array(np.array(0.05, np.float32), "ys"),
-            numpy_helper.from_array(np.array(128, np.uint8), "yz"),
-        ]
+        inits = qdq_initializers(rng, (k, n), n, k)
         nodes = [
             helper.make_node("DequantizeLinear", ["x", "xs", "xz"], ["xf"], name="dq_x"),
             helper.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wf"], name="dq_w", axis=1),
@@ -62,16 +69,7 @@ def main():
     elif kind == "qdq-conv":
         n, c, h, wd, o, kh, kw, stride, pad, groups = map(int, rest[:10])
         out = rest[10]
-        fan_in = c // groups * kh * kw
-        inits = [
-            numpy_helper.from_array(rng.integers(-127, 128, (o, c // groups, kh, kw)).astype(np.int8), "wq"),
-            numpy_helper.from_array((rng.uniform(0.5, 1.5, o) / 127 / np.sqrt(fan_in)).astype(np.float32), "ws"),
-            numpy_helper.from_array(np.zeros(o, np.int8), "wz"),
-            numpy_helper.from_array(np.array(0.02, np.float32), "xs"),
-            numpy_helper.from_array(np.array(128, np.uint8), "xz"),
-            numpy_helper.from_array(np.array(0.05, np.float32), "ys"),
-            numpy_helper.from_array(np.array(128, np.uint8), "yz"),
-        ]
+        inits = qdq_initializers(rng, (o, c // groups, kh, kw), o, c // groups * kh * kw)
         oh, ow = (h + 2 * pad - kh) // stride + 1, (wd + 2 * pad - kw) // stride + 1
         nodes = [
             helper.make_node("Transpose", ["x"], ["xt"], name="to_nchw", perm=[0, 3, 1, 2]),
