@@ -18,8 +18,6 @@
 #include "QF/QuantTypeChecks.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -250,14 +248,8 @@ struct Lowering {
                  if (a.getType() != i64())
                    a = arith::ExtSIOp::create(nb, nl, i64(), a);
                  Value p = arith::MulIOp::create(nb, nl, a, mul);
-                 return finishRequantized(nb, nl, p, n, zeroPoint, lo, hi, storage);
+                 return qforge::finishRequantization(nb, nl, p, n, zeroPoint, lo, hi, storage);
                });
-  }
-
-  /// See qforge::finishRequantization (shared with the kernels' epilogues).
-  Value finishRequantized(OpBuilder &nb, Location nl, Value p, Value n,
-                          int64_t zeroPoint, int64_t lo, int64_t hi, Type storage) {
-    return qforge::finishRequantization(nb, nl, p, n, zeroPoint, lo, hi, storage);
   }
 
   /// NHWC storage grown by `pad` = [top, bottom, left, right] of the zero
@@ -725,8 +717,8 @@ struct LowerQFToLinalgPass
                                               term(args[1], *b, mB));
               linalg::YieldOp::create(
                   nb, nl,
-                  l.finishRequantized(nb, nl, p, l.intConst(nb, nl, l.i64(), shift),
-                                      out->zeroPoints[0], lo, hi, storageType));
+                  qforge::finishRequantization(nb, nl, p, l.intConst(nb, nl, l.i64(), shift),
+                                               out->zeroPoints[0], lo, hi, storageType));
             })
             .getResult(0);
     storage[op.getResult()] = result;
