@@ -89,7 +89,9 @@ static cl::opt<std::string> targetName(
     "target",
     cl::desc("Code generation target: host (default; this CPU's features), "
              "x86_64 (AVX2), x86_64-avx512vnni, aarch64, aarch64-dotprod, "
-             "aarch64-i8mm"),
+             "aarch64-i8mm. It also picks the kernels: targets with AVX-512 VNNI "
+             "get qforge's vpdpbusd int8 kernels, targets with AVX-512 the packed "
+             "float FMA kernel, the others the reference loops"),
     cl::value_desc("name"), cl::init("host"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
 static cl::list<std::string> inputShapes(
