@@ -103,7 +103,7 @@ class Bench:
             times.append((time.perf_counter() - t0) * 1e3)
         return statistics.median(times)
 
-    def ort_qdq(self, model, calib):
+    def ort_qdq(self, model, calib, x):
         from onnxruntime.quantization import (CalibrationDataReader, QuantFormat,
                                               QuantType, quantize_static)
         from onnxruntime.quantization.shape_inference import quant_pre_process
@@ -114,8 +114,8 @@ class Bench:
         m = onnx.load(pre)
         init = {t.name for t in m.graph.initializer}
         name = [i.name for i in m.graph.input if i.name not in init][0]
-        # The calibration samples in batches of the model's input shape.
-        shape = np.load(self.x_of[model]).shape
+        # The calibration samples in batches of the model's input shape (x's).
+        shape = np.load(x).shape
         samples = np.load(calib).reshape((-1,) + shape)
 
         class Reader(CalibrationDataReader):
@@ -157,7 +157,6 @@ def main():
     p.add_argument("--quick", action="store_true", help="fewer runs, fewer layers")
     args = p.parse_args()
     b = Bench(args)
-    b.x_of = {}
     runs = 5 if args.quick else 20
     b.build_tools()
     cpu = "unknown CPU"
@@ -263,13 +262,12 @@ def main():
             np.save(x, np.load(os.path.join(ROOT, "examples", "mnist", "data", "test_images.npy"))[:1])
         else:
             calib, x = inputs_for(b, path, shape)
-        b.x_of[path] = x
         mruns = max(5, runs // 2)
         f32 = b.qforge_ms(path, "fp32", calib, x, mruns)
         q8 = b.qforge_ms(path, "int8", calib, x, mruns)
         q4 = b.qforge_ms(path, "int4", calib, x, mruns)
         o32 = b.ort_ms(path, x, mruns, args.threads)
-        o8 = b.ort_ms(b.ort_qdq(path, calib), x, mruns, args.threads)
+        o8 = b.ort_ms(b.ort_qdq(path, calib, x), x, mruns, args.threads)
         print("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2fx | %.2fx | %.2fx |" %
               (name, f32, q8, q4, o32, o8, f32 / q8, o8 / q8, o32 / f32))
     shutil.rmtree(b.work, ignore_errors=True)

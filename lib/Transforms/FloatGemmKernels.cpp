@@ -37,6 +37,10 @@ bool isZero(Value v) {
                                 [](const APFloat &f) { return f.isZero(); });
 }
 
+std::vector<float> floats(DenseFPElementsAttr values) {
+  return std::vector<float>(values.getValues<float>().begin(), values.getValues<float>().end());
+}
+
 /// y [M, N] = x [M, K] * w [K, N] + bias[n], on packed weights.
 Value floatGemm(OpBuilder &b, Location loc, Value x, DenseFPElementsAttr weights,
                 ArrayRef<float> bias) {
@@ -51,8 +55,7 @@ Value floatGemm(OpBuilder &b, Location loc, Value x, DenseFPElementsAttr weights
 
   // Weights as [Np/W][K][W]: step s of column tile t reads w[s][W t ..
   // W t + W - 1], contiguous; padded columns are zero.
-  std::vector<float> values(weights.getValues<float>().begin(),
-                            weights.getValues<float>().end());
+  std::vector<float> values = floats(weights);
   std::vector<float> packed(np * k, 0.0f);
   for (int64_t t = 0; t < np / width; ++t)
     for (int64_t s = 0; s < k; ++s)
@@ -103,9 +106,6 @@ Value floatGemm(OpBuilder &b, Location loc, Value x, DenseFPElementsAttr weights
   return qforge::sliceToShape(b, loc, qforge::emitPackedGemm(b, loc, g), m, n);
 }
 
-std::vector<float> floats(DenseFPElementsAttr values) {
-  return std::vector<float>(values.getValues<float>().begin(), values.getValues<float>().end());
-}
 
 struct FloatGemmKernelsPass
     : qforge::impl::FloatGemmKernelsPassBase<FloatGemmKernelsPass> {
@@ -133,22 +133,8 @@ struct FloatGemmKernelsPass
       return;
     OpBuilder b(conv);
     Location loc = conv.getLoc();
-    Value input = conv.getInput();
-    ArrayRef<int64_t> pad = conv.getPad();
-    if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
-      auto inType = cast<RankedTensorType>(input.getType());
-      SmallVector<int64_t> shape(inType.getShape());
-      shape[1] += pad[0] + pad[1];
-      shape[2] += pad[2] + pad[3];
-      Value zero = arith::ConstantOp::create(b, loc, b.getF32Type(), b.getF32FloatAttr(0));
-      input = tensor::PadOp::create(
-          b, loc, inType.clone(shape), input,
-          ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(pad[0]),
-                                 b.getIndexAttr(pad[2]), b.getIndexAttr(0)},
-          ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(pad[1]),
-                                 b.getIndexAttr(pad[3]), b.getIndexAttr(0)},
-          zero);
-    }
+    Value input =
+        qforge::padSpatial(b, loc, conv.getInput(), conv.getPad(), b.getF32FloatAttr(0));
     ArrayRef<int64_t> fs = cast<ShapedType>(filter.getType()).getShape(); // O, KH, KW, C
     Value rows = qforge::unfoldPatches(b, loc, input, fs[1], fs[2], type.getShape(),
                                        conv.getStride(), conv.getDilation());

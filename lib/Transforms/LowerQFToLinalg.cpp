@@ -255,18 +255,8 @@ struct Lowering {
   /// NHWC storage grown by `pad` = [top, bottom, left, right] of the zero
   /// point: real zero, contributing nothing to a sum of (x - zp).
   Value padWithZeroPoint(Value input, ArrayRef<int64_t> pad, int64_t zeroPoint) {
-    if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
-      return input;
-    auto type = cast<RankedTensorType>(input.getType());
-    SmallVector<int64_t> shape(type.getShape());
-    shape[1] += pad[0] + pad[1];
-    shape[2] += pad[2] + pad[3];
-    SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
-                                     b.getIndexAttr(pad[2]), b.getIndexAttr(0)};
-    SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(pad[1]),
-                                      b.getIndexAttr(pad[3]), b.getIndexAttr(0)};
-    Value zp = intConst(b, loc, type.getElementType(), zeroPoint);
-    return tensor::PadOp::create(b, loc, type.clone(shape), input, low, high, zp);
+    Type element = cast<RankedTensorType>(input.getType()).getElementType();
+    return qforge::padSpatial(b, loc, input, pad, b.getIntegerAttr(element, zeroPoint));
   }
 
   /// Adds an int32 bias [C] along `axis` to int32 or int64 accumulators.
@@ -560,13 +550,27 @@ struct LowerQFToLinalgPass
     auto out = paramsOf(op, result.getType());
     if (failed(out))
       return failure();
-    SmallVector<double> multipliers;
-    for (double ws : blocks ? ArrayRef<double>(blocks->units) : ArrayRef<double>(weight.scales))
-      multipliers.push_back(act.scales[0] * ws / out->scales[0]);
-    int64_t lo = clamp ? (*clamp)[0] : out->qmin;
-    int64_t hi = clamp ? (*clamp)[1] : out->qmax;
+    SmallVector<double> multipliers = outputMultipliers(
+        act, blocks ? ArrayRef<double>(blocks->units) : ArrayRef<double>(weight.scales), *out);
+    auto [lo, hi] = clampBounds(clamp, *out);
     return l.requantize(acc, channelAxis, multipliers, out->zeroPoints[0], lo,
                         hi, out->bits, accBits);
+  }
+
+  /// The real requantization multiplier s_act * s_w / s_out of each weight
+  /// scale (or block unit).
+  static SmallVector<double> outputMultipliers(const Params &act, ArrayRef<double> weightScales,
+                                               const Params &out) {
+    SmallVector<double> multipliers;
+    for (double ws : weightScales)
+      multipliers.push_back(act.scales[0] * ws / out.scales[0]);
+    return multipliers;
+  }
+
+  /// The op's clamp in storage units, or the whole storage range.
+  static std::pair<int64_t, int64_t> clampBounds(std::optional<ArrayRef<int64_t>> clamp,
+                                                 const Params &out) {
+    return clamp ? std::pair((*clamp)[0], (*clamp)[1]) : std::pair(out.qmin, out.qmax);
   }
 
   /// The requantization `finish` would apply, as per-channel tables a
@@ -590,15 +594,15 @@ struct LowerQFToLinalgPass
       if (values.isSplat())
         e.bias.assign(channels, e.bias.front());
     }
+    SmallVector<double> multipliers = outputMultipliers(act, weight.scales, *out);
     for (int64_t c = 0; c < channels; ++c) {
-      double ws = weight.scales.size() == 1 ? weight.scales[0] : weight.scales[c];
-      auto [m0, shift] = fixedPointMultiplier(act.scales[0] * ws / out->scales[0]);
+      auto [m0, shift] = fixedPointMultiplier(multipliers.size() == 1 ? multipliers[0]
+                                                                      : multipliers[c]);
       e.multiplier.push_back(static_cast<int32_t>(m0));
       e.shift.push_back(static_cast<int8_t>(shift));
     }
     e.zeroPoint = out->zeroPoints[0];
-    e.lo = clamp ? (*clamp)[0] : out->qmin;
-    e.hi = clamp ? (*clamp)[1] : out->qmax;
+    std::tie(e.lo, e.hi) = clampBounds(clamp, *out);
     e.bits = out->bits;
     return e;
   }

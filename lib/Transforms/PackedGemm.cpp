@@ -84,6 +84,22 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
   return outer.getResult(0);
 }
 
+Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> pad,
+                 TypedAttr value) {
+  if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[1] += pad[0] + pad[1];
+  shape[2] += pad[2] + pad[3];
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
+                                   b.getIndexAttr(pad[2]), b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(pad[1]),
+                                    b.getIndexAttr(pad[3]), b.getIndexAttr(0)};
+  Value padValue = arith::ConstantOp::create(b, loc, value);
+  return tensor::PadOp::create(b, loc, type.clone(shape), input, low, high, padValue);
+}
+
 Value unfoldPatches(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t kw,
                     ArrayRef<int64_t> outShape, ArrayRef<int64_t> strides,
                     ArrayRef<int64_t> dilations) {

@@ -16,6 +16,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 
+#include <functional>
+
 namespace qforge {
 
 /// Lanes of one accumulator vector (a zmm register of int32 or f32).
@@ -61,6 +63,12 @@ struct PackedGemm {
 
 /// Emits the loops; returns the [Mp, Np] result tensor of outElement.
 mlir::Value emitPackedGemm(mlir::OpBuilder &b, mlir::Location loc, const PackedGemm &gemm);
+
+/// NHWC `input` grown by `pad` = [top, bottom, left, right] of `value` (a
+/// float zero, or an integer input's zero point), or `input` itself when
+/// there is no padding.
+mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                       llvm::ArrayRef<int64_t> pad, mlir::TypedAttr value);
 
 /// An NHWC input's convolution windows as rows: [N*OH*OW, KH*KW*C]
 /// (im2col), or the input itself, collapsed, for a 1x1 stride-1 window.
