@@ -21,7 +21,8 @@ void QFDialect::initialize() {
 LogicalResult QFDialect::verifyOperationAttribute(Operation *op,
                                                   NamedAttribute attr) {
   StringRef name = attr.getName().strref();
-  if (name == kQuantizedAttrName || name == kKeepFloatAttrName) {
+  if (name == kQuantizedAttrName || name == kKeepFloatAttrName ||
+      name == kParallelSplitAttrName) {
     if (!isa<UnitAttr>(attr.getValue()))
       return op->emitError() << "'" << name << "' must be a unit attribute";
     return success();
@@ -31,5 +32,6 @@ LogicalResult QFDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be an integer attribute";
     return success();
   }
+
   return op->emitError() << "unknown qf attribute '" << name << "'";
 }

@@ -22,6 +22,12 @@ inline constexpr llvm::StringLiteral kKeepFloatAttrName = "qf.keep_float";
 /// scratch arena its intermediate buffers live in (qf-plan-scratch-arena).
 inline constexpr llvm::StringLiteral kScratchBytesAttrName = "qf.scratch_bytes";
 
+/// Unit attribute on an scf.for of a kernel: its iterations are
+/// independent and may run on several threads, each taking a contiguous
+/// chunk of them inside the whole nest of loops around it
+/// (qf-parallelize-loops).
+inline constexpr llvm::StringLiteral kParallelSplitAttrName = "qf.parallel_split";
+
 } // namespace qforge::qf
 
 #endif // QFORGE_DIALECT_QF_QFDIALECT_H

@@ -502,3 +502,43 @@ LogicalResult VnniDotOp::verify() {
 
 #define GET_OP_CLASSES
 #include "QF/QFOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// ParallelForOp
+//===----------------------------------------------------------------------===//
+
+// qf.parallel_for (%begin, %end) in %items { ... } attr-dict
+ParseResult ParallelForOp::parse(OpAsmParser &parser, OperationState &result) {
+  SmallVector<OpAsmParser::Argument> bounds;
+  OpAsmParser::UnresolvedOperand items;
+  Type i64 = parser.getBuilder().getI64Type();
+  if (parser.parseArgumentList(bounds, OpAsmParser::Delimiter::Paren) ||
+      parser.parseKeyword("in") || parser.parseOperand(items) ||
+      parser.resolveOperand(items, i64, result.operands))
+    return failure();
+  for (OpAsmParser::Argument &bound : bounds)
+    bound.type = i64;
+  Region *body = result.addRegion();
+  if (parser.parseRegion(*body, bounds) || parser.parseOptionalAttrDict(result.attributes))
+    return failure();
+  return success();
+}
+
+void ParallelForOp::print(OpAsmPrinter &p) {
+  p << " (";
+  llvm::interleaveComma(getBody().getArguments(), p,
+                        [&](BlockArgument arg) { p.printOperand(arg); });
+  p << ") in " << getItems() << " ";
+  p.printRegion(getBody(), /*printEntryBlockArgs=*/false);
+  p.printOptionalAttrDict((*this)->getAttrs());
+}
+
+LogicalResult ParallelForOp::verify() {
+  if (getBody().empty())
+    return emitOpError("needs a body");
+  Block &entry = getBody().front();
+  if (entry.getNumArguments() != 2 ||
+      !llvm::all_of(entry.getArgumentTypes(), [](Type t) { return t.isInteger(64); }))
+    return emitOpError("body must take two i64 arguments: the chunk's begin and end");
+  return success();
+}

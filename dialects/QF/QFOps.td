@@ -279,4 +279,42 @@ def QF_VnniDotOp : QF_Op<"vnni_dot", [Pure, AllTypesMatch<["acc", "result"]>,
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Threads
+//===----------------------------------------------------------------------===//
+
+def QF_ParallelForOp : QF_Op<"parallel_for", [RecursiveMemoryEffects]> {
+  let summary = "runs its body over chunks of an index range on several threads";
+  let description = [{
+    The body runs once per chunk of `[0, items)`: the block arguments are
+    the chunk's `begin` and `end` (i64). Chunks must be independent: they
+    write disjoint memory and read nothing another chunk writes. How many
+    chunks there are is the run time's choice (one per thread; a single
+    chunk `[0, items)` runs the body once, as a sequential loop would).
+
+    `qf-parallelize-loops` creates the op from kernel loops marked
+    `qf.parallel_split`; it stays through the lowering to the LLVM dialect
+    (the body may then have several blocks) and `qf-outline-parallel-for`
+    turns the body into a function that `qforge_parallel_for`, the thread
+    pool linked into threaded artefacts, calls once per chunk.
+
+    ```mlir
+    qf.parallel_for (%begin, %end) in %items {
+      ...
+      qf.parallel_yield
+    }
+    ```
+  }];
+  let arguments = (ins I64:$items);
+  let regions = (region AnyRegion:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+}
+
+def QF_ParallelYieldOp : QF_Op<"parallel_yield", [Pure, Terminator,
+                                                  HasParent<"ParallelForOp">]> {
+  let summary = "ends one chunk of a qf.parallel_for";
+  let assemblyFormat = "attr-dict";
+}
+
 #endif // QF_OPS_TD

@@ -7,10 +7,13 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Object/ArchiveWriter.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
@@ -21,6 +24,44 @@ using namespace mlir;
 namespace qforge {
 
 namespace {
+#include "qforge/Runtime/RuntimeBitcode.inc"
+
+/// A threaded model calls qforge_parallel_for (qf-outline-parallel-for);
+/// its definition, the thread pool of lib/Runtime/ParallelFor.c, comes
+/// from the bitcode built for the target's architecture and becomes
+/// internal to the model.
+bool linkThreadPool(llvm::Module &module, std::string &error) {
+  llvm::Function *entry = module.getFunction("qforge_parallel_for");
+  if (!entry || !entry->isDeclaration())
+    return true;
+  llvm::StringRef arch = llvm::Triple::getArchTypeName(module.getTargetTriple().getArch());
+  for (const auto &runtime : kRuntimeBitcode) {
+    if (arch != runtime.arch)
+      continue;
+    llvm::MemoryBufferRef bytes(
+        llvm::StringRef(reinterpret_cast<const char *>(runtime.bytes), runtime.size),
+        "ParallelFor.bc");
+    llvm::Expected<std::unique_ptr<llvm::Module>> pool =
+        llvm::parseBitcodeFile(bytes, module.getContext());
+    if (!pool) {
+      error = "qforge's thread pool bitcode: " + llvm::toString(pool.takeError());
+      return false;
+    }
+    (*pool)->setTargetTriple(module.getTargetTriple());
+    (*pool)->setDataLayout(module.getDataLayout());
+    if (llvm::Linker::linkModules(module, std::move(*pool),
+                                  llvm::Linker::Flags::LinkOnlyNeeded)) {
+      error = "linking qforge's thread pool into the model failed";
+      return false;
+    }
+    module.getFunction("qforge_parallel_for")->setLinkage(llvm::GlobalValue::InternalLinkage);
+    return true;
+  }
+  error = "threads (--threads other than 1) are not supported for " + arch.str() +
+          " targets; compile with --threads=1";
+  return false;
+}
+
 struct KnownTarget {
   const char *name, *triple, *cpu, *features;
 };
@@ -107,6 +148,8 @@ bool emitCode(ModuleOp module, const TargetSpec &target, EmitKind kind,
   }
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
+  if (!linkThreadPool(*llvmModule, error))
+    return false;
   // LLVM's -O3 pipeline (loop vectorizer included) for the target, as the
   // JIT runs it; TargetMachine::addPassesToEmitFile only does code generation.
   if (llvm::Error e = makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get())) {
@@ -190,7 +233,10 @@ std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
              ? "which the caller passes\n * (64-byte aligned, not shared "
                "between concurrent calls)."
              : "which the model\n * allocates per call (malloc/free).")
-     << " The object file needs\n * only the C library and libm. */\n"
+     << " The object file needs\n * only the C library, libm and "
+        "pthreads (link with -pthread; none with --threads=1).\n"
+     << " * Threads: QFORGE_NUM_THREADS, read at the first threaded kernel,\n"
+     << " * overrides the number compiled in. */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n\n";
   os << "#ifndef QFORGE_MEMREF_DESCRIPTORS\n#define QFORGE_MEMREF_DESCRIPTORS\n"

@@ -132,7 +132,7 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
   std::string tempOut = (outPath + ".qforge-link").str();
   llvm::SmallVector<llvm::StringRef> args = {*compiler, "-std=c99", "-O2",
                                              "-o",      tempOut,    mainPath,
-                                             objectPath, "-lm"};
+                                             objectPath, "-lm", "-pthread"};
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*compiler, args, std::nullopt, {}, 0, 0,
                                      &message);

@@ -144,7 +144,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
   if (scratch)
     *scratch = measured;
   PassManager toLLVM(module.getContext());
-  buildLowerToLLVMPipeline(toLLVM);
+  buildLowerToLLVMPipeline(toLLVM, kernels.threads);
   return toLLVM.run(module);
 }
 

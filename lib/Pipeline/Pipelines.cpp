@@ -65,7 +65,11 @@ void buildBufferizePipeline(OpPassManager &pm, const ScratchOptions &scratch) {
         createPlanScratchArenaPass(PlanScratchArenaPassOptions{scratch.callerOwned}));
 }
 
-void buildLowerToLLVMPipeline(OpPassManager &pm) {
+void buildLowerToLLVMPipeline(OpPassManager &pm, int64_t threads) {
+  // Kernel loops marked for threads become qf.parallel_for while they are
+  // still loops; the bodies become functions once they are LLVM.
+  if (threads != 1)
+    pm.addNestedPass<func::FuncOp>(createParallelizeLoopsPass());
   pm.addNestedPass<func::FuncOp>(createMemrefCopyToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createLowerVnniDotPass());
   // n-D vector transfers become 1-D loads and stores first.
@@ -80,13 +84,15 @@ void buildLowerToLLVMPipeline(OpPassManager &pm) {
                  "convert-arith-to-llvm,convert-func-to-llvm,"
                  "convert-cf-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
                  "reconcile-unrealized-casts");
+  if (threads != 1)
+    pm.addPass(createOutlineParallelForPass(OutlineParallelForPassOptions{threads}));
 }
 
 void buildLoweringPipeline(OpPassManager &pm, const ScratchOptions &scratch,
                            const KernelOptions &kernels) {
   buildTosaToLinalgPipeline(pm, kernels);
   buildBufferizePipeline(pm, scratch);
-  buildLowerToLLVMPipeline(pm);
+  buildLowerToLLVMPipeline(pm, kernels.threads);
 }
 
 void registerQForgePipelines() {
@@ -102,7 +108,7 @@ void registerQForgePipelines() {
       [](OpPassManager &pm) { buildBufferizePipeline(pm); });
   PassPipelineRegistration<>("qforge-lower-to-llvm",
                              "Lower bufferized vectors and loops to the LLVM dialect",
-                             buildLowerToLLVMPipeline);
+                             [](OpPassManager &pm) { buildLowerToLLVMPipeline(pm); });
   PassPipelineRegistration<>("qforge-lower",
                              "The whole lowering: TOSA on tensors to the LLVM "
                              "dialect",

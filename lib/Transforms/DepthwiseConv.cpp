@@ -1,6 +1,9 @@
 //===- DepthwiseConv.cpp - vectorized integer depthwise convolution -------===//
 
 #include "qforge/Transforms/DepthwiseConv.h"
+#include "qforge/Transforms/PackedGemm.h"
+
+#include "QF/QFDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -51,8 +54,7 @@ Value buildDepthwiseConv(OpBuilder &b, Location loc, Value x, bool xSigned, int6
                               ValueRange{carried},
                               [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
                                 scf::YieldOp::create(ib, il, body(ib, il, iv, args[0]));
-                              })
-        .getResult(0);
+                              });
   };
   SmallVector<bool> inBounds = {true};
   Value zeroI8 = arith::ConstantOp::create(b, loc, i8, b.getI8IntegerAttr(0));
@@ -66,7 +68,8 @@ Value buildDepthwiseConv(OpBuilder &b, Location loc, Value x, bool xSigned, int6
   Value out = tensor::EmptyOp::create(b, loc, outShape, outElement);
   // for n, channel block (weights loaded once), oh, ow: 16 channels of one
   // output pixel, all taps.
-  return loop(b, loc, outShape[0], 1, out, [&](OpBuilder &nb, Location nl, Value n, Value o0) {
+  scf::ForOp rowLoop;
+  scf::ForOp batchLoop = loop(b, loc, outShape[0], 1, out, [&](OpBuilder &nb, Location nl, Value n, Value o0) {
     return loop(nb, nl, channels, lanes, o0, [&](OpBuilder &cb, Location cl, Value c, Value o1) {
       SmallVector<Value> tapWeights;
       for (int64_t t = 0; t < taps; ++t)
@@ -74,7 +77,7 @@ Value buildDepthwiseConv(OpBuilder &b, Location loc, Value x, bool xSigned, int6
             cb, cl, accType, weightTable, ValueRange{idx(cb, cl, t), c}, zeroI32, inBounds));
       Value init = vector::TransferReadOp::create(cb, cl, accType, startTable, ValueRange{c},
                                                   zeroI32, inBounds);
-      return loop(cb, cl, outShape[1], 1, o1, [&](OpBuilder &hb, Location hl, Value oh, Value o2) {
+      rowLoop = loop(cb, cl, outShape[1], 1, o1, [&](OpBuilder &hb, Location hl, Value oh, Value o2) {
         Value rowBase = arith::MulIOp::create(hb, hl, oh, idx(hb, hl, strides[0]));
         return loop(hb, hl, outShape[2], 1, o2,
                     [&](OpBuilder &wb, Location wl, Value ow, Value o3) {
@@ -97,10 +100,16 @@ Value buildDepthwiseConv(OpBuilder &b, Location loc, Value x, bool xSigned, int6
           return vector::TransferWriteOp::create(wb, wl, acc, o3, ValueRange{n, oh, ow, c},
                                                  inBounds)
               .getResult();
-        });
+        }).getResult(0);
       });
-    });
+      return rowLoop.getResult(0);
+    }).getResult(0);
   });
+  // Threads split the output rows; each runs every channel block over its
+  // rows.
+  if (outShape[0] * outShape[1] * outShape[2] * channels * taps >= kParallelMinMacs)
+    rowLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
+  return batchLoop.getResult(0);
 }
 
 } // namespace qforge

@@ -4,6 +4,8 @@
 
 #include "qforge/Transforms/ConstantLayout.h"
 
+#include "QF/QFDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -38,11 +40,12 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
   // for n0 (column tiles) { for m0 (row tiles) { for step { rows x vectors
   // combines } epilogue and store the tile } }: a column tile's weight
   // panels stay in cache while every row tile passes over them.
+  scf::ForOp rowLoop;
   auto outer = scf::ForOp::create(
       b, loc, index(b, loc, 0), index(b, loc, g.np), index(b, loc, width), ValueRange{empty},
       [&](OpBuilder &ob, Location ol, Value n0, ValueRange outerArgs) {
         Value columnTile = arith::DivUIOp::create(ob, ol, n0, index(ob, ol, width));
-        auto inner = scf::ForOp::create(
+        rowLoop = scf::ForOp::create(
             ob, ol, index(ob, ol, 0), index(ob, ol, g.mp), index(ob, ol, g.tile.rows),
             ValueRange{outerArgs[0]},
             [&](OpBuilder &ib, Location il, Value m0, ValueRange innerArgs) {
@@ -79,8 +82,17 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
               }
               scf::YieldOp::create(ib, il, c);
             });
-        scf::YieldOp::create(ob, ol, inner.getResult(0));
+        scf::YieldOp::create(ob, ol, rowLoop.getResult(0));
       });
+  // Threads split the columns when the activations are the smaller
+  // operand (each thread then reads all of them and only its own weight
+  // panels), else the rows, each thread passing over every column tile.
+  if (g.mp * g.np * g.kp >= kParallelMinMacs) {
+    if (g.mp < g.np && g.np / width >= 2)
+      outer->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
+    else if (g.mp / g.tile.rows >= 2)
+      rowLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
+  }
   return outer.getResult(0);
 }
 

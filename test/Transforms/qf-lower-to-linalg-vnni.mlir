@@ -144,3 +144,63 @@ func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %img: tensor<1x4x4
   %d = qf.conv2d %qi, %f {groups = 2 : i64} : (tensor<1x4x4x2x!quant.uniform<i8:f32, 0.1:-3>>, tensor<2x3x3x1x!quant.uniform<i8:f32:0, {0.01, 0.02}>>) -> tensor<1x2x2x2xi32>
   return %y, %d : tensor<1x2xi32>, tensor<1x2x2x2xi32>
 }
+
+// -----
+
+// Threads: products of at least 2^19 multiply-adds mark the loop threads
+// split. 256 rows by 64 columns (K 128, 2M multiply-adds): the activations
+// are the larger operand, so the row-tile loop, inside the column loop.
+// A single row by 1024 columns (K 1024): the column-tile loop. The small
+// products above carry no mark (checked by the last function here).
+// CHECK-LABEL: func.func @split_rows
+// CHECK: scf.for {{.*}} to %c64{{.*}} step %c64
+// CHECK: scf.for {{.*}} to %c256{{.*}} step %c4
+// CHECK: } {qf.parallel_split}
+// CHECK-NEXT: scf.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+func.func @split_rows(%x: tensor<256x128xi8>) -> tensor<256x64xi32> {
+  %q = quant.scast %x : tensor<256x128xi8> to tensor<256x128x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<3> : tensor<128x64xi8>
+  %w = quant.scast %wi : tensor<128x64xi8> to tensor<128x64x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.matmul %q, %w : (tensor<256x128x!quant.uniform<i8:f32, 0.1:-3>>, tensor<128x64x!quant.uniform<i8:f32, 0.01>>) -> tensor<256x64xi32>
+  return %y : tensor<256x64xi32>
+}
+
+// CHECK-LABEL: func.func @split_columns
+// CHECK: scf.for {{.*}} to %c1024{{.*}} step %c128
+// CHECK: } {qf.parallel_split}
+// CHECK-NEXT: return
+func.func @split_columns(%x: tensor<1x1024xi8>) -> tensor<1x1024xi32> {
+  %q = quant.scast %x : tensor<1x1024xi8> to tensor<1x1024x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<3> : tensor<1024x1024xi8>
+  %w = quant.scast %wi : tensor<1024x1024xi8> to tensor<1024x1024x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.matmul %q, %w : (tensor<1x1024x!quant.uniform<i8:f32, 0.1:-3>>, tensor<1024x1024x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x1024xi32>
+  return %y : tensor<1x1024xi32>
+}
+
+// A depthwise convolution of 64 x 64 x 16 outputs x 9 taps: the output-row
+// loop, inside the channel-block loop.
+// CHECK-LABEL: func.func @split_depthwise_rows
+// CHECK: scf.for {{.*}} to %c16{{.*}} step %c16
+// CHECK: scf.for {{.*}} to %c64{{.*}} step %c1
+// CHECK: } {qf.parallel_split}
+// CHECK-NEXT: scf.yield
+func.func @split_depthwise_rows(%x: tensor<1x64x64x16xi8>) -> tensor<1x64x64x16xi32> {
+  %q = quant.scast %x : tensor<1x64x64x16xi8> to tensor<1x64x64x16x!quant.uniform<u8:f32, 0.1:7>>
+  %fi = arith.constant dense<2> : tensor<16x3x3x1xi8>
+  %f = quant.scast %fi : tensor<16x3x3x1xi8> to tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.conv2d %q, %f {groups = 16 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x64x64x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x64x64x16xi32>
+  return %y : tensor<1x64x64x16xi32>
+}
+
+// CHECK-LABEL: func.func @small_product
+// CHECK-NOT: qf.parallel_split
+// CHECK: return
+func.func @small_product(%x: tensor<64x64xi8>) -> tensor<64x64xi32> {
+  %q = quant.scast %x : tensor<64x64xi8> to tensor<64x64x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<3> : tensor<64x64xi8>
+  %w = quant.scast %wi : tensor<64x64xi8> to tensor<64x64x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.matmul %q, %w : (tensor<64x64x!quant.uniform<i8:f32, 0.1:-3>>, tensor<64x64x!quant.uniform<i8:f32, 0.01>>) -> tensor<64x64xi32>
+  return %y : tensor<64x64xi32>
+}

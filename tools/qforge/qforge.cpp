@@ -94,6 +94,15 @@ static cl::opt<std::string> targetName(
              "float FMA kernel, the others the reference loops"),
     cl::value_desc("name"), cl::init("host"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
+static cl::opt<int64_t> threads(
+    "threads",
+    cl::desc("Threads the compiled model runs its kernels on (qforge's int8, "
+             "depthwise and float FMA kernels split their output tiles; other "
+             "ops and the reference loops run on the calling thread): 0 "
+             "(default) = the CPUs online when it runs, 1 = sequential code "
+             "with no thread pool. The environment variable QFORGE_NUM_THREADS "
+             "overrides the number at run time (executables: --threads N)"),
+    cl::value_desc("N"), cl::init(0), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Pin an input's shape, e.g. --input-shape=input:1x3x224x224 "
@@ -603,6 +612,12 @@ static int runCompile(MLIRContext &context) {
   kernels.x86Vnni = qforge::hasFeature(target, "avx512vnni");
   // AVX-512 VNNI comes only with AVX-512 (x86-64-v4 names no features).
   kernels.x86Avx512 = kernels.x86Vnni || qforge::hasFeature(target, "avx512f");
+  if (threads < 0) {
+    llvm::errs() << "qforge: error: --threads=" << threads
+                 << " is negative (0 means the CPUs online at run time)\n";
+    return 1;
+  }
+  kernels.threads = threads;
   if (!qforge::functionSignature(*module, name, inputs, outputs) ||
       failed(qforge::lowerToLLVMDialect(*module, name, &scratch,
                                         scratchOwner == "caller", kernels)))

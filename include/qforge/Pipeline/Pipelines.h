@@ -30,13 +30,16 @@ struct ScratchOptions {
 struct KernelOptions {
   bool x86Vnni = false;   // vpdpbusd micro-kernels for int8 products
   bool x86Avx512 = false; // the packed FMA kernel for float products
+  /// Threads the kernels split their work over: 1 compiles sequential code
+  /// (no thread pool), 0 means the CPUs online when the model runs.
+  int64_t threads = 1;
 };
 
 void buildTosaToLinalgPipeline(mlir::OpPassManager &pm,
                                const KernelOptions &kernels = {});
 void buildBufferizePipeline(mlir::OpPassManager &pm,
                             const ScratchOptions &scratch = {});
-void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm, int64_t threads = 1);
 /// The three stages in order.
 void buildLoweringPipeline(mlir::OpPassManager &pm,
                            const ScratchOptions &scratch = {},

@@ -23,6 +23,11 @@ namespace qforge {
 /// Lanes of one accumulator vector (a zmm register of int32 or f32).
 constexpr int64_t kGemmLanes = 16;
 
+/// Kernels with less work than this many multiply-adds run on one thread:
+/// waking the pool's helpers costs about as much as a few microseconds of
+/// arithmetic.
+constexpr int64_t kParallelMinMacs = int64_t(1) << 19;
+
 /// Register tile: `rows` activation rows by `vectors` x 16 columns.
 struct GemmTile {
   int64_t rows = 4;
@@ -61,7 +66,9 @@ struct PackedGemm {
       epilogue;
 };
 
-/// Emits the loops; returns the [Mp, Np] result tensor of outElement.
+/// Emits the loops; returns the [Mp, Np] result tensor of outElement. A
+/// product with at least kParallelMinMacs multiply-adds marks the loop
+/// threads may split (qf.parallel_split).
 mlir::Value emitPackedGemm(mlir::OpBuilder &b, mlir::Location loc, const PackedGemm &gemm);
 
 /// NHWC `input` grown by `pad` = [top, bottom, left, right] of `value` (a

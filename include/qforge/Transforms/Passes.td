@@ -198,6 +198,47 @@ def LowerVnniDotPass : Pass<"qf-lower-vnni-dot", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def ParallelizeLoopsPass : Pass<"qf-parallelize-loops", "mlir::func::FuncOp"> {
+  let summary = "Split kernel loops marked qf.parallel_split into chunks for threads";
+  let description = [{
+    The kernels mark a loop whose iterations are independent with the unit
+    attribute `qf.parallel_split` (only when the layer has enough work to
+    be worth a thread). On bufferized code this pass rewrites the marked
+    loop and the scf.for loops around it (which each chunk runs whole: a
+    GEMM's column-tile loop around a split row-tile loop keeps a chunk's
+    weight panels in cache while its rows pass) into a `qf.parallel_for`
+    over the marked loop's iterations: the body is that loop nest with the
+    marked loop's bounds narrowed to the chunk. The loops must have no
+    results and nothing in them but the marked loop may write memory (each
+    chunk runs those ops); a mark that breaks this is an error. Loops with
+    fewer than two iterations stay as they are.
+  }];
+  let dependentDialects = ["qforge::qf::QFDialect"];
+}
+
+def OutlineParallelForPass : Pass<"qf-outline-parallel-for", "mlir::ModuleOp"> {
+  let summary = "Turn qf.parallel_for bodies into functions the thread pool calls";
+  let description = [{
+    Runs on the LLVM dialect (after the rest of the lowering has converted
+    the bodies). Each `qf.parallel_for` body becomes an internal
+    `llvm.func` taking (context pointer, begin, end); the values it uses
+    from the enclosing function are stored into a context struct on the
+    stack, except constants and what is computed from constants alone
+    (addresses of globals included), which are recomputed in the body so
+    that LLVM still sees them as constants. The op becomes a call of
+    `qforge_parallel_for(body, context, items, threads)`, which the
+    emitter links in from qforge's runtime (`lib/Runtime/ParallelFor.c`):
+    `threads` is this pass's option, the number the model was compiled
+    for (0: as many as the machine has CPUs online), which the
+    environment variable QFORGE_NUM_THREADS overrides at run time.
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", "0",
+           "Threads the compiled model uses (0: the CPUs online at run time)">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 def MemrefCopyToLinalgPass
     : Pass<"qf-memref-copy-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Rewrite memref.copy as linalg.copy";

@@ -163,3 +163,27 @@ func.func @avg_pool2d(%x: tensor<1x7x7x8x!quant.uniform<i8:f32, 0.05:-128>>) -> 
   %y = qf.avg_pool2d %x {kernel = array<i64: 7, 7>, strides = array<i64: 1, 1>} : (tensor<1x7x7x8x!quant.uniform<i8:f32, 0.05:-128>>) -> tensor<1x1x1x8x!quant.uniform<i8:f32, 0.01:-128>>
   return %y : tensor<1x1x1x8x!quant.uniform<i8:f32, 0.01:-128>>
 }
+
+// A chunked loop body: the chunk's bounds are the block arguments. The
+// kernels' mark for it is a unit attribute on scf.for.
+// CHECK-LABEL: func.func @parallel_for
+// CHECK: qf.parallel_for (%[[B:.*]], %[[E:.*]]) in %arg1 {
+// CHECK-NEXT: %[[BI:.*]] = arith.index_cast %[[B]] : i64 to index
+// CHECK-NEXT: %[[EI:.*]] = arith.index_cast %[[E]] : i64 to index
+// CHECK-NEXT: scf.for %{{.*}} = %[[BI]] to %[[EI]] step %{{.*}} {
+// CHECK: } {qf.parallel_split}
+// CHECK: qf.parallel_yield
+// CHECK-NEXT: }
+func.func @parallel_for(%buf: memref<64xf32>, %items: i64) {
+  %c1 = arith.constant 1 : index
+  %one = arith.constant 1.0 : f32
+  qf.parallel_for (%begin, %end) in %items {
+    %b = arith.index_cast %begin : i64 to index
+    %e = arith.index_cast %end : i64 to index
+    scf.for %i = %b to %e step %c1 {
+      memref.store %one, %buf[%i] : memref<64xf32>
+    } {qf.parallel_split}
+    qf.parallel_yield
+  }
+  return
+}

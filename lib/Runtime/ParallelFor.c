@@ -1,0 +1,159 @@
+/*===- ParallelFor.c - the thread pool compiled models carry -------------===*
+ *
+ * A compiled model with --threads other than 1 splits each large kernel's
+ * output tiles into chunks and calls qforge_parallel_for. This file is that
+ * function. qforge compiles it to LLVM bitcode for each target when qforge
+ * itself is built, and links it into every threaded model (internal
+ * linkage, so two models in one program each have their own), so artefacts
+ * need nothing beyond the C library and pthreads.
+ *
+ * It includes no header: the few libc and pthread entry points are declared
+ * here with types that are the same on every 64-bit Linux target qforge
+ * compiles for, and the mutex and condition variables are opaque buffers
+ * larger than glibc's on x86-64 and AArch64.
+ *
+ * The pool starts on the first call: QFORGE_NUM_THREADS if set to a
+ * positive number, else the number compiled in (0: the CPUs online). The
+ * caller runs chunk 0 and helpers run the others; between calls helpers
+ * spin for a while (kernels of one model run back to back) and then sleep
+ * on a condition variable. A call made while another is running (two
+ * threads running models at once) runs its chunks itself.
+ *===----------------------------------------------------------------------===*/
+
+typedef unsigned long qf_thread_t;
+typedef void (*qf_chunk_fn)(void *context, long begin, long end);
+
+int pthread_create(qf_thread_t *thread, const void *attributes, void *(*start)(void *),
+                   void *argument);
+int pthread_detach(qf_thread_t thread);
+int pthread_mutex_init(void *mutex, const void *attributes);
+int pthread_mutex_lock(void *mutex);
+int pthread_mutex_unlock(void *mutex);
+int pthread_cond_init(void *cond, const void *attributes);
+int pthread_cond_wait(void *cond, void *mutex);
+int pthread_cond_broadcast(void *cond);
+char *getenv(const char *name);
+long strtol(const char *text, char **end, int base);
+long sysconf(int name);
+
+enum { kSysconfCpusOnline = 84 /* _SC_NPROCESSORS_ONLN in glibc */ };
+enum { kMaxThreads = 256 };
+/* About a millisecond of spinning after a job before a helper sleeps. */
+enum { kSpinsBeforeSleep = 1 << 15 };
+
+static void pause_briefly(void) {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ volatile("yield");
+#endif
+}
+
+static struct {
+  _Alignas(64) char mutex[64];
+  _Alignas(64) char wake[64];
+  int state; /* 0 not started, 1 starting, 2 ready */
+  int threads;
+  int busy;
+  int sleepers;
+  unsigned long generation;
+  qf_chunk_fn fn;
+  void *context;
+  long items;
+  int parts;
+  _Alignas(64) int pending;
+} pool;
+
+static void run_part(int part) {
+  long begin = pool.items * part / pool.parts;
+  long end = pool.items * (part + 1) / pool.parts;
+  if (begin < end)
+    pool.fn(pool.context, begin, end);
+}
+
+static void *helper(void *argument) {
+  int part = (int)(long)argument;
+  unsigned long seen = 0;
+  for (;;) {
+    unsigned long now;
+    int spins = 0;
+    while ((now = __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE)) == seen) {
+      if (++spins < kSpinsBeforeSleep) {
+        pause_briefly();
+        continue;
+      }
+      /* Checked again under the lock the caller takes to wake sleepers:
+         no wake-up is lost between the check and the wait. */
+      pthread_mutex_lock(pool.mutex);
+      ++pool.sleepers;
+      while (__atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE) == seen)
+        pthread_cond_wait(pool.wake, pool.mutex);
+      --pool.sleepers;
+      pthread_mutex_unlock(pool.mutex);
+      spins = 0;
+    }
+    seen = now;
+    if (part < pool.parts)
+      run_part(part);
+    __atomic_fetch_sub(&pool.pending, 1, __ATOMIC_RELEASE);
+  }
+  return 0;
+}
+
+static int requested_threads(long compiled) {
+  const char *text = getenv("QFORGE_NUM_THREADS");
+  long n = text ? strtol(text, 0, 10) : 0;
+  if (n <= 0)
+    n = compiled > 0 ? compiled : sysconf(kSysconfCpusOnline);
+  if (n < 1)
+    n = 1;
+  return n > kMaxThreads ? kMaxThreads : (int)n;
+}
+
+static void start_pool(long compiled) {
+  int expected = 0;
+  if (__atomic_compare_exchange_n(&pool.state, &expected, 1, 0, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_ACQUIRE)) {
+    pthread_mutex_init(pool.mutex, 0);
+    pthread_cond_init(pool.wake, 0);
+    int threads = requested_threads(compiled);
+    pool.threads = 1;
+    for (int part = 1; part < threads; ++part) {
+      qf_thread_t thread;
+      if (pthread_create(&thread, 0, helper, (void *)(long)part) != 0)
+        break; /* run with the helpers that did start */
+      pthread_detach(thread);
+      pool.threads = part + 1;
+    }
+    __atomic_store_n(&pool.state, 2, __ATOMIC_RELEASE);
+    return;
+  }
+  while (__atomic_load_n(&pool.state, __ATOMIC_ACQUIRE) != 2)
+    pause_briefly();
+}
+
+/* Runs fn(context, begin, end) over [0, items) in contiguous chunks, one per
+   thread; returns when all are done. `compiled` is --threads. */
+void qforge_parallel_for(qf_chunk_fn fn, void *context, long items, long compiled) {
+  if (__atomic_load_n(&pool.state, __ATOMIC_ACQUIRE) != 2)
+    start_pool(compiled);
+  int parts = pool.threads < items ? pool.threads : (int)items;
+  if (parts <= 1 || __atomic_exchange_n(&pool.busy, 1, __ATOMIC_ACQUIRE)) {
+    fn(context, 0, items);
+    return;
+  }
+  pool.fn = fn;
+  pool.context = context;
+  pool.items = items;
+  pool.parts = parts;
+  pool.pending = pool.threads - 1;
+  __atomic_fetch_add(&pool.generation, 1, __ATOMIC_RELEASE);
+  pthread_mutex_lock(pool.mutex);
+  if (pool.sleepers > 0)
+    pthread_cond_broadcast(pool.wake);
+  pthread_mutex_unlock(pool.mutex);
+  run_part(0);
+  while (__atomic_load_n(&pool.pending, __ATOMIC_ACQUIRE) > 0)
+    pause_briefly();
+  __atomic_store_n(&pool.busy, 0, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,76 @@
+// RUN: qforge-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(qf-outline-parallel-for{threads=3})' | FileCheck %s
+
+// The body becomes an internal function of (context, begin, end). The
+// pointer argument travels in the context struct; the constant, and the
+// value computed from constants alone, are recomputed in the body. The
+// call passes the body's address, the context, the item count and the
+// compiled-in thread count; the runtime is declared for the emitter to
+// link.
+// CHECK-LABEL: llvm.func @fill(
+// CHECK-SAME: %[[P:.*]]: !llvm.ptr, %[[N:.*]]: i64)
+// CHECK: %[[CTX:.*]] = llvm.alloca %{{.*}} x !llvm.struct<(ptr)> : (i64) -> !llvm.ptr
+// CHECK: %[[F0:.*]] = llvm.getelementptr %[[CTX]][0, 0] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr)>
+// CHECK: llvm.store %[[P]], %[[F0]] : !llvm.ptr, !llvm.ptr
+// CHECK: %[[FN:.*]] = llvm.mlir.addressof @fill_chunk : !llvm.ptr
+// CHECK: %[[T:.*]] = llvm.mlir.constant(3 : i64) : i64
+// CHECK: llvm.call @qforge_parallel_for(%[[FN]], %[[CTX]], %[[N]], %[[T]]) : (!llvm.ptr, !llvm.ptr, i64, i64) -> ()
+// CHECK-NOT: qf.parallel_for
+// CHECK: llvm.return
+
+// CHECK-LABEL: llvm.func internal @fill_chunk(
+// CHECK-SAME: %[[C:.*]]: !llvm.ptr, %[[B:.*]]: i64, %[[E:.*]]: i64)
+// CHECK: %[[G:.*]] = llvm.getelementptr %[[C]][0, 0] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr)>
+// CHECK: %[[PP:.*]] = llvm.load %[[G]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[ONE:.*]] = llvm.mlir.constant(1.000000e+00 : f32) : f32
+// CHECK: %[[TWO:.*]] = llvm.fadd %[[ONE]], %[[ONE]] : f32
+// CHECK: llvm.br ^bb1(%[[B]], %[[E]] : i64, i64)
+// CHECK: llvm.icmp "slt"
+// CHECK: llvm.getelementptr %[[PP]][%{{.*}}] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK: llvm.store %[[TWO]]
+// CHECK: llvm.return
+// CHECK-NOT: qf.parallel_yield
+
+// CHECK: llvm.func @qforge_parallel_for(!llvm.ptr, !llvm.ptr, i64, i64)
+llvm.func @fill(%p: !llvm.ptr, %n: i64) {
+  %one = llvm.mlir.constant(1.0 : f32) : f32
+  %two = llvm.fadd %one, %one : f32
+  %step = llvm.mlir.constant(1 : i64) : i64
+  qf.parallel_for (%begin, %end) in %n {
+    llvm.br ^loop(%begin, %end : i64, i64)
+  ^loop(%i: i64, %e: i64):
+    %more = llvm.icmp "slt" %i, %e : i64
+    llvm.cond_br %more, ^body, ^done
+  ^body:
+    %addr = llvm.getelementptr %p[%i] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+    llvm.store %two, %addr : f32, !llvm.ptr
+    %next = llvm.add %i, %step : i64
+    llvm.br ^loop(%next, %e : i64, i64)
+  ^done:
+    qf.parallel_yield
+  }
+  llvm.return
+}
+
+// -----
+
+// A body that uses nothing from outside gets a null context.
+// CHECK-LABEL: llvm.func @nothing_captured
+// CHECK-NOT: llvm.alloca
+// CHECK: %[[Z:.*]] = llvm.mlir.zero : !llvm.ptr
+// CHECK: llvm.call @qforge_parallel_for(%{{.*}}, %[[Z]], %{{.*}}, %{{.*}})
+llvm.func @nothing_captured(%n: i64) {
+  qf.parallel_for (%begin, %end) in %n {
+    qf.parallel_yield
+  }
+  llvm.return
+}
+
+// -----
+
+func.func @not_lowered(%n: i64) {
+  // expected-error @+1 {{qf.parallel_for must be inside an llvm.func: lower the function to the LLVM dialect first}}
+  qf.parallel_for (%begin, %end) in %n {
+    qf.parallel_yield
+  }
+  return
+}
