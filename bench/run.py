@@ -11,11 +11,12 @@ each figure as the best or median of repeated calls in this one run:
       SqueezeNet): qforge fp32/int8/int4 vs onnxruntime fp32 and int8 (QDQ
       from quantize_static).
 
-All at one thread unless --threads says otherwise (qforge's compiled code
-is single-threaded so far; onnxruntime and oneDNN get the same count).
-Writes a Markdown report to stdout (docs/performance.md holds one).
+(a) and (b) run at the first thread count of --threads (default 1,2),
+(c) at each; qforge compiles with --threads=N and onnxruntime and oneDNN
+get the same count. Writes a Markdown report to stdout
+(docs/performance.md holds one).
 
-Usage: bench/run.py [--build build] [--threads N] [--quick]
+Usage: bench/run.py [--build build] [--threads 1,2] [--quick]
 """
 
 import argparse
@@ -46,7 +47,7 @@ class Bench:
         self.build = os.path.abspath(args.build)
         self.qforge = os.path.join(self.build, "bin", "qforge")
         self.work = tempfile.mkdtemp(prefix="qforge-bench-")
-        self.env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
+        self.env = dict(os.environ, OMP_NUM_THREADS=str(args.threads[0]))
         self.tools = os.path.join(self.build, "bench")
         os.makedirs(self.tools, exist_ok=True)
 
@@ -70,12 +71,15 @@ class Bench:
                         env=self.env))
 
     # --- qforge ---------------------------------------------------------------
-    def qforge_ms(self, model, precision, calib, x, runs):
+    def qforge_ms(self, model, precision, calib, x, runs, threads=None):
         """Median ms per call of MODEL compiled at PRECISION for this CPU
-        ("fp32" compiles as given: a QDQ model keeps its own integers)."""
-        tag = os.path.basename(model).replace(".onnx", "") + "-" + precision
+        with THREADS (default: the first count asked for; "fp32" compiles
+        as given: a QDQ model keeps its own integers)."""
+        threads = threads or self.args.threads[0]
+        tag = "%s-%s-t%d" % (os.path.basename(model).replace(".onnx", ""), precision, threads)
         exe = self.path(tag)
-        cmd = [self.qforge, "compile", model, "--emit=exe", "-o", exe, "--quiet"]
+        cmd = [self.qforge, "compile", model, "--emit=exe", "-o", exe, "--quiet",
+               "--threads=%d" % threads]
         if precision != "fp32":
             table = self.path(os.path.basename(model) + ".table.json")
             if not os.path.exists(table):
@@ -109,6 +113,8 @@ class Bench:
         from onnxruntime.quantization.shape_inference import quant_pre_process
         import onnx
         out = self.path(os.path.basename(model).replace(".onnx", "-qdq.onnx"))
+        if os.path.exists(out):
+            return out
         pre = self.path(os.path.basename(model).replace(".onnx", "-pre.onnx"))
         quant_pre_process(model, pre)
         m = onnx.load(pre)
@@ -153,7 +159,9 @@ def inputs_for(bench, model, shape, calib_from=None):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--threads", default="1,2",
+                   type=lambda text: [int(t) for t in text.split(",")],
+                   help="thread counts, comma-separated (default 1,2)")
     p.add_argument("--quick", action="store_true", help="fewer runs, fewer layers")
     args = p.parse_args()
     b = Bench(args)
@@ -166,10 +174,11 @@ def main():
     except (OSError, StopIteration):
         pass
     print("# qforge benchmarks\n")
-    print("Machine: %s, %d cores. Command: `bench/run.py%s` (threads: %d). Median ms per"
-          " call, batch 1; every ratio is between figures of this one run. qforge compiles"
-          " for `--target=host`.\n"
-          % (cpu, os.cpu_count(), " --quick" if args.quick else "", args.threads))
+    print("Machine: %s, %d cores. Command: `bench/run.py%s`. Median ms per call, batch 1;"
+          " every ratio is between figures of this one run. qforge compiles for"
+          " `--target=host`. Sections (a) and (b) at %d thread(s), (c) at %s.\n"
+          % (cpu, os.cpu_count(), " --quick" if args.quick else "", args.threads[0],
+             " and ".join(map(str, args.threads))))
 
     # (a) peak and GEMM
     peak = b.peak()
@@ -237,9 +246,9 @@ def main():
 
     # (c) whole models
     print("\n## (c) whole models, batch 1\n")
-    print("| model | qforge fp32 | qforge int8 | qforge int4 | ORT fp32 | ORT int8 (QDQ) | "
-          "int8 vs qforge fp32 | int8 vs ORT int8 | qforge fp32 vs ORT fp32 |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| model | threads | qforge fp32 | qforge int8 | qforge int4 | ORT fp32 | "
+          "ORT int8 (QDQ) | int8 vs qforge fp32 | int8 vs ORT int8 | qforge fp32 vs ORT fp32 |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     models_dir = os.path.join(b.build, "test-models")
     models = [("MNIST example", os.path.join(ROOT, "examples", "mnist", "mnist_cnn.onnx"), None,
                os.path.join(ROOT, "examples", "mnist", "data", "calib_images.npy"))]
@@ -263,13 +272,14 @@ def main():
         else:
             calib, x = inputs_for(b, path, shape)
         mruns = max(5, runs // 2)
-        f32 = b.qforge_ms(path, "fp32", calib, x, mruns)
-        q8 = b.qforge_ms(path, "int8", calib, x, mruns)
-        q4 = b.qforge_ms(path, "int4", calib, x, mruns)
-        o32 = b.ort_ms(path, x, mruns, args.threads)
-        o8 = b.ort_ms(b.ort_qdq(path, calib, x), x, mruns, args.threads)
-        print("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2fx | %.2fx | %.2fx |" %
-              (name, f32, q8, q4, o32, o8, f32 / q8, o8 / q8, o32 / f32))
+        for threads in args.threads:
+            f32 = b.qforge_ms(path, "fp32", calib, x, mruns, threads)
+            q8 = b.qforge_ms(path, "int8", calib, x, mruns, threads)
+            q4 = b.qforge_ms(path, "int4", calib, x, mruns, threads)
+            o32 = b.ort_ms(path, x, mruns, threads)
+            o8 = b.ort_ms(b.ort_qdq(path, calib, x), x, mruns, threads)
+            print("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.2fx | %.2fx | %.2fx |" %
+                  (name, threads, f32, q8, q4, o32, o8, f32 / q8, o8 / q8, o32 / f32))
     shutil.rmtree(b.work, ignore_errors=True)
 
 

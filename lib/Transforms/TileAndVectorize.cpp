@@ -3,6 +3,8 @@
 #include "qforge/Transforms/Passes.h"
 #include "ContiguousLoop.h"
 
+#include "QF/QFDialect.h"
+
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -20,6 +22,10 @@ namespace qforge {
 using namespace mlir;
 
 namespace {
+
+/// Element-wise ops (copies included) with fewer elements than this run on
+/// one thread.
+constexpr int64_t kParallelMinElements = int64_t(1) << 16;
 
 /// Lanes per vector: the widest of 16, 8, 4 dividing the loop's extent, so
 /// that every tile is full and needs no mask.
@@ -188,6 +194,22 @@ struct TileAndVectorizePass
       if (failed(tiled))
         continue;
       rewriter.replaceOp(op, tiled->replacements);
+      // Threads split the outermost loop that has work to split (a
+      // parallel one: they come first), for ops with enough elements.
+      if (op.getNumReductionLoops() == 0) {
+        int64_t elements = 1;
+        for (int64_t r : ranges)
+          elements *= r;
+        if (elements >= kParallelMinElements)
+          for (LoopLikeOpInterface loop : tiled->loops) {
+            auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+            std::optional<APInt> trips = forOp ? forOp.getStaticTripCount() : std::nullopt;
+            if (trips && trips->getZExtValue() >= 2) {
+              forOp->setAttr(qforge::qf::kParallelSplitAttrName, rewriter.getUnitAttr());
+              break;
+            }
+          }
+      }
       for (Operation *tile : tiled->tiledOps) {
         auto generic = dyn_cast<linalg::GenericOp>(tile);
         if (!generic || !simplifyUnitIndices(generic))

@@ -131,3 +131,45 @@ func.func @conv_stride2(%x: tensor<1x9x9x8xf32>, %w: tensor<3x3x8x16xf32>, %init
   } -> tensor<1x4x4x16xf32>
   return %y : tensor<1x4x4x16xf32>
 }
+
+// -----
+
+// Element-wise ops of at least 2^16 elements mark the outermost loop with
+// more than one iteration for threads (here the row loop: the batch loop
+// has one); smaller ones, and reductions, are not marked.
+// CHECK-LABEL: func.func @threads_large_elementwise
+// CHECK: scf.for {{.*}} = %c0 to %c64 step %c1
+// CHECK: scf.for {{.*}} = %c0 to %c64 step %c1
+// CHECK: arith.addi {{.*}} : vector<16xi8>
+// CHECK: scf.yield
+// CHECK: }
+// CHECK-NOT: qf.parallel_split
+// CHECK: scf.yield
+// CHECK-NEXT: } {qf.parallel_split}
+// CHECK-LABEL: func.func @threads_small_elementwise
+// CHECK-NOT: qf.parallel_split
+// CHECK: return
+func.func @threads_large_elementwise(%a: tensor<1x64x64x16xi8>, %b: tensor<1x64x64x16xi8>) -> tensor<1x64x64x16xi8> {
+  %y = linalg.generic {
+      indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>,
+                       affine_map<(n, h, w, c) -> (n, h, w, c)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%a, %a : tensor<1x64x64x16xi8>, tensor<1x64x64x16xi8>) outs(%b : tensor<1x64x64x16xi8>) {
+  ^bb0(%x: i8, %y2: i8, %o: i8):
+    %s = arith.addi %x, %y2 : i8
+    linalg.yield %s : i8
+  } -> tensor<1x64x64x16xi8>
+  return %y : tensor<1x64x64x16xi8>
+}
+func.func @threads_small_elementwise(%a: tensor<1x32x32x16xi8>, %b: tensor<1x32x32x16xi8>) -> tensor<1x32x32x16xi8> {
+  %y = linalg.generic {
+      indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>,
+                       affine_map<(n, h, w, c) -> (n, h, w, c)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%a, %a : tensor<1x32x32x16xi8>, tensor<1x32x32x16xi8>) outs(%b : tensor<1x32x32x16xi8>) {
+  ^bb0(%x: i8, %y2: i8, %o: i8):
+    %s = arith.addi %x, %y2 : i8
+    linalg.yield %s : i8
+  } -> tensor<1x32x32x16xi8>
+  return %y : tensor<1x32x32x16xi8>
+}
