@@ -3,6 +3,7 @@
 #include "qforge/Emit/Emitter.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/ArmNeon/ArmNeonToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -125,6 +126,8 @@ bool emitCode(ModuleOp module, const TargetSpec &target, EmitKind kind,
   (void)initialized;
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
+  // The AArch64 kernels' sdot (arm_neon.intr.sdot).
+  registerArmNeonDialectTranslation(*module.getContext());
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =

@@ -12,7 +12,7 @@
 #include "qforge/Transforms/DepthwiseConv.h"
 #include "qforge/Transforms/PackedGemm.h"
 #include "qforge/Transforms/Requantize.h"
-#include "qforge/Transforms/VnniMatmul.h"
+#include "qforge/Transforms/DotProductMatmul.h"
 
 #include "QF/QFOps.h"
 #include "QF/QuantTypeChecks.h"
@@ -807,13 +807,22 @@ struct LowerQFToLinalgPass
       result.replaceAllUsesWith(value);
   }
 
-  /// The constant int8 weights of a product the target kernels (VNNI
+  /// The dot-product instruction the target's kernels use, if any.
+  std::optional<qforge::DotInstruction> dotInstruction() const {
+    if (vnni)
+      return qforge::DotInstruction::X86Vnni;
+    if (sdot)
+      return qforge::DotInstruction::ArmSdot;
+    return std::nullopt;
+  }
+
+  /// The constant int8 weights of a product the target kernels (dot-product
   /// matmul, vectorized depthwise) can compute (8-bit activations,
   /// symmetric int8 weights in one block), when the pass may use them; null
   /// otherwise.
   DenseIntElementsAttr kernelWeights(const Params &a, const Params &w, Value weights,
                                    const std::optional<Blocks> &blocks) {
-    if (!vnni || blocks || a.bits != 8 || w.bits != 8 || !w.isSigned ||
+    if (!dotInstruction() || blocks || a.bits != 8 || w.bits != 8 || !w.isSigned ||
         llvm::any_of(w.zeroPoints, [](int64_t z) { return z != 0; }))
       return {};
     DenseIntElementsAttr values;
@@ -858,8 +867,9 @@ struct LowerQFToLinalgPass
     std::optional<qforge::ChannelRequantization> epilogue;
     if (DenseIntElementsAttr weights = kernelWeights(*a, *w, rhs, blocks)) {
       epilogue = channelEpilogue(op, op.getBias(), *a, *w, n, op.getClamp(), op.getResult());
-      acc = qforge::buildVnniMatmul(l.b, l.loc, lhs, a->isSigned, a->zeroPoints[0], weights,
-                                    epilogue ? &*epilogue : nullptr);
+      acc = qforge::buildDotProductMatmul(l.b, l.loc, *dotInstruction(), lhs, a->isSigned,
+                                          a->zeroPoints[0], weights,
+                                          epilogue ? &*epilogue : nullptr);
     } else if (!blocks) {
       // (m, n, k)
       SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
@@ -908,18 +918,18 @@ struct LowerQFToLinalgPass
     return success();
   }
 
-  /// An ungrouped convolution as one VNNI matrix product: the (zero-point
+  /// An ungrouped convolution as one dot-product matrix product: the (zero-point
   /// padded) input unfolded to [N*OH*OW, KH*KW*C] (im2col; a 1x1 stride-1
   /// convolution is the input itself), times the OHWI filter as
   /// [KH*KW*C, O], folded back to [N, OH, OW, O].
-  Value im2colVnni(Value input, DenseIntElementsAttr filter, ArrayRef<int64_t> outShape,
+  Value im2colProduct(Value input, DenseIntElementsAttr filter, ArrayRef<int64_t> outShape,
                    ArrayRef<int64_t> stride, ArrayRef<int64_t> dil, const Params &a,
                    const qforge::ChannelRequantization *epilogue, Lowering &l) {
     ArrayRef<int64_t> fs = cast<ShapedType>(filter.getType()).getShape(); // O, KH, KW, C
     Value cols = qforge::unfoldPatches(l.b, l.loc, input, fs[1], fs[2], outShape, stride, dil);
     auto weights = cast<DenseIntElementsAttr>(qforge::filterAsMatrix(filter));
-    Value acc = qforge::buildVnniMatmul(l.b, l.loc, cols, a.isSigned, a.zeroPoints[0], weights,
-                                        epilogue);
+    Value acc = qforge::buildDotProductMatmul(l.b, l.loc, *dotInstruction(), cols, a.isSigned,
+                                              a.zeroPoints[0], weights, epilogue);
     return tensor::ExpandShapeOp::create(
         l.b, l.loc,
         RankedTensorType::get(outShape, cast<RankedTensorType>(acc.getType()).getElementType()),
@@ -962,7 +972,7 @@ struct LowerQFToLinalgPass
         Value acc = depthwise ? qforge::buildDepthwiseConv(l.b, l.loc, input, a->isSigned,
                                                            a->zeroPoints[0], filterValues,
                                                            resultType.getShape(), stride, dil, e)
-                              : im2colVnni(input, filterValues, resultType.getShape(), stride,
+                              : im2colProduct(input, filterValues, resultType.getShape(), stride,
                                            dil, *a, e, l);
         // A kernel with a fused epilogue has requantized already.
         auto value = e ? FailureOr<Value>(acc)

@@ -16,9 +16,9 @@ using namespace mlir;
 
 namespace qforge {
 
-GemmTile chooseGemmTile(int64_t m, int64_t n) {
+GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes) {
   GemmTile tile;
-  int64_t columnVectors = (n + kGemmLanes - 1) / kGemmLanes;
+  int64_t columnVectors = (n + lanes - 1) / lanes;
   tile.rows = std::min<int64_t>(m, 4);
   tile.vectors = std::min<int64_t>(columnVectors, tile.rows == 1 ? 8 : 4);
   return tile;
@@ -34,7 +34,8 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
   Type panelElement = g.panelType.getElementType();
   Value panelPad = arith::ConstantOp::create(b, loc, panelElement, b.getZeroAttr(panelElement));
   SmallVector<bool> inBounds = {true};
-  int64_t width = kGemmLanes * g.tile.vectors;
+  int64_t lanes = g.accType.getNumElements();
+  int64_t width = lanes * g.tile.vectors;
   int64_t panelSize = g.panelType.getNumElements();
   Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{g.mp, g.np}, g.outElement);
   // for n0 (column tiles) { for m0 (row tiles) { for step { rows x vectors
@@ -71,7 +72,7 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
                   });
               Value c = innerArgs[0];
               for (int64_t v = 0; v < g.tile.vectors; ++v) {
-                Value col = arith::AddIOp::create(ib, il, n0, index(ib, il, v * kGemmLanes));
+                Value col = arith::AddIOp::create(ib, il, n0, index(ib, il, v * lanes));
                 for (int64_t r = 0; r < g.tile.rows; ++r) {
                   Value row = arith::AddIOp::create(ib, il, m0, index(ib, il, r));
                   Value out = g.epilogue(ib, il, reduction.getResult(r * g.tile.vectors + v), col);

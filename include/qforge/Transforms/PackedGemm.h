@@ -2,7 +2,7 @@
 //
 // The loop nest every matrix-product micro-kernel of qforge shares, on
 // tensors: for each column tile, for each row tile, a reduction loop that
-// carries rows x vectors accumulators (one 16-lane vector each) and per
+// carries rows x vectors accumulators (one vector register each) and per
 // step reads each of the tile's weight panels once and each row's
 // activations once; then each accumulator goes through an epilogue and is
 // stored. What a step does with the numbers (vpdpbusd on 4 bytes per lane,
@@ -20,7 +20,8 @@
 
 namespace qforge {
 
-/// Lanes of one accumulator vector (a zmm register of int32 or f32).
+/// Lanes of one accumulator vector of the x86 kernels (a zmm register of
+/// int32 or f32); AArch64's are 4 (a q register).
 constexpr int64_t kGemmLanes = 16;
 
 /// Kernels with less work than this many multiply-adds run on one thread:
@@ -28,7 +29,7 @@ constexpr int64_t kGemmLanes = 16;
 /// arithmetic.
 constexpr int64_t kParallelMinMacs = int64_t(1) << 19;
 
-/// Register tile: `rows` activation rows by `vectors` x 16 columns.
+/// Register tile: `rows` activation rows by `vectors` x lanes columns.
 struct GemmTile {
   int64_t rows = 4;
   int64_t vectors = 4;
@@ -37,18 +38,19 @@ struct GemmTile {
 /// Four rows by four vectors (16 accumulators); a single row (batch-1
 /// fully connected layers) takes up to eight vectors so that enough
 /// independent accumulators hide the instructions' latency.
-GemmTile chooseGemmTile(int64_t m, int64_t n);
+GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes = kGemmLanes);
 
 /// One packed product. `lhs` is [Mp, Kp] (rows padded to the tile), and
-/// `packed` the weights as [Np / W][Kp / depth][V * 16 * depth] with
-/// W = 16 V: per reduction step, the tile's V panels of 16 columns x
+/// `packed` the weights as [Np / W][Kp / depth][V * L * depth] with
+/// W = L V, L the accumulator's lanes: per reduction step, the tile's V
+/// panels of L columns x
 /// `depth` values, contiguous.
 struct PackedGemm {
   GemmTile tile;
   int64_t mp, np, kp, depth;
   mlir::Value lhs, packed;
-  mlir::VectorType accType;   // vector<16 x i32 | f32>
-  mlir::VectorType panelType; // the 16 x depth weights of one vector
+  mlir::VectorType accType;   // vector<L x i32 | f32>
+  mlir::VectorType panelType; // the L x depth weights of one vector
   mlir::Type outElement;      // what the epilogue stores
   /// The activations of `row` at reduction step `step`, ready to combine
   /// with every panel of the step (e.g. broadcast to all lanes).
@@ -59,7 +61,7 @@ struct PackedGemm {
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value acc,
                             mlir::Value row, mlir::Value panel)>
       combine;
-  /// The finished accumulator of columns [col, col + 16) -> the vector to
+  /// The finished accumulator of columns [col, col + L) -> the vector to
   /// store (of outElement).
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value acc,
                             mlir::Value col)>

@@ -153,17 +153,27 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
     results are bit-identical to the reference lowering. Only for targets with AVX-512 VNNI: the backend
     cannot select the instruction elsewhere (`qforge compile` sets it from
     `--target`).
+
+    With `sdot` (AArch64 targets with the dotprod extension), the same
+    kernels with `sdot` (`arm_neon.intr.sdot`, signed by signed bytes) on
+    4-lane accumulators: panels of 4 columns x 4 bytes, a register tile of
+    up to 4 rows by 4 x 4 columns; unsigned activations are the ones
+    shifted (by -128) and compensated. Depthwise convolutions take the
+    same vectorized kernel.
   }];
   let options = [
     Option<"vnni", "vnni", "bool", "false",
            "Use the AVX-512 VNNI target's kernels for int8 matmuls and convolutions">,
+    Option<"sdot", "sdot", "bool", "false",
+           "Use the AArch64 dotprod target's kernels (sdot) for int8 matmuls and convolutions">,
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::scf::SCFDialect",
-                           "mlir::vector::VectorDialect"];
+                           "mlir::vector::VectorDialect",
+                           "mlir::arm_neon::ArmNeonDialect"];
 }
 
 def FloatGemmKernelsPass : Pass<"qf-float-gemm-kernels", "mlir::func::FuncOp"> {
@@ -395,6 +405,10 @@ def TileAndVectorizePass : Pass<"qf-tile-and-vectorize", "mlir::func::FuncOp"> {
     block's read and write are hoisted out of the reduction loops, keeping
     the accumulators in registers. Ops that do not qualify stay as they
     are. Each output still sums its terms in the original order.
+
+    Element-wise ops (no reduction) of at least 2^16 elements also get
+    their outermost loop of more than one iteration marked
+    `qf.parallel_split`, for `qf-parallelize-loops` to split over threads.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::scf::SCFDialect",

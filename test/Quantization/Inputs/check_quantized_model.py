@@ -1,7 +1,8 @@
 """A float model compiled at int8 or int4 on x86-64 and (with --runner) AArch64.
 
 Calibrates MODEL on random samples (seeded), compiles executables at
-PRECISION for the host and, with --runner, for AArch64, runs both on one
+PRECISION for the host and, with --runner, for AArch64 (--aarch64-target:
+aarch64, the reference loops, or aarch64-dotprod, the sdot kernels), runs both on one
 more random input and checks: the output is within TOL of the output range
 of onnxruntime's float output (quantization error, not a wrong answer), and
 the AArch64 output equals the x86-64 output bit for bit. With
@@ -17,7 +18,8 @@ max|w|/7/255), so the comparison measures the compiler, not how much
 accuracy 4-bit weights cost a randomly initialised network.
 
 Usage: check_quantized_model.py QFORGE MODEL WORKDIR [--precision int8|int4]
-       [--runner CMD] [--same-as-target NAME] [--tol 0.05]
+       [--runner CMD [--aarch64-target NAME]] [--same-as-target NAME]
+       [--tol 0.05]
 """
 
 import argparse
@@ -79,6 +81,8 @@ def main():
     p.add_argument("model")
     p.add_argument("work")
     p.add_argument("--runner")
+    p.add_argument("--aarch64-target", default="aarch64",
+                   help="the AArch64 target --runner runs (aarch64, aarch64-dotprod, ...)")
     p.add_argument("--same-as-target")
     p.add_argument("--precision", default="int8")
     p.add_argument("--group-size", type=int, default=32)
@@ -112,7 +116,8 @@ def main():
     subprocess.run([args.qforge, "calibrate", reference, "--calib-data=" + calib,
                     "-o", table, "--quiet"], check=True)
     outputs = {}
-    targets = [("host", [])] + ([("aarch64", shlex.split(args.runner))] if args.runner else [])
+    arm = args.aarch64_target
+    targets = [("host", [])] + ([(arm, shlex.split(args.runner))] if args.runner else [])
     if args.same_as_target:
         targets.append((args.same_as_target, []))
     for target, runner in targets:
@@ -136,8 +141,9 @@ def main():
           f"{err:.4f} of output range {rng_:.4f} ({100 * err / rng_:.2f}%, tolerance "
           f"{100 * args.tol:.0f}%)")
     if args.runner:
-        same = np.array_equal(outputs["host"], outputs["aarch64"])
-        print(("ok   " if same else "FAIL ") + f"{name} {args.precision} on AArch64 equals x86-64 bit for bit")
+        same = np.array_equal(outputs["host"], outputs[arm])
+        where = "AArch64" if arm == "aarch64" else arm
+        print(("ok   " if same else "FAIL ") + f"{name} {args.precision} on {where} equals x86-64 bit for bit")
         ok = ok and same
     if args.same_as_target:
         same = np.array_equal(outputs["host"], outputs[args.same_as_target])

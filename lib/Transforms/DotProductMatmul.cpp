@@ -1,9 +1,10 @@
-//===- VnniMatmul.cpp - int8 matrix products on AVX-512 VNNI --------------===//
+//===- DotProductMatmul.cpp - int8 products on dot-product instructions ---===//
 
-#include "qforge/Transforms/VnniMatmul.h"
+#include "qforge/Transforms/DotProductMatmul.h"
 #include "qforge/Transforms/PackedGemm.h"
 
 #include "QF/QFOps.h"
+#include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -16,49 +17,64 @@ namespace qforge {
 
 namespace {
 
-constexpr int64_t kLanes = kGemmLanes; // int32 lanes of a zmm register
-constexpr int64_t kDepth = 4;           // bytes each lane reduces per vpdpbusd
-constexpr int64_t kPanel = kLanes * kDepth;
+constexpr int64_t kDepth = 4; // bytes each lane reduces per instruction
+
+/// What differs between the instructions.
+struct DotTraits {
+  int64_t lanes;         // int32 lanes of one accumulator register
+  bool unsignedLhs;      // the activations' bytes are read as unsigned
+};
+
+DotTraits traitsOf(DotInstruction instruction) {
+  switch (instruction) {
+  case DotInstruction::X86Vnni:
+    return {16, true}; // zmm; vpdpbusd: u8 x s8
+  case DotInstruction::ArmSdot:
+    return {4, false}; // q register; sdot: s8 x s8
+  }
+  llvm_unreachable("unknown dot-product instruction");
+}
 
 int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
-/// The weights [K, N] as [Np/W][Kp/4][V][64] bytes, W = 16 V the column
-/// tile's width: the 64-byte panel (t, kb, v) holds, for each of the 16
-/// columns j of vector v, the 4 weights w[4kb .. 4kb+3][W t + 16 v + j].
-/// One step of the kernel reads V panels, contiguous. The padding is zero,
-/// so padded rows and columns add nothing.
+/// The weights [K, N] as [Np/W][Kp/4][V][4 L] bytes, W = L V the column
+/// tile's width: the panel (t, kb, v) holds, for each of the L columns j
+/// of vector v, the 4 weights w[4kb .. 4kb+3][W t + L v + j]. One step of
+/// the kernel reads V panels, contiguous. The padding is zero, so padded
+/// rows and columns add nothing.
 Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights,
-                  int64_t kp, int64_t np, int64_t vectors) {
+                  int64_t kp, int64_t np, int64_t lanes, int64_t vectors) {
   auto type = cast<ShapedType>(weights.getType());
   int64_t k = type.getDimSize(0), n = type.getDimSize(1);
   std::vector<int8_t> values;
   values.reserve(k * n);
   for (const APInt &v : weights.getValues<APInt>())
     values.push_back(static_cast<int8_t>(v.getSExtValue()));
-  int64_t width = kLanes * vectors, tiles = np / width, steps = kp / kDepth;
+  int64_t width = lanes * vectors, tiles = np / width, steps = kp / kDepth;
   std::vector<int8_t> packed(np * kp, 0);
   for (int64_t t = 0; t < tiles; ++t)
     for (int64_t kb = 0; kb < steps; ++kb)
       for (int64_t v = 0; v < vectors; ++v)
-        for (int64_t j = 0; j < kLanes; ++j)
+        for (int64_t j = 0; j < lanes; ++j)
           for (int64_t i = 0; i < kDepth; ++i) {
-            int64_t row = kb * kDepth + i, col = t * width + v * kLanes + j;
+            int64_t row = kb * kDepth + i, col = t * width + v * lanes + j;
             if (row < k && col < n)
-              packed[(((t * steps + kb) * vectors + v) * kLanes + j) * kDepth + i] =
+              packed[(((t * steps + kb) * vectors + v) * lanes + j) * kDepth + i] =
                   values[row * n + col];
           }
   auto packedType =
-      RankedTensorType::get({tiles, steps, vectors * kPanel}, b.getI8Type());
+      RankedTensorType::get({tiles, steps, vectors * lanes * kDepth}, b.getI8Type());
   return arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(packedType, ArrayRef<int8_t>(packed)));
 }
 
-/// The activations as unsigned bytes (signed storage shifted by +128, a
-/// flip of the top bit), padded with zeros to [Mp, Kp].
-Value unsignedActivations(OpBuilder &b, Location loc, Value x, bool xSigned,
-                          int64_t mp, int64_t kp) {
+/// The activations as the bytes the instruction reads: with their top bit
+/// flipped when `flip` (a shift by 128 that changes the signedness), padded
+/// with zeros to [Mp, Kp].
+Value activationBytes(OpBuilder &b, Location loc, Value x, bool flip, int64_t mp,
+                      int64_t kp) {
   auto type = cast<RankedTensorType>(x.getType());
-  if (xSigned) {
+  if (flip) {
     Value init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
     AffineMap id = b.getMultiDimIdentityMap(2);
     x = linalg::GenericOp::create(
@@ -85,27 +101,32 @@ Value unsignedActivations(OpBuilder &b, Location loc, Value x, bool xSigned,
 
 } // namespace
 
-Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zeroPoint,
-                      DenseIntElementsAttr weights, const ChannelRequantization *epilogue) {
+Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instruction, Value x,
+                            bool xSigned, int64_t zeroPoint, DenseIntElementsAttr weights,
+                            const ChannelRequantization *epilogue) {
+  DotTraits traits = traitsOf(instruction);
+  int64_t lanes = traits.lanes;
   auto xType = cast<RankedTensorType>(x.getType());
   int64_t m = xType.getDimSize(0), k = xType.getDimSize(1);
   int64_t n = cast<ShapedType>(weights.getType()).getDimSize(1);
-  GemmTile tile = chooseGemmTile(m, n);
+  GemmTile tile = chooseGemmTile(m, n, lanes);
   int64_t mp = roundUp(m, tile.rows), kp = roundUp(k, kDepth),
-          np = roundUp(n, kLanes * tile.vectors);
+          np = roundUp(n, lanes * tile.vectors);
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
-  auto accType = VectorType::get({kLanes}, i32);
-  auto bytesType = VectorType::get({kPanel}, i8);
+  auto accType = VectorType::get({lanes}, i32);
+  auto bytesType = VectorType::get({lanes * kDepth}, i8);
   SmallVector<bool> inBounds = {true};
 
-  // Compensation: the zero point in unsigned units times each column's sum,
-  // taken from the accumulators before they leave the registers.
-  int64_t unsignedZero = xSigned ? zeroPoint + 128 : zeroPoint;
+  // Compensation: the zero point in the units of the bytes the instruction
+  // reads times each column's sum, taken from the accumulators before they
+  // leave the registers.
+  bool flip = xSigned == traits.unsignedLhs;
+  int64_t readZero = !flip ? zeroPoint : xSigned ? zeroPoint + 128 : zeroPoint - 128;
   std::vector<int32_t> correction(np, 0);
   {
     int64_t i = 0;
     for (const APInt &v : weights.getValues<APInt>())
-      correction[i++ % n] += static_cast<int32_t>(v.getSExtValue() * unsignedZero);
+      correction[i++ % n] += static_cast<int32_t>(v.getSExtValue() * readZero);
   }
   Value corrTable;
   if (llvm::any_of(correction, [](int32_t c) { return c != 0; }))
@@ -124,8 +145,8 @@ Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t
   g.np = np;
   g.kp = kp;
   g.depth = kDepth;
-  g.lhs = unsignedActivations(b, loc, x, xSigned, mp, kp);
-  g.packed = packWeights(b, loc, weights, kp, np, tile.vectors);
+  g.lhs = activationBytes(b, loc, x, flip, mp, kp);
+  g.packed = packWeights(b, loc, weights, kp, np, lanes, tile.vectors);
   g.accType = accType;
   g.panelType = bytesType;
   g.outElement = epilogue ? Type(b.getIntegerType(epilogue->bits)) : i32;
@@ -142,7 +163,13 @@ Value buildVnniMatmul(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t
                                      vector::BroadcastOp::create(rb, rl, accType, word));
   };
   g.combine = [&](OpBuilder &cb, Location cl, Value acc, Value a, Value panel) -> Value {
-    return qf::VnniDotOp::create(cb, cl, accType, acc, a, panel);
+    switch (instruction) {
+    case DotInstruction::X86Vnni:
+      return qf::VnniDotOp::create(cb, cl, accType, acc, a, panel);
+    case DotInstruction::ArmSdot:
+      return arm_neon::SdotOp::create(cb, cl, accType, acc, a, panel);
+    }
+    llvm_unreachable("unknown dot-product instruction");
   };
   g.epilogue = [&](OpBuilder &eb, Location el, Value acc, Value col) -> Value {
     if (corrTable)

@@ -1,0 +1,48 @@
+//===- DotProductMatmul.h - int8 products on dot-product instructions -*- C++ -*-===//
+//
+// The register-tiled micro-kernels qf-lower-to-linalg uses for integer
+// matrix products (qf.matmul, and qf.conv2d through im2col) on targets with
+// a 4-byte dot-product instruction: each int32 lane of the accumulator adds
+// the 4 products of 4 activation bytes and 4 weight bytes.
+//
+// - x86 AVX-512 VNNI, `vpdpbusd` (qf.vnni_dot): 16 lanes, unsigned
+//   activations by signed weights.
+// - AArch64 dotprod, `sdot` (arm_neon.intr.sdot): 4 lanes, signed by signed.
+//
+// Data tiling: the weights [K, N] are packed at compile time into
+// [N/W][K/4][W x 4] panels, W = L V for L lanes and V vectors in a column
+// tile; one step of the kernel reads a column tile's V panels of L x 4
+// bytes, contiguous. Activations are read in place, with their top bit
+// flipped when the instruction wants the other signedness (x ^ 0x80, a
+// shift by 128); the shift, with the zero point, is taken back by a
+// per-column compensation computed from the weights at compile time:
+// sum_k (x - z) w = sum_k x' w - z' colsum(w), x' the byte the
+// instruction reads and z' the zero point in its units.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_TRANSFORMS_DOTPRODUCTMATMUL_H
+#define QFORGE_TRANSFORMS_DOTPRODUCTMATMUL_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "qforge/Transforms/Requantize.h"
+
+namespace qforge {
+
+/// The dot-product instruction a kernel is built on.
+enum class DotInstruction { X86Vnni, ArmSdot };
+
+/// int32 [M, N] = sum_k (x[m, k] - z) * w[k, n]: `x` is a tensor<MxKxi8>
+/// of activation storage (`xSigned`: int8, else uint8) with zero point
+/// `zeroPoint`; `weights` is the constant signed int8 [K, N]. With
+/// `epilogue` (per column n) the kernel requantizes its accumulators in
+/// registers and returns the [M, N] storage integers instead.
+mlir::Value buildDotProductMatmul(mlir::OpBuilder &b, mlir::Location loc,
+                                  DotInstruction instruction, mlir::Value x, bool xSigned,
+                                  int64_t zeroPoint, mlir::DenseIntElementsAttr weights,
+                                  const ChannelRequantization *epilogue = nullptr);
+
+} // namespace qforge
+
+#endif // QFORGE_TRANSFORMS_DOTPRODUCTMATMUL_H
