@@ -17,53 +17,56 @@ namespace qforge {
 
 namespace {
 
-constexpr int64_t kDepth = 4; // bytes each lane reduces per instruction
-
 /// What differs between the instructions.
 struct DotTraits {
-  int64_t lanes;         // int32 lanes of one accumulator register
-  bool unsignedLhs;      // the activations' bytes are read as unsigned
+  int64_t lanes;      // int32 lanes of one accumulator register
+  int64_t blockRows;  // output rows an accumulator holds (lanes / blockRows columns)
+  int64_t depth;      // bytes of the reduction one instruction takes per output
+  bool unsignedLhs;   // the activations' bytes are read as unsigned
 };
 
 DotTraits traitsOf(DotInstruction instruction) {
   switch (instruction) {
   case DotInstruction::X86Vnni:
-    return {16, true}; // zmm; vpdpbusd: u8 x s8
+    return {16, 1, 4, true}; // zmm; vpdpbusd: u8 x s8, 16 columns x 4 bytes
   case DotInstruction::ArmSdot:
-    return {4, false}; // q register; sdot: s8 x s8
+    return {4, 1, 4, false}; // q register; sdot: s8 x s8, 4 columns x 4 bytes
+  case DotInstruction::ArmSmmla:
+    return {4, 2, 8, false}; // q register; smmla: s8 x s8, a 2 x 2 block over 8 bytes
   }
   llvm_unreachable("unknown dot-product instruction");
 }
 
 int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
-/// The weights [K, N] as [Np/W][Kp/4][V][4 L] bytes, W = L V the column
-/// tile's width: the panel (t, kb, v) holds, for each of the L columns j
-/// of vector v, the 4 weights w[4kb .. 4kb+3][W t + L v + j]. One step of
-/// the kernel reads V panels, contiguous. The padding is zero, so padded
-/// rows and columns add nothing.
-Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights,
-                  int64_t kp, int64_t np, int64_t lanes, int64_t vectors) {
+/// The weights [K, N] as [Np/W][Kp/D][V][C D] bytes, C the columns of one
+/// accumulator, D the depth and W = C V the column tile's width: the panel
+/// (t, kb, v) holds, for each of the C columns j of accumulator v, the D
+/// weights w[D kb .. D kb + D-1][W t + C v + j]. One step of the kernel
+/// reads V panels, contiguous. The padding is zero, so padded rows and
+/// columns add nothing.
+Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int64_t kp,
+                  int64_t np, int64_t columns, int64_t depth, int64_t vectors) {
   auto type = cast<ShapedType>(weights.getType());
   int64_t k = type.getDimSize(0), n = type.getDimSize(1);
   std::vector<int8_t> values;
   values.reserve(k * n);
   for (const APInt &v : weights.getValues<APInt>())
     values.push_back(static_cast<int8_t>(v.getSExtValue()));
-  int64_t width = lanes * vectors, tiles = np / width, steps = kp / kDepth;
+  int64_t width = columns * vectors, tiles = np / width, steps = kp / depth;
   std::vector<int8_t> packed(np * kp, 0);
   for (int64_t t = 0; t < tiles; ++t)
     for (int64_t kb = 0; kb < steps; ++kb)
       for (int64_t v = 0; v < vectors; ++v)
-        for (int64_t j = 0; j < lanes; ++j)
-          for (int64_t i = 0; i < kDepth; ++i) {
-            int64_t row = kb * kDepth + i, col = t * width + v * lanes + j;
+        for (int64_t j = 0; j < columns; ++j)
+          for (int64_t i = 0; i < depth; ++i) {
+            int64_t row = kb * depth + i, col = t * width + v * columns + j;
             if (row < k && col < n)
-              packed[(((t * steps + kb) * vectors + v) * lanes + j) * kDepth + i] =
+              packed[(((t * steps + kb) * vectors + v) * columns + j) * depth + i] =
                   values[row * n + col];
           }
   auto packedType =
-      RankedTensorType::get({tiles, steps, vectors * lanes * kDepth}, b.getI8Type());
+      RankedTensorType::get({tiles, steps, vectors * columns * depth}, b.getI8Type());
   return arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(packedType, ArrayRef<int8_t>(packed)));
 }
@@ -105,16 +108,17 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
                             bool xSigned, int64_t zeroPoint, DenseIntElementsAttr weights,
                             const ChannelRequantization *epilogue) {
   DotTraits traits = traitsOf(instruction);
-  int64_t lanes = traits.lanes;
+  int64_t lanes = traits.lanes, depth = traits.depth, blockRows = traits.blockRows;
+  int64_t columns = lanes / blockRows; // per accumulator
   auto xType = cast<RankedTensorType>(x.getType());
   int64_t m = xType.getDimSize(0), k = xType.getDimSize(1);
   int64_t n = cast<ShapedType>(weights.getType()).getDimSize(1);
-  GemmTile tile = chooseGemmTile(m, n, lanes);
-  int64_t mp = roundUp(m, tile.rows), kp = roundUp(k, kDepth),
-          np = roundUp(n, lanes * tile.vectors);
+  GemmTile tile = chooseGemmTile(m, n, lanes, blockRows);
+  int64_t mp = roundUp(m, tile.rows * blockRows), kp = roundUp(k, depth),
+          np = roundUp(n, columns * tile.vectors);
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   auto accType = VectorType::get({lanes}, i32);
-  auto bytesType = VectorType::get({lanes * kDepth}, i8);
+  auto bytesType = VectorType::get({columns * depth}, i8);
   SmallVector<bool> inBounds = {true};
 
   // Compensation: the zero point in the units of the bytes the instruction
@@ -144,17 +148,25 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
   g.mp = mp;
   g.np = np;
   g.kp = kp;
-  g.depth = kDepth;
+  g.depth = depth;
+  g.blockRows = blockRows;
   g.lhs = activationBytes(b, loc, x, flip, mp, kp);
-  g.packed = packWeights(b, loc, weights, kp, np, lanes, tile.vectors);
+  g.packed = packWeights(b, loc, weights, kp, np, columns, depth, tile.vectors);
   g.accType = accType;
   g.panelType = bytesType;
   g.outElement = epilogue ? Type(b.getIntegerType(epilogue->bits)) : i32;
-  // x[row, 4 step .. 4 step + 3] as one int32, copied to every lane.
   g.loadRow = [&](OpBuilder &rb, Location rl, Value row, Value step) -> Value {
     Value col = arith::MulIOp::create(rb, rl, step,
-                                      arith::ConstantIndexOp::create(rb, rl, kDepth));
-    Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({kDepth}, i8), g.lhs,
+                                      arith::ConstantIndexOp::create(rb, rl, depth));
+    if (blockRows == 2) {
+      // smmla's 2 x 8 operand: x[row, 8 step ..] and x[row + 1, 8 step ..].
+      Value pair = vector::TransferReadOp::create(
+          rb, rl, VectorType::get({2, depth}, i8), g.lhs, ValueRange{row, col}, zeroI8,
+          SmallVector<bool>{true, true});
+      return vector::ShapeCastOp::create(rb, rl, bytesType, pair);
+    }
+    // x[row, 4 step .. 4 step + 3] as one int32, copied to every lane.
+    Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({depth}, i8), g.lhs,
                                                 ValueRange{row, col}, zeroI8, inBounds);
     Value word = vector::ExtractOp::create(
         rb, rl, vector::BitCastOp::create(rb, rl, VectorType::get({1}, i32), four),
@@ -168,6 +180,8 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
       return qf::VnniDotOp::create(cb, cl, accType, acc, a, panel);
     case DotInstruction::ArmSdot:
       return arm_neon::SdotOp::create(cb, cl, accType, acc, a, panel);
+    case DotInstruction::ArmSmmla:
+      return arm_neon::SmmlaOp::create(cb, cl, accType, acc, a, panel);
     }
     llvm_unreachable("unknown dot-product instruction");
   };

@@ -811,6 +811,8 @@ struct LowerQFToLinalgPass
   std::optional<qforge::DotInstruction> dotInstruction() const {
     if (vnni)
       return qforge::DotInstruction::X86Vnni;
+    if (smmla)
+      return qforge::DotInstruction::ArmSmmla;
     if (sdot)
       return qforge::DotInstruction::ArmSdot;
     return std::nullopt;

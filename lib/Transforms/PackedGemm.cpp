@@ -16,11 +16,14 @@ using namespace mlir;
 
 namespace qforge {
 
-GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes) {
+GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes, int64_t blockRows) {
   GemmTile tile;
-  int64_t columnVectors = (n + lanes - 1) / lanes;
-  tile.rows = std::min<int64_t>(m, 4);
+  int64_t columns = lanes / blockRows;
+  int64_t columnVectors = (n + columns - 1) / columns;
+  tile.rows = std::min<int64_t>((m + blockRows - 1) / blockRows, 4);
   tile.vectors = std::min<int64_t>(columnVectors, tile.rows == 1 ? 8 : 4);
+  if (blockRows > 1)
+    tile.vectors += tile.vectors % 2;
   return tile;
 }
 
@@ -35,7 +38,11 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
   Value panelPad = arith::ConstantOp::create(b, loc, panelElement, b.getZeroAttr(panelElement));
   SmallVector<bool> inBounds = {true};
   int64_t lanes = g.accType.getNumElements();
-  int64_t width = lanes * g.tile.vectors;
+  int64_t columns = lanes / g.blockRows; // per accumulator
+  int64_t width = columns * g.tile.vectors;
+  int64_t rowStep = g.tile.rows * g.blockRows;
+  assert((g.blockRows == 1 || (g.blockRows == 2 && columns == 2 && g.tile.vectors % 2 == 0)) &&
+         "2-row accumulators are 2 x 2 blocks, paired");
   int64_t panelSize = g.panelType.getNumElements();
   Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{g.mp, g.np}, g.outElement);
   // for n0 (column tiles) { for m0 (row tiles) { for step { rows x vectors
@@ -47,7 +54,7 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
       [&](OpBuilder &ob, Location ol, Value n0, ValueRange outerArgs) {
         Value columnTile = arith::DivUIOp::create(ob, ol, n0, index(ob, ol, width));
         rowLoop = scf::ForOp::create(
-            ob, ol, index(ob, ol, 0), index(ob, ol, g.mp), index(ob, ol, g.tile.rows),
+            ob, ol, index(ob, ol, 0), index(ob, ol, g.mp), index(ob, ol, rowStep),
             ValueRange{outerArgs[0]},
             [&](OpBuilder &ib, Location il, Value m0, ValueRange innerArgs) {
               SmallVector<Value> zeros(g.tile.rows * g.tile.vectors, zeroAcc);
@@ -62,7 +69,8 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
                           inBounds));
                     SmallVector<Value> next;
                     for (int64_t r = 0; r < g.tile.rows; ++r) {
-                      Value row = arith::AddIOp::create(sb, sl, m0, index(sb, sl, r));
+                      Value row =
+                          arith::AddIOp::create(sb, sl, m0, index(sb, sl, r * g.blockRows));
                       Value a = g.loadRow(sb, sl, row, step);
                       for (int64_t v = 0; v < g.tile.vectors; ++v)
                         next.push_back(
@@ -71,15 +79,34 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
                     scf::YieldOp::create(sb, sl, next);
                   });
               Value c = innerArgs[0];
-              for (int64_t v = 0; v < g.tile.vectors; ++v) {
-                Value col = arith::AddIOp::create(ib, il, n0, index(ib, il, v * lanes));
-                for (int64_t r = 0; r < g.tile.rows; ++r) {
-                  Value row = arith::AddIOp::create(ib, il, m0, index(ib, il, r));
-                  Value out = g.epilogue(ib, il, reduction.getResult(r * g.tile.vectors + v), col);
-                  c = vector::TransferWriteOp::create(ib, il, out, c, ValueRange{row, col},
-                                                      inBounds)
-                          .getResult();
-                }
+              auto store = [&](Value acc, int64_t rowOffset, int64_t colOffset) {
+                Value row = arith::AddIOp::create(ib, il, m0, index(ib, il, rowOffset));
+                Value col = arith::AddIOp::create(ib, il, n0, index(ib, il, colOffset));
+                c = vector::TransferWriteOp::create(ib, il, g.epilogue(ib, il, acc, col), c,
+                                                    ValueRange{row, col}, inBounds)
+                        .getResult();
+              };
+              auto acc = [&](int64_t r, int64_t v) {
+                return reduction.getResult(r * g.tile.vectors + v);
+              };
+              if (g.blockRows == 1) {
+                for (int64_t v = 0; v < g.tile.vectors; ++v)
+                  for (int64_t r = 0; r < g.tile.rows; ++r)
+                    store(acc(r, v), r, v * lanes);
+              } else {
+                // Blocks [a00 a01 a10 a11] and [b00 b01 b10 b11] of columns
+                // (j, j + 1) and (j + 2, j + 3): rows [a00 a01 b00 b01] and
+                // [a10 a11 b10 b11].
+                for (int64_t v = 0; v < g.tile.vectors; v += 2)
+                  for (int64_t r = 0; r < g.tile.rows; ++r) {
+                    Value left = acc(r, v), right = acc(r, v + 1);
+                    store(vector::ShuffleOp::create(ib, il, left, right,
+                                                    ArrayRef<int64_t>{0, 1, 4, 5}),
+                          2 * r, v * columns);
+                    store(vector::ShuffleOp::create(ib, il, left, right,
+                                                    ArrayRef<int64_t>{2, 3, 6, 7}),
+                          2 * r + 1, v * columns);
+                  }
               }
               scf::YieldOp::create(ib, il, c);
             });
@@ -91,7 +118,7 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
   if (g.mp * g.np * g.kp >= kParallelMinMacs) {
     if (g.mp < g.np && g.np / width >= 2)
       outer->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
-    else if (g.mp / g.tile.rows >= 2)
+    else if (g.mp / rowStep >= 2)
       rowLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
   }
   return outer.getResult(0);

@@ -1,7 +1,7 @@
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-lower-to-linalg{sdot=true}))' | FileCheck %s
 // The AArch64 dotprod micro-kernel's structure; its results are checked
 // bit for bit against the x86-64 host under qemu in
-// test/Quantization/sdot-kernels.test.
+// test/Quantization/aarch64-kernels.test.
 
 // A 2x6 by 6x2 product with signed activations, which sdot reads as they
 // are (no shift): K pads to 8 (two 4-byte steps), N to one vector of 4

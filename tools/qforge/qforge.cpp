@@ -613,6 +613,7 @@ static int runCompile(MLIRContext &context) {
   // AVX-512 VNNI comes only with AVX-512 (x86-64-v4 names no features).
   kernels.x86Avx512 = kernels.x86Vnni || qforge::hasFeature(target, "avx512f");
   kernels.armDotprod = qforge::hasFeature(target, "dotprod");
+  kernels.armI8mm = qforge::hasFeature(target, "i8mm");
   if (threads < 0) {
     llvm::errs() << "qforge: error: --threads=" << threads
                  << " is negative (0 means the CPUs online at run time)\n";

@@ -31,6 +31,7 @@ struct KernelOptions {
   bool x86Vnni = false;   // vpdpbusd micro-kernels for int8 products
   bool x86Avx512 = false; // the packed FMA kernel for float products
   bool armDotprod = false; // sdot micro-kernels for int8 products
+  bool armI8mm = false;    // smmla micro-kernels for int8 products
   /// Threads the kernels split their work over: 1 compiles sequential code
   /// (no thread pool), 0 means the CPUs online when the model runs.
   int64_t threads = 1;

@@ -8,10 +8,14 @@
 // - x86 AVX-512 VNNI, `vpdpbusd` (qf.vnni_dot): 16 lanes, unsigned
 //   activations by signed weights.
 // - AArch64 dotprod, `sdot` (arm_neon.intr.sdot): 4 lanes, signed by signed.
+// - AArch64 i8mm, `smmla` (arm_neon.intr.smmla): a 2 x 8 by 8 x 2 product
+//   of signed bytes into a 2 x 2 block of int32 (two rows, two columns per
+//   accumulator; 8 bytes of the reduction per instruction).
 //
 // Data tiling: the weights [K, N] are packed at compile time into
-// [N/W][K/4][W x 4] panels, W = L V for L lanes and V vectors in a column
-// tile; one step of the kernel reads a column tile's V panels of L x 4
+// [N/W][K/D][W x D] panels, D the instruction's depth (4, or 8 for smmla),
+// W = C V for C columns per accumulator and V accumulators across a column
+// tile; one step of the kernel reads a column tile's V panels of C x D
 // bytes, contiguous. Activations are read in place, with their top bit
 // flipped when the instruction wants the other signedness (x ^ 0x80, a
 // shift by 128); the shift, with the zero point, is taken back by a
@@ -31,7 +35,7 @@
 namespace qforge {
 
 /// The dot-product instruction a kernel is built on.
-enum class DotInstruction { X86Vnni, ArmSdot };
+enum class DotInstruction { X86Vnni, ArmSdot, ArmSmmla };
 
 /// int32 [M, N] = sum_k (x[m, k] - z) * w[k, n]: `x` is a tensor<MxKxi8>
 /// of activation storage (`xSigned`: int8, else uint8) with zero point

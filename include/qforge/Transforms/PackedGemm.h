@@ -37,8 +37,12 @@ struct GemmTile {
 
 /// Four rows by four vectors (16 accumulators); a single row (batch-1
 /// fully connected layers) takes up to eight vectors so that enough
-/// independent accumulators hide the instructions' latency.
-GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes = kGemmLanes);
+/// independent accumulators hide the instructions' latency. With
+/// accumulators of `blockRows` rows (2 for smmla's 2 x 2 blocks), `rows`
+/// counts blocks of rows and `vectors` is even, so that pairs of
+/// accumulators make whole row vectors.
+GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes = kGemmLanes,
+                        int64_t blockRows = 1);
 
 /// One packed product. `lhs` is [Mp, Kp] (rows padded to the tile), and
 /// `packed` the weights as [Np / W][Kp / depth][V * L * depth] with
@@ -48,6 +52,10 @@ GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes = kGemmLanes);
 struct PackedGemm {
   GemmTile tile;
   int64_t mp, np, kp, depth;
+  /// Output rows per accumulator: 1 (its lanes are columns of one row), or
+  /// 2 (a 2 x 2 block, row-major; loadRow then gives two rows' bytes and
+  /// the epilogue gets row vectors rebuilt from pairs of accumulators).
+  int64_t blockRows = 1;
   mlir::Value lhs, packed;
   mlir::VectorType accType;   // vector<L x i32 | f32>
   mlir::VectorType panelType; // the L x depth weights of one vector

@@ -160,12 +160,23 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
     up to 4 rows by 4 x 4 columns; unsigned activations are the ones
     shifted (by -128) and compensated. Depthwise convolutions take the
     same vectorized kernel.
+
+    With `smmla` (AArch64 targets with i8mm; it takes precedence over
+    `sdot`), the products use `smmla` (`arm_neon.intr.smmla`): each
+    accumulator is a 2 x 2 block of int32 (two rows by two columns, 8 bytes
+    of the reduction per instruction), the activations are read as pairs
+    of rows of 8 bytes, the weights packed into [N/W][K/8][V x 2 x 8]
+    panels, a register tile of up to 4 row pairs by 4 column pairs, and
+    pairs of blocks are shuffled back into row vectors of 4 columns before
+    the epilogue.
   }];
   let options = [
     Option<"vnni", "vnni", "bool", "false",
            "Use the AVX-512 VNNI target's kernels for int8 matmuls and convolutions">,
     Option<"sdot", "sdot", "bool", "false",
            "Use the AArch64 dotprod target's kernels (sdot) for int8 matmuls and convolutions">,
+    Option<"smmla", "smmla", "bool", "false",
+           "Use the AArch64 i8mm target's kernels (smmla) for int8 matmuls and convolutions">,
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::arith::ArithDialect",
