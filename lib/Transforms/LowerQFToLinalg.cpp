@@ -818,19 +818,60 @@ struct LowerQFToLinalgPass
     return std::nullopt;
   }
 
-  /// The constant int8 weights of a product the target kernels (dot-product
-  /// matmul, vectorized depthwise) can compute (8-bit activations,
-  /// symmetric int8 weights in one block), when the pass may use them; null
-  /// otherwise.
-  DenseIntElementsAttr kernelWeights(const Params &a, const Params &w, Value weights,
-                                   const std::optional<Blocks> &blocks) {
-    if (!dotInstruction() || blocks || a.bits != 8 || w.bits != 8 || !w.isSigned ||
-        llvm::any_of(w.zeroPoints, [](int64_t z) { return z != 0; }))
-      return {};
+  /// The constant weights of a product the target kernels (dot-product
+  /// matmul, vectorized depthwise) can compute, as signed values in the
+  /// op's layout: 8-bit activations and symmetric signed weights, either
+  /// int8 in one block, or (VNNI only) 4-bit from a qf.packed_constant,
+  /// per channel or in blocks of whole kernel steps. Null when the pass may
+  /// not use a kernel.
+  struct KernelWeights {
     DenseIntElementsAttr values;
-    if (!matchPattern(weights, m_Constant(&values)))
-      return {};
-    return values;
+    bool nibbles = false;
+  };
+  std::optional<KernelWeights> kernelWeights(const Params &a, const Params &w, Value original,
+                                             Value weights, const std::optional<Blocks> &blocks) {
+    if (!dotInstruction() || a.bits != 8 || !w.isSigned ||
+        llvm::any_of(w.zeroPoints, [](int64_t z) { return z != 0; }))
+      return std::nullopt;
+    if (w.bits == 8 && !blocks) {
+      DenseIntElementsAttr values;
+      if (!matchPattern(weights, m_Constant(&values)))
+        return std::nullopt;
+      return KernelWeights{values, false};
+    }
+    auto packed = original.getDefiningOp<qforge::qf::PackedConstantOp>();
+    if (w.bits != 4 || vnni == false || !packed || (blocks && blocks->size % 4 != 0))
+      return std::nullopt;
+    // Element 2i in the low nibble of byte i, 2i + 1 in its high nibble.
+    auto type = cast<ShapedType>(packed.getType());
+    std::vector<int8_t> values;
+    values.reserve(type.getNumElements());
+    for (const APInt &byte : cast<DenseIntElementsAttr>(packed.getPacked()).getValues<APInt>())
+      for (int shift : {4, 0})
+        if (static_cast<int64_t>(values.size()) < type.getNumElements())
+          values.push_back(static_cast<int8_t>(static_cast<int8_t>(byte.getZExtValue() << shift) >> 4));
+    auto i8Type = RankedTensorType::get(type.getShape(), IntegerType::get(original.getContext(), 8));
+    return KernelWeights{DenseIntElementsAttr::get(i8Type, ArrayRef<int8_t>(values)), true};
+  }
+
+  /// int32 kernel sums as the int64 sums the blocked requantization takes.
+  static Value widenToI64(Value acc, Lowering &l) {
+    auto type = cast<RankedTensorType>(acc.getType());
+    return arith::ExtSIOp::create(l.b, l.loc, type.clone(l.b.getI64Type()), acc);
+  }
+
+  /// The run multiples of block-quantized weights whose product's
+  /// reduction axis repeats the blocks `repeats` times (a convolution's
+  /// KH x KW windows over the blocked input channels).
+  static qforge::WeightRuns weightRuns(const Blocks &blocks, int64_t channels,
+                                       int64_t repeats) {
+    qforge::WeightRuns runs;
+    runs.size = blocks.size;
+    for (int64_t r = 0; r < repeats * blocks.count; ++r)
+      for (int64_t c = 0; c < channels; ++c)
+        runs.multiples.push_back(
+            static_cast<int32_t>(blocks.multiples[(r % blocks.count) * channels + c]));
+    return runs;
   }
 
   LogicalResult lowerMatmul(qforge::qf::MatmulOp op, Lowering &l) {
@@ -867,11 +908,25 @@ struct LowerQFToLinalgPass
     Value acc;
     int accBits = 31;
     std::optional<qforge::ChannelRequantization> epilogue;
-    if (DenseIntElementsAttr weights = kernelWeights(*a, *w, rhs, blocks)) {
-      epilogue = channelEpilogue(op, op.getBias(), *a, *w, n, op.getClamp(), op.getResult());
+    std::optional<qforge::WeightRuns> runs;
+    if (blocks)
+      runs = weightRuns(*blocks, n, 1);
+    std::optional<KernelWeights> kernel = kernelWeights(*a, *w, op.getRhs(), rhs, blocks);
+    qforge::DotProductWeights dot;
+    if (kernel)
+      dot = {kernel->values, kernel->nibbles, runs ? &*runs : nullptr};
+    if (kernel && qforge::dotProductFitsInt32(dot)) {
+      // Block sums are exact in int32 here; the requantization takes them
+      // as the reference's int64 sums.
+      if (!blocks)
+        epilogue = channelEpilogue(op, op.getBias(), *a, *w, n, op.getClamp(), op.getResult());
       acc = qforge::buildDotProductMatmul(l.b, l.loc, *dotInstruction(), lhs, a->isSigned,
-                                          a->zeroPoints[0], weights,
+                                          a->zeroPoints[0], dot,
                                           epilogue ? &*epilogue : nullptr);
+      if (blocks) {
+        acc = widenToI64(acc, l);
+        accBits = blockedAccBits(*a, *w, *blocks);
+      }
     } else if (!blocks) {
       // (m, n, k)
       SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
@@ -924,14 +979,16 @@ struct LowerQFToLinalgPass
   /// padded) input unfolded to [N*OH*OW, KH*KW*C] (im2col; a 1x1 stride-1
   /// convolution is the input itself), times the OHWI filter as
   /// [KH*KW*C, O], folded back to [N, OH, OW, O].
-  Value im2colProduct(Value input, DenseIntElementsAttr filter, ArrayRef<int64_t> outShape,
-                   ArrayRef<int64_t> stride, ArrayRef<int64_t> dil, const Params &a,
-                   const qforge::ChannelRequantization *epilogue, Lowering &l) {
-    ArrayRef<int64_t> fs = cast<ShapedType>(filter.getType()).getShape(); // O, KH, KW, C
+  Value im2colProduct(Value input, const qforge::DotProductWeights &filter,
+                      ArrayRef<int64_t> outShape, ArrayRef<int64_t> stride,
+                      ArrayRef<int64_t> dil, const Params &a,
+                      const qforge::ChannelRequantization *epilogue, Lowering &l) {
+    ArrayRef<int64_t> fs = cast<ShapedType>(filter.values.getType()).getShape(); // O, KH, KW, C
     Value cols = qforge::unfoldPatches(l.b, l.loc, input, fs[1], fs[2], outShape, stride, dil);
-    auto weights = cast<DenseIntElementsAttr>(qforge::filterAsMatrix(filter));
+    qforge::DotProductWeights matrix = filter;
+    matrix.values = cast<DenseIntElementsAttr>(qforge::filterAsMatrix(filter.values));
     Value acc = qforge::buildDotProductMatmul(l.b, l.loc, *dotInstruction(), cols, a.isSigned,
-                                              a.zeroPoints[0], weights, epilogue);
+                                              a.zeroPoints[0], matrix, epilogue);
     return tensor::ExpandShapeOp::create(
         l.b, l.loc,
         RankedTensorType::get(outShape, cast<RankedTensorType>(acc.getType()).getElementType()),
@@ -966,19 +1023,37 @@ struct LowerQFToLinalgPass
     input = l.padWithZeroPoint(input, pad, a->zeroPoints[0]);
     bool depthwise = groups > 1 && groups == inType.getDimSize(3) && o == groups &&
                      groups % qforge::kDepthwiseLanes == 0;
-    if (groups == 1 || depthwise) {
-      if (DenseIntElementsAttr filterValues = kernelWeights(*a, *w, filter, blocks)) {
-        std::optional<qforge::ChannelRequantization> epilogue =
-            channelEpilogue(op, op.getBias(), *a, *w, o, op.getClamp(), op.getResult());
+    std::optional<KernelWeights> kernel =
+        groups == 1 || depthwise ? kernelWeights(*a, *w, op.getFilter(), filter, blocks)
+                                 : std::nullopt;
+    std::optional<qforge::WeightRuns> runs;
+    if (blocks)
+      runs = weightRuns(*blocks, o, fType.getDimSize(1) * fType.getDimSize(2));
+    qforge::DotProductWeights dot;
+    if (kernel)
+      dot = {kernel->values, kernel->nibbles, runs ? &*runs : nullptr};
+    if (kernel && (depthwise || qforge::dotProductFitsInt32(
+                                    {cast<DenseIntElementsAttr>(
+                                         qforge::filterAsMatrix(kernel->values)),
+                                     kernel->nibbles, dot.runs}))) {
+      {
+        std::optional<qforge::ChannelRequantization> epilogue;
+        if (!blocks)
+          epilogue =
+              channelEpilogue(op, op.getBias(), *a, *w, o, op.getClamp(), op.getResult());
         const qforge::ChannelRequantization *e = epilogue ? &*epilogue : nullptr;
         Value acc = depthwise ? qforge::buildDepthwiseConv(l.b, l.loc, input, a->isSigned,
-                                                           a->zeroPoints[0], filterValues,
+                                                           a->zeroPoints[0], kernel->values,
                                                            resultType.getShape(), stride, dil, e)
-                              : im2colProduct(input, filterValues, resultType.getShape(), stride,
-                                           dil, *a, e, l);
-        // A kernel with a fused epilogue has requantized already.
+                              : im2colProduct(input, dot, resultType.getShape(), stride, dil,
+                                              *a, e, l);
+        // A kernel with a fused epilogue has requantized already; block
+        // sums (exact in int32) go through the blocked requantization.
+        if (blocks)
+          acc = widenToI64(acc, l);
         auto value = e ? FailureOr<Value>(acc)
-                       : finish(op, acc, op.getBias(), 3, *a, *w, nullptr, 31, op.getClamp(),
+                       : finish(op, acc, op.getBias(), 3, *a, *w, blocks ? &*blocks : nullptr,
+                                blocks ? blockedAccBits(*a, *w, *blocks) : 31, op.getClamp(),
                                 op.getResult(), l);
         if (failed(value))
           return failure();

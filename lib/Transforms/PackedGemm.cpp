@@ -58,26 +58,62 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
             ValueRange{outerArgs[0]},
             [&](OpBuilder &ib, Location il, Value m0, ValueRange innerArgs) {
               SmallVector<Value> zeros(g.tile.rows * g.tile.vectors, zeroAcc);
-              auto reduction = scf::ForOp::create(
-                  ib, il, index(ib, il, 0), index(ib, il, g.kp / g.depth), index(ib, il, 1),
-                  zeros, [&](OpBuilder &sb, Location sl, Value step, ValueRange accs) {
-                    SmallVector<Value> panels;
-                    for (int64_t v = 0; v < g.tile.vectors; ++v)
-                      panels.push_back(vector::TransferReadOp::create(
-                          sb, sl, g.panelType, g.packed,
-                          ValueRange{columnTile, step, index(sb, sl, v * panelSize)}, panelPad,
-                          inBounds));
-                    SmallVector<Value> next;
-                    for (int64_t r = 0; r < g.tile.rows; ++r) {
-                      Value row =
-                          arith::AddIOp::create(sb, sl, m0, index(sb, sl, r * g.blockRows));
-                      Value a = g.loadRow(sb, sl, row, step);
-                      for (int64_t v = 0; v < g.tile.vectors; ++v)
-                        next.push_back(
-                            g.combine(sb, sl, accs[r * g.tile.vectors + v], a, panels[v]));
-                    }
-                    scf::YieldOp::create(sb, sl, next);
-                  });
+              // One reduction step: every accumulator of the tile combines
+              // its row's activations with its column panel.
+              auto stepBody = [&](OpBuilder &sb, Location sl, Value step, ValueRange accs) {
+                SmallVector<Value> panels;
+                for (int64_t v = 0; v < g.tile.vectors; ++v)
+                  panels.push_back(
+                      g.loadPanel
+                          ? g.loadPanel(sb, sl, columnTile, step, v)
+                          : vector::TransferReadOp::create(
+                                sb, sl, g.panelType, g.packed,
+                                ValueRange{columnTile, step, index(sb, sl, v * panelSize)},
+                                panelPad, inBounds)
+                                .getResult());
+                SmallVector<Value> next;
+                for (int64_t r = 0; r < g.tile.rows; ++r) {
+                  Value row = arith::AddIOp::create(sb, sl, m0, index(sb, sl, r * g.blockRows));
+                  Value a = g.loadRow(sb, sl, row, step);
+                  for (int64_t v = 0; v < g.tile.vectors; ++v)
+                    next.push_back(g.combine(sb, sl, accs[r * g.tile.vectors + v], a, panels[v]));
+                }
+                return next;
+              };
+              int64_t totalSteps = g.kp / g.depth;
+              scf::ForOp reduction;
+              if (g.runSteps == 0) {
+                reduction = scf::ForOp::create(
+                    ib, il, index(ib, il, 0), index(ib, il, totalSteps), index(ib, il, 1), zeros,
+                    [&](OpBuilder &sb, Location sl, Value step, ValueRange accs) {
+                      scf::YieldOp::create(sb, sl, stepBody(sb, sl, step, accs));
+                    });
+              } else {
+                // Runs of runSteps steps, each summed on its own and then
+                // folded into the totals (finishRun).
+                reduction = scf::ForOp::create(
+                    ib, il, index(ib, il, 0), index(ib, il, totalSteps / g.runSteps),
+                    index(ib, il, 1), zeros,
+                    [&](OpBuilder &rb, Location rl, Value run, ValueRange totals) {
+                      // A run's steps unrolled: its partial sums start at
+                      // zero and stay in registers.
+                      Value first = arith::MulIOp::create(rb, rl, run, index(rb, rl, g.runSteps));
+                      SmallVector<Value> partial(zeros);
+                      for (int64_t s = 0; s < g.runSteps; ++s)
+                        partial = stepBody(
+                            rb, rl, arith::AddIOp::create(rb, rl, first, index(rb, rl, s)),
+                            partial);
+                      SmallVector<Value> next;
+                      for (int64_t r = 0; r < g.tile.rows; ++r)
+                        for (int64_t v = 0; v < g.tile.vectors; ++v) {
+                          int64_t i = r * g.tile.vectors + v;
+                          Value col = arith::AddIOp::create(rb, rl, n0, index(rb, rl, v * lanes));
+                          next.push_back(
+                              g.finishRun(rb, rl, totals[i], partial[i], run, col));
+                        }
+                      scf::YieldOp::create(rb, rl, next);
+                    });
+              }
               Value c = innerArgs[0];
               auto store = [&](Value acc, int64_t rowOffset, int64_t colOffset) {
                 Value row = arith::AddIOp::create(ib, il, m0, index(ib, il, rowOffset));

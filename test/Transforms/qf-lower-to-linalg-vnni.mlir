@@ -204,3 +204,51 @@ func.func @small_product(%x: tensor<64x64xi8>) -> tensor<64x64xi32> {
   %y = qf.matmul %q, %w : (tensor<64x64x!quant.uniform<i8:f32, 0.1:-3>>, tensor<64x64x!quant.uniform<i8:f32, 0.01>>) -> tensor<64x64xi32>
   return %y : tensor<64x64xi32>
 }
+
+// -----
+
+// 4-bit weights stay 4-bit in the kernel: each 64-weight panel is stored
+// as 32 bytes (weight i in the low nibble of byte i, weight i + 32 in the
+// high one; here every weight is 1: columns 0 and 1 fill bytes 0-7 of each
+// step's panel), unpacked per step by shifting each nibble to the top and
+// arithmetically back, the halves concatenated. Blocks of 4 along K (one
+// kernel step each) are summed on their own and multiplied by their
+// integer multiples of the column unit (column 0: 255 and 51, column 1:
+// 255 and 255; zero in the padded columns) before joining the totals,
+// which the blocked requantization takes as int64.
+// CHECK-LABEL: func.func @matmul_int4_blocks
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[}}1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0{{\]\]\]}}> : tensor<1x2x32xi8>
+// CHECK-DAG: %[[M:.*]] = arith.constant dense<{{\[\[}}255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [51, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]> : tensor<2x16xi32>
+// CHECK: scf.for %[[BLOCK:.*]] = {{.*}} iter_args({{.*}}) -> (vector<16xi32>)
+// CHECK: %[[PACKED:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<1x2x32xi8>, vector<32xi8>
+// CHECK: %[[UP:.*]] = arith.shli %[[PACKED]], %[[FOUR:.*]] : vector<32xi8>
+// CHECK: %[[LOW:.*]] = arith.shrsi %[[UP]], %[[FOUR]] : vector<32xi8>
+// CHECK: %[[HIGH:.*]] = arith.shrsi %[[PACKED]], %[[FOUR]] : vector<32xi8>
+// CHECK: %[[PANEL:.*]] = vector.shuffle %[[LOW]], %[[HIGH]] [0, 1, 2, {{.*}}, 62, 63] : vector<32xi8>, vector<32xi8>
+// CHECK: %[[PART:.*]] = qf.vnni_dot %{{.*}}, %{{.*}}, %[[PANEL]] : vector<16xi32>, vector<64xi8>
+// CHECK: %[[MULT:.*]] = vector.transfer_read %[[M]][%[[BLOCK]], %{{.*}}]{{.*}} : tensor<2x16xi32>, vector<16xi32>
+// CHECK: %[[SCALED:.*]] = arith.muli %[[PART]], %[[MULT]] : vector<16xi32>
+// CHECK: arith.addi %{{.*}}, %[[SCALED]] : vector<16xi32>
+// CHECK: arith.extsi %{{.*}} : tensor<1x2xi32> to tensor<1x2xi64>
+func.func @matmul_int4_blocks(%xi: tensor<1x8xi8>) -> tensor<1x2xi8> {
+  %x = quant.scast %xi : tensor<1x8xi8> to tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>
+  %w = qf.packed_constant dense<17> : tensor<8xi8> : tensor<8x2x!quant.uniform<i4<-7:7>:f32:{0:4, 1:1}, {{0.1, 0.1}, {0.02, 0.1}}>>
+  %y = qf.matmul %x, %w : (tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>, tensor<8x2x!quant.uniform<i4<-7:7>:f32:{0:4, 1:1}, {{0.1, 0.1}, {0.02, 0.1}}>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.04:2>>
+  %r = quant.scast %y : tensor<1x2x!quant.uniform<i8:f32, 0.04:2>> to tensor<1x2xi8>
+  return %r : tensor<1x2xi8>
+}
+
+// Per-channel 4-bit weights: the same unpacking, one sum, the fused
+// requantization of the int8 kernel.
+// CHECK-LABEL: func.func @matmul_int4_channels
+// CHECK: arith.shli %{{.*}} : vector<32xi8>
+// CHECK: qf.vnni_dot
+// CHECK-NOT: arith.extsi %{{.*}} : tensor<{{.*}}xi32> to tensor<{{.*}}xi64>
+// CHECK: arith.trunci {{.*}} : vector<16xi64> to vector<16xi8>
+func.func @matmul_int4_channels(%xi: tensor<1x8xi8>) -> tensor<1x2xi8> {
+  %x = quant.scast %xi : tensor<1x8xi8> to tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>
+  %w = qf.packed_constant dense<17> : tensor<8xi8> : tensor<8x2x!quant.uniform<i4<-7:7>:f32:1, {0.1, 0.02}>>
+  %y = qf.matmul %x, %w : (tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>, tensor<8x2x!quant.uniform<i4<-7:7>:f32:1, {0.1, 0.02}>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.04:2>>
+  %r = quant.scast %y : tensor<1x2x!quant.uniform<i8:f32, 0.04:2>> to tensor<1x2xi8>
+  return %r : tensor<1x2xi8>
+}

@@ -23,6 +23,13 @@
 // sum_k (x - z) w = sum_k x' w - z' colsum(w), x' the byte the
 // instruction reads and z' the zero point in its units.
 //
+// 4-bit weights (VNNI only) stay 4-bit in memory: each 64-weight panel is
+// stored as 32 bytes (weight i in the low nibble of byte i, weight i + 32
+// in its high nibble) and unpacked in registers by two shifts per half.
+// Block-quantized ones are summed in runs of one block each, every run's
+// partial sums multiplied by the block's integer multiple per column
+// before they join the totals.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef QFORGE_TRANSFORMS_DOTPRODUCTMATMUL_H
@@ -37,14 +44,36 @@ namespace qforge {
 /// The dot-product instruction a kernel is built on.
 enum class DotInstruction { X86Vnni, ArmSdot, ArmSmmla };
 
-/// int32 [M, N] = sum_k (x[m, k] - z) * w[k, n]: `x` is a tensor<MxKxi8>
-/// of activation storage (`xSigned`: int8, else uint8) with zero point
-/// `zeroPoint`; `weights` is the constant signed int8 [K, N]. With
-/// `epilogue` (per column n) the kernel requantizes its accumulators in
-/// registers and returns the [M, N] storage integers instead.
+/// Weights whose reduction axis is split into runs of `size` values, run r
+/// of column n weighing `multiples[r * N + n]` times its values (4-bit
+/// weights with block scales that are integer multiples of a channel unit).
+struct WeightRuns {
+  int64_t size = 0;
+  std::vector<int32_t> multiples;
+};
+
+/// The constant weights of a product: signed [K, N] values, 4-bit ones
+/// (`nibbles`, in [-8, 7]) stored two per byte by the kernel, optionally in
+/// runs.
+struct DotProductWeights {
+  mlir::DenseIntElementsAttr values;
+  bool nibbles = false;
+  const WeightRuns *runs = nullptr;
+};
+
+/// Whether the kernel's int32 accumulators hold every sum exactly for any
+/// activations: twice 255 times the largest column sum of |weight x
+/// multiple| is below 2^31 (the reference computes block sums in int64).
+bool dotProductFitsInt32(const DotProductWeights &weights);
+
+/// int32 [M, N] = sum_k (x[m, k] - z) * w[k, n] (times w's run multiple):
+/// `x` is a tensor<MxKxi8> of activation storage (`xSigned`: int8, else
+/// uint8) with zero point `zeroPoint`. With `epilogue` (per column n) the
+/// kernel requantizes its accumulators in registers and returns the [M, N]
+/// storage integers instead. 4-bit weights need X86Vnni.
 mlir::Value buildDotProductMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                   DotInstruction instruction, mlir::Value x, bool xSigned,
-                                  int64_t zeroPoint, mlir::DenseIntElementsAttr weights,
+                                  int64_t zeroPoint, const DotProductWeights &weights,
                                   const ChannelRequantization *epilogue = nullptr);
 
 } // namespace qforge

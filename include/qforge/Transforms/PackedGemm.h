@@ -65,6 +65,20 @@ struct PackedGemm {
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value row,
                             mlir::Value step)>
       loadRow;
+  /// Weight panel v of column tile `tile` at reduction step `step`, when
+  /// the panels are not stored as panelType (e.g. 4-bit weights unpacked
+  /// in registers); by default a read of `packed`.
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value tile,
+                            mlir::Value step, int64_t v)>
+      loadPanel;
+  /// Steps per run when the reduction is summed in runs (blocks of weights
+  /// with their own integer multiple), 0 for one sum: each run starts its
+  /// accumulators at zero and finishRun folds them into the totals.
+  int64_t runSteps = 0;
+  /// totals + partial (of run `run`, columns [col, col + L)) -> new totals.
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value total,
+                            mlir::Value partial, mlir::Value run, mlir::Value col)>
+      finishRun;
   /// acc + row * panel, one step.
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value acc,
                             mlir::Value row, mlir::Value panel)>
