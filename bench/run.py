@@ -223,6 +223,7 @@ def main():
     ]
     if args.quick:
         layers = layers[1:2] + layers[4:5] + layers[6:7]
+    int4_rows = []
     for name, shape in layers:
         # int8: the QDQ layer (u8 in, u8 out, as oneDNN's); fp32: the float
         # layer. Both NHWC, the compiler's own layout.
@@ -233,16 +234,27 @@ def main():
             sh([sys.executable, os.path.join(HERE, "layers.py"), kind] + [str(v) for v in shape]
                + [path])
         nhwc = [shape[0], shape[2], shape[3], shape[1]]
-        _, x = inputs_for(b, model, nhwc)
+        calib, x = inputs_for(b, model, nhwc)
         xu = b.path("qdq-conv-%s.x.npy" % tag)
         np.save(xu, np.random.default_rng(0).integers(0, 256, nhwc).astype(np.uint8))
         q8 = b.qforge_ms(qmodel, "fp32", None, xu, runs)
         f32 = b.qforge_ms(model, "fp32", None, x, runs)
         d8 = b.onednn("conv", *shape, "int8")
         d32 = b.onednn("conv", *shape, "f32")
-        print("| %s %s | %.3f | %.3f | %.3f | %.3f | %.2fx | %.2fx |" %
-              (name, "%d %d %d %d -> %d, %dx%d/%d, g%d" % (shape[:8] + shape[9:]),
-               q8, f32, d8, d32, f32 / q8, d8 / q8))
+        label = "%s %s" % (name, "%d %d %d %d -> %d, %dx%d/%d, g%d" % (shape[:8] + shape[9:]))
+        print("| %s | %.3f | %.3f | %.3f | %.3f | %.2fx | %.2fx |" %
+              (label, q8, f32, d8, d32, f32 / q8, d8 / q8))
+        if name.startswith("ResNet"):
+            # int4 against int8 on the same float layer, both calibrated.
+            int4_rows.append((label, b.qforge_ms(model, "int8", calib, x, runs),
+                              b.qforge_ms(model, "int4", calib, x, runs)))
+    if int4_rows:
+        print("\nint4 weights (blocks of 32, unpacked in registers) against int8, the same"
+              " float layer quantized both ways:\n")
+        print("| layer | qforge int8 | qforge int4 | int4 time / int8 time |")
+        print("| --- | --- | --- | --- |")
+        for label, q8, q4 in int4_rows:
+            print("| %s | %.3f | %.3f | %.2fx |" % (label, q8, q4, q4 / q8))
 
     # (c) whole models
     print("\n## (c) whole models, batch 1\n")

@@ -21,7 +21,14 @@ GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes, int64_t blockRows) 
   int64_t columns = lanes / blockRows;
   int64_t columnVectors = (n + columns - 1) / columns;
   tile.rows = std::min<int64_t>((m + blockRows - 1) / blockRows, 4);
-  tile.vectors = std::min<int64_t>(columnVectors, tile.rows == 1 ? 8 : 4);
+  int64_t widest = std::min<int64_t>(columnVectors, tile.rows == 1 ? 8 : 4);
+  // The widest tile down to half of it that pads the columns least (144
+  // channels: 3 vectors of 16 fit exactly, 4 would compute 192).
+  tile.vectors = widest;
+  auto padded = [&](int64_t v) { return (columnVectors + v - 1) / v * v; };
+  for (int64_t v = widest; v > 0 && 2 * v >= widest; --v)
+    if (padded(v) < padded(tile.vectors))
+      tile.vectors = v;
   if (blockRows > 1)
     tile.vectors += tile.vectors % 2;
   return tile;

@@ -37,7 +37,8 @@ struct GemmTile {
 
 /// Four rows by four vectors (16 accumulators); a single row (batch-1
 /// fully connected layers) takes up to eight vectors so that enough
-/// independent accumulators hide the instructions' latency. With
+/// independent accumulators hide the instructions' latency. Fewer vectors
+/// (down to half) when that pads the columns less. With
 /// accumulators of `blockRows` rows (2 for smmla's 2 x 2 blocks), `rows`
 /// counts blocks of rows and `vectors` is even, so that pairs of
 /// accumulators make whole row vectors.
