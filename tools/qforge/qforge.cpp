@@ -90,15 +90,16 @@ static cl::opt<std::string> targetName(
     cl::desc("Code generation target: host (default; this CPU's features), "
              "x86_64 (AVX2), x86_64-avx512vnni, aarch64, aarch64-dotprod, "
              "aarch64-i8mm. It also picks the kernels: targets with AVX-512 VNNI "
-             "get qforge's vpdpbusd int8 kernels, targets with AVX-512 the packed "
-             "float FMA kernel, the others the reference loops"),
+             "get qforge's vpdpbusd int8 and int4 kernels, targets with AVX-512 the "
+             "packed float FMA kernel, AArch64 targets with dotprod or i8mm the sdot "
+             "or smmla int8 kernels, the others the reference loops"),
     cl::value_desc("name"), cl::init("host"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
 static cl::opt<int64_t> threads(
     "threads",
-    cl::desc("Threads the compiled model runs its kernels on (qforge's int8, "
-             "depthwise and float FMA kernels split their output tiles; other "
-             "ops and the reference loops run on the calling thread): 0 "
+    cl::desc("Threads the compiled model runs on (qforge's kernels and large "
+             "element-wise ops split their output; other ops and the reference "
+             "loops run on the calling thread): 0 "
              "(default) = the CPUs online when it runs, 1 = sequential code "
              "with no thread pool. The environment variable QFORGE_NUM_THREADS "
              "overrides the number at run time (executables: --threads N)"),
