@@ -63,25 +63,15 @@ std::vector<int64_t> effectiveWeights(const DotProductWeights &w, int64_t &k, in
 /// weight i in its low nibble and weight i + h in its high nibble, so that
 /// the low nibbles unpack to the panel's first half and the high ones to
 /// its second.
-Value packNibbles(OpBuilder &b, Location loc, Value packedBytes, int64_t panel) {
-  auto type = cast<RankedTensorType>(packedBytes.getType());
-  auto bytes = cast<DenseIntElementsAttr>(
-      cast<arith::ConstantOp>(packedBytes.getDefiningOp()).getValue());
-  std::vector<int8_t> values;
-  for (const APInt &v : bytes.getValues<APInt>())
-    values.push_back(static_cast<int8_t>(v.getSExtValue()));
+std::vector<int8_t> twoPerByte(const std::vector<int8_t> &values, int64_t panel) {
   int64_t half = panel / 2;
   std::vector<int8_t> nibbles(values.size() / 2);
   for (size_t p = 0; p < values.size() / panel; ++p)
     for (int64_t i = 0; i < half; ++i)
-      nibbles[p * half + i] = static_cast<int8_t>((values[p * panel + i] & 0x0F) |
-                                                  (values[p * panel + half + i] << 4));
-  SmallVector<int64_t> shape(type.getShape());
-  shape.back() /= 2;
-  auto nibbleType = RankedTensorType::get(shape, b.getI8Type());
-  packedBytes.getDefiningOp()->erase();
-  return arith::ConstantOp::create(b, loc,
-                                   DenseElementsAttr::get(nibbleType, ArrayRef<int8_t>(nibbles)));
+      nibbles[p * half + i] = static_cast<int8_t>(
+          (static_cast<uint8_t>(values[p * panel + i]) & 0x0F) |
+          (static_cast<uint8_t>(values[p * panel + half + i]) << 4));
+  return nibbles;
 }
 
 /// The weights [K, N] as [Np/W][Kp/D][V][C D] bytes, C the columns of one
@@ -89,10 +79,10 @@ Value packNibbles(OpBuilder &b, Location loc, Value packedBytes, int64_t panel) 
 /// (t, kb, v) holds, for each of the C columns j of accumulator v, the D
 /// weights w[D kb .. D kb + D-1][W t + C v + j]. One step of the kernel
 /// reads V panels, contiguous. The padding is zero, so padded rows and
-/// columns add nothing.
+/// columns add nothing. With `nibbles`, the panels then go two weights
+/// per byte (twoPerByte).
 Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int64_t kp,
-                  int64_t np, int64_t columns, int64_t depth, int64_t vectors) {
-  // (4-bit weights are packed like bytes first, then two per byte.)
+                  int64_t np, int64_t columns, int64_t depth, int64_t vectors, bool nibbles) {
   auto type = cast<ShapedType>(weights.getType());
   int64_t k = type.getDimSize(0), n = type.getDimSize(1);
   std::vector<int8_t> values;
@@ -111,8 +101,12 @@ Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int6
               packed[(((t * steps + kb) * vectors + v) * columns + j) * depth + i] =
                   values[row * n + col];
           }
-  auto packedType =
-      RankedTensorType::get({tiles, steps, vectors * columns * depth}, b.getI8Type());
+  int64_t perStep = vectors * columns * depth;
+  if (nibbles) {
+    packed = twoPerByte(packed, columns * depth);
+    perStep /= 2;
+  }
+  auto packedType = RankedTensorType::get({tiles, steps, perStep}, b.getI8Type());
   return arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(packedType, ArrayRef<int8_t>(packed)));
 }
@@ -220,10 +214,9 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
   g.depth = depth;
   g.blockRows = blockRows;
   g.lhs = activationBytes(b, loc, x, flip, mp, kp);
-  g.packed = packWeights(b, loc, weights, kp, np, columns, depth, tile.vectors);
+  g.packed = packWeights(b, loc, weights, kp, np, columns, depth, tile.vectors, w.nibbles);
   int64_t panelBytes = columns * depth;
   if (w.nibbles) {
-    g.packed = packNibbles(b, loc, g.packed, panelBytes);
     // Signed nibbles to bytes: the low one moved up first, so that one
     // arithmetic right shift extends either.
     g.loadPanel = [&, panelBytes](OpBuilder &pb, Location pl, Value tileIndex, Value step,
