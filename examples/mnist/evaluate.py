@@ -112,9 +112,10 @@ def main():
         ok = ok and acc_q >= rows[0][1] - limit
     print("(int8/int4: convolutions and matmuls in integers (int4: 4-bit weights, 32 per "
           "scale,\n packed two per byte), the rest float with quantize/dequantize at their "
-          "edges.\n Compiled for this CPU: with AVX-512 VNNI, int8 runs qforge's vpdpbusd "
-          "kernels;\n int4 runs the reference integer loops. Weight bytes count weights, "
-          "biases and\n scales of the convolutions and matmuls.)")
+          "edges.\n Compiled for this CPU: with AVX-512 VNNI, int8 and int4 run qforge's "
+          "vpdpbusd kernels\n (int4 weights unpacked in registers), without it the "
+          "reference integer loops.\n Weight bytes count weights, biases and scales of the "
+          "convolutions and matmuls.)")
     print("OK" if ok else "FAIL")
     return 0 if ok else 1
 
