@@ -32,6 +32,5 @@ LogicalResult QFDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be an integer attribute";
     return success();
   }
-
   return op->emitError() << "unknown qf attribute '" << name << "'";
 }

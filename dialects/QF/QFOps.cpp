@@ -462,26 +462,32 @@ LogicalResult PackedConstantOp::verify() {
   // Every nibble must lie in the storage range, which a narrowed type such as
   // i4<-7:7> makes smaller than what four bits can hold.
   int64_t lo = qtype.getStorageTypeMin(), hi = qtype.getStorageTypeMax();
-  bool isSigned = qtype.isSigned();
-  int64_t index = 0;
-  for (APInt byte : packed.getValues<APInt>()) {
-    uint8_t bits = static_cast<uint8_t>(byte.getZExtValue());
-    for (int half = 0; half < 2; ++half, ++index) {
-      int64_t nibble = half == 0 ? (bits & 0xF) : (bits >> 4);
-      if (index >= numel) {
-        if (nibble != 0)
-          return emitOpError() << "the unused high nibble of the last byte "
-                                  "must be zero";
-        continue;
-      }
-      int64_t value = isSigned && nibble >= 8 ? nibble - 16 : nibble;
-      if (value < lo || value > hi)
-        return emitOpError() << "element " << index << " is " << value
-                             << ", outside the storage range [" << lo << ", "
-                             << hi << "]";
+  std::vector<int8_t> values = nibbleValues();
+  for (int64_t index = 0; index < static_cast<int64_t>(values.size()); ++index) {
+    int64_t value = values[index];
+    if (index >= numel) {
+      if (value != 0)
+        return emitOpError() << "the unused high nibble of the last byte "
+                                "must be zero";
+      continue;
     }
+    if (value < lo || value > hi)
+      return emitOpError() << "element " << index << " is " << value
+                           << ", outside the storage range [" << lo << ", "
+                           << hi << "]";
   }
   return success();
+}
+
+std::vector<int8_t> PackedConstantOp::nibbleValues() {
+  bool isSigned = getQuantizedElementType(getType()).isSigned();
+  std::vector<int8_t> values;
+  for (APInt byte : getPacked().getValues<APInt>()) {
+    uint8_t bits = static_cast<uint8_t>(byte.getZExtValue());
+    for (int nibble : {bits & 0xF, bits >> 4})
+      values.push_back(static_cast<int8_t>(isSigned && nibble >= 8 ? nibble - 16 : nibble));
+  }
+  return values;
 }
 
 //===----------------------------------------------------------------------===//

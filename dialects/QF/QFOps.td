@@ -247,6 +247,12 @@ def QF_PackedConstantOp : QF_Op<"packed_constant", [Pure]> {
   let results = (outs QF_QuantizedTensor:$result);
   let assemblyFormat = "$packed attr-dict `:` type($result)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The values of every nibble of `packed` in order (element i is entry
+    /// i; an odd element count leaves one more, the last high nibble),
+    /// sign-extended when the storage type is signed.
+    std::vector<int8_t> nibbleValues();
+  }];
 }
 
 //===----------------------------------------------------------------------===//

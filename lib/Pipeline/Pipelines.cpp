@@ -31,7 +31,8 @@ void buildTosaToLinalgPipeline(OpPassManager &pm, const KernelOptions &kernels) 
   pm.addNestedPass<func::FuncOp>(createSinkDequantizePass());
   pm.addNestedPass<func::FuncOp>(createFuseQDQPass());
   pm.addNestedPass<func::FuncOp>(
-      createLowerQFToLinalgPass(LowerQFToLinalgPassOptions{kernels.x86Vnni, kernels.armDotprod, kernels.armI8mm}));
+      createLowerQFToLinalgPass(LowerQFToLinalgPassOptions{
+          kernels.x86Vnni, kernels.armDotprod, kernels.armI8mm}));
   // Float convolutions and matmuls with constant weights, before TOSA's
   // own lowering would take them.
   if (kernels.x86Avx512)

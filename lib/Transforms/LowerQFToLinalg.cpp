@@ -840,16 +840,11 @@ struct LowerQFToLinalgPass
       return KernelWeights{values, false};
     }
     auto packed = original.getDefiningOp<qforge::qf::PackedConstantOp>();
-    if (w.bits != 4 || vnni == false || !packed || (blocks && blocks->size % 4 != 0))
+    if (w.bits != 4 || !vnni || !packed || (blocks && blocks->size % 4 != 0))
       return std::nullopt;
-    // Element 2i in the low nibble of byte i, 2i + 1 in its high nibble.
     auto type = cast<ShapedType>(packed.getType());
-    std::vector<int8_t> values;
-    values.reserve(type.getNumElements());
-    for (const APInt &byte : cast<DenseIntElementsAttr>(packed.getPacked()).getValues<APInt>())
-      for (int shift : {4, 0})
-        if (static_cast<int64_t>(values.size()) < type.getNumElements())
-          values.push_back(static_cast<int8_t>(static_cast<int8_t>(byte.getZExtValue() << shift) >> 4));
+    std::vector<int8_t> values = packed.nibbleValues();
+    values.resize(type.getNumElements()); // without an odd count's unused nibble
     auto i8Type = RankedTensorType::get(type.getShape(), IntegerType::get(original.getContext(), 8));
     return KernelWeights{DenseIntElementsAttr::get(i8Type, ArrayRef<int8_t>(values)), true};
   }
@@ -975,18 +970,15 @@ struct LowerQFToLinalgPass
     return success();
   }
 
-  /// An ungrouped convolution as one dot-product matrix product: the (zero-point
-  /// padded) input unfolded to [N*OH*OW, KH*KW*C] (im2col; a 1x1 stride-1
-  /// convolution is the input itself), times the OHWI filter as
-  /// [KH*KW*C, O], folded back to [N, OH, OW, O].
-  Value im2colProduct(Value input, const qforge::DotProductWeights &filter,
-                      ArrayRef<int64_t> outShape, ArrayRef<int64_t> stride,
-                      ArrayRef<int64_t> dil, const Params &a,
+  /// An ungrouped KH x KW convolution as one dot-product matrix product:
+  /// the (zero-point padded) input unfolded to [N*OH*OW, KH*KW*C] (im2col;
+  /// a 1x1 stride-1 convolution is the input itself), times `matrix`, the
+  /// OHWI filter as [KH*KW*C, O], folded back to [N, OH, OW, O].
+  Value im2colProduct(Value input, int64_t kh, int64_t kw,
+                      const qforge::DotProductWeights &matrix, ArrayRef<int64_t> outShape,
+                      ArrayRef<int64_t> stride, ArrayRef<int64_t> dil, const Params &a,
                       const qforge::ChannelRequantization *epilogue, Lowering &l) {
-    ArrayRef<int64_t> fs = cast<ShapedType>(filter.values.getType()).getShape(); // O, KH, KW, C
-    Value cols = qforge::unfoldPatches(l.b, l.loc, input, fs[1], fs[2], outShape, stride, dil);
-    qforge::DotProductWeights matrix = filter;
-    matrix.values = cast<DenseIntElementsAttr>(qforge::filterAsMatrix(filter.values));
+    Value cols = qforge::unfoldPatches(l.b, l.loc, input, kh, kw, outShape, stride, dil);
     Value acc = qforge::buildDotProductMatmul(l.b, l.loc, *dotInstruction(), cols, a.isSigned,
                                               a.zeroPoints[0], matrix, epilogue);
     return tensor::ExpandShapeOp::create(
@@ -1029,37 +1021,35 @@ struct LowerQFToLinalgPass
     std::optional<qforge::WeightRuns> runs;
     if (blocks)
       runs = weightRuns(*blocks, o, fType.getDimSize(1) * fType.getDimSize(2));
-    qforge::DotProductWeights dot;
-    if (kernel)
-      dot = {kernel->values, kernel->nibbles, runs ? &*runs : nullptr};
-    if (kernel && (depthwise || qforge::dotProductFitsInt32(
-                                    {cast<DenseIntElementsAttr>(
-                                         qforge::filterAsMatrix(kernel->values)),
-                                     kernel->nibbles, dot.runs}))) {
-      {
-        std::optional<qforge::ChannelRequantization> epilogue;
-        if (!blocks)
-          epilogue =
-              channelEpilogue(op, op.getBias(), *a, *w, o, op.getClamp(), op.getResult());
-        const qforge::ChannelRequantization *e = epilogue ? &*epilogue : nullptr;
-        Value acc = depthwise ? qforge::buildDepthwiseConv(l.b, l.loc, input, a->isSigned,
-                                                           a->zeroPoints[0], kernel->values,
-                                                           resultType.getShape(), stride, dil, e)
-                              : im2colProduct(input, dot, resultType.getShape(), stride, dil,
-                                              *a, e, l);
-        // A kernel with a fused epilogue has requantized already; block
-        // sums (exact in int32) go through the blocked requantization.
-        if (blocks)
-          acc = widenToI64(acc, l);
-        auto value = e ? FailureOr<Value>(acc)
-                       : finish(op, acc, op.getBias(), 3, *a, *w, blocks ? &*blocks : nullptr,
-                                blocks ? blockedAccBits(*a, *w, *blocks) : 31, op.getClamp(),
-                                op.getResult(), l);
-        if (failed(value))
-          return failure();
-        bind(op.getResult(), *value);
-        return success();
-      }
+    // The filter as the [KH*KW*C, O] matrix the product kernel takes (the
+    // depthwise kernel reads it as it is).
+    qforge::DotProductWeights matrix;
+    if (kernel && !depthwise)
+      matrix = {cast<DenseIntElementsAttr>(qforge::filterAsMatrix(kernel->values)),
+                kernel->nibbles, runs ? &*runs : nullptr};
+    if (kernel && (depthwise || qforge::dotProductFitsInt32(matrix))) {
+      std::optional<qforge::ChannelRequantization> epilogue;
+      if (!blocks)
+        epilogue = channelEpilogue(op, op.getBias(), *a, *w, o, op.getClamp(), op.getResult());
+      const qforge::ChannelRequantization *e = epilogue ? &*epilogue : nullptr;
+      Value acc = depthwise ? qforge::buildDepthwiseConv(l.b, l.loc, input, a->isSigned,
+                                                         a->zeroPoints[0], kernel->values,
+                                                         resultType.getShape(), stride, dil, e)
+                            : im2colProduct(input, fType.getDimSize(1), fType.getDimSize(2),
+                                            matrix, resultType.getShape(), stride, dil, *a, e,
+                                            l);
+      // A kernel with a fused epilogue has requantized already; block sums
+      // (exact in int32) go through the blocked requantization.
+      if (blocks)
+        acc = widenToI64(acc, l);
+      auto value = e ? FailureOr<Value>(acc)
+                     : finish(op, acc, op.getBias(), 3, *a, *w, blocks ? &*blocks : nullptr,
+                              blocks ? blockedAccBits(*a, *w, *blocks) : 31, op.getClamp(),
+                              op.getResult(), l);
+      if (failed(value))
+        return failure();
+      bind(op.getResult(), *value);
+      return success();
     }
     Value weightZp = weightZeroPoints(*w, o, l);
     MLIRContext *ctx = op.getContext();

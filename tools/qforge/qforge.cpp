@@ -443,6 +443,11 @@ static int runCompile(MLIRContext &context) {
     llvm::errs() << "qforge: error: compile needs -o OUT\n";
     return 1;
   }
+  if (threads < 0) {
+    llvm::errs() << "qforge: error: --threads=" << threads
+                 << " is negative (0 means the CPUs online at run time)\n";
+    return 1;
+  }
   qforge::EmitKind kind = qforge::EmitKind::Object;
   if (emitKind == "obj" || emitKind == "exe" || emitKind == "lib")
     kind = qforge::EmitKind::Object;
@@ -615,11 +620,6 @@ static int runCompile(MLIRContext &context) {
   kernels.x86Avx512 = kernels.x86Vnni || qforge::hasFeature(target, "avx512f");
   kernels.armDotprod = qforge::hasFeature(target, "dotprod");
   kernels.armI8mm = qforge::hasFeature(target, "i8mm");
-  if (threads < 0) {
-    llvm::errs() << "qforge: error: --threads=" << threads
-                 << " is negative (0 means the CPUs online at run time)\n";
-    return 1;
-  }
   kernels.threads = threads;
   if (!qforge::functionSignature(*module, name, inputs, outputs) ||
       failed(qforge::lowerToLLVMDialect(*module, name, &scratch,
