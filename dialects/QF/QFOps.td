@@ -205,7 +205,7 @@ def QF_AvgPool2DOp : QF_Op<"avg_pool2d", [Pure]> {
     window averages its n valid (unpadded) elements, as TOSA does and as
     ONNX's AveragePool with count_include_pad = 0 does:
     y = z_y + round(sum_valid(x - z_x) * s_x / (n * s_y)), the sum exact in
-    int32, one integer-only rounding (half to even). n is KH * KW where a
+    int32, one rounding (half to even) of its float32 rescale. n is KH * KW where a
     window lies inside the input. A global average pool is one window over
     the whole image.
 

@@ -220,35 +220,23 @@ struct Lowering {
 
   /// Requantizes int32 or int64 accumulators: y = clamp(zp + round(acc *
   /// M[c])), the multipliers per channel along `axis` (or one for the
-  /// tensor). `accBits` bounds |acc| < 2^accBits, which decides how many
-  /// bits the fixed-point multipliers may have without overflowing int64.
+  /// tensor), as qforge::scaleToStorage computes it.
   Value requantize(Value acc, int64_t axis, ArrayRef<double> multipliers,
-                   int64_t zeroPoint, int64_t lo, int64_t hi, unsigned bits,
-                   int accBits = 31) {
-    int mantissa = std::min(31, 62 - accBits);
-    SmallVector<int64_t> m0, shift;
-    for (double m : multipliers) {
-      auto [mm, s] = fixedPointMultiplier(m, mantissa);
-      m0.push_back(mm);
-      shift.push_back(s);
-    }
+                   int64_t zeroPoint, int64_t lo, int64_t hi, unsigned bits) {
     bool perChannel = multipliers.size() > 1;
     SmallVector<Value> channel;
-    // Stored as they would be in a kernel's epilogue: an int32 multiplier
-    // and an 8-bit shift per channel.
+    // Stored as a kernel's epilogue stores them: a float32 per channel.
     if (perChannel)
-      channel = {vector(i32(), m0), vector(b.getI8Type(), shift)};
+      channel = {vector(b.getF32Type(), multipliers)};
     Type storage = b.getIntegerType(bits);
     return map(acc, storage, perChannel ? axis : 0, channel,
                [&](OpBuilder &nb, Location nl, Value a, ValueRange ch) {
-                 Value mul = perChannel ? arith::ExtSIOp::create(nb, nl, i64(), ch[0])
-                                        : intConst(nb, nl, i64(), m0[0]);
-                 Value n = perChannel ? arith::ExtUIOp::create(nb, nl, i64(), ch[1])
-                                      : intConst(nb, nl, i64(), shift[0]);
-                 if (a.getType() != i64())
-                   a = arith::ExtSIOp::create(nb, nl, i64(), a);
-                 Value p = arith::MulIOp::create(nb, nl, a, mul);
-                 return qforge::finishRequantization(nb, nl, p, n, zeroPoint, lo, hi, storage);
+                 Value mul = perChannel ? ch[0]
+                                        : arith::ConstantOp::create(
+                                              nb, nl, nb.getF32FloatAttr(
+                                                          static_cast<float>(multipliers[0])))
+                                              .getResult();
+                 return qforge::scaleToStorage(nb, nl, a, mul, zeroPoint, lo, hi, storage);
                });
   }
 
@@ -532,12 +520,11 @@ struct LowerQFToLinalgPass
   /// The epilogue shared by matmul and conv: bias, then either the int32
   /// accumulator or its requantization to the result type.
   /// With block-quantized weights `acc` holds the combined int64 sums (see
-  /// Blocks) and `blocks` says at what per-channel unit; `accBits` bounds
-  /// them.
+  /// Blocks) and `blocks` says at what per-channel unit.
   FailureOr<Value> finish(Operation *op, Value acc, Value bias,
                           int64_t channelAxis, const Params &act,
                           const Params &weight, const Blocks *blocks,
-                          int accBits, std::optional<ArrayRef<int64_t>> clamp,
+                          std::optional<ArrayRef<int64_t>> clamp,
                           Value result, Lowering &l) {
     if (bias)
       acc = l.addBias(acc, bias, channelAxis);
@@ -554,7 +541,7 @@ struct LowerQFToLinalgPass
         act, blocks ? ArrayRef<double>(blocks->units) : ArrayRef<double>(weight.scales), *out);
     auto [lo, hi] = clampBounds(clamp, *out);
     return l.requantize(acc, channelAxis, multipliers, out->zeroPoints[0], lo,
-                        hi, out->bits, accBits);
+                        hi, out->bits);
   }
 
   /// The real requantization multiplier s_act * s_w / s_out of each weight
@@ -575,10 +562,15 @@ struct LowerQFToLinalgPass
 
   /// The requantization `finish` would apply, as per-channel tables a
   /// kernel applies in registers: for a quantized result with a constant
-  /// (or no) bias. None otherwise (the kernel returns accumulators).
+  /// (or no) bias. None otherwise (the kernel returns accumulators). With
+  /// blocks the kernel's accumulators are the combined block sums, in units
+  /// of `blocks->units`; they fit int32 below 2^30 (dotProductFitsInt32), so
+  /// a bias below 2^30 keeps the sum exact in int32 as in the reference's
+  /// int64.
   std::optional<qforge::ChannelRequantization>
   channelEpilogue(Operation *op, Value bias, const Params &act, const Params &weight,
-                  int64_t channels, std::optional<ArrayRef<int64_t>> clamp, Value result) {
+                  const Blocks *blocks, int64_t channels,
+                  std::optional<ArrayRef<int64_t>> clamp, Value result) {
     if (!getQuantizedElementType(result.getType()))
       return std::nullopt;
     auto out = paramsOf(op, result.getType());
@@ -589,33 +581,23 @@ struct LowerQFToLinalgPass
       DenseIntElementsAttr values;
       if (!matchPattern(storageOf(bias), m_Constant(&values)))
         return std::nullopt;
-      for (const APInt &v : values.getValues<APInt>())
+      for (const APInt &v : values.getValues<APInt>()) {
+        if (blocks && std::abs(v.getSExtValue()) >= (int64_t(1) << 30))
+          return std::nullopt;
         e.bias.push_back(static_cast<int32_t>(v.getSExtValue()));
+      }
       if (values.isSplat())
         e.bias.assign(channels, e.bias.front());
     }
-    SmallVector<double> multipliers = outputMultipliers(act, weight.scales, *out);
-    for (int64_t c = 0; c < channels; ++c) {
-      auto [m0, shift] = fixedPointMultiplier(multipliers.size() == 1 ? multipliers[0]
-                                                                      : multipliers[c]);
-      e.multiplier.push_back(static_cast<int32_t>(m0));
-      e.shift.push_back(static_cast<int8_t>(shift));
-    }
+    SmallVector<double> multipliers = outputMultipliers(
+        act, blocks ? ArrayRef<double>(blocks->units) : ArrayRef<double>(weight.scales), *out);
+    for (int64_t c = 0; c < channels; ++c)
+      e.multiplier.push_back(
+          static_cast<float>(multipliers.size() == 1 ? multipliers[0] : multipliers[c]));
     e.zeroPoint = out->zeroPoints[0];
     std::tie(e.lo, e.hi) = clampBounds(clamp, *out);
     e.bits = out->bits;
     return e;
-  }
-
-  /// Bits that bound |combined block sums + bias| (< 2^bits), from the
-  /// storage ranges: no input can make the int64 requantization overflow.
-  static int blockedAccBits(const Params &act, const Params &weight,
-                            const Blocks &blocks) {
-    double x = std::max(act.qmax - act.zeroPoints[0], act.zeroPoints[0] - act.qmin);
-    double w = std::max(std::abs(weight.qmin), std::abs(weight.qmax));
-    double bound = static_cast<double>(blocks.count) * blocks.size * x * w * 255.0 +
-                   2147483648.0; // the int32 bias
-    return static_cast<int>(std::ceil(std::log2(bound + 1)));
   }
 
   /// Weight zero points per output channel, or null when all are 0.
@@ -901,7 +883,6 @@ struct LowerQFToLinalgPass
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
     Value acc;
-    int accBits = 31;
     std::optional<qforge::ChannelRequantization> epilogue;
     std::optional<qforge::WeightRuns> runs;
     if (blocks)
@@ -911,17 +892,14 @@ struct LowerQFToLinalgPass
     if (kernel)
       dot = {kernel->values, kernel->nibbles, runs ? &*runs : nullptr};
     if (kernel && qforge::dotProductFitsInt32(dot)) {
-      // Block sums are exact in int32 here; the requantization takes them
-      // as the reference's int64 sums.
-      if (!blocks)
-        epilogue = channelEpilogue(op, op.getBias(), *a, *w, n, op.getClamp(), op.getResult());
+      // Block sums are exact in int32 here, the reference's int64 sums.
+      epilogue = channelEpilogue(op, op.getBias(), *a, *w, blocks ? &*blocks : nullptr, n,
+                                 op.getClamp(), op.getResult());
       acc = qforge::buildDotProductMatmul(l.b, l.loc, *dotInstruction(), lhs, a->isSigned,
                                           a->zeroPoints[0], dot,
                                           epilogue ? &*epilogue : nullptr);
-      if (blocks) {
+      if (blocks && !epilogue)
         acc = widenToI64(acc, l);
-        accBits = blockedAccBits(*a, *w, *blocks);
-      }
     } else if (!blocks) {
       // (m, n, k)
       SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
@@ -948,12 +926,11 @@ struct LowerQFToLinalgPass
       Value partial = l.accumulate({rows, g, n}, lhs3, rhs3, Value(), maps,
                                    {par, par, par, red}, *a, *w);
       acc = l.combineBlocks(partial, *blocks);
-      accBits = blockedAccBits(*a, *w, *blocks);
     }
     // A kernel with a fused epilogue has requantized already.
     auto value = epilogue ? FailureOr<Value>(acc)
                           : finish(op, acc, op.getBias(), 1, *a, *w,
-                                   blocks ? &*blocks : nullptr, accBits, op.getClamp(),
+                                   blocks ? &*blocks : nullptr, op.getClamp(),
                                    op.getResult(), l);
     if (failed(value))
       return failure();
@@ -1028,9 +1005,9 @@ struct LowerQFToLinalgPass
       matrix = {cast<DenseIntElementsAttr>(qforge::filterAsMatrix(kernel->values)),
                 kernel->nibbles, runs ? &*runs : nullptr};
     if (kernel && (depthwise || qforge::dotProductFitsInt32(matrix))) {
-      std::optional<qforge::ChannelRequantization> epilogue;
-      if (!blocks)
-        epilogue = channelEpilogue(op, op.getBias(), *a, *w, o, op.getClamp(), op.getResult());
+      std::optional<qforge::ChannelRequantization> epilogue =
+          channelEpilogue(op, op.getBias(), *a, *w, blocks ? &*blocks : nullptr, o,
+                          op.getClamp(), op.getResult());
       const qforge::ChannelRequantization *e = epilogue ? &*epilogue : nullptr;
       Value acc = depthwise ? qforge::buildDepthwiseConv(l.b, l.loc, input, a->isSigned,
                                                          a->zeroPoints[0], kernel->values,
@@ -1039,13 +1016,12 @@ struct LowerQFToLinalgPass
                                             matrix, resultType.getShape(), stride, dil, *a, e,
                                             l);
       // A kernel with a fused epilogue has requantized already; block sums
-      // (exact in int32) go through the blocked requantization.
-      if (blocks)
+      // (exact in int32) without one go through the blocked requantization.
+      if (blocks && !e)
         acc = widenToI64(acc, l);
       auto value = e ? FailureOr<Value>(acc)
                      : finish(op, acc, op.getBias(), 3, *a, *w, blocks ? &*blocks : nullptr,
-                              blocks ? blockedAccBits(*a, *w, *blocks) : 31, op.getClamp(),
-                              op.getResult(), l);
+                              op.getClamp(), op.getResult(), l);
       if (failed(value))
         return failure();
       bind(op.getResult(), *value);
@@ -1067,7 +1043,6 @@ struct LowerQFToLinalgPass
     auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
     SmallVector<int64_t> outShape(resultType.getShape());
     Value acc;
-    int accBits = 31;
     if (!blocks) {
       SmallVector<AffineMap> maps = {
           AffineMap::get(7, 0, {d(0), d(1) * stride[0] + d(4) * dil[0],
@@ -1105,10 +1080,9 @@ struct LowerQFToLinalgPass
       Value partial = l.accumulate(partialShape, input5, filter5, Value(), maps,
                                    {par, par, par, par, par, red, red, red}, *a, *w);
       acc = l.combineBlocks(partial, *blocks);
-      accBits = blockedAccBits(*a, *w, *blocks);
     }
     auto value = finish(op, acc, op.getBias(), 3, *a, *w,
-                        blocks ? &*blocks : nullptr, accBits, op.getClamp(),
+                        blocks ? &*blocks : nullptr, op.getClamp(),
                         op.getResult(), l);
     if (failed(value))
       return failure();

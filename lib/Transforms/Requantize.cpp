@@ -1,8 +1,9 @@
-//===- Requantize.cpp - integer-only requantization arithmetic ------------===//
+//===- Requantize.cpp - requantization arithmetic -------------------------===//
 
 #include "qforge/Transforms/Requantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -47,6 +48,29 @@ Type withElement(Type like, Type element) {
 
 } // namespace
 
+Value scaleToStorage(OpBuilder &b, Location loc, Value acc, Value multiplier,
+                     int64_t zeroPoint, int64_t lo, int64_t hi, Type storage) {
+  Type intType = acc.getType();
+  Type f32 = withElement(intType, b.getF32Type());
+  auto bound = [&](int64_t v) -> Value {
+    auto attr = b.getF32FloatAttr(static_cast<float>(v - zeroPoint));
+    if (auto vec = dyn_cast<VectorType>(f32))
+      return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vec, attr.getValue()));
+    return arith::ConstantOp::create(b, loc, attr);
+  };
+  Value y = arith::MulFOp::create(b, loc, arith::SIToFPOp::create(b, loc, f32, acc), multiplier);
+  // Clamped before rounding (the bounds are integers, so the order does not
+  // change the result) so that the conversion to an integer is always in
+  // range. No NaN can arise: `nnan` lets x86 use a plain vmaxps/vminps.
+  auto nnan = arith::FastMathFlags::nnan;
+  y = arith::MaxNumFOp::create(b, loc, y, bound(lo), nnan);
+  y = arith::MinNumFOp::create(b, loc, y, bound(hi), nnan);
+  Type i32 = withElement(intType, b.getI32Type());
+  Value r = arith::FPToSIOp::create(b, loc, i32, math::RoundEvenOp::create(b, loc, y));
+  r = arith::AddIOp::create(b, loc, r, constantLike(b, loc, i32, zeroPoint));
+  return arith::TruncIOp::create(b, loc, withElement(intType, storage), r);
+}
+
 // With p = q 2^n + r (0 <= r < 2^n) and h = 2^(n-1):
 // (p + h - 1 + (q & 1)) >> n is q when r < h, q + 1 when r > h, and on a
 // tie (r = h) q + (q & 1), the even one: five operations and no compare in
@@ -80,29 +104,23 @@ ChannelRequantization::materialize(OpBuilder &b, Location loc, int64_t channels)
   Tables t;
   if (!bias.empty())
     t.bias = table(bias, b.getI32Type(), 0);
-  t.multiplier = table(multiplier, b.getI32Type(), 0);
-  // A shift of at least 1 keeps the rounding defined in padded lanes too.
-  t.shift = table(shift, b.getI8Type(), 1);
+  t.multiplier = table(multiplier, b.getF32Type(), 0);
   return t;
 }
 
 Value ChannelRequantization::apply(OpBuilder &b, Location loc, const Tables &tables,
                                    Value acc, Value c) const {
   auto accType = cast<VectorType>(acc.getType());
-  Type i64 = b.getI64Type();
-  auto wide = accType.clone(i64);
   SmallVector<bool> inBounds = {true};
   auto read = [&](Value table, Type element) -> Value {
-    Value pad = arith::ConstantOp::create(b, loc, element, b.getIntegerAttr(element, 0));
+    Value pad = arith::ConstantOp::create(b, loc, element, b.getZeroAttr(element));
     return vector::TransferReadOp::create(b, loc, accType.clone(element), table, ValueRange{c},
                                           pad, inBounds);
   };
   if (tables.bias)
     acc = arith::AddIOp::create(b, loc, acc, read(tables.bias, b.getI32Type()));
-  Value m = arith::ExtSIOp::create(b, loc, wide, read(tables.multiplier, b.getI32Type()));
-  Value n = arith::ExtUIOp::create(b, loc, wide, read(tables.shift, b.getI8Type()));
-  Value p = arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, wide, acc), m);
-  return finishRequantization(b, loc, p, n, zeroPoint, lo, hi, b.getIntegerType(bits));
+  return scaleToStorage(b, loc, acc, read(tables.multiplier, b.getF32Type()), zeroPoint, lo,
+                        hi, b.getIntegerType(bits));
 }
 
 } // namespace qforge

@@ -72,23 +72,24 @@ func.func @conv(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi32> {
 // -----
 
 // A requantized product: the epilogue runs on the accumulators in
-// registers. Per column: bias, fixed-point multiplier and shift as tables
-// padded to the 16 columns (multiplier 0, shift 1 in the padding):
-// 0.1 * {0.01, 0.02} / 0.05 = {0.02, 0.04} = 2^31 * 0.64 * 2^-36 and
-// 2^31 * 0.64 * 2^-35 (M0 = 1374389535); 64-bit rounding, the clamp
-// [-3, 127], truncation to bytes, stored as the int8 result.
+// registers. Per column: bias and float32 multiplier as tables padded to the
+// 16 columns (multiplier 0 in the padding): 0.1 * {0.01, 0.02} / 0.05 =
+// {0.02, 0.04}; scaled, clamped to [-3, 127] less the zero point, rounded
+// half to even, truncated to bytes, stored as the int8 result.
 // CHECK-LABEL: func.func @matmul_requantized
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<[7, -7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
-// CHECK-DAG: %[[M:.*]] = arith.constant dense<[1374389535, 1374389535, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
-// CHECK-DAG: %[[N:.*]] = arith.constant dense<[36, 35, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]> : tensor<16xi8>
+// CHECK-DAG: %[[M:.*]] = arith.constant dense<[2.000000e-02, 4.000000e-02, 0.000000e+00, {{.*}}]> : tensor<16xf32>
 // CHECK: qf.vnni_dot
 // CHECK: scf.yield
 // CHECK: vector.transfer_read %[[B]]
-// CHECK: vector.transfer_read %[[M]]
-// CHECK: vector.transfer_read %[[N]]
-// CHECK: arith.muli %{{.*}} : vector<16xi64>
-// CHECK: arith.maxsi %{{.*}}, %cst{{.*}} : vector<16xi64>
-// CHECK: %[[Y:.*]] = arith.trunci %{{.*}} : vector<16xi64> to vector<16xi8>
+// CHECK: %[[MV:.*]] = vector.transfer_read %[[M]]
+// CHECK: %[[F:.*]] = arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: arith.mulf %[[F]], %[[MV]] : vector<16xf32>
+// CHECK: arith.maxnumf %{{.*}}, %cst{{.*}} fastmath<nnan> : vector<16xf32>
+// CHECK: arith.minnumf %{{.*}}, %cst{{.*}} fastmath<nnan> : vector<16xf32>
+// CHECK: math.roundeven %{{.*}} : vector<16xf32>
+// CHECK: arith.fptosi %{{.*}} : vector<16xf32> to vector<16xi32>
+// CHECK: %[[Y:.*]] = arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
 // CHECK: vector.transfer_write %[[Y]], {{.*}} : vector<16xi8>, tensor<1x16xi8>
 // CHECK: tensor.extract_slice %{{.*}}[0, 0] [1, 2] [1, 1] : tensor<1x16xi8> to tensor<1x2xi8>
 func.func @matmul_requantized(%x: tensor<1x6xi8>) -> tensor<1x2xi8> {
@@ -215,9 +216,12 @@ func.func @small_product(%x: tensor<64x64xi8>) -> tensor<64x64xi32> {
 // kernel step each) are summed on their own and multiplied by their
 // integer multiples of the column unit (column 0: 255 and 51, column 1:
 // 255 and 255; zero in the padded columns) before joining the totals,
-// which the blocked requantization takes as int64.
+// which are requantized in the kernel's epilogue at s_x * unit / s_y
+// (0.01 * (0.1 / 255) / 0.04), as the blocked reference requantizes its
+// int64 sums.
 // CHECK-LABEL: func.func @matmul_int4_blocks
 // CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[}}1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0{{\]\]\]}}> : tensor<1x2x32xi8>
+// CHECK-DAG: %[[U:.*]] = arith.constant dense<[9.80392142E-5, 9.80392142E-5, 0.000000e+00, {{.*}}]> : tensor<16xf32>
 // CHECK-DAG: %[[M:.*]] = arith.constant dense<{{\[\[}}255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [51, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]> : tensor<2x16xi32>
 // CHECK: scf.for %[[BLOCK:.*]] = {{.*}} iter_args({{.*}}) -> (vector<16xi32>)
 // CHECK: %[[PACKED:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<1x2x32xi8>, vector<32xi8>
@@ -229,7 +233,10 @@ func.func @small_product(%x: tensor<64x64xi8>) -> tensor<64x64xi32> {
 // CHECK: %[[MULT:.*]] = vector.transfer_read %[[M]][%[[BLOCK]], %{{.*}}]{{.*}} : tensor<2x16xi32>, vector<16xi32>
 // CHECK: %[[SCALED:.*]] = arith.muli %[[PART]], %[[MULT]] : vector<16xi32>
 // CHECK: arith.addi %{{.*}}, %[[SCALED]] : vector<16xi32>
-// CHECK: arith.extsi %{{.*}} : tensor<1x2xi32> to tensor<1x2xi64>
+// CHECK: %[[UNIT:.*]] = vector.transfer_read %[[U]]
+// CHECK: %[[F:.*]] = arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: arith.mulf %[[F]], %[[UNIT]] : vector<16xf32>
+// CHECK-NOT: i64
 func.func @matmul_int4_blocks(%xi: tensor<1x8xi8>) -> tensor<1x2xi8> {
   %x = quant.scast %xi : tensor<1x8xi8> to tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>
   %w = qf.packed_constant dense<17> : tensor<8xi8> : tensor<8x2x!quant.uniform<i4<-7:7>:f32:{0:4, 1:1}, {{0.1, 0.1}, {0.02, 0.1}}>>
@@ -244,7 +251,7 @@ func.func @matmul_int4_blocks(%xi: tensor<1x8xi8>) -> tensor<1x2xi8> {
 // CHECK: arith.shli %{{.*}} : vector<32xi8>
 // CHECK: qf.vnni_dot
 // CHECK-NOT: arith.extsi %{{.*}} : tensor<{{.*}}xi32> to tensor<{{.*}}xi64>
-// CHECK: arith.trunci {{.*}} : vector<16xi64> to vector<16xi8>
+// CHECK: arith.trunci {{.*}} : vector<16xi32> to vector<16xi8>
 func.func @matmul_int4_channels(%xi: tensor<1x8xi8>) -> tensor<1x2xi8> {
   %x = quant.scast %xi : tensor<1x8xi8> to tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>
   %w = qf.packed_constant dense<17> : tensor<8xi8> : tensor<8x2x!quant.uniform<i4<-7:7>:f32:1, {0.1, 0.02}>>

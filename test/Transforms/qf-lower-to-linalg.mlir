@@ -62,32 +62,32 @@ func.func @matmul_accumulator(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %bias: ten
 
 // -----
 
-// Requantization: fixed-point multiplier and shift per output channel (here
-// 0.5 * {0.25, 0.5} / 0.125 = {1, 2} -> 2^30 * 2^-30 and 2^30 * 2^-29),
-// stored as int32 and int8 as a kernel epilogue would hold them, rounding
-// half to even in 64-bit arithmetic ((p + 2^(n-1) - 1 + ((p >> n) & 1)) >> n;
-// test/Quantization/requantize-reference.test checks every tie against an
-// exact rational reference), the clamp of the op.
+// Requantization: a float32 multiplier per output channel (here
+// 0.5 * {0.25, 0.5} / 0.125 = {1, 2}), as a kernel epilogue holds them; the
+// accumulator converted, scaled, clamped to the op's clamp less the zero
+// point ([-5, 100] - (-5) = [0, 105]; nnan: no NaN can arise), rounded half
+// to even, converted back, the zero point added
+// (test/Quantization/requantize-reference.test checks every tie against an
+// exact rational reference).
 // The filter goes output-channels-last (HWCF) so that the output channel
 // loop reads it contiguously (a run-time filter here, so a transpose).
 // CHECK-LABEL: func.func @conv_requantized
 // CHECK: tensor.pad
 // CHECK: linalg.transpose ins(%{{.*}} : tensor<2x3x3x3xi8>) outs(%{{.*}} : tensor<3x3x3x2xi8>) permutation = [1, 2, 3, 0]
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
-// CHECK: %[[M:.*]] = arith.constant dense<1073741824> : tensor<2xi32>
-// CHECK: %[[N:.*]] = arith.constant dense<[30, 29]> : tensor<2xi8>
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[M]], %[[N]] : tensor<1x4x4x2xi32>, tensor<2xi32>, tensor<2xi8>) outs(%{{.*}} : tensor<1x4x4x2xi8>)
-// CHECK: %[[P:.*]] = arith.muli
-// CHECK: %[[Q:.*]] = arith.shrsi %[[P]], %[[SHIFT:.*]] : i64
-// CHECK: %[[ODD:.*]] = arith.andi %[[Q]], %c1_i64
-// CHECK: %[[HALF:.*]] = arith.shli %c1_i64, %{{.*}}
-// CHECK: %[[HM1:.*]] = arith.subi %[[HALF]], %c1_i64
-// CHECK: %[[BIAS:.*]] = arith.addi %[[HM1]], %[[ODD]]
-// CHECK: %[[SUM:.*]] = arith.addi %[[P]], %[[BIAS]]
-// CHECK: arith.shrsi %[[SUM]], %[[SHIFT]]
-// CHECK: arith.maxsi %{{.*}}, %c-5_i64
-// CHECK: arith.minsi %{{.*}}, %c100_i64
-// CHECK: arith.trunci %{{.*}} : i64 to i8
+// CHECK: %[[M:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[M]] : tensor<1x4x4x2xi32>, tensor<2xf32>) outs(%{{.*}} : tensor<1x4x4x2xi8>)
+// CHECK: ^bb0(%[[ACC:.*]]: i32, %[[MC:.*]]: f32, %{{.*}}: i8):
+// CHECK: %[[F:.*]] = arith.sitofp %[[ACC]] : i32 to f32
+// CHECK: %[[P:.*]] = arith.mulf %[[F]], %[[MC]] : f32
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[LO:.*]] = arith.maxnumf %[[P]], %[[ZERO]] fastmath<nnan> : f32
+// CHECK: %[[TOP:.*]] = arith.constant 1.050000e+02 : f32
+// CHECK: %[[HI:.*]] = arith.minnumf %[[LO]], %[[TOP]] fastmath<nnan> : f32
+// CHECK: %[[R:.*]] = math.roundeven %[[HI]] : f32
+// CHECK: %[[I:.*]] = arith.fptosi %[[R]] : f32 to i32
+// CHECK: %[[Z:.*]] = arith.addi %[[I]], %c-5_i32 : i32
+// CHECK: arith.trunci %[[Z]] : i32 to i8
 // CHECK-NOT: quant.scast
 func.func @conv_requantized(%x: tensor<1x4x4x3xi8>, %w: tensor<2x3x3x3xi8>) -> tensor<1x4x4x2xi8> {
   %qx = quant.scast %x : tensor<1x4x4x3xi8> to tensor<1x4x4x3x!quant.uniform<i8:f32, 0.5:-5>>
@@ -134,7 +134,8 @@ func.func @observer_erased(%x: tensor<4xf32>) -> tensor<4xf32> {
 // sides), the blocks combined in int64 with their integer multiples of the
 // channel unit (block scale / unit: column 0 {255, 51}, column 1 {255, 255}
 // below, stored as unsigned bytes, so 255 prints as -1), and one
-// requantization per column at s_x * unit / s_y. With no weight zero points there is no zero-point
+// requantization per column at s_x * unit / s_y (0.01 * (0.1 / 255) / 0.04)
+// from the int64 sums. With no weight zero points there is no zero-point
 // operand.
 // CHECK-LABEL: func.func @matmul_int4_blocks
 // CHECK: %[[RAW:.*]] = arith.constant dense<[119, 13, 7, -111]> : tensor<4xi8>
@@ -152,7 +153,9 @@ func.func @observer_erased(%x: tensor<4xf32>) -> tensor<4xf32> {
 // CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[PART]], %[[MULT]] : tensor<1x2x2xi32>, tensor<2x2xi8>) outs(%{{.*}} : tensor<1x2xi64>)
 // CHECK: arith.extui {{.*}} : i8 to i64
 // CHECK: arith.muli {{.*}} : i64
-// CHECK: linalg.generic {{.*}} ins(%[[SUM]], %{{.*}}, %{{.*}} : tensor<1x2xi64>, tensor<2xi32>, tensor<2xi8>) outs(%{{.*}} : tensor<1x2xi8>)
+// CHECK: %[[UNIT:.*]] = arith.constant dense<9.80392142E-5> : tensor<2xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]], %[[UNIT]] : tensor<1x2xi64>, tensor<2xf32>) outs(%{{.*}} : tensor<1x2xi8>)
+// CHECK: arith.sitofp %{{.*}} : i64 to f32
 func.func @matmul_int4_blocks(%xi: tensor<1x4xi8>) -> tensor<1x2xi8> {
   %x = quant.scast %xi : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.01:-128>>
   %w = qf.packed_constant dense<[119, 13, 7, -111]> : tensor<4xi8> : tensor<4x2x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{0.1, 0.1}, {0.02, 0.1}}>>
@@ -236,14 +239,13 @@ func.func @add(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xi8> {
 
 // Integer average pooling: int32 window sums of (x - z_x) (the window's
 // extent from a shape-only operand), then one requantization at
-// s_x / (KH * KW * s_y) = 0.04 / (2 * 2 * 0.01) = 1 -> 2^30 * 2^-30.
+// s_x / (KH * KW * s_y) = 0.04 / (2 * 2 * 0.01) = 1.
 // CHECK-LABEL: func.func @avg_pool
 // CHECK: %[[W:.*]] = tensor.empty() : tensor<2x2xi8>
 // CHECK: %[[S:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%arg0, %[[W]] : tensor<1x4x4x3xi8>, tensor<2x2xi8>) outs(%{{.*}} : tensor<1x2x2x3xi32>)
 // CHECK: arith.subi %{{.*}}, %c5_i32
 // CHECK: linalg.generic {{.*}} ins(%[[S]] : tensor<1x2x2x3xi32>) outs(%{{.*}} : tensor<1x2x2x3xi8>)
-// CHECK: arith.constant 1073741824 : i64
-// CHECK: arith.constant 30 : i64
+// CHECK: arith.constant 1.000000e+00 : f32
 func.func @avg_pool(%x: tensor<1x4x4x3xi8>) -> tensor<1x2x2x3xi8> {
   %q = quant.scast %x : tensor<1x4x4x3xi8> to tensor<1x4x4x3x!quant.uniform<i8:f32, 0.04:5>>
   %y = qf.avg_pool2d %q {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x4x3x!quant.uniform<i8:f32, 0.04:5>>) -> tensor<1x2x2x3x!quant.uniform<i8:f32, 0.01:-1>>
@@ -257,17 +259,16 @@ func.func @avg_pool(%x: tensor<1x4x4x3xi8>) -> tensor<1x2x2x3xi8> {
 // padding adds nothing to the sums; each output position divides by its own
 // count of valid elements. Kernel 2x2 with one row and column of padding in
 // front of a 2x2 input: counts 1, 2, 2, 4, so multipliers
-// 0.04 / (n * 0.01) = 4, 2, 2, 1 = 2^30 * 2^-28, 2^-29, 2^-29, 2^-30,
-// applied along the positions of [N, OH * OW, C].
+// 0.04 / (n * 0.01) = 4, 2, 2, 1, applied along the positions of
+// [N, OH * OW, C].
 // CHECK-LABEL: func.func @padded_avg_pool
 // CHECK: %[[P:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 0, 0, 0]
 // CHECK: tensor.yield %c5_i8
 // CHECK: } : tensor<1x2x2x3xi8> to tensor<1x3x3x3xi8>
 // CHECK: %[[S:.*]] = linalg.generic {{.*}} ins(%[[P]], %{{.*}} : tensor<1x3x3x3xi8>, tensor<2x2xi8>) outs(%{{.*}} : tensor<1x2x2x3xi32>)
 // CHECK: %[[F:.*]] = tensor.collapse_shape %[[S]] {{\[}}[0], [1, 2], [3]] : tensor<1x2x2x3xi32> into tensor<1x4x3xi32>
-// CHECK-DAG: arith.constant dense<1073741824> : tensor<4xi32>
-// CHECK-DAG: arith.constant dense<[28, 29, 29, 30]> : tensor<4xi8>
-// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[F]], %{{.*}}, %{{.*}} : tensor<1x4x3xi32>, tensor<4xi32>, tensor<4xi8>) outs(%{{.*}} : tensor<1x4x3xi8>)
+// CHECK: %[[M:.*]] = arith.constant dense<[4.000000e+00, 2.000000e+00, 2.000000e+00, 1.000000e+00]> : tensor<4xf32>
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[F]], %[[M]] : tensor<1x4x3xi32>, tensor<4xf32>) outs(%{{.*}} : tensor<1x4x3xi8>)
 // CHECK: tensor.expand_shape %[[R]] {{\[}}[0], [1, 2], [3]] output_shape [1, 2, 2, 3] : tensor<1x4x3xi8> into tensor<1x2x2x3xi8>
 func.func @padded_avg_pool(%x: tensor<1x2x2x3xi8>) -> tensor<1x2x2x3xi8> {
   %q = quant.scast %x : tensor<1x2x2x3xi8> to tensor<1x2x2x3x!quant.uniform<i8:f32, 0.04:5>>

@@ -87,7 +87,7 @@ def FuseQDQPass : Pass<"qf-fuse-qdq", "mlir::func::FuncOp"> {
     one `qf.conv2d` (a depthwise one with one output per channel as a
     grouped `qf.conv2d`, its [KH, KW, C, 1] filter as OHWI [C, KH, KW, 1])
     / `qf.matmul` with the model's scales and zero points:
-    exact int32 accumulation and one integer-only requantization instead of
+    exact int32 accumulation and one requantization of the integers instead of
     float compute and a second rounding. The bias keeps its integers when
     its scales are s_x * s_w[c] (as quantizers write them) and is
     re-expressed at that scale otherwise. Run `qf-sink-dequantize` first so
@@ -113,12 +113,13 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
       constant), so that the float pipeline's loop ordering and
       vectorization apply to the integer convolution too.
     - Requantization (`qf.requantize`, and `qf.matmul`/`qf.conv2d` with a
-      quantized result) is integer-only: the real multiplier
-      M = s_in * s_w[c] / s_out becomes M0 * 2^-n with M0 in [2^30, 2^31),
-      computed at compile time; y = clamp(z_out + round(acc * M0 / 2^n)) in
-      64-bit arithmetic, rounding half to even, clamped to the op's clamp
-      range (or the storage range). The same bits on every target. The
-      multiplier and shift are stored as int32 and int8 per channel.
+      quantized result) rescales in float32: the real multiplier
+      M = s_in * s_w[c] / s_out is stored as a float32 per channel;
+      y = z_out + roundeven(clamp(float(acc) * M)), clamped to the op's
+      clamp range (or the storage range) less z_out. Each step is one IEEE
+      operation and none is fused into a multiply-add: the same bits on
+      every target. (`qf.add` keeps a 64-bit fixed-point form: its two
+      terms rescaled to one shift, rounded once.)
     - `qf.packed_constant`: the bytes stay in the object file and unpack to
       one byte per value at run time (low nibble first, sign-extended).
     - Block-quantized weights (int4 groups; see `qf.matmul`): one int32 sum
@@ -142,8 +143,8 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
     (`llvm.x86.avx512.vpdpbusd.512`), activations as unsigned bytes
     (signed ones shifted by +128) with the shift and zero point taken back
     by a per-column compensation computed at compile time. A requantized
-    result is requantized in registers (bias, multiplier and shift per
-    column from padded tables, the same 64-bit arithmetic as the reference
+    result is requantized in registers (bias and float32 multiplier per
+    column from padded tables, the same arithmetic as the reference
     epilogue) and stored as bytes. The kernel's
     `qf.vnni_dot` ops become the intrinsic in `qf-lower-vnni-dot`. Depthwise
     convolutions (one output per input channel, a multiple of 16 channels)
