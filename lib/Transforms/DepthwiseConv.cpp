@@ -4,8 +4,10 @@
 #include "qforge/Transforms/PackedGemm.h"
 
 #include "QF/QFDialect.h"
+#include "QF/QFOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -13,6 +15,24 @@
 using namespace mlir;
 
 namespace qforge {
+
+namespace {
+
+Value idx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// for iv in [0, upper) step `step`, carrying one value.
+scf::ForOp loop(OpBuilder &b, Location loc, int64_t upper, int64_t step, Value carried,
+                function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+  return scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, upper), idx(b, loc, step),
+                            ValueRange{carried},
+                            [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
+                              scf::YieldOp::create(ib, il, body(ib, il, iv, args[0]));
+                            });
+}
+
+} // namespace
 
 Value buildDepthwiseConv(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zeroPoint,
                          DenseIntElementsAttr filter, ArrayRef<int64_t> outShape,
@@ -45,17 +65,6 @@ Value buildDepthwiseConv(OpBuilder &b, Location loc, Value x, bool xSigned, int6
   Value startTable = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(startType, ArrayRef<int32_t>(start)));
 
-  auto idx = [&](OpBuilder &ib, Location il, int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(ib, il, v);
-  };
-  auto loop = [&](OpBuilder &ob, Location ol, int64_t upper, int64_t step, Value carried,
-                  function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
-    return scf::ForOp::create(ob, ol, idx(ob, ol, 0), idx(ob, ol, upper), idx(ob, ol, step),
-                              ValueRange{carried},
-                              [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
-                                scf::YieldOp::create(ib, il, body(ib, il, iv, args[0]));
-                              });
-  };
   SmallVector<bool> inBounds = {true};
   Value zeroI8 = arith::ConstantOp::create(b, loc, i8, b.getI8IntegerAttr(0));
   Value zeroI32 = arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
@@ -108,6 +117,161 @@ Value buildDepthwiseConv(OpBuilder &b, Location loc, Value x, bool xSigned, int6
   // Threads split the output rows; each runs every channel block over its
   // rows.
   if (outShape[0] * outShape[1] * outShape[2] * channels * taps >= kParallelMinMacs)
+    rowLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
+  return batchLoop.getResult(0);
+}
+
+bool depthwiseRowDotFits(int64_t kw, int64_t dilationW) {
+  return kw <= 4 && (kw - 1) * dilationW + 1 <= 4;
+}
+
+Value buildDepthwiseRowDot(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zeroPoint,
+                           ArrayRef<int64_t> pad, DenseIntElementsAttr filter,
+                           ArrayRef<int64_t> outShape, ArrayRef<int64_t> strides,
+                           ArrayRef<int64_t> dilations, const ChannelRequantization *epilogue) {
+  ArrayRef<int64_t> fs = cast<ShapedType>(filter.getType()).getShape(); // C, KH, KW, 1
+  int64_t channels = fs[0], kh = fs[1], kw = fs[2];
+  assert(depthwiseRowDotFits(kw, dilations[1]) && "a kernel row must fit one window");
+  constexpr int64_t lanes = kDepthwiseLanes, window = 4 * lanes;
+  int64_t blocks = channels / lanes;
+  ArrayRef<int64_t> in = cast<ShapedType>(x.getType()).getShape(); // N, H, W, C
+  int64_t hp = in[1] + pad[0] + pad[1], wp = in[2] + pad[2] + pad[3];
+  // Every window (4 pixels from the first tap of an output) stays inside
+  // the row: pixels beyond the padding are added as a tail.
+  int64_t wt = std::max(wp, (outShape[2] - 1) * strides[1] + 4);
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto accType = VectorType::get({lanes}, i32);
+  auto windowType = VectorType::get({window}, i8);
+  SmallVector<bool> inBounds = {true};
+  // vpdpbusd multiplies unsigned bytes: int8 activations are read + 128.
+  int64_t readZero = xSigned ? zeroPoint + 128 : zeroPoint;
+
+  // Activations in channel blocks, [N][HP][C/16][WT * 16]: a block's pixels
+  // of one row contiguous, 16 bytes each, padded with the zero point.
+  auto blockedType = RankedTensorType::get({in[0], hp, blocks, wt * lanes}, i8);
+  Value zeroByte = arith::ConstantOp::create(
+      b, loc, i8, b.getIntegerAttr(i8, static_cast<int8_t>(static_cast<uint8_t>(readZero))));
+  Value blocked = linalg::FillOp::create(b, loc, zeroByte,
+                                         ValueRange{tensor::EmptyOp::create(
+                                             b, loc, blockedType.getShape(), i8)})
+                      .getResult(0);
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
+                                       b.getIndexAttr(0), b.getIndexAttr(pad[2] * lanes)};
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(in[0]), b.getIndexAttr(in[1]),
+                                     b.getIndexAttr(blocks), b.getIndexAttr(in[2] * lanes)};
+  SmallVector<OpFoldResult> ones(4, b.getIndexAttr(1));
+  Value interior = tensor::ExtractSliceOp::create(b, loc, blocked, offsets, sizes, ones);
+  SmallVector<ReassociationIndices> splitLanes = {{0}, {1}, {2}, {3, 4}};
+  auto fiveD = [&](ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, i8); };
+  Value dest = tensor::ExpandShapeOp::create(
+      b, loc, fiveD({in[0], in[1], blocks, in[2], lanes}), interior, splitLanes);
+  Value source = tensor::ExpandShapeOp::create(
+      b, loc, fiveD({in[0], in[1], in[2], blocks, lanes}), x, splitLanes);
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  // (n, y, block, x, lane) <- source[n, y, x, block, lane]
+  SmallVector<AffineMap> maps = {AffineMap::get(5, 0, {d(0), d(1), d(3), d(2), d(4)}, ctx),
+                                 AffineMap::getMultiDimIdentityMap(5, ctx)};
+  Value moved =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{dest.getType()}, ValueRange{source}, ValueRange{dest}, maps,
+          SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
+          [&](OpBuilder &gb, Location gl, ValueRange args) {
+            Value v = args[0];
+            if (xSigned)
+              v = arith::XOrIOp::create(
+                  gb, gl, v,
+                  arith::ConstantOp::create(gb, gl, i8, gb.getIntegerAttr(i8, -128)));
+            linalg::YieldOp::create(gb, gl, v);
+          })
+          .getResult(0);
+  blocked = tensor::InsertSliceOp::create(
+      b, loc, tensor::CollapseShapeOp::create(b, loc, interior.getType(), moved, splitLanes),
+      blocked, offsets, sizes, ones);
+
+  // Weights [C/16][KH][16 lanes x 4 bytes]: one kernel row of a channel in
+  // a lane's 4 bytes (taps left to right, zero beyond KW), and the
+  // accumulators' start: the bias when the epilogue is fused, less the
+  // zero-point compensation readZero * sum of the channel's weights.
+  std::vector<int8_t> rows(blocks * kh * window, 0);
+  std::vector<int32_t> start(channels, 0);
+  std::optional<ChannelRequantization> rest;
+  if (epilogue) {
+    rest = *epilogue;
+    if (!rest->bias.empty())
+      for (int64_t c = 0; c < channels; ++c)
+        start[c] = rest->bias[c];
+    rest->bias.clear();
+  }
+  {
+    int64_t i = 0;
+    for (const APInt &v : filter.getValues<APInt>()) {
+      int64_t c = i / (kh * kw), r = i / kw % kh, t = i % kw;
+      int64_t w = v.getSExtValue();
+      rows[((c / lanes) * kh + r) * window + (c % lanes) * 4 + t] = static_cast<int8_t>(w);
+      start[c] -= static_cast<int32_t>(readZero * w);
+      ++i;
+    }
+  }
+  Value rowTable = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({blocks, kh, window}, i8),
+                             ArrayRef<int8_t>(rows)));
+  Value startTable = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({channels}, i32), ArrayRef<int32_t>(start)));
+  // Lane l's bytes from a window of 4 pixels: the kernel row's taps of
+  // channel l; bytes beyond KW meet zero weights, so any byte will do.
+  SmallVector<int64_t> gather;
+  for (int64_t l = 0; l < lanes; ++l)
+    for (int64_t t = 0; t < 4; ++t)
+      gather.push_back((t < kw ? t * dilations[1] : 0) * lanes + l);
+
+  ChannelRequantization::Tables tables;
+  Type outElement = i32;
+  if (rest) {
+    tables = rest->materialize(b, loc, channels);
+    outElement = b.getIntegerType(rest->bits);
+  }
+  Value zeroI8 = arith::ConstantOp::create(b, loc, i8, b.getI8IntegerAttr(0));
+  Value zeroI32 = arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
+  Value out = tensor::EmptyOp::create(b, loc, outShape, outElement);
+  // for n, channel block (its kernel rows in registers), oh, ow: 16
+  // channels of one output pixel, one vpdpbusd per kernel row.
+  scf::ForOp rowLoop;
+  scf::ForOp batchLoop = loop(b, loc, outShape[0], 1, out, [&](OpBuilder &nb, Location nl, Value n, Value o0) {
+    return loop(nb, nl, blocks, 1, o0, [&](OpBuilder &cb, Location cl, Value block, Value o1) {
+      SmallVector<Value> kernelRows;
+      for (int64_t r = 0; r < kh; ++r)
+        kernelRows.push_back(vector::TransferReadOp::create(
+            cb, cl, windowType, rowTable, ValueRange{block, idx(cb, cl, r), idx(cb, cl, 0)},
+            zeroI8, inBounds));
+      Value c = arith::MulIOp::create(cb, cl, block, idx(cb, cl, lanes));
+      Value init = vector::TransferReadOp::create(cb, cl, accType, startTable, ValueRange{c},
+                                                  zeroI32, inBounds);
+      rowLoop = loop(cb, cl, outShape[1], 1, o1, [&](OpBuilder &hb, Location hl, Value oh, Value o2) {
+        Value rowBase = arith::MulIOp::create(hb, hl, oh, idx(hb, hl, strides[0]));
+        return loop(hb, hl, outShape[2], 1, o2,
+                    [&](OpBuilder &wb, Location wl, Value ow, Value o3) {
+          Value first = arith::MulIOp::create(wb, wl, ow, idx(wb, wl, strides[1] * lanes));
+          Value acc = init;
+          for (int64_t r = 0; r < kh; ++r) {
+            Value row = arith::AddIOp::create(wb, wl, rowBase, idx(wb, wl, r * dilations[0]));
+            Value pixels = vector::TransferReadOp::create(
+                wb, wl, windowType, blocked, ValueRange{n, row, block, first}, zeroI8, inBounds);
+            Value taps = vector::ShuffleOp::create(wb, wl, pixels, pixels, gather);
+            acc = qf::VnniDotOp::create(wb, wl, accType, acc, taps, kernelRows[r]);
+          }
+          Value result = rest ? rest->apply(wb, wl, tables, acc, c) : acc;
+          return vector::TransferWriteOp::create(wb, wl, result, o3, ValueRange{n, oh, ow, c},
+                                                 inBounds)
+              .getResult();
+        }).getResult(0);
+      });
+      return rowLoop.getResult(0);
+    }).getResult(0);
+  });
+  if (outShape[0] * outShape[1] * outShape[2] * channels * kh * kw >= kParallelMinMacs)
     rowLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
   return batchLoop.getResult(0);
 }

@@ -989,12 +989,18 @@ struct LowerQFToLinalgPass
                       dil = op.getDilations();
     int64_t groups = op.getGroups();
     int64_t o = fType.getDimSize(0), cg = fType.getDimSize(3), og = o / groups;
-    input = l.padWithZeroPoint(input, pad, a->zeroPoints[0]);
     bool depthwise = groups > 1 && groups == inType.getDimSize(3) && o == groups &&
                      groups % qforge::kDepthwiseLanes == 0;
     std::optional<KernelWeights> kernel =
         groups == 1 || depthwise ? kernelWeights(*a, *w, op.getFilter(), filter, blocks)
                                  : std::nullopt;
+    // The VNNI depthwise kernel pads as it copies its input into channel
+    // blocks; every other path reads the padded NHWC tensor.
+    bool rowDot = kernel && depthwise && vnni && !blocks &&
+                  qforge::depthwiseRowDotFits(fType.getDimSize(2), dil[1]);
+    Value unpadded = input;
+    if (!rowDot)
+      input = l.padWithZeroPoint(input, pad, a->zeroPoints[0]);
     std::optional<qforge::WeightRuns> runs;
     if (blocks)
       runs = weightRuns(*blocks, o, fType.getDimSize(1) * fType.getDimSize(2));
@@ -1009,10 +1015,13 @@ struct LowerQFToLinalgPass
           channelEpilogue(op, op.getBias(), *a, *w, blocks ? &*blocks : nullptr, o,
                           op.getClamp(), op.getResult());
       const qforge::ChannelRequantization *e = epilogue ? &*epilogue : nullptr;
-      Value acc = depthwise ? qforge::buildDepthwiseConv(l.b, l.loc, input, a->isSigned,
-                                                         a->zeroPoints[0], kernel->values,
-                                                         resultType.getShape(), stride, dil, e)
-                            : im2colProduct(input, fType.getDimSize(1), fType.getDimSize(2),
+      Value acc = rowDot ? qforge::buildDepthwiseRowDot(l.b, l.loc, unpadded, a->isSigned,
+                                                        a->zeroPoints[0], pad, kernel->values,
+                                                        resultType.getShape(), stride, dil, e)
+                  : depthwise ? qforge::buildDepthwiseConv(l.b, l.loc, input, a->isSigned,
+                                                           a->zeroPoints[0], kernel->values,
+                                                           resultType.getShape(), stride, dil, e)
+                              : im2colProduct(input, fType.getDimSize(1), fType.getDimSize(2),
                                             matrix, resultType.getShape(), stride, dil, *a, e,
                                             l);
       // A kernel with a fused epilogue has requantized already; block sums

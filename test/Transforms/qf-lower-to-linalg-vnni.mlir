@@ -104,27 +104,94 @@ func.func @matmul_requantized(%x: tensor<1x6xi8>) -> tensor<1x2xi8> {
 
 // -----
 
-// A depthwise convolution of 16 channels: channels in vector lanes, the
-// weights widened at compile time to [taps][C] int32, the accumulators
-// starting at -z * sum_taps(w) = -7 * 9 * 2 = -126 per channel (every
-// weight 2), one widening load, multiply and add per tap (9).
+// A depthwise convolution of 16 channels on vpdpbusd, one instruction per
+// kernel row: the activations copied into channel blocks [N][H+2][C/16]
+// [(W+2+1) * 16] (a 4-pixel window from the last output's first tap must
+// stay in the row: one pixel of tail), filled with the zero point 7 where
+// there is padding; each kernel row's taps in a lane's 4 bytes ([2, 2, 2,
+// 0] per channel); the accumulators starting at -z * sum(w) = -7 * 18 =
+// -126. Per output pixel and kernel row: a 64-byte window of 4 pixels, one
+// shuffle putting channel l's 3 taps in lane l, one qf.vnni_dot.
 // CHECK-LABEL: func.func @depthwise
-// CHECK: tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
-// CHECK-DAG: arith.constant dense<2> : tensor<9x16xi32>
-// CHECK-DAG: arith.constant dense<-126> : tensor<16xi32>
+// CHECK-NOT: tensor.pad
+// CHECK: %[[FILL:.*]] = linalg.fill ins(%c7_i8{{.*}} : i8) outs(%{{.*}} : tensor<1x6x1x112xi8>)
+// CHECK: %[[INNER:.*]] = tensor.extract_slice %[[FILL]][0, 1, 0, 16] [1, 4, 1, 64] [1, 1, 1, 1]
+// CHECK: %[[DEST:.*]] = tensor.expand_shape %[[INNER]] {{\[\[}}0], [1], [2], [3, 4]] output_shape [1, 4, 1, 4, 16]
+// CHECK: %[[SRC:.*]] = tensor.expand_shape %arg0 {{\[\[}}0], [1], [2], [3, 4]] output_shape [1, 4, 4, 1, 16]
+// CHECK: %[[MOVED:.*]] = linalg.generic {{.*}} ins(%[[SRC]] : tensor<1x4x4x1x16xi8>) outs(%[[DEST]] : tensor<1x4x1x4x16xi8>)
+// CHECK-NOT: arith.xori
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[MOVED]]
+// CHECK: %[[BLOCKED:.*]] = tensor.insert_slice %[[FLAT]] into %[[FILL]][0, 1, 0, 16] [1, 4, 1, 64] [1, 1, 1, 1]
+// CHECK: %[[ROWS:.*]] = arith.constant dense<"0x02020200{{(02020200)+}}"> : tensor<1x3x64xi8>
+// CHECK: %[[START:.*]] = arith.constant dense<-126> : tensor<16xi32>
 // CHECK: scf.for
 // CHECK: scf.for
-// CHECK-COUNT-9: vector.transfer_read %{{.*}} : tensor<9x16xi32>, vector<16xi32>
-// CHECK: vector.transfer_read %{{.*}} : tensor<16xi32>, vector<16xi32>
+// CHECK-COUNT-3: vector.transfer_read %[[ROWS]]{{.*}} : tensor<1x3x64xi8>, vector<64xi8>
+// CHECK: vector.transfer_read %[[START]]
 // CHECK: scf.for
 // CHECK: scf.for
-// CHECK-COUNT-9: arith.extui %{{.*}} : vector<16xi8> to vector<16xi32>
+// CHECK: %[[WIN:.*]] = vector.transfer_read %[[BLOCKED]]{{.*}} : tensor<1x6x1x112xi8>, vector<64xi8>
+// CHECK: %[[TAPS:.*]] = vector.shuffle %[[WIN]], %[[WIN]] [0, 16, 32, 0, 1, 17, 33, 1, {{.*}}, 15, 31, 47, 15] : vector<64xi8>, vector<64xi8>
+// CHECK: qf.vnni_dot %{{.*}}, %[[TAPS]], %{{.*}} : vector<16xi32>, vector<64xi8>
+// CHECK-COUNT-2: qf.vnni_dot
 // CHECK: vector.transfer_write %{{.*}} : vector<16xi32>, tensor<1x4x4x16xi32>
 func.func @depthwise(%x: tensor<1x4x4x16xi8>) -> tensor<1x4x4x16xi32> {
   %q = quant.scast %x : tensor<1x4x4x16xi8> to tensor<1x4x4x16x!quant.uniform<u8:f32, 0.1:7>>
   %fi = arith.constant dense<2> : tensor<16x3x3x1xi8>
   %f = quant.scast %fi : tensor<16x3x3x1xi8> to tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>
   %y = qf.conv2d %q, %f {groups = 16 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x4x4x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x4x16xi32>
+  return %y : tensor<1x4x4x16xi32>
+}
+
+// -----
+
+// Signed activations are copied + 128 (xor 0x80), so the padding and the
+// compensation use z + 128 = 125; the bias (100) joins the accumulators'
+// start: channel 0 (weights 1..9) 100 - 125 * 45 = -5525, channel 1
+// (-1..-9) 100 + 125 * 45 = 5725. Stride 2: a window starts at every second
+// pixel (2 * 16 bytes), the rows too; the tail makes 8 pixels (window of the
+// last output: pixels 4..7). The requantization (multiplier
+// 0.1 * 0.01 / 0.05) follows without the bias.
+// CHECK-LABEL: func.func @depthwise_signed_stride2
+// CHECK: linalg.fill ins(%c125_i8 : i8) outs(%{{.*}} : tensor<1x7x2x128xi8>)
+// CHECK: arith.xori %{{.*}}, %c-128_i8 : i8
+// CHECK: arith.constant dense<"0x01020300FFFEFD00{{.*}}"> : tensor<2x3x64xi8>
+// CHECK: %[[START:.*]] = arith.constant dense<[-5525, 5725, -5525, {{.*}}]> : tensor<32xi32>
+// CHECK: %[[M:.*]] = arith.constant dense<2.000000e-02> : tensor<32xf32>
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for %[[OH:[a-z0-9_]+]] =
+// CHECK: arith.muli %[[OH]], %c2{{.*}} : index
+// CHECK: scf.for %[[OW:[a-z0-9_]+]] =
+// CHECK: arith.muli %[[OW]], %c32 : index
+// CHECK-COUNT-3: qf.vnni_dot
+// CHECK-NOT: arith.addi %{{.*}} : vector<16xi32>
+// CHECK: arith.sitofp
+// CHECK: vector.transfer_write %{{.*}} : vector<16xi8>, tensor<1x3x3x32xi8>
+func.func @depthwise_signed_stride2(%x: tensor<1x5x5x32xi8>) -> tensor<1x3x3x32xi8> {
+  %q = quant.scast %x : tensor<1x5x5x32xi8> to tensor<1x5x5x32x!quant.uniform<i8:f32, 0.1:-3>>
+  %fi = arith.constant dense<[[[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[-1], [-2], [-3]], [[-4], [-5], [-6]], [[-7], [-8], [-9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]], [[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]]]> : tensor<32x3x3x1xi8>
+  %f = quant.scast %fi : tensor<32x3x3x1xi8> to tensor<32x3x3x1x!quant.uniform<i8:f32, 0.01>>
+  %b = arith.constant dense<100> : tensor<32xi32>
+  %y = qf.conv2d %q, %f bias %b {groups = 32 : i64, padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x5x5x32x!quant.uniform<i8:f32, 0.1:-3>>, tensor<32x3x3x1x!quant.uniform<i8:f32, 0.01>>, tensor<32xi32>) -> tensor<1x3x3x32x!quant.uniform<i8:f32, 0.05:1>>
+  %r = quant.scast %y : tensor<1x3x3x32x!quant.uniform<i8:f32, 0.05:1>> to tensor<1x3x3x32xi8>
+  return %r : tensor<1x3x3x32xi8>
+}
+
+// -----
+
+// A kernel row wider than a window (5 taps) keeps the widening kernel: the
+// padded NHWC input, one widening load, multiply and add per tap.
+// CHECK-LABEL: func.func @depthwise_5x5
+// CHECK: tensor.pad %arg0 low[0, 2, 2, 0] high[0, 2, 2, 0]
+// CHECK-NOT: qf.vnni_dot
+// CHECK-COUNT-25: arith.extui %{{.*}} : vector<16xi8> to vector<16xi32>
+// CHECK-NOT: qf.vnni_dot
+func.func @depthwise_5x5(%x: tensor<1x4x4x16xi8>) -> tensor<1x4x4x16xi32> {
+  %q = quant.scast %x : tensor<1x4x4x16xi8> to tensor<1x4x4x16x!quant.uniform<u8:f32, 0.1:7>>
+  %fi = arith.constant dense<2> : tensor<16x5x5x1xi8>
+  %f = quant.scast %fi : tensor<16x5x5x1xi8> to tensor<16x5x5x1x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.conv2d %q, %f {groups = 16 : i64, padding = array<i64: 2, 2, 2, 2>} : (tensor<1x4x4x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x5x5x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x4x16xi32>
   return %y : tensor<1x4x4x16xi32>
 }
 
@@ -181,9 +248,9 @@ func.func @split_columns(%x: tensor<1x1024xi8>) -> tensor<1x1024xi32> {
 }
 
 // A depthwise convolution of 64 x 64 x 16 outputs x 9 taps: the output-row
-// loop, inside the channel-block loop.
+// loop, inside the channel-block loop (one block).
 // CHECK-LABEL: func.func @split_depthwise_rows
-// CHECK: scf.for {{.*}} to %c16{{.*}} step %c16
+// CHECK: scf.for {{.*}} to %c1{{.*}} step %c1
 // CHECK: scf.for {{.*}} to %c64{{.*}} step %c1
 // CHECK: } {qf.parallel_split}
 // CHECK-NEXT: scf.yield

@@ -8,6 +8,14 @@
 // add. The accumulators start at the zero-point compensation, so the result
 // is the exact sum of (x - z) * w.
 //
+// With AVX-512 VNNI a second kernel puts a kernel row's taps in the 4 bytes
+// of each lane instead, so that one vpdpbusd sums a row for 16 channels: the
+// activations are first copied into channel blocks ([N][H][C/16][W][16],
+// which also pads them), so that a row's taps for 16 channels lie in one
+// 64-byte window (up to 4 pixels) that one byte shuffle (vpermb) spreads
+// over the lanes. Three instructions per kernel row where the other kernel
+// takes three per tap.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef QFORGE_TRANSFORMS_DEPTHWISECONV_H
@@ -36,6 +44,23 @@ mlir::Value buildDepthwiseConv(mlir::OpBuilder &b, mlir::Location loc, mlir::Val
                                llvm::ArrayRef<int64_t> strides,
                                llvm::ArrayRef<int64_t> dilations,
                                const ChannelRequantization *epilogue = nullptr);
+
+/// Whether buildDepthwiseRowDot can take a kernel KW wide at width
+/// dilation `dilationW` (a row's taps within 4 pixels).
+bool depthwiseRowDotFits(int64_t kw, int64_t dilationW);
+
+/// The same convolution on vpdpbusd (qf.vnni_dot), one instruction per
+/// kernel row: `x` is the unpadded NHWC storage and `pad` = [top, bottom,
+/// left, right] (the blocked copy pads it with the zero point); the channel
+/// count is a multiple of kDepthwiseLanes and depthwiseRowDotFits holds.
+mlir::Value buildDepthwiseRowDot(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                                 bool xSigned, int64_t zeroPoint,
+                                 llvm::ArrayRef<int64_t> pad,
+                                 mlir::DenseIntElementsAttr filter,
+                                 llvm::ArrayRef<int64_t> outShape,
+                                 llvm::ArrayRef<int64_t> strides,
+                                 llvm::ArrayRef<int64_t> dilations,
+                                 const ChannelRequantization *epilogue = nullptr);
 
 } // namespace qforge
 

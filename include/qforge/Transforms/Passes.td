@@ -148,9 +148,14 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
     epilogue) and stored as bytes. The kernel's
     `qf.vnni_dot` ops become the intrinsic in `qf-lower-vnni-dot`. Depthwise
     convolutions (one output per input channel, a multiple of 16 channels)
-    use a vectorized kernel with 16 channels per int32 vector (a widening
-    load, multiply and add per tap, the accumulators starting at the
-    zero-point compensation). The accumulators are the same integers, so the
+    with a kernel row of up to 4 pixels (3x3, any stride) run one
+    `qf.vnni_dot` per kernel row for 16 channels: the activations are copied
+    into channel blocks [N][H][C/16][W * 16] (padding with the zero point as
+    they go; signed ones + 128), a 64-byte window of 4 pixels is shuffled so
+    that each lane holds its channel's taps of the row, and the weights hold
+    the row's taps in the same bytes; the accumulators start at the bias less
+    the zero-point compensation. Wider kernels use a vectorized kernel with
+    16 channels per int32 vector (a widening load, multiply and add per tap). The accumulators are the same integers, so the
     results are bit-identical to the reference lowering. Only for targets with AVX-512 VNNI: the backend
     cannot select the instruction elsewhere (`qforge compile` sets it from
     `--target`).

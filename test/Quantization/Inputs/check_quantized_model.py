@@ -86,6 +86,8 @@ def main():
     p.add_argument("--same-as-target")
     p.add_argument("--precision", default="int8")
     p.add_argument("--group-size", type=int, default=32)
+    p.add_argument("--activation-scheme", default="asymmetric",
+                   help="asymmetric (uint8 activations) or symmetric (int8)")
     p.add_argument("--tol", type=float, default=0.05)
     p.add_argument("--samples", type=int, default=8)
     args = p.parse_args()
@@ -125,6 +127,7 @@ def main():
         subprocess.run([args.qforge, "compile", args.model, "--emit=exe",
                         "--precision=" + args.precision,
                         "--group-size=%d" % args.group_size,
+                        "--activation-scheme=" + args.activation_scheme,
                         "--calib-table=" + table, "--target=" + target, "-o", exe, "--quiet"],
                        check=True)
         out = os.path.join(args.work, "out-" + target)
@@ -137,6 +140,8 @@ def main():
     err = float(np.abs(outputs["host"].astype(np.float64) - ref).max())
     ok = err <= args.tol * rng_
     name = os.path.basename(args.model)
+    if args.activation_scheme != "asymmetric":
+        name += " (%s activations)" % args.activation_scheme
     print(("ok   " if ok else "FAIL ") + f"{name} {args.precision} vs {what}: max abs error "
           f"{err:.4f} of output range {rng_:.4f} ({100 * err / rng_:.2f}%, tolerance "
           f"{100 * args.tol:.0f}%)")
