@@ -59,18 +59,30 @@ std::vector<int64_t> effectiveWeights(const DotProductWeights &w, int64_t &k, in
   return values;
 }
 
-/// Two 4-bit weights per byte: of each 2 h byte panel, byte i holds panel
-/// weight i in its low nibble and weight i + h in its high nibble, so that
-/// the low nibbles unpack to the panel's first half and the high ones to
-/// its second.
-std::vector<int8_t> twoPerByte(const std::vector<int8_t> &values, int64_t panel) {
-  int64_t half = panel / 2;
-  std::vector<int8_t> nibbles(values.size() / 2);
-  for (size_t p = 0; p < values.size() / panel; ++p)
-    for (int64_t i = 0; i < half; ++i)
-      nibbles[p * half + i] = static_cast<int8_t>(
-          (static_cast<uint8_t>(values[p * panel + i]) & 0x0F) |
-          (static_cast<uint8_t>(values[p * panel + half + i]) << 4));
+/// Two 4-bit weights per byte, for a step's `vectors` panels of `panel`
+/// weights each: panels 2p and 2p + 1 share `panel` bytes, byte i holding
+/// weight i of the first in its low nibble and weight i of the second in its
+/// high one, so that one 64-byte load unpacks to both (one shift pair for
+/// the low nibbles, one shift for the high ones). A last panel without a
+/// partner takes panel / 2 bytes, weight i low and weight i + panel / 2 high.
+std::vector<int8_t> twoPerByte(const std::vector<int8_t> &values, int64_t panel,
+                               int64_t vectors) {
+  auto pack = [](int8_t low, int8_t high) {
+    return static_cast<int8_t>((static_cast<uint8_t>(low) & 0x0F) |
+                               (static_cast<uint8_t>(high) << 4));
+  };
+  int64_t step = vectors * panel, half = panel / 2;
+  std::vector<int8_t> nibbles;
+  nibbles.reserve(values.size() / 2);
+  for (size_t s = 0; s < values.size() / step; ++s) {
+    const int8_t *w = values.data() + s * step;
+    for (int64_t v = 0; v + 1 < vectors; v += 2)
+      for (int64_t i = 0; i < panel; ++i)
+        nibbles.push_back(pack(w[v * panel + i], w[(v + 1) * panel + i]));
+    if (vectors % 2)
+      for (int64_t i = 0; i < half; ++i)
+        nibbles.push_back(pack(w[(vectors - 1) * panel + i], w[(vectors - 1) * panel + half + i]));
+  }
   return nibbles;
 }
 
@@ -103,7 +115,7 @@ Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int6
           }
   int64_t perStep = vectors * columns * depth;
   if (nibbles) {
-    packed = twoPerByte(packed, columns * depth);
+    packed = twoPerByte(packed, columns * depth, vectors);
     perStep /= 2;
   }
   auto packedType = RankedTensorType::get({tiles, steps, perStep}, b.getI8Type());
@@ -168,13 +180,18 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
   int64_t m = xType.getDimSize(0), k = xType.getDimSize(1);
   int64_t n = cast<ShapedType>(weights.getType()).getDimSize(1);
   GemmTile tile = chooseGemmTile(m, n, lanes, blockRows);
-  // Runs keep partial sums beside the totals: 2 vectors by 8 rows, so
-  // that each unpacked panel serves 8 rows. That is 16 + 16 accumulators,
-  // more than the registers; measured on ResNet-18's 3x3 layers it still
-  // beats 4 rows (0.84 vs 0.98 ms on stage 1) and 6 or 12 rows.
+  // Runs keep partial sums beside the totals: 2 vectors by 7 rows, so
+  // that each unpacked panel serves 7 rows and the 14 + 14 accumulators,
+  // the two panels and a row's broadcast fit the 32 registers (measured on
+  // ResNet-18's 3x3 layers against 4, 5, 6, 8, 12 and 16 rows and 4x4: 4
+  // rows were 0.98 ms on stage 1, 8 rows 0.84). 8 or 6 rows when they pad
+  // the rows less.
   if (w.runs && tile.rows > 1) {
     tile.vectors = std::min<int64_t>(tile.vectors, 2);
-    tile.rows = std::min<int64_t>(m, 8);
+    tile.rows = std::min<int64_t>(m, 7);
+    for (int64_t rows : {8, 6})
+      if (m > rows && roundUp(m, rows) < roundUp(m, tile.rows))
+        tile.rows = rows;
   }
   int64_t mp = roundUp(m, tile.rows * blockRows), kp = roundUp(k, depth),
           np = roundUp(n, columns * tile.vectors);
@@ -217,23 +234,30 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
   g.packed = packWeights(b, loc, weights, kp, np, columns, depth, tile.vectors, w.nibbles);
   int64_t panelBytes = columns * depth;
   if (w.nibbles) {
-    // Signed nibbles to bytes: the low one moved up first, so that one
-    // arithmetic right shift extends either.
-    g.loadPanel = [&, panelBytes](OpBuilder &pb, Location pl, Value tileIndex, Value step,
-                                  int64_t v) -> Value {
-      auto halfType = VectorType::get({panelBytes / 2}, i8);
+    // Signed nibbles to bytes (see twoPerByte): a low nibble moved up first,
+    // so that one arithmetic right shift extends either.
+    int64_t vectors = tile.vectors;
+    g.loadPanel = [&, panelBytes, vectors](OpBuilder &pb, Location pl, Value tileIndex,
+                                           Value step, int64_t v) -> Value {
+      bool paired = v % 2 == 1 || v + 1 < vectors;
+      auto loadType = VectorType::get({paired ? panelBytes : panelBytes / 2}, i8);
       Value bytes = vector::TransferReadOp::create(
-          pb, pl, halfType, g.packed,
+          pb, pl, loadType, g.packed,
           ValueRange{tileIndex, step,
-                     arith::ConstantIndexOp::create(pb, pl, v * panelBytes / 2)},
+                     arith::ConstantIndexOp::create(pb, pl, (v / 2) * panelBytes)},
           zeroI8, inBounds);
       Value four = arith::ConstantOp::create(
-          pb, pl, halfType, DenseElementsAttr::get(halfType, pb.getI8IntegerAttr(4)));
-      Value low = arith::ShRSIOp::create(pb, pl, arith::ShLIOp::create(pb, pl, bytes, four),
-                                         four);
-      Value high = arith::ShRSIOp::create(pb, pl, bytes, four);
+          pb, pl, loadType, DenseElementsAttr::get(loadType, pb.getI8IntegerAttr(4)));
+      auto low = [&] {
+        return arith::ShRSIOp::create(pb, pl, arith::ShLIOp::create(pb, pl, bytes, four), four)
+            .getResult();
+      };
+      auto high = [&] { return arith::ShRSIOp::create(pb, pl, bytes, four).getResult(); };
+      if (paired)
+        return v % 2 == 0 ? low() : high();
+      Value lowHalf = low();
       SmallVector<int64_t> both = llvm::to_vector(llvm::seq<int64_t>(0, panelBytes));
-      return vector::ShuffleOp::create(pb, pl, low, high, both);
+      return vector::ShuffleOp::create(pb, pl, lowHalf, high(), both);
     };
   }
   Value multTable;
