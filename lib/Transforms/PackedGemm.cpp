@@ -183,6 +183,80 @@ Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> pad,
   return tensor::PadOp::create(b, loc, type.clone(shape), input, low, high, padValue);
 }
 
+namespace {
+
+/// unfoldPatches for inputs with few channels (a network's first layer: 3):
+/// per tap the generic copy would move C elements, too few for a vector, so
+/// each kernel row's KW * C consecutive input elements move as one masked
+/// vector instead (a 7x7 kernel on 3 channels: 21 elements per row).
+Value unfoldShortRows(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t kw,
+                      ArrayRef<int64_t> outShape, ArrayRef<int64_t> strides,
+                      int64_t dilationH) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  Type element = inType.getElementType();
+  int64_t c = inType.getDimSize(3), run = kw * c;
+  int64_t lanes = llvm::PowerOf2Ceil(run);
+  auto vecType = VectorType::get({lanes}, element);
+  auto maskType = VectorType::get({lanes}, b.getI1Type());
+  // [N, H, W * C]: a kernel row of an output pixel starts at ow * SW * C.
+  Value rows = tensor::CollapseShapeOp::create(
+      b, loc, input, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  int64_t m = outShape[0] * outShape[1] * outShape[2];
+  Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, kh * run}, element);
+  auto index = [](OpBuilder &ib, Location il, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(ib, il, v);
+  };
+  Value mask = vector::ConstantMaskOp::create(b, loc, maskType, ArrayRef<int64_t>{run});
+  Value pad = arith::ConstantOp::create(b, loc, element, b.getZeroAttr(element));
+  // Masked lanes may lie past a row's end: not in bounds, so the lowering
+  // also masks what lies outside the tensor.
+  ArrayAttr inBounds = b.getBoolArrayAttr({false});
+  auto loop = [&](OpBuilder &ob, Location ol, int64_t upper, Value carried,
+                  function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+    return scf::ForOp::create(ob, ol, index(ob, ol, 0), index(ob, ol, upper), index(ob, ol, 1),
+                              ValueRange{carried},
+                              [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
+                                scf::YieldOp::create(ib, il, body(ib, il, iv, args[0]));
+                              })
+        .getResult(0);
+  };
+  return loop(b, loc, outShape[0], out, [&](OpBuilder &nb, Location nl, Value n, Value o0) {
+    return loop(nb, nl, outShape[1], o0, [&](OpBuilder &hb, Location hl, Value oh, Value o1) {
+      return loop(hb, hl, outShape[2], o1, [&](OpBuilder &wb, Location wl, Value ow, Value o2) {
+        // Row n * OH * OW + oh * OW + ow of the result.
+        Value row = arith::AddIOp::create(
+            wb, wl,
+            arith::MulIOp::create(
+                wb, wl,
+                arith::AddIOp::create(wb, wl,
+                                      arith::MulIOp::create(wb, wl, n, index(wb, wl, outShape[1])),
+                                      oh),
+                index(wb, wl, outShape[2])),
+            ow);
+        Value first = arith::MulIOp::create(wb, wl, ow, index(wb, wl, strides[1] * c));
+        Value acc = o2;
+        for (int64_t i = 0; i < kh; ++i) {
+          Value y = arith::AddIOp::create(
+              wb, wl, arith::MulIOp::create(wb, wl, oh, index(wb, wl, strides[0])),
+              index(wb, wl, i * dilationH));
+          Value v = vector::TransferReadOp::create(
+              wb, wl, vecType, rows, ValueRange{n, y, first},
+              AffineMapAttr::get(AffineMap::getMinorIdentityMap(3, 1, wb.getContext())), pad,
+              mask, inBounds);
+          acc = vector::TransferWriteOp::create(
+                    wb, wl, v, acc, ValueRange{row, index(wb, wl, i * run)},
+                    AffineMapAttr::get(AffineMap::getMinorIdentityMap(2, 1, wb.getContext())),
+                    mask, inBounds)
+                    .getResult();
+        }
+        return acc;
+      });
+    });
+  });
+}
+
+} // namespace
+
 Value unfoldPatches(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t kw,
                     ArrayRef<int64_t> outShape, ArrayRef<int64_t> strides,
                     ArrayRef<int64_t> dilations) {
@@ -192,6 +266,8 @@ Value unfoldPatches(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t
       inType.getDimSize(1) == outShape[1] && inType.getDimSize(2) == outShape[2])
     return tensor::CollapseShapeOp::create(b, loc, input,
                                            SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+  if (dilations[1] == 1 && c % 16 != 0 && kw * c <= 64)
+    return unfoldShortRows(b, loc, input, kh, kw, outShape, strides, dilations[0]);
   MLIRContext *ctx = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   // (n, oh, ow, kh, kw, c)

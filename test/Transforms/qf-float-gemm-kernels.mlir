@@ -3,7 +3,10 @@
 // pass on AVX-512 hosts; here the structure.
 
 // A 3x3 convolution with padding: the input zero-padded, unfolded to
-// [N*OH*OW, KH*KW*C] = [4, 9] rows, multiplied by the weights packed as
+// [N*OH*OW, KH*KW*C] = [4, 9] rows (one channel, too few for a vector per
+// tap: each kernel row's 3 consecutive elements of the input seen as
+// [N, H, W * C] move as one vector of 4 under a mask of 3, neither read nor
+// write assumed in bounds), multiplied by the weights packed as
 // [N/16][K][16] (two output channels, padded to one vector of 16: step s
 // holds w[s][0], w[s][1], then zeros; printed as little-endian f32 hex,
 // 1.0 = 0000803F, 10.0 = 00002041, 2.0 = 00000040, 11.0 = 00003041), a
@@ -11,9 +14,14 @@
 // vector of fused multiply-adds, the bias (0.5, -1, then zero padding)
 // added before the store, sliced back to 2 channels and folded to NHWC.
 // CHECK-LABEL: func.func @conv
-// CHECK: tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x2x2x3x3x1xf32>)
-// CHECK: tensor.collapse_shape {{.*}} into tensor<4x9xf32>
+// CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[PAD]] {{\[\[}}0], [1], [2, 3]] : tensor<1x4x4x1xf32> into tensor<1x4x4xf32>
+// CHECK: %[[MASK:.*]] = vector.constant_mask [3] : vector<4xi1>
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK-COUNT-3: vector.transfer_read %[[ROWS]]{{.*}}, %[[MASK]] : tensor<1x4x4xf32>, vector<4xf32>
+// CHECK-NOT: linalg.generic
 // CHECK: %[[W:.*]] = arith.constant dense<"0x0000803F00002041{{0+}}0000004000003041{{[0-9A-F]*}}"> : tensor<1x9x16xf32>
 // CHECK: %[[B:.*]] = arith.constant dense<[5.000000e-01, -1.000000e+00, 0.000000e+00, {{.*}}]> : tensor<16xf32>
 // CHECK: scf.for
