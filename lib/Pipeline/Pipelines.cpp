@@ -30,6 +30,9 @@ void buildTosaToLinalgPipeline(OpPassManager &pm, const KernelOptions &kernels) 
   // their reference lowering is linalg on tensors too.
   pm.addNestedPass<func::FuncOp>(createSinkDequantizePass());
   pm.addNestedPass<func::FuncOp>(createFuseQDQPass());
+  // Once quantized values are adjacent to the integer adds: the importer's
+  // NCHW/NHWC transposes then cancel across residual adds and activations.
+  pm.addNestedPass<func::FuncOp>(createSinkTransposesPass());
   pm.addNestedPass<func::FuncOp>(
       createLowerQFToLinalgPass(LowerQFToLinalgPassOptions{
           kernels.x86Vnni, kernels.armDotprod, kernels.armI8mm}));

@@ -50,6 +50,32 @@ def EraseIntegerSignednessPass
   }];
 }
 
+def SinkTransposesPass : Pass<"qf-sink-transposes", "mlir::func::FuncOp"> {
+  let summary = "Move layout transposes below element-wise ops so that they cancel";
+  let description = [{
+    The importer brackets every convolution with transposes (ONNX is NCHW,
+    qforge's convolutions NHWC). Between two convolutions the pair cancels,
+    unless an element-wise op in NCHW sits between them: a residual add
+    (`tosa.add`, or `qf.add` once quantized), an activation. This pass
+    rewrites op(transpose(x, P), transpose(y, P)) to transpose(op(x, y), P)
+    for `tosa.add`, `tosa.sub`, `tosa.maximum`, `tosa.minimum`,
+    `tosa.clamp`, `tosa.sigmoid`, `tosa.tanh` and `qf.add` when every operand
+    is a transpose by the same permutation and nothing broadcasts, and folds
+    transposes that meet (TOSA's canonicalization): ResNet-18 then runs
+    NHWC from its first convolution to its last.
+
+    ```mlir
+    %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+    %b = tosa.transpose %y {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+    %s = tosa.add %a, %b : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+    // becomes
+    %t = tosa.add %x, %y : (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+    %s = tosa.transpose %t {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let dependentDialects = ["mlir::tosa::TosaDialect"];
+}
+
 def SinkDequantizePass : Pass<"qf-sink-dequantize", "mlir::func::FuncOp"> {
   let summary = "Keep quantized values quantized through ops that only move or select them";
   let description = [{

@@ -1,0 +1,57 @@
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-sink-transposes))' | FileCheck %s
+
+// A residual block as imported: convolution results go back to NCHW for the
+// add and the ReLU, then to NHWC for the next convolution. The transposes
+// move below the add and the clamp and meet the one back: nothing is left
+// but the NHWC add and clamp.
+// CHECK-LABEL: func.func @residual
+// CHECK-NOT: tosa.transpose
+// CHECK: %[[SUM:.*]] = tosa.add %arg0, %arg1 : (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+// CHECK: %[[RELU:.*]] = tosa.clamp %[[SUM]] {{.*}} : (tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+// CHECK-NOT: tosa.transpose
+// CHECK: return %[[RELU]] : tensor<1x4x4x8xf32>
+func.func @residual(%x: tensor<1x4x4x8xf32>, %y: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+  %b = tosa.transpose %y {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+  %s = tosa.add %a, %b : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %r = tosa.clamp %s {max_val = 3.40282347E+38 : f32, min_val = 0.000000e+00 : f32} : (tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %n = tosa.transpose %r {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x8x4x4xf32>) -> tensor<1x4x4x8xf32>
+  return %n : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// The quantized residual add (qf.add, its clamp a fused ReLU) moves the same
+// way; a result that stays NCHW keeps one transpose, after the add.
+// CHECK-LABEL: func.func @quantized_add
+// CHECK: %[[SUM:.*]] = qf.add %arg0, %arg1 clamp [0, 255] : (tensor<1x4x4x8x!quant.uniform<u8:f32, 1.000000e-01:3>>, tensor<1x4x4x8x!quant.uniform<u8:f32, 2.000000e-01:5>>) -> tensor<1x4x4x8x!quant.uniform<u8:f32, 2.500000e-01:1>>
+// CHECK: %[[T:.*]] = tosa.transpose %[[SUM]] {perms = array<i32: 0, 3, 1, 2>}
+// CHECK: return %[[T]] : tensor<1x8x4x4x!quant.uniform<u8:f32, 2.500000e-01:1>>
+func.func @quantized_add(%x: tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:3>>, %y: tensor<1x4x4x8x!quant.uniform<u8:f32, 0.2:5>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.25:1>> {
+  %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.1:3>>
+  %b = tosa.transpose %y {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8x!quant.uniform<u8:f32, 0.2:5>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.2:5>>
+  %s = qf.add %a, %b clamp [0, 255] : (tensor<1x8x4x4x!quant.uniform<u8:f32, 0.1:3>>, tensor<1x8x4x4x!quant.uniform<u8:f32, 0.2:5>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.25:1>>
+  return %s : tensor<1x8x4x4x!quant.uniform<u8:f32, 0.25:1>>
+}
+
+// -----
+
+// Operands transposed by different permutations, an operand that is no
+// transpose, and a broadcast operand stay as they are (the last transpose
+// only moves unit dimensions: TOSA's canonicalization makes it a reshape).
+// CHECK-LABEL: func.func @left_alone
+// CHECK: %[[A:.*]] = tosa.transpose %arg0 {perms = array<i32: 0, 3, 1, 2>}
+// CHECK: %[[B:.*]] = tosa.transpose %arg1 {perms = array<i32: 0, 3, 2, 1>}
+// CHECK: tosa.add %[[A]], %[[B]] : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>)
+// CHECK: tosa.add %[[A]], %arg2 : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>)
+// CHECK: %[[C:.*]] = tosa.reshape %arg3
+// CHECK: tosa.add %[[A]], %[[C]] : (tensor<1x4x4x4xf32>, tensor<1x4x1x1xf32>)
+func.func @left_alone(%x: tensor<1x4x4x4xf32>, %y: tensor<1x4x4x4xf32>, %z: tensor<1x4x4x4xf32>, %w: tensor<1x1x1x4xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) {
+  %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %b = tosa.transpose %y {perms = array<i32: 0, 3, 2, 1>} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %s = tosa.add %a, %b : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %t = tosa.add %a, %z : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %c = tosa.transpose %w {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x1x1x4xf32>) -> tensor<1x4x1x1xf32>
+  %u = tosa.add %a, %c : (tensor<1x4x4x4xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x4x4xf32>
+  return %s, %t, %u : tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>
+}
