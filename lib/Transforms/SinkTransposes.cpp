@@ -13,6 +13,8 @@
 #include "qforge/Transforms/Passes.h"
 
 #include "QF/QFOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -33,8 +35,28 @@ bool isElementwise(Operation *op) {
              tosa::SigmoidOp, tosa::TanhOp, qforge::qf::AddOp>(op);
 }
 
+/// The value `v` is a transpose of, with the permutation: a tosa.transpose,
+/// or (quantized values, after qf-sink-dequantize) one on the storage
+/// integers between two quant.scast.
+std::optional<std::pair<Value, ArrayRef<int32_t>>> transposeOf(Value v) {
+  if (auto t = v.getDefiningOp<tosa::TransposeOp>())
+    return std::pair(t.getInput1(), t.getPerms());
+  auto outer = v.getDefiningOp<quant::StorageCastOp>();
+  if (!outer)
+    return std::nullopt;
+  auto t = outer.getInput().getDefiningOp<tosa::TransposeOp>();
+  if (!t)
+    return std::nullopt;
+  auto inner = t.getInput1().getDefiningOp<quant::StorageCastOp>();
+  if (!inner || !isa<quant::QuantizedType>(getElementTypeOrSelf(inner.getInput().getType())))
+    return std::nullopt;
+  return std::pair(inner.getInput(), t.getPerms());
+}
+
 /// op(transpose(x1, P), ..., transpose(xn, P)) -> transpose(op(x1, ..., xn), P)
-/// when every operand and the result have one shape (no broadcasting).
+/// when every operand and the result have one shape (no broadcasting). A
+/// quantized result is transposed as its storage integers, as
+/// qf-sink-dequantize leaves it.
 struct TransposeBelowElementwise : RewritePattern {
   explicit TransposeBelowElementwise(MLIRContext *ctx)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
@@ -48,22 +70,34 @@ struct TransposeBelowElementwise : RewritePattern {
     SmallVector<Value> inputs;
     ArrayRef<int32_t> perms;
     for (Value operand : op->getOperands()) {
-      auto transpose = operand.getDefiningOp<tosa::TransposeOp>();
+      auto transposed = transposeOf(operand);
       auto type = dyn_cast<RankedTensorType>(operand.getType());
-      if (!transpose || !type || type.getShape() != resultType.getShape())
+      if (!transposed || !type || type.getShape() != resultType.getShape())
         return rewriter.notifyMatchFailure(op, "an operand is not a transpose of its shape");
       if (inputs.empty())
-        perms = transpose.getPerms();
-      else if (transpose.getPerms() != perms)
+        perms = transposed->second;
+      else if (transposed->second != perms)
         return rewriter.notifyMatchFailure(op, "operands transposed differently");
-      inputs.push_back(transpose.getInput1());
+      inputs.push_back(transposed->first);
     }
     auto innerShape = cast<RankedTensorType>(inputs.front().getType()).getShape();
+    Location loc = op->getLoc();
     Operation *inner = rewriter.clone(*op);
     inner->setOperands(inputs);
-    inner->getResult(0).setType(resultType.clone(innerShape));
-    rewriter.replaceOpWithNewOp<tosa::TransposeOp>(op, resultType, inner->getResult(0),
-                                                   rewriter.getDenseI32ArrayAttr(perms));
+    Value result = inner->getResult(0);
+    result.setType(resultType.clone(innerShape));
+    auto permsAttr = rewriter.getDenseI32ArrayAttr(perms);
+    auto quantized = dyn_cast<quant::QuantizedType>(resultType.getElementType());
+    if (!quantized) {
+      rewriter.replaceOpWithNewOp<tosa::TransposeOp>(op, resultType, result, permsAttr);
+      return success();
+    }
+    Type storage = quantized.getStorageType();
+    Value stored = quant::StorageCastOp::create(rewriter, loc,
+                                                resultType.clone(innerShape, storage), result);
+    Value moved = tosa::TransposeOp::create(rewriter, loc, resultType.clone(storage), stored,
+                                            permsAttr);
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, resultType, moved);
     return success();
   }
 };
@@ -74,6 +108,7 @@ struct SinkTransposesPass : qforge::impl::SinkTransposesPassBase<SinkTransposesP
     RewritePatternSet patterns(ctx);
     patterns.add<TransposeBelowElementwise>(ctx);
     tosa::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
+    quant::StorageCastOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

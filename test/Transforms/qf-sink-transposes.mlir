@@ -22,11 +22,14 @@ func.func @residual(%x: tensor<1x4x4x8xf32>, %y: tensor<1x4x4x8xf32>) -> tensor<
 // -----
 
 // The quantized residual add (qf.add, its clamp a fused ReLU) moves the same
-// way; a result that stays NCHW keeps one transpose, after the add.
+// way; a result that stays NCHW keeps one transpose after the add, on the
+// storage integers (as qf-sink-dequantize writes transposes).
 // CHECK-LABEL: func.func @quantized_add
 // CHECK: %[[SUM:.*]] = qf.add %arg0, %arg1 clamp [0, 255] : (tensor<1x4x4x8x!quant.uniform<u8:f32, 1.000000e-01:3>>, tensor<1x4x4x8x!quant.uniform<u8:f32, 2.000000e-01:5>>) -> tensor<1x4x4x8x!quant.uniform<u8:f32, 2.500000e-01:1>>
-// CHECK: %[[T:.*]] = tosa.transpose %[[SUM]] {perms = array<i32: 0, 3, 1, 2>}
-// CHECK: return %[[T]] : tensor<1x8x4x4x!quant.uniform<u8:f32, 2.500000e-01:1>>
+// CHECK: %[[S:.*]] = quant.scast %[[SUM]] : tensor<1x4x4x8x!quant.uniform<u8:f32, 2.500000e-01:1>> to tensor<1x4x4x8xi8>
+// CHECK: %[[T:.*]] = tosa.transpose %[[S]] {perms = array<i32: 0, 3, 1, 2>}
+// CHECK: %[[R:.*]] = quant.scast %[[T]] : tensor<1x8x4x4xi8> to tensor<1x8x4x4x!quant.uniform<u8:f32, 2.500000e-01:1>>
+// CHECK: return %[[R]]
 func.func @quantized_add(%x: tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:3>>, %y: tensor<1x4x4x8x!quant.uniform<u8:f32, 0.2:5>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.25:1>> {
   %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.1:3>>
   %b = tosa.transpose %y {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8x!quant.uniform<u8:f32, 0.2:5>>) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.2:5>>
@@ -54,4 +57,29 @@ func.func @left_alone(%x: tensor<1x4x4x4xf32>, %y: tensor<1x4x4x4xf32>, %z: tens
   %c = tosa.transpose %w {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x1x1x4xf32>) -> tensor<1x4x1x1xf32>
   %u = tosa.add %a, %c : (tensor<1x4x4x4xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x4x4xf32>
   return %s, %t, %u : tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// After qf-sink-dequantize a quantized transpose runs on the storage
+// integers between two quant.scast; the add's operands are seen through
+// them, its result is transposed the same way, and the casts and
+// transposes that meet fold: the NHWC add is all that is left.
+// CHECK-LABEL: func.func @storage_transposes
+// CHECK-NOT: tosa.transpose
+// CHECK: %[[SUM:.*]] = qf.add %arg0, %arg1 : (tensor<1x4x4x8x!quant.uniform<i8:f32, 1.000000e-01:3>>, tensor<1x4x4x8x!quant.uniform<i8:f32, 2.000000e-01:5>>) -> tensor<1x4x4x8x!quant.uniform<i8:f32, 2.500000e-01:1>>
+// CHECK-NOT: tosa.transpose
+// CHECK: return %[[SUM]]
+func.func @storage_transposes(%x: tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:3>>, %y: tensor<1x4x4x8x!quant.uniform<i8:f32, 0.2:5>>) -> tensor<1x4x4x8x!quant.uniform<i8:f32, 0.25:1>> {
+  %xs = quant.scast %x : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:3>> to tensor<1x4x4x8xi8>
+  %xt = tosa.transpose %xs {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xi8>) -> tensor<1x8x4x4xi8>
+  %a = quant.scast %xt : tensor<1x8x4x4xi8> to tensor<1x8x4x4x!quant.uniform<i8:f32, 0.1:3>>
+  %ys = quant.scast %y : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.2:5>> to tensor<1x4x4x8xi8>
+  %yt = tosa.transpose %ys {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xi8>) -> tensor<1x8x4x4xi8>
+  %b = quant.scast %yt : tensor<1x8x4x4xi8> to tensor<1x8x4x4x!quant.uniform<i8:f32, 0.2:5>>
+  %s = qf.add %a, %b : (tensor<1x8x4x4x!quant.uniform<i8:f32, 0.1:3>>, tensor<1x8x4x4x!quant.uniform<i8:f32, 0.2:5>>) -> tensor<1x8x4x4x!quant.uniform<i8:f32, 0.25:1>>
+  %ss = quant.scast %s : tensor<1x8x4x4x!quant.uniform<i8:f32, 0.25:1>> to tensor<1x8x4x4xi8>
+  %st = tosa.transpose %ss {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x8x4x4xi8>) -> tensor<1x4x4x8xi8>
+  %r = quant.scast %st : tensor<1x4x4x8xi8> to tensor<1x4x4x8x!quant.uniform<i8:f32, 0.25:1>>
+  return %r : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.25:1>>
 }
