@@ -202,7 +202,16 @@ Value unfoldShortRows(OpBuilder &b, Location loc, Value input, int64_t kh, int64
   Value rows = tensor::CollapseShapeOp::create(
       b, loc, input, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   int64_t m = outShape[0] * outShape[1] * outShape[2];
-  Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, kh * run}, element);
+  // Integer rows are already as long as the dot-product kernels read them
+  // (a multiple of 4 bytes; zero beyond the taps), which spares the kernel
+  // a padded copy of the whole matrix.
+  int64_t width = isa<IntegerType>(element) ? (kh * run + 3) / 4 * 4 : kh * run;
+  Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, width}, element);
+  if (width != kh * run)
+    out = linalg::FillOp::create(
+              b, loc, ValueRange{arith::ConstantOp::create(b, loc, element, b.getZeroAttr(element))},
+              ValueRange{out})
+              .getResult(0);
   auto index = [](OpBuilder &ib, Location il, int64_t v) -> Value {
     return arith::ConstantIndexOp::create(ib, il, v);
   };

@@ -49,18 +49,20 @@ func.func @matmul(%x: tensor<2x6xi8>) -> tensor<2x2xi32> {
 
 // A 3x3 convolution: the input padded with its zero point, unfolded to
 // [N*OH*OW, KH*KW*C] = [16, 18] (im2col; with 2 channels each kernel row's
-// 6 consecutive bytes move as one masked vector), multiplied by the OHWI filter
-// as [18, 3] (K pads to 20), folded back to NHWC. Unsigned activations
+// 6 consecutive bytes move as one masked vector, into rows already zero-
+// padded to the kernel's 20 bytes), multiplied by the OHWI filter
+// as [18, 3] (K padded to 20), folded back to NHWC. Unsigned activations
 // need no shift; the compensation is z * colsum(w) = 7 * 18 = 126 (every
 // weight 1), a table padded to the 16 columns of the tile.
 // CHECK-LABEL: func.func @conv
 // CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
 // CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[PAD]] {{\[\[}}0], [1], [2, 3]] : tensor<1x6x6x2xi8> into tensor<1x6x12xi8>
+// CHECK: linalg.fill ins(%c0_i8{{.*}} : i8) outs(%{{.*}} : tensor<16x20xi8>)
 // CHECK: vector.constant_mask [6] : vector<8xi1>
-// CHECK-COUNT-3: vector.transfer_write %{{.*}} : vector<8xi8>, tensor<16x18xi8>
+// CHECK-COUNT-3: vector.transfer_write %{{.*}} : vector<8xi8>, tensor<16x20xi8>
 // CHECK-NOT: arith.xori
 // CHECK: arith.constant dense<[126, 126, 126, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
-// CHECK: } : tensor<16x18xi8> to tensor<16x20xi8>
+// CHECK-NOT: tensor.pad
 // CHECK: qf.vnni_dot
 // CHECK: tensor.expand_shape {{.*}} {{\[\[}}0, 1, 2], [3]] output_shape [1, 4, 4, 3] : tensor<16x3xi32> into tensor<1x4x4x3xi32>
 func.func @conv(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi32> {

@@ -104,7 +104,8 @@ mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input
 
 /// An NHWC input's convolution windows as rows: [N*OH*OW, KH*KW*C]
 /// (im2col), or the input itself, collapsed, for a 1x1 stride-1 window.
-/// `input` is already padded.
+/// `input` is already padded. Integer rows of few channels (C not a
+/// multiple of 16) come zero-padded to a multiple of 4 elements.
 mlir::Value unfoldPatches(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
                           int64_t kh, int64_t kw, llvm::ArrayRef<int64_t> outShape,
                           llvm::ArrayRef<int64_t> strides, llvm::ArrayRef<int64_t> dilations);
