@@ -32,6 +32,39 @@ scf::ForOp loop(OpBuilder &b, Location loc, int64_t upper, int64_t step, Value c
                             });
 }
 
+/// The loop nest both kernels share: for n, channel block (c in steps of
+/// 16; `perBlock` loads what stays in registers for the block), oh, ow:
+/// `pixel` gives the 16 output lanes of (n, oh, ow, c), stored to the NHWC
+/// result. Threads split the output rows (each runs every channel block
+/// over its rows) when the layer has at least kParallelMinMacs
+/// multiply-adds (`taps` per output).
+Value depthwiseLoops(OpBuilder &b, Location loc, Value out, ArrayRef<int64_t> outShape,
+                     int64_t taps, function_ref<void(OpBuilder &, Location, Value)> perBlock,
+                     function_ref<Value(OpBuilder &, Location, Value, Value, Value, Value)> pixel) {
+  SmallVector<bool> inBounds = {true};
+  scf::ForOp rowLoop;
+  scf::ForOp batchLoop = loop(b, loc, outShape[0], 1, out, [&](OpBuilder &nb, Location nl,
+                                                               Value n, Value o0) {
+    return loop(nb, nl, outShape[3], kDepthwiseLanes, o0,
+                [&](OpBuilder &cb, Location cl, Value c, Value o1) {
+      perBlock(cb, cl, c);
+      rowLoop = loop(cb, cl, outShape[1], 1, o1, [&](OpBuilder &hb, Location hl, Value oh,
+                                                      Value o2) {
+        return loop(hb, hl, outShape[2], 1, o2, [&](OpBuilder &wb, Location wl, Value ow,
+                                                     Value o3) {
+          return vector::TransferWriteOp::create(wb, wl, pixel(wb, wl, n, c, oh, ow), o3,
+                                                 ValueRange{n, oh, ow, c}, inBounds)
+              .getResult();
+        }).getResult(0);
+      });
+      return rowLoop.getResult(0);
+    }).getResult(0);
+  });
+  if (outShape[0] * outShape[1] * outShape[2] * outShape[3] * taps >= kParallelMinMacs)
+    rowLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
+  return batchLoop.getResult(0);
+}
+
 } // namespace
 
 Value buildDepthwiseConv(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zeroPoint,
@@ -75,50 +108,37 @@ Value buildDepthwiseConv(OpBuilder &b, Location loc, Value x, bool xSigned, int6
     outElement = b.getIntegerType(epilogue->bits);
   }
   Value out = tensor::EmptyOp::create(b, loc, outShape, outElement);
-  // for n, channel block (weights loaded once), oh, ow: 16 channels of one
+  // Per channel block the taps' weights and the start in registers; per
   // output pixel, all taps.
-  scf::ForOp rowLoop;
-  scf::ForOp batchLoop = loop(b, loc, outShape[0], 1, out, [&](OpBuilder &nb, Location nl, Value n, Value o0) {
-    return loop(nb, nl, channels, lanes, o0, [&](OpBuilder &cb, Location cl, Value c, Value o1) {
-      SmallVector<Value> tapWeights;
-      for (int64_t t = 0; t < taps; ++t)
-        tapWeights.push_back(vector::TransferReadOp::create(
-            cb, cl, accType, weightTable, ValueRange{idx(cb, cl, t), c}, zeroI32, inBounds));
-      Value init = vector::TransferReadOp::create(cb, cl, accType, startTable, ValueRange{c},
-                                                  zeroI32, inBounds);
-      rowLoop = loop(cb, cl, outShape[1], 1, o1, [&](OpBuilder &hb, Location hl, Value oh, Value o2) {
-        Value rowBase = arith::MulIOp::create(hb, hl, oh, idx(hb, hl, strides[0]));
-        return loop(hb, hl, outShape[2], 1, o2,
-                    [&](OpBuilder &wb, Location wl, Value ow, Value o3) {
-          Value colBase = arith::MulIOp::create(wb, wl, ow, idx(wb, wl, strides[1]));
-          Value acc = init;
-          for (int64_t i = 0; i < kh; ++i) {
-            Value row = arith::AddIOp::create(wb, wl, rowBase, idx(wb, wl, i * dilations[0]));
-            for (int64_t j = 0; j < kw; ++j) {
-              Value col = arith::AddIOp::create(wb, wl, colBase, idx(wb, wl, j * dilations[1]));
-              Value bytes = vector::TransferReadOp::create(
-                  wb, wl, bytesType, x, ValueRange{n, row, col, c}, zeroI8, inBounds);
-              Value wide = xSigned ? arith::ExtSIOp::create(wb, wl, accType, bytes).getResult()
-                                   : arith::ExtUIOp::create(wb, wl, accType, bytes).getResult();
-              acc = arith::AddIOp::create(
-                  wb, wl, acc, arith::MulIOp::create(wb, wl, wide, tapWeights[i * kw + j]));
-            }
-          }
-          if (epilogue)
-            acc = epilogue->apply(wb, wl, tables, acc, c);
-          return vector::TransferWriteOp::create(wb, wl, acc, o3, ValueRange{n, oh, ow, c},
-                                                 inBounds)
-              .getResult();
-        }).getResult(0);
-      });
-      return rowLoop.getResult(0);
-    }).getResult(0);
-  });
-  // Threads split the output rows; each runs every channel block over its
-  // rows.
-  if (outShape[0] * outShape[1] * outShape[2] * channels * taps >= kParallelMinMacs)
-    rowLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
-  return batchLoop.getResult(0);
+  SmallVector<Value> tapWeights;
+  Value init;
+  auto perBlock = [&](OpBuilder &cb, Location cl, Value c) {
+    tapWeights.clear();
+    for (int64_t t = 0; t < taps; ++t)
+      tapWeights.push_back(vector::TransferReadOp::create(
+          cb, cl, accType, weightTable, ValueRange{idx(cb, cl, t), c}, zeroI32, inBounds));
+    init = vector::TransferReadOp::create(cb, cl, accType, startTable, ValueRange{c}, zeroI32,
+                                          inBounds);
+  };
+  auto pixel = [&](OpBuilder &wb, Location wl, Value n, Value c, Value oh, Value ow) -> Value {
+    Value rowBase = arith::MulIOp::create(wb, wl, oh, idx(wb, wl, strides[0]));
+    Value colBase = arith::MulIOp::create(wb, wl, ow, idx(wb, wl, strides[1]));
+    Value acc = init;
+    for (int64_t i = 0; i < kh; ++i) {
+      Value row = arith::AddIOp::create(wb, wl, rowBase, idx(wb, wl, i * dilations[0]));
+      for (int64_t j = 0; j < kw; ++j) {
+        Value col = arith::AddIOp::create(wb, wl, colBase, idx(wb, wl, j * dilations[1]));
+        Value bytes = vector::TransferReadOp::create(wb, wl, bytesType, x,
+                                                     ValueRange{n, row, col, c}, zeroI8, inBounds);
+        Value wide = xSigned ? arith::ExtSIOp::create(wb, wl, accType, bytes).getResult()
+                             : arith::ExtUIOp::create(wb, wl, accType, bytes).getResult();
+        acc = arith::AddIOp::create(
+            wb, wl, acc, arith::MulIOp::create(wb, wl, wide, tapWeights[i * kw + j]));
+      }
+    }
+    return epilogue ? epilogue->apply(wb, wl, tables, acc, c) : acc;
+  };
+  return depthwiseLoops(b, loc, out, outShape, taps, perBlock, pixel);
 }
 
 bool depthwiseRowDotFits(int64_t kw, int64_t dilationW) {
@@ -236,44 +256,35 @@ Value buildDepthwiseRowDot(OpBuilder &b, Location loc, Value x, bool xSigned, in
   Value zeroI8 = arith::ConstantOp::create(b, loc, i8, b.getI8IntegerAttr(0));
   Value zeroI32 = arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
   Value out = tensor::EmptyOp::create(b, loc, outShape, outElement);
-  // for n, channel block (its kernel rows in registers), oh, ow: 16
-  // channels of one output pixel, one vpdpbusd per kernel row.
-  scf::ForOp rowLoop;
-  scf::ForOp batchLoop = loop(b, loc, outShape[0], 1, out, [&](OpBuilder &nb, Location nl, Value n, Value o0) {
-    return loop(nb, nl, blocks, 1, o0, [&](OpBuilder &cb, Location cl, Value block, Value o1) {
-      SmallVector<Value> kernelRows;
-      for (int64_t r = 0; r < kh; ++r)
-        kernelRows.push_back(vector::TransferReadOp::create(
-            cb, cl, windowType, rowTable, ValueRange{block, idx(cb, cl, r), idx(cb, cl, 0)},
-            zeroI8, inBounds));
-      Value c = arith::MulIOp::create(cb, cl, block, idx(cb, cl, lanes));
-      Value init = vector::TransferReadOp::create(cb, cl, accType, startTable, ValueRange{c},
-                                                  zeroI32, inBounds);
-      rowLoop = loop(cb, cl, outShape[1], 1, o1, [&](OpBuilder &hb, Location hl, Value oh, Value o2) {
-        Value rowBase = arith::MulIOp::create(hb, hl, oh, idx(hb, hl, strides[0]));
-        return loop(hb, hl, outShape[2], 1, o2,
-                    [&](OpBuilder &wb, Location wl, Value ow, Value o3) {
-          Value first = arith::MulIOp::create(wb, wl, ow, idx(wb, wl, strides[1] * lanes));
-          Value acc = init;
-          for (int64_t r = 0; r < kh; ++r) {
-            Value row = arith::AddIOp::create(wb, wl, rowBase, idx(wb, wl, r * dilations[0]));
-            Value pixels = vector::TransferReadOp::create(
-                wb, wl, windowType, blocked, ValueRange{n, row, block, first}, zeroI8, inBounds);
-            Value taps = vector::ShuffleOp::create(wb, wl, pixels, pixels, gather);
-            acc = qf::VnniDotOp::create(wb, wl, accType, acc, taps, kernelRows[r]);
-          }
-          Value result = rest ? rest->apply(wb, wl, tables, acc, c) : acc;
-          return vector::TransferWriteOp::create(wb, wl, result, o3, ValueRange{n, oh, ow, c},
-                                                 inBounds)
-              .getResult();
-        }).getResult(0);
-      });
-      return rowLoop.getResult(0);
-    }).getResult(0);
-  });
-  if (outShape[0] * outShape[1] * outShape[2] * channels * kh * kw >= kParallelMinMacs)
-    rowLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
-  return batchLoop.getResult(0);
+  // Per channel block its kernel rows and start in registers; per output
+  // pixel, one vpdpbusd per kernel row.
+  SmallVector<Value> kernelRows;
+  Value init;
+  auto perBlock = [&](OpBuilder &cb, Location cl, Value c) {
+    Value block = arith::DivUIOp::create(cb, cl, c, idx(cb, cl, lanes));
+    kernelRows.clear();
+    for (int64_t r = 0; r < kh; ++r)
+      kernelRows.push_back(vector::TransferReadOp::create(
+          cb, cl, windowType, rowTable, ValueRange{block, idx(cb, cl, r), idx(cb, cl, 0)},
+          zeroI8, inBounds));
+    init = vector::TransferReadOp::create(cb, cl, accType, startTable, ValueRange{c}, zeroI32,
+                                          inBounds);
+  };
+  auto pixel = [&](OpBuilder &wb, Location wl, Value n, Value c, Value oh, Value ow) -> Value {
+    Value block = arith::DivUIOp::create(wb, wl, c, idx(wb, wl, lanes));
+    Value rowBase = arith::MulIOp::create(wb, wl, oh, idx(wb, wl, strides[0]));
+    Value first = arith::MulIOp::create(wb, wl, ow, idx(wb, wl, strides[1] * lanes));
+    Value acc = init;
+    for (int64_t r = 0; r < kh; ++r) {
+      Value row = arith::AddIOp::create(wb, wl, rowBase, idx(wb, wl, r * dilations[0]));
+      Value pixels = vector::TransferReadOp::create(
+          wb, wl, windowType, blocked, ValueRange{n, row, block, first}, zeroI8, inBounds);
+      Value taps = vector::ShuffleOp::create(wb, wl, pixels, pixels, gather);
+      acc = qf::VnniDotOp::create(wb, wl, accType, acc, taps, kernelRows[r]);
+    }
+    return rest ? rest->apply(wb, wl, tables, acc, c) : acc;
+  };
+  return depthwiseLoops(b, loc, out, outShape, kh * kw, perBlock, pixel);
 }
 
 } // namespace qforge
