@@ -22,15 +22,6 @@ Value idx(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-/// for iv in [0, upper) step `step`, carrying one value.
-scf::ForOp loop(OpBuilder &b, Location loc, int64_t upper, int64_t step, Value carried,
-                function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
-  return scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, upper), idx(b, loc, step),
-                            ValueRange{carried},
-                            [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
-                              scf::YieldOp::create(ib, il, body(ib, il, iv, args[0]));
-                            });
-}
 
 /// The loop nest both kernels share: for n, channel block (c in steps of
 /// 16; `perBlock` loads what stays in registers for the block), oh, ow:
@@ -43,14 +34,14 @@ Value depthwiseLoops(OpBuilder &b, Location loc, Value out, ArrayRef<int64_t> ou
                      function_ref<Value(OpBuilder &, Location, Value, Value, Value, Value)> pixel) {
   SmallVector<bool> inBounds = {true};
   scf::ForOp rowLoop;
-  scf::ForOp batchLoop = loop(b, loc, outShape[0], 1, out, [&](OpBuilder &nb, Location nl,
+  scf::ForOp batchLoop = carryingLoop(b, loc, outShape[0], 1, out, [&](OpBuilder &nb, Location nl,
                                                                Value n, Value o0) {
-    return loop(nb, nl, outShape[3], kDepthwiseLanes, o0,
+    return carryingLoop(nb, nl, outShape[3], kDepthwiseLanes, o0,
                 [&](OpBuilder &cb, Location cl, Value c, Value o1) {
       perBlock(cb, cl, c);
-      rowLoop = loop(cb, cl, outShape[1], 1, o1, [&](OpBuilder &hb, Location hl, Value oh,
+      rowLoop = carryingLoop(cb, cl, outShape[1], 1, o1, [&](OpBuilder &hb, Location hl, Value oh,
                                                       Value o2) {
-        return loop(hb, hl, outShape[2], 1, o2, [&](OpBuilder &wb, Location wl, Value ow,
+        return carryingLoop(hb, hl, outShape[2], 1, o2, [&](OpBuilder &wb, Location wl, Value ow,
                                                      Value o3) {
           return vector::TransferWriteOp::create(wb, wl, pixel(wb, wl, n, c, oh, ow), o3,
                                                  ValueRange{n, oh, ow, c}, inBounds)
@@ -259,9 +250,9 @@ Value buildDepthwiseRowDot(OpBuilder &b, Location loc, Value x, bool xSigned, in
   // Per channel block its kernel rows and start in registers; per output
   // pixel, one vpdpbusd per kernel row.
   SmallVector<Value> kernelRows;
-  Value init;
+  Value init, block;
   auto perBlock = [&](OpBuilder &cb, Location cl, Value c) {
-    Value block = arith::DivUIOp::create(cb, cl, c, idx(cb, cl, lanes));
+    block = arith::DivUIOp::create(cb, cl, c, idx(cb, cl, lanes));
     kernelRows.clear();
     for (int64_t r = 0; r < kh; ++r)
       kernelRows.push_back(vector::TransferReadOp::create(
@@ -271,7 +262,6 @@ Value buildDepthwiseRowDot(OpBuilder &b, Location loc, Value x, bool xSigned, in
                                           inBounds);
   };
   auto pixel = [&](OpBuilder &wb, Location wl, Value n, Value c, Value oh, Value ow) -> Value {
-    Value block = arith::DivUIOp::create(wb, wl, c, idx(wb, wl, lanes));
     Value rowBase = arith::MulIOp::create(wb, wl, oh, idx(wb, wl, strides[0]));
     Value first = arith::MulIOp::create(wb, wl, ow, idx(wb, wl, strides[1] * lanes));
     Value acc = init;

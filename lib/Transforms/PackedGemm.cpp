@@ -183,6 +183,16 @@ Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> pad,
   return tensor::PadOp::create(b, loc, type.clone(shape), input, low, high, padValue);
 }
 
+scf::ForOp carryingLoop(OpBuilder &b, Location loc, int64_t upper, int64_t step,
+                        Value carried,
+                        function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+  auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  return scf::ForOp::create(b, loc, index(0), index(upper), index(step), ValueRange{carried},
+                            [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
+                              scf::YieldOp::create(ib, il, body(ib, il, iv, args[0]));
+                            });
+}
+
 namespace {
 
 /// unfoldPatches for inputs with few channels (a network's first layer: 3):
@@ -220,14 +230,9 @@ Value unfoldShortRows(OpBuilder &b, Location loc, Value input, int64_t kh, int64
   // Masked lanes may lie past a row's end: not in bounds, so the lowering
   // also masks what lies outside the tensor.
   ArrayAttr inBounds = b.getBoolArrayAttr({false});
-  auto loop = [&](OpBuilder &ob, Location ol, int64_t upper, Value carried,
-                  function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
-    return scf::ForOp::create(ob, ol, index(ob, ol, 0), index(ob, ol, upper), index(ob, ol, 1),
-                              ValueRange{carried},
-                              [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
-                                scf::YieldOp::create(ib, il, body(ib, il, iv, args[0]));
-                              })
-        .getResult(0);
+  auto loop = [](OpBuilder &ob, Location ol, int64_t upper, Value carried,
+                 function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+    return carryingLoop(ob, ol, upper, 1, carried, body).getResult(0);
   };
   return loop(b, loc, outShape[0], out, [&](OpBuilder &nb, Location nl, Value n, Value o0) {
     return loop(nb, nl, outShape[1], o0, [&](OpBuilder &hb, Location hl, Value oh, Value o1) {
@@ -243,11 +248,10 @@ Value unfoldShortRows(OpBuilder &b, Location loc, Value input, int64_t kh, int64
                 index(wb, wl, outShape[2])),
             ow);
         Value first = arith::MulIOp::create(wb, wl, ow, index(wb, wl, strides[1] * c));
+        Value top = arith::MulIOp::create(wb, wl, oh, index(wb, wl, strides[0]));
         Value acc = o2;
         for (int64_t i = 0; i < kh; ++i) {
-          Value y = arith::AddIOp::create(
-              wb, wl, arith::MulIOp::create(wb, wl, oh, index(wb, wl, strides[0])),
-              index(wb, wl, i * dilationH));
+          Value y = arith::AddIOp::create(wb, wl, top, index(wb, wl, i * dilationH));
           Value v = vector::TransferReadOp::create(
               wb, wl, vecType, rows, ValueRange{n, y, first},
               AffineMapAttr::get(AffineMap::getMinorIdentityMap(3, 1, wb.getContext())), pad,

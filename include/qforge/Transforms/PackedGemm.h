@@ -13,6 +13,7 @@
 #ifndef QFORGE_TRANSFORMS_PACKEDGEMM_H
 #define QFORGE_TRANSFORMS_PACKEDGEMM_H
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -99,6 +100,14 @@ mlir::Value emitPackedGemm(mlir::OpBuilder &b, mlir::Location loc, const PackedG
 /// NHWC `input` grown by `pad` = [top, bottom, left, right] of `value` (a
 /// float zero, or an integer input's zero point), or `input` itself when
 /// there is no padding.
+/// for iv in [0, upper) step `step`, carrying one value (a tensor the body
+/// writes into): the loop nests the kernel builders write out by hand.
+mlir::scf::ForOp carryingLoop(
+    mlir::OpBuilder &b, mlir::Location loc, int64_t upper, int64_t step, mlir::Value carried,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value iv,
+                                   mlir::Value carried)>
+        body);
+
 mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
                        llvm::ArrayRef<int64_t> pad, mlir::TypedAttr value);
 
