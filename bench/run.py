@@ -71,15 +71,17 @@ class Bench:
                         env=self.env))
 
     # --- qforge ---------------------------------------------------------------
-    def qforge_ms(self, model, precision, calib, x, runs, threads=None):
+    def qforge_ms(self, model, precision, calib, x, runs, threads=None, extra=()):
         """Median ms per call of MODEL compiled at PRECISION for this CPU
         with THREADS (default: the first count asked for; "fp32" compiles
-        as given: a QDQ model keeps its own integers)."""
+        as given: a QDQ model keeps its own integers) and EXTRA compile
+        flags."""
         threads = threads or self.args.threads[0]
-        tag = "%s-%s-t%d" % (os.path.basename(model).replace(".onnx", ""), precision, threads)
+        tag = "%s-%s-t%d%s" % (os.path.basename(model).replace(".onnx", ""), precision, threads,
+                               "".join(f.replace("=", "").replace("-", "") for f in extra))
         exe = self.path(tag)
         cmd = [self.qforge, "compile", model, "--emit=exe", "-o", exe, "--quiet",
-               "--threads=%d" % threads]
+               "--threads=%d" % threads] + list(extra)
         if precision != "fp32":
             table = self.path(os.path.basename(model) + ".table.json")
             if not os.path.exists(table):
@@ -246,15 +248,22 @@ def main():
               (label, q8, f32, d8, d32, f32 / q8, d8 / q8))
         if name.startswith("ResNet"):
             # int4 against int8 on the same float layer, both calibrated.
+            # int4 against int8 on the same float layer, both calibrated:
+            # blocks of 32 (the default) and one scale per channel.
             int4_rows.append((label, b.qforge_ms(model, "int8", calib, x, runs),
-                              b.qforge_ms(model, "int4", calib, x, runs)))
+                              b.qforge_ms(model, "int4", calib, x, runs),
+                              b.qforge_ms(model, "int4", calib, x, runs,
+                                          extra=["--group-size=0"])))
     if int4_rows:
-        print("\nint4 weights (blocks of 32, unpacked in registers) against int8, the same"
-              " float layer quantized both ways:\n")
-        print("| layer | qforge int8 | qforge int4 | int4 time / int8 time |")
-        print("| --- | --- | --- | --- |")
-        for label, q8, q4 in int4_rows:
-            print("| %s | %.3f | %.3f | %.2fx |" % (label, q8, q4, q4 / q8))
+        print("\nint4 weights (unpacked in registers) against int8, the same float layer"
+              " quantized each way: scales per block of 32 (the default) and per channel"
+              " (`--group-size=0`):\n")
+        print("| layer | qforge int8 | int4 blocks of 32 | int4 per channel | time / int8: "
+              "blocks | per channel |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for label, q8, q4, q4c in int4_rows:
+            print("| %s | %.3f | %.3f | %.3f | %.2fx | %.2fx |" %
+                  (label, q8, q4, q4c, q4 / q8, q4c / q8))
 
     # (c) whole models
     print("\n## (c) whole models, batch 1\n")

@@ -24,14 +24,17 @@ Value idx(OpBuilder &b, Location loc, int64_t v) {
 
 
 /// The loop nest both kernels share: for n, channel block (c in steps of
-/// 16; `perBlock` loads what stays in registers for the block), oh, ow:
-/// `pixel` gives the 16 output lanes of (n, oh, ow, c), stored to the NHWC
+/// 16; `perBlock` loads what stays in registers for the block), oh in steps
+/// of `rowStep`, ow: `pixels` gives the 16 output lanes of (n, oh + i, ow, c)
+/// for i < rowStep (which divides the output height), stored to the NHWC
 /// result. Threads split the output rows (each runs every channel block
 /// over its rows) when the layer has at least kParallelMinMacs
 /// multiply-adds (`taps` per output).
-Value depthwiseLoops(OpBuilder &b, Location loc, Value out, ArrayRef<int64_t> outShape,
-                     int64_t taps, function_ref<void(OpBuilder &, Location, Value)> perBlock,
-                     function_ref<Value(OpBuilder &, Location, Value, Value, Value, Value)> pixel) {
+Value depthwiseLoops(
+    OpBuilder &b, Location loc, Value out, ArrayRef<int64_t> outShape, int64_t taps,
+    int64_t rowStep, function_ref<void(OpBuilder &, Location, Value)> perBlock,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, Value, Value, Value)> pixels) {
+  assert(outShape[1] % rowStep == 0 && "the row step must divide the output height");
   SmallVector<bool> inBounds = {true};
   scf::ForOp rowLoop;
   scf::ForOp batchLoop = carryingLoop(b, loc, outShape[0], 1, out, [&](OpBuilder &nb, Location nl,
@@ -39,13 +42,18 @@ Value depthwiseLoops(OpBuilder &b, Location loc, Value out, ArrayRef<int64_t> ou
     return carryingLoop(nb, nl, outShape[3], kDepthwiseLanes, o0,
                 [&](OpBuilder &cb, Location cl, Value c, Value o1) {
       perBlock(cb, cl, c);
-      rowLoop = carryingLoop(cb, cl, outShape[1], 1, o1, [&](OpBuilder &hb, Location hl, Value oh,
-                                                      Value o2) {
+      rowLoop = carryingLoop(cb, cl, outShape[1], rowStep, o1, [&](OpBuilder &hb, Location hl,
+                                                            Value oh, Value o2) {
         return carryingLoop(hb, hl, outShape[2], 1, o2, [&](OpBuilder &wb, Location wl, Value ow,
                                                      Value o3) {
-          return vector::TransferWriteOp::create(wb, wl, pixel(wb, wl, n, c, oh, ow), o3,
-                                                 ValueRange{n, oh, ow, c}, inBounds)
-              .getResult();
+          SmallVector<Value> rows = pixels(wb, wl, n, c, oh, ow);
+          for (auto [i, lanes] : llvm::enumerate(rows)) {
+            Value row = i == 0 ? oh : arith::AddIOp::create(wb, wl, oh, idx(wb, wl, i));
+            o3 = vector::TransferWriteOp::create(wb, wl, lanes, o3, ValueRange{n, row, ow, c},
+                                                 inBounds)
+                     .getResult();
+          }
+          return o3;
         }).getResult(0);
       });
       return rowLoop.getResult(0);
@@ -111,7 +119,8 @@ Value buildDepthwiseConv(OpBuilder &b, Location loc, Value x, bool xSigned, int6
     init = vector::TransferReadOp::create(cb, cl, accType, startTable, ValueRange{c}, zeroI32,
                                           inBounds);
   };
-  auto pixel = [&](OpBuilder &wb, Location wl, Value n, Value c, Value oh, Value ow) -> Value {
+  auto pixel = [&](OpBuilder &wb, Location wl, Value n, Value c, Value oh,
+                   Value ow) -> SmallVector<Value> {
     Value rowBase = arith::MulIOp::create(wb, wl, oh, idx(wb, wl, strides[0]));
     Value colBase = arith::MulIOp::create(wb, wl, ow, idx(wb, wl, strides[1]));
     Value acc = init;
@@ -127,9 +136,9 @@ Value buildDepthwiseConv(OpBuilder &b, Location loc, Value x, bool xSigned, int6
             wb, wl, acc, arith::MulIOp::create(wb, wl, wide, tapWeights[i * kw + j]));
       }
     }
-    return epilogue ? epilogue->apply(wb, wl, tables, acc, c) : acc;
+    return {epilogue ? epilogue->apply(wb, wl, tables, acc, c) : acc};
   };
-  return depthwiseLoops(b, loc, out, outShape, taps, perBlock, pixel);
+  return depthwiseLoops(b, loc, out, outShape, taps, 1, perBlock, pixel);
 }
 
 bool depthwiseRowDotFits(int64_t kw, int64_t dilationW) {
@@ -162,10 +171,25 @@ Value buildDepthwiseRowDot(OpBuilder &b, Location loc, Value x, bool xSigned, in
   auto blockedType = RankedTensorType::get({in[0], hp, blocks, wt * lanes}, i8);
   Value zeroByte = arith::ConstantOp::create(
       b, loc, i8, b.getIntegerAttr(i8, static_cast<int8_t>(static_cast<uint8_t>(readZero))));
-  Value blocked = linalg::FillOp::create(b, loc, zeroByte,
-                                         ValueRange{tensor::EmptyOp::create(
-                                             b, loc, blockedType.getShape(), i8)})
-                      .getResult(0);
+  Value blocked = tensor::EmptyOp::create(b, loc, blockedType.getShape(), i8);
+  // Only the padding is filled (the interior is written next): the rows
+  // above and below, then the columns left and right of the interior rows.
+  auto fillRegion = [&](int64_t row, int64_t rows, int64_t col, int64_t cols) {
+    if (rows <= 0 || cols <= 0)
+      return;
+    SmallVector<OpFoldResult> at = {b.getIndexAttr(0), b.getIndexAttr(row), b.getIndexAttr(0),
+                                    b.getIndexAttr(col)};
+    SmallVector<OpFoldResult> size = {b.getIndexAttr(in[0]), b.getIndexAttr(rows),
+                                      b.getIndexAttr(blocks), b.getIndexAttr(cols)};
+    SmallVector<OpFoldResult> unit(4, b.getIndexAttr(1));
+    Value region = tensor::ExtractSliceOp::create(b, loc, blocked, at, size, unit);
+    region = linalg::FillOp::create(b, loc, zeroByte, ValueRange{region}).getResult(0);
+    blocked = tensor::InsertSliceOp::create(b, loc, region, blocked, at, size, unit);
+  };
+  fillRegion(0, pad[0], 0, wt * lanes);
+  fillRegion(pad[0] + in[1], hp - pad[0] - in[1], 0, wt * lanes);
+  fillRegion(pad[0], in[1], 0, pad[2] * lanes);
+  fillRegion(pad[0], in[1], (pad[2] + in[2]) * lanes, (wt - pad[2] - in[2]) * lanes);
   SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
                                        b.getIndexAttr(0), b.getIndexAttr(pad[2] * lanes)};
   SmallVector<OpFoldResult> sizes = {b.getIndexAttr(in[0]), b.getIndexAttr(in[1]),
@@ -261,20 +285,44 @@ Value buildDepthwiseRowDot(OpBuilder &b, Location loc, Value x, bool xSigned, in
     init = vector::TransferReadOp::create(cb, cl, accType, startTable, ValueRange{c}, zeroI32,
                                           inBounds);
   };
-  auto pixel = [&](OpBuilder &wb, Location wl, Value n, Value c, Value oh, Value ow) -> Value {
+  // Output rows computed together share their input rows: a row's window
+  // is loaded and shuffled once for every output that uses it.
+  int64_t rowStep = 1;
+  for (int64_t step : {4, 3, 2})
+    if (outShape[1] % step == 0 && outShape[1] / step >= 2) {
+      rowStep = step;
+      break;
+    }
+  auto pixels = [&](OpBuilder &wb, Location wl, Value n, Value c, Value oh,
+                    Value ow) -> SmallVector<Value> {
     Value rowBase = arith::MulIOp::create(wb, wl, oh, idx(wb, wl, strides[0]));
     Value first = arith::MulIOp::create(wb, wl, ow, idx(wb, wl, strides[1] * lanes));
-    Value acc = init;
-    for (int64_t r = 0; r < kh; ++r) {
-      Value row = arith::AddIOp::create(wb, wl, rowBase, idx(wb, wl, r * dilations[0]));
-      Value pixels = vector::TransferReadOp::create(
+    SmallVector<Value> accs(rowStep, init);
+    // Input row i (from rowBase) is kernel row r of output u when
+    // i = u * stride + r * dilation.
+    int64_t inputRows = (rowStep - 1) * strides[0] + (kh - 1) * dilations[0] + 1;
+    for (int64_t i = 0; i < inputRows; ++i) {
+      SmallVector<std::pair<int64_t, int64_t>> uses; // (output, kernel row)
+      for (int64_t u = 0; u < rowStep; ++u) {
+        int64_t offset = i - u * strides[0];
+        if (offset >= 0 && offset % dilations[0] == 0 && offset / dilations[0] < kh)
+          uses.push_back({u, offset / dilations[0]});
+      }
+      if (uses.empty())
+        continue;
+      Value row = arith::AddIOp::create(wb, wl, rowBase, idx(wb, wl, i));
+      Value window = vector::TransferReadOp::create(
           wb, wl, windowType, blocked, ValueRange{n, row, block, first}, zeroI8, inBounds);
-      Value taps = vector::ShuffleOp::create(wb, wl, pixels, pixels, gather);
-      acc = qf::VnniDotOp::create(wb, wl, accType, acc, taps, kernelRows[r]);
+      Value taps = vector::ShuffleOp::create(wb, wl, window, window, gather);
+      for (auto [u, r] : uses)
+        accs[u] = qf::VnniDotOp::create(wb, wl, accType, accs[u], taps, kernelRows[r]);
     }
-    return rest ? rest->apply(wb, wl, tables, acc, c) : acc;
+    if (rest)
+      for (Value &acc : accs)
+        acc = rest->apply(wb, wl, tables, acc, c);
+    return accs;
   };
-  return depthwiseLoops(b, loc, out, outShape, kh * kw, perBlock, pixel);
+  return depthwiseLoops(b, loc, out, outShape, kh * kw, rowStep, perBlock, pixels);
 }
 
 } // namespace qforge

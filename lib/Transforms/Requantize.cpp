@@ -3,6 +3,7 @@
 #include "qforge/Transforms/Requantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -49,24 +50,40 @@ Type withElement(Type like, Type element) {
 } // namespace
 
 Value scaleToStorage(OpBuilder &b, Location loc, Value acc, Value multiplier,
-                     int64_t zeroPoint, int64_t lo, int64_t hi, Type storage) {
+                     int64_t zeroPoint, int64_t lo, int64_t hi, Type storage,
+                     bool productFitsInt32) {
   Type intType = acc.getType();
   Type f32 = withElement(intType, b.getF32Type());
+  Type i32 = withElement(intType, b.getI32Type());
+  bool vector = isa<VectorType>(intType);
+  Value y = arith::MulFOp::create(b, loc, arith::SIToFPOp::create(b, loc, f32, acc), multiplier);
+  if (vector && productFitsInt32) {
+    // Vector kernels round with the current rounding mode, to nearest-even
+    // unless the program changed it: one vcvtps2dq on x86 where roundeven
+    // + fptosi is a vrndscaleps too. The product is in range, so the clamp
+    // may follow in integers; at the storage type's own bounds LLVM makes
+    // it one saturating truncation (vpmovusdb / vpmovsdb, sqxtun / sqxtn).
+    Value r = LLVM::LrintOp::create(b, loc, i32, y);
+    r = arith::AddIOp::create(b, loc, r, constantLike(b, loc, i32, zeroPoint));
+    r = arith::MaxSIOp::create(b, loc, r, constantLike(b, loc, i32, lo));
+    r = arith::MinSIOp::create(b, loc, r, constantLike(b, loc, i32, hi));
+    return arith::TruncIOp::create(b, loc, withElement(intType, storage), r);
+  }
   auto bound = [&](int64_t v) -> Value {
     auto attr = b.getF32FloatAttr(static_cast<float>(v - zeroPoint));
     if (auto vec = dyn_cast<VectorType>(f32))
       return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vec, attr.getValue()));
     return arith::ConstantOp::create(b, loc, attr);
   };
-  Value y = arith::MulFOp::create(b, loc, arith::SIToFPOp::create(b, loc, f32, acc), multiplier);
   // Clamped before rounding (the bounds are integers, so the order does not
   // change the result) so that the conversion to an integer is always in
   // range. No NaN can arise: `nnan` lets x86 use a plain vmaxps/vminps.
   auto nnan = arith::FastMathFlags::nnan;
   y = arith::MaxNumFOp::create(b, loc, y, bound(lo), nnan);
   y = arith::MinNumFOp::create(b, loc, y, bound(hi), nnan);
-  Type i32 = withElement(intType, b.getI32Type());
-  Value r = arith::FPToSIOp::create(b, loc, i32, math::RoundEvenOp::create(b, loc, y));
+  Value r = vector ? LLVM::LrintOp::create(b, loc, i32, y).getResult()
+                   : arith::FPToSIOp::create(b, loc, i32, math::RoundEvenOp::create(b, loc, y))
+                         .getResult();
   r = arith::AddIOp::create(b, loc, r, constantLike(b, loc, i32, zeroPoint));
   return arith::TruncIOp::create(b, loc, withElement(intType, storage), r);
 }
@@ -119,8 +136,10 @@ Value ChannelRequantization::apply(OpBuilder &b, Location loc, const Tables &tab
   };
   if (tables.bias)
     acc = arith::AddIOp::create(b, loc, acc, read(tables.bias, b.getI32Type()));
+  // An int32 times at most 1/2 stays inside int32 after rounding.
+  bool fits = llvm::all_of(multiplier, [](float m) { return std::fabs(m) <= 0.5f; });
   return scaleToStorage(b, loc, acc, read(tables.multiplier, b.getF32Type()), zeroPoint, lo,
-                        hi, b.getIntegerType(bits));
+                        hi, b.getIntegerType(bits), fits);
 }
 
 } // namespace qforge

@@ -78,8 +78,10 @@ func.func @conv(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi32> {
 // A requantized product: the epilogue runs on the accumulators in
 // registers. Per column: bias and float32 multiplier as tables padded to the
 // 16 columns (multiplier 0 in the padding): 0.1 * {0.01, 0.02} / 0.05 =
-// {0.02, 0.04}; scaled, clamped to [-3, 127] less the zero point, rounded
-// half to even, truncated to bytes, stored as the int8 result.
+// {0.02, 0.04}; scaled, rounded to nearest-even by the current rounding
+// mode (llvm.intr.lrint), plus the zero point, clamped to [-3, 127] in
+// integers (no multiplier above 1/2, so the rounded product fits int32),
+// truncated to bytes, stored as the int8 result.
 // CHECK-LABEL: func.func @matmul_requantized
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<[7, -7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
 // CHECK-DAG: %[[M:.*]] = arith.constant dense<[2.000000e-02, 4.000000e-02, 0.000000e+00, {{.*}}]> : tensor<16xf32>
@@ -88,12 +90,15 @@ func.func @conv(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi32> {
 // CHECK: vector.transfer_read %[[B]]
 // CHECK: %[[MV:.*]] = vector.transfer_read %[[M]]
 // CHECK: %[[F:.*]] = arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
-// CHECK: arith.mulf %[[F]], %[[MV]] : vector<16xf32>
-// CHECK: arith.maxnumf %{{.*}}, %cst{{.*}} fastmath<nnan> : vector<16xf32>
-// CHECK: arith.minnumf %{{.*}}, %cst{{.*}} fastmath<nnan> : vector<16xf32>
-// CHECK: math.roundeven %{{.*}} : vector<16xf32>
-// CHECK: arith.fptosi %{{.*}} : vector<16xf32> to vector<16xi32>
-// CHECK: %[[Y:.*]] = arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
+// CHECK: %[[S:.*]] = arith.mulf %[[F]], %[[MV]] : vector<16xf32>
+// CHECK: %[[R:.*]] = llvm.intr.lrint(%[[S]]) : (vector<16xf32>) -> vector<16xi32>
+// CHECK: %[[ZP:.*]] = arith.constant dense<-3> : vector<16xi32>
+// CHECK: %[[Z:.*]] = arith.addi %[[R]], %[[ZP]] : vector<16xi32>
+// CHECK: %[[LO:.*]] = arith.constant dense<-3> : vector<16xi32>
+// CHECK: %[[C:.*]] = arith.maxsi %[[Z]], %[[LO]] : vector<16xi32>
+// CHECK: %[[HI:.*]] = arith.constant dense<127> : vector<16xi32>
+// CHECK: %[[D:.*]] = arith.minsi %[[C]], %[[HI]] : vector<16xi32>
+// CHECK: %[[Y:.*]] = arith.trunci %[[D]] : vector<16xi32> to vector<16xi8>
 // CHECK: vector.transfer_write %[[Y]], {{.*}} : vector<16xi8>, tensor<1x16xi8>
 // CHECK: tensor.extract_slice %{{.*}}[0, 0] [1, 2] [1, 1] : tensor<1x16xi8> to tensor<1x2xi8>
 func.func @matmul_requantized(%x: tensor<1x6xi8>) -> tensor<1x2xi8> {
@@ -108,17 +113,51 @@ func.func @matmul_requantized(%x: tensor<1x6xi8>) -> tensor<1x2xi8> {
 
 // -----
 
+// A multiplier above 1/2 (0.1 * 0.5 / 0.05 = 1): an int32 accumulator times
+// it may not fit int32 once rounded, so the epilogue clamps in float to
+// [-3, 127] less the zero point before converting.
+// CHECK-LABEL: func.func @matmul_requantized_large_multiplier
+// CHECK: %[[S:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: %[[LO:.*]] = arith.maxnumf %[[S]], %cst{{.*}} fastmath<nnan> : vector<16xf32>
+// CHECK: %[[HI:.*]] = arith.minnumf %[[LO]], %cst{{.*}} fastmath<nnan> : vector<16xf32>
+// CHECK: %[[R:.*]] = llvm.intr.lrint(%[[HI]]) : (vector<16xf32>) -> vector<16xi32>
+// CHECK: %[[Z:.*]] = arith.addi %[[R]], %{{.*}} : vector<16xi32>
+// CHECK-NOT: arith.maxsi
+// CHECK: arith.trunci %[[Z]] : vector<16xi32> to vector<16xi8>
+func.func @matmul_requantized_large_multiplier(%x: tensor<1x6xi8>) -> tensor<1x2xi8> {
+  %q = quant.scast %x : tensor<1x6xi8> to tensor<1x6x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<[[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]]> : tensor<6x2xi8>
+  %w = quant.scast %wi : tensor<6x2xi8> to tensor<6x2x!quant.uniform<i8:f32:1, {0.5, 0.02}>>
+  %y = qf.matmul %q, %w clamp [-3, 127] : (tensor<1x6x!quant.uniform<i8:f32, 0.1:-3>>, tensor<6x2x!quant.uniform<i8:f32:1, {0.5, 0.02}>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>
+  %r = quant.scast %y : tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>> to tensor<1x2xi8>
+  return %r : tensor<1x2xi8>
+}
+
+// -----
+
 // A depthwise convolution of 16 channels on vpdpbusd, one instruction per
 // kernel row: the activations copied into channel blocks [N][H+2][C/16]
 // [(W+2+1) * 16] (a 4-pixel window from the last output's first tap must
 // stay in the row: one pixel of tail), filled with the zero point 7 where
 // there is padding; each kernel row's taps in a lane's 4 bytes ([2, 2, 2,
 // 0] per channel); the accumulators starting at -z * sum(w) = -7 * 18 =
-// -126. Per output pixel and kernel row: a 64-byte window of 4 pixels, one
-// shuffle putting channel l's 3 taps in lane l, one qf.vnni_dot.
+// -126. Only the padding is filled: the rows above and below, then left
+// and right of the interior (one pixel, and one plus the tail). Two output
+// rows at a time (the height, 4, is even): per kernel row of either, a
+// 64-byte window of 4 pixels, one shuffle putting channel l's 3 taps in
+// lane l, one qf.vnni_dot; the 4 input rows are read and shuffled once
+// each for the 6 products.
 // CHECK-LABEL: func.func @depthwise
 // CHECK-NOT: tensor.pad
-// CHECK: %[[FILL:.*]] = linalg.fill ins(%c7_i8{{.*}} : i8) outs(%{{.*}} : tensor<1x6x1x112xi8>)
+// CHECK: linalg.fill ins(%c7_i8 : i8) outs(%{{.*}} : tensor<1x1x1x112xi8>)
+// CHECK: %[[TOP:.*]] = tensor.insert_slice %{{.*}}[0, 0, 0, 0] [1, 1, 1, 112]
+// CHECK: linalg.fill ins(%c7_i8 : i8) outs(%{{.*}} : tensor<1x1x1x112xi8>)
+// CHECK: %[[BOTTOM:.*]] = tensor.insert_slice %{{.*}} into %[[TOP]][0, 5, 0, 0] [1, 1, 1, 112]
+// CHECK: linalg.fill ins(%c7_i8 : i8) outs(%{{.*}} : tensor<1x4x1x16xi8>)
+// CHECK: %[[LEFT:.*]] = tensor.insert_slice %{{.*}} into %[[BOTTOM]][0, 1, 0, 0] [1, 4, 1, 16]
+// CHECK: linalg.fill ins(%c7_i8 : i8) outs(%{{.*}} : tensor<1x4x1x32xi8>)
+// CHECK: %[[FILL:.*]] = tensor.insert_slice %{{.*}} into %[[LEFT]][0, 1, 0, 80] [1, 4, 1, 32]
+// CHECK-NOT: linalg.fill
 // CHECK: %[[INNER:.*]] = tensor.extract_slice %[[FILL]][0, 1, 0, 16] [1, 4, 1, 64] [1, 1, 1, 1]
 // CHECK: %[[DEST:.*]] = tensor.expand_shape %[[INNER]] {{\[\[}}0], [1], [2], [3, 4]] output_shape [1, 4, 1, 4, 16]
 // CHECK: %[[SRC:.*]] = tensor.expand_shape %arg0 {{\[\[}}0], [1], [2], [3, 4]] output_shape [1, 4, 4, 1, 16]
@@ -132,13 +171,23 @@ func.func @matmul_requantized(%x: tensor<1x6xi8>) -> tensor<1x2xi8> {
 // CHECK: scf.for
 // CHECK-COUNT-3: vector.transfer_read %[[ROWS]]{{.*}} : tensor<1x3x64xi8>, vector<64xi8>
 // CHECK: vector.transfer_read %[[START]]
-// CHECK: scf.for
-// CHECK: scf.for
-// CHECK: %[[WIN:.*]] = vector.transfer_read %[[BLOCKED]]{{.*}} : tensor<1x6x1x112xi8>, vector<64xi8>
-// CHECK: %[[TAPS:.*]] = vector.shuffle %[[WIN]], %[[WIN]] [0, 16, 32, 0, 1, 17, 33, 1, {{.*}}, 15, 31, 47, 15] : vector<64xi8>, vector<64xi8>
-// CHECK: qf.vnni_dot %{{.*}}, %[[TAPS]], %{{.*}} : vector<16xi32>, vector<64xi8>
-// CHECK-COUNT-2: qf.vnni_dot
-// CHECK: vector.transfer_write %{{.*}} : vector<16xi32>, tensor<1x4x4x16xi32>
+// CHECK: scf.for %[[OH:[a-z0-9_]+]] = %{{.*}} to %c4{{.*}} step %c2
+// CHECK: scf.for %[[OW:[a-z0-9_]+]] =
+// CHECK: %[[WIN0:.*]] = vector.transfer_read %[[BLOCKED]]{{.*}} : tensor<1x6x1x112xi8>, vector<64xi8>
+// CHECK: %[[T0:.*]] = vector.shuffle %[[WIN0]], %[[WIN0]] [0, 16, 32, 0, 1, 17, 33, 1, {{.*}}, 15, 31, 47, 15] : vector<64xi8>, vector<64xi8>
+// CHECK: %[[A0:.*]] = qf.vnni_dot %{{.*}}, %[[T0]], %[[R0:[a-z0-9_]+]] : vector<16xi32>, vector<64xi8>
+// CHECK: %[[T1:.*]] = vector.shuffle
+// CHECK: %[[A1:.*]] = qf.vnni_dot %[[A0]], %[[T1]], %[[R1:[a-z0-9_]+]]
+// CHECK: %[[B1:.*]] = qf.vnni_dot %{{.*}}, %[[T1]], %[[R0]]
+// CHECK: %[[T2:.*]] = vector.shuffle
+// CHECK: %[[A2:.*]] = qf.vnni_dot %[[A1]], %[[T2]], %[[R2:[a-z0-9_]+]]
+// CHECK: %[[B2:.*]] = qf.vnni_dot %[[B1]], %[[T2]], %[[R1]]
+// CHECK: %[[T3:.*]] = vector.shuffle
+// CHECK: %[[B3:.*]] = qf.vnni_dot %[[B2]], %[[T3]], %[[R2]]
+// CHECK-NOT: vector.shuffle
+// CHECK: %[[OUT:.*]] = vector.transfer_write %[[A2]], %{{.*}}[%{{.*}}, %[[OH]], %[[OW]], %{{.*}}] {{.*}} : vector<16xi32>, tensor<1x4x4x16xi32>
+// CHECK: %[[NEXT:.*]] = arith.addi %[[OH]], %c1
+// CHECK: vector.transfer_write %[[B3]], %[[OUT]][%{{.*}}, %[[NEXT]], %[[OW]], %{{.*}}] {{.*}} : vector<16xi32>, tensor<1x4x4x16xi32>
 func.func @depthwise(%x: tensor<1x4x4x16xi8>) -> tensor<1x4x4x16xi32> {
   %q = quant.scast %x : tensor<1x4x4x16xi8> to tensor<1x4x4x16x!quant.uniform<u8:f32, 0.1:7>>
   %fi = arith.constant dense<2> : tensor<16x3x3x1xi8>
@@ -157,7 +206,7 @@ func.func @depthwise(%x: tensor<1x4x4x16xi8>) -> tensor<1x4x4x16xi32> {
 // last output: pixels 4..7). The requantization (multiplier
 // 0.1 * 0.01 / 0.05) follows without the bias.
 // CHECK-LABEL: func.func @depthwise_signed_stride2
-// CHECK: linalg.fill ins(%c125_i8 : i8) outs(%{{.*}} : tensor<1x7x2x128xi8>)
+// CHECK: linalg.fill ins(%c125_i8 : i8) outs(%{{.*}} : tensor<1x1x2x128xi8>)
 // CHECK: arith.xori %{{.*}}, %c-128_i8 : i8
 // CHECK: arith.constant dense<"0x01020300FFFEFD00{{.*}}"> : tensor<2x3x64xi8>
 // CHECK: %[[START:.*]] = arith.constant dense<[-5525, 5725, -5525, {{.*}}]> : tensor<32xi32>

@@ -219,7 +219,10 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
                            "mlir::tensor::TensorDialect",
                            "mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",
-                           "mlir::arm_neon::ArmNeonDialect"];
+                           "mlir::arm_neon::ArmNeonDialect",
+                           // llvm.intr.lrint: the kernels' epilogues round
+                           // with the current (nearest-even) mode.
+                           "mlir::LLVM::LLVMDialect"];
 }
 
 def FloatGemmKernelsPass : Pass<"qf-float-gemm-kernels", "mlir::func::FuncOp"> {

@@ -32,10 +32,12 @@ std::pair<int64_t, int64_t> fixedPointMultiplier(double multiplier, int bits = 3
 
 /// clamp(zp + roundeven(float(acc) * multiplier)) in `storage` (an integer
 /// type; the result has acc's shape): acc is an integer (i32 or i64) scalar
-/// or vector, multiplier an f32 one of the same shape.
+/// or vector, multiplier an f32 one of the same shape. `productFitsInt32`
+/// (the caller knows |acc * multiplier| < 2^31) lets a vector clamp after
+/// rounding, which is cheaper and gives the same values.
 mlir::Value scaleToStorage(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
                            mlir::Value multiplier, int64_t zeroPoint, int64_t lo, int64_t hi,
-                           mlir::Type storage);
+                           mlir::Type storage, bool productFitsInt32 = false);
 
 /// The end of the fixed-point requantization (the quantized add): p / 2^n
 /// rounded half to even, plus the zero point, clamped to [lo, hi],
