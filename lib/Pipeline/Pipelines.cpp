@@ -74,7 +74,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, int64_t threads) {
   // still loops; the bodies become functions once they are LLVM.
   if (threads != 1)
     pm.addNestedPass<func::FuncOp>(createParallelizeLoopsPass());
-  pm.addNestedPass<func::FuncOp>(createMemrefCopyToLinalgPass());
+  pm.addNestedPass<func::FuncOp>(createLowerStridedCopiesPass());
   pm.addNestedPass<func::FuncOp>(createLowerVnniDotPass());
   // n-D vector transfers become 1-D loads and stores first.
   addTextual(pm, "func.func(convert-vector-to-scf{full-unroll=true}),"

@@ -27,10 +27,14 @@ namespace {
 /// one thread.
 constexpr int64_t kParallelMinElements = int64_t(1) << 16;
 
-/// Lanes per vector: the widest of 16, 8, 4 dividing the loop's extent, so
-/// that every tile is full and needs no mask.
-int64_t lanesFor(int64_t extent) {
-  for (int64_t lanes : {16, 8, 4})
+/// Lanes per vector: the most, from what fills 512 bits of the op's widest
+/// element (16 floats, 64 bytes) down to 4, that divide the loop's extent,
+/// so that every tile is full and needs no mask.
+int64_t lanesFor(linalg::GenericOp op, int64_t extent) {
+  unsigned widest = 8;
+  for (Value v : op->getOperands())
+    widest = std::max(widest, getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth());
+  for (int64_t lanes = 512 / widest; lanes >= 4; lanes /= 2)
     if (extent % lanes == 0)
       return lanes;
   return 0;
@@ -155,7 +159,7 @@ struct TileAndVectorizePass
       if (inner < 0 || inner != static_cast<int64_t>(loops) - 1)
         continue;
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-      int64_t lanes = lanesFor(ranges[inner]);
+      int64_t lanes = lanesFor(op, ranges[inner]);
       if (!lanes)
         continue;
       // Each tile is one vector, or for a reduction a register block of

@@ -298,16 +298,24 @@ def OutlineParallelForPass : Pass<"qf-outline-parallel-for", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
-def MemrefCopyToLinalgPass
-    : Pass<"qf-memref-copy-to-linalg", "mlir::func::FuncOp"> {
-  let summary = "Rewrite memref.copy as linalg.copy";
+def LowerStridedCopiesPass
+    : Pass<"qf-lower-strided-copies", "mlir::func::FuncOp"> {
+  let summary = "Rewrite copies between strided views as loops of contiguous copies";
   let description = [{
     The LLVM lowering turns a memref.copy between strided views into a call
     of `memrefCopy`, a function of MLIR's C runner library. Compiled models
-    must need nothing beyond the C library, so every copy becomes a
-    linalg.copy, which lowers to loops like the rest of the model.
+    must need nothing beyond the C library, so such a copy becomes loops
+    over its outer dimensions around a memref.copy of the longest trailing
+    run of dimensions that is contiguous in both views, which the LLVM
+    lowering makes an `llvm.memcpy` of constant length: the padding of a
+    convolution's input copies whole rows this way. (As scalar loops, the
+    LLVM unroller expanded a 64-byte row into 64 byte moves, which the
+    vectorizer could not merge for fear that the views overlap.) A copy
+    with no contiguous trailing dimension becomes a linalg.copy, which
+    lowers to loops like the rest of the model. Copies that are contiguous
+    as a whole are left as they are.
   }];
-  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect"];
 }
 
 def FreeAfterLastUsePass
