@@ -180,13 +180,16 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
   int64_t m = xType.getDimSize(0), k = xType.getDimSize(1);
   int64_t n = cast<ShapedType>(weights.getType()).getDimSize(1);
   GemmTile tile = chooseGemmTile(m, n, lanes, blockRows);
-  // Runs keep partial sums beside the totals: 2 vectors by 7 rows, so
-  // that each unpacked panel serves 7 rows and the 14 + 14 accumulators,
-  // the two panels and a row's broadcast fit the 32 registers (measured on
+  // 4-bit panels are unpacked once per step for all rows of the tile: 2
+  // vectors by 7 rows, so that each unpacked panel serves 7 rows. Runs keep
+  // partial sums beside the totals, and the 14 + 14 accumulators, the two
+  // panels and a row's broadcast fit the 32 registers (measured on
   // ResNet-18's 3x3 layers against 4, 5, 6, 8, 12 and 16 rows and 4x4: 4
-  // rows were 0.98 ms on stage 1, 8 rows 0.84). 8 or 6 rows when they pad
-  // the rows less.
-  if (w.runs && tile.rows > 1) {
+  // rows were 0.98 ms on stage 1, 8 rows 0.84). Per-channel 4-bit weights
+  // take the same tile: 4x4 unpacked 4 panels per 16 products and ran at
+  // 1.35-1.45x the int8 time, 7x2 at 1.14-1.20x (12 and 14 rows no better).
+  // 8 or 6 rows when they pad the rows less.
+  if (w.nibbles && tile.rows > 1) {
     tile.vectors = std::min<int64_t>(tile.vectors, 2);
     tile.rows = std::min<int64_t>(m, 7);
     for (int64_t rows : {8, 6})
