@@ -190,39 +190,41 @@ Value buildDepthwiseRowDot(OpBuilder &b, Location loc, Value x, bool xSigned, in
   fillRegion(pad[0] + in[1], hp - pad[0] - in[1], 0, wt * lanes);
   fillRegion(pad[0], in[1], 0, pad[2] * lanes);
   fillRegion(pad[0], in[1], (pad[2] + in[2]) * lanes, (wt - pad[2] - in[2]) * lanes);
-  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
-                                       b.getIndexAttr(0), b.getIndexAttr(pad[2] * lanes)};
-  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(in[0]), b.getIndexAttr(in[1]),
-                                     b.getIndexAttr(blocks), b.getIndexAttr(in[2] * lanes)};
-  SmallVector<OpFoldResult> ones(4, b.getIndexAttr(1));
-  Value interior = tensor::ExtractSliceOp::create(b, loc, blocked, offsets, sizes, ones);
-  SmallVector<ReassociationIndices> splitLanes = {{0}, {1}, {2}, {3, 4}};
-  auto fiveD = [&](ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, i8); };
-  Value dest = tensor::ExpandShapeOp::create(
-      b, loc, fiveD({in[0], in[1], blocks, in[2], lanes}), interior, splitLanes);
-  Value source = tensor::ExpandShapeOp::create(
-      b, loc, fiveD({in[0], in[1], in[2], blocks, lanes}), x, splitLanes);
-  MLIRContext *ctx = b.getContext();
-  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  // (n, y, block, x, lane) <- source[n, y, x, block, lane]
-  SmallVector<AffineMap> maps = {AffineMap::get(5, 0, {d(0), d(1), d(3), d(2), d(4)}, ctx),
-                                 AffineMap::getMultiDimIdentityMap(5, ctx)};
-  Value moved =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{dest.getType()}, ValueRange{source}, ValueRange{dest}, maps,
-          SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
-          [&](OpBuilder &gb, Location gl, ValueRange args) {
-            Value v = args[0];
-            if (xSigned)
-              v = arith::XOrIOp::create(
-                  gb, gl, v,
-                  arith::ConstantOp::create(gb, gl, i8, gb.getIntegerAttr(i8, -128)));
-            linalg::YieldOp::create(gb, gl, v);
-          })
-          .getResult(0);
-  blocked = tensor::InsertSliceOp::create(
-      b, loc, tensor::CollapseShapeOp::create(b, loc, interior.getType(), moved, splitLanes),
-      blocked, offsets, sizes, ones);
+  // The interior, 16 bytes (a block's channels of one pixel) at a time,
+  // written in place (a linalg.generic through expand_shape views was
+  // bufferized into a temporary and copied again).
+  auto laneType = VectorType::get({lanes}, i8);
+  Value flipSign =
+      xSigned ? arith::ConstantOp::create(
+                    b, loc, DenseElementsAttr::get(laneType, b.getIntegerAttr(i8, -128)))
+              : Value();
+  scf::ForOp copyRows;
+  blocked = carryingLoop(b, loc, in[0], 1, blocked, [&](OpBuilder &nb, Location nl, Value n,
+                                                        Value t0) {
+    copyRows = carryingLoop(nb, nl, in[1], 1, t0, [&](OpBuilder &yb, Location yl, Value y,
+                                                      Value t1) {
+      Value row = arith::AddIOp::create(yb, yl, y, idx(yb, yl, pad[0]));
+      return carryingLoop(yb, yl, in[2], 1, t1, [&](OpBuilder &xb, Location xl, Value xi,
+                                                   Value t2) {
+        Value col = arith::MulIOp::create(
+            xb, xl, arith::AddIOp::create(xb, xl, xi, idx(xb, xl, pad[2])), idx(xb, xl, lanes));
+        return carryingLoop(xb, xl, blocks, 1, t2, [&](OpBuilder &cb, Location cl, Value blk,
+                                                      Value t3) {
+          Value c = arith::MulIOp::create(cb, cl, blk, idx(cb, cl, lanes));
+          Value v = vector::TransferReadOp::create(cb, cl, laneType, x, ValueRange{n, y, xi, c},
+                                                   zeroByte, inBounds);
+          if (flipSign)
+            v = arith::XOrIOp::create(cb, cl, v, flipSign);
+          return vector::TransferWriteOp::create(cb, cl, v, t3, ValueRange{n, row, blk, col},
+                                                 inBounds)
+              .getResult();
+        }).getResult(0);
+      }).getResult(0);
+    });
+    return copyRows.getResult(0);
+  }).getResult(0);
+  if (in[0] * in[1] * in[2] * channels >= kParallelMinMacs)
+    copyRows->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
 
   // Weights [C/16][KH][16 lanes x 4 bytes]: one kernel row of a channel in
   // a lane's 4 bytes (taps left to right, zero beyond KW), and the

@@ -136,8 +136,8 @@ func.func @matmul_requantized_large_multiplier(%x: tensor<1x6xi8>) -> tensor<1x2
 // -----
 
 // A depthwise convolution of 16 channels on vpdpbusd, one instruction per
-// kernel row: the activations copied into channel blocks [N][H+2][C/16]
-// [(W+2+1) * 16] (a 4-pixel window from the last output's first tap must
+// kernel row: the activations copied, 16 bytes at a time, into channel
+// blocks [N][H+2][C/16][(W+2+1) * 16] (a 4-pixel window from the last output's first tap must
 // stay in the row: one pixel of tail), filled with the zero point 7 where
 // there is padding; each kernel row's taps in a lane's 4 bytes ([2, 2, 2,
 // 0] per channel); the accumulators starting at -z * sum(w) = -7 * 18 =
@@ -158,13 +158,16 @@ func.func @matmul_requantized_large_multiplier(%x: tensor<1x6xi8>) -> tensor<1x2
 // CHECK: linalg.fill ins(%c7_i8 : i8) outs(%{{.*}} : tensor<1x4x1x32xi8>)
 // CHECK: %[[FILL:.*]] = tensor.insert_slice %{{.*}} into %[[LEFT]][0, 1, 0, 80] [1, 4, 1, 32]
 // CHECK-NOT: linalg.fill
-// CHECK: %[[INNER:.*]] = tensor.extract_slice %[[FILL]][0, 1, 0, 16] [1, 4, 1, 64] [1, 1, 1, 1]
-// CHECK: %[[DEST:.*]] = tensor.expand_shape %[[INNER]] {{\[\[}}0], [1], [2], [3, 4]] output_shape [1, 4, 1, 4, 16]
-// CHECK: %[[SRC:.*]] = tensor.expand_shape %arg0 {{\[\[}}0], [1], [2], [3, 4]] output_shape [1, 4, 4, 1, 16]
-// CHECK: %[[MOVED:.*]] = linalg.generic {{.*}} ins(%[[SRC]] : tensor<1x4x4x1x16xi8>) outs(%[[DEST]] : tensor<1x4x1x4x16xi8>)
+// CHECK: %[[BLOCKED:.*]] = scf.for %[[N:[a-z0-9_]+]] = {{.*}} iter_args(%{{.*}} = %[[FILL]]) -> (tensor<1x6x1x112xi8>)
+// CHECK: scf.for %[[Y:[a-z0-9_]+]] = %{{.*}} to %c4
+// CHECK: %[[ROW:.*]] = arith.addi %[[Y]], %c1
+// CHECK: scf.for %[[X:[a-z0-9_]+]] = %{{.*}} to %c4
+// CHECK: %[[COL:.*]] = arith.muli %{{.*}}, %c16
+// CHECK: scf.for %[[BLK:[a-z0-9_]+]] =
+// CHECK: %[[C:.*]] = arith.muli %[[BLK]], %c16
+// CHECK: %[[PIXEL:.*]] = vector.transfer_read %arg0[%[[N]], %[[Y]], %[[X]], %[[C]]]{{.*}} : tensor<1x4x4x16xi8>, vector<16xi8>
 // CHECK-NOT: arith.xori
-// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[MOVED]]
-// CHECK: %[[BLOCKED:.*]] = tensor.insert_slice %[[FLAT]] into %[[FILL]][0, 1, 0, 16] [1, 4, 1, 64] [1, 1, 1, 1]
+// CHECK: vector.transfer_write %[[PIXEL]], %{{.*}}[%[[N]], %[[ROW]], %[[BLK]], %[[COL]]] {{.*}} : vector<16xi8>, tensor<1x6x1x112xi8>
 // CHECK: %[[ROWS:.*]] = arith.constant dense<"0x02020200{{(02020200)+}}"> : tensor<1x3x64xi8>
 // CHECK: %[[START:.*]] = arith.constant dense<-126> : tensor<16xi32>
 // CHECK: scf.for
@@ -207,7 +210,10 @@ func.func @depthwise(%x: tensor<1x4x4x16xi8>) -> tensor<1x4x4x16xi32> {
 // 0.1 * 0.01 / 0.05) follows without the bias.
 // CHECK-LABEL: func.func @depthwise_signed_stride2
 // CHECK: linalg.fill ins(%c125_i8 : i8) outs(%{{.*}} : tensor<1x1x2x128xi8>)
-// CHECK: arith.xori %{{.*}}, %c-128_i8 : i8
+// CHECK: %[[FLIP:.*]] = arith.constant dense<-128> : vector<16xi8>
+// CHECK: %[[PIXEL:.*]] = vector.transfer_read %arg0
+// CHECK: %[[SHIFTED:.*]] = arith.xori %[[PIXEL]], %[[FLIP]] : vector<16xi8>
+// CHECK: vector.transfer_write %[[SHIFTED]]
 // CHECK: arith.constant dense<"0x01020300FFFEFD00{{.*}}"> : tensor<2x3x64xi8>
 // CHECK: %[[START:.*]] = arith.constant dense<[-5525, 5725, -5525, {{.*}}]> : tensor<32xi32>
 // CHECK: %[[M:.*]] = arith.constant dense<2.000000e-02> : tensor<32xf32>
