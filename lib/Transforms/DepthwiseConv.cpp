@@ -223,7 +223,7 @@ Value buildDepthwiseRowDot(OpBuilder &b, Location loc, Value x, bool xSigned, in
     });
     return copyRows.getResult(0);
   }).getResult(0);
-  if (in[0] * in[1] * in[2] * channels >= kParallelMinMacs)
+  if (in[0] * in[1] * in[2] * channels >= kParallelMinElements)
     copyRows->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
 
   // Weights [C/16][KH][16 lanes x 4 bytes]: one kernel row of a channel in

@@ -2,6 +2,7 @@
 
 #include "qforge/Transforms/Passes.h"
 #include "ContiguousLoop.h"
+#include "qforge/Transforms/PackedGemm.h"
 
 #include "QF/QFDialect.h"
 
@@ -23,9 +24,6 @@ using namespace mlir;
 
 namespace {
 
-/// Element-wise ops (copies included) with fewer elements than this run on
-/// one thread.
-constexpr int64_t kParallelMinElements = int64_t(1) << 16;
 
 /// Lanes per vector: the most, from what fills 512 bits of the op's widest
 /// element (16 floats, 64 bytes) down to 4, that divide the loop's extent,
@@ -204,7 +202,7 @@ struct TileAndVectorizePass
         int64_t elements = 1;
         for (int64_t r : ranges)
           elements *= r;
-        if (elements >= kParallelMinElements)
+        if (elements >= qforge::kParallelMinElements)
           for (LoopLikeOpInterface loop : tiled->loops) {
             auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
             std::optional<APInt> trips = forOp ? forOp.getStaticTripCount() : std::nullopt;

@@ -30,6 +30,10 @@ constexpr int64_t kGemmLanes = 16;
 /// arithmetic.
 constexpr int64_t kParallelMinMacs = int64_t(1) << 19;
 
+/// Element-wise ops (copies included) with fewer elements than this run on
+/// one thread.
+constexpr int64_t kParallelMinElements = int64_t(1) << 16;
+
 /// Register tile: `rows` activation rows by `vectors` x lanes columns.
 struct GemmTile {
   int64_t rows = 4;
