@@ -24,7 +24,6 @@ using namespace mlir;
 
 namespace {
 
-
 /// Lanes per vector: the most, from what fills 512 bits of the op's widest
 /// element (16 floats, 64 bytes) down to 4, that divide the loop's extent,
 /// so that every tile is full and needs no mask.
