@@ -23,13 +23,18 @@ Value idx(OpBuilder &b, Location loc, int64_t v) {
 }
 
 
+/// Whether threads split a depthwise layer's output rows: from
+/// kParallelMinMacs multiply-adds (`taps` per output).
+bool depthwiseSplits(ArrayRef<int64_t> outShape, int64_t taps) {
+  return outShape[0] * outShape[1] * outShape[2] * outShape[3] * taps >= kParallelMinMacs;
+}
+
 /// The loop nest both kernels share: for n, channel block (c in steps of
 /// 16; `perBlock` loads what stays in registers for the block), oh in steps
 /// of `rowStep`, ow: `pixels` gives the 16 output lanes of (n, oh + i, ow, c)
 /// for i < rowStep (which divides the output height), stored to the NHWC
 /// result. Threads split the output rows (each runs every channel block
-/// over its rows) when the layer has at least kParallelMinMacs
-/// multiply-adds (`taps` per output).
+/// over its rows) when depthwiseSplits.
 Value depthwiseLoops(
     OpBuilder &b, Location loc, Value out, ArrayRef<int64_t> outShape, int64_t taps,
     int64_t rowStep, function_ref<void(OpBuilder &, Location, Value)> perBlock,
@@ -59,7 +64,7 @@ Value depthwiseLoops(
       return rowLoop.getResult(0);
     }).getResult(0);
   });
-  if (outShape[0] * outShape[1] * outShape[2] * outShape[3] * taps >= kParallelMinMacs)
+  if (depthwiseSplits(outShape, taps))
     rowLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
   return batchLoop.getResult(0);
 }
@@ -288,13 +293,19 @@ Value buildDepthwiseRowDot(OpBuilder &b, Location loc, Value x, bool xSigned, in
                                           inBounds);
   };
   // Output rows computed together share their input rows: a row's window
-  // is loaded and shuffled once for every output that uses it.
+  // is loaded and shuffled once for every output that uses it. 4 rows
+  // (or 3, 2) leave threads at least 2 groups to split (more rows were no
+  // faster on one thread); a layer too small to split takes up to 8 rows
+  // at once (MobileNetV2's 7x7 layers: 9 windows for 7 rows, not 21).
   int64_t rowStep = 1;
-  for (int64_t step : {4, 3, 2})
-    if (outShape[1] % step == 0 && outShape[1] / step >= 2) {
-      rowStep = step;
-      break;
-    }
+  if (!depthwiseSplits(outShape, kh * kw) && outShape[1] <= 8)
+    rowStep = outShape[1];
+  else
+    for (int64_t step : {4, 3, 2})
+      if (outShape[1] % step == 0 && outShape[1] / step >= 2) {
+        rowStep = step;
+        break;
+      }
   auto pixels = [&](OpBuilder &wb, Location wl, Value n, Value c, Value oh,
                     Value ow) -> SmallVector<Value> {
     Value rowBase = arith::MulIOp::create(wb, wl, oh, idx(wb, wl, strides[0]));

@@ -6,7 +6,8 @@
 // add, an activation) keeps both, and each costs a strided copy of the
 // tensor. An element-wise op gives the same result on transposed operands
 // as transposed on the original ones, so the transpose can move below it;
-// then the transposes meet and cancel (TOSA's own canonicalization).
+// so can it below a concatenation, whose axis is permuted. Then the
+// transposes meet and cancel (TOSA's own canonicalization).
 //
 //===----------------------------------------------------------------------===//
 
@@ -102,11 +103,49 @@ struct TransposeBelowElementwise : RewritePattern {
   }
 };
 
+/// concat(transpose(x1, P), ..., transpose(xn, P), axis a)
+///   -> transpose(concat(x1, ..., xn, axis P[a]), P)
+/// (SqueezeNet's fire modules join their branches along NCHW's channels
+/// between NHWC convolutions). Quantized concatenations run on storage
+/// integers, so their operands are plain transposes too.
+struct TransposeBelowConcat : OpRewritePattern<tosa::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::ConcatOp concat,
+                                PatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast<RankedTensorType>(concat.getType());
+    if (!resultType || concat.getInput1().empty())
+      return failure();
+    SmallVector<Value> inputs;
+    ArrayRef<int32_t> perms;
+    for (Value operand : concat.getInput1()) {
+      auto transposed = operand.getDefiningOp<tosa::TransposeOp>();
+      if (!transposed)
+        return rewriter.notifyMatchFailure(concat, "an operand is not a transpose");
+      if (inputs.empty())
+        perms = transposed.getPerms();
+      else if (transposed.getPerms() != perms)
+        return rewriter.notifyMatchFailure(concat, "operands transposed differently");
+      inputs.push_back(transposed.getInput1());
+    }
+    int32_t axis = perms[concat.getAxis()];
+    SmallVector<int64_t> innerShape(resultType.getRank());
+    for (auto [d, p] : llvm::enumerate(perms))
+      innerShape[p] = resultType.getDimSize(d);
+    Value joined = tosa::ConcatOp::create(rewriter, concat.getLoc(),
+                                          resultType.clone(innerShape), inputs,
+                                          rewriter.getI32IntegerAttr(axis));
+    rewriter.replaceOpWithNewOp<tosa::TransposeOp>(concat, resultType, joined,
+                                                   rewriter.getDenseI32ArrayAttr(perms));
+    return success();
+  }
+};
+
 struct SinkTransposesPass : qforge::impl::SinkTransposesPassBase<SinkTransposesPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    patterns.add<TransposeBelowElementwise>(ctx);
+    patterns.add<TransposeBelowElementwise, TransposeBelowConcat>(ctx);
     tosa::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
     quant::StorageCastOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

@@ -142,11 +142,11 @@ func.func @matmul_requantized_large_multiplier(%x: tensor<1x6xi8>) -> tensor<1x2
 // there is padding; each kernel row's taps in a lane's 4 bytes ([2, 2, 2,
 // 0] per channel); the accumulators starting at -z * sum(w) = -7 * 18 =
 // -126. Only the padding is filled: the rows above and below, then left
-// and right of the interior (one pixel, and one plus the tail). Two output
-// rows at a time (the height, 4, is even): per kernel row of either, a
-// 64-byte window of 4 pixels, one shuffle putting channel l's 3 taps in
-// lane l, one qf.vnni_dot; the 4 input rows are read and shuffled once
-// each for the 6 products.
+// and right of the interior (one pixel, and one plus the tail). All 4
+// output rows at a time (a layer too small for threads): per kernel row of
+// each, a 64-byte window of 4 pixels, one shuffle putting channel l's 3
+// taps in lane l, one qf.vnni_dot; the 6 input rows are read and shuffled
+// once each for the 12 products.
 // CHECK-LABEL: func.func @depthwise
 // CHECK-NOT: tensor.pad
 // CHECK: linalg.fill ins(%c7_i8 : i8) outs(%{{.*}} : tensor<1x1x1x112xi8>)
@@ -174,7 +174,7 @@ func.func @matmul_requantized_large_multiplier(%x: tensor<1x6xi8>) -> tensor<1x2
 // CHECK: scf.for
 // CHECK-COUNT-3: vector.transfer_read %[[ROWS]]{{.*}} : tensor<1x3x64xi8>, vector<64xi8>
 // CHECK: vector.transfer_read %[[START]]
-// CHECK: scf.for %[[OH:[a-z0-9_]+]] = %{{.*}} to %c4{{.*}} step %c2
+// CHECK: scf.for %[[OH:[a-z0-9_]+]] = %{{.*}} to %c4{{.*}} step %c4
 // CHECK: scf.for %[[OW:[a-z0-9_]+]] =
 // CHECK: %[[WIN0:.*]] = vector.transfer_read %[[BLOCKED]]{{.*}} : tensor<1x6x1x112xi8>, vector<64xi8>
 // CHECK: %[[T0:.*]] = vector.shuffle %[[WIN0]], %[[WIN0]] [0, 16, 32, 0, 1, 17, 33, 1, {{.*}}, 15, 31, 47, 15] : vector<64xi8>, vector<64xi8>
@@ -185,12 +185,18 @@ func.func @matmul_requantized_large_multiplier(%x: tensor<1x6xi8>) -> tensor<1x2
 // CHECK: %[[T2:.*]] = vector.shuffle
 // CHECK: %[[A2:.*]] = qf.vnni_dot %[[A1]], %[[T2]], %[[R2:[a-z0-9_]+]]
 // CHECK: %[[B2:.*]] = qf.vnni_dot %[[B1]], %[[T2]], %[[R1]]
+// CHECK: qf.vnni_dot %{{.*}}, %[[T2]], %[[R0]]
 // CHECK: %[[T3:.*]] = vector.shuffle
 // CHECK: %[[B3:.*]] = qf.vnni_dot %[[B2]], %[[T3]], %[[R2]]
+// CHECK-COUNT-2: vector.shuffle
 // CHECK-NOT: vector.shuffle
-// CHECK: %[[OUT:.*]] = vector.transfer_write %[[A2]], %{{.*}}[%{{.*}}, %[[OH]], %[[OW]], %{{.*}}] {{.*}} : vector<16xi32>, tensor<1x4x4x16xi32>
+// CHECK: %[[OUT0:.*]] = vector.transfer_write %[[A2]], %{{.*}}[%{{.*}}, %[[OH]], %[[OW]], %{{.*}}] {{.*}} : vector<16xi32>, tensor<1x4x4x16xi32>
 // CHECK: %[[NEXT:.*]] = arith.addi %[[OH]], %c1
-// CHECK: vector.transfer_write %[[B3]], %[[OUT]][%{{.*}}, %[[NEXT]], %[[OW]], %{{.*}}] {{.*}} : vector<16xi32>, tensor<1x4x4x16xi32>
+// CHECK: vector.transfer_write %[[B3]], %[[OUT0]][%{{.*}}, %[[NEXT]], %[[OW]], %{{.*}}] {{.*}} : vector<16xi32>, tensor<1x4x4x16xi32>
+// CHECK: arith.addi %[[OH]], %c2
+// CHECK: vector.transfer_write
+// CHECK: arith.addi %[[OH]], %c3
+// CHECK: vector.transfer_write
 func.func @depthwise(%x: tensor<1x4x4x16xi8>) -> tensor<1x4x4x16xi32> {
   %q = quant.scast %x : tensor<1x4x4x16xi8> to tensor<1x4x4x16x!quant.uniform<u8:f32, 0.1:7>>
   %fi = arith.constant dense<2> : tensor<16x3x3x1xi8>

@@ -83,3 +83,50 @@ func.func @storage_transposes(%x: tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:3>>,
   %r = quant.scast %st : tensor<1x4x4x8xi8> to tensor<1x4x4x8x!quant.uniform<i8:f32, 0.25:1>>
   return %r : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.25:1>>
 }
+
+// -----
+
+// A fire module's join as imported: both branches back to NCHW, joined
+// along channels (axis 1), and to NHWC for the next convolution. The
+// transposes move below the concatenation, which joins along NHWC's
+// channels (axis 3), and meet the one back: nothing is left but the
+// concatenation.
+// CHECK-LABEL: func.func @fire_concat
+// CHECK-NOT: tosa.transpose
+// CHECK: %[[J:.*]] = tosa.concat %arg0, %arg1 {axis = 3 : i32} : (tensor<1x4x4x8xf32>, tensor<1x4x4x16xf32>) -> tensor<1x4x4x24xf32>
+// CHECK-NOT: tosa.transpose
+// CHECK: return %[[J]] : tensor<1x4x4x24xf32>
+func.func @fire_concat(%x: tensor<1x4x4x8xf32>, %y: tensor<1x4x4x16xf32>) -> tensor<1x4x4x24xf32> {
+  %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+  %b = tosa.transpose %y {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x16xf32>) -> tensor<1x16x4x4xf32>
+  %c = tosa.concat %a, %b {axis = 1 : i32} : (tensor<1x8x4x4xf32>, tensor<1x16x4x4xf32>) -> tensor<1x24x4x4xf32>
+  %n = tosa.transpose %c {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x24x4x4xf32>) -> tensor<1x4x4x24xf32>
+  return %n : tensor<1x4x4x24xf32>
+}
+
+// -----
+
+// Quantized concatenations run on the storage integers; a result that stays
+// NCHW keeps one transpose after the join.
+// CHECK-LABEL: func.func @storage_concat
+// CHECK: %[[J:.*]] = tosa.concat %arg0, %arg1 {axis = 3 : i32} : (tensor<1x2x3x4xi8>, tensor<1x2x3x4xi8>) -> tensor<1x2x3x8xi8>
+// CHECK: %[[T:.*]] = tosa.transpose %[[J]] {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x3x8xi8>) -> tensor<1x8x2x3xi8>
+// CHECK: return %[[T]]
+func.func @storage_concat(%x: tensor<1x2x3x4xi8>, %y: tensor<1x2x3x4xi8>) -> tensor<1x8x2x3xi8> {
+  %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x3x4xi8>) -> tensor<1x4x2x3xi8>
+  %b = tosa.transpose %y {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x3x4xi8>) -> tensor<1x4x2x3xi8>
+  %c = tosa.concat %a, %b {axis = 1 : i32} : (tensor<1x4x2x3xi8>, tensor<1x4x2x3xi8>) -> tensor<1x8x2x3xi8>
+  return %c : tensor<1x8x2x3xi8>
+}
+
+// -----
+
+// One operand not transposed: the concatenation stays as it is.
+// CHECK-LABEL: func.func @concat_mixed
+// CHECK: %[[A:.*]] = tosa.transpose %arg0
+// CHECK: tosa.concat %[[A]], %arg1 {axis = 1 : i32}
+func.func @concat_mixed(%x: tensor<1x4x4x8xf32>, %y: tensor<1x8x4x4xf32>) -> tensor<1x16x4x4xf32> {
+  %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+  %c = tosa.concat %a, %y {axis = 1 : i32} : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x16x4x4xf32>
+  return %c : tensor<1x16x4x4xf32>
+}

@@ -51,7 +51,7 @@ def EraseIntegerSignednessPass
 }
 
 def SinkTransposesPass : Pass<"qf-sink-transposes", "mlir::func::FuncOp"> {
-  let summary = "Move layout transposes below element-wise ops so that they cancel";
+  let summary = "Move layout transposes below element-wise ops and concatenations so that they cancel";
   let description = [{
     The importer brackets every convolution with transposes (ONNX is NCHW,
     qforge's convolutions NHWC). Between two convolutions the pair cancels,
@@ -63,9 +63,13 @@ def SinkTransposesPass : Pass<"qf-sink-transposes", "mlir::func::FuncOp"> {
     is a transpose by the same permutation and nothing broadcasts, and folds
     transposes that meet (TOSA's canonicalization). Quantized values are
     transposed as their storage integers between two `quant.scast` (as
-    `qf-sink-dequantize` leaves them), and so are the moved ones. ResNet-18
-    and MobileNetV2 then run NHWC from their first convolution to their
-    last, at fp32 and int8.
+    `qf-sink-dequantize` leaves them), and so are the moved ones. A
+    `tosa.concat` of operands transposed alike becomes the concatenation of
+    the untransposed ones along the permuted axis, transposed
+    (SqueezeNet's fire modules join their branches along NCHW's channels;
+    quantized concatenations run on storage integers). ResNet-18,
+    MobileNetV2 and SqueezeNet then run NHWC from their first convolution
+    to their last, at fp32 and int8.
 
     ```mlir
     %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
