@@ -398,21 +398,40 @@ func.func @matmul_int4_channels(%xi: tensor<1x8xi8>) -> tensor<1x2xi8> {
 // holds weight i of the first panel (columns 0-15, all 1) in its low nibble
 // and weight i of the second (columns 16-31, all -1) in its high one: 0xF1
 // = -15 throughout. One 64-byte load per step (read for each panel; the
-// two reads fold into one later); the low nibbles shift up and
-// arithmetically back, the high ones shift down.
+// two reads fold into one later); the low nibbles only shift up, so the
+// first panel's columns sum 16 w (the requantization takes them at
+// M / 16 = 0.01 * 0.1 / 0.04 / 16 = 0.0015625, the second panel's at
+// 0.025: the same bytes); the high ones shift down.
 // CHECK-LABEL: func.func @matmul_int4_paired_panels
+// CHECK: %[[M:.*]] = arith.constant dense<[1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02]> : tensor<32xf32>
 // CHECK: %[[W:.*]] = arith.constant dense<-15> : tensor<1x2x64xi8>
 // CHECK: %[[PACKED:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<1x2x64xi8>, vector<64xi8>
-// CHECK: %[[UP:.*]] = arith.shli %[[PACKED]], %[[FOUR:.*]] : vector<64xi8>
-// CHECK: %[[LOW:.*]] = arith.shrsi %[[UP]], %[[FOUR]] : vector<64xi8>
+// CHECK: %[[LOW:.*]] = arith.shli %[[PACKED]], %{{.*}} : vector<64xi8>
 // CHECK: %[[AGAIN:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<1x2x64xi8>, vector<64xi8>
 // CHECK: %[[HIGH:.*]] = arith.shrsi %[[AGAIN]], %{{.*}} : vector<64xi8>
 // CHECK: qf.vnni_dot %{{.*}}, %{{.*}}, %[[LOW]] : vector<16xi32>, vector<64xi8>
 // CHECK: qf.vnni_dot %{{.*}}, %{{.*}}, %[[HIGH]] : vector<16xi32>, vector<64xi8>
+// CHECK: vector.transfer_read %[[M]]
 func.func @matmul_int4_paired_panels(%xi: tensor<1x8xi8>) -> tensor<1x32xi8> {
   %x = quant.scast %xi : tensor<1x8xi8> to tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>
   %w = qf.packed_constant dense<[17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1]> : tensor<128xi8> : tensor<8x32x!quant.uniform<i4<-7:7>:f32:1, {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}>>
   %y = qf.matmul %x, %w : (tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>, tensor<8x32x!quant.uniform<i4<-7:7>:f32:1, {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}>>) -> tensor<1x32x!quant.uniform<i8:f32, 0.04:2>>
   %r = quant.scast %y : tensor<1x32x!quant.uniform<i8:f32, 0.04:2>> to tensor<1x32xi8>
   return %r : tensor<1x32xi8>
+}
+
+// -----
+
+// An int32 result has no requantization to absorb a factor of 16: the low
+// nibbles shift up and arithmetically back.
+// CHECK-LABEL: func.func @matmul_int4_paired_int32
+// CHECK: %[[PACKED:.*]] = vector.transfer_read %{{.*}} : tensor<1x2x64xi8>, vector<64xi8>
+// CHECK: %[[UP:.*]] = arith.shli %[[PACKED]], %[[FOUR:.*]] : vector<64xi8>
+// CHECK: %[[LOW:.*]] = arith.shrsi %[[UP]], %[[FOUR]] : vector<64xi8>
+// CHECK: qf.vnni_dot %{{.*}}, %{{.*}}, %[[LOW]] : vector<16xi32>, vector<64xi8>
+func.func @matmul_int4_paired_int32(%xi: tensor<1x8xi8>) -> tensor<1x32xi32> {
+  %x = quant.scast %xi : tensor<1x8xi8> to tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>
+  %w = qf.packed_constant dense<[17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1]> : tensor<128xi8> : tensor<8x32x!quant.uniform<i4<-7:7>:f32:1, {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}>>
+  %y = qf.matmul %x, %w : (tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>, tensor<8x32x!quant.uniform<i4<-7:7>:f32:1, {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}>>) -> tensor<1x32xi32>
+  return %y : tensor<1x32xi32>
 }
