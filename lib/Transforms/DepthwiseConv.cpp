@@ -22,7 +22,6 @@ Value idx(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-
 /// Whether threads split a depthwise layer's output rows: from
 /// kParallelMinMacs multiply-adds (`taps` per output).
 bool depthwiseSplits(ArrayRef<int64_t> outShape, int64_t taps) {

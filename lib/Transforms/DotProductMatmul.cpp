@@ -156,16 +156,22 @@ Value activationBytes(OpBuilder &b, Location loc, Value x, bool flip, int64_t mp
       ArrayRef<OpFoldResult>{b.getIndexAttr(mp - m), b.getIndexAttr(kp - k)}, zero);
 }
 
+/// A bound on |accumulator| + |compensation| over any activation bytes for
+/// these effective weights ([rows][cols]): 255 times the largest column sum
+/// of |w|, twice (the compensation can be as large as the products).
+int64_t productBound(const std::vector<int64_t> &effective, int64_t cols) {
+  std::vector<int64_t> columnSums(cols, 0);
+  for (size_t i = 0; i < effective.size(); ++i)
+    columnSums[i % cols] += std::abs(effective[i]);
+  return 2 * 255 * *std::max_element(columnSums.begin(), columnSums.end());
+}
+
 } // namespace
 
 bool dotProductFitsInt32(const DotProductWeights &weights) {
   int64_t k, n;
-  std::vector<int64_t> values = effectiveWeights(weights, k, n);
-  std::vector<int64_t> columnSums(n, 0);
-  for (int64_t i = 0; i < k * n; ++i)
-    columnSums[i % n] += std::abs(values[i]);
-  int64_t largest = *std::max_element(columnSums.begin(), columnSums.end());
-  return 2 * 255 * largest < (int64_t(1) << 31);
+  std::vector<int64_t> effective = effectiveWeights(weights, k, n);
+  return productBound(effective, n) < (int64_t(1) << 31);
 }
 
 Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instruction, Value x,
@@ -222,15 +228,10 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
   std::optional<ChannelRequantization> scaled;
   std::vector<int64_t> factor(np, 1);
   if (w.nibbles && epilogue) {
-    std::vector<int64_t> columnSums(cols, 0);
-    for (int64_t i = 0; i < rows * cols; ++i)
-      columnSums[i % cols] += std::abs(effective[i]);
     int64_t largestBias = 0;
     for (int32_t bias : epilogue->bias)
       largestBias = std::max<int64_t>(largestBias, std::abs(int64_t(bias)));
-    // Products plus compensation (as dotProductFitsInt32), plus the bias.
-    int64_t bound =
-        2 * 255 * *std::max_element(columnSums.begin(), columnSums.end()) + largestBias;
+    int64_t bound = productBound(effective, cols) + largestBias;
     bool exact = llvm::all_of(epilogue->multiplier, [](float m) {
       return m == 0.0f || std::fpclassify(m / 16.0f) == FP_NORMAL;
     });

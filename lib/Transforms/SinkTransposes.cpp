@@ -37,12 +37,15 @@ bool isElementwise(Operation *op) {
 }
 
 /// The value `v` is a transpose of, with the permutation: a tosa.transpose,
-/// or (quantized values, after qf-sink-dequantize) one on the storage
-/// integers between two quant.scast.
-std::optional<std::pair<Value, ArrayRef<int32_t>>> transposeOf(Value v) {
+/// or, with `throughStorageCasts` (quantized values, after
+/// qf-sink-dequantize), one on the storage integers between two
+/// quant.scast.
+std::optional<std::pair<Value, ArrayRef<int32_t>>> transposeOf(Value v,
+                                                               bool throughStorageCasts) {
   if (auto t = v.getDefiningOp<tosa::TransposeOp>())
     return std::pair(t.getInput1(), t.getPerms());
-  auto outer = v.getDefiningOp<quant::StorageCastOp>();
+  auto outer = throughStorageCasts ? v.getDefiningOp<quant::StorageCastOp>()
+                                   : quant::StorageCastOp();
   if (!outer)
     return std::nullopt;
   auto t = outer.getInput().getDefiningOp<tosa::TransposeOp>();
@@ -52,6 +55,21 @@ std::optional<std::pair<Value, ArrayRef<int32_t>>> transposeOf(Value v) {
   if (!inner || !isa<quant::QuantizedType>(getElementTypeOrSelf(inner.getInput().getType())))
     return std::nullopt;
   return std::pair(inner.getInput(), t.getPerms());
+}
+
+/// When every operand is a transpose (transposeOf) by one permutation: that
+/// permutation, with what the operands transpose appended to `inputs`.
+std::optional<ArrayRef<int32_t>> commonTranspose(ValueRange operands, bool throughStorageCasts,
+                                                 SmallVectorImpl<Value> &inputs) {
+  std::optional<ArrayRef<int32_t>> perms;
+  for (Value operand : operands) {
+    auto transposed = transposeOf(operand, throughStorageCasts);
+    if (!transposed || (perms && transposed->second != *perms))
+      return std::nullopt;
+    perms = transposed->second;
+    inputs.push_back(transposed->first);
+  }
+  return perms;
 }
 
 /// op(transpose(x1, P), ..., transpose(xn, P)) -> transpose(op(x1, ..., xn), P)
@@ -68,26 +86,23 @@ struct TransposeBelowElementwise : RewritePattern {
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!resultType)
       return failure();
+    if (!llvm::all_of(op->getOperandTypes(), [&](Type t) {
+          auto type = dyn_cast<RankedTensorType>(t);
+          return type && type.getShape() == resultType.getShape();
+        }))
+      return rewriter.notifyMatchFailure(op, "an operand broadcasts");
     SmallVector<Value> inputs;
-    ArrayRef<int32_t> perms;
-    for (Value operand : op->getOperands()) {
-      auto transposed = transposeOf(operand);
-      auto type = dyn_cast<RankedTensorType>(operand.getType());
-      if (!transposed || !type || type.getShape() != resultType.getShape())
-        return rewriter.notifyMatchFailure(op, "an operand is not a transpose of its shape");
-      if (inputs.empty())
-        perms = transposed->second;
-      else if (transposed->second != perms)
-        return rewriter.notifyMatchFailure(op, "operands transposed differently");
-      inputs.push_back(transposed->first);
-    }
+    std::optional<ArrayRef<int32_t>> perms =
+        commonTranspose(op->getOperands(), /*throughStorageCasts=*/true, inputs);
+    if (!perms)
+      return rewriter.notifyMatchFailure(op, "operands not all transposed alike");
     auto innerShape = cast<RankedTensorType>(inputs.front().getType()).getShape();
     Location loc = op->getLoc();
     Operation *inner = rewriter.clone(*op);
     inner->setOperands(inputs);
     Value result = inner->getResult(0);
     result.setType(resultType.clone(innerShape));
-    auto permsAttr = rewriter.getDenseI32ArrayAttr(perms);
+    auto permsAttr = rewriter.getDenseI32ArrayAttr(*perms);
     auto quantized = dyn_cast<quant::QuantizedType>(resultType.getElementType());
     if (!quantized) {
       rewriter.replaceOpWithNewOp<tosa::TransposeOp>(op, resultType, result, permsAttr);
@@ -117,26 +132,19 @@ struct TransposeBelowConcat : OpRewritePattern<tosa::ConcatOp> {
     if (!resultType || concat.getInput1().empty())
       return failure();
     SmallVector<Value> inputs;
-    ArrayRef<int32_t> perms;
-    for (Value operand : concat.getInput1()) {
-      auto transposed = operand.getDefiningOp<tosa::TransposeOp>();
-      if (!transposed)
-        return rewriter.notifyMatchFailure(concat, "an operand is not a transpose");
-      if (inputs.empty())
-        perms = transposed.getPerms();
-      else if (transposed.getPerms() != perms)
-        return rewriter.notifyMatchFailure(concat, "operands transposed differently");
-      inputs.push_back(transposed.getInput1());
-    }
-    int32_t axis = perms[concat.getAxis()];
+    std::optional<ArrayRef<int32_t>> perms =
+        commonTranspose(concat.getInput1(), /*throughStorageCasts=*/false, inputs);
+    if (!perms)
+      return rewriter.notifyMatchFailure(concat, "operands not all transposed alike");
+    int32_t axis = (*perms)[concat.getAxis()];
     SmallVector<int64_t> innerShape(resultType.getRank());
-    for (auto [d, p] : llvm::enumerate(perms))
+    for (auto [d, p] : llvm::enumerate(*perms))
       innerShape[p] = resultType.getDimSize(d);
     Value joined = tosa::ConcatOp::create(rewriter, concat.getLoc(),
                                           resultType.clone(innerShape), inputs,
                                           rewriter.getI32IntegerAttr(axis));
     rewriter.replaceOpWithNewOp<tosa::TransposeOp>(concat, resultType, joined,
-                                                   rewriter.getDenseI32ArrayAttr(perms));
+                                                   rewriter.getDenseI32ArrayAttr(*perms));
     return success();
   }
 };

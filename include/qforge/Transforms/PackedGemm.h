@@ -101,9 +101,6 @@ struct PackedGemm {
 /// threads may split (qf.parallel_split).
 mlir::Value emitPackedGemm(mlir::OpBuilder &b, mlir::Location loc, const PackedGemm &gemm);
 
-/// NHWC `input` grown by `pad` = [top, bottom, left, right] of `value` (a
-/// float zero, or an integer input's zero point), or `input` itself when
-/// there is no padding.
 /// for iv in [0, upper) step `step`, carrying one value (a tensor the body
 /// writes into): the loop nests the kernel builders write out by hand.
 mlir::scf::ForOp carryingLoop(
@@ -112,6 +109,9 @@ mlir::scf::ForOp carryingLoop(
                                    mlir::Value carried)>
         body);
 
+/// NHWC `input` grown by `pad` = [top, bottom, left, right] of `value` (a
+/// float zero, or an integer input's zero point), or `input` itself when
+/// there is no padding.
 mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
                        llvm::ArrayRef<int64_t> pad, mlir::TypedAttr value);
 
