@@ -125,27 +125,32 @@ Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int6
       b, loc, DenseElementsAttr::get(packedType, ArrayRef<int8_t>(packed)));
 }
 
+/// x with the top bit of every byte flipped (x ^ 0x80: a shift by 128 that
+/// changes the signedness the instruction reads it with).
+Value flipTopBits(OpBuilder &b, Location loc, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
+             SmallVector<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(type.getRank(), utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value top = arith::ConstantOp::create(nb, nl, nb.getI8Type(),
+                                                     nb.getI8IntegerAttr(-128));
+               linalg::YieldOp::create(
+                   nb, nl, ValueRange{arith::XOrIOp::create(nb, nl, args[0], top)});
+             })
+      .getResult(0);
+}
+
 /// The activations as the bytes the instruction reads: with their top bit
-/// flipped when `flip` (a shift by 128 that changes the signedness), padded
-/// with zeros to [Mp, Kp].
+/// flipped when `flip`, padded with zeros to [Mp, Kp].
 Value activationBytes(OpBuilder &b, Location loc, Value x, bool flip, int64_t mp,
                       int64_t kp) {
   auto type = cast<RankedTensorType>(x.getType());
-  if (flip) {
-    Value init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
-    AffineMap id = b.getMultiDimIdentityMap(2);
-    x = linalg::GenericOp::create(
-            b, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
-            SmallVector<AffineMap>{id, id},
-            SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value top = arith::ConstantOp::create(nb, nl, nb.getI8Type(),
-                                                    nb.getI8IntegerAttr(-128));
-              linalg::YieldOp::create(
-                  nb, nl, ValueRange{arith::XOrIOp::create(nb, nl, args[0], top)});
-            })
-            .getResult(0);
-  }
+  if (flip)
+    x = flipTopBits(b, loc, x);
   int64_t m = type.getDimSize(0), k = type.getDimSize(1);
   if (m == mp && k == kp)
     return x;
@@ -154,6 +159,38 @@ Value activationBytes(OpBuilder &b, Location loc, Value x, bool flip, int64_t mp
       b, loc, RankedTensorType::get({mp, kp}, b.getI8Type()), x,
       ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
       ArrayRef<OpFoldResult>{b.getIndexAttr(mp - m), b.getIndexAttr(kp - k)}, zero);
+}
+
+/// Four bytes of `bytes` (a vector<4xi8>) as one int32 copied to every lane
+/// of an accumulator, viewed as the instruction's byte operand.
+Value broadcastWord(OpBuilder &b, Location loc, Value bytes, VectorType accType,
+                    VectorType bytesType) {
+  Value word = vector::ExtractOp::create(
+      b, loc, vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), bytes),
+      ArrayRef<int64_t>{0});
+  return vector::BitCastOp::create(b, loc, bytesType,
+                                   vector::BroadcastOp::create(b, loc, accType, word));
+}
+
+/// A convolution's register tile: rows within one image row when a count
+/// from 8 (7 with runs, whose partial sums double the accumulators) down to
+/// 4 divides the output width, so that a tile's rows share their kernel
+/// rows; as many vectors as the 32 registers hold beside the
+/// accumulators, a step's panels and a row's activations. 4-bit weights
+/// take at most 2 vectors (their panels are unpacked in registers).
+GemmTile convTile(int64_t outWidth, int64_t m, int64_t n, int64_t lanes,
+                  const DotProductWeights &w) {
+  int64_t perAccumulator = w.runs ? 2 : 1;
+  int64_t rows = 0;
+  for (int64_t r = w.runs ? 7 : 8; r >= 4 && !rows; --r)
+    if (outWidth % r == 0)
+      rows = r;
+  if (!rows)
+    return chooseGemmTile(m, n, lanes);
+  int64_t vectors = 30 / (rows * perAccumulator + 1);
+  if (w.nibbles)
+    vectors = std::min<int64_t>(vectors, 2);
+  return chooseGemmTile(m, n, lanes, 1, rows, vectors);
 }
 
 /// A bound on |accumulator| + |compensation| over any activation bytes for
@@ -174,9 +211,20 @@ bool dotProductFitsInt32(const DotProductWeights &weights) {
   return productBound(effective, n) < (int64_t(1) << 31);
 }
 
-Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instruction, Value x,
-                            bool xSigned, int64_t zeroPoint, const DotProductWeights &w,
-                            const ChannelRequantization *epilogue) {
+bool dotProductConvFits(DotInstruction instruction, int64_t channels,
+                        const DotProductWeights &weights) {
+  DotTraits traits = traitsOf(instruction);
+  return traits.blockRows == 1 && channels % traits.depth == 0 &&
+         (!weights.runs || channels % weights.runs->size == 0);
+}
+
+namespace {
+
+/// buildDotProductMatmul (x, an [M, K] matrix) and buildDotProductConv
+/// (`conv`, x null).
+Value buildDotProduct(OpBuilder &b, Location loc, DotInstruction instruction, Value x,
+                      const ConvWindows *conv, bool xSigned, int64_t zeroPoint,
+                      const DotProductWeights &w, const ChannelRequantization *epilogue) {
   DotTraits traits = traitsOf(instruction);
   int64_t lanes = traits.lanes, depth = traits.depth, blockRows = traits.blockRows;
   int64_t columns = lanes / blockRows; // per accumulator
@@ -184,10 +232,19 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
          "4-bit weights are unpacked for the VNNI kernel only");
   assert((!w.runs || w.runs->size % depth == 0) && "runs are whole steps");
   DenseIntElementsAttr weights = w.values;
-  auto xType = cast<RankedTensorType>(x.getType());
-  int64_t m = xType.getDimSize(0), k = xType.getDimSize(1);
-  int64_t n = cast<ShapedType>(weights.getType()).getDimSize(1);
-  GemmTile tile = chooseGemmTile(m, n, lanes, blockRows);
+  int64_t m, k, n = cast<ShapedType>(weights.getType()).getDimSize(1);
+  int64_t channels = 0;
+  if (conv) {
+    channels = cast<RankedTensorType>(conv->input.getType()).getDimSize(3);
+    m = conv->outShape[0] * conv->outShape[1] * conv->outShape[2];
+    k = conv->kernelH * conv->kernelW * channels;
+  } else {
+    auto xType = cast<RankedTensorType>(x.getType());
+    m = xType.getDimSize(0);
+    k = xType.getDimSize(1);
+  }
+  GemmTile tile = conv ? convTile(conv->outShape[2], m, n, lanes, w)
+                       : chooseGemmTile(m, n, lanes, blockRows);
   // 4-bit panels are unpacked once per step for all rows of the tile: 2
   // vectors by 7 rows, so that each unpacked panel serves 7 rows. Runs keep
   // partial sums beside the totals, and the 14 + 14 accumulators, the two
@@ -197,7 +254,7 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
   // take the same tile: 4x4 unpacked 4 panels per 16 products and ran at
   // 1.35-1.45x the int8 time, 7x2 at 1.14-1.20x (12 and 14 rows no better).
   // 8 or 6 rows when they pad the rows less.
-  if (w.nibbles && tile.rows > 1) {
+  if (w.nibbles && tile.rows > 1 && !(conv && conv->outShape[2] % tile.rows == 0)) {
     tile.vectors = std::min<int64_t>(tile.vectors, 2);
     tile.rows = std::min<int64_t>(m, 7);
     for (int64_t rows : {8, 6})
@@ -278,7 +335,8 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
   g.kp = kp;
   g.depth = depth;
   g.blockRows = blockRows;
-  g.lhs = activationBytes(b, loc, x, flip, mp, kp);
+  if (!conv)
+    g.lhs = activationBytes(b, loc, x, flip, mp, kp);
   g.packed = packWeights(b, loc, weights, kp, np, columns, depth, tile.vectors, w.nibbles);
   int64_t panelBytes = columns * depth;
   if (w.nibbles) {
@@ -332,6 +390,102 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
   g.accType = accType;
   g.panelType = bytesType;
   g.outElement = epilogue ? Type(b.getIntegerType(epilogue->bits)) : i32;
+  ConvWalk walk;
+  if (conv) {
+    // The padded input as one run of bytes: the tap (kh, kw) of the row
+    // whose window starts at byte `base` lies at base + (kh DH Wp + kw DW) C.
+    auto inType = cast<RankedTensorType>(conv->input.getType());
+    int64_t hp = inType.getDimSize(1), wp = inType.getDimSize(2);
+    int64_t height = hp - conv->pad[0] - conv->pad[1], width = wp - conv->pad[2] - conv->pad[3];
+    int64_t oh = conv->outShape[1], ow = conv->outShape[2];
+    int64_t sh = conv->strides[0], sw = conv->strides[1];
+    int64_t dh = conv->dilations[0], dw = conv->dilations[1];
+    Value bytes = flip ? flipTopBits(b, loc, conv->input) : conv->input;
+    g.lhs = tensor::CollapseShapeOp::create(b, loc, bytes,
+                                            SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
+    // Rows of a tile lie in one image row when the tile divides its width.
+    bool sameImageRow = ow % tile.rows == 0;
+    // Padding that reads as zero bytes adds nothing to the products (and
+    // nothing to the compensation), so taps that fall only on it can be
+    // left out.
+    bool skipPadding = readZero == 0 && sameImageRow;
+    walk.kernelH = conv->kernelH;
+    walk.kernelW = conv->kernelW;
+    walk.stepsPerTap = channels / depth;
+    auto idx = [](OpBuilder &ib, Location il, int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(ib, il, v);
+    };
+    walk.rowBases = [=](OpBuilder &rb, Location rl, Value m0) {
+      // Row m = ((n OH) + oh) OW + ow starts at ((n Hp + oh SH) Wp + ow SW) C;
+      // rows past M (the tile's padding) read the last row's window.
+      SmallVector<Value> bases;
+      for (int64_t r = 0; r < tile.rows; ++r) {
+        if (sameImageRow && r > 0) {
+          bases.push_back(arith::AddIOp::create(rb, rl, bases[0], idx(rb, rl, r * sw * channels)));
+          continue;
+        }
+        Value row = arith::MinUIOp::create(
+            rb, rl, arith::AddIOp::create(rb, rl, m0, idx(rb, rl, r)), idx(rb, rl, m - 1));
+        Value image = arith::DivUIOp::create(rb, rl, row, idx(rb, rl, oh * ow));
+        Value y = arith::RemUIOp::create(
+            rb, rl, arith::DivUIOp::create(rb, rl, row, idx(rb, rl, ow)), idx(rb, rl, oh));
+        Value x = arith::RemUIOp::create(rb, rl, row, idx(rb, rl, ow));
+        Value top = arith::AddIOp::create(rb, rl,
+                                          arith::MulIOp::create(rb, rl, image, idx(rb, rl, hp)),
+                                          arith::MulIOp::create(rb, rl, y, idx(rb, rl, sh)));
+        Value pixel = arith::AddIOp::create(rb, rl,
+                                            arith::MulIOp::create(rb, rl, top, idx(rb, rl, wp)),
+                                            arith::MulIOp::create(rb, rl, x, idx(rb, rl, sw)));
+        bases.push_back(arith::MulIOp::create(rb, rl, pixel, idx(rb, rl, channels)));
+      }
+      return bases;
+    };
+    int64_t kernelH = conv->kernelH, padTop = conv->pad[0];
+    walk.kernelRows = [=](OpBuilder &rb, Location rl, Value m0) -> std::pair<Value, Value> {
+      if (!skipPadding)
+        return {idx(rb, rl, 0), idx(rb, rl, kernelH)};
+      // The window's top row in the unpadded input, y0 = oh SH - top; kernel
+      // row i reads input row y0 + i DH, inside when 0 <= it < H.
+      Value y = arith::RemUIOp::create(
+          rb, rl, arith::DivUIOp::create(rb, rl, m0, idx(rb, rl, ow)), idx(rb, rl, oh));
+      Value y0 = arith::SubIOp::create(rb, rl, arith::MulIOp::create(rb, rl, y, idx(rb, rl, sh)),
+                                       idx(rb, rl, padTop));
+      Value first = arith::MaxSIOp::create(
+          rb, rl, idx(rb, rl, 0),
+          arith::CeilDivSIOp::create(rb, rl, arith::SubIOp::create(rb, rl, idx(rb, rl, 0), y0),
+                                     idx(rb, rl, dh)));
+      Value last = arith::MinSIOp::create(
+          rb, rl, idx(rb, rl, kernelH),
+          arith::AddIOp::create(
+              rb, rl,
+              arith::FloorDivSIOp::create(
+                  rb, rl, arith::SubIOp::create(rb, rl, idx(rb, rl, height - 1), y0),
+                  idx(rb, rl, dh)),
+              idx(rb, rl, 1)));
+      return {first, last};
+    };
+    // With one tile per image row, row r is output column r, and its kernel
+    // column kw reads input column r SW - left + kw DW.
+    bool columnsKnown = skipPadding && tile.rows == ow;
+    int64_t padLeft = conv->pad[2];
+    walk.rowTakesColumn = [=](int64_t r, int64_t kw) {
+      int64_t xIn = r * sw - padLeft + kw * dw;
+      return !columnsKnown || (xIn >= 0 && xIn < width);
+    };
+    walk.loadTap = [&, wp, dh, dw, channels](OpBuilder &rb, Location rl, Value base, Value kh,
+                                             int64_t kw, Value step) -> Value {
+      Value offset = arith::AddIOp::create(
+          rb, rl, base,
+          arith::AddIOp::create(
+              rb, rl, arith::MulIOp::create(rb, rl, kh, idx(rb, rl, dh * wp * channels)),
+              arith::AddIOp::create(rb, rl, idx(rb, rl, kw * dw * channels),
+                                    arith::MulIOp::create(rb, rl, step, idx(rb, rl, depth)))));
+      Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({depth}, i8), g.lhs,
+                                                  ValueRange{offset}, zeroI8, inBounds);
+      return broadcastWord(rb, rl, four, accType, bytesType);
+    };
+    g.conv = &walk;
+  }
   g.loadRow = [&](OpBuilder &rb, Location rl, Value row, Value step) -> Value {
     Value col = arith::MulIOp::create(rb, rl, step,
                                       arith::ConstantIndexOp::create(rb, rl, depth));
@@ -345,11 +499,7 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
     // x[row, 4 step .. 4 step + 3] as one int32, copied to every lane.
     Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({depth}, i8), g.lhs,
                                                 ValueRange{row, col}, zeroI8, inBounds);
-    Value word = vector::ExtractOp::create(
-        rb, rl, vector::BitCastOp::create(rb, rl, VectorType::get({1}, i32), four),
-        ArrayRef<int64_t>{0});
-    return vector::BitCastOp::create(rb, rl, bytesType,
-                                     vector::BroadcastOp::create(rb, rl, accType, word));
+    return broadcastWord(rb, rl, four, accType, bytesType);
   };
   g.combine = [&](OpBuilder &cb, Location cl, Value acc, Value a, Value panel) -> Value {
     switch (instruction) {
@@ -371,6 +521,21 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
     return epilogue ? epilogue->apply(eb, el, tables, acc, col) : acc;
   };
   return sliceToShape(b, loc, emitPackedGemm(b, loc, g), m, n);
+}
+
+} // namespace
+
+Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instruction, Value x,
+                            bool xSigned, int64_t zeroPoint, const DotProductWeights &w,
+                            const ChannelRequantization *epilogue) {
+  return buildDotProduct(b, loc, instruction, x, nullptr, xSigned, zeroPoint, w, epilogue);
+}
+
+Value buildDotProductConv(OpBuilder &b, Location loc, DotInstruction instruction,
+                          const ConvWindows &windows, bool xSigned, int64_t zeroPoint,
+                          const DotProductWeights &w, const ChannelRequantization *epilogue) {
+  return buildDotProduct(b, loc, instruction, Value(), &windows, xSigned, zeroPoint, w,
+                         epilogue);
 }
 
 } // namespace qforge

@@ -947,17 +947,36 @@ struct LowerQFToLinalgPass
     return success();
   }
 
-  /// An ungrouped KH x KW convolution as one dot-product matrix product:
-  /// the (zero-point padded) input unfolded to [N*OH*OW, KH*KW*C] (im2col;
-  /// a 1x1 stride-1 convolution is the input itself), times `matrix`, the
-  /// OHWI filter as [KH*KW*C, O], folded back to [N, OH, OW, O].
-  Value im2colProduct(Value input, int64_t kh, int64_t kw,
+  /// An ungrouped KH x KW convolution as one dot-product matrix product of
+  /// the (zero-point padded) input's windows, [N*OH*OW, KH*KW*C], times
+  /// `matrix`, the OHWI filter as [KH*KW*C, O], folded back to
+  /// [N, OH, OW, O]. A 1x1 stride-1 convolution's windows are the input
+  /// itself; other windows the kernel reads in place where it can (their
+  /// channels fill whole steps), else from the input unfolded (im2col).
+  Value windowProduct(Value input, ArrayRef<int64_t> pad, int64_t kh, int64_t kw,
                       const qforge::DotProductWeights &matrix, ArrayRef<int64_t> outShape,
                       ArrayRef<int64_t> stride, ArrayRef<int64_t> dil, const Params &a,
                       const qforge::ChannelRequantization *epilogue, Lowering &l) {
-    Value cols = qforge::unfoldPatches(l.b, l.loc, input, kh, kw, outShape, stride, dil);
-    Value acc = qforge::buildDotProductMatmul(l.b, l.loc, *dotInstruction(), cols, a.isSigned,
-                                              a.zeroPoints[0], matrix, epilogue);
+    auto inType = cast<RankedTensorType>(input.getType());
+    bool pointwise = kh == 1 && kw == 1 && stride[0] == 1 && stride[1] == 1 &&
+                     inType.getDimSize(1) == outShape[1] && inType.getDimSize(2) == outShape[2];
+    Value acc;
+    if (!pointwise &&
+        qforge::dotProductConvFits(*dotInstruction(), inType.getDimSize(3), matrix)) {
+      qforge::ConvWindows windows{input,
+                                  SmallVector<int64_t, 4>(pad),
+                                  kh,
+                                  kw,
+                                  SmallVector<int64_t, 4>(outShape),
+                                  SmallVector<int64_t, 2>(stride),
+                                  SmallVector<int64_t, 2>(dil)};
+      acc = qforge::buildDotProductConv(l.b, l.loc, *dotInstruction(), windows, a.isSigned,
+                                        a.zeroPoints[0], matrix, epilogue);
+    } else {
+      Value cols = qforge::unfoldPatches(l.b, l.loc, input, kh, kw, outShape, stride, dil);
+      acc = qforge::buildDotProductMatmul(l.b, l.loc, *dotInstruction(), cols, a.isSigned,
+                                          a.zeroPoints[0], matrix, epilogue);
+    }
     return tensor::ExpandShapeOp::create(
         l.b, l.loc,
         RankedTensorType::get(outShape, cast<RankedTensorType>(acc.getType()).getElementType()),
@@ -1021,9 +1040,9 @@ struct LowerQFToLinalgPass
                   : depthwise ? qforge::buildDepthwiseConv(l.b, l.loc, input, a->isSigned,
                                                            a->zeroPoints[0], kernel->values,
                                                            resultType.getShape(), stride, dil, e)
-                              : im2colProduct(input, fType.getDimSize(1), fType.getDimSize(2),
-                                            matrix, resultType.getShape(), stride, dil, *a, e,
-                                            l);
+                              : windowProduct(input, pad, fType.getDimSize(1),
+                                              fType.getDimSize(2), matrix, resultType.getShape(),
+                                              stride, dil, *a, e, l);
       // A kernel with a fused epilogue has requantized already; block sums
       // (exact in int32) without one go through the blocked requantization.
       if (blocks && !e)

@@ -16,12 +16,14 @@ using namespace mlir;
 
 namespace qforge {
 
-GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes, int64_t blockRows) {
+GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes, int64_t blockRows,
+                        int64_t rows, int64_t maxVectors) {
   GemmTile tile;
   int64_t columns = lanes / blockRows;
   int64_t columnVectors = (n + columns - 1) / columns;
-  tile.rows = std::min<int64_t>((m + blockRows - 1) / blockRows, 4);
-  int64_t widest = std::min<int64_t>(columnVectors, tile.rows == 1 ? 8 : 4);
+  tile.rows = rows ? rows : std::min<int64_t>((m + blockRows - 1) / blockRows, 4);
+  int64_t widest =
+      std::min<int64_t>({columnVectors, tile.rows == 1 ? 8 : 4, std::max<int64_t>(maxVectors, 1)});
   // The widest tile down to half of it that pads the columns least (144
   // channels: 3 vectors of 16 fit exactly, 4 would compute 192).
   tile.vectors = widest;
@@ -50,6 +52,8 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
   int64_t rowStep = g.tile.rows * g.blockRows;
   assert((g.blockRows == 1 || (g.blockRows == 2 && columns == 2 && g.tile.vectors % 2 == 0)) &&
          "2-row accumulators are 2 x 2 blocks, paired");
+  assert((!g.conv || (g.blockRows == 1 && g.conv->stepsPerTap % std::max<int64_t>(g.runSteps, 1) == 0)) &&
+         "a convolution's rows are single rows, its taps whole runs");
   int64_t panelSize = g.panelType.getNumElements();
   Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{g.mp, g.np}, g.outElement);
   // for n0 (column tiles) { for m0 (row tiles) { for step { rows x vectors
@@ -64,61 +68,132 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
             ob, ol, index(ob, ol, 0), index(ob, ol, g.mp), index(ob, ol, rowStep),
             ValueRange{outerArgs[0]},
             [&](OpBuilder &ib, Location il, Value m0, ValueRange innerArgs) {
-              SmallVector<Value> zeros(g.tile.rows * g.tile.vectors, zeroAcc);
-              // One reduction step: every accumulator of the tile combines
-              // its row's activations with its column panel.
-              auto stepBody = [&](OpBuilder &sb, Location sl, Value step, ValueRange accs) {
+              int64_t accCount = g.tile.rows * g.tile.vectors;
+              SmallVector<Value> zeros(accCount, zeroAcc);
+              // The activations of the tile's row r at a row step.
+              using RowAt = function_ref<Value(OpBuilder &, Location, int64_t r, Value step)>;
+              // One reduction step: every accumulator of the tile's active
+              // rows combines its row's activations with its column panel
+              // (weights at `panelStep`, activations at `rowStep`).
+              auto stepBody = [&](OpBuilder &sb, Location sl, Value panelStep, Value rowStep,
+                                  ValueRange accs, RowAt rowAt,
+                                  ArrayRef<bool> active) -> SmallVector<Value> {
                 SmallVector<Value> panels;
                 for (int64_t v = 0; v < g.tile.vectors; ++v)
                   panels.push_back(
                       g.loadPanel
-                          ? g.loadPanel(sb, sl, columnTile, step, v)
+                          ? g.loadPanel(sb, sl, columnTile, panelStep, v)
                           : vector::TransferReadOp::create(
                                 sb, sl, g.panelType, g.packed,
-                                ValueRange{columnTile, step, index(sb, sl, v * panelSize)},
+                                ValueRange{columnTile, panelStep, index(sb, sl, v * panelSize)},
                                 panelPad, inBounds)
                                 .getResult());
-                SmallVector<Value> next;
+                SmallVector<Value> next(accs.begin(), accs.end());
                 for (int64_t r = 0; r < g.tile.rows; ++r) {
-                  Value row = arith::AddIOp::create(sb, sl, m0, index(sb, sl, r * g.blockRows));
-                  Value a = g.loadRow(sb, sl, row, step);
+                  if (!active[r])
+                    continue;
+                  Value a = rowAt(sb, sl, r, rowStep);
                   for (int64_t v = 0; v < g.tile.vectors; ++v)
-                    next.push_back(g.combine(sb, sl, accs[r * g.tile.vectors + v], a, panels[v]));
+                    next[r * g.tile.vectors + v] =
+                        g.combine(sb, sl, accs[r * g.tile.vectors + v], a, panels[v]);
                 }
                 return next;
               };
+              // One run of runSteps steps, unrolled (blocks of weights with
+              // their own integer multiple): its partial sums start at zero
+              // and stay in registers, then finishRun folds them into the
+              // totals.
+              auto runBody = [&](OpBuilder &rb, Location rl, Value run, Value panelStep,
+                                 Value rowStep, ValueRange totals, RowAt rowAt,
+                                 ArrayRef<bool> active) -> SmallVector<Value> {
+                SmallVector<Value> partial(zeros);
+                for (int64_t s = 0; s < g.runSteps; ++s)
+                  partial = stepBody(rb, rl, arith::AddIOp::create(rb, rl, panelStep, index(rb, rl, s)),
+                                     arith::AddIOp::create(rb, rl, rowStep, index(rb, rl, s)),
+                                     partial, rowAt, active);
+                SmallVector<Value> next(totals.begin(), totals.end());
+                for (int64_t r = 0; r < g.tile.rows; ++r)
+                  for (int64_t v = 0; active[r] && v < g.tile.vectors; ++v) {
+                    int64_t i = r * g.tile.vectors + v;
+                    Value col = arith::AddIOp::create(rb, rl, n0, index(rb, rl, v * lanes));
+                    next[i] = g.finishRun(rb, rl, totals[i], partial[i], run, col);
+                  }
+                return next;
+              };
+              // Steps [0, count) of a loop carrying the accumulators, one
+              // step (or run) per iteration.
+              auto stepLoop = [&](OpBuilder &lb, Location ll, Value first, Value last,
+                                  ValueRange accs,
+                                  function_ref<SmallVector<Value>(OpBuilder &, Location, Value,
+                                                                  ValueRange)>
+                                      body) {
+                return scf::ForOp::create(lb, ll, first, last, index(lb, ll, 1), accs,
+                                          [&](OpBuilder &sb, Location sl, Value i, ValueRange a) {
+                                            scf::YieldOp::create(sb, sl, body(sb, sl, i, a));
+                                          });
+              };
+              SmallVector<bool> allRows(g.tile.rows, true);
               int64_t totalSteps = g.kp / g.depth;
               scf::ForOp reduction;
-              if (g.runSteps == 0) {
-                reduction = scf::ForOp::create(
-                    ib, il, index(ib, il, 0), index(ib, il, totalSteps), index(ib, il, 1), zeros,
-                    [&](OpBuilder &sb, Location sl, Value step, ValueRange accs) {
-                      scf::YieldOp::create(sb, sl, stepBody(sb, sl, step, accs));
+              if (!g.conv) {
+                auto matrixRow = [&](OpBuilder &sb, Location sl, int64_t r, Value step) {
+                  return g.loadRow(sb, sl,
+                                   arith::AddIOp::create(sb, sl, m0, index(sb, sl, r * g.blockRows)),
+                                   step);
+                };
+                int64_t chunk = g.runSteps ? g.runSteps : 1;
+                reduction = stepLoop(
+                    ib, il, index(ib, il, 0), index(ib, il, totalSteps / chunk), zeros,
+                    [&](OpBuilder &sb, Location sl, Value i, ValueRange accs) {
+                      if (!g.runSteps)
+                        return stepBody(sb, sl, i, i, accs, matrixRow, allRows);
+                      Value first = arith::MulIOp::create(sb, sl, i, index(sb, sl, chunk));
+                      return runBody(sb, sl, i, first, first, accs, matrixRow, allRows);
                     });
               } else {
-                // Runs of runSteps steps, each summed on its own and then
-                // folded into the totals (finishRun).
-                reduction = scf::ForOp::create(
-                    ib, il, index(ib, il, 0), index(ib, il, totalSteps / g.runSteps),
-                    index(ib, il, 1), zeros,
-                    [&](OpBuilder &rb, Location rl, Value run, ValueRange totals) {
-                      // A run's steps unrolled: its partial sums start at
-                      // zero and stay in registers.
-                      Value first = arith::MulIOp::create(rb, rl, run, index(rb, rl, g.runSteps));
-                      SmallVector<Value> partial(zeros);
-                      for (int64_t s = 0; s < g.runSteps; ++s)
-                        partial = stepBody(
-                            rb, rl, arith::AddIOp::create(rb, rl, first, index(rb, rl, s)),
-                            partial);
-                      SmallVector<Value> next;
-                      for (int64_t r = 0; r < g.tile.rows; ++r)
-                        for (int64_t v = 0; v < g.tile.vectors; ++v) {
-                          int64_t i = r * g.tile.vectors + v;
-                          Value col = arith::AddIOp::create(rb, rl, n0, index(rb, rl, v * lanes));
-                          next.push_back(
-                              g.finishRun(rb, rl, totals[i], partial[i], run, col));
-                        }
-                      scf::YieldOp::create(rb, rl, next);
+                // for kh in the tile's kernel rows { for each kernel column
+                // (unrolled) { for each step (or run) of the tap } }.
+                const ConvWalk &w = *g.conv;
+                SmallVector<Value> bases = w.rowBases(ib, il, m0);
+                auto [firstRow, lastRow] = w.kernelRows(ib, il, m0);
+                reduction = stepLoop(
+                    ib, il, firstRow, lastRow, zeros,
+                    [&](OpBuilder &hb, Location hl, Value kh, ValueRange accs) {
+                      SmallVector<Value> current(accs.begin(), accs.end());
+                      for (int64_t kw = 0; kw < w.kernelW; ++kw) {
+                        SmallVector<bool> active;
+                        for (int64_t r = 0; r < g.tile.rows; ++r)
+                          active.push_back(w.rowTakesColumn(r, kw));
+                        if (llvm::none_of(active, [](bool a) { return a; }))
+                          continue;
+                        auto tapRow = [&](OpBuilder &sb, Location sl, int64_t r, Value step) {
+                          return w.loadTap(sb, sl, bases[r], kh, kw, step);
+                        };
+                        // The tap's first step of the filter matrix.
+                        Value tapStep = arith::MulIOp::create(
+                            hb, hl,
+                            arith::AddIOp::create(
+                                hb, hl, arith::MulIOp::create(hb, hl, kh, index(hb, hl, w.kernelW)),
+                                index(hb, hl, kw)),
+                            index(hb, hl, w.stepsPerTap));
+                        int64_t chunk = g.runSteps ? g.runSteps : 1;
+                        scf::ForOp tap = stepLoop(
+                            hb, hl, index(hb, hl, 0), index(hb, hl, w.stepsPerTap / chunk),
+                            current, [&](OpBuilder &sb, Location sl, Value i, ValueRange a) {
+                              if (!g.runSteps)
+                                return stepBody(sb, sl, arith::AddIOp::create(sb, sl, tapStep, i),
+                                                i, a, tapRow, active);
+                              Value first = arith::MulIOp::create(sb, sl, i, index(sb, sl, chunk));
+                              Value run = arith::AddIOp::create(
+                                  sb, sl, arith::DivUIOp::create(sb, sl, tapStep, index(sb, sl, chunk)),
+                                  i);
+                              return runBody(sb, sl, run,
+                                             arith::AddIOp::create(sb, sl, tapStep, first), first,
+                                             a, tapRow, active);
+                            });
+                        current.assign(tap.getResults().begin(), tap.getResults().end());
+                      }
+                      return current;
                     });
               }
               Value c = innerArgs[0];

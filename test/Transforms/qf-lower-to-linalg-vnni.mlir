@@ -75,6 +75,102 @@ func.func @conv(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi32> {
 
 // -----
 
+// Channels that fill whole 4-byte steps (8 here): the kernel reads each
+// row's window in place from the padded input, flattened to bytes (no
+// im2col matrix). 7 output columns make one 7-row tile per image row (16
+// output channels: one vector), so every row of a tile shares its kernel
+// rows, and row r is output column r. With unsigned activations of zero
+// point 0 the padding reads as zero bytes, so the walk takes only the
+// tile's kernel rows that touch the image ([max(0, ceil(-y0)), min(3, 7 -
+// y0)), y0 = oh - 1) and leaves out of kernel column 0 the row of output
+// column 0 and out of kernel column 2 that of column 6: 6, 7, 6 products
+// per step of the three taps of a kernel row (2 steps each).
+// CHECK-LABEL: func.func @conv_in_place_skips_padding
+// CHECK: %[[PADDED:.*]] = tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK-NOT: linalg.generic
+// CHECK: tensor.collapse_shape %[[PADDED]] {{\[\[}}0, 1, 2, 3]] : tensor<1x9x9x8xi8> into tensor<648xi8>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c49{{.*}} step %c7
+// CHECK: arith.ceildivsi
+// CHECK: %[[FIRST:.*]] = arith.maxsi
+// CHECK: arith.floordivsi
+// CHECK: %[[LAST:.*]] = arith.minsi
+// CHECK: scf.for %{{.*}} = %[[FIRST]] to %[[LAST]] step
+// CHECK: scf.for %{{.*}} iter_args(%{{[a-z0-9_]+}} = %{{[a-z0-9_]+}}, %[[ROW1:[a-z0-9_]+]] = %{{[a-z0-9_]+}},
+// CHECK: vector.transfer_read %{{.*}} : tensor<648xi8>, vector<4xi8>
+// CHECK: qf.vnni_dot %[[ROW1]],
+// CHECK-COUNT-5: qf.vnni_dot
+// CHECK-NOT: qf.vnni_dot
+// CHECK: scf.yield
+// CHECK-COUNT-7: qf.vnni_dot
+// CHECK-NOT: qf.vnni_dot
+// CHECK: scf.yield
+// CHECK-COUNT-6: qf.vnni_dot
+// CHECK-NOT: qf.vnni_dot
+// CHECK: scf.yield
+func.func @conv_in_place_skips_padding(%x: tensor<1x7x7x8xi8>) -> tensor<1x7x7x16xi32> {
+  %q = quant.scast %x : tensor<1x7x7x8xi8> to tensor<1x7x7x8x!quant.uniform<u8:f32, 0.1>>
+  %fi = arith.constant dense<1> : tensor<16x3x3x8xi8>
+  %f = quant.scast %fi : tensor<16x3x3x8xi8> to tensor<16x3x3x8x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.conv2d %q, %f {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x7x7x8x!quant.uniform<u8:f32, 0.1>>, tensor<16x3x3x8x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x7x7x16xi32>
+  return %y : tensor<1x7x7x16xi32>
+}
+
+// -----
+
+// Signed activations read in place: the padded input's bytes are flipped
+// (+128) before the walk, and its padding (the zero point, -3) reads as
+// 125, not 0: every kernel row and every row of each tap is computed, and
+// the compensation 125 * 72 (the column sum of 72 ones) comes off.
+// CHECK-LABEL: func.func @conv_in_place_signed
+// CHECK: %[[PADDED:.*]] = tensor.pad
+// CHECK: arith.constant dense<9000> : tensor<16xi32>
+// CHECK: linalg.generic {{.*}} ins(%[[PADDED]] : tensor<1x9x9x8xi8>)
+// CHECK: arith.xori
+// CHECK: tensor.collapse_shape %{{.*}} : tensor<1x9x9x8xi8> into tensor<648xi8>
+// CHECK-NOT: arith.ceildivsi
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c3{{.*}} step
+// CHECK-COUNT-7: qf.vnni_dot
+// CHECK-NOT: qf.vnni_dot
+// CHECK: scf.yield
+// CHECK-COUNT-7: qf.vnni_dot
+// CHECK-NOT: qf.vnni_dot
+// CHECK: scf.yield
+// CHECK-COUNT-7: qf.vnni_dot
+// CHECK-NOT: qf.vnni_dot
+// CHECK: scf.yield
+func.func @conv_in_place_signed(%x: tensor<1x7x7x8xi8>) -> tensor<1x7x7x16xi32> {
+  %q = quant.scast %x : tensor<1x7x7x8xi8> to tensor<1x7x7x8x!quant.uniform<i8:f32, 0.1:-3>>
+  %fi = arith.constant dense<1> : tensor<16x3x3x8xi8>
+  %f = quant.scast %fi : tensor<16x3x3x8xi8> to tensor<16x3x3x8x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.conv2d %q, %f {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x7x7x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<16x3x3x8x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x7x7x16xi32>
+  return %y : tensor<1x7x7x16xi32>
+}
+
+// -----
+
+// An output 3 wide: no tile of 4 to 8 rows fits an image row, so tiles of
+// 4 rows run across image rows (M = 9 padded to 12), each row finding its
+// own window from its index (the rows past 9 read row 8's), and nothing is
+// skipped.
+// CHECK-LABEL: func.func @conv_in_place_across_rows
+// CHECK: tensor.collapse_shape %{{.*}} : tensor<1x5x5x8xi8> into tensor<200xi8>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c12{{.*}} step %c4
+// CHECK-COUNT-4: arith.minui %{{.*}}, %c8
+// CHECK-NOT: arith.ceildivsi
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c3{{.*}} step
+// CHECK-COUNT-4: qf.vnni_dot
+// CHECK-NOT: qf.vnni_dot
+// CHECK: scf.yield
+func.func @conv_in_place_across_rows(%x: tensor<1x3x3x8xi8>) -> tensor<1x3x3x16xi32> {
+  %q = quant.scast %x : tensor<1x3x3x8xi8> to tensor<1x3x3x8x!quant.uniform<u8:f32, 0.1>>
+  %fi = arith.constant dense<1> : tensor<16x3x3x8xi8>
+  %f = quant.scast %fi : tensor<16x3x3x8xi8> to tensor<16x3x3x8x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.conv2d %q, %f {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x3x3x8x!quant.uniform<u8:f32, 0.1>>, tensor<16x3x3x8x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x3x3x16xi32>
+  return %y : tensor<1x3x3x16xi32>
+}
+
+// -----
+
 // A requantized product: the epilogue runs on the accumulators in
 // registers. Per column: bias and float32 multiplier as tables padded to the
 // 16 columns (multiplier 0 in the padding): 0.1 * {0.01, 0.02} / 0.05 =

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <functional>
 
@@ -46,9 +47,39 @@ struct GemmTile {
 /// (down to half) when that pads the columns less. With
 /// accumulators of `blockRows` rows (2 for smmla's 2 x 2 blocks), `rows`
 /// counts blocks of rows and `vectors` is even, so that pairs of
-/// accumulators make whole row vectors.
+/// accumulators make whole row vectors. `rows` (when not 0) and
+/// `maxVectors` fix the rows and bound the vectors instead.
 GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes = kGemmLanes,
-                        int64_t blockRows = 1);
+                        int64_t blockRows = 1, int64_t rows = 0, int64_t maxVectors = 8);
+
+/// A convolution's rows read in place from its padded NHWC input (an
+/// implicit im2col): row m of the product is output pixel m, and the
+/// reduction walks the kernel window, kernel row by kernel row and tap by
+/// tap, `stepsPerTap` steps (the input's channels over the depth) per tap,
+/// in the order of the filter matrix's rows [KH][KW][C].
+struct ConvWalk {
+  int64_t kernelH = 1, kernelW = 1, stepsPerTap = 1;
+  /// Per row tile (its first row m0): what each of its rows needs to find
+  /// its window (e.g. the offset of its top left tap).
+  std::function<llvm::SmallVector<mlir::Value>(mlir::OpBuilder &, mlir::Location,
+                                               mlir::Value m0)>
+      rowBases;
+  /// Per row tile: the kernel rows [first, last) the walk takes, all of
+  /// them unless every row of the tile reads only padding outside them and
+  /// padding adds nothing to the sums.
+  std::function<std::pair<mlir::Value, mlir::Value>(mlir::OpBuilder &, mlir::Location,
+                                                    mlir::Value m0)>
+      kernelRows;
+  /// Whether row r of every tile (rows of one image row, the tile as wide
+  /// as the output) takes kernel column kw; rows that would read only
+  /// padding there are left out of its products.
+  std::function<bool(int64_t r, int64_t kw)> rowTakesColumn;
+  /// The activations of the row with base `base` at tap (kh, kw), step
+  /// `step` of the tap, as loadRow gives them.
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value base,
+                            mlir::Value kh, int64_t kw, mlir::Value step)>
+      loadTap;
+};
 
 /// One packed product. `lhs` is [Mp, Kp] (rows padded to the tile), and
 /// `packed` the weights as [Np / W][Kp / depth][V * L * depth] with
@@ -85,6 +116,9 @@ struct PackedGemm {
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value total,
                             mlir::Value partial, mlir::Value run, mlir::Value col)>
       finishRun;
+  /// Rows read in place from a convolution's input instead of loadRow's
+  /// matrix (blockRows 1 only).
+  const ConvWalk *conv = nullptr;
   /// acc + row * panel, one step.
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value acc,
                             mlir::Value row, mlir::Value panel)>
