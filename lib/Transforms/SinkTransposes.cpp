@@ -36,38 +36,55 @@ bool isElementwise(Operation *op) {
              tosa::SigmoidOp, tosa::TanhOp, qforge::qf::AddOp>(op);
 }
 
+/// A transposed operand: the value it transposes, by `perms`. A quantized
+/// operand may be a transpose of storage integers that no quantized value
+/// names (e.g. a max pooling's result, which runs on the integers):
+/// `storage` then holds them, and `source` is null until a cast to the
+/// operand's quantized type is made (materialize).
+struct Transposed {
+  Value source, storage;
+  ArrayRef<int32_t> perms;
+  quant::QuantizedType quantized;
+
+  Value materialize(PatternRewriter &rewriter, Location loc) const {
+    if (source)
+      return source;
+    auto type = cast<RankedTensorType>(storage.getType());
+    return quant::StorageCastOp::create(rewriter, loc, type.clone(quantized), storage);
+  }
+};
+
 /// The value `v` is a transpose of, with the permutation: a tosa.transpose,
 /// or, with `throughStorageCasts` (quantized values, after
-/// qf-sink-dequantize), one on the storage integers between two
-/// quant.scast.
-std::optional<std::pair<Value, ArrayRef<int32_t>>> transposeOf(Value v,
-                                                               bool throughStorageCasts) {
+/// qf-sink-dequantize), one on the storage integers behind a quant.scast.
+std::optional<Transposed> transposeOf(Value v, bool throughStorageCasts) {
   if (auto t = v.getDefiningOp<tosa::TransposeOp>())
-    return std::pair(t.getInput1(), t.getPerms());
+    return Transposed{t.getInput1(), Value(), t.getPerms(), {}};
   auto outer = throughStorageCasts ? v.getDefiningOp<quant::StorageCastOp>()
                                    : quant::StorageCastOp();
   if (!outer)
     return std::nullopt;
+  auto quantized = dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(outer.getType()));
   auto t = outer.getInput().getDefiningOp<tosa::TransposeOp>();
-  if (!t)
+  if (!quantized || !t)
     return std::nullopt;
   auto inner = t.getInput1().getDefiningOp<quant::StorageCastOp>();
-  if (!inner || !isa<quant::QuantizedType>(getElementTypeOrSelf(inner.getInput().getType())))
-    return std::nullopt;
-  return std::pair(inner.getInput(), t.getPerms());
+  if (inner && getElementTypeOrSelf(inner.getInput().getType()) == quantized)
+    return Transposed{inner.getInput(), Value(), t.getPerms(), quantized};
+  return Transposed{Value(), t.getInput1(), t.getPerms(), quantized};
 }
 
 /// When every operand is a transpose (transposeOf) by one permutation: that
 /// permutation, with what the operands transpose appended to `inputs`.
 std::optional<ArrayRef<int32_t>> commonTranspose(ValueRange operands, bool throughStorageCasts,
-                                                 SmallVectorImpl<Value> &inputs) {
+                                                 SmallVectorImpl<Transposed> &inputs) {
   std::optional<ArrayRef<int32_t>> perms;
   for (Value operand : operands) {
     auto transposed = transposeOf(operand, throughStorageCasts);
-    if (!transposed || (perms && transposed->second != *perms))
+    if (!transposed || (perms && transposed->perms != *perms))
       return std::nullopt;
-    perms = transposed->second;
-    inputs.push_back(transposed->first);
+    perms = transposed->perms;
+    inputs.push_back(*transposed);
   }
   return perms;
 }
@@ -91,13 +108,16 @@ struct TransposeBelowElementwise : RewritePattern {
           return type && type.getShape() == resultType.getShape();
         }))
       return rewriter.notifyMatchFailure(op, "an operand broadcasts");
-    SmallVector<Value> inputs;
+    SmallVector<Transposed> transposed;
     std::optional<ArrayRef<int32_t>> perms =
-        commonTranspose(op->getOperands(), /*throughStorageCasts=*/true, inputs);
+        commonTranspose(op->getOperands(), /*throughStorageCasts=*/true, transposed);
     if (!perms)
       return rewriter.notifyMatchFailure(op, "operands not all transposed alike");
-    auto innerShape = cast<RankedTensorType>(inputs.front().getType()).getShape();
     Location loc = op->getLoc();
+    SmallVector<Value> inputs;
+    for (const Transposed &t : transposed)
+      inputs.push_back(t.materialize(rewriter, loc));
+    auto innerShape = cast<RankedTensorType>(inputs.front().getType()).getShape();
     Operation *inner = rewriter.clone(*op);
     inner->setOperands(inputs);
     Value result = inner->getResult(0);
@@ -131,11 +151,14 @@ struct TransposeBelowConcat : OpRewritePattern<tosa::ConcatOp> {
     auto resultType = dyn_cast<RankedTensorType>(concat.getType());
     if (!resultType || concat.getInput1().empty())
       return failure();
-    SmallVector<Value> inputs;
+    SmallVector<Transposed> transposed;
     std::optional<ArrayRef<int32_t>> perms =
-        commonTranspose(concat.getInput1(), /*throughStorageCasts=*/false, inputs);
+        commonTranspose(concat.getInput1(), /*throughStorageCasts=*/false, transposed);
     if (!perms)
       return rewriter.notifyMatchFailure(concat, "operands not all transposed alike");
+    SmallVector<Value> inputs;
+    for (const Transposed &t : transposed)
+      inputs.push_back(t.source);
     int32_t axis = (*perms)[concat.getAxis()];
     SmallVector<int64_t> innerShape(resultType.getRank());
     for (auto [d, p] : llvm::enumerate(*perms))

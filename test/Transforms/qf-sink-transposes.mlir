@@ -86,6 +86,32 @@ func.func @storage_transposes(%x: tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:3>>,
 
 // -----
 
+// An operand whose transposed integers no quantized value names: a max
+// pooling runs on the storage integers (ResNet's stem: its result feeds the
+// first residual add and the next convolution). The add takes them through
+// a new cast to the operand's quantized type, in NHWC.
+// CHECK-LABEL: func.func @pooled_storage_operand
+// CHECK: %[[POOL:.*]] = tosa.max_pool2d %arg1
+// CHECK: %[[Q:.*]] = quant.scast %[[POOL]] : tensor<1x4x4x8xi8> to tensor<1x4x4x8x!quant.uniform<i8:f32, 2.000000e-01:5>>
+// CHECK: %[[SUM:.*]] = qf.add %arg0, %[[Q]] : (tensor<1x4x4x8x!quant.uniform<i8:f32, 1.000000e-01:3>>, tensor<1x4x4x8x!quant.uniform<i8:f32, 2.000000e-01:5>>) -> tensor<1x4x4x8x!quant.uniform<i8:f32, 2.500000e-01:1>>
+// CHECK-NOT: tosa.transpose
+// CHECK: return %[[SUM]], %[[POOL]]
+func.func @pooled_storage_operand(%x: tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:3>>, %y: tensor<1x8x8x8xi8>) -> (tensor<1x4x4x8x!quant.uniform<i8:f32, 0.25:1>>, tensor<1x4x4x8xi8>) {
+  %xs = quant.scast %x : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:3>> to tensor<1x4x4x8xi8>
+  %xt = tosa.transpose %xs {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xi8>) -> tensor<1x8x4x4xi8>
+  %a = quant.scast %xt : tensor<1x8x4x4xi8> to tensor<1x8x4x4x!quant.uniform<i8:f32, 0.1:3>>
+  %p = tosa.max_pool2d %y {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x8xi8>) -> tensor<1x4x4x8xi8>
+  %pt = tosa.transpose %p {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xi8>) -> tensor<1x8x4x4xi8>
+  %b = quant.scast %pt : tensor<1x8x4x4xi8> to tensor<1x8x4x4x!quant.uniform<i8:f32, 0.2:5>>
+  %s = qf.add %a, %b : (tensor<1x8x4x4x!quant.uniform<i8:f32, 0.1:3>>, tensor<1x8x4x4x!quant.uniform<i8:f32, 0.2:5>>) -> tensor<1x8x4x4x!quant.uniform<i8:f32, 0.25:1>>
+  %ss = quant.scast %s : tensor<1x8x4x4x!quant.uniform<i8:f32, 0.25:1>> to tensor<1x8x4x4xi8>
+  %st = tosa.transpose %ss {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x8x4x4xi8>) -> tensor<1x4x4x8xi8>
+  %r = quant.scast %st : tensor<1x4x4x8xi8> to tensor<1x4x4x8x!quant.uniform<i8:f32, 0.25:1>>
+  return %r, %p : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.25:1>>, tensor<1x4x4x8xi8>
+}
+
+// -----
+
 // A fire module's join as imported: both branches back to NCHW, joined
 // along channels (axis 1), and to NHWC for the next convolution. The
 // transposes move below the concatenation, which joins along NHWC's
