@@ -126,10 +126,12 @@ Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int6
 }
 
 /// x with the top bit of every byte flipped (x ^ 0x80: a shift by 128 that
-/// changes the signedness the instruction reads it with).
-Value flipTopBits(OpBuilder &b, Location loc, Value x) {
+/// changes the signedness the instruction reads it with), written into
+/// `init` (a new tensor by default).
+Value flipTopBits(OpBuilder &b, Location loc, Value x, Value init = Value()) {
   auto type = cast<RankedTensorType>(x.getType());
-  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
+  if (!init)
+    init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
   AffineMap id = b.getMultiDimIdentityMap(type.getRank());
   return linalg::GenericOp::create(
              b, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
@@ -142,6 +144,55 @@ Value flipTopBits(OpBuilder &b, Location loc, Value x) {
                    nb, nl, ValueRange{arith::XOrIOp::create(nb, nl, args[0], top)});
              })
       .getResult(0);
+}
+
+/// An NHWC input as the bytes the instruction reads, padded by `pad` =
+/// [top, bottom, left, right] of `padByte`: a new buffer whose border alone
+/// is filled, the input copied (its top bits flipped when `flip`) straight
+/// into its interior, so that the bytes move once.
+Value paddedBytes(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad, int8_t padByte,
+                  bool flip) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
+    return flip ? flipTopBits(b, loc, x) : x;
+  int64_t n = type.getDimSize(0), h = type.getDimSize(1), w = type.getDimSize(2),
+          c = type.getDimSize(3);
+  int64_t hp = h + pad[0] + pad[1], wp = w + pad[2] + pad[3];
+  Value buffer = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{n, hp, wp, c}, b.getI8Type());
+  Value fill = arith::ConstantOp::create(b, loc, b.getI8Type(), b.getI8IntegerAttr(padByte));
+  // Writes the box [offsets, offsets + sizes) of the buffer: what `write`
+  // makes of the buffer's slice there (so that it bufferizes in place).
+  auto region = [&](ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
+                    function_ref<Value(Value box)> write) {
+    if (llvm::is_contained(sizes, 0))
+      return;
+    SmallVector<OpFoldResult> offs, szs, strides(4, b.getIndexAttr(1));
+    for (auto [o, s] : llvm::zip(offsets, sizes)) {
+      offs.push_back(b.getIndexAttr(o));
+      szs.push_back(b.getIndexAttr(s));
+    }
+    Value box = tensor::ExtractSliceOp::create(b, loc, buffer, offs, szs, strides);
+    buffer = tensor::InsertSliceOp::create(b, loc, write(box), buffer, offs, szs, strides);
+  };
+  auto border = [&](Value box) {
+    return linalg::FillOp::create(b, loc, ValueRange{fill}, ValueRange{box}).getResult(0);
+  };
+  region({0, 0, 0, 0}, {n, pad[0], wp, c}, border);
+  region({0, pad[0] + h, 0, 0}, {n, pad[1], wp, c}, border);
+  region({0, pad[0], 0, 0}, {n, h, pad[2], c}, border);
+  region({0, pad[0], pad[2] + w, 0}, {n, h, pad[3], c}, border);
+  if (!flip) {
+    // A copy into the interior (memcpy of rows after bufferization).
+    SmallVector<OpFoldResult> offs = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
+                                      b.getIndexAttr(pad[2]), b.getIndexAttr(0)};
+    return tensor::InsertSliceOp::create(b, loc, x, buffer, offs,
+                                         SmallVector<OpFoldResult>{b.getIndexAttr(n), b.getIndexAttr(h),
+                                                                   b.getIndexAttr(w), b.getIndexAttr(c)},
+                                         SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
+  }
+  region({0, pad[0], pad[2], 0}, {n, h, w, c},
+         [&](Value box) { return flipTopBits(b, loc, x, box); });
+  return buffer;
 }
 
 /// The activations as the bytes the instruction reads: with their top bit
@@ -211,17 +262,11 @@ bool dotProductFitsInt32(const DotProductWeights &weights) {
   return productBound(effective, n) < (int64_t(1) << 31);
 }
 
-bool dotProductConvFits(DotInstruction instruction, int64_t channels,
-                        const DotProductWeights &weights) {
-  DotTraits traits = traitsOf(instruction);
-  return traits.blockRows == 1 && channels % traits.depth == 0 &&
-         (!weights.runs || channels % weights.runs->size == 0);
-}
-
 namespace {
 
-/// buildDotProductMatmul (x, an [M, K] matrix) and buildDotProductConv
-/// (`conv`, x null).
+/// buildDotProductMatmul (x, an [M, K] matrix) and buildDotProductConv's
+/// in-place windows (`conv`, its input the padded bytes the instruction
+/// reads; x null).
 Value buildDotProduct(OpBuilder &b, Location loc, DotInstruction instruction, Value x,
                       const ConvWindows *conv, bool xSigned, int64_t zeroPoint,
                       const DotProductWeights &w, const ChannelRequantization *epilogue) {
@@ -400,8 +445,7 @@ Value buildDotProduct(OpBuilder &b, Location loc, DotInstruction instruction, Va
     int64_t oh = conv->outShape[1], ow = conv->outShape[2];
     int64_t sh = conv->strides[0], sw = conv->strides[1];
     int64_t dh = conv->dilations[0], dw = conv->dilations[1];
-    Value bytes = flip ? flipTopBits(b, loc, conv->input) : conv->input;
-    g.lhs = tensor::CollapseShapeOp::create(b, loc, bytes,
+    g.lhs = tensor::CollapseShapeOp::create(b, loc, conv->input,
                                             SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
     // Rows of a tile lie in one image row when the tile divides its width.
     bool sameImageRow = ow % tile.rows == 0;
@@ -534,8 +578,25 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
 Value buildDotProductConv(OpBuilder &b, Location loc, DotInstruction instruction,
                           const ConvWindows &windows, bool xSigned, int64_t zeroPoint,
                           const DotProductWeights &w, const ChannelRequantization *epilogue) {
-  return buildDotProduct(b, loc, instruction, Value(), &windows, xSigned, zeroPoint, w,
-                         epilogue);
+  // The input padded, as the bytes the instruction reads (flipped to its
+  // signedness as they are copied, before any unfolding multiplies them):
+  // from here on the activations are of that signedness, with the zero
+  // point in its units.
+  DotTraits traits = traitsOf(instruction);
+  bool flip = xSigned == traits.unsignedLhs;
+  int64_t readZero = !flip ? zeroPoint : xSigned ? zeroPoint + 128 : zeroPoint - 128;
+  bool readSigned = !traits.unsignedLhs;
+  ConvWindows padded = windows;
+  padded.input =
+      paddedBytes(b, loc, windows.input, windows.pad, static_cast<int8_t>(readZero), flip);
+  int64_t channels = cast<RankedTensorType>(windows.input.getType()).getDimSize(3);
+  if (traits.blockRows == 1 && channels % traits.depth == 0 &&
+      (!w.runs || channels % w.runs->size == 0))
+    return buildDotProduct(b, loc, instruction, Value(), &padded, readSigned, readZero, w,
+                           epilogue);
+  Value cols = unfoldPatches(b, loc, padded.input, windows.kernelH, windows.kernelW,
+                             windows.outShape, windows.strides, windows.dilations);
+  return buildDotProduct(b, loc, instruction, cols, nullptr, readSigned, readZero, w, epilogue);
 }
 
 } // namespace qforge

@@ -947,12 +947,12 @@ struct LowerQFToLinalgPass
     return success();
   }
 
-  /// An ungrouped KH x KW convolution as one dot-product matrix product of
-  /// the (zero-point padded) input's windows, [N*OH*OW, KH*KW*C], times
-  /// `matrix`, the OHWI filter as [KH*KW*C, O], folded back to
-  /// [N, OH, OW, O]. A 1x1 stride-1 convolution's windows are the input
-  /// itself; other windows the kernel reads in place where it can (their
-  /// channels fill whole steps), else from the input unfolded (im2col).
+  /// An ungrouped KH x KW convolution as one dot-product matrix product:
+  /// the windows of `input` padded by `pad` of the zero point,
+  /// [N*OH*OW, KH*KW*C], times `matrix`, the OHWI filter as [KH*KW*C, O],
+  /// folded back to [N, OH, OW, O]. A 1x1 stride-1 convolution's windows
+  /// are the input itself; others buildDotProductConv reads in place or
+  /// unfolds.
   Value windowProduct(Value input, ArrayRef<int64_t> pad, int64_t kh, int64_t kw,
                       const qforge::DotProductWeights &matrix, ArrayRef<int64_t> outShape,
                       ArrayRef<int64_t> stride, ArrayRef<int64_t> dil, const Params &a,
@@ -961,8 +961,7 @@ struct LowerQFToLinalgPass
     bool pointwise = kh == 1 && kw == 1 && stride[0] == 1 && stride[1] == 1 &&
                      inType.getDimSize(1) == outShape[1] && inType.getDimSize(2) == outShape[2];
     Value acc;
-    if (!pointwise &&
-        qforge::dotProductConvFits(*dotInstruction(), inType.getDimSize(3), matrix)) {
+    if (!pointwise) {
       qforge::ConvWindows windows{input,
                                   SmallVector<int64_t, 4>(pad),
                                   kh,
@@ -973,8 +972,9 @@ struct LowerQFToLinalgPass
       acc = qforge::buildDotProductConv(l.b, l.loc, *dotInstruction(), windows, a.isSigned,
                                         a.zeroPoints[0], matrix, epilogue);
     } else {
-      Value cols = qforge::unfoldPatches(l.b, l.loc, input, kh, kw, outShape, stride, dil);
-      acc = qforge::buildDotProductMatmul(l.b, l.loc, *dotInstruction(), cols, a.isSigned,
+      Value rows = tensor::CollapseShapeOp::create(
+          l.b, l.loc, input, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+      acc = qforge::buildDotProductMatmul(l.b, l.loc, *dotInstruction(), rows, a.isSigned,
                                           a.zeroPoints[0], matrix, epilogue);
     }
     return tensor::ExpandShapeOp::create(
@@ -1014,12 +1014,11 @@ struct LowerQFToLinalgPass
         groups == 1 || depthwise ? kernelWeights(*a, *w, op.getFilter(), filter, blocks)
                                  : std::nullopt;
     // The VNNI depthwise kernel pads as it copies its input into channel
-    // blocks; every other path reads the padded NHWC tensor.
+    // blocks, the product kernels reading windows in place as they copy it
+    // to the bytes they read; every other path reads the padded NHWC tensor.
     bool rowDot = kernel && depthwise && vnni && !blocks &&
                   qforge::depthwiseRowDotFits(fType.getDimSize(2), dil[1]);
-    Value unpadded = input;
-    if (!rowDot)
-      input = l.padWithZeroPoint(input, pad, a->zeroPoints[0]);
+    auto padded = [&] { return l.padWithZeroPoint(input, pad, a->zeroPoints[0]); };
     std::optional<qforge::WeightRuns> runs;
     if (blocks)
       runs = weightRuns(*blocks, o, fType.getDimSize(1) * fType.getDimSize(2));
@@ -1034,10 +1033,10 @@ struct LowerQFToLinalgPass
           channelEpilogue(op, op.getBias(), *a, *w, blocks ? &*blocks : nullptr, o,
                           op.getClamp(), op.getResult());
       const qforge::ChannelRequantization *e = epilogue ? &*epilogue : nullptr;
-      Value acc = rowDot ? qforge::buildDepthwiseRowDot(l.b, l.loc, unpadded, a->isSigned,
+      Value acc = rowDot ? qforge::buildDepthwiseRowDot(l.b, l.loc, input, a->isSigned,
                                                         a->zeroPoints[0], pad, kernel->values,
                                                         resultType.getShape(), stride, dil, e)
-                  : depthwise ? qforge::buildDepthwiseConv(l.b, l.loc, input, a->isSigned,
+                  : depthwise ? qforge::buildDepthwiseConv(l.b, l.loc, padded(), a->isSigned,
                                                            a->zeroPoints[0], kernel->values,
                                                            resultType.getShape(), stride, dil, e)
                               : windowProduct(input, pad, fType.getDimSize(1),
@@ -1055,6 +1054,7 @@ struct LowerQFToLinalgPass
       bind(op.getResult(), *value);
       return success();
     }
+    input = padded();
     Value weightZp = weightZeroPoints(*w, o, l);
     MLIRContext *ctx = op.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };

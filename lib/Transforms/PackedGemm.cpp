@@ -280,27 +280,29 @@ Value unfoldShortRows(OpBuilder &b, Location loc, Value input, int64_t kh, int64
   auto inType = cast<RankedTensorType>(input.getType());
   Type element = inType.getElementType();
   int64_t c = inType.getDimSize(3), run = kw * c;
-  int64_t lanes = llvm::PowerOf2Ceil(run);
-  auto vecType = VectorType::get({lanes}, element);
-  auto maskType = VectorType::get({lanes}, b.getI1Type());
   // [N, H, W * C]: a kernel row of an output pixel starts at ow * SW * C.
   Value rows = tensor::CollapseShapeOp::create(
       b, loc, input, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   int64_t m = outShape[0] * outShape[1] * outShape[2];
   // Integer rows are already as long as the dot-product kernels read them
   // (a multiple of 4 bytes; zero beyond the taps), which spares the kernel
-  // a padded copy of the whole matrix.
+  // a padded copy of the whole matrix. The last kernel row's vector also
+  // writes those zeros: its lanes past the taps are masked off the read,
+  // which gives them the padding value.
   int64_t width = isa<IntegerType>(element) ? (kh * run + 3) / 4 * 4 : kh * run;
+  int64_t tail = width - kh * run;
+  int64_t lanes = llvm::PowerOf2Ceil(run + tail);
+  auto vecType = VectorType::get({lanes}, element);
+  auto maskType = VectorType::get({lanes}, b.getI1Type());
   Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, width}, element);
-  if (width != kh * run)
-    out = linalg::FillOp::create(
-              b, loc, ValueRange{arith::ConstantOp::create(b, loc, element, b.getZeroAttr(element))},
-              ValueRange{out})
-              .getResult(0);
   auto index = [](OpBuilder &ib, Location il, int64_t v) -> Value {
     return arith::ConstantIndexOp::create(ib, il, v);
   };
   Value mask = vector::ConstantMaskOp::create(b, loc, maskType, ArrayRef<int64_t>{run});
+  Value lastMask =
+      tail ? vector::ConstantMaskOp::create(b, loc, maskType, ArrayRef<int64_t>{run + tail})
+                 .getResult()
+           : mask;
   Value pad = arith::ConstantOp::create(b, loc, element, b.getZeroAttr(element));
   // Masked lanes may lie past a row's end: not in bounds, so the lowering
   // also masks what lies outside the tensor.
@@ -334,7 +336,7 @@ Value unfoldShortRows(OpBuilder &b, Location loc, Value input, int64_t kh, int64
           acc = vector::TransferWriteOp::create(
                     wb, wl, v, acc, ValueRange{row, index(wb, wl, i * run)},
                     AffineMapAttr::get(AffineMap::getMinorIdentityMap(2, 1, wb.getContext())),
-                    mask, inBounds)
+                    i + 1 == kh ? lastMask : mask, inBounds)
                     .getResult();
         }
         return acc;

@@ -47,19 +47,25 @@ func.func @matmul(%x: tensor<2x6xi8>) -> tensor<2x2xi32> {
 
 // -----
 
-// A 3x3 convolution: the input padded with its zero point, unfolded to
+// A 3x3 convolution: the input padded with its zero point (a new buffer,
+// its border filled, the input copied into its interior), unfolded to
 // [N*OH*OW, KH*KW*C] = [16, 18] (im2col; with 2 channels each kernel row's
-// 6 consecutive bytes move as one masked vector, into rows already zero-
-// padded to the kernel's 20 bytes), multiplied by the OHWI filter
+// 6 consecutive bytes move as one masked vector, the last row's vector
+// also writing the 2 zero bytes that pad each row to the kernel's 20:
+// its lanes past the 6 are masked off the read), multiplied by the OHWI filter
 // as [18, 3] (K padded to 20), folded back to NHWC. Unsigned activations
 // need no shift; the compensation is z * colsum(w) = 7 * 18 = 126 (every
 // weight 1), a table padded to the 16 columns of the tile.
 // CHECK-LABEL: func.func @conv
-// CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: tensor.empty() : tensor<1x6x6x2xi8>
+// CHECK-COUNT-4: linalg.fill ins(%c7_i8 : i8)
+// CHECK: %[[PAD:.*]] = tensor.insert_slice %arg0 into %{{.*}}[0, 1, 1, 0] [1, 4, 4, 2] [1, 1, 1, 1] : tensor<1x4x4x2xi8> into tensor<1x6x6x2xi8>
 // CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[PAD]] {{\[\[}}0], [1], [2, 3]] : tensor<1x6x6x2xi8> into tensor<1x6x12xi8>
-// CHECK: linalg.fill ins(%c0_i8{{.*}} : i8) outs(%{{.*}} : tensor<16x20xi8>)
-// CHECK: vector.constant_mask [6] : vector<8xi1>
-// CHECK-COUNT-3: vector.transfer_write %{{.*}} : vector<8xi8>, tensor<16x20xi8>
+// CHECK-NOT: linalg.fill
+// CHECK: %[[ROWMASK:.*]] = vector.constant_mask [6] : vector<8xi1>
+// CHECK: %[[LAST:.*]] = vector.constant_mask [8] : vector<8xi1>
+// CHECK-COUNT-2: vector.transfer_write %{{.*}}, %[[ROWMASK]] : vector<8xi8>, tensor<16x20xi8>
+// CHECK: vector.transfer_write %{{.*}}, %[[LAST]] : vector<8xi8>, tensor<16x20xi8>
 // CHECK-NOT: arith.xori
 // CHECK: arith.constant dense<[126, 126, 126, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
 // CHECK-NOT: tensor.pad
@@ -86,7 +92,9 @@ func.func @conv(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi32> {
 // column 0 and out of kernel column 2 that of column 6: 6, 7, 6 products
 // per step of the three taps of a kernel row (2 steps each).
 // CHECK-LABEL: func.func @conv_in_place_skips_padding
-// CHECK: %[[PADDED:.*]] = tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: tensor.empty() : tensor<1x9x9x8xi8>
+// CHECK-COUNT-4: linalg.fill ins(%c0_i8{{.*}} : i8)
+// CHECK: %[[PADDED:.*]] = tensor.insert_slice %arg0 into %{{.*}}[0, 1, 1, 0] [1, 7, 7, 8] [1, 1, 1, 1]
 // CHECK-NOT: linalg.generic
 // CHECK: tensor.collapse_shape %[[PADDED]] {{\[\[}}0, 1, 2, 3]] : tensor<1x9x9x8xi8> into tensor<648xi8>
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c49{{.*}} step %c7
@@ -117,15 +125,17 @@ func.func @conv_in_place_skips_padding(%x: tensor<1x7x7x8xi8>) -> tensor<1x7x7x1
 
 // -----
 
-// Signed activations read in place: the padded input's bytes are flipped
-// (+128) before the walk, and its padding (the zero point, -3) reads as
-// 125, not 0: every kernel row and every row of each tap is computed, and
-// the compensation 125 * 72 (the column sum of 72 ones) comes off.
+// Signed activations read in place: the input's bytes are flipped (+128)
+// as they are copied into the padded buffer, and its padding (the zero
+// point, -3) reads as 125, not 0: every kernel row and every row of each
+// tap is computed, and the compensation 125 * 72 (the column sum of 72
+// ones) comes off.
 // CHECK-LABEL: func.func @conv_in_place_signed
-// CHECK: %[[PADDED:.*]] = tensor.pad
-// CHECK: arith.constant dense<9000> : tensor<16xi32>
-// CHECK: linalg.generic {{.*}} ins(%[[PADDED]] : tensor<1x9x9x8xi8>)
+// CHECK-COUNT-4: linalg.fill ins(%c125_i8 : i8)
+// CHECK: %[[INTERIOR:.*]] = tensor.extract_slice %{{.*}}[0, 1, 1, 0] [1, 7, 7, 8] [1, 1, 1, 1]
+// CHECK: linalg.generic {{.*}} ins(%arg0 : tensor<1x7x7x8xi8>) outs(%[[INTERIOR]] : tensor<1x7x7x8xi8>)
 // CHECK: arith.xori
+// CHECK: arith.constant dense<9000> : tensor<16xi32>
 // CHECK: tensor.collapse_shape %{{.*}} : tensor<1x9x9x8xi8> into tensor<648xi8>
 // CHECK-NOT: arith.ceildivsi
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c3{{.*}} step

@@ -83,23 +83,21 @@ mlir::Value buildDotProductMatmul(mlir::OpBuilder &b, mlir::Location loc,
 /// m, and its reduction walks the taps in the filter matrix's order
 /// [KH][KW][C].
 struct ConvWindows {
-  mlir::Value input;            // NHWC storage, already padded with the zero point
-  llvm::SmallVector<int64_t, 4> pad; // [top, bottom, left, right] of that padding
+  mlir::Value input;                 // NHWC storage, unpadded
+  llvm::SmallVector<int64_t, 4> pad; // [top, bottom, left, right], of the zero point
   int64_t kernelH = 1, kernelW = 1;
   llvm::SmallVector<int64_t, 4> outShape; // [N, OH, OW, O]
   llvm::SmallVector<int64_t, 2> strides, dilations;
 };
 
-/// Whether buildDotProductConv takes this convolution: an instruction that
-/// reads single rows (not smmla), channels that fill whole steps, and runs
-/// of weights (if any) that do not straddle taps.
-bool dotProductConvFits(DotInstruction instruction, int64_t channels,
-                        const DotProductWeights &weights);
-
-/// buildDotProductMatmul on the windows of `windows` rather than an
-/// unfolded matrix: [N*OH*OW, O]. When the padding reads as zero bytes
-/// (an unsigned input with zero point 0 on x86), row tiles of one image
-/// row skip the kernel rows and columns that fall on padding.
+/// buildDotProductMatmul on the windows of `windows`: [N*OH*OW, O]. The
+/// input is padded as it is copied to the bytes the instruction reads;
+/// then the kernel reads the windows in place when it can (single-row
+/// accumulators, channels that fill whole steps, runs of weights, if any,
+/// that do not straddle taps), else from them unfolded (im2col). In place,
+/// when the padding reads as zero bytes (zero point 0 in the instruction's
+/// units, e.g. u8 0 or i8 -128 on x86), row tiles of one image row skip
+/// the kernel rows and columns that fall on padding.
 mlir::Value buildDotProductConv(mlir::OpBuilder &b, mlir::Location loc,
                                 DotInstruction instruction, const ConvWindows &windows,
                                 bool xSigned, int64_t zeroPoint,
