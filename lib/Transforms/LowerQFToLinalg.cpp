@@ -664,9 +664,11 @@ struct LowerQFToLinalgPass
     return success();
   }
 
-  /// (a - z_a) * m_a + (b - z_b) * m_b in int64 with one shift n for both
-  /// multipliers (chosen for the larger, so both fit 31 bits), then one
-  /// rounding.
+  /// (a - z_a) * m_a + (b - z_b) * m_b with one shift n for both
+  /// multipliers (chosen for the larger), then one rounding: in int32 with
+  /// multipliers of up to 22 bits when the sum and the rounding's half unit
+  /// cannot leave int32 for any inputs (16 lanes to a vector instead of 8,
+  /// no 64-bit multiplies), else in int64 with 31 bits.
   LogicalResult lowerAdd(qforge::qf::AddOp op, Lowering &l) {
     auto a = paramsOf(op, op.getLhs().getType());
     auto b = paramsOf(op, op.getRhs().getType());
@@ -674,9 +676,23 @@ struct LowerQFToLinalgPass
     if (failed(a) || failed(b) || failed(out))
       return failure();
     double ma = a->scales[0] / out->scales[0], mb = b->scales[0] / out->scales[0];
-    int64_t shift = fixedPointMultiplier(std::max(ma, mb)).second;
-    int64_t mA = std::llround(std::ldexp(ma, static_cast<int>(shift)));
-    int64_t mB = std::llround(std::ldexp(mb, static_cast<int>(shift)));
+    auto largestTerm = [](const Params &p) {
+      return std::max(p.qmax - p.zeroPoints[0], p.zeroPoints[0] - p.qmin);
+    };
+    int64_t shift = 0, mA = 0, mB = 0;
+    auto choose = [&](int bits) {
+      shift = fixedPointMultiplier(std::max(ma, mb), bits).second;
+      mA = std::llround(std::ldexp(ma, static_cast<int>(shift)));
+      mB = std::llround(std::ldexp(mb, static_cast<int>(shift)));
+    };
+    Type wide = l.i32();
+    choose(22);
+    int64_t bound = largestTerm(*a) * mA + largestTerm(*b) * mB +
+                    (shift >= 1 && shift <= 30 ? int64_t(1) << (shift - 1) : 0);
+    if (shift < 1 || shift > 30 || bound >= (int64_t(1) << 31)) {
+      wide = l.i64();
+      choose(31);
+    }
     std::optional<ArrayRef<int64_t>> clamp = op.getClamp();
     int64_t lo = clamp ? (*clamp)[0] : out->qmin, hi = clamp ? (*clamp)[1] : out->qmax;
     Value lhs = storageOf(op.getLhs()), rhs = storageOf(op.getRhs());
@@ -693,17 +709,17 @@ struct LowerQFToLinalgPass
             [&](OpBuilder &nb, Location nl, ValueRange args) {
               auto term = [&](Value v, const Params &p, int64_t m) -> Value {
                 Value w = l.widen(nb, nl, v, p.isSigned);
-                Value d = arith::ExtSIOp::create(
-                    nb, nl, l.i64(),
-                    arith::SubIOp::create(nb, nl, w,
-                                          l.intConst(nb, nl, l.i32(), p.zeroPoints[0])));
-                return arith::MulIOp::create(nb, nl, d, l.intConst(nb, nl, l.i64(), m));
+                Value d = arith::SubIOp::create(nb, nl, w,
+                                                l.intConst(nb, nl, l.i32(), p.zeroPoints[0]));
+                if (wide != d.getType())
+                  d = arith::ExtSIOp::create(nb, nl, wide, d);
+                return arith::MulIOp::create(nb, nl, d, l.intConst(nb, nl, wide, m));
               };
               Value p = arith::AddIOp::create(nb, nl, term(args[0], *a, mA),
                                               term(args[1], *b, mB));
               linalg::YieldOp::create(
                   nb, nl,
-                  qforge::finishRequantization(nb, nl, p, l.intConst(nb, nl, l.i64(), shift),
+                  qforge::finishRequantization(nb, nl, p, l.intConst(nb, nl, wide, shift),
                                                out->zeroPoints[0], lo, hi, storageType));
             })
             .getResult(0);

@@ -216,22 +216,40 @@ func.func @quantized_argument(%x: tensor<1x4x!quant.uniform<i8:f32, 0.01>>) -> t
 // -----
 
 // An integer add: both terms rescaled with one shift (multipliers
-// 0.05 / 0.2 = 0.25 and 0.1 / 0.2 = 0.5 at shift 31, the larger one's:
-// 2^29 and 2^30), summed in int64, rounded once, the zero point added and
+// 0.05 / 0.2 = 0.25 and 0.1 / 0.2 = 0.5 with 22 bits for the larger, shift
+// 22: 2^20 and 2^21), summed in int32 (130 * 2^20 + 128 * 2^21 plus the
+// half unit 2^21 cannot overflow), rounded once, the zero point added and
 // clamped.
 // CHECK-LABEL: func.func @add
 // CHECK: linalg.generic {{.*}} ins(%arg0, %arg1 : tensor<4xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<4xi8>)
-// CHECK-DAG: arith.muli %{{.*}}, %c536870912_i64 : i64
-// CHECK-DAG: arith.muli %{{.*}}, %c1073741824_i64 : i64
+// CHECK-DAG: arith.muli %{{.*}}, %c1048576_i32 : i32
+// CHECK-DAG: arith.muli %{{.*}}, %c2097152_i32 : i32
 // CHECK: arith.addi
-// CHECK: arith.shrsi %{{.*}}, %c31_i64
-// CHECK: arith.maxsi %{{.*}}, %c-100_i64
-// CHECK: arith.minsi %{{.*}}, %c127_i64
+// CHECK: arith.shrsi %{{.*}}, %c22_i32
+// CHECK: arith.maxsi %{{.*}}, %c-100_i32
+// CHECK: arith.minsi %{{.*}}, %c127_i32
 func.func @add(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xi8> {
   %qa = quant.scast %a : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.05:-3>>
   %qb = quant.scast %b : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.1>>
   %y = qf.add %qa, %qb clamp [-100, 127] : (tensor<4x!quant.uniform<i8:f32, 0.05:-3>>, tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.2:-100>>
   %r = quant.scast %y : tensor<4x!quant.uniform<i8:f32, 0.2:-100>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+// Multipliers too small for int32: 1e-4 = 0.8192 * 2^-13 needs shift
+// 22 + 13 = 35, past int32's; the add runs in int64 with 31 bits (shift
+// 44, multiplier round(1e-4 * 2^44) = 1759218604).
+// CHECK-LABEL: func.func @add_in_int64
+// CHECK: arith.extsi %{{.*}} : i32 to i64
+// CHECK: arith.muli %{{.*}}, %c1759218604_i64 : i64
+// CHECK: arith.shrsi %{{.*}}, %c44_i64
+func.func @add_in_int64(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xi8> {
+  %qa = quant.scast %a : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.0001>>
+  %qb = quant.scast %b : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.0001>>
+  %y = qf.add %qa, %qb : (tensor<4x!quant.uniform<i8:f32, 0.0001>>, tensor<4x!quant.uniform<i8:f32, 0.0001>>) -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  %r = quant.scast %y : tensor<4x!quant.uniform<i8:f32, 1.0>> to tensor<4xi8>
   return %r : tensor<4xi8>
 }
 
