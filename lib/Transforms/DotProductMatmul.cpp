@@ -508,14 +508,39 @@ Value buildDotProduct(OpBuilder &b, Location loc, DotInstruction instruction, Va
               idx(rb, rl, 1)));
       return {first, last};
     };
-    // With one tile per image row, row r is output column r, and its kernel
-    // column kw reads input column r SW - left + kw DW.
-    bool columnsKnown = skipPadding && tile.rows == ow;
-    int64_t padLeft = conv->pad[2];
-    walk.rowTakesColumn = [=](int64_t r, int64_t kw) {
-      int64_t xIn = r * sw - padLeft + kw * dw;
-      return !columnsKnown || (xIn >= 0 && xIn < width);
+    // Output column x's kernel column kw reads input column x SW - left +
+    // kw DW. With one tile per image row, row r is output column r; with
+    // more, tiles are the first of their image row (output columns from
+    // 0), the last (from OW - rows), or between (from `rows` to OW - 2
+    // rows: a row is taken there if it is at both ends).
+    int64_t padLeft = conv->pad[2], rows = tile.rows;
+    auto inside = [=](int64_t x, int64_t kw) {
+      int64_t xIn = x * sw - padLeft + kw * dw;
+      return xIn >= 0 && xIn < width;
     };
+    if (skipPadding && rows == ow) {
+      walk.rowTakesColumn = [=](int64_t, int64_t r, int64_t kw) { return inside(r, kw); };
+    } else if (skipPadding) {
+      walk.places = 3;
+      walk.tilePlace = [=](OpBuilder &rb, Location rl, Value m0) -> Value {
+        Value x0 = arith::RemUIOp::create(rb, rl, m0, idx(rb, rl, ow));
+        auto at = [&](int64_t x) {
+          return arith::CmpIOp::create(rb, rl, arith::CmpIPredicate::eq, x0, idx(rb, rl, x));
+        };
+        return arith::SelectOp::create(
+            rb, rl, at(0), idx(rb, rl, 0),
+            arith::SelectOp::create(rb, rl, at(ow - rows), idx(rb, rl, 1), idx(rb, rl, 2)));
+      };
+      walk.rowTakesColumn = [=](int64_t place, int64_t r, int64_t kw) {
+        if (place == 0)
+          return inside(r, kw);
+        if (place == 1)
+          return inside(ow - rows + r, kw);
+        return ow < 3 * rows || (inside(rows + r, kw) && inside(ow - 2 * rows + r, kw));
+      };
+    } else {
+      walk.rowTakesColumn = [](int64_t, int64_t, int64_t) { return true; };
+    }
     walk.loadTap = [&, wp, dh, dw, channels](OpBuilder &rb, Location rl, Value base, Value kh,
                                              int64_t kw, Value step) -> Value {
       Value offset = arith::AddIOp::create(

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/Sequence.h"
 
 using namespace mlir;
 
@@ -156,16 +157,12 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
                 const ConvWalk &w = *g.conv;
                 SmallVector<Value> bases = w.rowBases(ib, il, m0);
                 auto [firstRow, lastRow] = w.kernelRows(ib, il, m0);
+                Value place = w.places > 1 ? w.tilePlace(ib, il, m0) : Value();
                 reduction = stepLoop(
                     ib, il, firstRow, lastRow, zeros,
                     [&](OpBuilder &hb, Location hl, Value kh, ValueRange accs) {
                       SmallVector<Value> current(accs.begin(), accs.end());
                       for (int64_t kw = 0; kw < w.kernelW; ++kw) {
-                        SmallVector<bool> active;
-                        for (int64_t r = 0; r < g.tile.rows; ++r)
-                          active.push_back(w.rowTakesColumn(r, kw));
-                        if (llvm::none_of(active, [](bool a) { return a; }))
-                          continue;
                         auto tapRow = [&](OpBuilder &sb, Location sl, int64_t r, Value step) {
                           return w.loadTap(sb, sl, bases[r], kh, kw, step);
                         };
@@ -177,21 +174,50 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
                                 index(hb, hl, kw)),
                             index(hb, hl, w.stepsPerTap));
                         int64_t chunk = g.runSteps ? g.runSteps : 1;
-                        scf::ForOp tap = stepLoop(
-                            hb, hl, index(hb, hl, 0), index(hb, hl, w.stepsPerTap / chunk),
-                            current, [&](OpBuilder &sb, Location sl, Value i, ValueRange a) {
-                              if (!g.runSteps)
-                                return stepBody(sb, sl, arith::AddIOp::create(sb, sl, tapStep, i),
-                                                i, a, tapRow, active);
-                              Value first = arith::MulIOp::create(sb, sl, i, index(sb, sl, chunk));
-                              Value run = arith::AddIOp::create(
-                                  sb, sl, arith::DivUIOp::create(sb, sl, tapStep, index(sb, sl, chunk)),
-                                  i);
-                              return runBody(sb, sl, run,
-                                             arith::AddIOp::create(sb, sl, tapStep, first), first,
-                                             a, tapRow, active);
-                            });
-                        current.assign(tap.getResults().begin(), tap.getResults().end());
+                        // The tap's steps for the rows in `active`.
+                        auto tapLoop = [&](OpBuilder &tb, Location tl, ValueRange in,
+                                           ArrayRef<bool> active) -> SmallVector<Value> {
+                          if (llvm::none_of(active, [](bool a) { return a; }))
+                            return SmallVector<Value>(in.begin(), in.end());
+                          scf::ForOp tap = stepLoop(
+                              tb, tl, index(tb, tl, 0), index(tb, tl, w.stepsPerTap / chunk), in,
+                              [&](OpBuilder &sb, Location sl, Value i, ValueRange a) {
+                                if (!g.runSteps)
+                                  return stepBody(sb, sl,
+                                                  arith::AddIOp::create(sb, sl, tapStep, i), i,
+                                                  a, tapRow, active);
+                                Value first =
+                                    arith::MulIOp::create(sb, sl, i, index(sb, sl, chunk));
+                                Value run = arith::AddIOp::create(
+                                    sb, sl,
+                                    arith::DivUIOp::create(sb, sl, tapStep, index(sb, sl, chunk)),
+                                    i);
+                                return runBody(sb, sl, run,
+                                               arith::AddIOp::create(sb, sl, tapStep, first),
+                                               first, a, tapRow, active);
+                              });
+                          return SmallVector<Value>(tap.getResults());
+                        };
+                        SmallVector<SmallVector<bool>> active(w.places);
+                        for (int64_t p = 0; p < w.places; ++p)
+                          for (int64_t r = 0; r < g.tile.rows; ++r)
+                            active[p].push_back(w.rowTakesColumn(p, r, kw));
+                        if (llvm::all_equal(active)) {
+                          current = tapLoop(hb, hl, current, active[0]);
+                          continue;
+                        }
+                        // One loop per kind of tile, the last kind the default.
+                        auto dispatch = scf::IndexSwitchOp::create(
+                            hb, hl, ValueRange(current).getTypes(), place,
+                            llvm::to_vector(llvm::seq<int64_t>(0, w.places - 1)), w.places - 1);
+                        for (int64_t p = 0; p < w.places; ++p) {
+                          Region &region = p + 1 < w.places ? dispatch.getCaseRegions()[p]
+                                                            : dispatch.getDefaultRegion();
+                          OpBuilder cb(region);
+                          cb.createBlock(&region);
+                          scf::YieldOp::create(cb, hl, tapLoop(cb, hl, current, active[p]));
+                        }
+                        current.assign(dispatch.getResults().begin(), dispatch.getResults().end());
                       }
                       return current;
                     });

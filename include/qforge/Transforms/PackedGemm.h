@@ -70,10 +70,14 @@ struct ConvWalk {
   std::function<std::pair<mlir::Value, mlir::Value>(mlir::OpBuilder &, mlir::Location,
                                                     mlir::Value m0)>
       kernelRows;
-  /// Whether row r of every tile (rows of one image row, the tile as wide
-  /// as the output) takes kernel column kw; rows that would read only
-  /// padding there are left out of its products.
-  std::function<bool(int64_t r, int64_t kw)> rowTakesColumn;
+  /// Row tiles come in `places` kinds (e.g. the first of an image row, the
+  /// last, the ones between), tilePlace giving a tile's (default: one
+  /// kind), and rowTakesColumn whether row r of a tile of a kind takes
+  /// kernel column kw: rows that would read only padding there are left
+  /// out of its products.
+  int64_t places = 1;
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value m0)> tilePlace;
+  std::function<bool(int64_t place, int64_t r, int64_t kw)> rowTakesColumn;
   /// The activations of the row with base `base` at tap (kh, kw), step
   /// `step` of the tap, as loadRow gives them.
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value base,
