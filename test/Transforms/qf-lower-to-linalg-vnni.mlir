@@ -492,11 +492,12 @@ func.func @small_product(%x: tensor<64x64xi8>) -> tensor<64x64xi32> {
 // 4-bit weights stay 4-bit in the kernel: each 64-weight panel is stored
 // as 32 bytes (weight i in the low nibble of byte i, weight i + 32 in the
 // high one; here every weight is 1: columns 0 and 1 fill bytes 0-7 of each
-// step's panel), unpacked per step by shifting each nibble to the top and
-// arithmetically back, the halves concatenated. Blocks of 4 along K (one
-// kernel step each) are summed on their own and multiplied by their
-// integer multiples of the column unit (column 0: 255 and 51, column 1:
-// 255 and 255; zero in the padded columns) before joining the totals,
+// step's panel), unpacked per step as 16 w: the low nibbles shifted to the
+// top, the high ones masked (& 0xF0), the halves concatenated. Blocks of 4
+// along K (one kernel step each) are summed on their own, their sums (16
+// times the block's) shifted back by 4 and multiplied by their integer
+// multiples of the column unit (column 0: 255 and 51, column 1: 255 and
+// 255; zero in the padded columns) before joining the totals,
 // which are requantized in the kernel's epilogue at s_x * unit / s_y
 // (0.01 * (0.1 / 255) / 0.04), as the blocked reference requantizes its
 // int64 sums.
@@ -506,13 +507,14 @@ func.func @small_product(%x: tensor<64x64xi8>) -> tensor<64x64xi32> {
 // CHECK-DAG: %[[M:.*]] = arith.constant dense<{{\[\[}}255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [51, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]> : tensor<2x16xi32>
 // CHECK: scf.for %[[BLOCK:.*]] = {{.*}} iter_args({{.*}}) -> (vector<16xi32>)
 // CHECK: %[[PACKED:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<1x2x32xi8>, vector<32xi8>
-// CHECK: %[[UP:.*]] = arith.shli %[[PACKED]], %[[FOUR:.*]] : vector<32xi8>
-// CHECK: %[[LOW:.*]] = arith.shrsi %[[UP]], %[[FOUR]] : vector<32xi8>
-// CHECK: %[[HIGH:.*]] = arith.shrsi %[[PACKED]], %[[FOUR]] : vector<32xi8>
+// CHECK: %[[LOW:.*]] = arith.shli %[[PACKED]], %{{.*}} : vector<32xi8>
+// CHECK: %[[TOP:.*]] = arith.constant dense<-16> : vector<32xi8>
+// CHECK: %[[HIGH:.*]] = arith.andi %[[PACKED]], %[[TOP]] : vector<32xi8>
 // CHECK: %[[PANEL:.*]] = vector.shuffle %[[LOW]], %[[HIGH]] [0, 1, 2, {{.*}}, 62, 63] : vector<32xi8>, vector<32xi8>
 // CHECK: %[[PART:.*]] = qf.vnni_dot %{{.*}}, %{{.*}}, %[[PANEL]] : vector<16xi32>, vector<64xi8>
 // CHECK: %[[MULT:.*]] = vector.transfer_read %[[M]][%[[BLOCK]], %{{.*}}]{{.*}} : tensor<2x16xi32>, vector<16xi32>
-// CHECK: %[[SCALED:.*]] = arith.muli %[[PART]], %[[MULT]] : vector<16xi32>
+// CHECK: %[[SUM:.*]] = arith.shrsi %[[PART]], %{{.*}} : vector<16xi32>
+// CHECK: %[[SCALED:.*]] = arith.muli %[[SUM]], %[[MULT]] : vector<16xi32>
 // CHECK: arith.addi %{{.*}}, %[[SCALED]] : vector<16xi32>
 // CHECK: %[[UNIT:.*]] = vector.transfer_read %[[U]]
 // CHECK: %[[F:.*]] = arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
@@ -547,17 +549,18 @@ func.func @matmul_int4_channels(%xi: tensor<1x8xi8>) -> tensor<1x2xi8> {
 // holds weight i of the first panel (columns 0-15, all 1) in its low nibble
 // and weight i of the second (columns 16-31, all -1) in its high one: 0xF1
 // = -15 throughout. One 64-byte load per step (read for each panel; the
-// two reads fold into one later); the low nibbles only shift up, so the
-// first panel's columns sum 16 w (the requantization takes them at
-// M / 16 = 0.01 * 0.1 / 0.04 / 16 = 0.0015625, the second panel's at
-// 0.025: the same bytes); the high ones shift down.
+// two reads fold into one later); both nibbles come out as 16 w, the low
+// ones shifted up, the high ones masked (& 0xF0), so every column sums
+// 16 w and the requantization takes them at M / 16 = 0.01 * 0.1 / 0.04 /
+// 16 = 0.0015625 (the same bytes).
 // CHECK-LABEL: func.func @matmul_int4_paired_panels
-// CHECK: %[[M:.*]] = arith.constant dense<[1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 1.562500e-03, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02, 2.500000e-02]> : tensor<32xf32>
+// CHECK: %[[M:.*]] = arith.constant dense<1.562500e-03> : tensor<32xf32>
 // CHECK: %[[W:.*]] = arith.constant dense<-15> : tensor<1x2x64xi8>
 // CHECK: %[[PACKED:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<1x2x64xi8>, vector<64xi8>
 // CHECK: %[[LOW:.*]] = arith.shli %[[PACKED]], %{{.*}} : vector<64xi8>
 // CHECK: %[[AGAIN:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<1x2x64xi8>, vector<64xi8>
-// CHECK: %[[HIGH:.*]] = arith.shrsi %[[AGAIN]], %{{.*}} : vector<64xi8>
+// CHECK: %[[TOP:.*]] = arith.constant dense<-16> : vector<64xi8>
+// CHECK: %[[HIGH:.*]] = arith.andi %[[AGAIN]], %[[TOP]] : vector<64xi8>
 // CHECK: qf.vnni_dot %{{.*}}, %{{.*}}, %[[LOW]] : vector<16xi32>, vector<64xi8>
 // CHECK: qf.vnni_dot %{{.*}}, %{{.*}}, %[[HIGH]] : vector<16xi32>, vector<64xi8>
 // CHECK: vector.transfer_read %[[M]]
@@ -572,12 +575,15 @@ func.func @matmul_int4_paired_panels(%xi: tensor<1x8xi8>) -> tensor<1x32xi8> {
 // -----
 
 // An int32 result has no requantization to absorb a factor of 16: the low
-// nibbles shift up and arithmetically back.
+// nibbles shift up and arithmetically back, the high ones arithmetically
+// down.
 // CHECK-LABEL: func.func @matmul_int4_paired_int32
 // CHECK: %[[PACKED:.*]] = vector.transfer_read %{{.*}} : tensor<1x2x64xi8>, vector<64xi8>
 // CHECK: %[[UP:.*]] = arith.shli %[[PACKED]], %[[FOUR:.*]] : vector<64xi8>
 // CHECK: %[[LOW:.*]] = arith.shrsi %[[UP]], %[[FOUR]] : vector<64xi8>
+// CHECK: %[[HIGH:.*]] = arith.shrsi %{{.*}}, %{{.*}} : vector<64xi8>
 // CHECK: qf.vnni_dot %{{.*}}, %{{.*}}, %[[LOW]] : vector<16xi32>, vector<64xi8>
+// CHECK: qf.vnni_dot %{{.*}}, %{{.*}}, %[[HIGH]] : vector<16xi32>, vector<64xi8>
 func.func @matmul_int4_paired_int32(%xi: tensor<1x8xi8>) -> tensor<1x32xi32> {
   %x = quant.scast %xi : tensor<1x8xi8> to tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>
   %w = qf.packed_constant dense<[17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1, 17, 17, 17, 17, 17, 17, 17, 17, -1, -1, -1, -1, -1, -1, -1, -1]> : tensor<128xi8> : tensor<8x32x!quant.uniform<i4<-7:7>:f32:1, {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}>>
