@@ -295,7 +295,8 @@ def QF_ParallelForOp : QF_Op<"parallel_for", [RecursiveMemoryEffects]> {
     The body runs once per chunk of `[0, items)`: the block arguments are
     the chunk's `begin` and `end` (i64). Chunks must be independent: they
     write disjoint memory and read nothing another chunk writes. How many
-    chunks there are is the run time's choice (one per thread; a single
+    chunks there are is the run time's choice (shares of the remaining items
+    that the threads take as they finish; a single
     chunk `[0, items)` runs the body once, as a sequential loop would).
 
     `qf-parallelize-loops` creates the op from kernel loops marked

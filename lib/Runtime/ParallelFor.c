@@ -14,10 +14,12 @@
  *
  * The pool starts on the first call: QFORGE_NUM_THREADS if set to a
  * positive number, else the number compiled in (0: the CPUs online). The
- * caller runs chunk 0 and helpers run the others; between calls helpers
- * spin for a while (kernels of one model run back to back) and then sleep
- * on a condition variable. A call made while another is running (two
- * threads running models at once) runs its chunks itself.
+ * caller and the helpers take chunks from a shared counter until none are
+ * left, large ones first, so that a core slowed by other work (a busy
+ * neighbour on a VM) takes fewer items instead of holding up the rest; between calls helpers spin for a while
+ * (kernels of one model run back to back) and then sleep on a condition
+ * variable. A call made while another is running (two threads running
+ * models at once) runs its items itself.
  *===----------------------------------------------------------------------===*/
 
 typedef unsigned long qf_thread_t;
@@ -60,19 +62,31 @@ static struct {
   qf_chunk_fn fn;
   void *context;
   long items;
-  int parts;
+  _Alignas(64) long next;
   _Alignas(64) int pending;
 } pool;
 
-static void run_part(int part) {
-  long begin = pool.items * part / pool.parts;
-  long end = pool.items * (part + 1) / pool.parts;
-  if (begin < end)
+/* Takes chunks until none are left: each a share of what remains (half of
+   it over the threads, at least one item), so that the first are large and
+   contiguous and the last small enough to even out the threads' ends. */
+static void run_chunks(void) {
+  long begin = __atomic_load_n(&pool.next, __ATOMIC_RELAXED);
+  for (;;) {
+    long remaining = pool.items - begin;
+    if (remaining <= 0)
+      return;
+    long grain = remaining / (2L * pool.threads);
+    long end = begin + (grain > 1 ? grain : 1);
+    if (!__atomic_compare_exchange_n(&pool.next, &begin, end, 1, __ATOMIC_RELAXED,
+                                     __ATOMIC_RELAXED))
+      continue; /* `begin` now holds the counter's current value */
     pool.fn(pool.context, begin, end);
+    begin = __atomic_load_n(&pool.next, __ATOMIC_RELAXED);
+  }
 }
 
 static void *helper(void *argument) {
-  int part = (int)(long)argument;
+  (void)argument;
   unsigned long seen = 0;
   for (;;) {
     unsigned long now;
@@ -93,8 +107,7 @@ static void *helper(void *argument) {
       spins = 0;
     }
     seen = now;
-    if (part < pool.parts)
-      run_part(part);
+    run_chunks();
     __atomic_fetch_sub(&pool.pending, 1, __ATOMIC_RELEASE);
   }
   return 0;
@@ -132,27 +145,27 @@ static void start_pool(long compiled) {
     pause_briefly();
 }
 
-/* Runs fn(context, begin, end) over [0, items) in contiguous chunks, one per
-   thread; returns when all are done. `compiled` is --threads. */
+/* Runs fn(context, begin, end) over [0, items) in contiguous chunks spread
+   over the threads; returns when all are done. `compiled` is --threads. */
 void qforge_parallel_for(qf_chunk_fn fn, void *context, long items, long compiled) {
   if (__atomic_load_n(&pool.state, __ATOMIC_ACQUIRE) != 2)
     start_pool(compiled);
-  int parts = pool.threads < items ? pool.threads : (int)items;
-  if (parts <= 1 || __atomic_exchange_n(&pool.busy, 1, __ATOMIC_ACQUIRE)) {
+  if (pool.threads <= 1 || items <= 1 ||
+      __atomic_exchange_n(&pool.busy, 1, __ATOMIC_ACQUIRE)) {
     fn(context, 0, items);
     return;
   }
   pool.fn = fn;
   pool.context = context;
   pool.items = items;
-  pool.parts = parts;
+  pool.next = 0;
   pool.pending = pool.threads - 1;
   __atomic_fetch_add(&pool.generation, 1, __ATOMIC_RELEASE);
   pthread_mutex_lock(pool.mutex);
   if (pool.sleepers > 0)
     pthread_cond_broadcast(pool.wake);
   pthread_mutex_unlock(pool.mutex);
-  run_part(0);
+  run_chunks();
   while (__atomic_load_n(&pool.pending, __ATOMIC_ACQUIRE) > 0)
     pause_briefly();
   __atomic_store_n(&pool.busy, 0, __ATOMIC_RELEASE);
