@@ -16,10 +16,10 @@
  * positive number, else the number compiled in (0: the CPUs online). The
  * caller and the helpers take chunks from a shared counter until none are
  * left, large ones first, so that a core slowed by other work (a busy
- * neighbour on a VM) takes fewer items instead of holding up the rest; between calls helpers spin for a while
- * (kernels of one model run back to back) and then sleep on a condition
- * variable. A call made while another is running (two threads running
- * models at once) runs its items itself.
+ * neighbour on a VM) takes fewer items instead of holding up the rest.
+ * Between calls helpers spin for a while (kernels of one model run back to
+ * back) and then sleep on a condition variable. A call made while another
+ * is running (two threads running models at once) runs its items itself.
  *===----------------------------------------------------------------------===*/
 
 typedef unsigned long qf_thread_t;

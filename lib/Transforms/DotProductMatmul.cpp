@@ -185,9 +185,9 @@ Value paddedBytes(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad, in
     // A copy into the interior (memcpy of rows after bufferization).
     SmallVector<OpFoldResult> offs = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
                                       b.getIndexAttr(pad[2]), b.getIndexAttr(0)};
-    return tensor::InsertSliceOp::create(b, loc, x, buffer, offs,
-                                         SmallVector<OpFoldResult>{b.getIndexAttr(n), b.getIndexAttr(h),
-                                                                   b.getIndexAttr(w), b.getIndexAttr(c)},
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(n), b.getIndexAttr(h), b.getIndexAttr(w),
+                                       b.getIndexAttr(c)};
+    return tensor::InsertSliceOp::create(b, loc, x, buffer, offs, sizes,
                                          SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
   }
   region({0, pad[0], pad[2], 0}, {n, h, w, c},

@@ -53,7 +53,8 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
   int64_t rowStep = g.tile.rows * g.blockRows;
   assert((g.blockRows == 1 || (g.blockRows == 2 && columns == 2 && g.tile.vectors % 2 == 0)) &&
          "2-row accumulators are 2 x 2 blocks, paired");
-  assert((!g.conv || (g.blockRows == 1 && g.conv->stepsPerTap % std::max<int64_t>(g.runSteps, 1) == 0)) &&
+  assert((!g.conv || (g.blockRows == 1 &&
+                       g.conv->stepsPerTap % std::max<int64_t>(g.runSteps, 1) == 0)) &&
          "a convolution's rows are single rows, its taps whole runs");
   int64_t panelSize = g.panelType.getNumElements();
   Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{g.mp, g.np}, g.outElement);
@@ -109,9 +110,10 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
                                  ArrayRef<bool> active) -> SmallVector<Value> {
                 SmallVector<Value> partial(zeros);
                 for (int64_t s = 0; s < g.runSteps; ++s)
-                  partial = stepBody(rb, rl, arith::AddIOp::create(rb, rl, panelStep, index(rb, rl, s)),
-                                     arith::AddIOp::create(rb, rl, rowStep, index(rb, rl, s)),
-                                     partial, rowAt, active);
+                  partial = stepBody(
+                      rb, rl, arith::AddIOp::create(rb, rl, panelStep, index(rb, rl, s)),
+                      arith::AddIOp::create(rb, rl, rowStep, index(rb, rl, s)), partial, rowAt,
+                      active);
                 SmallVector<Value> next(totals.begin(), totals.end());
                 for (int64_t r = 0; r < g.tile.rows; ++r)
                   for (int64_t v = 0; active[r] && v < g.tile.vectors; ++v) {
@@ -121,7 +123,7 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
                   }
                 return next;
               };
-              // Steps [0, count) of a loop carrying the accumulators, one
+              // A loop over [first, last) carrying the accumulators, one
               // step (or run) per iteration.
               auto stepLoop = [&](OpBuilder &lb, Location ll, Value first, Value last,
                                   ValueRange accs,
@@ -138,9 +140,8 @@ Value emitPackedGemm(OpBuilder &b, Location loc, const PackedGemm &g) {
               scf::ForOp reduction;
               if (!g.conv) {
                 auto matrixRow = [&](OpBuilder &sb, Location sl, int64_t r, Value step) {
-                  return g.loadRow(sb, sl,
-                                   arith::AddIOp::create(sb, sl, m0, index(sb, sl, r * g.blockRows)),
-                                   step);
+                  Value row = arith::AddIOp::create(sb, sl, m0, index(sb, sl, r * g.blockRows));
+                  return g.loadRow(sb, sl, row, step);
                 };
                 int64_t chunk = g.runSteps ? g.runSteps : 1;
                 reduction = stepLoop(
