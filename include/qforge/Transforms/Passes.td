@@ -151,8 +151,9 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
       y = z_out + roundeven(clamp(float(acc) * M)), clamped to the op's
       clamp range (or the storage range) less z_out. Each step is one IEEE
       operation and none is fused into a multiply-add: the same bits on
-      every target. (`qf.add` keeps a 64-bit fixed-point form: its two
-      terms rescaled to one shift, rounded once.)
+      every target. (`qf.add` keeps a fixed-point form: its two terms
+      rescaled to one shift, rounded once; in int32 with 22-bit
+      multipliers when no input can overflow it, else in int64.)
     - `qf.packed_constant`: the bytes stay in the object file and unpack to
       one byte per value at run time (low nibble first, sign-extended).
     - Block-quantized weights (int4 groups; see `qf.matmul`): one int32 sum
@@ -168,14 +169,20 @@ def LowerQFToLinalgPass : Pass<"qf-lower-to-linalg", "mlir::func::FuncOp"> {
     reported.
 
     With `vnni`, integer products with int8 activations and constant
-    symmetric int8 weights (`qf.matmul`, and ungrouped `qf.conv2d` through
-    an explicit im2col) use the AVX-512 VNNI micro-kernel instead of the
-    reference loop: weights packed at compile time into [N/16][K/4][16x4]
-    panels, a register tile of up to 4 rows by 4 x 16 columns (one row by
-    up to 8 x 16 for single-row products) accumulated with `vpdpbusd`
+    symmetric int8 weights (`qf.matmul`, and ungrouped `qf.conv2d`) use the
+    AVX-512 VNNI micro-kernel instead of the reference loop: weights packed
+    at compile time into [N/16][K/4][16x4] panels, a register tile of up to
+    4 rows by 4 x 16 columns (one row by up to 8 x 16 for single-row
+    products; for convolutions 8 or 7 rows of one image row by 2 x 16)
+    accumulated with `vpdpbusd`
     (`llvm.x86.avx512.vpdpbusd.512`), activations as unsigned bytes
     (signed ones shifted by +128) with the shift and zero point taken back
-    by a per-column compensation computed at compile time. A requantized
+    by a per-column compensation computed at compile time. Convolutions
+    read their windows in place from the input padded with the zero point
+    (kernel row by kernel column by 4-byte step), or from an explicit im2col
+    when the channels are not a multiple of 4 or blocks of 4-bit weights
+    would straddle taps; when the padding reads as zero bytes, taps that
+    fall only on padding are skipped (they would add 0). A requantized
     result is requantized in registers (bias and float32 multiplier per
     column from padded tables, the same arithmetic as the reference
     epilogue) and stored as bytes. The kernel's
