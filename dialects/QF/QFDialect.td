@@ -21,10 +21,14 @@ def QF_Dialect : Dialect {
     and `qf.requantize` convert between float and `!quant.uniform` tensors;
     `qf.matmul` and `qf.conv2d` compute in integers and requantize their
     int32 accumulators; `qf.packed_constant` holds 4-bit weights two per byte.
+    Target kernels: `#qf.kernel` records the micro-kernel chosen for an op,
+    `qf.vnni_dot` is one x86 dot-product instruction, and `qf.parallel_for`
+    splits a kernel's loop over threads.
   }];
   let cppNamespace = "::qforge::qf";
   let dependentDialects = ["::mlir::quant::QuantDialect"];
   let hasOperationAttrVerify = 1;
+  let useDefaultAttributePrinterParser = 1;
 }
 
 class QF_Op<string mnemonic, list<Trait> traits = []>

@@ -4,6 +4,7 @@
 #define QF_OPS_TD
 
 include "QF/QFDialect.td"
+include "QF/QFAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//

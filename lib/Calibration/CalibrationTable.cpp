@@ -1,9 +1,9 @@
 //===- CalibrationTable.cpp - the JSON calibration table ------------------===//
 
 #include "qforge/Calibration/CalibrationTable.h"
-#include "qforge/Transforms/OnnxNames.h"
+#include "qforge/Dialect/QF/Utils/OnnxNames.h"
 
-#include "QF/QFOps.h"
+#include "qforge/Dialect/QF/IR/QFOps.h"
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/JSON.h"

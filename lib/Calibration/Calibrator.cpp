@@ -1,9 +1,10 @@
 //===- Calibrator.cpp - run the float model on samples, record ranges -----===//
 
 #include "qforge/Calibration/Calibrator.h"
+#include "qforge/Conversion/ObserversToCalls/ObserversToCalls.h"
 #include "qforge/Execution/JitRunner.h"
+#include "qforge/Pipeline/Pipelines.h"
 #include "qforge/Support/Npy.h"
-#include "qforge/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -295,11 +296,11 @@ using ObserveFn = void (*)(int64_t, float *, float *, int64_t, int64_t, int64_t)
 std::unique_ptr<JitModel> compileObserved(ModuleOp module, StringRef name,
                                           ObserveFn observe) {
   PassManager toCalls(module->getContext());
-  toCalls.addPass(createLowerObserversToCallsPass());
+  buildObserverCallsPipeline(toCalls);
   if (failed(toCalls.run(module)))
     return nullptr;
   return JitModel::compile(module, name,
-                           {{"qforge_observe", reinterpret_cast<void *>(observe)}});
+                           {{kObserverCallee.str(), reinterpret_cast<void *>(observe)}});
 }
 
 } // namespace
@@ -317,7 +318,7 @@ std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
 
   // Observe, then lower with the observers calling the collector.
   PassManager pm(module->getContext());
-  pm.addNestedPass<func::FuncOp>(createInsertObserversPass());
+  buildObserversPipeline(pm);
   if (failed(pm.run(*module)))
     return std::nullopt;
   std::vector<TableEntry> entries = observedTensors(*module);

@@ -2,17 +2,10 @@
 
 #include "qforge/Execution/JitRunner.h"
 #include "qforge/Pipeline/Pipelines.h"
-#include "qforge/Transforms/Passes.h"
 
-#include "QF/QFDialect.h"
-
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -22,131 +15,7 @@ using namespace mlir;
 
 namespace qforge {
 
-std::optional<DType> dtypeFor(Type type) {
-  if (type.isF16())
-    return DType::F16;
-  if (type.isF32())
-    return DType::F32;
-  if (type.isF64())
-    return DType::F64;
-  if (type.isInteger(1))
-    return DType::Bool;
-  auto intType = dyn_cast<IntegerType>(type);
-  if (!intType)
-    return std::nullopt;
-  bool isUnsigned = intType.isUnsigned();
-  switch (intType.getWidth()) {
-  case 8:
-    return isUnsigned ? DType::U8 : DType::I8;
-  case 16:
-    return isUnsigned ? DType::U16 : DType::I16;
-  case 32:
-    return isUnsigned ? DType::U32 : DType::I32;
-  case 64:
-    return isUnsigned ? DType::U64 : DType::I64;
-  default:
-    return std::nullopt;
-  }
-}
-
-static std::optional<TensorSpec> specFor(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor || !tensor.hasStaticShape())
-    return std::nullopt;
-  std::optional<DType> dtype = dtypeFor(tensor.getElementType());
-  if (!dtype)
-    return std::nullopt;
-  return TensorSpec{*dtype, std::vector<int64_t>(tensor.getShape().begin(),
-                                                 tensor.getShape().end())};
-}
-
 JitModel::~JitModel() = default;
-
-bool functionSignature(ModuleOp module, StringRef name,
-                       std::vector<TensorSpec> &inputs,
-                       std::vector<TensorSpec> &outputs) {
-  auto func = module.lookupSymbol<func::FuncOp>(name);
-  if (!func) {
-    emitError(module.getLoc()) << "no function @" << name;
-    return false;
-  }
-  inputs.clear();
-  outputs.clear();
-  for (Type t : func.getArgumentTypes()) {
-    auto spec = specFor(t);
-    if (!spec) {
-      emitError(func.getLoc()) << "cannot pass an argument of type " << t;
-      return false;
-    }
-    inputs.push_back(*spec);
-  }
-  for (Type t : func.getResultTypes()) {
-    auto spec = specFor(t);
-    if (!spec) {
-      emitError(func.getLoc()) << "cannot return a result of type " << t;
-      return false;
-    }
-    outputs.push_back(*spec);
-  }
-  return true;
-}
-
-/// Walks the bufferized function in program order: memref.alloc makes a
-/// buffer live, memref.dealloc ends it.
-static ScratchMemory measureScratch(func::FuncOp func) {
-  ScratchMemory m;
-  int64_t live = 0;
-  llvm::DenseMap<Value, int64_t> sizes;
-  func.walk([&](Operation *op) {
-    if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
-      MemRefType type = alloc.getType();
-      if (!type.hasStaticShape())
-        return;
-      int64_t bytes = type.getNumElements() *
-                      std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
-      sizes[alloc.getResult()] = bytes;
-      live += bytes;
-      m.totalBytes += bytes;
-      ++m.buffers;
-      m.peakBytes = std::max(m.peakBytes, live);
-    } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
-      live -= sizes.lookup(dealloc.getMemref());
-    }
-  });
-  return m;
-}
-
-LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
-                                 ScratchMemory *scratch, bool callerOwnedScratch,
-                                 const KernelOptions &kernels) {
-  auto func = module.lookupSymbol<func::FuncOp>(name);
-  if (!func)
-    return emitError(module.getLoc()) << "no function @" << name;
-  // The C interface wrapper takes pointers to memref descriptors, one per
-  // input, then one per output (results become out-parameters).
-  func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                UnitAttr::get(module.getContext()));
-  PassManager toBuffers(module.getContext());
-  buildTosaToLinalgPipeline(toBuffers, kernels);
-  buildBufferizePipeline(toBuffers, ScratchOptions{/*planArena=*/false});
-  if (failed(toBuffers.run(module)))
-    return failure();
-  // Measured with one buffer per tensor, then laid out in the arena.
-  ScratchMemory measured = measureScratch(func);
-  PassManager plan(module.getContext());
-  plan.addNestedPass<func::FuncOp>(createPlanScratchArenaPass(
-      PlanScratchArenaPassOptions{callerOwnedScratch}));
-  if (failed(plan.run(module)))
-    return failure();
-  if (auto bytes = func->getAttrOfType<IntegerAttr>(qf::kScratchBytesAttrName))
-    measured.arenaBytes = bytes.getInt();
-  measured.callerOwned = callerOwnedScratch;
-  if (scratch)
-    *scratch = measured;
-  PassManager toLLVM(module.getContext());
-  buildLowerToLLVMPipeline(toLLVM, kernels.threads);
-  return toLLVM.run(module);
-}
 
 std::unique_ptr<JitModel>
 JitModel::compile(ModuleOp module, StringRef name,

@@ -6,7 +6,7 @@
 #include "ModelLoader.h"
 #include "TosaBuilders.h"
 
-#include "QF/QFDialect.h"
+#include "qforge/Dialect/QF/IR/QFDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"

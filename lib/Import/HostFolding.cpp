@@ -3,7 +3,6 @@
 #include "HostFolding.h"
 #include "TosaBuilders.h"
 
-#include <cstring>
 
 using namespace mlir;
 
@@ -116,46 +115,6 @@ HostTensor foldFloatBinary(HostTensor lhs, HostTensor rhs,
   for (auto [li, ri] : pairs)
     out.push_back(op(a[li], c[ri]));
   return makeFloatTensor(lhs.getElementType(), shape, out);
-}
-
-HostTensor transposeHost(HostTensor value, ArrayRef<int64_t> perms) {
-  auto type = cast<RankedTensorType>(value.getType());
-  ArrayRef<int64_t> inShape = type.getShape();
-  SmallVector<int64_t> outShape;
-  for (int64_t p : perms)
-    outShape.push_back(inShape[p]);
-  SmallVector<int64_t> inStrides = stridesOf(inShape),
-                       outStrides = stridesOf(outShape);
-  auto outType = tensorType(outShape, type.getElementType());
-  if (value.isSplat())
-    return value.reshape(outType);
-  Type element = type.getElementType();
-  int64_t rank = static_cast<int64_t>(perms.size());
-  auto sourceIndex = [&](int64_t flat) {
-    int64_t rest = flat, source = 0;
-    for (int64_t d = 0; d < rank; ++d) {
-      int64_t idx = rest / outStrides[d];
-      rest %= outStrides[d];
-      source += idx * inStrides[perms[d]];
-    }
-    return source;
-  };
-  int64_t numel = type.getNumElements();
-  if (element.isInteger(1)) {
-    // i1 storage is bit-packed: go through the values.
-    SmallVector<bool> in(value.getValues<bool>()), out(numel);
-    for (int64_t flat = 0; flat < numel; ++flat)
-      out[flat] = in[sourceIndex(flat)];
-    return DenseElementsAttr::get(outType, out);
-  }
-  // Permute raw element bytes: no per-element attributes, which matters for
-  // weight tensors with millions of elements.
-  ArrayRef<char> raw = value.getRawData();
-  size_t width = element.getIntOrFloatBitWidth() / 8;
-  std::vector<char> out(raw.size());
-  for (int64_t flat = 0; flat < numel; ++flat)
-    std::memcpy(&out[flat * width], &raw[sourceIndex(flat) * width], width);
-  return DenseElementsAttr::getFromRawBuffer(outType, out);
 }
 
 } // namespace qforge::onnx_import

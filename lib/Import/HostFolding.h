@@ -33,9 +33,6 @@ HostTensor foldIntBinary(HostTensor lhs, HostTensor rhs,
                          llvm::function_ref<int64_t(int64_t, int64_t)> op,
                          mlir::Type resultElement = {});
 
-/// Host transpose: result dimension i is input dimension perms[i].
-HostTensor transposeHost(HostTensor value, llvm::ArrayRef<int64_t> perms);
-
 /// Numpy-broadcast float binary op on the host, computed in double and
 /// rounded to `lhs`'s element type.
 HostTensor foldFloatBinary(HostTensor lhs, HostTensor rhs,

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qforge/Dialect/QF/Utils/Layout.h"
 #include "HostFolding.h"
 #include "ImportContext.h"
 #include "TosaBuilders.h"
@@ -93,14 +94,14 @@ LogicalResult convertConv(NodeContext &ctx) {
     Value dw;
     if (wHost)
       dw = constant(ctx.b, ctx.loc,
-                    transposeHost(wHost.reshape(tensorType(split, element)), {2, 3, 0, 1}));
+                    permuteConstant(wHost.reshape(tensorType(split, element)), {2, 3, 0, 1}));
     else
       dw = transpose(ctx.b, ctx.loc, reshape(ctx.b, ctx.loc, w, split), {2, 3, 0, 1});
     nhwc = tosa::DepthwiseConv2DOp::create(
         ctx.b, ctx.loc, tensorType({n, h->out, wd->out, m}, element), input, dw,
         bias, zp, zp, pad, stride, dilation, acc, localBound);
   } else {
-    Value ohwi = wHost ? constant(ctx.b, ctx.loc, transposeHost(wHost, {0, 2, 3, 1}))
+    Value ohwi = wHost ? constant(ctx.b, ctx.loc, permuteConstant(wHost, {0, 2, 3, 1}))
                        : transpose(ctx.b, ctx.loc, w, kNchwToNhwc);
     int64_t mPerGroup = m / group;
     SmallVector<Value> parts;
@@ -202,7 +203,7 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
   // out_pad_top + out_pad_bottom, where negative out_pad crops.
   Value input = transpose(ctx.b, ctx.loc, x, kNchwToNhwc);
   // [C, M/g, KH, KW] -> [M/g, KH, KW, C]
-  Value weights = wHost ? constant(ctx.b, ctx.loc, transposeHost(wHost, {1, 2, 3, 0}))
+  Value weights = wHost ? constant(ctx.b, ctx.loc, permuteConstant(wHost, {1, 2, 3, 0}))
                         : transpose(ctx.b, ctx.loc, w, {1, 2, 3, 0});
   Value bias = ctx.hasInput(2) ? ctx.input(2) : splat(ctx.b, ctx.loc, element, {m}, 0);
   Value zp = zeroPoint(ctx.b, ctx.loc, element);
@@ -377,7 +378,7 @@ LogicalResult convertGemm(NodeContext &ctx) {
   HostTensor bHost = ctx.constInput(1);
   bool transB = ctx.getInt("transB", 0) != 0;
   if (bHost)
-    b = constant(ctx.b, ctx.loc, transB ? transposeHost(bHost, {1, 0}) : bHost);
+    b = constant(ctx.b, ctx.loc, transB ? permuteConstant(bHost, {1, 0}) : bHost);
   else
     b = transB ? transpose(ctx.b, ctx.loc, ctx.input(1), {1, 0}) : ctx.input(1);
   int64_t m = typeOf(a).getDimSize(0), k = typeOf(a).getDimSize(1),

@@ -8,12 +8,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qforge/Dialect/QF/Utils/Layout.h"
 #include "HostFolding.h"
 #include "ImportContext.h"
 #include "TosaBuilders.h"
 #include "Windows.h"
 
-#include "QF/QFOps.h"
+#include "qforge/Dialect/QF/IR/QFOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
@@ -262,7 +263,7 @@ FailureOr<Value> quantizedConv(NodeContext &ctx, size_t xIndex, Type xq,
   Value filter;
   if (HostTensor wHost = ctx.constInput(wIndex))
     filter = constant(ctx.b, ctx.loc,
-                      transposeHost(wHost.bitcast(signlessOf(wType.getElementType())),
+                      permuteConstant(wHost.bitcast(signlessOf(wType.getElementType())),
                                     {0, 2, 3, 1}));
   else
     filter = transpose(ctx.b, ctx.loc, signlessInput(ctx, wIndex), kNchwToNhwc);

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qforge/Dialect/QF/Utils/Layout.h"
 #include "HostFolding.h"
 #include "ImportContext.h"
 #include "TosaBuilders.h"
@@ -202,7 +203,7 @@ LogicalResult convertTranspose(NodeContext &ctx) {
     return failure();
   }
   if (HostTensor value = ctx.constInput(0)) {
-    ctx.setOutput(0, transposeHost(value, perm));
+    ctx.setOutput(0, permuteConstant(value, perm));
     return success();
   }
   SmallVector<int32_t> perms(perm.begin(), perm.end());

@@ -1,11 +1,13 @@
-//===- Pipelines.cpp - qforge's lowering pipelines ------------------------===//
+//===- Pipelines.cpp - every pass pipeline qforge runs --------------------===//
 
 #include "qforge/Pipeline/Pipelines.h"
-#include "qforge/Transforms/Passes.h"
+#include "qforge/Codegen/Passes.h"
+#include "qforge/Conversion/Passes.h"
+#include "qforge/Dialect/QF/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/ErrorHandling.h"
 
 using namespace mlir;
@@ -19,6 +21,19 @@ static void addTextual(OpPassManager &pm, llvm::StringRef pipeline) {
     llvm::report_fatal_error("qforge: malformed built-in pipeline");
 }
 
+KernelFamily kernelFamilyFor(const TargetSpec &target) {
+  // AVX-512 VNNI comes only with AVX-512 (x86-64-v4 names no features).
+  if (hasFeature(target, "avx512vnni"))
+    return KernelFamily::X86Avx512Vnni;
+  if (hasFeature(target, "avx512f"))
+    return KernelFamily::X86Avx512;
+  if (hasFeature(target, "i8mm"))
+    return KernelFamily::ArmI8mm;
+  if (hasFeature(target, "dotprod"))
+    return KernelFamily::ArmDotprod;
+  return KernelFamily::Reference;
+}
+
 void buildTosaToLinalgPipeline(OpPassManager &pm, const KernelOptions &kernels) {
   // tosa-optional-decompositions rewrites transpose_conv2d (which has no
   // direct linalg lowering) as a conv2d over a padded, reversed input.
@@ -27,19 +42,19 @@ void buildTosaToLinalgPipeline(OpPassManager &pm, const KernelOptions &kernels) 
   // linalg.generic like the rest.
   // Quantized values stay quantized through ops that only move them, and
   // QDQ-form compute becomes qf integer ops; then the qf ops go first:
-  // their reference lowering is linalg on tensors too.
+  // their lowerings are linalg on tensors too.
   pm.addNestedPass<func::FuncOp>(createSinkDequantizePass());
   pm.addNestedPass<func::FuncOp>(createFuseQDQPass());
   // Once quantized values are adjacent to the integer adds: the importer's
   // NCHW/NHWC transposes then cancel across residual adds and activations.
   pm.addNestedPass<func::FuncOp>(createSinkTransposesPass());
+  // The target's kernels take the products they compute (integer and
+  // float, before TOSA's own lowering would take the float ones); the
+  // reference lowering takes every other qf op.
   pm.addNestedPass<func::FuncOp>(
-      createLowerQFToLinalgPass(LowerQFToLinalgPassOptions{
-          kernels.x86Vnni, kernels.armDotprod, kernels.armI8mm}));
-  // Float convolutions and matmuls with constant weights, before TOSA's
-  // own lowering would take them.
-  if (kernels.x86Avx512)
-    pm.addNestedPass<func::FuncOp>(createFloatGemmKernelsPass());
+      createSelectKernelsPass(SelectKernelsPassOptions{kernels.family}));
+  pm.addNestedPass<func::FuncOp>(createLowerToKernelsPass());
+  pm.addNestedPass<func::FuncOp>(createLowerQFToLinalgPass());
   addTextual(pm, "func.func(tosa-optional-decompositions,tosa-to-linalg-named,"
                  "tosa-to-linalg,tosa-to-arith,tosa-to-tensor,"
                  "convert-elementwise-to-linalg)");
@@ -99,24 +114,81 @@ void buildLoweringPipeline(OpPassManager &pm, const ScratchOptions &scratch,
   buildLowerToLLVMPipeline(pm, kernels.threads);
 }
 
+void buildObserversPipeline(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createInsertObserversPass());
+}
+
+void buildObserverCallsPipeline(OpPassManager &pm) {
+  pm.addPass(createLowerObserversToCallsPass());
+}
+
+void buildQuantizedContractPipeline(OpPassManager &pm, bool warnOnly) {
+  pm.addNestedPass<func::FuncOp>(createSinkDequantizePass());
+  pm.addPass(createCanonicalizerPass());
+  VerifyQuantizedPassOptions options;
+  // The model's own input scaling, before its first quantize, is not
+  // quantization's business.
+  options.allowInputPreparation = true;
+  options.warnOnly = warnOnly;
+  pm.addNestedPass<func::FuncOp>(createVerifyQuantizedPass(options));
+}
+
+namespace {
+
+/// The lowering stages' options on qforge-opt's command line, so that the
+/// driver's pipelines for any target can be reproduced there.
+struct LoweringOptions : PassPipelineOptions<LoweringOptions> {
+  Option<KernelFamily> kernels{
+      *this, "kernels", llvm::cl::desc("The target's kernel family (qf-select-kernels)"),
+      llvm::cl::init(KernelFamily::Reference),
+      llvm::cl::values(
+          clEnumValN(KernelFamily::Reference, "reference", "no target kernels"),
+          clEnumValN(KernelFamily::X86Avx512, "x86-avx512", "AVX-512: the float FMA kernel"),
+          clEnumValN(KernelFamily::X86Avx512Vnni, "x86-avx512-vnni",
+                     "AVX-512 VNNI: vpdpbusd int8/int4 kernels and the float kernel"),
+          clEnumValN(KernelFamily::ArmDotprod, "arm-dotprod", "AArch64 dotprod: sdot kernels"),
+          clEnumValN(KernelFamily::ArmI8mm, "arm-i8mm", "AArch64 i8mm: smmla kernels"))};
+  Option<int64_t> threads{*this, "threads",
+                          llvm::cl::desc("Threads the kernels split their work over (1: "
+                                         "sequential code, 0: the CPUs online at run time)"),
+                          llvm::cl::init(1)};
+  Option<bool> callerOwnedScratch{
+      *this, "caller-owned-scratch",
+      llvm::cl::desc("Take the scratch arena as a trailing function argument"),
+      llvm::cl::init(false)};
+
+  KernelOptions kernelOptions() const { return {kernels, threads}; }
+  ScratchOptions scratchOptions() const { return {true, callerOwnedScratch}; }
+};
+
+} // namespace
+
 void registerQForgePipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<LoweringOptions>(
       "qforge-tosa-to-linalg",
-      "Lower imported TOSA to linalg/tensor/arith on tensors, fuse "
-      "element-wise ops, order loops for vectors, tile and vectorize",
-      [](OpPassManager &pm) { buildTosaToLinalgPipeline(pm); });
-  PassPipelineRegistration<>(
+      "Lower imported TOSA and qf to linalg/tensor/arith on tensors with the "
+      "target's kernels, fuse element-wise ops, order loops for vectors, tile "
+      "and vectorize",
+      [](OpPassManager &pm, const LoweringOptions &options) {
+        buildTosaToLinalgPipeline(pm, options.kernelOptions());
+      });
+  PassPipelineRegistration<LoweringOptions>(
       "qforge-bufferize",
       "Bufferize (one-shot, function boundaries), turn results into "
       "out-params, free buffers at their last use, plan one scratch arena",
-      [](OpPassManager &pm) { buildBufferizePipeline(pm); });
-  PassPipelineRegistration<>("qforge-lower-to-llvm",
-                             "Lower bufferized vectors and loops to the LLVM dialect",
-                             [](OpPassManager &pm) { buildLowerToLLVMPipeline(pm); });
-  PassPipelineRegistration<>("qforge-lower",
-                             "The whole lowering: TOSA on tensors to the LLVM "
-                             "dialect",
-                             [](OpPassManager &pm) { buildLoweringPipeline(pm); });
+      [](OpPassManager &pm, const LoweringOptions &options) {
+        buildBufferizePipeline(pm, options.scratchOptions());
+      });
+  PassPipelineRegistration<LoweringOptions>(
+      "qforge-lower-to-llvm", "Lower bufferized vectors and loops to the LLVM dialect",
+      [](OpPassManager &pm, const LoweringOptions &options) {
+        buildLowerToLLVMPipeline(pm, options.threads);
+      });
+  PassPipelineRegistration<LoweringOptions>(
+      "qforge-lower", "The whole lowering: TOSA on tensors to the LLVM dialect",
+      [](OpPassManager &pm, const LoweringOptions &options) {
+        buildLoweringPipeline(pm, options.scratchOptions(), options.kernelOptions());
+      });
 }
 
 } // namespace qforge

@@ -11,12 +11,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Quantization/Quantize.h"
-#include "qforge/Transforms/ConstantLayout.h"
-#include "qforge/Transforms/OnnxNames.h"
-#include "qforge/Transforms/PassThrough.h"
-#include "qforge/Transforms/Passes.h"
+#include "qforge/Dialect/QF/Utils/Layout.h"
+#include "qforge/Dialect/QF/Utils/OnnxNames.h"
+#include "qforge/Dialect/QF/Utils/PassThrough.h"
+#include "qforge/Quantization/Passes.h"
 
-#include "QF/QFOps.h"
+#include "qforge/Dialect/QF/IR/QFOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -29,7 +29,7 @@
 
 namespace qforge {
 #define GEN_PASS_DEF_QUANTIZEPASS
-#include "qforge/Transforms/Passes.h.inc"
+#include "qforge/Quantization/Passes.h.inc"
 } // namespace qforge
 
 using namespace mlir;
@@ -110,14 +110,14 @@ DenseElementsAttr constantWeights(Value v) {
   return qforge::permuteConstant(dense, perms);
 }
 
-struct QuantParams {
+struct ActivationParams {
   double scale;
   int64_t zeroPoint;
 };
 
 /// int8 parameters of a calibrated range: asymmetric over [lo, hi] (zero
 /// exact), or symmetric over [-t, t] with zero point 0.
-QuantParams activationParams(const qforge::CalibRange &r, bool symmetric) {
+ActivationParams activationParams(const qforge::CalibRange &r, bool symmetric) {
   constexpr double kTiny = 1e-8; // A tensor that was always zero.
   if (symmetric)
     return {std::max(r.threshold / 127.0, kTiny), 0};
@@ -126,7 +126,7 @@ QuantParams activationParams(const qforge::CalibRange &r, bool symmetric) {
   return {scale, std::clamp<int64_t>(zp, -128, 127)};
 }
 
-quant::UniformQuantizedType int8Type(MLIRContext *ctx, QuantParams p) {
+quant::UniformQuantizedType int8Type(MLIRContext *ctx, ActivationParams p) {
   return quant::UniformQuantizedType::get(
       quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
       Float32Type::get(ctx), p.scale, p.zeroPoint, -128, 127);
@@ -340,7 +340,7 @@ tosa::ClampOp fusableActivation(Value v, const qforge::CalibrationTable &calibra
 /// The clamp's bounds in the storage units of `p`, inside the int8 range; a
 /// bound between two steps rounds inward (the integer clamp never lets
 /// through a value the float clamp would have cut). Null if empty.
-DenseI64ArrayAttr storageClamp(OpBuilder &b, tosa::ClampOp clamp, QuantParams p) {
+DenseI64ArrayAttr storageClamp(OpBuilder &b, tosa::ClampOp clamp, ActivationParams p) {
   double lo = cast<FloatAttr>(clamp.getMinValAttr()).getValueAsDouble();
   double hi = cast<FloatAttr>(clamp.getMaxValAttr()).getValueAsDouble();
   double qlo = std::ceil(lo / p.scale + p.zeroPoint - 1e-6);
@@ -354,10 +354,10 @@ DenseI64ArrayAttr storageClamp(OpBuilder &b, tosa::ClampOp clamp, QuantParams p)
 
 /// Parameters for an operand of a non-weight op: those of the integer op it
 /// is a passed-through result of, else its calibrated range's.
-std::optional<QuantParams> operandParams(Value v, const qforge::CalibrationTable &calibration,
+std::optional<ActivationParams> operandParams(Value v, const qforge::CalibrationTable &calibration,
                                          const qforge::QuantizeOptions &options) {
   if (quant::UniformQuantizedType source = quantizedSource(v))
-    return QuantParams{source.getScale(), source.getZeroPoint()};
+    return ActivationParams{source.getScale(), source.getZeroPoint()};
   const qforge::TableEntry *e = entryBefore(v, calibration);
   if (!e || !e->ranges.count(options.method))
     return std::nullopt;
@@ -398,13 +398,13 @@ void quantizeAdds(func::FuncOp func, const qforge::CalibrationTable &calibration
         add.getInput2().getType() != type || constantWeights(add.getInput1()) ||
         constantWeights(add.getInput2()))
       continue;
-    std::optional<QuantParams> pa = operandParams(add.getInput1(), calibration, options);
-    std::optional<QuantParams> pb = operandParams(add.getInput2(), calibration, options);
+    std::optional<ActivationParams> pa = operandParams(add.getInput1(), calibration, options);
+    std::optional<ActivationParams> pb = operandParams(add.getInput2(), calibration, options);
     const qforge::TableEntry *out = entryAfter(add.getResult(), calibration);
     if (!pa || !pb || !out || !out->ranges.count(chosen))
       continue;
     tosa::ClampOp activation = fusableActivation(add.getResult(), calibration, chosen, out);
-    QuantParams outP = activationParams(out->ranges.at(chosen), options.symmetric);
+    ActivationParams outP = activationParams(out->ranges.at(chosen), options.symmetric);
     b.setInsertionPoint(add);
     DenseI64ArrayAttr clampAttr;
     if (activation && !(clampAttr = storageClamp(b, activation, outP)))
@@ -442,11 +442,11 @@ void quantizeAvgPools(func::FuncOp func, const qforge::CalibrationTable &calibra
     auto type = cast<RankedTensorType>(pool.getType());
     if (!type.getElementType().isF32())
       continue;
-    std::optional<QuantParams> inP = operandParams(pool.getInput(), calibration, options);
+    std::optional<ActivationParams> inP = operandParams(pool.getInput(), calibration, options);
     const qforge::TableEntry *out = entryAfter(pool.getResult(), calibration);
     if (!inP || !out || !out->ranges.count(chosen))
       continue;
-    QuantParams outP = activationParams(out->ranges.at(chosen), options.symmetric);
+    ActivationParams outP = activationParams(out->ranges.at(chosen), options.symmetric);
     b.setInsertionPoint(pool);
     Location loc = pool.getLoc();
     auto inType = cast<RankedTensorType>(pool.getInput().getType());
@@ -515,190 +515,275 @@ void quantizeConcats(func::FuncOp func, const qforge::CalibrationTable &calibrat
 
 } // namespace
 
-std::vector<qforge::QuantizedLayer>
-qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
-                         const QuantizeOptions &options) {
-  std::vector<QuantizedLayer> layers;
-  // The function now promises integer compute (qf-verify-quantized).
-  func->setAttr(qf::kQuantizedAttrName, UnitAttr::get(func.getContext()));
-  // A layer the user keeps float: its op and the ops of its ONNX node
-  // around it (layout, bias add) may stay float.
-  auto keepFloat = [&](Operation *layer) {
-    StringRef node = onnxNodeName(layer->getLoc());
-    func.walk([&](Operation *op) {
-      if (op == layer || (!node.empty() && onnxNodeName(op->getLoc()) == node))
-        op->setAttr(qf::kKeepFloatAttrName, UnitAttr::get(func.getContext()));
-    });
-  };
-  qforge::CalibMethod chosen = options.method;
+namespace {
 
+/// A Gemm's bias: a float add after the matmul (behind reshapes) whose
+/// output is the calibrated tensor; it folds into the integer op.
+struct GemmBias {
+  tosa::AddOp add;
+  DenseElementsAttr values;
+};
+
+/// Rewrites the convolutions and matmuls of one function, each at its
+/// node's calibrated parameters, and records what it did per layer.
+class LayerQuantizer {
+public:
+  LayerQuantizer(func::FuncOp func, const qforge::CalibrationTable &calibration,
+                 const qforge::QuantizeOptions &options,
+                 std::vector<qforge::QuantizedLayer> &layers)
+      : func(func), ctx(func.getContext()), calibration(calibration), options(options),
+        chosen(options.method), b(ctx), layers(layers) {}
+
+  /// Every candidate layer, in program order.
+  void run();
+
+private:
+  void quantize(Operation *op);
+  qforge::QuantizedLayer describe(Operation *op, DenseElementsAttr w) const;
+  GemmBias gemmBias(Operation *op, const qforge::TableEntry *&out) const;
+  bool userKeepsFloat(Operation *op, qforge::QuantizedLayer &layer);
+  void keepFloat(Operation *layer);
+  Value buildConv(tosa::Conv2DOp conv, Location loc, DenseElementsAttr w, Type qResult,
+                  Value qIn, ActivationParams inP, DenseI64ArrayAttr clamp, Weights &wq);
+  Value buildDepthwise(tosa::DepthwiseConv2DOp dw, Location loc, DenseElementsAttr w,
+                       Type qResult, Value qIn, ActivationParams inP, DenseI64ArrayAttr clamp,
+                       Weights &wq);
+  Value buildMatmul(Location loc, DenseElementsAttr w, DenseElementsAttr bias, Type qResult,
+                    Value qIn, ActivationParams inP, DenseI64ArrayAttr clamp, Weights &wq);
+  void replaceLayer(Operation *op, Value quantized, const Weights &wq, bool hasBias,
+                    const qforge::TableEntry *out, GemmBias bias,
+                    tosa::ClampOp activation);
+
+  func::FuncOp func;
+  MLIRContext *ctx;
+  const qforge::CalibrationTable &calibration;
+  const qforge::QuantizeOptions &options;
+  qforge::CalibMethod chosen;
+  OpBuilder b;
+  std::vector<qforge::QuantizedLayer> &layers;
+};
+
+void LayerQuantizer::run() {
+  // The function now promises integer compute (qf-verify-quantized).
+  func->setAttr(qforge::qf::kQuantizedAttrName, UnitAttr::get(ctx));
   SmallVector<Operation *> candidates;
   func.walk([&](Operation *op) {
     if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op))
       candidates.push_back(op);
   });
-  OpBuilder b(func.getContext());
-  MLIRContext *ctx = func.getContext();
-  for (Operation *op : candidates) {
-    Value input = op->getOperand(0);
-    DenseElementsAttr w = constantWeights(op->getOperand(1));
-    if (!w)
-      continue;
-    QuantizedLayer layer;
-    layer.node = onnxNodeName(op->getLoc()).str();
-    layer.op = isa<tosa::Conv2DOp>(op)            ? "conv"
-               : isa<tosa::DepthwiseConv2DOp>(op) ? "depthwise conv"
-                                                  : "matmul";
-    layer.precision = "fp32";
-    layer.floatBytes = 4 * w.getNumElements();
-    layer.bytes = layer.floatBytes;
-    // Recorded as float until the rewrite below succeeds.
-    layers.push_back(layer);
-    const qforge::TableEntry *out = entryAfter(op->getResult(0), calibration);
-    // A Gemm's bias is a float add after the matmul (behind reshapes);
-    // its output is the calibrated tensor, and the bias folds into the
-    // integer op.
-    tosa::AddOp biasAdd;
-    DenseElementsAttr matmulBias;
-    if (!out && isa<tosa::MatMulOp>(op)) {
-      Value v = op->getResult(0);
-      while (v.hasOneUse() && isLayoutOp(*v.getUsers().begin()))
-        v = v.getUsers().begin()->getResult(0);
-      if (v.hasOneUse())
-        biasAdd = dyn_cast<tosa::AddOp>(*v.getUsers().begin());
-      if (biasAdd) {
-        Value other = biasAdd.getInput1() == v ? biasAdd.getInput2()
-                                               : biasAdd.getInput1();
-        matmulBias = constantWeights(other);
-        if (matmulBias && v.getType() == biasAdd.getType())
-          out = entryAfter(biasAdd.getResult(), calibration);
-        else
-          matmulBias = {};
-      }
-    }
-    // The f32 bytes of the layer: weights and bias.
-    DenseElementsAttr floatBias =
-        isa<tosa::MatMulOp>(op) ? matmulBias : constantWeights(op->getOperand(2));
-    layers.back().floatBytes += floatBias ? 4 * floatBias.getNumElements() : 0;
-    layers.back().bytes = layers.back().floatBytes;
-    if (llvm::is_contained(options.excludedNodes, layer.node)) {
-      layers.back().note = "excluded (--exclude)";
-      keepFloat(op);
-      continue;
-    }
-    bool isConv = !isa<tosa::MatMulOp>(op);
-    if (llvm::any_of(options.keepFloatOps, [&](const std::string &kind) {
-          return isConv ? kind == "Conv" : (kind == "Gemm" || kind == "MatMul");
-        })) {
-      layers.back().note = "kept float (--keep-float)";
-      keepFloat(op);
-      continue;
-    }
-    // An input that an earlier integer op produced (a dequantized copy of
-    // its result) keeps that op's parameters; any other needs the table.
-    std::optional<QuantParams> inParams = operandParams(input, calibration, options);
-    if (!inParams || !out || !out->ranges.count(chosen)) {
-      layers.back().note = "no calibrated range for its input or output";
-      continue;
-    }
-    // An activation (ReLU, ReLU6, Clip) right after the output fuses into
-    // the op's clamp; the op then takes the activation's output range.
-    tosa::ClampOp activation = fusableActivation(
-        biasAdd ? Value(biasAdd.getResult()) : op->getResult(0), calibration, chosen, out);
-    QuantParams outP = activationParams(out->ranges.at(chosen), options.symmetric);
-    QuantParams inP = *inParams;
-    DenseI64ArrayAttr clampAttr;
-    if (activation && !(clampAttr = storageClamp(b, activation, outP)))
-      activation = {};
-    Location loc = op->getLoc();
-    b.setInsertionPoint(op);
-    auto inType = cast<RankedTensorType>(input.getType());
-    Value qIn = qforge::qf::QuantizeOp::create(
-        b, loc, inType.clone(int8Type(ctx, inP)), input);
-    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-    Type qResult = resultType.clone(int8Type(ctx, outP));
-    Value quantized;
-    Weights wq;
-    bool hasBias = true;
-    if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
-      DenseElementsAttr bias = constantWeights(conv.getBias());
-      if (!bias)
-        continue;
-      wq = quantizeWeightsAt(b, loc, w, /*channelAxis=*/0,
-                                     /*blockAxis=*/3, options);
-      Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
-      quantized = qforge::qf::Conv2DOp::create(
-          b, loc, qResult, qIn, wq.quantized, qBias,
-          b.getDenseI64ArrayAttr(conv.getStride()),
-          b.getDenseI64ArrayAttr(conv.getPad()),
-          b.getDenseI64ArrayAttr(conv.getDilation()), b.getI64IntegerAttr(1),
-          clampAttr);
-    } else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
-      DenseElementsAttr bias = constantWeights(dw.getBias());
-      if (!bias)
-        continue;
-      // TOSA's [KH, KW, C, M] filter as qf's grouped OHWI: output
-      // channel c * M + m, one input channel per group.
-      auto wType = cast<RankedTensorType>(w.getType());
-      int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
-              c = wType.getDimSize(2), m = wType.getDimSize(3);
-      auto ohwi = RankedTensorType::get({c * m, kh, kw, 1}, wType.getElementType());
-      wq = quantizeWeightsAt(
-          b, loc, qforge::permuteConstant(w, {2, 3, 0, 1}).reshape(ohwi),
-          /*channelAxis=*/0, /*blockAxis=*/3, options);
-      Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
-      quantized = qforge::qf::Conv2DOp::create(
-          b, loc, qResult, qIn, wq.quantized, qBias,
-          b.getDenseI64ArrayAttr(dw.getStride()),
-          b.getDenseI64ArrayAttr(dw.getPad()),
-          b.getDenseI64ArrayAttr(dw.getDilation()), b.getI64IntegerAttr(c),
-          clampAttr);
-    } else {
-      // tosa.matmul [1, M, K] x [1, K, N]: weights as [K, N], per column.
-      auto wType = cast<RankedTensorType>(w.getType());
-      if (wType.getRank() != 3 || wType.getDimSize(0) != 1)
-        continue;
-      auto flat = RankedTensorType::get({wType.getDimSize(1), wType.getDimSize(2)},
-                                        wType.getElementType());
-      int64_t n = wType.getDimSize(2);
-      if (matmulBias && matmulBias.getNumElements() != n && !matmulBias.isSplat())
-        continue;
-      wq = quantizeWeightsAt(b, loc, w.reshape(flat), /*channelAxis=*/1,
-                                     /*blockAxis=*/0, options);
-      Value qBias;
-      hasBias = static_cast<bool>(matmulBias);
-      if (matmulBias)
-        qBias = quantizeBias(b, loc, matmulBias, inP.scale, wq.scales);
-      quantized = qforge::qf::MatmulOp::create(b, loc, qResult, qIn,
-                                               wq.quantized, qBias, clampAttr);
-    }
-    if (!quantized)
-      continue;
-    QuantizedLayer &done = layers.back();
-    done.precision = options.precision == WeightPrecision::Int4 ? "int4" : "int8";
-    // Weights, the int32 bias, and per channel the requantization's int32
-    // multiplier and 8-bit shift; the float side holds weights and bias.
-    auto channels = static_cast<int64_t>(wq.scales.size());
-    done.bytes = wq.bytes + (hasBias ? 4 * channels : 0) + 5 * channels;
-    Value result = qforge::qf::DequantizeOp::create(b, loc, resultType, quantized);
-    op->getResult(0).replaceAllUsesWith(result);
-    op->erase();
-    // The float value now standing for the layer's calibrated output.
-    done.outputName = out->name;
-    done.output = calibratedAfter(result, calibration);
-    if (matmulBias) { // Folded: the add passes its activation operand on.
-      Value data = constantWeights(biasAdd.getInput1()) ? biasAdd.getInput2()
-                                                        : biasAdd.getInput1();
-      biasAdd.getResult().replaceAllUsesWith(data);
-      biasAdd->erase();
-      done.output = data;
-    }
-    if (activation) { // Fused: the integer op's clamp does its work.
-      activation.getResult().replaceAllUsesWith(activation.getInput());
-      done.output = activation.getInput();
-      activation->erase();
-    }
+  for (Operation *op : candidates)
+    quantize(op);
+}
+
+/// The layer as it stands in float (recorded so until the rewrite
+/// succeeds): its node, kind and weight bytes.
+qforge::QuantizedLayer LayerQuantizer::describe(Operation *op, DenseElementsAttr w) const {
+  qforge::QuantizedLayer layer;
+  layer.node = qforge::onnxNodeName(op->getLoc()).str();
+  layer.op = isa<tosa::Conv2DOp>(op)            ? "conv"
+             : isa<tosa::DepthwiseConv2DOp>(op) ? "depthwise conv"
+                                                : "matmul";
+  layer.precision = "fp32";
+  layer.floatBytes = 4 * w.getNumElements();
+  layer.bytes = layer.floatBytes;
+  return layer;
+}
+
+/// A matmul without a calibrated output of its own may be a Gemm whose
+/// bias add's output is calibrated: `out` then becomes that entry.
+GemmBias LayerQuantizer::gemmBias(Operation *op, const qforge::TableEntry *&out) const {
+  GemmBias bias;
+  if (out || !isa<tosa::MatMulOp>(op))
+    return bias;
+  Value v = op->getResult(0);
+  while (v.hasOneUse() && isLayoutOp(*v.getUsers().begin()))
+    v = v.getUsers().begin()->getResult(0);
+  if (v.hasOneUse())
+    bias.add = dyn_cast<tosa::AddOp>(*v.getUsers().begin());
+  if (!bias.add)
+    return bias;
+  Value other = bias.add.getInput1() == v ? bias.add.getInput2() : bias.add.getInput1();
+  bias.values = constantWeights(other);
+  if (bias.values && v.getType() == bias.add.getType())
+    out = entryAfter(bias.add.getResult(), calibration);
+  else
+    bias.values = {};
+  return bias;
+}
+
+/// A layer the user keeps float: its op and the ops of its ONNX node around
+/// it (layout, bias add) may stay float.
+void LayerQuantizer::keepFloat(Operation *layer) {
+  StringRef node = qforge::onnxNodeName(layer->getLoc());
+  func.walk([&](Operation *op) {
+    if (op == layer || (!node.empty() && qforge::onnxNodeName(op->getLoc()) == node))
+      op->setAttr(qforge::qf::kKeepFloatAttrName, UnitAttr::get(ctx));
+  });
+}
+
+/// --exclude and --keep-float.
+bool LayerQuantizer::userKeepsFloat(Operation *op, qforge::QuantizedLayer &layer) {
+  if (llvm::is_contained(options.excludedNodes, layer.node)) {
+    layer.note = "excluded (--exclude)";
+    keepFloat(op);
+    return true;
   }
+  bool isConv = !isa<tosa::MatMulOp>(op);
+  if (llvm::any_of(options.keepFloatOps, [&](const std::string &kind) {
+        return isConv ? kind == "Conv" : (kind == "Gemm" || kind == "MatMul");
+      })) {
+    layer.note = "kept float (--keep-float)";
+    keepFloat(op);
+    return true;
+  }
+  return false;
+}
+
+void LayerQuantizer::quantize(Operation *op) {
+  Value input = op->getOperand(0);
+  DenseElementsAttr w = constantWeights(op->getOperand(1));
+  if (!w)
+    return;
+  layers.push_back(describe(op, w));
+  const qforge::TableEntry *out = entryAfter(op->getResult(0), calibration);
+  GemmBias bias = gemmBias(op, out);
+  // The f32 bytes of the layer: weights and bias.
+  DenseElementsAttr floatBias =
+      isa<tosa::MatMulOp>(op) ? bias.values : constantWeights(op->getOperand(2));
+  layers.back().floatBytes += floatBias ? 4 * floatBias.getNumElements() : 0;
+  layers.back().bytes = layers.back().floatBytes;
+  if (userKeepsFloat(op, layers.back()))
+    return;
+  // An input that an earlier integer op produced (a dequantized copy of
+  // its result) keeps that op's parameters; any other needs the table.
+  std::optional<ActivationParams> inParams = operandParams(input, calibration, options);
+  if (!inParams || !out || !out->ranges.count(chosen)) {
+    layers.back().note = "no calibrated range for its input or output";
+    return;
+  }
+  // An activation (ReLU, ReLU6, Clip) right after the output fuses into
+  // the op's clamp; the op then takes the activation's output range.
+  tosa::ClampOp activation = fusableActivation(
+      bias.add ? Value(bias.add.getResult()) : op->getResult(0), calibration, chosen, out);
+  ActivationParams outP = activationParams(out->ranges.at(chosen), options.symmetric);
+  ActivationParams inP = *inParams;
+  DenseI64ArrayAttr clampAttr;
+  if (activation && !(clampAttr = storageClamp(b, activation, outP)))
+    activation = {};
+  Location loc = op->getLoc();
+  b.setInsertionPoint(op);
+  auto inType = cast<RankedTensorType>(input.getType());
+  Value qIn = qforge::qf::QuantizeOp::create(b, loc, inType.clone(int8Type(ctx, inP)), input);
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  Type qResult = resultType.clone(int8Type(ctx, outP));
+  Weights wq;
+  Value quantized;
+  if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
+    quantized = buildConv(conv, loc, w, qResult, qIn, inP, clampAttr, wq);
+  else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op))
+    quantized = buildDepthwise(dw, loc, w, qResult, qIn, inP, clampAttr, wq);
+  else
+    quantized = buildMatmul(loc, w, bias.values, qResult, qIn, inP, clampAttr, wq);
+  if (!quantized)
+    return;
+  bool hasBias = !isa<tosa::MatMulOp>(op) || bias.values;
+  replaceLayer(op, quantized, wq, hasBias, out, bias, activation);
+}
+
+Value LayerQuantizer::buildConv(tosa::Conv2DOp conv, Location loc, DenseElementsAttr w,
+                                Type qResult, Value qIn, ActivationParams inP,
+                                DenseI64ArrayAttr clamp, Weights &wq) {
+  DenseElementsAttr bias = constantWeights(conv.getBias());
+  if (!bias)
+    return {};
+  wq = quantizeWeightsAt(b, loc, w, /*channelAxis=*/0, /*blockAxis=*/3, options);
+  Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
+  return qforge::qf::Conv2DOp::create(
+      b, loc, qResult, qIn, wq.quantized, qBias, b.getDenseI64ArrayAttr(conv.getStride()),
+      b.getDenseI64ArrayAttr(conv.getPad()), b.getDenseI64ArrayAttr(conv.getDilation()),
+      b.getI64IntegerAttr(1), clamp);
+}
+
+/// TOSA's [KH, KW, C, M] filter as qf's grouped OHWI: output channel
+/// c * M + m, one input channel per group.
+Value LayerQuantizer::buildDepthwise(tosa::DepthwiseConv2DOp dw, Location loc,
+                                     DenseElementsAttr w, Type qResult, Value qIn,
+                                     ActivationParams inP, DenseI64ArrayAttr clamp,
+                                     Weights &wq) {
+  DenseElementsAttr bias = constantWeights(dw.getBias());
+  if (!bias)
+    return {};
+  auto wType = cast<RankedTensorType>(w.getType());
+  int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1), c = wType.getDimSize(2),
+          m = wType.getDimSize(3);
+  auto ohwi = RankedTensorType::get({c * m, kh, kw, 1}, wType.getElementType());
+  wq = quantizeWeightsAt(b, loc, qforge::permuteConstant(w, {2, 3, 0, 1}).reshape(ohwi),
+                         /*channelAxis=*/0, /*blockAxis=*/3, options);
+  Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
+  return qforge::qf::Conv2DOp::create(
+      b, loc, qResult, qIn, wq.quantized, qBias, b.getDenseI64ArrayAttr(dw.getStride()),
+      b.getDenseI64ArrayAttr(dw.getPad()), b.getDenseI64ArrayAttr(dw.getDilation()),
+      b.getI64IntegerAttr(c), clamp);
+}
+
+/// tosa.matmul [1, M, K] x [1, K, N]: weights as [K, N], per column.
+Value LayerQuantizer::buildMatmul(Location loc, DenseElementsAttr w, DenseElementsAttr bias,
+                                  Type qResult, Value qIn, ActivationParams inP,
+                                  DenseI64ArrayAttr clamp, Weights &wq) {
+  auto wType = cast<RankedTensorType>(w.getType());
+  if (wType.getRank() != 3 || wType.getDimSize(0) != 1)
+    return {};
+  auto flat =
+      RankedTensorType::get({wType.getDimSize(1), wType.getDimSize(2)}, wType.getElementType());
+  int64_t n = wType.getDimSize(2);
+  if (bias && bias.getNumElements() != n && !bias.isSplat())
+    return {};
+  wq = quantizeWeightsAt(b, loc, w.reshape(flat), /*channelAxis=*/1, /*blockAxis=*/0, options);
+  Value qBias;
+  if (bias)
+    qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
+  return qforge::qf::MatmulOp::create(b, loc, qResult, qIn, wq.quantized, qBias, clamp);
+}
+
+/// The float op replaced by the dequantized integer op; a Gemm's bias add
+/// and a fused activation pass their input on.
+void LayerQuantizer::replaceLayer(Operation *op, Value quantized, const Weights &wq,
+                                  bool hasBias, const qforge::TableEntry *out,
+                                  GemmBias bias, tosa::ClampOp activation) {
+  qforge::QuantizedLayer &done = layers.back();
+  done.precision = options.precision == qforge::WeightPrecision::Int4 ? "int4" : "int8";
+  // Weights, the int32 bias, and per channel the requantization's int32
+  // multiplier and 8-bit shift; the float side holds weights and bias.
+  auto channels = static_cast<int64_t>(wq.scales.size());
+  done.bytes = wq.bytes + (hasBias ? 4 * channels : 0) + 5 * channels;
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  Value result = qforge::qf::DequantizeOp::create(b, op->getLoc(), resultType, quantized);
+  op->getResult(0).replaceAllUsesWith(result);
+  op->erase();
+  // The float value now standing for the layer's calibrated output.
+  done.outputName = out->name;
+  done.output = calibratedAfter(result, calibration);
+  if (bias.values) { // Folded: the add passes its activation operand on.
+    Value data = constantWeights(bias.add.getInput1()) ? bias.add.getInput2()
+                                                       : bias.add.getInput1();
+    bias.add.getResult().replaceAllUsesWith(data);
+    bias.add->erase();
+    done.output = data;
+  }
+  if (activation) { // Fused: the integer op's clamp does its work.
+    activation.getResult().replaceAllUsesWith(activation.getInput());
+    done.output = activation.getInput();
+    activation->erase();
+  }
+}
+
+} // namespace
+
+std::vector<qforge::QuantizedLayer>
+qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
+                         const QuantizeOptions &options) {
+  std::vector<QuantizedLayer> layers;
+  LayerQuantizer(func, calibration, options, layers).run();
   // After the convolutions and matmuls, whose results these combine or
   // pool.
   quantizeAdds(func, calibration, options, layers);

@@ -2,9 +2,9 @@
 
 #include "qforge/Quantization/Report.h"
 #include "qforge/Calibration/Calibrator.h"
-#include "qforge/Transforms/OnnxNames.h"
+#include "qforge/Dialect/QF/Utils/OnnxNames.h"
 
-#include "QF/QFOps.h"
+#include "qforge/Dialect/QF/IR/QFOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/StringMap.h"
 

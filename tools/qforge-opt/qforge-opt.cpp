@@ -5,9 +5,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "QF/QFDialect.h"
+#include "qforge/Codegen/Passes.h"
+#include "qforge/Conversion/Passes.h"
+#include "qforge/Dialect/QF/IR/QFDialect.h"
+#include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Pipeline/Pipelines.h"
-#include "qforge/Transforms/Passes.h"
+#include "qforge/Quantization/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -20,7 +23,10 @@ int main(int argc, char **argv) {
   mlir::registerAllExtensions(registry);
   mlir::registerAllPasses();
   registry.insert<qforge::qf::QFDialect>();
-  qforge::registerQForgePasses();
+  qforge::registerQFPasses();
+  qforge::registerQForgeQuantizationPasses();
+  qforge::registerQForgeConversionPasses();
+  qforge::registerQForgeCodegenPasses();
   qforge::registerQForgePipelines();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "qforge modular optimizer driver\n", registry));

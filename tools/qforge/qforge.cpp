@@ -18,7 +18,7 @@
 #include "qforge/Quantization/Quantize.h"
 #include "qforge/Quantization/Report.h"
 #include "qforge/Support/Npy.h"
-#include "qforge/Transforms/Passes.h"
+#include "qforge/Pipeline/Pipelines.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -30,6 +30,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -431,256 +432,262 @@ static std::optional<qforge::CalibrationTable> readCheckedTable(ModuleOp module)
   }
   OwningOpRef<ModuleOp> observed(module.clone());
   PassManager pm(observed->getContext());
-  pm.addNestedPass<func::FuncOp>(qforge::createInsertObserversPass());
+  qforge::buildObserversPipeline(pm);
   if (failed(pm.run(*observed)) ||
       failed(qforge::checkTableMatches(*observed, table, calibTable)))
     return std::nullopt;
   return table;
 }
 
-static int runCompile(MLIRContext &context) {
-  if (outputFile == "-") {
-    llvm::errs() << "qforge: error: compile needs -o OUT\n";
-    return 1;
-  }
-  if (threads < 0) {
-    llvm::errs() << "qforge: error: --threads=" << threads
-                 << " is negative (0 means the CPUs online at run time)\n";
-    return 1;
-  }
+/// What `qforge compile` was asked for, once its options are checked.
+struct CompileRequest {
   qforge::EmitKind kind = qforge::EmitKind::Object;
-  if (emitKind == "obj" || emitKind == "exe" || emitKind == "lib")
-    kind = qforge::EmitKind::Object;
-  else if (emitKind == "llvm")
-    kind = qforge::EmitKind::LLVMIR;
-  else if (emitKind == "asm")
-    kind = qforge::EmitKind::Assembly;
-  else if (emitKind != "mlir") {
-    llvm::errs() << "qforge: error: --emit=" << emitKind
-                 << " is not one of obj, lib, exe, llvm, asm, mlir\n";
-    return 1;
-  }
   qforge::TargetSpec target;
+  std::string name;      // The model function and the header's prefix.
+  bool quantize = false; // int8 or int4 from a calibration table.
+  bool dynamic = false;  // int8-dynamic.
+  bool callerScratch = false;
+};
+
+static bool fail(const llvm::Twine &message) {
+  llvm::errs() << "qforge: error: " << message << "\n";
+  return false;
+}
+
+/// Checks the options that say what to write and for which target.
+static bool checkOutputOptions(CompileRequest &request) {
+  if (outputFile == "-")
+    return fail("compile needs -o OUT");
+  if (threads < 0)
+    return fail("--threads=" + llvm::Twine(threads.getValue()) +
+                " is negative (0 means the CPUs online at run time)");
+  if (emitKind == "llvm")
+    request.kind = qforge::EmitKind::LLVMIR;
+  else if (emitKind == "asm")
+    request.kind = qforge::EmitKind::Assembly;
+  else if (emitKind != "obj" && emitKind != "exe" && emitKind != "lib" && emitKind != "mlir")
+    return fail("--emit=" + emitKind + " is not one of obj, lib, exe, llvm, asm, mlir");
   std::string error;
-  if (!qforge::resolveTarget(targetName, target, error)) {
-    llvm::errs() << "qforge: error: --target: " << error << "\n";
-    return 1;
-  }
-  std::string name = functionName.getNumOccurrences() ? functionName.getValue()
-                                                      : symbolFromPath(inputFile);
+  if (!qforge::resolveTarget(targetName, request.target, error))
+    return fail("--target: " + error);
+  if (scratchOwner != "model" && scratchOwner != "caller")
+    return fail("--scratch=" + scratchOwner + " is not one of model, caller");
+  request.callerScratch = scratchOwner == "caller";
+  if (request.callerScratch && emitKind == "exe")
+    return fail("executables own their scratch memory; --scratch=caller is for obj and lib");
+  request.name = functionName.getNumOccurrences() ? functionName.getValue()
+                                                  : symbolFromPath(inputFile);
+  return true;
+}
+
+/// Checks the options that say how to quantize.
+static bool checkQuantizationOptions(CompileRequest &request) {
   if (precision != "fp32" && precision != "int8" && precision != "int4" &&
-      precision != "int8-dynamic") {
-    llvm::errs() << "qforge: error: --precision=" << precision
-                 << " is not one of fp32, int8, int4, int8-dynamic\n";
-    return 1;
-  }
-  bool dynamic = precision == "int8-dynamic";
-  bool quantize = precision != "fp32" && !dynamic;
-  if (dynamic && (!calibTable.empty() || !excludeNodes.empty() ||
-                  !keepFloatOps.empty() || !reportData.empty())) {
-    llvm::errs() << "qforge: error: --precision=int8-dynamic quantizes every "
-                    "matmul's activation at run time; it takes no "
-                    "--calib-table, --exclude, --keep-float or --report-data\n";
-    return 1;
-  }
-  if (quantize && calibTable.empty()) {
-    llvm::errs() << "qforge: error: --precision=" << precision
-                 << " needs --calib-table (from 'qforge calibrate')\n";
-    return 1;
-  }
-  if (groupSize < 0) {
-    llvm::errs() << "qforge: error: --group-size=" << groupSize
-                 << " must be 0 (per channel) or positive\n";
-    return 1;
-  }
-  if (activationScheme != "asymmetric" && activationScheme != "symmetric") {
-    llvm::errs() << "qforge: error: --activation-scheme=" << activationScheme
-                 << " is not one of asymmetric, symmetric\n";
-    return 1;
-  }
+      precision != "int8-dynamic")
+    return fail("--precision=" + precision + " is not one of fp32, int8, int4, int8-dynamic");
+  request.dynamic = precision == "int8-dynamic";
+  request.quantize = precision != "fp32" && !request.dynamic;
+  if (request.dynamic && (!calibTable.empty() || !excludeNodes.empty() ||
+                          !keepFloatOps.empty() || !reportData.empty()))
+    return fail("--precision=int8-dynamic quantizes every matmul's activation at run "
+                "time; it takes no --calib-table, --exclude, --keep-float or --report-data");
+  if (request.quantize && calibTable.empty())
+    return fail("--precision=" + precision + " needs --calib-table (from 'qforge calibrate')");
+  if (groupSize < 0)
+    return fail("--group-size=" + llvm::Twine(groupSize.getValue()) +
+                " must be 0 (per channel) or positive");
+  if (activationScheme != "asymmetric" && activationScheme != "symmetric")
+    return fail("--activation-scheme=" + activationScheme +
+                " is not one of asymmetric, symmetric");
   for (const std::string &kind : keepFloatOps)
-    if (kind != "Conv" && kind != "Gemm" && kind != "MatMul") {
-      llvm::errs() << "qforge: error: --keep-float=" << kind
-                   << " is not one of Conv, Gemm, MatMul\n";
-      return 1;
-    }
-  if ((!excludeNodes.empty() || !keepFloatOps.empty()) && !quantize) {
-    llvm::errs() << "qforge: error: --exclude and --keep-float choose what "
-                    "stays float in a quantized model; they need "
-                    "--precision=int8 or int4\n";
-    return 1;
-  }
-  if (!reportData.empty() && reportFile.empty()) {
-    llvm::errs() << "qforge: error: --report-data measures SQNR for the "
-                    "report; it needs --report\n";
-    return 1;
-  }
-  if (!reportFile.empty() && !quantize && !dynamic) {
-    llvm::errs() << "qforge: error: --report describes quantization; it needs "
-                    "--precision=int8, int4 or int8-dynamic\n";
-    return 1;
-  }
-  OwningOpRef<ModuleOp> module = importModel(context, name);
-  if (!module)
-    return 1;
-  std::optional<qforge::CalibrationTable> table;
-  if (!calibTable.empty() && !(table = readCheckedTable(*module)))
-    return 1;
-  qforge::QuantizationReport report;
+    if (kind != "Conv" && kind != "Gemm" && kind != "MatMul")
+      return fail("--keep-float=" + kind + " is not one of Conv, Gemm, MatMul");
+  if ((!excludeNodes.empty() || !keepFloatOps.empty()) && !request.quantize)
+    return fail("--exclude and --keep-float choose what stays float in a quantized "
+                "model; they need --precision=int8 or int4");
+  if (!reportData.empty() && reportFile.empty())
+    return fail("--report-data measures SQNR for the report; it needs --report");
+  if (!reportFile.empty() && !request.quantize && !request.dynamic)
+    return fail("--report describes quantization; it needs --precision=int8, int4 or "
+                "int8-dynamic");
+  if (!quantMethod.empty() && !qforge::parseCalibMethod(quantMethod))
+    return fail("method '" + quantMethod + "' is not one of minmax, percentile, entropy, mse");
+  return true;
+}
+
+/// The quantizer's options from the command line and the table.
+static qforge::QuantizeOptions quantizeOptions(const qforge::CalibrationTable &table) {
+  qforge::QuantizeOptions options;
+  options.method = table.method;
+  options.precision = precision == "int4" ? qforge::WeightPrecision::Int4
+                                          : qforge::WeightPrecision::Int8;
+  options.groupSize = groupSize;
+  options.symmetric = activationScheme == "symmetric";
+  if (!quantMethod.empty())
+    options.method = *qforge::parseCalibMethod(quantMethod);
+  options.excludedNodes.assign(excludeNodes.begin(), excludeNodes.end());
+  options.keepFloatOps.assign(keepFloatOps.begin(), keepFloatOps.end());
+  return options;
+}
+
+/// A name given to --exclude that matched nothing is a typo or a node that
+/// is no convolution or matmul; either way the user's intent was not
+/// applied.
+static bool checkExcludedNodesExist(const qforge::QuantizationReport &report) {
+  std::vector<std::string> unknown;
+  for (const std::string &node : excludeNodes)
+    if (llvm::none_of(report.layers,
+                      [&](const qforge::QuantizedLayer &l) { return l.node == node; }))
+      unknown.push_back(node);
+  if (unknown.empty())
+    return true;
+  return fail(inputFile + ": --exclude names no convolution or matmul node: " +
+              llvm::join(unknown, ", "));
+}
+
+/// Reports what is still float (not the model's own input scaling before
+/// its first quantize, nor what the user excluded) as warnings, checked as
+/// the lowering will see it.
+static bool reportRemainingFloat(MLIRContext &context, ModuleOp module) {
+  PassManager verify(&context);
+  qforge::buildQuantizedContractPipeline(verify, /*warnOnly=*/true);
+  // Warnings are not errors: --quiet keeps them to itself.
+  ScopedDiagnosticHandler silence(&context, [&](Diagnostic &d) {
+    return success(quiet && d.getSeverity() == DiagnosticSeverity::Warning);
+  });
+  context.printOpOnDiagnostic(false);
+  LogicalResult verified = verify.run(module);
+  context.printOpOnDiagnostic(true);
+  return succeeded(verified);
+}
+
+/// Quantizes the imported model as --precision asks, filling `report`.
+static bool quantizeModel(MLIRContext &context, ModuleOp module,
+                          const CompileRequest &request, qforge::QuantizationReport &report) {
   report.model = inputFile;
   report.precision = precision;
-  if (dynamic)
-    report.layers = qforge::quantizeDynamic(module->lookupSymbol<func::FuncOp>(name));
-  if (quantize) {
-    qforge::QuantizeOptions options;
-    options.method = table->method;
-    options.precision = precision == "int4" ? qforge::WeightPrecision::Int4
-                                            : qforge::WeightPrecision::Int8;
-    options.groupSize = groupSize;
-    options.symmetric = activationScheme == "symmetric";
-    if (!quantMethod.empty()) {
-      std::optional<qforge::CalibMethod> method = qforge::parseCalibMethod(quantMethod);
-      if (!method) {
-        llvm::errs() << "qforge: error: method '"
-                     << quantMethod
-                     << "' is not one of minmax, percentile, entropy, mse\n";
-        return 1;
-      }
-      options.method = *method;
-    }
-    options.excludedNodes.assign(excludeNodes.begin(), excludeNodes.end());
-    options.keepFloatOps.assign(keepFloatOps.begin(), keepFloatOps.end());
-    OwningOpRef<ModuleOp> floatModule;
-    if (!reportData.empty())
-      floatModule = module->clone();
-    report.layers = qforge::quantizeFunction(
-        module->lookupSymbol<func::FuncOp>(name), *table, options);
-    // A name that matched nothing is a typo or a node that is no
-    // convolution or matmul; either way the user's intent was not applied.
-    std::vector<std::string> unknown;
-    for (const std::string &node : excludeNodes)
-      if (llvm::none_of(report.layers, [&](const qforge::QuantizedLayer &l) {
-            return l.node == node;
-          }))
-        unknown.push_back(node);
-    if (!unknown.empty()) {
-      llvm::errs() << "qforge: error: " << inputFile
-                   << ": --exclude names no convolution or matmul node: ";
-      llvm::interleaveComma(unknown, llvm::errs());
-      llvm::errs() << "\n";
-      return 1;
-    }
-    report.sqnrThresholdDb = sqnrThreshold;
-    if (floatModule) {
-      std::vector<std::string> paths(reportData.begin(), reportData.end());
-      if (!qforge::measureLayerSqnr(*floatModule, *module, name, report, paths,
-                                    /*maxRuns=*/100))
-        return 1;
-    }
-    // What is still float is reported (not the model's own input scaling
-    // before its first quantize, nor what the user excluded), checked as
-    // the lowering will see it: after quantized values have moved through
-    // the ops that only move them. After the SQNR measurement, which reads
-    // the layers' outputs as quantization left them.
-    PassManager verify(&context);
-    verify.addNestedPass<func::FuncOp>(qforge::createSinkDequantizePass());
-    verify.addPass(createCanonicalizerPass());
-    qforge::VerifyQuantizedPassOptions verifyOptions;
-    verifyOptions.allowInputPreparation = true;
-    verifyOptions.warnOnly = true;
-    verify.addNestedPass<func::FuncOp>(qforge::createVerifyQuantizedPass(verifyOptions));
-    {
-      // Warnings are not errors: --quiet keeps them to itself.
-      ScopedDiagnosticHandler silence(&context, [&](Diagnostic &d) {
-        return success(quiet && d.getSeverity() == DiagnosticSeverity::Warning);
-      });
-      context.printOpOnDiagnostic(false);
-      LogicalResult verified = verify.run(*module);
-      context.printOpOnDiagnostic(true);
-      if (failed(verified))
-        return 1;
-    }
+  auto func = module.lookupSymbol<func::FuncOp>(request.name);
+  // A table is checked against the model even when nothing is quantized.
+  std::optional<qforge::CalibrationTable> table;
+  if (!calibTable.empty() && !(table = readCheckedTable(module)))
+    return false;
+  if (request.dynamic) {
+    report.layers = qforge::quantizeDynamic(func);
+    return true;
   }
-  std::vector<qforge::TensorSpec> inputs, outputs;
-  if (scratchOwner != "model" && scratchOwner != "caller") {
-    llvm::errs() << "qforge: error: --scratch=" << scratchOwner
-                 << " is not one of model, caller\n";
-    return 1;
+  if (!request.quantize)
+    return true;
+  OwningOpRef<ModuleOp> floatModule;
+  if (!reportData.empty())
+    floatModule = module.clone();
+  report.layers = qforge::quantizeFunction(func, *table, quantizeOptions(*table));
+  if (!checkExcludedNodesExist(report))
+    return false;
+  report.sqnrThresholdDb = sqnrThreshold;
+  if (floatModule) {
+    std::vector<std::string> paths(reportData.begin(), reportData.end());
+    if (!qforge::measureLayerSqnr(*floatModule, module, request.name, report, paths,
+                                  /*maxRuns=*/100))
+      return false;
   }
-  if (scratchOwner == "caller" && emitKind == "exe") {
-    llvm::errs() << "qforge: error: executables own their scratch memory; "
-                    "--scratch=caller is for obj and lib\n";
-    return 1;
-  }
-  qforge::ScratchMemory scratch;
-  // Micro-kernels the target has the instructions for.
+  // After the SQNR measurement, which reads the layers' outputs as
+  // quantization left them.
+  return reportRemainingFloat(context, module);
+}
+
+/// Lowers the model to the LLVM dialect with the target's kernels.
+static bool lowerModel(ModuleOp module, const CompileRequest &request,
+                       std::vector<qforge::TensorSpec> &inputs,
+                       std::vector<qforge::TensorSpec> &outputs,
+                       qforge::ScratchMemory &scratch) {
   qforge::KernelOptions kernels;
-  kernels.x86Vnni = qforge::hasFeature(target, "avx512vnni");
-  // AVX-512 VNNI comes only with AVX-512 (x86-64-v4 names no features).
-  kernels.x86Avx512 = kernels.x86Vnni || qforge::hasFeature(target, "avx512f");
-  kernels.armDotprod = qforge::hasFeature(target, "dotprod");
-  kernels.armI8mm = qforge::hasFeature(target, "i8mm");
+  kernels.family = qforge::kernelFamilyFor(request.target);
   kernels.threads = threads;
-  if (!qforge::functionSignature(*module, name, inputs, outputs) ||
-      failed(qforge::lowerToLLVMDialect(*module, name, &scratch,
-                                        scratchOwner == "caller", kernels)))
-    return 1;
+  if (!qforge::functionSignature(module, request.name, inputs, outputs) ||
+      failed(qforge::lowerToLLVMDialect(module, request.name, &scratch,
+                                        request.callerScratch, kernels)))
+    return false;
   if (!quiet)
-    llvm::outs() << "qforge: " << name << ": scratch arena "
-                 << llvm::format("%.1f", scratch.arenaBytes / 1024.0)
-                 << " KiB for " << scratch.buffers
-                 << " intermediate buffers of "
-                 << llvm::format("%.1f", scratch.totalBytes / 1024.0)
-                 << " KiB (at most "
+    llvm::outs() << "qforge: " << request.name << ": scratch arena "
+                 << llvm::format("%.1f", scratch.arenaBytes / 1024.0) << " KiB for "
+                 << scratch.buffers << " intermediate buffers of "
+                 << llvm::format("%.1f", scratch.totalBytes / 1024.0) << " KiB (at most "
                  << llvm::format("%.1f", scratch.peakBytes / 1024.0)
                  << " KiB live at once)\n";
-  report.activationArenaBytes = scratch.arenaBytes;
-  if (reportFile == "-")
+  return true;
+}
+
+/// Writes --report, as a table on stdout or as JSON.
+static bool writeReport(const qforge::QuantizationReport &report) {
+  if (reportFile == "-") {
     qforge::printReportTable(llvm::outs(), report);
-  else if (!reportFile.empty() &&
-           !writeFile(reportFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
-             qforge::writeReportJSON(os, report);
-             return true;
-           }))
-    return 1;
+    return true;
+  }
+  return reportFile.empty() ||
+         writeFile(reportFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
+           qforge::writeReportJSON(os, report);
+           return true;
+         });
+}
+
+/// Writes the artefact --emit asks for; an object file or library gets its
+/// C header beside it (or neither is left behind).
+static bool writeArtefact(ModuleOp module, const CompileRequest &request,
+                          const std::vector<qforge::TensorSpec> &inputs,
+                          const std::vector<qforge::TensorSpec> &outputs,
+                          const qforge::ScratchMemory &scratch) {
   if (emitKind == "mlir")
     return writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
-             module->print(os);
-             return true;
-           })
-               ? 0
-               : 1;
-  if (emitKind == "exe") {
-    if (!qforge::linkExecutable(*module, name, inputs, outputs, scratch, target,
-                                inputFile, outputFile, error)) {
-      llvm::errs() << "qforge: error: " << error << "\n";
-      return 1;
-    }
-    return 0;
-  }
+      module.print(os);
+      return true;
+    });
+  std::string error;
+  if (emitKind == "exe")
+    return qforge::linkExecutable(module, request.name, inputs, outputs, scratch,
+                                  request.target, inputFile, outputFile, error) ||
+           fail(error);
   if (!writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &err) {
         if (emitKind != "lib")
-          return qforge::emitCode(*module, target, kind, os, err);
+          return qforge::emitCode(module, request.target, request.kind, os, err);
         // A static library: the object, archived.
         llvm::SmallString<0> object;
         llvm::raw_svector_ostream objectStream(object);
-        return qforge::emitCode(*module, target, kind, objectStream, err) &&
-               qforge::writeStaticLibrary(object, name + ".o", os, err);
+        return qforge::emitCode(module, request.target, request.kind, objectStream, err) &&
+               qforge::writeStaticLibrary(object, request.name + ".o", os, err);
       }))
-    return 1;
-  if (kind != qforge::EmitKind::Object)
-    return 0;
+    return false;
+  if (request.kind != qforge::EmitKind::Object)
+    return true;
   llvm::SmallString<256> header(outputFile);
   llvm::sys::path::replace_extension(header, "h");
-  bool ok = writeFile(header, [&](llvm::raw_pwrite_stream &os, std::string &) {
-    os << qforge::cHeader(name, inputs, outputs, scratch, inputFile, target);
+  if (writeFile(header, [&](llvm::raw_pwrite_stream &os, std::string &) {
+        os << qforge::cHeader(request.name, inputs, outputs, scratch, inputFile,
+                              request.target);
+        return true;
+      }))
     return true;
-  });
-  if (!ok) {
-    llvm::sys::fs::remove(outputFile);
+  llvm::sys::fs::remove(outputFile);
+  return false;
+}
+
+static int runCompile(MLIRContext &context) {
+  CompileRequest request;
+  if (!checkOutputOptions(request) || !checkQuantizationOptions(request))
     return 1;
-  }
-  return 0;
+  OwningOpRef<ModuleOp> module = importModel(context, request.name);
+  if (!module)
+    return 1;
+  qforge::QuantizationReport report;
+  if (!quantizeModel(context, *module, request, report))
+    return 1;
+  std::vector<qforge::TensorSpec> inputs, outputs;
+  qforge::ScratchMemory scratch;
+  if (!lowerModel(*module, request, inputs, outputs, scratch))
+    return 1;
+  report.activationArenaBytes = scratch.arenaBytes;
+  return writeReport(report) && writeArtefact(*module, request, inputs, outputs, scratch)
+             ? 0
+             : 1;
 }
 
 static int runListOps() {

@@ -9,7 +9,8 @@
 #ifndef QFORGE_EMIT_EMITTER_H
 #define QFORGE_EMIT_EMITTER_H
 
-#include "qforge/Execution/JitRunner.h"
+#include "qforge/Support/ModelInterface.h"
+#include "qforge/Support/Target.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
@@ -18,24 +19,6 @@
 #include <vector>
 
 namespace qforge {
-
-/// A code generation target: what `--target=NAME` means.
-struct TargetSpec {
-  std::string name;     // "host", "x86_64", "aarch64-i8mm", ...
-  std::string triple;   // e.g. "x86_64-pc-linux-gnu"
-  std::string cpu;      // e.g. "x86-64-v3", "znver4", "generic"
-  std::string features; // e.g. "+avx512vnni", "+neon,+dotprod"
-};
-
-/// The names `--target` accepts, for --help and errors.
-std::vector<std::string> targetNames();
-
-/// Resolves a target name; `host` asks LLVM for this machine's CPU and
-/// features. Returns false with `error` for an unknown name.
-bool resolveTarget(llvm::StringRef name, TargetSpec &spec, std::string &error);
-
-/// Whether `target` enables the LLVM feature `feature` (e.g. "avx512vnni").
-bool hasFeature(const TargetSpec &target, llvm::StringRef feature);
 
 enum class EmitKind { LLVMIR, Assembly, Object };
 

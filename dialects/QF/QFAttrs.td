@@ -1,0 +1,48 @@
+//===- QFAttrs.td - qf attributes --------------------------*- tablegen -*-===//
+
+#ifndef QF_ATTRS_TD
+#define QF_ATTRS_TD
+
+include "QF/QFDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def QF_Kernel : I32EnumAttr<"Kernel",
+    "a target micro-kernel that computes an op", [
+  I32EnumAttrCase<"VnniProduct", 0, "vnni_product">,
+  I32EnumAttrCase<"SdotProduct", 1, "sdot_product">,
+  I32EnumAttrCase<"SmmlaProduct", 2, "smmla_product">,
+  I32EnumAttrCase<"VnniDepthwiseRows", 3, "vnni_depthwise_rows">,
+  I32EnumAttrCase<"VectorDepthwise", 4, "vector_depthwise">,
+  I32EnumAttrCase<"FmaProduct", 5, "fma_product">,
+]> {
+  let cppNamespace = "::qforge::qf";
+  let genSpecializedAttr = 0;
+}
+
+def QF_KernelAttr : EnumAttr<QF_Dialect, QF_Kernel, "kernel"> {
+  let summary = "the target micro-kernel chosen for an op";
+  let description = [{
+    Set by `qf-select-kernels` as the discardable attribute `qf.kernel` on
+    the ops a target kernel computes, and read by `qf-lower-to-kernels`,
+    which replaces them by the kernel's code; ops without it take the
+    reference lowering (`qf-lower-to-linalg`, TOSA's own for float ops).
+
+    - `vnni_product`, `sdot_product`, `smmla_product`: `qf.matmul` and
+      ungrouped `qf.conv2d` with constant symmetric weights on the packed
+      dot-product kernel of x86 `vpdpbusd`, AArch64 `sdot` or `smmla`.
+    - `vnni_depthwise_rows`: a depthwise `qf.conv2d` with one `vpdpbusd`
+      per kernel row for 16 channels.
+    - `vector_depthwise`: a depthwise `qf.conv2d` with 16 channels per
+      int32 vector (a multiply and add per tap).
+    - `fma_product`: a float `tosa.conv2d` or `tosa.matmul` with constant
+      weights on the packed fused-multiply-add kernel (AVX-512).
+
+    ```mlir
+    %y = qf.matmul %x, %w {qf.kernel = #qf.kernel<vnni_product>} : ...
+    ```
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
+#endif // QF_ATTRS_TD

@@ -1,0 +1,42 @@
+//===- KernelFamily.h - the kernels a target's instructions allow -*- C++ -*-===//
+//
+// A kernel family is the set of qforge's micro-kernels one class of CPU can
+// run: the pipeline maps a target's features to one (qforge/Pipeline), and
+// kernel selection (qf-select-kernels) picks among its kernels per op.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_CODEGEN_KERNELFAMILY_H
+#define QFORGE_CODEGEN_KERNELFAMILY_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+
+namespace qforge {
+
+enum class KernelFamily {
+  /// No target kernels: every product runs the reference loops.
+  Reference,
+  /// x86 with AVX-512: the packed fused-multiply-add kernel for float.
+  X86Avx512,
+  /// x86 with AVX-512 VNNI: vpdpbusd kernels for int8 and int4, and the
+  /// float kernel.
+  X86Avx512Vnni,
+  /// AArch64 with dotprod: sdot kernels for int8.
+  ArmDotprod,
+  /// AArch64 with i8mm: smmla kernels for int8.
+  ArmI8mm,
+};
+
+/// The family's name as the pass option and the docs spell it
+/// ("reference", "x86-avx512", "x86-avx512-vnni", "arm-dotprod",
+/// "arm-i8mm").
+llvm::StringRef kernelFamilyName(KernelFamily family);
+
+/// The family of a name kernelFamilyName gives, if any.
+std::optional<KernelFamily> parseKernelFamily(llvm::StringRef name);
+
+} // namespace qforge
+
+#endif // QFORGE_CODEGEN_KERNELFAMILY_H

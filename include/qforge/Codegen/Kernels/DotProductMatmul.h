@@ -1,0 +1,110 @@
+//===- DotProductMatmul.h - int8 products on dot-product instructions -*- C++ -*-===//
+//
+// The register-tiled micro-kernels qf-lower-to-kernels emits for integer
+// matrix products (qf.matmul, and qf.conv2d read in place or through
+// im2col) on targets with a 4-byte dot-product instruction: each int32
+// lane of the accumulator adds the 4 products of 4 activation bytes and 4
+// weight bytes.
+//
+// - x86 AVX-512 VNNI, `vpdpbusd` (qf.vnni_dot): 16 lanes, unsigned
+//   activations by signed weights.
+// - AArch64 dotprod, `sdot` (arm_neon.intr.sdot): 4 lanes, signed by signed.
+// - AArch64 i8mm, `smmla` (arm_neon.intr.smmla): a 2 x 8 by 8 x 2 product
+//   of signed bytes into a 2 x 2 block of int32 (two rows, two columns per
+//   accumulator; 8 bytes of the reduction per instruction).
+//
+// Data tiling: the weights [K, N] are packed at compile time into
+// [N/W][K/D][W x D] panels, D the instruction's depth (4, or 8 for smmla),
+// W = C V for C columns per accumulator and V accumulators across a column
+// tile; one step of the kernel reads a column tile's V panels of C x D
+// bytes, contiguous. Activations are read in place, with their top bit
+// flipped when the instruction wants the other signedness (x ^ 0x80, a
+// shift by 128); the shift, with the zero point, is taken back by a
+// per-column compensation computed from the weights at compile time:
+// sum_k (x - z) w = sum_k x' w - z' colsum(w), x' the byte the
+// instruction reads and z' the zero point in its units.
+//
+// 4-bit weights (VNNI only) stay 4-bit in memory: the panels of two
+// neighbouring column vectors share 64 bytes (weight i of the first in the
+// low nibble of byte i, weight i of the second in its high nibble; a last
+// unpaired panel keeps its halves, weight i and i + 32, in 32 bytes) and are
+// unpacked in registers by byte shifts.
+// Block-quantized ones are summed in runs of one block each, every run's
+// partial sums multiplied by the block's integer multiple per column
+// before they join the totals.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_CODEGEN_KERNELS_DOTPRODUCTMATMUL_H
+#define QFORGE_CODEGEN_KERNELS_DOTPRODUCTMATMUL_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "qforge/Dialect/QF/Utils/Requantize.h"
+
+namespace qforge {
+
+/// The dot-product instruction a kernel is built on.
+enum class DotInstruction { X86Vnni, ArmSdot, ArmSmmla };
+
+/// Weights whose reduction axis is split into runs of `size` values, run r
+/// of column n weighing `multiples[r * N + n]` times its values (4-bit
+/// weights with block scales that are integer multiples of a channel unit).
+struct WeightRuns {
+  int64_t size = 0;
+  std::vector<int32_t> multiples;
+};
+
+/// The constant weights of a product: signed [K, N] values, 4-bit ones
+/// (`nibbles`, in [-8, 7]) stored two per byte by the kernel, optionally in
+/// runs.
+struct DotProductWeights {
+  mlir::DenseIntElementsAttr values;
+  bool nibbles = false;
+  const WeightRuns *runs = nullptr;
+};
+
+/// Whether the kernel's int32 accumulators hold every sum exactly for any
+/// activations: twice 255 times the largest column sum of |weight x
+/// multiple| is below 2^31 (the reference computes block sums in int64).
+bool dotProductFitsInt32(const DotProductWeights &weights);
+
+/// int32 [M, N] = sum_k (x[m, k] - z) * w[k, n] (times w's run multiple):
+/// `x` is a tensor<MxKxi8> of activation storage (`xSigned`: int8, else
+/// uint8) with zero point `zeroPoint`. With `epilogue` (per column n) the
+/// kernel requantizes its accumulators in registers and returns the [M, N]
+/// storage integers instead. 4-bit weights need X86Vnni.
+mlir::Value buildDotProductMatmul(mlir::OpBuilder &b, mlir::Location loc,
+                                  DotInstruction instruction, mlir::Value x, bool xSigned,
+                                  int64_t zeroPoint, const DotProductWeights &weights,
+                                  const ChannelRequantization *epilogue = nullptr);
+
+/// An ungrouped convolution's windows over its input, read in place by the
+/// product kernel (an implicit im2col): output pixel m = (n, oh, ow) is row
+/// m, and its reduction walks the taps in the filter matrix's order
+/// [KH][KW][C].
+struct ConvWindows {
+  mlir::Value input;                 // NHWC storage, unpadded
+  llvm::SmallVector<int64_t, 4> pad; // [top, bottom, left, right], of the zero point
+  int64_t kernelH = 1, kernelW = 1;
+  llvm::SmallVector<int64_t, 4> outShape; // [N, OH, OW, O]
+  llvm::SmallVector<int64_t, 2> strides, dilations;
+};
+
+/// buildDotProductMatmul on the windows of `windows`: [N*OH*OW, O]. The
+/// input is padded as it is copied to the bytes the instruction reads;
+/// then the kernel reads the windows in place when it can (single-row
+/// accumulators, channels that fill whole steps, runs of weights, if any,
+/// that do not straddle taps), else from them unfolded (im2col). In place,
+/// when the padding reads as zero bytes (zero point 0 in the instruction's
+/// units, e.g. u8 0 or i8 -128 on x86), row tiles of one image row skip
+/// the kernel rows and columns that fall on padding.
+mlir::Value buildDotProductConv(mlir::OpBuilder &b, mlir::Location loc,
+                                DotInstruction instruction, const ConvWindows &windows,
+                                bool xSigned, int64_t zeroPoint,
+                                const DotProductWeights &weights,
+                                const ChannelRequantization *epilogue = nullptr);
+
+} // namespace qforge
+
+#endif // QFORGE_CODEGEN_KERNELS_DOTPRODUCTMATMUL_H

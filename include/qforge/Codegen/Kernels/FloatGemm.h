@@ -1,0 +1,24 @@
+//===- FloatGemm.h - float products on the packed FMA kernel ----*- C++ -*-===//
+//
+// The float baseline on the same kernel structure as the integer path: one
+// register-tiled product (PackedGemm.h) on weights packed at compile time,
+// each step a vector fused multiply-add.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_CODEGEN_KERNELS_FLOATGEMM_H
+#define QFORGE_CODEGEN_KERNELS_FLOATGEMM_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+namespace qforge {
+
+/// y [M, N] = x [M, K] * w [K, N] + bias[n] (one bias value: the same for
+/// every column), in f32 on packed weights.
+mlir::Value buildFloatGemm(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                           mlir::DenseFPElementsAttr weights, llvm::ArrayRef<float> bias);
+
+} // namespace qforge
+
+#endif // QFORGE_CODEGEN_KERNELS_FLOATGEMM_H

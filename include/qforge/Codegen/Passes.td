@@ -1,0 +1,310 @@
+//===- Passes.td - code generation passes ----------------*- tablegen -*-===//
+//
+// Code generation: kernel selection and the kernels' lowering, loop order,
+// tiles and vectors, signless integers, buffers and the scratch arena,
+// copies, threads. Implemented in lib/Codegen/, one file per pass.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_CODEGEN_PASSES_TD
+#define QFORGE_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
+  let summary = "Choose the target micro-kernel of each product the target's kernel family can compute";
+  let description = [{
+    Kernel selection, apart from the lowering so that the conversions stay
+    target-independent and a new kernel family is an entry in a table
+    (`lib/Codegen/KernelTable.cpp`). Each candidate op gets the first
+    kernel of the family that computes it, recorded as the attribute
+    `qf.kernel = #qf.kernel<...>`; ops no kernel computes are left to the
+    reference lowering. `qf-lower-to-kernels` emits the chosen kernels.
+
+    | family | kernels, in order of preference |
+    | --- | --- |
+    | `reference` | none |
+    | `x86-avx512` | `fma_product` |
+    | `x86-avx512-vnni` | `vnni_depthwise_rows`, `vector_depthwise`, `vnni_product`, `fma_product` |
+    | `arm-dotprod` | `vector_depthwise`, `sdot_product` |
+    | `arm-i8mm` | `vector_depthwise`, `smmla_product` |
+
+    What each kernel takes:
+
+    - the integer kernels: `qf.matmul` / `qf.conv2d` with int8 activations
+      and constant symmetric signed weights: int8 ones (a `quant.scast` of
+      a constant), or, on `vpdpbusd` only, 4-bit ones from a
+      `qf.packed_constant`, per channel or in blocks of whole 4-byte steps;
+    - `*_product`: `qf.matmul`, and ungrouped `qf.conv2d`, whose int32
+      sums cannot overflow for any activations;
+    - `vnni_depthwise_rows`: a depthwise `qf.conv2d` (one output per input
+      channel, a multiple of 16 channels) whose kernel row spans at most 4
+      input pixels, not block-quantized;
+    - `vector_depthwise`: any other such depthwise convolution;
+    - `fma_product`: float `tosa.conv2d` with a constant filter and bias,
+      and `tosa.matmul` of batch 1 with constant weights, static shapes,
+      zero zero points.
+
+    `qforge compile` derives the family from `--target` (VNNI implies
+    AVX-512; i8mm is preferred to dotprod).
+  }];
+  let options = [
+    Option<"family", "kernels", "qforge::KernelFamily", "qforge::KernelFamily::Reference",
+           "The target's kernel family",
+           [{::llvm::cl::values(
+               clEnumValN(qforge::KernelFamily::Reference, "reference",
+                          "no target kernels"),
+               clEnumValN(qforge::KernelFamily::X86Avx512, "x86-avx512",
+                          "AVX-512: the float FMA kernel"),
+               clEnumValN(qforge::KernelFamily::X86Avx512Vnni, "x86-avx512-vnni",
+                          "AVX-512 VNNI: vpdpbusd int8/int4 kernels and the float kernel"),
+               clEnumValN(qforge::KernelFamily::ArmDotprod, "arm-dotprod",
+                          "AArch64 dotprod: sdot int8 kernels"),
+               clEnumValN(qforge::KernelFamily::ArmI8mm, "arm-i8mm",
+                          "AArch64 i8mm: smmla int8 kernels"))}]>,
+  ];
+  let dependentDialects = ["qforge::qf::QFDialect"];
+}
+
+def LowerToKernelsPass : Pass<"qf-lower-to-kernels", "mlir::func::FuncOp"> {
+  let summary = "Replace each op marked with a #qf.kernel by that kernel's code";
+  let description = [{
+    Emits, for each op carrying `qf.kernel` (`qf-select-kernels`), the
+    register-tiled micro-kernel it names, on tensors (the kernels
+    themselves are in `lib/Codegen/Kernels/`). Quantized operands are read
+    as their storage integers through `quant.scast` and a quantized result
+    is cast back, so that `qf-lower-to-linalg` lowers the rest around it.
+    A kernel that cannot compute the op it marks (weights not constant or
+    not of its form, shapes it does not take) is an error at the op.
+
+    - Dot-product products (`vnni_product`, `sdot_product`,
+      `smmla_product`): weights packed at compile time into [N/W][K/D][W x
+      D] panels (D the instruction's depth: 4, or 8 for smmla), a register
+      tile of up to 4 rows by 4 accumulators (one row by up to 8 for
+      single-row products; for convolutions 8 or 7 rows of one image row
+      by 2 accumulators) accumulated with `qf.vnni_dot` (x86 `vpdpbusd`,
+      unsigned by signed bytes), `arm_neon.intr.sdot` or
+      `arm_neon.intr.smmla` (2 x 2 blocks of int32 from two rows of 8
+      bytes). Activations are read as the bytes the instruction takes
+      (their top bit flipped for the other signedness), the shift and zero
+      point taken back by a per-column compensation computed at compile
+      time. Convolutions read their windows in place from the input
+      padded with the zero point (kernel row by kernel column by 4-byte
+      step), or from an explicit im2col when the channels are not a
+      multiple of 4, blocks of 4-bit weights would straddle taps, or with
+      smmla; when the padding reads as zero bytes, taps that fall only on
+      padding are skipped (they would add 0). 4-bit weights stay two per
+      byte and are unpacked in registers; weights in blocks are summed in
+      runs of one block, each run's partial sums multiplied by its
+      integer multiple.
+    - `vnni_depthwise_rows`: one `qf.vnni_dot` per kernel row for 16
+      channels: the activations are copied into channel blocks [N][H][C/16]
+      [W * 16] (padded with the zero point as they go; signed ones + 128),
+      a 64-byte window of 4 pixels is shuffled so that each lane holds its
+      channel's taps of the row, and the weights hold the row's taps in
+      the same bytes; the accumulators start at the bias less the
+      zero-point compensation.
+    - `vector_depthwise`: 16 channels per int32 vector, a widening load,
+      multiply and add per tap.
+    - `fma_product`: float convolutions (through im2col; a 1x1 stride-1
+      convolution is read in place) and matmuls on the same register-tiled
+      loop nest with `vector.fma`, weights packed into [N/W][K][W] panels,
+      the bias added in registers before the store. Each output sums its
+      terms in the reference order, each step rounded once (a fused
+      multiply-add) rather than twice, so results differ from the
+      reference loops in the last bits.
+
+    A requantized result is requantized in registers (bias and float32
+    multiplier per column from padded tables, the same arithmetic as the
+    reference epilogue) and stored as bytes; the integer kernels give
+    exactly the reference's integers.
+  }];
+  let dependentDialects = ["qforge::qf::QFDialect",
+                           "mlir::quant::QuantDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::arm_neon::ArmNeonDialect",
+                           // llvm.intr.lrint: the kernels' epilogues round
+                           // with the current (nearest-even) mode.
+                           "mlir::LLVM::LLVMDialect"];
+}
+
+def EraseIntegerSignednessPass
+    : Pass<"qf-erase-integer-signedness", "mlir::func::FuncOp"> {
+  let summary = "Make every integer type signless after the TOSA lowering";
+  let description = [{
+    ONNX's unsigned tensors (uint8 images, uint8 quantized data) import as
+    `ui8` and friends, so that the function signature says what the model
+    takes and TOSA's conversion knows to zero-extend them (it emits
+    `arith.uitofp`, `arith.extui` behind `builtin.unrealized_conversion_cast`
+    ops). What lies beyond works on signless integers only. Run after the
+    TOSA-to-linalg conversion, this pass makes every integer type in the
+    function signless (arguments, results, op results, region arguments) and
+    removes the casts that become identities, so that bufferization sees one
+    integer type. The caller's bytes are the same either way.
+  }];
+}
+
+def VectorizableLoopOrderPass
+    : Pass<"qf-vectorizable-loop-order", "mlir::func::FuncOp"> {
+  let summary = "Order the loops of reductions so that the innermost one is parallel and contiguous";
+  let description = [{
+    The float code is vectorized by LLVM's loop vectorizer, which needs an
+    innermost loop it may run in lanes. A convolution or matmul lowered as
+    written iterates its reduction innermost (a float sum LLVM must not
+    reorder), so it stays scalar. This pass, on linalg ops on tensors:
+
+    - rewrites `linalg.conv_2d_nhwc_fhwc` as `linalg.conv_2d_nhwc_hwcf`,
+      transposing a constant filter at compile time (otherwise with a
+      `linalg.transpose`), so that output channels are contiguous in the
+      filter as in the output;
+    - generalizes named ops that have reduction loops;
+    - permutes the loops of each `linalg.generic` with reductions to: the
+      other parallel loops, the reduction loops, and innermost the parallel
+      loop that indexes the output's innermost non-unit dimension, provided
+      every operand reads that loop only in its innermost non-unit
+      dimension or not at all (contiguous or broadcast). Ops that do not
+      qualify are left alone.
+
+    Each output element still accumulates its terms in the same order, so
+    results are bit-identical; only the interleaving of outputs changes.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def TileAndVectorizePass : Pass<"qf-tile-and-vectorize", "mlir::func::FuncOp"> {
+  let summary = "Tile linalg ops on tensors to one vector along their contiguous loop and vectorize them";
+  let description = [{
+    Explicit vectors rather than LLVM's loop vectorizer: after bufferization
+    every buffer is a view of one scratch arena, and LLVM cannot prove that
+    an output does not overlap the inputs, so it leaves such loops scalar.
+
+    For each statically shaped `linalg.generic` on tensors of byte-sized
+    elements whose innermost loop is parallel and contiguous in every
+    operand (see `qf-vectorizable-loop-order`, which arranges that for
+    reductions), the innermost loop is tiled by the widest of 16, 8 or 4
+    lanes that divides it and every other loop by 1 (`scf.for`), with the
+    vector loop outside the reduction loops. For a reduction the tile is a
+    register block: 32 lanes when they divide the loop, and up to 4 rows of
+    the next output dimension when every operand reads it with unit stride
+    (a convolution's output columns). In a tile, window indices such as
+    `oh + kh` reduce to one loop (the others run once), so the tile is
+    vectorized (`vector.transfer_read`, element-wise vector arithmetic,
+    `vector.transfer_write`); unit dimensions are cast away and the output
+    block's read and write are hoisted out of the reduction loops, keeping
+    the accumulators in registers. Ops that do not qualify stay as they
+    are. Each output still sums its terms in the original order.
+
+    Element-wise ops (no reduction) of at least 2^16 elements also get
+    their outermost loop of more than one iteration marked
+    `qf.parallel_split`, for `qf-parallelize-loops` to split over threads.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+def LowerStridedCopiesPass
+    : Pass<"qf-lower-strided-copies", "mlir::func::FuncOp"> {
+  let summary = "Rewrite copies between strided views as loops of contiguous copies";
+  let description = [{
+    The LLVM lowering turns a memref.copy between strided views into a call
+    of `memrefCopy`, a function of MLIR's C runner library. Compiled models
+    must need nothing beyond the C library, so such a copy becomes loops
+    over its outer dimensions around a memref.copy of the longest trailing
+    run of dimensions that is contiguous in both views, which the LLVM
+    lowering makes an `llvm.memcpy` of constant length: the padding of a
+    convolution's input copies whole rows this way. (As scalar loops, the
+    LLVM unroller expanded a 64-byte row into 64 byte moves, which the
+    vectorizer could not merge for fear that the views overlap.) A copy
+    with no contiguous trailing dimension becomes a linalg.copy, which
+    lowers to loops like the rest of the model. Copies that are contiguous
+    as a whole are left as they are.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect"];
+}
+
+def FreeAfterLastUsePass
+    : Pass<"qf-free-after-last-use", "mlir::func::FuncOp"> {
+  let summary = "Free each intermediate buffer right after its last use";
+  let description = [{
+    MLIR's ownership-based deallocation frees buffers at the end of their
+    block, so every intermediate of a model stays live until the model
+    returns. This pass moves each `memref.dealloc` of a buffer allocated in
+    the same block to just after the last use of the buffer or of any view
+    of it (subview, reshape, cast), so that later layers reuse the memory
+    and the peak of live intermediates drops to what the model needs at
+    once. Buffers that escape (returned, stored, passed to a call) keep
+    their place.
+  }];
+}
+
+def PlanScratchArenaPass
+    : Pass<"qf-plan-scratch-arena", "mlir::func::FuncOp"> {
+  let summary = "Place the intermediate buffers in one scratch arena";
+  let description = [{
+    After bufferization (and `qf-free-after-last-use`), every intermediate
+    buffer of the function's entry block with a static shape and a dealloc
+    gets an offset in a single byte arena: buffers whose lifetimes (alloc to
+    dealloc, in program order) overlap never share bytes; the others may.
+    Placement is largest-first, each at the lowest 64-byte-aligned offset
+    that fits. The allocs become `memref.view`s of the arena and their
+    deallocs go. The arena is allocated once per call at the function's
+    start (`caller-owned=false`) or passed in by the caller as a trailing
+    `memref<?xi8>` argument (`caller-owned=true`). The arena size is
+    recorded as `qf.scratch_bytes` on the function.
+  }];
+  let options = [
+    Option<"callerOwned", "caller-owned", "bool", "false",
+           "Take the arena as a trailing function argument">,
+  ];
+}
+
+def ParallelizeLoopsPass : Pass<"qf-parallelize-loops", "mlir::func::FuncOp"> {
+  let summary = "Split kernel loops marked qf.parallel_split into chunks for threads";
+  let description = [{
+    The kernels mark a loop whose iterations are independent with the unit
+    attribute `qf.parallel_split` (only when the layer has enough work to
+    be worth a thread). On bufferized code this pass rewrites the marked
+    loop and the scf.for loops around it (which each chunk runs whole: a
+    GEMM's column-tile loop around a split row-tile loop keeps a chunk's
+    weight panels in cache while its rows pass) into a `qf.parallel_for`
+    over the marked loop's iterations: the body is that loop nest with the
+    marked loop's bounds narrowed to the chunk. The loops must have no
+    results and nothing in them but the marked loop may write memory (each
+    chunk runs those ops); a mark that breaks this is an error. Loops with
+    fewer than two iterations stay as they are.
+  }];
+  let dependentDialects = ["qforge::qf::QFDialect"];
+}
+
+def OutlineParallelForPass : Pass<"qf-outline-parallel-for", "mlir::ModuleOp"> {
+  let summary = "Turn qf.parallel_for bodies into functions the thread pool calls";
+  let description = [{
+    Runs on the LLVM dialect (after the rest of the lowering has converted
+    the bodies). Each `qf.parallel_for` body becomes an internal
+    `llvm.func` taking (context pointer, begin, end); the values it uses
+    from the enclosing function are stored into a context struct on the
+    stack, except constants and what is computed from constants alone
+    (addresses of globals included), which are recomputed in the body so
+    that LLVM still sees them as constants. The op becomes a call of
+    `qforge_parallel_for(body, context, items, threads)`, which the
+    emitter links in from qforge's runtime (`lib/Runtime/ParallelFor.c`):
+    `threads` is this pass's option, the number the model was compiled
+    for (0: as many as the machine has CPUs online), which the
+    environment variable QFORGE_NUM_THREADS overrides at run time.
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", "0",
+           "Threads the compiled model uses (0: the CPUs online at run time)">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+#endif // QFORGE_CODEGEN_PASSES_TD

@@ -1,0 +1,40 @@
+//===- Layout.h - tensors and constants in another layout -------*- C++ -*-===//
+//
+// ONNX is channels-first, qforge's convolutions channels-last: constants are
+// permuted at compile time, filters laid out for the loops that read them,
+// NHWC inputs padded. Shared by the importer, the rewrites, the reference
+// conversion and the kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_DIALECT_QF_UTILS_LAYOUT_H
+#define QFORGE_DIALECT_QF_UTILS_LAYOUT_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+namespace qforge {
+
+/// `dense` with its dimensions permuted: result dimension i is `dense`'s
+/// dimension perms[i] (as tosa.transpose and linalg.transpose define it).
+/// Moves the stored bytes (i1 values one by one); null for other element
+/// types narrower than a byte.
+mlir::DenseElementsAttr permuteConstant(mlir::DenseElementsAttr dense,
+                                        llvm::ArrayRef<int64_t> perms);
+
+/// `filter` [F, H, W, C] as [H, W, C, F]: output channels innermost, so that
+/// the output-channel loop reads filter rows contiguously. A constant is
+/// transposed at compile time (its bytes moved), anything else by a
+/// linalg.transpose.
+mlir::Value filterToHWCF(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value filter);
+
+/// NHWC `input` grown by `pad` = [top, bottom, left, right] of `value` (a
+/// float zero, or an integer input's zero point), or `input` itself when
+/// there is no padding.
+mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                       llvm::ArrayRef<int64_t> pad, mlir::TypedAttr value);
+
+} // namespace qforge
+
+#endif // QFORGE_DIALECT_QF_UTILS_LAYOUT_H

@@ -1,0 +1,77 @@
+//===- Passes.td - quantization passes -------------------*- tablegen -*-===//
+//
+// Quantization: float compute to qf integer ops from a calibration table.
+// Implemented in lib/Quantization/.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_QUANTIZATION_PASSES_TD
+#define QFORGE_QUANTIZATION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
+  let summary = "Rewrite float convolutions and matmuls to int8 or int4 qf ops from a calibration table";
+  let description = [{
+    Post-training quantization, W8A8 (`precision=int8`) or W4A8
+    (`precision=int4`). Each `tosa.conv2d`,
+    `tosa.depthwise_conv2d` (as a grouped `qf.conv2d`) and `tosa.matmul`
+    with constant f32 weights whose input and output
+    tensors the calibration table describes (found through the layout ops
+    around them, by ONNX value name) becomes
+
+    - `qf.quantize` of its input to int8, per tensor, with the table's range
+      for `method` (default: the table's): asymmetric (scale = (hi-lo)/255,
+      zero point = round(-128 - lo/scale)) or, with `scheme=symmetric`,
+      scale = t/127 and zero point 0;
+    - `qf.conv2d` / `qf.matmul` with the weights quantized symmetrically
+      per output channel, the bias as int32 at scale s_in * s_w[c] (a Gemm's
+      bias add after the matmul is folded in), and the result requantized
+      to the output tensor's int8 parameters:
+      - int8: scale = max|w|/127, values in [-127, 127];
+      - int4: values in [-7, 7] packed two per byte (`qf.packed_constant`),
+        with one scale per `group-size` values along the reduction axis
+        (a matmul's K; a convolution's input channels, all taps of them)
+        when that axis is longer than a group and a multiple of it, else per
+        output channel (scale = max|w|/7). Block scales are integer
+        multiples c = 1..255 (rounded up, so nothing clips) of a channel
+        unit u = max|w|/7/255; the bias is at s_in * u;
+    - `qf.dequantize` back to f32.
+
+    A ReLU/ReLU6/Clip (`tosa.clamp`) right after the op's output fuses into
+    the op's `clamp` (bounds rounded inward to the storage grid), and the op
+    then takes the activation's calibrated output range. An input that is a
+    dequantized (and passed-through: layout ops, slices, reverses, tiles,
+    pads, max pooling) result
+    of an earlier integer op keeps that op's parameters, so that
+    `qf-sink-dequantize` can join the two without requantization.
+
+    Then element-wise adds of two activations become `qf.add` (a
+    following ReLU/Clip fused as its clamp) and average pools (global ones
+    and padded ones included) become `qf.avg_pool2d`, each from its
+    operands' parameters to its own calibrated output range, and
+    concatenations run on int8 in their output's parameters (inputs whose
+    parameters differ are requantized; a concatenation inside an ONNX node,
+    as reflect and edge padding import, has no range of its own and runs
+    in its inputs' parameters when they all share them).
+
+    Everything else stays float, with quantize/dequantize at its edges.
+  }];
+  let options = [
+    Option<"table", "table", "std::string", "\"\"",
+           "The calibration table (JSON from qforge calibrate)">,
+    Option<"method", "method", "std::string", "\"\"",
+           "Range method (default: the table's)">,
+    Option<"scheme", "scheme", "std::string", "\"asymmetric\"",
+           "Activations: asymmetric or symmetric">,
+    Option<"precision", "precision", "std::string", "\"int8\"",
+           "Weights: int8 or int4">,
+    Option<"groupSize", "group-size", "int64_t", "32",
+           "int4: values per scale along the reduction axis (0: per channel)">,
+  ];
+  let dependentDialects = ["qforge::qf::QFDialect",
+                           "mlir::quant::QuantDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+#endif // QFORGE_QUANTIZATION_PASSES_TD

@@ -1,0 +1,51 @@
+//===- ModelInterface.h - what a compiled model takes and needs -*- C++ -*-===//
+//
+// The interface of a compiled model function, as the JIT calls it, the C
+// header declares it and the executable's main() feeds it: its tensors'
+// .npy dtypes and static shapes, and the scratch memory its intermediates
+// need.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_SUPPORT_MODELINTERFACE_H
+#define QFORGE_SUPPORT_MODELINTERFACE_H
+
+#include "qforge/Support/Npy.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <optional>
+#include <vector>
+
+namespace qforge {
+
+/// One input or output tensor: its element type and static shape.
+struct TensorSpec {
+  DType dtype;
+  std::vector<int64_t> shape;
+};
+
+/// The .npy dtype holding an MLIR element type, if any.
+std::optional<DType> dtypeFor(mlir::Type elementType);
+
+/// The input and output specs of function `name` in `module` (statically
+/// shaped tensors of .npy-compatible types). Reports at the function and
+/// returns false otherwise.
+bool functionSignature(mlir::ModuleOp module, llvm::StringRef name,
+                       std::vector<TensorSpec> &inputs,
+                       std::vector<TensorSpec> &outputs);
+
+/// The intermediate buffers of a compiled function, measured after
+/// bufferization: each is allocated before its first use and freed after its
+/// last, so at most `peakBytes` of them are live at once.
+struct ScratchMemory {
+  int64_t peakBytes = 0;  // The most live at once.
+  int64_t totalBytes = 0; // All intermediate buffers together.
+  int64_t buffers = 0;
+  int64_t arenaBytes = 0; // The planned arena they live in.
+  bool callerOwned = false;
+};
+
+} // namespace qforge
+
+#endif // QFORGE_SUPPORT_MODELINTERFACE_H

@@ -1,0 +1,109 @@
+//===- FmaKernels.cpp - float products on the packed FMA kernel -----------===//
+//
+// Float tosa.conv2d (through its unfolded windows) and tosa.matmul with
+// constant weights on the register-tiled FMA kernel (Kernels/FloatGemm.h),
+// before TOSA's own lowering would take them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelEntries.h"
+
+#include "qforge/Codegen/Kernels/FloatGemm.h"
+#include "qforge/Codegen/Kernels/PackedGemm.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+namespace qforge {
+
+namespace {
+
+/// A constant f32 tensor, or null.
+DenseFPElementsAttr floatConstant(Value v) {
+  DenseFPElementsAttr values;
+  if (!matchPattern(v, m_Constant(&values)) || !values.getElementType().isF32())
+    return {};
+  return values;
+}
+
+/// True for a constant that is zero everywhere (a float op's zero point).
+bool isZero(Value v) {
+  DenseFPElementsAttr values = floatConstant(v);
+  return values && llvm::all_of(values.getValues<APFloat>(),
+                                [](const APFloat &f) { return f.isZero(); });
+}
+
+std::vector<float> floats(DenseFPElementsAttr values) {
+  return std::vector<float>(values.getValues<float>().begin(), values.getValues<float>().end());
+}
+
+/// An f32 convolution with static shapes, constant filter and bias.
+bool computesConv(tosa::Conv2DOp conv) {
+  auto type = cast<RankedTensorType>(conv.getType());
+  return type.getElementType().isF32() && type.hasStaticShape() &&
+         floatConstant(conv.getWeight()) && floatConstant(conv.getBias()) &&
+         isZero(conv.getInputZp()) && isZero(conv.getWeightZp()) &&
+         conv.getInput().getType().hasStaticShape();
+}
+
+/// tosa.matmul [1, M, K] x [1, K, N] in f32 with constant B.
+bool computesMatmul(tosa::MatMulOp mm) {
+  auto type = cast<RankedTensorType>(mm.getType());
+  auto aType = cast<RankedTensorType>(mm.getA().getType());
+  return type.getElementType().isF32() && type.hasStaticShape() && floatConstant(mm.getB()) &&
+         aType.hasStaticShape() && type.getDimSize(0) == 1 && isZero(mm.getAZp()) &&
+         isZero(mm.getBZp());
+}
+
+void emitConv(tosa::Conv2DOp conv, RewriterBase &rewriter) {
+  auto type = cast<RankedTensorType>(conv.getType());
+  DenseFPElementsAttr filter = floatConstant(conv.getWeight());
+  DenseFPElementsAttr bias = floatConstant(conv.getBias());
+  Location loc = conv.getLoc();
+  Value input =
+      padSpatial(rewriter, loc, conv.getInput(), conv.getPad(), rewriter.getF32FloatAttr(0));
+  ArrayRef<int64_t> fs = cast<ShapedType>(filter.getType()).getShape(); // O, KH, KW, C
+  Value rows = unfoldPatches(rewriter, loc, input, fs[1], fs[2], type.getShape(),
+                             conv.getStride(), conv.getDilation());
+  auto weights = cast<DenseFPElementsAttr>(filterAsMatrix(filter));
+  Value y = buildFloatGemm(rewriter, loc, rows, weights, floats(bias));
+  rewriter.replaceOp(conv, tensor::ExpandShapeOp::create(
+                               rewriter, loc, type, y,
+                               SmallVector<ReassociationIndices>{{0, 1, 2}, {3}}));
+}
+
+void emitMatmul(tosa::MatMulOp mm, RewriterBase &rewriter) {
+  auto type = cast<RankedTensorType>(mm.getType());
+  DenseFPElementsAttr weights = floatConstant(mm.getB());
+  auto aType = cast<RankedTensorType>(mm.getA().getType());
+  Location loc = mm.getLoc();
+  int64_t k = aType.getDimSize(2), n = type.getDimSize(2);
+  SmallVector<ReassociationIndices> drop = {{0, 1}, {2}};
+  Value a = tensor::CollapseShapeOp::create(rewriter, loc, mm.getA(), drop);
+  auto matrix = cast<DenseFPElementsAttr>(
+      weights.reshape(RankedTensorType::get({k, n}, rewriter.getF32Type())));
+  Value y = buildFloatGemm(rewriter, loc, a, matrix, {0.0f});
+  rewriter.replaceOp(mm, tensor::ExpandShapeOp::create(rewriter, loc, type, y, drop));
+}
+
+} // namespace
+
+bool fmaProductComputes(Operation *op) {
+  if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
+    return computesConv(conv);
+  if (auto mm = dyn_cast<tosa::MatMulOp>(op))
+    return computesMatmul(mm);
+  return false;
+}
+
+void emitFmaProduct(Operation *op, RewriterBase &rewriter) {
+  rewriter.setInsertionPoint(op);
+  if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
+    return emitConv(conv, rewriter);
+  emitMatmul(cast<tosa::MatMulOp>(op), rewriter);
+}
+
+} // namespace qforge

@@ -1,0 +1,34 @@
+//===- KernelEntries.h - each kernel's test and emitter ---------*- C++ -*-===//
+//
+// The functions the kernel table (KernelTable.cpp) names, one pair per
+// kernel, implemented beside the kernels' analysis: ProductKernels.cpp,
+// DepthwiseKernels.cpp, FmaKernels.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_LIB_CODEGEN_KERNELENTRIES_H
+#define QFORGE_LIB_CODEGEN_KERNELENTRIES_H
+
+#include "qforge/Codegen/Kernels/DotProductMatmul.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace qforge {
+
+/// qf.matmul and ungrouped qf.conv2d on the packed dot-product kernel.
+bool dotProductComputes(mlir::Operation *op, DotInstruction instruction);
+void emitDotProduct(mlir::Operation *op, DotInstruction instruction,
+                    mlir::RewriterBase &rewriter);
+
+/// Depthwise qf.conv2d: one vpdpbusd per kernel row (`rows`), or 16
+/// channels per vector.
+bool depthwiseComputes(mlir::Operation *op, bool rows);
+void emitDepthwise(mlir::Operation *op, bool rows, mlir::RewriterBase &rewriter);
+
+/// Float tosa.conv2d and tosa.matmul on the packed FMA kernel.
+bool fmaProductComputes(mlir::Operation *op);
+void emitFmaProduct(mlir::Operation *op, mlir::RewriterBase &rewriter);
+
+} // namespace qforge
+
+#endif // QFORGE_LIB_CODEGEN_KERNELENTRIES_H

@@ -1,0 +1,37 @@
+//===- KernelFamily.cpp - the kernels a target's instructions allow -------===//
+
+#include "qforge/Codegen/KernelFamily.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+namespace qforge {
+
+namespace {
+struct FamilyName {
+  KernelFamily family;
+  const char *name;
+};
+constexpr FamilyName kFamilyNames[] = {
+    {KernelFamily::Reference, "reference"},
+    {KernelFamily::X86Avx512, "x86-avx512"},
+    {KernelFamily::X86Avx512Vnni, "x86-avx512-vnni"},
+    {KernelFamily::ArmDotprod, "arm-dotprod"},
+    {KernelFamily::ArmI8mm, "arm-i8mm"},
+};
+} // namespace
+
+llvm::StringRef kernelFamilyName(KernelFamily family) {
+  for (const FamilyName &entry : kFamilyNames)
+    if (entry.family == family)
+      return entry.name;
+  return "unknown";
+}
+
+std::optional<KernelFamily> parseKernelFamily(llvm::StringRef name) {
+  for (const FamilyName &entry : kFamilyNames)
+    if (name == entry.name)
+      return entry.family;
+  return std::nullopt;
+}
+
+} // namespace qforge

@@ -1,0 +1,78 @@
+//===- KernelTable.cpp - which kernels exist and what each computes -------===//
+
+#include "qforge/Codegen/KernelTable.h"
+
+#include "KernelEntries.h"
+
+#include "llvm/Support/ErrorHandling.h"
+
+using namespace mlir;
+
+namespace qforge {
+
+namespace {
+
+using qf::Kernel;
+
+constexpr KernelEntry kKernels[] = {
+    {Kernel::VnniProduct,
+     [](Operation *op) { return dotProductComputes(op, DotInstruction::X86Vnni); },
+     [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::X86Vnni, r); }},
+    {Kernel::SdotProduct,
+     [](Operation *op) { return dotProductComputes(op, DotInstruction::ArmSdot); },
+     [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::ArmSdot, r); }},
+    {Kernel::SmmlaProduct,
+     [](Operation *op) { return dotProductComputes(op, DotInstruction::ArmSmmla); },
+     [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::ArmSmmla, r); }},
+    {Kernel::VnniDepthwiseRows, [](Operation *op) { return depthwiseComputes(op, true); },
+     [](Operation *op, RewriterBase &r) { emitDepthwise(op, true, r); }},
+    {Kernel::VectorDepthwise, [](Operation *op) { return depthwiseComputes(op, false); },
+     [](Operation *op, RewriterBase &r) { emitDepthwise(op, false, r); }},
+    {Kernel::FmaProduct, fmaProductComputes, emitFmaProduct},
+};
+
+struct FamilyEntry {
+  KernelFamily family;
+  ArrayRef<Kernel> kernels;
+  /// Whether the family's kernels take 4-bit weights (unpacked in
+  /// registers); elsewhere they take the reference loops.
+  bool fourBitWeights;
+};
+
+constexpr Kernel kAvx512[] = {Kernel::FmaProduct};
+constexpr Kernel kAvx512Vnni[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepthwise,
+                                  Kernel::VnniProduct, Kernel::FmaProduct};
+constexpr Kernel kDotprod[] = {Kernel::VectorDepthwise, Kernel::SdotProduct};
+constexpr Kernel kI8mm[] = {Kernel::VectorDepthwise, Kernel::SmmlaProduct};
+
+const FamilyEntry kFamilies[] = {
+    {KernelFamily::Reference, {}, false},
+    {KernelFamily::X86Avx512, kAvx512, false},
+    {KernelFamily::X86Avx512Vnni, kAvx512Vnni, true},
+    {KernelFamily::ArmDotprod, kDotprod, false},
+    {KernelFamily::ArmI8mm, kI8mm, false},
+};
+
+const FamilyEntry &familyEntry(KernelFamily family) {
+  for (const FamilyEntry &entry : kFamilies)
+    if (entry.family == family)
+      return entry;
+  llvm_unreachable("every kernel family has an entry");
+}
+
+} // namespace
+
+const KernelEntry &kernelEntry(qf::Kernel kernel) {
+  for (const KernelEntry &entry : kKernels)
+    if (entry.kernel == kernel)
+      return entry;
+  llvm_unreachable("every kernel has an entry");
+}
+
+ArrayRef<qf::Kernel> familyKernels(KernelFamily family) { return familyEntry(family).kernels; }
+
+bool familyTakesFourBitWeights(KernelFamily family) {
+  return familyEntry(family).fourBitWeights;
+}
+
+} // namespace qforge

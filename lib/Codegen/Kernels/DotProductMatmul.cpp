@@ -1,0 +1,776 @@
+//===- DotProductMatmul.cpp - int8 products on dot-product instructions ---===//
+
+#include "qforge/Codegen/Kernels/DotProductMatmul.h"
+#include "qforge/Codegen/Kernels/PackedGemm.h"
+
+#include "qforge/Dialect/QF/IR/QFOps.h"
+
+#include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/Sequence.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+using namespace mlir;
+
+namespace qforge {
+
+namespace {
+
+/// What differs between the instructions.
+struct DotTraits {
+  int64_t lanes;      // int32 lanes of one accumulator register
+  int64_t blockRows;  // output rows an accumulator holds (lanes / blockRows columns)
+  int64_t depth;      // bytes of the reduction one instruction takes per output
+  bool unsignedLhs;   // the activations' bytes are read as unsigned
+};
+
+DotTraits traitsOf(DotInstruction instruction) {
+  switch (instruction) {
+  case DotInstruction::X86Vnni:
+    return {16, 1, 4, true}; // zmm; vpdpbusd: u8 x s8, 16 columns x 4 bytes
+  case DotInstruction::ArmSdot:
+    return {4, 1, 4, false}; // q register; sdot: s8 x s8, 4 columns x 4 bytes
+  case DotInstruction::ArmSmmla:
+    return {4, 2, 8, false}; // q register; smmla: s8 x s8, a 2 x 2 block over 8 bytes
+  }
+  llvm_unreachable("unknown dot-product instruction");
+}
+
+/// The weights as int64 [K][N] times their run multiples.
+std::vector<int64_t> effectiveWeights(const DotProductWeights &w, int64_t &k, int64_t &n) {
+  auto type = cast<ShapedType>(w.values.getType());
+  k = type.getDimSize(0);
+  n = type.getDimSize(1);
+  std::vector<int64_t> values;
+  values.reserve(k * n);
+  int64_t i = 0;
+  for (const APInt &v : w.values.getValues<APInt>()) {
+    int64_t row = i / n, col = i % n;
+    int64_t multiple = w.runs ? w.runs->multiples[(row / w.runs->size) * n + col] : 1;
+    values.push_back(v.getSExtValue() * multiple);
+    ++i;
+  }
+  return values;
+}
+
+/// Two 4-bit weights per byte, for a step's `vectors` panels of `panel`
+/// weights each: panels 2p and 2p + 1 share `panel` bytes, byte i holding
+/// weight i of the first in its low nibble and weight i of the second in its
+/// high one, so that one 64-byte load unpacks to both (one shift pair for
+/// the low nibbles, one shift for the high ones). A last panel without a
+/// partner takes panel / 2 bytes, weight i low and weight i + panel / 2 high.
+std::vector<int8_t> twoPerByte(const std::vector<int8_t> &values, int64_t panel,
+                               int64_t vectors) {
+  auto pack = [](int8_t low, int8_t high) {
+    return static_cast<int8_t>((static_cast<uint8_t>(low) & 0x0F) |
+                               (static_cast<uint8_t>(high) << 4));
+  };
+  int64_t step = vectors * panel, half = panel / 2;
+  std::vector<int8_t> nibbles;
+  nibbles.reserve(values.size() / 2);
+  for (size_t s = 0; s < values.size() / step; ++s) {
+    const int8_t *w = values.data() + s * step;
+    for (int64_t v = 0; v + 1 < vectors; v += 2)
+      for (int64_t i = 0; i < panel; ++i)
+        nibbles.push_back(pack(w[v * panel + i], w[(v + 1) * panel + i]));
+    if (vectors % 2)
+      for (int64_t i = 0; i < half; ++i)
+        nibbles.push_back(pack(w[(vectors - 1) * panel + i], w[(vectors - 1) * panel + half + i]));
+  }
+  return nibbles;
+}
+
+/// The weights [K, N] as [Np/W][Kp/D][V][C D] bytes, C the columns of one
+/// accumulator, D the depth and W = C V the column tile's width: the panel
+/// (t, kb, v) holds, for each of the C columns j of accumulator v, the D
+/// weights w[D kb .. D kb + D-1][W t + C v + j]. One step of the kernel
+/// reads V panels, contiguous. The padding is zero, so padded rows and
+/// columns add nothing. With `nibbles`, the panels then go two weights
+/// per byte (twoPerByte).
+Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int64_t kp,
+                  int64_t np, int64_t columns, int64_t depth, int64_t vectors, bool nibbles) {
+  auto type = cast<ShapedType>(weights.getType());
+  int64_t k = type.getDimSize(0), n = type.getDimSize(1);
+  std::vector<int8_t> values;
+  values.reserve(k * n);
+  for (const APInt &v : weights.getValues<APInt>())
+    values.push_back(static_cast<int8_t>(v.getSExtValue()));
+  int64_t width = columns * vectors, tiles = np / width, steps = kp / depth;
+  std::vector<int8_t> packed(np * kp, 0);
+  for (int64_t t = 0; t < tiles; ++t)
+    for (int64_t kb = 0; kb < steps; ++kb)
+      for (int64_t v = 0; v < vectors; ++v)
+        for (int64_t j = 0; j < columns; ++j)
+          for (int64_t i = 0; i < depth; ++i) {
+            int64_t row = kb * depth + i, col = t * width + v * columns + j;
+            if (row < k && col < n)
+              packed[(((t * steps + kb) * vectors + v) * columns + j) * depth + i] =
+                  values[row * n + col];
+          }
+  int64_t perStep = vectors * columns * depth;
+  if (nibbles) {
+    packed = twoPerByte(packed, columns * depth, vectors);
+    perStep /= 2;
+  }
+  auto packedType = RankedTensorType::get({tiles, steps, perStep}, b.getI8Type());
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(packedType, ArrayRef<int8_t>(packed)));
+}
+
+/// x with the top bit of every byte flipped (x ^ 0x80: a shift by 128 that
+/// changes the signedness the instruction reads it with), written into
+/// `init` (a new tensor by default).
+Value flipTopBits(OpBuilder &b, Location loc, Value x, Value init = Value()) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!init)
+    init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
+             SmallVector<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(type.getRank(), utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value top = arith::ConstantOp::create(nb, nl, nb.getI8Type(),
+                                                     nb.getI8IntegerAttr(-128));
+               linalg::YieldOp::create(
+                   nb, nl, ValueRange{arith::XOrIOp::create(nb, nl, args[0], top)});
+             })
+      .getResult(0);
+}
+
+/// An NHWC input as the bytes the instruction reads, padded by `pad` =
+/// [top, bottom, left, right] of `padByte`: a new buffer whose border alone
+/// is filled, the input copied (its top bits flipped when `flip`) straight
+/// into its interior, so that the bytes move once.
+Value paddedBytes(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad, int8_t padByte,
+                  bool flip) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
+    return flip ? flipTopBits(b, loc, x) : x;
+  int64_t n = type.getDimSize(0), h = type.getDimSize(1), w = type.getDimSize(2),
+          c = type.getDimSize(3);
+  int64_t hp = h + pad[0] + pad[1], wp = w + pad[2] + pad[3];
+  Value buffer = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{n, hp, wp, c}, b.getI8Type());
+  Value fill = arith::ConstantOp::create(b, loc, b.getI8Type(), b.getI8IntegerAttr(padByte));
+  // Writes the box [offsets, offsets + sizes) of the buffer: what `write`
+  // makes of the buffer's slice there (so that it bufferizes in place).
+  auto region = [&](ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
+                    function_ref<Value(Value box)> write) {
+    if (llvm::is_contained(sizes, 0))
+      return;
+    SmallVector<OpFoldResult> offs, szs, strides(4, b.getIndexAttr(1));
+    for (auto [o, s] : llvm::zip(offsets, sizes)) {
+      offs.push_back(b.getIndexAttr(o));
+      szs.push_back(b.getIndexAttr(s));
+    }
+    Value box = tensor::ExtractSliceOp::create(b, loc, buffer, offs, szs, strides);
+    buffer = tensor::InsertSliceOp::create(b, loc, write(box), buffer, offs, szs, strides);
+  };
+  auto border = [&](Value box) {
+    return linalg::FillOp::create(b, loc, ValueRange{fill}, ValueRange{box}).getResult(0);
+  };
+  region({0, 0, 0, 0}, {n, pad[0], wp, c}, border);
+  region({0, pad[0] + h, 0, 0}, {n, pad[1], wp, c}, border);
+  region({0, pad[0], 0, 0}, {n, h, pad[2], c}, border);
+  region({0, pad[0], pad[2] + w, 0}, {n, h, pad[3], c}, border);
+  if (!flip) {
+    // A copy into the interior (memcpy of rows after bufferization).
+    SmallVector<OpFoldResult> offs = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
+                                      b.getIndexAttr(pad[2]), b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(n), b.getIndexAttr(h), b.getIndexAttr(w),
+                                       b.getIndexAttr(c)};
+    return tensor::InsertSliceOp::create(b, loc, x, buffer, offs, sizes,
+                                         SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
+  }
+  region({0, pad[0], pad[2], 0}, {n, h, w, c},
+         [&](Value box) { return flipTopBits(b, loc, x, box); });
+  return buffer;
+}
+
+/// The activations as the bytes the instruction reads: with their top bit
+/// flipped when `flip`, padded with zeros to [Mp, Kp].
+Value activationBytes(OpBuilder &b, Location loc, Value x, bool flip, int64_t mp,
+                      int64_t kp) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (flip)
+    x = flipTopBits(b, loc, x);
+  int64_t m = type.getDimSize(0), k = type.getDimSize(1);
+  if (m == mp && k == kp)
+    return x;
+  Value zero = arith::ConstantOp::create(b, loc, b.getI8Type(), b.getI8IntegerAttr(0));
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get({mp, kp}, b.getI8Type()), x,
+      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(mp - m), b.getIndexAttr(kp - k)}, zero);
+}
+
+/// Four bytes of `bytes` (a vector<4xi8>) as one int32 copied to every lane
+/// of an accumulator, viewed as the instruction's byte operand.
+Value broadcastWord(OpBuilder &b, Location loc, Value bytes, VectorType accType,
+                    VectorType bytesType) {
+  Value word = vector::ExtractOp::create(
+      b, loc, vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), bytes),
+      ArrayRef<int64_t>{0});
+  return vector::BitCastOp::create(b, loc, bytesType,
+                                   vector::BroadcastOp::create(b, loc, accType, word));
+}
+
+/// A convolution's register tile: rows within one image row when a count
+/// from 8 (7 with runs, whose partial sums double the accumulators) down to
+/// 4 divides the output width, so that a tile's rows share their kernel
+/// rows; as many vectors as the 32 registers hold beside the
+/// accumulators, a step's panels and a row's activations. 4-bit weights
+/// take at most 2 vectors (their panels are unpacked in registers).
+GemmTile convTile(int64_t outWidth, int64_t m, int64_t n, int64_t lanes,
+                  const DotProductWeights &w) {
+  int64_t perAccumulator = w.runs ? 2 : 1;
+  int64_t rows = 0;
+  for (int64_t r = w.runs ? 7 : 8; r >= 4 && !rows; --r)
+    if (outWidth % r == 0)
+      rows = r;
+  if (!rows)
+    return chooseGemmTile(m, n, lanes);
+  int64_t vectors = 30 / (rows * perAccumulator + 1);
+  if (w.nibbles)
+    vectors = std::min<int64_t>(vectors, 2);
+  return chooseGemmTile(m, n, lanes, 1, rows, vectors);
+}
+
+/// A bound on |accumulator| + |compensation| over any activation bytes for
+/// these effective weights ([rows][cols]): 255 times the largest column sum
+/// of |w|, twice (the compensation can be as large as the products).
+int64_t productBound(const std::vector<int64_t> &effective, int64_t cols) {
+  std::vector<int64_t> columnSums(cols, 0);
+  for (size_t i = 0; i < effective.size(); ++i)
+    columnSums[i % cols] += std::abs(effective[i]);
+  return 2 * 255 * *std::max_element(columnSums.begin(), columnSums.end());
+}
+
+} // namespace
+
+bool dotProductFitsInt32(const DotProductWeights &weights) {
+  int64_t k, n;
+  std::vector<int64_t> effective = effectiveWeights(weights, k, n);
+  return productBound(effective, n) < (int64_t(1) << 31);
+}
+
+namespace {
+
+Value idx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// How a convolution's rows find their windows in its padded input, read
+/// as one run of bytes: the tap (kh, kw) of the row whose window starts at
+/// byte `base` lies at base + (kh DH Wp + kw DW) C.
+struct WindowGeometry {
+  int64_t m, channels, depth;
+  int64_t hp, wp, height, width; // padded and unpadded input extents
+  int64_t oh, ow, sh, sw, dh, dw;
+  int64_t kernelH, padTop, padLeft;
+  int64_t rows;       // of the register tile
+  bool sameImageRow;  // the tile's rows lie in one image row
+  bool skipPadding;   // taps on padding add nothing and may be left out
+
+  WindowGeometry(const ConvWindows &conv, GemmTile tile, int64_t m, int64_t channels,
+                 int64_t depth, int64_t readZero)
+      : m(m), channels(channels), depth(depth) {
+    auto inType = cast<RankedTensorType>(conv.input.getType());
+    hp = inType.getDimSize(1);
+    wp = inType.getDimSize(2);
+    height = hp - conv.pad[0] - conv.pad[1];
+    width = wp - conv.pad[2] - conv.pad[3];
+    oh = conv.outShape[1];
+    ow = conv.outShape[2];
+    sh = conv.strides[0];
+    sw = conv.strides[1];
+    dh = conv.dilations[0];
+    dw = conv.dilations[1];
+    kernelH = conv.kernelH;
+    padTop = conv.pad[0];
+    padLeft = conv.pad[2];
+    rows = tile.rows;
+    // Rows of a tile lie in one image row when the tile divides its width.
+    sameImageRow = ow % tile.rows == 0;
+    // Padding that reads as zero bytes adds nothing to the products (and
+    // nothing to the compensation), so taps that fall only on it can be
+    // left out.
+    skipPadding = readZero == 0 && sameImageRow;
+  }
+
+  /// Row m = ((n OH) + oh) OW + ow starts at ((n Hp + oh SH) Wp + ow SW) C;
+  /// rows past M (the tile's padding) read the last row's window.
+  SmallVector<Value> rowBases(OpBuilder &rb, Location rl, Value m0) const {
+    SmallVector<Value> bases;
+    for (int64_t r = 0; r < rows; ++r) {
+      if (sameImageRow && r > 0) {
+        bases.push_back(arith::AddIOp::create(rb, rl, bases[0], idx(rb, rl, r * sw * channels)));
+        continue;
+      }
+      Value row = arith::MinUIOp::create(
+          rb, rl, arith::AddIOp::create(rb, rl, m0, idx(rb, rl, r)), idx(rb, rl, m - 1));
+      Value image = arith::DivUIOp::create(rb, rl, row, idx(rb, rl, oh * ow));
+      Value y = arith::RemUIOp::create(
+          rb, rl, arith::DivUIOp::create(rb, rl, row, idx(rb, rl, ow)), idx(rb, rl, oh));
+      Value x = arith::RemUIOp::create(rb, rl, row, idx(rb, rl, ow));
+      Value top = arith::AddIOp::create(rb, rl,
+                                        arith::MulIOp::create(rb, rl, image, idx(rb, rl, hp)),
+                                        arith::MulIOp::create(rb, rl, y, idx(rb, rl, sh)));
+      Value pixel = arith::AddIOp::create(rb, rl,
+                                          arith::MulIOp::create(rb, rl, top, idx(rb, rl, wp)),
+                                          arith::MulIOp::create(rb, rl, x, idx(rb, rl, sw)));
+      bases.push_back(arith::MulIOp::create(rb, rl, pixel, idx(rb, rl, channels)));
+    }
+    return bases;
+  }
+
+  /// The kernel rows the tile at m0 walks: all of them, or (skipping
+  /// padding) those that touch the image. The window's top row in the
+  /// unpadded input is y0 = oh SH - top; kernel row i reads input row
+  /// y0 + i DH, inside when 0 <= it < H.
+  std::pair<Value, Value> kernelRows(OpBuilder &rb, Location rl, Value m0) const {
+    if (!skipPadding)
+      return {idx(rb, rl, 0), idx(rb, rl, kernelH)};
+    Value y = arith::RemUIOp::create(
+        rb, rl, arith::DivUIOp::create(rb, rl, m0, idx(rb, rl, ow)), idx(rb, rl, oh));
+    Value y0 = arith::SubIOp::create(rb, rl, arith::MulIOp::create(rb, rl, y, idx(rb, rl, sh)),
+                                     idx(rb, rl, padTop));
+    Value first = arith::MaxSIOp::create(
+        rb, rl, idx(rb, rl, 0),
+        arith::CeilDivSIOp::create(rb, rl, arith::SubIOp::create(rb, rl, idx(rb, rl, 0), y0),
+                                   idx(rb, rl, dh)));
+    Value last = arith::MinSIOp::create(
+        rb, rl, idx(rb, rl, kernelH),
+        arith::AddIOp::create(
+            rb, rl,
+            arith::FloorDivSIOp::create(
+                rb, rl, arith::SubIOp::create(rb, rl, idx(rb, rl, height - 1), y0),
+                idx(rb, rl, dh)),
+            idx(rb, rl, 1)));
+    return {first, last};
+  }
+
+  /// Whether output column x's kernel column kw reads the image (input
+  /// column x SW - left + kw DW), not padding.
+  bool inside(int64_t x, int64_t kw) const {
+    int64_t xIn = x * sw - padLeft + kw * dw;
+    return xIn >= 0 && xIn < width;
+  }
+
+  /// Which kernel columns each row of a tile takes. With one tile per image
+  /// row, row r is output column r; with more, tiles are the first of
+  /// their image row (output columns from 0), the last (from OW - rows),
+  /// or between (from `rows` to OW - 2 rows: a row is taken there if it is
+  /// at both ends), told apart at run time (tilePlace).
+  void skipPaddingColumns(ConvWalk &walk) const {
+    WindowGeometry geo = *this;
+    if (skipPadding && rows == ow) {
+      walk.rowTakesColumn = [geo](int64_t, int64_t r, int64_t kw) { return geo.inside(r, kw); };
+    } else if (skipPadding) {
+      walk.places = 3;
+      walk.tilePlace = [geo](OpBuilder &rb, Location rl, Value m0) -> Value {
+        Value x0 = arith::RemUIOp::create(rb, rl, m0, idx(rb, rl, geo.ow));
+        auto at = [&](int64_t x) {
+          return arith::CmpIOp::create(rb, rl, arith::CmpIPredicate::eq, x0, idx(rb, rl, x));
+        };
+        return arith::SelectOp::create(
+            rb, rl, at(0), idx(rb, rl, 0),
+            arith::SelectOp::create(rb, rl, at(geo.ow - geo.rows), idx(rb, rl, 1),
+                                    idx(rb, rl, 2)));
+      };
+      walk.rowTakesColumn = [geo](int64_t place, int64_t r, int64_t kw) {
+        int64_t rows = geo.rows, ow = geo.ow;
+        if (place == 0)
+          return geo.inside(r, kw);
+        if (place == 1)
+          return geo.inside(ow - rows + r, kw);
+        return ow < 3 * rows || (geo.inside(rows + r, kw) && geo.inside(ow - 2 * rows + r, kw));
+      };
+    } else {
+      walk.rowTakesColumn = [](int64_t, int64_t, int64_t) { return true; };
+    }
+  }
+
+  /// The byte offset of the row with window base `base` at tap (kh, kw),
+  /// step `step`.
+  Value tapOffset(OpBuilder &rb, Location rl, Value base, Value kh, int64_t kw,
+                  Value step) const {
+    return arith::AddIOp::create(
+        rb, rl, base,
+        arith::AddIOp::create(
+            rb, rl, arith::MulIOp::create(rb, rl, kh, idx(rb, rl, dh * wp * channels)),
+            arith::AddIOp::create(rb, rl, idx(rb, rl, kw * dw * channels),
+                                  arith::MulIOp::create(rb, rl, step, idx(rb, rl, depth)))));
+  }
+};
+
+/// Builds one dot-product kernel: plans the tile and the padded extents,
+/// packs the weights, prepares the compensation and requantization
+/// tables, and gives the packed loop nest (PackedGemm) its steps: how rows
+/// (or windows) are read, how 4-bit panels unpack, how runs of blocks are
+/// summed, the instruction, and the epilogue.
+class DotProductBuilder {
+public:
+  DotProductBuilder(OpBuilder &b, Location loc, DotInstruction instruction, Value x,
+                    const ConvWindows *conv, bool xSigned, int64_t zeroPoint,
+                    const DotProductWeights &w, const ChannelRequantization *epilogue)
+      : b(b), loc(loc), instruction(instruction), traits(traitsOf(instruction)), x(x),
+        conv(conv), xSigned(xSigned), zeroPoint(zeroPoint), w(w), epilogue(epilogue) {
+    assert((!w.nibbles || instruction == DotInstruction::X86Vnni) &&
+           "4-bit weights are unpacked for the VNNI kernel only");
+    assert((!w.runs || w.runs->size % traits.depth == 0) && "runs are whole steps");
+  }
+
+  Value build();
+
+private:
+  void planTile();
+  void scaleFourBitSums();
+  void buildTables();
+  void unpackFourBitPanels();
+  void sumInRuns();
+  void readWindowsInPlace();
+  void readMatrixRows();
+  void combineWithInstruction();
+  void finishColumns();
+
+  OpBuilder &b;
+  Location loc;
+  DotInstruction instruction;
+  DotTraits traits;
+  Value x;
+  const ConvWindows *conv;
+  bool xSigned;
+  int64_t zeroPoint;
+  const DotProductWeights &w;
+  const ChannelRequantization *epilogue;
+
+  // The plan.
+  int64_t m = 0, k = 0, n = 0, channels = 0, columns = 0;
+  GemmTile tile;
+  int64_t mp = 0, kp = 0, np = 0;
+  std::vector<int64_t> effective; // the weights times their run multiples
+  int64_t rows = 0, cols = 0;     // of `effective`
+  // 4-bit weights unpacked as 16 w (see scaleFourBitSums).
+  bool runs16 = false, times16 = false;
+  int64_t factor = 1; // what the accumulators are of the true sums
+  std::optional<ChannelRequantization> scaled;
+  // The bytes the instruction reads: flipped to its signedness, and the
+  // zero point in its units.
+  bool flip = false;
+  int64_t readZero = 0;
+  // Types and constants of the steps.
+  Type i8, i32;
+  VectorType accType, bytesType;
+  SmallVector<bool> inBounds = {true};
+  Value corrTable, multTable, zeroI8, zeroI32;
+  ChannelRequantization::Tables tables;
+  PackedGemm g;
+  ConvWalk walk;
+};
+
+Value DotProductBuilder::build() {
+  planTile();
+  scaleFourBitSums();
+  buildTables();
+  g.tile = tile;
+  g.mp = mp;
+  g.np = np;
+  g.kp = kp;
+  g.depth = traits.depth;
+  g.blockRows = traits.blockRows;
+  if (!conv)
+    g.lhs = activationBytes(b, loc, x, flip, mp, kp);
+  g.packed = packWeights(b, loc, w.values, kp, np, columns, traits.depth, tile.vectors,
+                         w.nibbles);
+  if (w.nibbles)
+    unpackFourBitPanels();
+  if (w.runs)
+    sumInRuns();
+  g.accType = accType;
+  g.panelType = bytesType;
+  g.outElement = epilogue ? Type(b.getIntegerType(epilogue->bits)) : i32;
+  if (conv)
+    readWindowsInPlace();
+  readMatrixRows();
+  combineWithInstruction();
+  finishColumns();
+  return sliceToShape(b, loc, emitPackedGemm(b, loc, g), m, n);
+}
+
+/// The product's extents, its register tile and the padded extents the
+/// tile and the instruction's depth ask for. 4-bit weights take 2 vectors
+/// by 7 rows (8 or 6 when they pad the rows less), so that each unpacked
+/// panel serves 7 rows; docs/performance.md has the measurements.
+void DotProductBuilder::planTile() {
+  int64_t lanes = traits.lanes, blockRows = traits.blockRows;
+  columns = lanes / blockRows; // per accumulator
+  n = cast<ShapedType>(w.values.getType()).getDimSize(1);
+  if (conv) {
+    channels = cast<RankedTensorType>(conv->input.getType()).getDimSize(3);
+    m = conv->outShape[0] * conv->outShape[1] * conv->outShape[2];
+    k = conv->kernelH * conv->kernelW * channels;
+  } else {
+    auto xType = cast<RankedTensorType>(x.getType());
+    m = xType.getDimSize(0);
+    k = xType.getDimSize(1);
+  }
+  tile = conv ? convTile(conv->outShape[2], m, n, lanes, w)
+              : chooseGemmTile(m, n, lanes, blockRows);
+  if (w.nibbles && tile.rows > 1 && !(conv && conv->outShape[2] % tile.rows == 0)) {
+    tile.vectors = std::min<int64_t>(tile.vectors, 2);
+    tile.rows = std::min<int64_t>(m, 7);
+    for (int64_t rows : {8, 6})
+      if (m > rows && llvm::alignTo(m, rows) < llvm::alignTo(m, tile.rows))
+        tile.rows = rows;
+  }
+  mp = llvm::alignTo(m, tile.rows * blockRows);
+  kp = llvm::alignTo(k, traits.depth);
+  np = llvm::alignTo(n, columns * tile.vectors);
+  i8 = b.getI8Type();
+  i32 = b.getI32Type();
+  accType = VectorType::get({lanes}, i32);
+  bytesType = VectorType::get({columns * traits.depth}, i8);
+  effective = effectiveWeights(w, rows, cols);
+}
+
+/// 4-bit weights unpack as 16 w where they can: the low nibble of a byte
+/// shifted to the top, the high one masked (& 0xF0), one instruction each,
+/// where w itself takes an arithmetic shift back (2 more per two panels).
+/// - Per channel, with a fused requantization: the accumulators are then
+///   16 times the sums, and so are the compensation and bias, while the
+///   multiplier is M / 16: float(16 a) * (M / 16) rounds as float(a) * M
+///   does (scaling by a power of two is exact), so the requantized bytes
+///   do not change. Only with multipliers whose sixteenth is exact and
+///   sums that still fit int32 sixteen times over.
+/// - Blocks (runs): each run's partial sums, exact multiples of 16, are
+///   shifted back once before the block's multiple scales them, so the
+///   totals stay true sums (16 times them would rarely fit int32: they
+///   carry multiples of up to 255).
+void DotProductBuilder::scaleFourBitSums() {
+  runs16 = w.nibbles && w.runs;
+  bool scaleAll = false;
+  if (w.nibbles && epilogue && !runs16) {
+    int64_t largestBias = 0;
+    for (int32_t bias : epilogue->bias)
+      largestBias = std::max<int64_t>(largestBias, std::abs(int64_t(bias)));
+    int64_t bound = productBound(effective, cols) + largestBias;
+    bool exact = llvm::all_of(epilogue->multiplier, [](float m) {
+      return m == 0.0f || std::fpclassify(m / 16.0f) == FP_NORMAL;
+    });
+    scaleAll = exact && 16 * bound < (int64_t(1) << 31);
+  }
+  times16 = runs16 || scaleAll;
+  if (!scaleAll)
+    return;
+  factor = 16;
+  scaled = *epilogue;
+  for (int32_t &bias : scaled->bias)
+    bias *= 16;
+  for (float &m : scaled->multiplier)
+    m /= 16.0f;
+  epilogue = &*scaled;
+}
+
+/// Compensation: the zero point in the units of the bytes the instruction
+/// reads times each column's sum, taken from the accumulators before they
+/// leave the registers; the epilogue's tables; the constants of the steps.
+void DotProductBuilder::buildTables() {
+  flip = xSigned == traits.unsignedLhs;
+  readZero = !flip ? zeroPoint : xSigned ? zeroPoint + 128 : zeroPoint - 128;
+  std::vector<int32_t> correction(np, 0);
+  for (int64_t i = 0; i < rows * cols; ++i)
+    correction[i % n] += static_cast<int32_t>(effective[i] * readZero * factor);
+  if (llvm::any_of(correction, [](int32_t c) { return c != 0; }))
+    corrTable = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({np}, i32), ArrayRef<int32_t>(correction)));
+  if (epilogue)
+    tables = epilogue->materialize(b, loc, np);
+  zeroI8 = arith::ConstantOp::create(b, loc, i8, b.getI8IntegerAttr(0));
+  zeroI32 = arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
+}
+
+/// Signed nibbles to bytes (see twoPerByte): as 16 w (times16), or a low
+/// nibble moved up first, so that one arithmetic right shift extends
+/// either.
+void DotProductBuilder::unpackFourBitPanels() {
+  int64_t panelBytes = columns * traits.depth;
+  int64_t vectors = tile.vectors;
+  g.loadPanel = [this, panelBytes, vectors](OpBuilder &pb, Location pl, Value tileIndex,
+                                            Value step, int64_t v) -> Value {
+    bool paired = v % 2 == 1 || v + 1 < vectors;
+    auto loadType = VectorType::get({paired ? panelBytes : panelBytes / 2}, i8);
+    Value bytes = vector::TransferReadOp::create(
+        pb, pl, loadType, g.packed,
+        ValueRange{tileIndex, step, arith::ConstantIndexOp::create(pb, pl, (v / 2) * panelBytes)},
+        zeroI8, inBounds);
+    Value four = arith::ConstantOp::create(
+        pb, pl, loadType, DenseElementsAttr::get(loadType, pb.getI8IntegerAttr(4)));
+    auto low = [&]() -> Value {
+      Value up = arith::ShLIOp::create(pb, pl, bytes, four);
+      return times16 ? up : arith::ShRSIOp::create(pb, pl, up, four).getResult();
+    };
+    auto high = [&]() -> Value {
+      if (!times16)
+        return arith::ShRSIOp::create(pb, pl, bytes, four);
+      Value top = arith::ConstantOp::create(
+          pb, pl, loadType, DenseElementsAttr::get(loadType, pb.getI8IntegerAttr(-16)));
+      return arith::AndIOp::create(pb, pl, bytes, top);
+    };
+    if (paired)
+      return v % 2 == 0 ? low() : high();
+    Value lowHalf = low();
+    SmallVector<int64_t> both = llvm::to_vector(llvm::seq<int64_t>(0, panelBytes));
+    return vector::ShuffleOp::create(pb, pl, lowHalf, high(), both);
+  };
+}
+
+/// Weights in runs (blocks with their own integer multiple per column):
+/// each run's partial sums times its multiples join the totals.
+void DotProductBuilder::sumInRuns() {
+  int64_t runs = kp / w.runs->size;
+  std::vector<int32_t> multiples(runs * np, 0);
+  for (int64_t r = 0; r < runs; ++r)
+    for (int64_t c = 0; c < n; ++c)
+      multiples[r * np + c] = w.runs->multiples[r * n + c];
+  multTable = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({runs, np}, i32), ArrayRef<int32_t>(multiples)));
+  g.runSteps = w.runs->size / traits.depth;
+  g.finishRun = [this](OpBuilder &fb, Location fl, Value total, Value partial, Value run,
+                       Value col) -> Value {
+    Value multiple = vector::TransferReadOp::create(fb, fl, accType, multTable,
+                                                    ValueRange{run, col}, zeroI32, inBounds);
+    if (runs16)
+      partial = arith::ShRSIOp::create(
+          fb, fl, partial,
+          arith::ConstantOp::create(fb, fl, accType,
+                                    DenseElementsAttr::get(accType, fb.getI32IntegerAttr(4))));
+    return arith::AddIOp::create(fb, fl, total, arith::MulIOp::create(fb, fl, partial, multiple));
+  };
+}
+
+/// A convolution's rows read from its padded input in place, tap by tap.
+void DotProductBuilder::readWindowsInPlace() {
+  WindowGeometry geo(*conv, tile, m, channels, traits.depth, readZero);
+  g.lhs = tensor::CollapseShapeOp::create(b, loc, conv->input,
+                                          SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
+  walk.kernelH = conv->kernelH;
+  walk.kernelW = conv->kernelW;
+  walk.stepsPerTap = channels / traits.depth;
+  walk.rowBases = [geo](OpBuilder &rb, Location rl, Value m0) {
+    return geo.rowBases(rb, rl, m0);
+  };
+  walk.kernelRows = [geo](OpBuilder &rb, Location rl, Value m0) {
+    return geo.kernelRows(rb, rl, m0);
+  };
+  geo.skipPaddingColumns(walk);
+  walk.loadTap = [this, geo](OpBuilder &rb, Location rl, Value base, Value kh, int64_t kw,
+                             Value step) -> Value {
+    Value offset = geo.tapOffset(rb, rl, base, kh, kw, step);
+    Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({traits.depth}, i8),
+                                                g.lhs, ValueRange{offset}, zeroI8, inBounds);
+    return broadcastWord(rb, rl, four, accType, bytesType);
+  };
+  g.conv = &walk;
+}
+
+/// A row of the activation matrix at a reduction step, as the instruction
+/// takes it.
+void DotProductBuilder::readMatrixRows() {
+  g.loadRow = [this](OpBuilder &rb, Location rl, Value row, Value step) -> Value {
+    int64_t depth = traits.depth;
+    Value col = arith::MulIOp::create(rb, rl, step,
+                                      arith::ConstantIndexOp::create(rb, rl, depth));
+    if (traits.blockRows == 2) {
+      // smmla's 2 x 8 operand: x[row, 8 step ..] and x[row + 1, 8 step ..].
+      Value pair = vector::TransferReadOp::create(
+          rb, rl, VectorType::get({2, depth}, i8), g.lhs, ValueRange{row, col}, zeroI8,
+          SmallVector<bool>{true, true});
+      return vector::ShapeCastOp::create(rb, rl, bytesType, pair);
+    }
+    // x[row, 4 step .. 4 step + 3] as one int32, copied to every lane.
+    Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({depth}, i8), g.lhs,
+                                                ValueRange{row, col}, zeroI8, inBounds);
+    return broadcastWord(rb, rl, four, accType, bytesType);
+  };
+}
+
+/// acc + row * panel on the kernel's instruction.
+void DotProductBuilder::combineWithInstruction() {
+  g.combine = [this](OpBuilder &cb, Location cl, Value acc, Value a, Value panel) -> Value {
+    switch (instruction) {
+    case DotInstruction::X86Vnni:
+      return qf::VnniDotOp::create(cb, cl, accType, acc, a, panel);
+    case DotInstruction::ArmSdot:
+      return arm_neon::SdotOp::create(cb, cl, accType, acc, a, panel);
+    case DotInstruction::ArmSmmla:
+      return arm_neon::SmmlaOp::create(cb, cl, accType, acc, a, panel);
+    }
+    llvm_unreachable("unknown dot-product instruction");
+  };
+}
+
+/// The compensation taken off, then the requantization, if fused.
+void DotProductBuilder::finishColumns() {
+  g.epilogue = [this](OpBuilder &eb, Location el, Value acc, Value col) -> Value {
+    if (corrTable)
+      acc = arith::SubIOp::create(
+          eb, el, acc,
+          vector::TransferReadOp::create(eb, el, accType, corrTable, ValueRange{col}, zeroI32,
+                                         inBounds));
+    return epilogue ? epilogue->apply(eb, el, tables, acc, col) : acc;
+  };
+}
+
+/// buildDotProductMatmul (x, an [M, K] matrix) and buildDotProductConv's
+/// in-place windows (`conv`, its input the padded bytes the instruction
+/// reads; x null).
+Value buildDotProduct(OpBuilder &b, Location loc, DotInstruction instruction, Value x,
+                      const ConvWindows *conv, bool xSigned, int64_t zeroPoint,
+                      const DotProductWeights &w, const ChannelRequantization *epilogue) {
+  return DotProductBuilder(b, loc, instruction, x, conv, xSigned, zeroPoint, w, epilogue).build();
+}
+
+} // namespace
+
+Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instruction, Value x,
+                            bool xSigned, int64_t zeroPoint, const DotProductWeights &w,
+                            const ChannelRequantization *epilogue) {
+  return buildDotProduct(b, loc, instruction, x, nullptr, xSigned, zeroPoint, w, epilogue);
+}
+
+Value buildDotProductConv(OpBuilder &b, Location loc, DotInstruction instruction,
+                          const ConvWindows &windows, bool xSigned, int64_t zeroPoint,
+                          const DotProductWeights &w, const ChannelRequantization *epilogue) {
+  // The input padded, as the bytes the instruction reads (flipped to its
+  // signedness as they are copied, before any unfolding multiplies them):
+  // from here on the activations are of that signedness, with the zero
+  // point in its units.
+  DotTraits traits = traitsOf(instruction);
+  bool flip = xSigned == traits.unsignedLhs;
+  int64_t readZero = !flip ? zeroPoint : xSigned ? zeroPoint + 128 : zeroPoint - 128;
+  bool readSigned = !traits.unsignedLhs;
+  ConvWindows padded = windows;
+  padded.input =
+      paddedBytes(b, loc, windows.input, windows.pad, static_cast<int8_t>(readZero), flip);
+  int64_t channels = cast<RankedTensorType>(windows.input.getType()).getDimSize(3);
+  if (traits.blockRows == 1 && channels % traits.depth == 0 &&
+      (!w.runs || channels % w.runs->size == 0))
+    return buildDotProduct(b, loc, instruction, Value(), &padded, readSigned, readZero, w,
+                           epilogue);
+  Value cols = unfoldPatches(b, loc, padded.input, windows.kernelH, windows.kernelW,
+                             windows.outShape, windows.strides, windows.dilations);
+  return buildDotProduct(b, loc, instruction, cols, nullptr, readSigned, readZero, w, epilogue);
+}
+
+} // namespace qforge

@@ -1,0 +1,250 @@
+//===- TileAndVectorize.cpp - vector lanes along the contiguous loop ------===//
+
+#include "qforge/Codegen/Passes.h"
+#include "ContiguousLoop.h"
+#include "qforge/Codegen/Kernels/PackedGemm.h"
+
+#include "qforge/Dialect/QF/IR/QFDialect.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+namespace qforge {
+#define GEN_PASS_DEF_TILEANDVECTORIZEPASS
+#include "qforge/Codegen/Passes.h.inc"
+} // namespace qforge
+
+using namespace mlir;
+
+namespace {
+
+/// Lanes per vector: the most, from what fills 512 bits of the op's widest
+/// element (16 floats, 64 bytes) down to 4, that divide the loop's extent,
+/// so that every tile is full and needs no mask.
+int64_t lanesFor(linalg::GenericOp op, int64_t extent) {
+  unsigned widest = 8;
+  for (Value v : op->getOperands())
+    widest = std::max(widest, getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth());
+  for (int64_t lanes = 512 / widest; lanes >= 4; lanes /= 2)
+    if (extent % lanes == 0)
+      return lanes;
+  return 0;
+}
+
+/// For a reduction, the loop to block in registers next to the vector
+/// loop: the parallel loop indexing the output's next non-unit dimension
+/// (a convolution's output column, a matmul's row), if every operand reads
+/// it with unit stride (ow + kw, not 2 * ow + kw), so that a block of it is
+/// a block of consecutive rows of each operand. -1 if there is none.
+int64_t blockedLoop(linalg::GenericOp op, int64_t inner) {
+  if (op.getNumReductionLoops() == 0)
+    return -1;
+  OpOperand *init = op.getDpsInitOperand(0);
+  AffineMap outMap = op.getMatchingIndexingMap(init);
+  auto outShape = cast<ShapedType>(init->get().getType()).getShape();
+  auto iterators = op.getIteratorTypesArray();
+  int64_t loop = -1;
+  for (int64_t r = static_cast<int64_t>(outMap.getNumResults()) - 1; r >= 0; --r) {
+    auto dim = dyn_cast<AffineDimExpr>(outMap.getResult(r));
+    if (outShape[r] == 1 || (dim && dim.getPosition() == inner))
+      continue;
+    if (!dim || iterators[dim.getPosition()] != utils::IteratorType::parallel)
+      return -1;
+    loop = dim.getPosition();
+    break;
+  }
+  if (loop < 0)
+    return -1;
+  MLIRContext *ctx = op.getContext();
+  for (AffineMap map : op.getIndexingMapsArray()) {
+    SmallVector<AffineExpr> onlyLoop;
+    for (unsigned d = 0; d < map.getNumDims(); ++d)
+      onlyLoop.push_back(static_cast<int64_t>(d) == loop
+                             ? getAffineDimExpr(d, ctx)
+                             : getAffineConstantExpr(0, ctx));
+    for (AffineExpr e : map.getResults()) {
+      if (!e.isFunctionOfDim(loop))
+        continue;
+      AffineExpr reduced = simplifyAffineExpr(
+          e.replaceDimsAndSymbols(onlyLoop, {}), map.getNumDims(), 0);
+      if (reduced != getAffineDimExpr(loop, ctx))
+        return -1;
+    }
+  }
+  return loop;
+}
+
+/// In a tile every loop but the vector one runs once, at 0, so an index
+/// such as a convolution's window access (oh + kh) equals any one of its
+/// unit loops. Rewrites such indices to that loop, giving the projected
+/// permutations the vectorizer wants; false (tile unchanged) if a map would
+/// then name a loop twice or an index involves the vector loop.
+bool simplifyUnitIndices(linalg::GenericOp tile) {
+  SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
+  MLIRContext *ctx = tile.getContext();
+  SmallVector<Attribute> maps;
+  for (AffineMap map : tile.getIndexingMapsArray()) {
+    SmallVector<AffineExpr> results;
+    llvm::SmallDenseSet<unsigned> used;
+    for (AffineExpr e : map.getResults())
+      if (auto dim = dyn_cast<AffineDimExpr>(e))
+        used.insert(dim.getPosition());
+    for (AffineExpr e : map.getResults()) {
+      if (isa<AffineDimExpr>(e)) {
+        results.push_back(e);
+        continue;
+      }
+      // The index with every unit loop at 0: one blocked loop (ow + kw is
+      // ow) or a constant (oh + kh is any one of the two).
+      SmallVector<AffineExpr> atZero;
+      for (unsigned d = 0; d < map.getNumDims(); ++d)
+        atZero.push_back(ranges[d] == 1 ? getAffineConstantExpr(0, ctx)
+                                        : getAffineDimExpr(d, ctx));
+      AffineExpr reduced = simplifyAffineExpr(
+          e.replaceDimsAndSymbols(atZero, {}), map.getNumDims(), 0);
+      std::optional<unsigned> pick;
+      if (auto dim = dyn_cast<AffineDimExpr>(reduced)) {
+        pick = dim.getPosition();
+        if (used.contains(*pick))
+          return false;
+      } else if (isa<AffineConstantExpr>(reduced)) {
+        for (unsigned d = 0; d < map.getNumDims() && !pick; ++d)
+          if (e.isFunctionOfDim(d) && !used.contains(d))
+            pick = d;
+      }
+      if (!pick)
+        return false;
+      used.insert(*pick);
+      results.push_back(getAffineDimExpr(*pick, ctx));
+    }
+    maps.push_back(AffineMapAttr::get(
+        AffineMap::get(map.getNumDims(), 0, results, ctx)));
+  }
+  tile.setIndexingMapsAttr(ArrayAttr::get(ctx, maps));
+  return true;
+}
+
+struct TileAndVectorizePass
+    : qforge::impl::TileAndVectorizePassBase<TileAndVectorizePass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    MLIRContext *ctx = func.getContext();
+    IRRewriter rewriter(ctx);
+
+    SmallVector<linalg::GenericOp> candidates;
+    // Booleans are one byte each in memory but one bit each in a vector
+    // register: a vector load of them would read the wrong bits.
+    auto byteSized = [](Value v) {
+      Type e = getElementTypeOrSelf(v.getType());
+      return (isa<IntegerType>(e) || isa<FloatType>(e)) &&
+             e.getIntOrFloatBitWidth() >= 8;
+    };
+    func.walk([&](linalg::GenericOp op) {
+      if (op.hasPureTensorSemantics() && !op.hasDynamicShape() &&
+          llvm::all_of(op->getOperands(), byteSized))
+        candidates.push_back(op);
+    });
+    for (linalg::GenericOp op : candidates) {
+      int64_t inner = qforge::contiguousParallelLoop(op);
+      unsigned loops = op.getNumLoops();
+      if (inner < 0 || inner != static_cast<int64_t>(loops) - 1)
+        continue;
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      int64_t lanes = lanesFor(op, ranges[inner]);
+      if (!lanes)
+        continue;
+      // Each tile is one vector, or for a reduction a register block of
+      // up to 4 rows by up to 2 vectors (8 accumulators of 32 registers);
+      // every other loop becomes an scf.for of step 1.
+      SmallVector<int64_t> sizes(loops, 1);
+      sizes[inner] = lanes;
+      if (op.getNumReductionLoops() > 0 && lanes == 16 &&
+          ranges[inner] % 32 == 0)
+        sizes[inner] = 32;
+      int64_t block = blockedLoop(op, inner);
+      if (block >= 0)
+        for (int64_t rows : {4, 2})
+          if (ranges[block] % rows == 0) {
+            sizes[block] = rows;
+            break;
+          }
+      scf::SCFTilingOptions options;
+      options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+      options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
+      // The vector loop outside the reductions, so that each output vector
+      // is accumulated in a register (hoisted below) across them.
+      SmallVector<int64_t> order;
+      auto iterators = op.getIteratorTypesArray();
+      for (unsigned d = 0; d + 1 < loops; ++d)
+        if (iterators[d] == utils::IteratorType::parallel)
+          order.push_back(d);
+      order.push_back(inner);
+      for (unsigned d = 0; d + 1 < loops; ++d)
+        if (iterators[d] == utils::IteratorType::reduction)
+          order.push_back(d);
+      options.setInterchange(order);
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(tiled))
+        continue;
+      rewriter.replaceOp(op, tiled->replacements);
+      // Threads split the outermost loop that has work to split (a
+      // parallel one: they come first), for ops with enough elements.
+      if (op.getNumReductionLoops() == 0) {
+        int64_t elements = 1;
+        for (int64_t r : ranges)
+          elements *= r;
+        if (elements >= qforge::kParallelMinElements)
+          for (LoopLikeOpInterface loop : tiled->loops) {
+            auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+            std::optional<APInt> trips = forOp ? forOp.getStaticTripCount() : std::nullopt;
+            if (trips && trips->getZExtValue() >= 2) {
+              forOp->setAttr(qforge::qf::kParallelSplitAttrName, rewriter.getUnitAttr());
+              break;
+            }
+          }
+      }
+      for (Operation *tile : tiled->tiledOps) {
+        auto generic = dyn_cast<linalg::GenericOp>(tile);
+        if (!generic || !simplifyUnitIndices(generic))
+          continue;
+        rewriter.setInsertionPoint(tile);
+        FailureOr<linalg::VectorizationResult> vectorized =
+            linalg::vectorize(rewriter, tile);
+        if (succeeded(vectorized))
+          rewriter.replaceOp(tile, vectorized->replacements);
+      }
+    }
+
+    // Unit dimensions away and reductions over them folded. Slices stay:
+    // matching extract/insert pairs are what the hoisting below moves.
+    RewritePatternSet patterns(ctx);
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    vector::populateVectorTransferDropUnitDimsPatterns(patterns);
+    vector::populateVectorMultiReductionLoweringPatterns(
+        patterns, vector::VectorMultiReductionLowering::InnerParallel);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::ShapeCastOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::BroadcastOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::MultiDimReductionOp::getCanonicalizationPatterns(patterns, ctx);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+
+    // Reads and writes of the same output vector in every iteration of a
+    // reduction loop move out of it: the accumulator stays in a register.
+    SmallVector<scf::ForOp> forLoops;
+    func.walk([&](scf::ForOp loop) { forLoops.push_back(loop); }); // Inner first.
+    for (scf::ForOp loop : forLoops)
+      (void)hoistLoopInvariantSubsets(rewriter, loop);
+  }
+};
+
+} // namespace

@@ -1,0 +1,99 @@
+//===- VerifyQuantized.cpp - no float compute in quantized functions ------===//
+//
+// Runs after quantization: it is what makes "the model is int8" a checked
+// statement rather than a hope. A float op that slipped through would still
+// compile and run, just slowly and with float memory, so only a check between
+// the stages catches it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Dialect/QF/Transforms/Passes.h"
+#include "qforge/Dialect/QF/Utils/OnnxNames.h"
+
+#include "qforge/Dialect/QF/IR/QFDialect.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace qforge {
+#define GEN_PASS_DEF_VERIFYQUANTIZEDPASS
+#include "qforge/Dialect/QF/Transforms/Passes.h.inc"
+} // namespace qforge
+
+using namespace mlir;
+
+namespace {
+
+bool isFloatValued(Type type) {
+  return isa<FloatType>(getElementTypeOrSelf(type));
+}
+
+struct VerifyQuantizedPass
+    : qforge::impl::VerifyQuantizedPassBase<VerifyQuantizedPass> {
+  using VerifyQuantizedPassBase::VerifyQuantizedPassBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (!func->hasAttr(qforge::qf::kQuantizedAttrName))
+      return;
+    llvm::StringSet<> allowed;
+    for (const std::string &name : keepFloatOps)
+      allowed.insert(name);
+
+    // Values computed from a quantized value (in program order: operands
+    // are defined before their users in these functions' single block).
+    llvm::DenseSet<Value> fromQuantized;
+    func.walk([&](Operation *op) {
+      bool derived = isQFOrQuant(op) ||
+                     llvm::any_of(op->getOperands(),
+                                  [&](Value v) { return fromQuantized.contains(v); });
+      if (derived)
+        fromQuantized.insert(op->result_begin(), op->result_end());
+    });
+    bool violated = false;
+    func.walk([&](Operation *op) {
+      if (!isFloatCompute(op, allowed))
+        return;
+      if (allowInputPreparation &&
+          llvm::none_of(op->getOperands(),
+                        [&](Value v) { return fromQuantized.contains(v); }))
+        return;
+      violated = true;
+      InFlightDiagnostic diag = warnOnly ? op->emitWarning() : op->emitError();
+      diag << "float compute op '" << op->getName() << "'";
+      if (StringRef node = qforge::onnxNodeName(op->getLoc()); !node.empty())
+        diag << " (node '" << node << "')";
+      diag << " is left in quantized function @" << func.getSymName()
+           << "; quantize it, or keep it float on purpose with "
+              "qf.keep_float or keep-float-ops";
+    });
+    if (violated && !warnOnly)
+      signalPassFailure();
+  }
+
+  static bool isQFOrQuant(Operation *op) {
+    StringRef dialect = op->getName().getDialectNamespace();
+    return dialect == qforge::qf::QFDialect::getDialectNamespace() ||
+           dialect == quant::QuantDialect::getDialectNamespace();
+  }
+
+  static bool isFloatCompute(Operation *op, const llvm::StringSet<> &allowed) {
+    // Ops with regions (loops, conditionals) only carry values; the ops in
+    // their bodies are the compute and are visited on their own.
+    if (op->getNumRegions() > 0 || op->hasTrait<OpTrait::IsTerminator>() ||
+        op->hasAttr(qforge::qf::kKeepFloatAttrName) ||
+        matchPattern(op, m_Constant()))
+      return false;
+    if (isQFOrQuant(op))
+      return false;
+    if (allowed.contains(op->getName().getStringRef()))
+      return false;
+    return llvm::any_of(op->getOperandTypes(), isFloatValued) ||
+           llvm::any_of(op->getResultTypes(), isFloatValued);
+  }
+};
+
+} // namespace

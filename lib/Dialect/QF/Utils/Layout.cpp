@@ -1,0 +1,90 @@
+//===- Layout.cpp - tensors and constants in another layout ---------------===//
+
+#include "qforge/Dialect/QF/Utils/Layout.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+DenseElementsAttr qforge::permuteConstant(DenseElementsAttr dense,
+                                          ArrayRef<int64_t> perms) {
+  auto type = cast<RankedTensorType>(dense.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perms)
+    shape.push_back(type.getDimSize(p));
+  auto outType = type.clone(shape);
+  if (dense.isSplat())
+    return dense.reshape(outType);
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> inStrides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    inStrides[d] = inStrides[d + 1] * type.getDimSize(d + 1);
+  // Visits the result's elements in order, each with the flat index of the
+  // input element it takes.
+  auto forEachSource = [&](function_ref<void(int64_t from)> take) {
+    SmallVector<int64_t> index(rank, 0); // Into the result, row-major.
+    for (int64_t to = 0, count = type.getNumElements(); to < count; ++to) {
+      int64_t from = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        from += index[d] * inStrides[perms[d]];
+      take(from);
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++index[d] < shape[d])
+          break;
+        index[d] = 0;
+      }
+    }
+  };
+  Type element = type.getElementType();
+  if (element.isInteger(1)) {
+    // i1 storage is bit-packed: go through the values.
+    SmallVector<bool> in(dense.getValues<bool>()), out;
+    forEachSource([&](int64_t from) { out.push_back(in[from]); });
+    return DenseElementsAttr::get(outType, out);
+  }
+  unsigned bits = element.getIntOrFloatBitWidth();
+  if (bits % 8 != 0)
+    return {};
+  // Raw element bytes: no per-element attributes, which matters for weight
+  // tensors with millions of elements.
+  size_t bytes = bits / 8;
+  ArrayRef<char> raw = dense.getRawData();
+  std::vector<char> out;
+  out.reserve(raw.size());
+  forEachSource([&](int64_t from) {
+    out.insert(out.end(), raw.begin() + from * bytes, raw.begin() + (from + 1) * bytes);
+  });
+  return DenseElementsAttr::getFromRawBuffer(outType, out);
+}
+
+Value qforge::filterToHWCF(OpBuilder &b, Location loc, Value filter) {
+  constexpr int64_t kToHWCF[] = {1, 2, 3, 0};
+  DenseElementsAttr dense;
+  if (matchPattern(filter, m_Constant(&dense)))
+    if (DenseElementsAttr moved = permuteConstant(dense, kToHWCF))
+      return arith::ConstantOp::create(b, loc, moved);
+  auto type = cast<RankedTensorType>(filter.getType());
+  ArrayRef<int64_t> s = type.getShape();
+  Value init = tensor::EmptyOp::create(b, loc, {s[1], s[2], s[3], s[0]},
+                                       type.getElementType());
+  return linalg::TransposeOp::create(b, loc, filter, init, kToHWCF)
+      ->getResult(0);
+}
+
+Value qforge::padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> pad,
+                         TypedAttr value) {
+  if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[1] += pad[0] + pad[1];
+  shape[2] += pad[2] + pad[3];
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
+                                   b.getIndexAttr(pad[2]), b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(pad[1]),
+                                    b.getIndexAttr(pad[3]), b.getIndexAttr(0)};
+  Value padValue = arith::ConstantOp::create(b, loc, value);
+  return tensor::PadOp::create(b, loc, type.clone(shape), input, low, high, padValue);
+}

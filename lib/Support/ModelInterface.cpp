@@ -1,0 +1,79 @@
+//===- ModelInterface.cpp - what a compiled model takes and needs ---------===//
+
+#include "qforge/Support/ModelInterface.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+
+namespace qforge {
+
+std::optional<DType> dtypeFor(Type type) {
+  if (type.isF16())
+    return DType::F16;
+  if (type.isF32())
+    return DType::F32;
+  if (type.isF64())
+    return DType::F64;
+  if (type.isInteger(1))
+    return DType::Bool;
+  auto intType = dyn_cast<IntegerType>(type);
+  if (!intType)
+    return std::nullopt;
+  bool isUnsigned = intType.isUnsigned();
+  switch (intType.getWidth()) {
+  case 8:
+    return isUnsigned ? DType::U8 : DType::I8;
+  case 16:
+    return isUnsigned ? DType::U16 : DType::I16;
+  case 32:
+    return isUnsigned ? DType::U32 : DType::I32;
+  case 64:
+    return isUnsigned ? DType::U64 : DType::I64;
+  default:
+    return std::nullopt;
+  }
+}
+
+static std::optional<TensorSpec> specFor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return std::nullopt;
+  std::optional<DType> dtype = dtypeFor(tensor.getElementType());
+  if (!dtype)
+    return std::nullopt;
+  return TensorSpec{*dtype, std::vector<int64_t>(tensor.getShape().begin(),
+                                                 tensor.getShape().end())};
+}
+
+bool functionSignature(ModuleOp module, StringRef name,
+                       std::vector<TensorSpec> &inputs,
+                       std::vector<TensorSpec> &outputs) {
+  auto func = module.lookupSymbol<func::FuncOp>(name);
+  if (!func) {
+    emitError(module.getLoc()) << "no function @" << name;
+    return false;
+  }
+  inputs.clear();
+  outputs.clear();
+  for (Type t : func.getArgumentTypes()) {
+    auto spec = specFor(t);
+    if (!spec) {
+      emitError(func.getLoc()) << "cannot pass an argument of type " << t;
+      return false;
+    }
+    inputs.push_back(*spec);
+  }
+  for (Type t : func.getResultTypes()) {
+    auto spec = specFor(t);
+    if (!spec) {
+      emitError(func.getLoc()) << "cannot return a result of type " << t;
+      return false;
+    }
+    outputs.push_back(*spec);
+  }
+  return true;
+}
+
+} // namespace qforge

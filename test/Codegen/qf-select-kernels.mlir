@@ -1,0 +1,151 @@
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx512-vnni}))' | FileCheck %s --check-prefix=VNNI
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx512}))' | FileCheck %s --check-prefix=AVX512
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=arm-dotprod}))' | FileCheck %s --check-prefix=DOTPROD
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=arm-i8mm}))' | FileCheck %s --check-prefix=I8MM
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels))' | FileCheck %s --check-prefix=REFERENCE
+// RUN: not qforge-opt %s --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx2}))' 2>&1 | FileCheck %s --check-prefix=BAD-FAMILY
+
+// Each family marks the ops its kernels compute; the reference family
+// (the default) marks none.
+// REFERENCE-LABEL: func.func @products
+// REFERENCE-NOT: qf.kernel
+// REFERENCE-LABEL: func.func @already_marked
+// BAD-FAMILY: for the --kernels option: Cannot find option named 'x86-avx2'!
+
+// An int8 matmul and an ungrouped convolution with constant weights: the
+// dot-product kernels of the families that have one.
+// VNNI-LABEL: func.func @products
+// VNNI: qf.matmul {{.*}}qf.kernel = #qf.kernel<vnni_product>
+// VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_product>
+// AVX512-LABEL: func.func @products
+// AVX512-NOT: qf.kernel
+// DOTPROD-LABEL: func.func @products
+// DOTPROD: qf.matmul {{.*}}qf.kernel = #qf.kernel<sdot_product>
+// DOTPROD: qf.conv2d {{.*}}qf.kernel = #qf.kernel<sdot_product>
+// I8MM-LABEL: func.func @products
+// I8MM: qf.matmul {{.*}}qf.kernel = #qf.kernel<smmla_product>
+// I8MM: qf.conv2d {{.*}}qf.kernel = #qf.kernel<smmla_product>
+func.func @products(%x: tensor<2x8xi8>, %img: tensor<1x4x4x8xi8>) -> (tensor<2x2xi32>, tensor<1x4x4x2xi32>) {
+  %q = quant.scast %x : tensor<2x8xi8> to tensor<2x8x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<3> : tensor<8x2xi8>
+  %w = quant.scast %wi : tensor<8x2xi8> to tensor<8x2x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.matmul %q, %w : (tensor<2x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<8x2x!quant.uniform<i8:f32, 0.01>>) -> tensor<2x2xi32>
+  %qi = quant.scast %img : tensor<1x4x4x8xi8> to tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1>>
+  %fi = arith.constant dense<1> : tensor<2x3x3x8xi8>
+  %f = quant.scast %fi : tensor<2x3x3x8xi8> to tensor<2x3x3x8x!quant.uniform<i8:f32, 0.01>>
+  %c = qf.conv2d %qi, %f {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1>>, tensor<2x3x3x8x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x4x2xi32>
+  return %y, %c : tensor<2x2xi32>, tensor<1x4x4x2xi32>
+}
+
+// -----
+
+// Depthwise convolutions of 16 channels: a 3x3 kernel's row spans 3
+// pixels, so VNNI computes it one vpdpbusd per kernel row; a 5x5 one (and
+// every depthwise convolution on AArch64) 16 channels per vector.
+// VNNI-LABEL: func.func @depthwise
+// VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_depthwise_rows>
+// VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vector_depthwise>
+// DOTPROD-LABEL: func.func @depthwise
+// DOTPROD-COUNT-2: qf.kernel = #qf.kernel<vector_depthwise>
+// I8MM-LABEL: func.func @depthwise
+// I8MM-COUNT-2: qf.kernel = #qf.kernel<vector_depthwise>
+func.func @depthwise(%x: tensor<1x6x6x16xi8>) -> (tensor<1x6x6x16xi32>, tensor<1x6x6x16xi32>) {
+  %q = quant.scast %x : tensor<1x6x6x16xi8> to tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:7>>
+  %f3i = arith.constant dense<2> : tensor<16x3x3x1xi8>
+  %f3 = quant.scast %f3i : tensor<16x3x3x1xi8> to tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>
+  %a = qf.conv2d %q, %f3 {groups = 16 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x6x6x16xi32>
+  %f5i = arith.constant dense<2> : tensor<16x5x5x1xi8>
+  %f5 = quant.scast %f5i : tensor<16x5x5x1xi8> to tensor<16x5x5x1x!quant.uniform<i8:f32, 0.01>>
+  %b = qf.conv2d %q, %f5 {groups = 16 : i64, padding = array<i64: 2, 2, 2, 2>} : (tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x5x5x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x6x6x16xi32>
+  return %a, %b : tensor<1x6x6x16xi32>, tensor<1x6x6x16xi32>
+}
+
+// -----
+
+// 4-bit weights (per channel, and in blocks of 4): only VNNI's product
+// kernel unpacks them; elsewhere they keep the reference loops.
+// VNNI-LABEL: func.func @four_bit
+// VNNI-COUNT-2: qf.kernel = #qf.kernel<vnni_product>
+// DOTPROD-LABEL: func.func @four_bit
+// DOTPROD-NOT: qf.kernel
+// I8MM-LABEL: func.func @four_bit
+// I8MM-NOT: qf.kernel
+func.func @four_bit(%xi: tensor<1x8xi8>) -> (tensor<1x2x!quant.uniform<i8:f32, 0.05>>, tensor<1x2x!quant.uniform<i8:f32, 0.05>>) {
+  %x = quant.scast %xi : tensor<1x8xi8> to tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>
+  %wc = qf.packed_constant dense<[33, 67, 101, 117, 18, 52, 86, 114]> : tensor<8xi8> : tensor<8x2x!quant.uniform<i4<-7:7>:f32:1, {0.1, 0.02}>>
+  %y = qf.matmul %x, %wc : (tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>, tensor<8x2x!quant.uniform<i4<-7:7>:f32:1, {0.1, 0.02}>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.05>>
+  %wb = qf.packed_constant dense<[33, 67, 101, 117, 18, 52, 86, 114]> : tensor<8xi8> : tensor<8x2x!quant.uniform<i4<-7:7>:f32:{0:4, 1:1}, {{0.1, 0.1}, {0.02, 0.1}}>>
+  %z = qf.matmul %x, %wb : (tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>, tensor<8x2x!quant.uniform<i4<-7:7>:f32:{0:4, 1:1}, {{0.1, 0.1}, {0.02, 0.1}}>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.05>>
+  return %y, %z : tensor<1x2x!quant.uniform<i8:f32, 0.05>>, tensor<1x2x!quant.uniform<i8:f32, 0.05>>
+}
+
+// -----
+
+// Left to the reference loops on every family: weights that are not
+// constant, a depthwise convolution of a channel count that is not a
+// multiple of 16, and weights whose int32 sums could overflow (2 * 255 *
+// 127 * 34000 > 2^31).
+// VNNI-LABEL: func.func @reference
+// VNNI-NOT: qf.kernel
+// DOTPROD-LABEL: func.func @reference
+// DOTPROD-NOT: qf.kernel
+// I8MM-LABEL: func.func @reference
+// I8MM-NOT: qf.kernel
+func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %img: tensor<1x4x4x2xi8>, %long: tensor<1x34000xi8>) -> (tensor<1x2xi32>, tensor<1x2x2x2xi32>, tensor<1x1xi32>) {
+  %q = quant.scast %x : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.1:-3>>
+  %w = quant.scast %wv : tensor<4x2xi8> to tensor<4x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>
+  %y = qf.matmul %q, %w : (tensor<1x4x!quant.uniform<i8:f32, 0.1:-3>>, tensor<4x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>) -> tensor<1x2xi32>
+  %qi = quant.scast %img : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.1:-3>>
+  %fi = arith.constant dense<1> : tensor<2x3x3x1xi8>
+  %f = quant.scast %fi : tensor<2x3x3x1xi8> to tensor<2x3x3x1x!quant.uniform<i8:f32:0, {0.01, 0.02}>>
+  %d = qf.conv2d %qi, %f {groups = 2 : i64} : (tensor<1x4x4x2x!quant.uniform<i8:f32, 0.1:-3>>, tensor<2x3x3x1x!quant.uniform<i8:f32:0, {0.01, 0.02}>>) -> tensor<1x2x2x2xi32>
+  %ql = quant.scast %long : tensor<1x34000xi8> to tensor<1x34000x!quant.uniform<i8:f32, 0.1>>
+  %bi = arith.constant dense<127> : tensor<34000x1xi8>
+  %big = quant.scast %bi : tensor<34000x1xi8> to tensor<34000x1x!quant.uniform<i8:f32, 0.01>>
+  %o = qf.matmul %ql, %big : (tensor<1x34000x!quant.uniform<i8:f32, 0.1>>, tensor<34000x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x1xi32>
+  return %y, %d, %o : tensor<1x2xi32>, tensor<1x2x2x2xi32>, tensor<1x1xi32>
+}
+
+// -----
+
+// Float products with constant weights: the FMA kernel on the AVX-512
+// families; weights computed at run time keep TOSA's lowering.
+// VNNI-LABEL: func.func @float_products
+// VNNI: tosa.conv2d {{.*}}qf.kernel = #qf.kernel<fma_product>
+// VNNI: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
+// VNNI-NOT: qf.kernel
+// AVX512-LABEL: func.func @float_products
+// AVX512: tosa.conv2d {{.*}}qf.kernel = #qf.kernel<fma_product>
+// AVX512: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
+// AVX512-NOT: qf.kernel
+// DOTPROD-LABEL: func.func @float_products
+// DOTPROD-NOT: qf.kernel
+// I8MM-LABEL: func.func @float_products
+// I8MM-NOT: qf.kernel
+func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: tensor<1x8x20xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>) {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<2x3x3x1xf32>} : () -> tensor<2x3x3x1xf32>
+  %b = "tosa.const"() {values = dense<[0.5, -1.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<2x3x3x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %wm = "tosa.const"() {values = dense<0.25> : tensor<1x8x20xf32>} : () -> tensor<1x8x20xf32>
+  %m = tosa.matmul %v, %wm, %zp, %zp : (tensor<1x1x8xf32>, tensor<1x8x20xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x20xf32>
+  %r = tosa.matmul %v, %wr, %zp, %zp : (tensor<1x1x8xf32>, tensor<1x8x20xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x20xf32>
+  return %y, %m, %r : tensor<1x2x2x2xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>
+}
+
+// -----
+
+// An op already marked keeps its kernel (a user's choice, or an earlier
+// run).
+// VNNI-LABEL: func.func @already_marked
+// VNNI: qf.kernel = #qf.kernel<vector_depthwise>
+// AVX512-LABEL: func.func @already_marked
+// DOTPROD-LABEL: func.func @already_marked
+// I8MM-LABEL: func.func @already_marked
+func.func @already_marked(%x: tensor<1x6x6x16xi8>) -> tensor<1x6x6x16xi32> {
+  %q = quant.scast %x : tensor<1x6x6x16xi8> to tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:7>>
+  %fi = arith.constant dense<2> : tensor<16x3x3x1xi8>
+  %f = quant.scast %fi : tensor<16x3x3x1xi8> to tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>
+  %a = qf.conv2d %q, %f {qf.kernel = #qf.kernel<vector_depthwise>, groups = 16 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x6x6x16xi32>
+  return %a : tensor<1x6x6x16xi32>
+}

@@ -1,0 +1,1 @@
+#include "qforge/Calibration/Calibrator.h"

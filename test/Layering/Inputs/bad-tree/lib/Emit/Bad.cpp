@@ -1,0 +1,1 @@
+#include "qforge/Execution/JitRunner.h"

@@ -1,0 +1,1 @@
+#include "qforge/Codegen/Passes.h"

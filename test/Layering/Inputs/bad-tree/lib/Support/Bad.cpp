@@ -1,0 +1,1 @@
+#include "../../tools/qforge/Options.h"
