@@ -2,6 +2,7 @@
 
 #include "qforge/Emit/Emitter.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/ArmNeon/ArmNeonToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -27,40 +28,60 @@ namespace qforge {
 namespace {
 #include "qforge/Runtime/RuntimeBitcode.inc"
 
-/// A threaded model calls qforge_parallel_for (qf-outline-parallel-for);
-/// its definition, the thread pool of lib/Runtime/ParallelFor.c, comes
-/// from the bitcode built for the target's architecture and becomes
-/// internal to the model.
-bool linkThreadPool(llvm::Module &module, std::string &error) {
-  llvm::Function *entry = module.getFunction("qforge_parallel_for");
-  if (!entry || !entry->isDeclaration())
+/// What a compiled model may call of qforge's runtime (lib/Runtime): the
+/// function, the bitcode that defines it, and what needs it.
+struct RuntimeEntry {
+  const char *function, *runtime, *feature;
+};
+constexpr RuntimeEntry kRuntimeEntries[] = {
+    // qf-outline-parallel-for: the thread pool.
+    {"qforge_parallel_for", "ParallelFor", "threads (--threads other than 1)"},
+    // qf-profile-layers: per-layer timing.
+    {"qforge_profile_mark", "Profile", "per-layer profiles (--profile)"},
+};
+
+/// Links the definition of `entry`, when the model calls it, from the
+/// runtime's bitcode built for the target's architecture; it becomes
+/// internal to the model (two models in one program have a copy each).
+bool linkRuntime(llvm::Module &module, const RuntimeEntry &entry, std::string &error) {
+  llvm::Function *function = module.getFunction(entry.function);
+  if (!function || !function->isDeclaration())
     return true;
   llvm::StringRef arch = llvm::Triple::getArchTypeName(module.getTargetTriple().getArch());
   for (const auto &runtime : kRuntimeBitcode) {
-    if (arch != runtime.arch)
+    if (arch != runtime.arch || llvm::StringRef(entry.runtime) != runtime.runtime)
       continue;
+    std::string fileName = std::string(entry.runtime) + ".bc";
     llvm::MemoryBufferRef bytes(
-        llvm::StringRef(reinterpret_cast<const char *>(runtime.bytes), runtime.size),
-        "ParallelFor.bc");
-    llvm::Expected<std::unique_ptr<llvm::Module>> pool =
+        llvm::StringRef(reinterpret_cast<const char *>(runtime.bytes), runtime.size), fileName);
+    llvm::Expected<std::unique_ptr<llvm::Module>> code =
         llvm::parseBitcodeFile(bytes, module.getContext());
-    if (!pool) {
-      error = "qforge's thread pool bitcode: " + llvm::toString(pool.takeError());
+    if (!code) {
+      error = "qforge's " + std::string(entry.runtime) +
+              " bitcode: " + llvm::toString(code.takeError());
       return false;
     }
-    (*pool)->setTargetTriple(module.getTargetTriple());
-    (*pool)->setDataLayout(module.getDataLayout());
-    if (llvm::Linker::linkModules(module, std::move(*pool),
+    (*code)->setTargetTriple(module.getTargetTriple());
+    (*code)->setDataLayout(module.getDataLayout());
+    if (llvm::Linker::linkModules(module, std::move(*code),
                                   llvm::Linker::Flags::LinkOnlyNeeded)) {
-      error = "linking qforge's thread pool into the model failed";
+      error = "linking qforge's " + std::string(entry.runtime) + " into the model failed";
       return false;
     }
-    module.getFunction("qforge_parallel_for")->setLinkage(llvm::GlobalValue::InternalLinkage);
+    module.getFunction(entry.function)->setLinkage(llvm::GlobalValue::InternalLinkage);
     return true;
   }
-  error = "threads (--threads other than 1) are not supported for " + arch.str() +
-          " targets; compile with --threads=1";
+  error = std::string(entry.feature) + " are not supported for " + arch.str() + " targets";
+  if (llvm::StringRef(entry.runtime) == "ParallelFor")
+    error += "; compile with --threads=1";
   return false;
+}
+
+bool linkRuntimes(llvm::Module &module, std::string &error) {
+  for (const RuntimeEntry &entry : kRuntimeEntries)
+    if (!linkRuntime(module, entry, error))
+      return false;
+  return true;
 }
 
 } // namespace
@@ -102,7 +123,7 @@ bool emitCode(ModuleOp module, const TargetSpec &target, EmitKind kind,
   }
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
-  if (!linkThreadPool(*llvmModule, error))
+  if (!linkRuntimes(*llvmModule, error))
     return false;
   // LLVM's -O3 pipeline (loop vectorizer included) for the target, as the
   // JIT runs it; TargetMachine::addPassesToEmitFile only does code generation.
@@ -169,10 +190,31 @@ const char *cType(DType d) {
 }
 } // namespace
 
+int64_t profiledLayers(ModuleOp module, llvm::StringRef name) {
+  auto table = module.lookupSymbol<LLVM::GlobalOp>((name + "_profile_seconds").str());
+  if (!table)
+    return 0;
+  auto type = dyn_cast<LLVM::LLVMArrayType>(table.getGlobalType());
+  return type ? type.getNumElements() : 0;
+}
+
+namespace {
+void declareProfile(llvm::raw_ostream &os, llvm::StringRef name, int64_t layers) {
+  os << "/* Compiled with --profile: each call adds the seconds spent in layer\n"
+     << " * i (an ONNX node, with the nodes fused into it) to\n"
+     << " * " << name << "_profile_seconds[i]; " << name
+     << "_profile_names[i] names the node.\n"
+     << " * Zero the table to start over; one call at a time is timed. */\n"
+     << "#define " << name.upper() << "_PROFILE_LAYERS " << layers << "\n"
+     << "extern double " << name << "_profile_seconds[" << layers << "];\n"
+     << "extern const char *const " << name << "_profile_names[" << layers << "];\n\n";
+}
+} // namespace
+
 std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
                     const std::vector<TensorSpec> &outputs,
                     const ScratchMemory &scratch, llvm::StringRef modelPath,
-                    const TargetSpec &target) {
+                    const TargetSpec &target, int64_t profiledLayers) {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string guard = "QFORGE_MODEL_" + name.upper() + "_H";
@@ -235,8 +277,10 @@ std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
      << " live at once. */\n"
      << "#define " << macro << "_SCRATCH_BYTES " << scratch.arenaBytes << "\n\n";
 
-  os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
-     << "/* The entry point the object file exports. */\n"
+  os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+  if (profiledLayers > 0)
+    declareProfile(os, name, profiledLayers);
+  os << "/* The entry point the object file exports. */\n"
      << "void _mlir_ciface_" << name << "(";
   size_t argIndex = 0;
   auto descriptorParam = [&](const TensorSpec &t) {

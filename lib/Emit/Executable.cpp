@@ -2,7 +2,8 @@
 //
 // A compiled model plus a small C main() (ExecutableMain.inc) that reads one
 // .npy per input, runs the model (sample by sample when an input holds
-// several batches), writes OUTDIR/output_<i>.npy and can time itself. The
+// several batches), writes OUTDIR/output_<i>.npy and can time itself, as a
+// whole or, compiled with --profile, layer by layer. The
 // main and the model object are linked by the platform's C compiler driver:
 // `cc` for the host, `aarch64-linux-gnu-gcc` for AArch64 (QFORGE_CC
 // overrides either).
@@ -112,13 +113,19 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     // clock_gettime and mkdir are POSIX, beyond -std=c99.
+    int64_t layers = profiledLayers(module, name);
     os << "#define _POSIX_C_SOURCE 200809L\n"
-       << cHeader(name, inputs, outputs, scratch, modelPath, target) << "\n"
+       << cHeader(name, inputs, outputs, scratch, modelPath, target, layers) << "\n"
        << "#define MODEL_INPUTS " << inputs.size() << "\n"
        << "#define MODEL_OUTPUTS " << outputs.size() << "\n"
        << "#define MODEL_USAGE \"" << usage(inputs, outputs) << "\"\n"
        << "#define MODEL_INPUT_TABLE " << table(inputs) << "\n"
-       << "#define MODEL_OUTPUT_TABLE " << table(outputs) << "\n"
+       << "#define MODEL_OUTPUT_TABLE " << table(outputs) << "\n";
+    if (layers > 0)
+      os << "#define MODEL_PROFILE_LAYERS " << layers << "\n"
+         << "#define model_profile_seconds " << name << "_profile_seconds\n"
+         << "#define model_profile_names " << name << "_profile_names\n";
+    os
        << "static void run_model(void **in, void **out) {\n  " << name << "_run(";
     size_t arg = 0;
     for (size_t i = 0; i < inputs.size(); ++i)

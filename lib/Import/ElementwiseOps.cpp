@@ -10,6 +10,8 @@
 #include "ImportContext.h"
 #include "TosaBuilders.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
+
 #include <cmath>
 #include <type_traits>
 #include <limits>
@@ -405,42 +407,63 @@ LogicalResult convertHardSwish(NodeContext &ctx) {
   return success();
 }
 
+/// x * sigmoid(z) for the tanh form of GELU, 0.5 x (1 + tanh(z / 2)): the
+/// same function, without 1 + tanh cancelling for negative z.
+Value timesSigmoid(NodeContext &ctx, Value x, Value z) {
+  Value s = tosa::SigmoidOp::create(ctx.b, ctx.loc, typeOf(z), z);
+  return mul(ctx.b, ctx.loc, x, s);
+}
+
 LogicalResult convertGelu(NodeContext &ctx) {
   Value x = ctx.input(0);
   if (failed(requireFloat(ctx, x)))
     return failure();
   std::string approximate = ctx.getString("approximate", "none");
-  Value inner;
   if (approximate == "tanh") {
     // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+    //   = x sigmoid(2 sqrt(2/pi) (x + 0.044715 x^3))
     Value cube = mul(ctx.b, ctx.loc, mul(ctx.b, ctx.loc, x, x), x);
     Value poly = binary<tosa::AddOp>(ctx.b, ctx.loc, x,
                                      mulScalar(ctx.b, ctx.loc, cube, 0.044715));
-    Value scaled = mulScalar(ctx.b, ctx.loc, poly, std::sqrt(2.0 / M_PI));
-    inner = tosa::TanhOp::create(ctx.b, ctx.loc, typeOf(scaled), scaled);
-  } else if (approximate == "none") {
-    // 0.5 x (1 + erf(x / sqrt(2)))
-    Value scaled = mulScalar(ctx.b, ctx.loc, x, 1.0 / std::sqrt(2.0));
-    inner = tosa::ErfOp::create(ctx.b, ctx.loc, typeOf(scaled), scaled);
-  } else {
-    return ctx.unsupported("approximate='" + approximate + "'");
+    Value z = mulScalar(ctx.b, ctx.loc, poly, 2.0 * std::sqrt(2.0 / M_PI));
+    ctx.setOutput(0, timesSigmoid(ctx, x, z));
+    return success();
   }
-  Value half = mulScalar(ctx.b, ctx.loc, addScalar(ctx.b, ctx.loc, inner, 1.0), 0.5);
-  ctx.setOutput(0, mul(ctx.b, ctx.loc, x, half));
+  if (approximate != "none")
+    return ctx.unsupported("approximate='" + approximate + "'");
+  // 0.5 x (1 + erf(x / sqrt(2))) = 0.5 x erfc(-x / sqrt(2)): no
+  // cancellation in 1 + erf for negative x.
+  Value scaled = mulScalar(ctx.b, ctx.loc, x, -1.0 / std::sqrt(2.0));
+  Value c = math::ErfcOp::create(ctx.b, ctx.loc, scaled);
+  ctx.setOutput(0, mul(ctx.b, ctx.loc, x, mulScalar(ctx.b, ctx.loc, c, 0.5)));
   return success();
+}
+
+/// log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)): large inputs do not
+/// overflow exp, and small terms are not lost in 1 + e.
+Value softplus(NodeContext &ctx, Value x) {
+  Value absX = tosa::AbsOp::create(ctx.b, ctx.loc, typeOf(x), x);
+  Value negAbs = mulScalar(ctx.b, ctx.loc, absX, -1.0);
+  Value e = tosa::ExpOp::create(ctx.b, ctx.loc, typeOf(x), negAbs);
+  Value l = math::Log1pOp::create(ctx.b, ctx.loc, e);
+  return binary<tosa::AddOp>(ctx.b, ctx.loc, clamp(ctx.b, ctx.loc, x, 0.0, kInf), l);
 }
 
 LogicalResult convertSoftplus(NodeContext &ctx) {
   Value x = ctx.input(0);
   if (failed(requireFloat(ctx, x)))
     return failure();
-  // log(1 + exp(x)), computed as max(x, 0) + log(1 + exp(-|x|)) so that large
-  // inputs do not overflow exp.
-  Value absX = tosa::AbsOp::create(ctx.b, ctx.loc, typeOf(x), x);
-  Value negAbs = mulScalar(ctx.b, ctx.loc, absX, -1.0);
-  Value e = tosa::ExpOp::create(ctx.b, ctx.loc, typeOf(x), negAbs);
-  Value l = tosa::LogOp::create(ctx.b, ctx.loc, typeOf(x), addScalar(ctx.b, ctx.loc, e, 1.0));
-  ctx.setOutput(0, binary<tosa::AddOp>(ctx.b, ctx.loc, clamp(ctx.b, ctx.loc, x, 0.0, kInf), l));
+  ctx.setOutput(0, softplus(ctx, x));
+  return success();
+}
+
+LogicalResult convertMish(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  // x tanh(softplus(x))
+  Value sp = softplus(ctx, x);
+  ctx.setOutput(0, mul(ctx.b, ctx.loc, x, tosa::TanhOp::create(ctx.b, ctx.loc, typeOf(sp), sp)));
   return success();
 }
 
@@ -448,11 +471,12 @@ LogicalResult convertElu(NodeContext &ctx) {
   Value x = ctx.input(0);
   if (failed(requireFloat(ctx, x)))
     return failure();
-  // x for x > 0, alpha (exp(x) - 1) otherwise.
+  // x for x > 0, alpha (exp(x) - 1) otherwise, as alpha expm1(x): exact
+  // near zero, where exp(x) - 1 cancels.
   double alpha = ctx.getFloat("alpha", 1.0f);
   Value negative = clamp(ctx.b, ctx.loc, x, -kInf, 0.0);
-  Value e = tosa::ExpOp::create(ctx.b, ctx.loc, typeOf(x), negative);
-  Value scaled = mulScalar(ctx.b, ctx.loc, addScalar(ctx.b, ctx.loc, e, -1.0), alpha);
+  Value e = math::ExpM1Op::create(ctx.b, ctx.loc, negative);
+  Value scaled = mulScalar(ctx.b, ctx.loc, e, alpha);
   ctx.setOutput(0, binary<tosa::AddOp>(ctx.b, ctx.loc, clamp(ctx.b, ctx.loc, x, 0.0, kInf), scaled));
   return success();
 }
@@ -575,9 +599,11 @@ void addElementwiseConverters(ConverterMap &map) {
   add("PRelu", convertPRelu, 7, "tosa.clamp + tosa.mul + tosa.add", "broadcast slope");
   add("HardSigmoid", convertHardSigmoid, 6, "tosa.mul + tosa.add + tosa.clamp");
   add("HardSwish", convertHardSwish, 14, "x * hardsigmoid(x) in TOSA");
-  add("Gelu", convertGelu, 20, "tosa.erf or tosa.tanh form", "approximate none|tanh");
-  add("Softplus", convertSoftplus, 1, "tosa.exp + tosa.log (overflow-safe form)");
-  add("Elu", convertElu, 6, "tosa.clamp + tosa.exp");
+  add("Gelu", convertGelu, 20, "math.erfc (none), tosa.sigmoid (tanh)",
+      "approximate none|tanh; both in forms without cancellation");
+  add("Softplus", convertSoftplus, 1, "tosa.exp + math.log1p (overflow-safe form)");
+  add("Mish", convertMish, 18, "x tanh(softplus(x))");
+  add("Elu", convertElu, 6, "tosa.clamp + math.expm1");
   add("Cast", convertCast, 6, "tosa.cast",
       "float to int truncates toward zero as ONNX specifies; no strings");
   add("Identity", convertIdentity, 1, "(forwarded)");

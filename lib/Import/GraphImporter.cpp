@@ -8,6 +8,7 @@
 
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Verifier.h"
@@ -530,7 +531,8 @@ bool parseInputShape(StringRef text, std::string &name,
 
 void registerImportDialects(DialectRegistry &registry) {
   registry.insert<func::FuncDialect, tosa::TosaDialect, arith::ArithDialect,
-                  tensor::TensorDialect, quant::QuantDialect, qf::QFDialect>();
+                  tensor::TensorDialect, math::MathDialect, quant::QuantDialect,
+                  qf::QFDialect>();
 }
 
 OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,

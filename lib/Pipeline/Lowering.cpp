@@ -43,7 +43,7 @@ ScratchMemory measureScratch(func::FuncOp func) {
 
 LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
                                  ScratchMemory *scratch, bool callerOwnedScratch,
-                                 const KernelOptions &kernels) {
+                                 const KernelOptions &kernels, bool profileLayers) {
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func)
     return emitError(module.getLoc()) << "no function @" << name;
@@ -69,7 +69,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
   if (scratch)
     *scratch = measured;
   PassManager toLLVM(module.getContext());
-  buildLowerToLLVMPipeline(toLLVM, kernels.threads);
+  buildLowerToLLVMPipeline(toLLVM, kernels.threads, profileLayers);
   return toLLVM.run(module);
 }
 

@@ -84,20 +84,28 @@ void buildBufferizePipeline(OpPassManager &pm, const ScratchOptions &scratch) {
         createPlanScratchArenaPass(PlanScratchArenaPassOptions{scratch.callerOwned}));
 }
 
-void buildLowerToLLVMPipeline(OpPassManager &pm, int64_t threads) {
+void buildLowerToLLVMPipeline(OpPassManager &pm, int64_t threads, bool profileLayers) {
+  // Layers are still top-level loops and linalg ops, each at its node's
+  // location.
+  if (profileLayers)
+    pm.addPass(createProfileLayersPass());
   // Kernel loops marked for threads become qf.parallel_for while they are
   // still loops; the bodies become functions once they are LLVM.
   if (threads != 1)
     pm.addNestedPass<func::FuncOp>(createParallelizeLoopsPass());
   pm.addNestedPass<func::FuncOp>(createLowerStridedCopiesPass());
   pm.addNestedPass<func::FuncOp>(createLowerVnniDotPass());
+  // exp, tanh, erf and the like in the loops' vector lanes, before the
+  // LLVM lowering would call libm once per lane.
+  pm.addNestedPass<func::FuncOp>(createApproximateMathPass());
   // n-D vector transfers become 1-D loads and stores first.
   addTextual(pm, "func.func(convert-vector-to-scf{full-unroll=true}),"
                  "convert-linalg-to-loops,"
                  // Views at loop-dependent offsets leave affine.apply ops.
                  "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
-                 // LLVM intrinsics first; libm calls for what has none (erf;
-                 // on vectors, one call per lane, hence vectors after).
+                 // LLVM intrinsics first; libm calls for what has none and
+                 // qf-approximate-math left (sin, cos; on vectors, one call
+                 // per lane, hence vectors after).
                  "convert-math-to-llvm,convert-math-to-libm,"
                  "convert-vector-to-llvm,finalize-memref-to-llvm,"
                  "convert-arith-to-llvm,convert-func-to-llvm,"
@@ -108,10 +116,10 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, int64_t threads) {
 }
 
 void buildLoweringPipeline(OpPassManager &pm, const ScratchOptions &scratch,
-                           const KernelOptions &kernels) {
+                           const KernelOptions &kernels, bool profileLayers) {
   buildTosaToLinalgPipeline(pm, kernels);
   buildBufferizePipeline(pm, scratch);
-  buildLowerToLLVMPipeline(pm, kernels.threads);
+  buildLowerToLLVMPipeline(pm, kernels.threads, profileLayers);
 }
 
 void buildObserversPipeline(OpPassManager &pm) {
@@ -152,6 +160,9 @@ struct LoweringOptions : PassPipelineOptions<LoweringOptions> {
                           llvm::cl::desc("Threads the kernels split their work over (1: "
                                          "sequential code, 0: the CPUs online at run time)"),
                           llvm::cl::init(1)};
+  Option<bool> profile{*this, "profile",
+                       llvm::cl::desc("Record each layer's time at run time (qf-profile-layers)"),
+                       llvm::cl::init(false)};
   Option<bool> callerOwnedScratch{
       *this, "caller-owned-scratch",
       llvm::cl::desc("Take the scratch arena as a trailing function argument"),
@@ -182,12 +193,13 @@ void registerQForgePipelines() {
   PassPipelineRegistration<LoweringOptions>(
       "qforge-lower-to-llvm", "Lower bufferized vectors and loops to the LLVM dialect",
       [](OpPassManager &pm, const LoweringOptions &options) {
-        buildLowerToLLVMPipeline(pm, options.threads);
+        buildLowerToLLVMPipeline(pm, options.threads, options.profile);
       });
   PassPipelineRegistration<LoweringOptions>(
       "qforge-lower", "The whole lowering: TOSA on tensors to the LLVM dialect",
       [](OpPassManager &pm, const LoweringOptions &options) {
-        buildLoweringPipeline(pm, options.scratchOptions(), options.kernelOptions());
+        buildLoweringPipeline(pm, options.scratchOptions(), options.kernelOptions(),
+                              options.profile);
       });
 }
 

@@ -105,6 +105,14 @@ static cl::opt<int64_t> threads(
              "with no thread pool. The environment variable QFORGE_NUM_THREADS "
              "overrides the number at run time (executables: --threads N)"),
     cl::value_desc("N"), cl::init(0), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<bool> profileLayers(
+    "profile",
+    cl::desc("Time each layer (ONNX node, with the nodes fused into it) at "
+             "run time: the executable's --profile prints where the time "
+             "goes; an object or library exports NAME_profile_seconds and "
+             "NAME_profile_names (declared in its header). Costs a clock "
+             "read per layer"),
+    cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Pin an input's shape, e.g. --input-shape=input:1x3x224x224 "
@@ -605,7 +613,7 @@ static bool lowerModel(ModuleOp module, const CompileRequest &request,
   kernels.threads = threads;
   if (!qforge::functionSignature(module, request.name, inputs, outputs) ||
       failed(qforge::lowerToLLVMDialect(module, request.name, &scratch,
-                                        request.callerScratch, kernels)))
+                                        request.callerScratch, kernels, profileLayers)))
     return false;
   if (!quiet)
     llvm::outs() << "qforge: " << request.name << ": scratch arena "
@@ -662,7 +670,7 @@ static bool writeArtefact(ModuleOp module, const CompileRequest &request,
   llvm::sys::path::replace_extension(header, "h");
   if (writeFile(header, [&](llvm::raw_pwrite_stream &os, std::string &) {
         os << qforge::cHeader(request.name, inputs, outputs, scratch, inputFile,
-                              request.target);
+                              request.target, qforge::profiledLayers(module, request.name));
         return true;
       }))
     return true;

@@ -132,6 +132,54 @@ def LowerToKernelsPass : Pass<"qf-lower-to-kernels", "mlir::func::FuncOp"> {
                            "mlir::LLVM::LLVMDialect"];
 }
 
+def ApproximateMathPass : Pass<"qf-approximate-math", "mlir::func::FuncOp"> {
+  let summary = "Compute exp, log, tanh, erf and the like as vector polynomials, never as libm calls";
+  let description = [{
+    LLVM has no vector form of the C library's transcendental functions: a
+    `math.exp` on a vector of 16 floats becomes 16 calls of `expf`, and the
+    sigmoid of every SiLU activation, the exponentials of a softmax and the
+    erf of a GELU run one lane at a time. This pass replaces each
+    `math.exp`, `math.expm1`, `math.log`, `math.log1p`, `math.log2`,
+    `math.tanh`, `math.erf` and `math.erfc` (scalar or vector) by upstream
+    MLIR's polynomial approximation, built from arithmetic, fused
+    multiply-adds and bit manipulation, so that it vectorizes with the rest
+    of the loop; f16 and bf16 operands are computed in f32 first. Sine and
+    cosine keep libm: the approximation's range reduction loses accuracy
+    for arguments beyond a few periods. Runs on the vectorized loops,
+    before the LLVM lowering.
+
+    Accuracy, measured against float64 references over the ranges models
+    feed them (`test/Codegen/math-accuracy.test` checks the bounds): see
+    `docs/design.md`, "Vectorized math".
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+def ProfileLayersPass : Pass<"qf-profile-layers", "mlir::ModuleOp"> {
+  let summary = "Time each layer of a model (ONNX node) at run time";
+  let description = [{
+    For `qforge compile --profile`. In each public function with a body,
+    the top-level ops that compute (loops, linalg ops, copies, calls) are
+    grouped into layers by the ONNX node their location names (fused ops
+    name the first node of their location; ops without a name join the
+    layer before them), and a call of
+    `qforge_profile_mark(layer, seconds)` goes before each layer and
+    `qforge_profile_mark(-1, seconds)` before the return: the runtime
+    (`lib/Runtime/Profile.c`, linked into the model) adds the time since the
+    previous mark to the previous layer's entry of `seconds`. A node met
+    again later adds to the same entry. The pass defines, for function F,
+    the exported globals `F_profile_seconds` (an array of doubles, zero)
+    and `F_profile_names` (the layers' names as C strings), which the C
+    header declares and the executable's `--profile` prints. Runs on
+    bufferized loops, before the LLVM lowering.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect"];
+}
+
 def EraseIntegerSignednessPass
     : Pass<"qf-erase-integer-signedness", "mlir::func::FuncOp"> {
   let summary = "Make every integer type signless after the TOSA lowering";

@@ -32,18 +32,24 @@ bool emitCode(mlir::ModuleOp module, const TargetSpec &target, EmitKind kind,
 bool writeStaticLibrary(llvm::StringRef objectBytes, llvm::StringRef memberName,
                         llvm::raw_ostream &os, std::string &error);
 
+/// The number of layers function `name` of `module` times (its
+/// `<name>_profile_seconds` table from qf-profile-layers), 0 when it was
+/// compiled without --profile.
+int64_t profiledLayers(mlir::ModuleOp module, llvm::StringRef name);
+
 /// The C header of a compiled model: its shapes and dtypes as macros, the
 /// scratch arena's size, the descriptor-based entry point the object
 /// exports, and a plain-pointer wrapper `<name>_run(inputs..., outputs...)`
-/// (with a trailing `void *scratch` when the caller owns the arena).
+/// (with a trailing `void *scratch` when the caller owns the arena); with
+/// `profiledLayers`, the per-layer time tables.
 std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
                     const std::vector<TensorSpec> &outputs,
                     const ScratchMemory &scratch, llvm::StringRef modelPath,
-                    const TargetSpec &target);
+                    const TargetSpec &target, int64_t profiledLayers = 0);
 
 /// Emits `module` (in the LLVM dialect) as an object file and links it with
 /// qforge's .npy-reading main() into the executable `outPath`:
-/// `OUT IN_0.npy ... -o OUTDIR [--bench N]`. Returns false with `error`;
+/// `OUT IN_0.npy ... -o OUTDIR [--bench N] [--profile]`. Returns false with `error`;
 /// `outPath` is then left untouched.
 bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
                     const std::vector<TensorSpec> &inputs,

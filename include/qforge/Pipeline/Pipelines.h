@@ -8,7 +8,8 @@
 //                             the target's kernels, fused, tiled, vectorized
 //   --qforge-bufferize        one-shot bufferization, results as out-params,
 //                             frees at last use, one planned scratch arena
-//   --qforge-lower-to-llvm    loops -> LLVM dialect (libm for math)
+//   --qforge-lower-to-llvm    loops -> LLVM dialect (math as vector
+//                             polynomials; per-layer timing on request)
 //   --qforge-lower            all three
 //
 // and the short pipelines around quantization and calibration: observers
@@ -54,11 +55,15 @@ void buildTosaToLinalgPipeline(mlir::OpPassManager &pm,
                                const KernelOptions &kernels = {});
 void buildBufferizePipeline(mlir::OpPassManager &pm,
                             const ScratchOptions &scratch = {});
-void buildLowerToLLVMPipeline(mlir::OpPassManager &pm, int64_t threads = 1);
+/// With `profileLayers`, each layer's time is recorded at run time
+/// (qf-profile-layers).
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm, int64_t threads = 1,
+                              bool profileLayers = false);
 /// The three stages in order.
 void buildLoweringPipeline(mlir::OpPassManager &pm,
                            const ScratchOptions &scratch = {},
-                           const KernelOptions &kernels = {});
+                           const KernelOptions &kernels = {},
+                           bool profileLayers = false);
 
 /// qf.observe on every float tensor quantization would rewrite: what
 /// calibration records and what a calibration table must describe.
@@ -78,11 +83,13 @@ void buildQuantizedContractPipeline(mlir::OpPassManager &pm, bool warnOnly);
 /// pointers to memref descriptors: inputs, then outputs) and runs the three
 /// lowering stages on `module`, leaving it in the LLVM dialect. Fills
 /// `scratch` when given. With `callerOwnedScratch` the function takes the
-/// scratch arena as a trailing memref<?xi8> argument.
+/// scratch arena as a trailing memref<?xi8> argument; with `profileLayers`
+/// it records each layer's time (see qf-profile-layers).
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module, llvm::StringRef name,
                                        ScratchMemory *scratch = nullptr,
                                        bool callerOwnedScratch = false,
-                                       const KernelOptions &kernels = {});
+                                       const KernelOptions &kernels = {},
+                                       bool profileLayers = false);
 
 /// Registers the lowering stages with the pass registry (qforge-opt).
 void registerQForgePipelines();

@@ -14,9 +14,13 @@
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Dialect/QF/Utils/Layout.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -29,11 +33,25 @@ using namespace mlir;
 
 namespace {
 
-/// Ops that compute each element from the same element of each operand,
-/// with attributes that do not depend on the shape.
+/// Ops that compute each element from the same element of each operand (a
+/// size-1 dimension broadcast), with attributes that do not depend on the
+/// shape: TOSA's element-wise arithmetic and activations, the math
+/// dialect's element-wise functions on tensors (the importer's stable
+/// forms: log1p, expm1, erfc), qf.add.
 bool isElementwise(Operation *op) {
-  return isa<tosa::AddOp, tosa::SubOp, tosa::MaximumOp, tosa::MinimumOp, tosa::ClampOp,
-             tosa::SigmoidOp, tosa::TanhOp, qforge::qf::AddOp>(op);
+  if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp, tosa::MinimumOp,
+          tosa::ClampOp, tosa::SigmoidOp, tosa::TanhOp, tosa::ErfOp, tosa::ExpOp, tosa::LogOp,
+          tosa::AbsOp, tosa::NegateOp, tosa::ReciprocalOp, tosa::PowOp, qforge::qf::AddOp>(op))
+    return true;
+  return isa<math::MathDialect>(op->getDialect()) && op->hasTrait<OpTrait::Elementwise>();
+}
+
+/// `perms` inverted: the permutation that undoes it.
+SmallVector<int64_t> inverse(ArrayRef<int32_t> perms) {
+  SmallVector<int64_t> inv(perms.size());
+  for (auto [d, p] : llvm::enumerate(perms))
+    inv[p] = static_cast<int64_t>(d);
+  return inv;
 }
 
 /// A transposed operand: the value it transposes, by `perms`. A quantized
@@ -74,6 +92,34 @@ std::optional<Transposed> transposeOf(Value v, bool throughStorageCasts) {
   return Transposed{Value(), t.getInput1(), t.getPerms(), quantized};
 }
 
+/// `v` as a transpose by `perms` when it is a tosa.reshape that only moves
+/// size-1 dimensions the way `perms` would (canonicalization writes such
+/// transposes as reshapes: the [1, 1, 1, C] channel scale of a
+/// squeeze-excitation block, moved to [1, C, 1, 1]).
+std::optional<Transposed> reshapeAsTranspose(Value v, ArrayRef<int32_t> perms) {
+  auto reshape = v.getDefiningOp<tosa::ReshapeOp>();
+  if (!reshape)
+    return std::nullopt;
+  auto in = cast<RankedTensorType>(reshape.getInput1().getType());
+  auto out = cast<RankedTensorType>(reshape.getType());
+  if (in.getRank() != static_cast<int64_t>(perms.size()) || out.getRank() != in.getRank() ||
+      isa<quant::QuantizedType>(in.getElementType()))
+    return std::nullopt;
+  // transpose(x, P) has dimension d of size in[P[d]], and lays the data out
+  // as the reshape does when P keeps the order of x's non-unit dimensions.
+  int64_t lastNonUnit = -1;
+  for (auto [d, p] : llvm::enumerate(perms)) {
+    if (out.getDimSize(d) != in.getDimSize(p))
+      return std::nullopt;
+    if (in.getDimSize(p) == 1)
+      continue;
+    if (p < lastNonUnit)
+      return std::nullopt;
+    lastNonUnit = p;
+  }
+  return Transposed{reshape.getInput1(), Value(), perms, {}};
+}
+
 /// When every operand is a transpose (transposeOf) by one permutation: that
 /// permutation, with what the operands transpose appended to `inputs`.
 std::optional<ArrayRef<int32_t>> commonTranspose(ValueRange operands, bool throughStorageCasts,
@@ -90,7 +136,12 @@ std::optional<ArrayRef<int32_t>> commonTranspose(ValueRange operands, bool throu
 }
 
 /// op(transpose(x1, P), ..., transpose(xn, P)) -> transpose(op(x1, ..., xn), P)
-/// when every operand and the result have one shape (no broadcasting). A
+/// for element-wise ops, size-1 dimensions broadcasting as before. An
+/// operand may also be a constant (moved to the other layout at compile
+/// time: a HardSigmoid's scale and offset) or a reshape that amounts to the
+/// same transpose (reshapeAsTranspose), and operands of another rank
+/// than the result's (TOSA's multiply shift, negate's zero points) are not
+/// data and stay as they are; at least one operand is a transpose. A
 /// quantized result is transposed as its storage integers, as
 /// qf-sink-dequantize leaves it.
 struct TransposeBelowElementwise : RewritePattern {
@@ -103,26 +154,20 @@ struct TransposeBelowElementwise : RewritePattern {
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!resultType)
       return failure();
-    if (!llvm::all_of(op->getOperandTypes(), [&](Type t) {
-          auto type = dyn_cast<RankedTensorType>(t);
-          return type && type.getShape() == resultType.getShape();
-        }))
-      return rewriter.notifyMatchFailure(op, "an operand broadcasts");
-    SmallVector<Transposed> transposed;
-    std::optional<ArrayRef<int32_t>> perms =
-        commonTranspose(op->getOperands(), /*throughStorageCasts=*/true, transposed);
-    if (!perms)
-      return rewriter.notifyMatchFailure(op, "operands not all transposed alike");
+    std::optional<OperandsBelow> below = operandsBelow(op, resultType.getRank());
+    if (!below)
+      return rewriter.notifyMatchFailure(op, "operands not all transposed alike or constant");
+    ArrayRef<int32_t> perms = below->perms;
+    SmallVector<int64_t> innerShape(resultType.getRank());
+    for (auto [d, p] : llvm::enumerate(perms))
+      innerShape[p] = resultType.getDimSize(d);
     Location loc = op->getLoc();
-    SmallVector<Value> inputs;
-    for (const Transposed &t : transposed)
-      inputs.push_back(t.materialize(rewriter, loc));
-    auto innerShape = cast<RankedTensorType>(inputs.front().getType()).getShape();
+    SmallVector<Value> inputs = below->materialize(rewriter, loc);
     Operation *inner = rewriter.clone(*op);
     inner->setOperands(inputs);
     Value result = inner->getResult(0);
     result.setType(resultType.clone(innerShape));
-    auto permsAttr = rewriter.getDenseI32ArrayAttr(*perms);
+    auto permsAttr = rewriter.getDenseI32ArrayAttr(perms);
     auto quantized = dyn_cast<quant::QuantizedType>(resultType.getElementType());
     if (!quantized) {
       rewriter.replaceOpWithNewOp<tosa::TransposeOp>(op, resultType, result, permsAttr);
@@ -135,6 +180,71 @@ struct TransposeBelowElementwise : RewritePattern {
                                             permsAttr);
     rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, resultType, moved);
     return success();
+  }
+
+private:
+  /// What each operand becomes below the transpose, decided before anything
+  /// is built.
+  struct OperandsBelow {
+    ArrayRef<int32_t> perms;
+    // Per operand: its transpose, or the constant in the other layout, or
+    // neither (passed as it is).
+    SmallVector<std::optional<Transposed>> transposed;
+    SmallVector<DenseElementsAttr> constants;
+    SmallVector<Value> operands;
+
+    SmallVector<Value> materialize(PatternRewriter &rewriter, Location loc) const {
+      SmallVector<Value> inputs;
+      for (auto [operand, t, c] : llvm::zip(operands, transposed, constants)) {
+        if (t)
+          inputs.push_back(t->materialize(rewriter, loc));
+        else if (c)
+          inputs.push_back(tosa::ConstOp::create(rewriter, loc, c.getType(), c));
+        else
+          inputs.push_back(operand);
+      }
+      return inputs;
+    }
+  };
+
+  static std::optional<OperandsBelow> operandsBelow(Operation *op, int64_t rank) {
+    OperandsBelow below;
+    std::optional<ArrayRef<int32_t>> perms;
+    // First the transposes: they fix the permutation.
+    for (Value operand : op->getOperands()) {
+      auto type = dyn_cast<RankedTensorType>(operand.getType());
+      below.operands.push_back(operand);
+      below.transposed.push_back(type && type.getRank() == rank
+                                     ? transposeOf(operand, /*throughStorageCasts=*/true)
+                                     : std::nullopt);
+      if (!below.transposed.back())
+        continue;
+      if (perms && below.transposed.back()->perms != *perms)
+        return std::nullopt;
+      perms = below.transposed.back()->perms;
+    }
+    if (!perms)
+      return std::nullopt;
+    below.perms = *perms;
+    SmallVector<int64_t> undo = inverse(*perms);
+    for (auto [operand, t] : llvm::zip(below.operands, below.transposed)) {
+      // (t is a reference into below.transposed: a reshape found below
+      // takes its place.)
+      below.constants.push_back({});
+      auto type = dyn_cast<RankedTensorType>(operand.getType());
+      if (t || !type || type.getRank() != rank)
+        continue; // a transpose; or not data (a shift, a zero point)
+      if ((t = reshapeAsTranspose(operand, *perms)))
+        continue;
+      DenseElementsAttr values;
+      if (!matchPattern(operand, m_Constant(&values)) ||
+          isa<quant::QuantizedType>(type.getElementType()))
+        return std::nullopt;
+      below.constants.back() = qforge::permuteConstant(values, undo);
+      if (!below.constants.back())
+        return std::nullopt;
+    }
+    return below;
   }
 };
 

@@ -40,23 +40,74 @@ func.func @quantized_add(%x: tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:3>>, %y: 
 // -----
 
 // Operands transposed by different permutations, an operand that is no
-// transpose, and a broadcast operand stay as they are (the last transpose
-// only moves unit dimensions: TOSA's canonicalization makes it a reshape).
+// transpose (nor a constant), and a reshape that is not the same transpose
+// (it reorders non-unit dimensions) stay as they are.
 // CHECK-LABEL: func.func @left_alone
 // CHECK: %[[A:.*]] = tosa.transpose %arg0 {perms = array<i32: 0, 3, 1, 2>}
 // CHECK: %[[B:.*]] = tosa.transpose %arg1 {perms = array<i32: 0, 3, 2, 1>}
 // CHECK: tosa.add %[[A]], %[[B]] : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>)
 // CHECK: tosa.add %[[A]], %arg2 : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>)
 // CHECK: %[[C:.*]] = tosa.reshape %arg3
-// CHECK: tosa.add %[[A]], %[[C]] : (tensor<1x4x4x4xf32>, tensor<1x4x1x1xf32>)
-func.func @left_alone(%x: tensor<1x4x4x4xf32>, %y: tensor<1x4x4x4xf32>, %z: tensor<1x4x4x4xf32>, %w: tensor<1x1x1x4xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) {
+// CHECK: tosa.add %[[A]], %[[C]] : (tensor<1x4x4x4xf32>, tensor<1x4x4x1xf32>)
+func.func @left_alone(%x: tensor<1x4x4x4xf32>, %y: tensor<1x4x4x4xf32>, %z: tensor<1x4x4x4xf32>, %w: tensor<1x4x1x4xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) {
   %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
   %b = tosa.transpose %y {perms = array<i32: 0, 3, 2, 1>} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
   %s = tosa.add %a, %b : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
   %t = tosa.add %a, %z : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
-  %c = tosa.transpose %w {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x1x1x4xf32>) -> tensor<1x4x1x1xf32>
-  %u = tosa.add %a, %c : (tensor<1x4x4x4xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x4x4xf32>
+  %shape = tosa.const_shape {values = dense<[1, 4, 4, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %c = tosa.reshape %w, %shape : (tensor<1x4x1x4xf32>, !tosa.shape<4>) -> tensor<1x4x4x1xf32>
+  %u = tosa.add %a, %c : (tensor<1x4x4x4xf32>, tensor<1x4x4x1xf32>) -> tensor<1x4x4x4xf32>
   return %s, %t, %u : tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// A squeeze-excitation block as MobileNetV3 imports it: the channel gate
+// is computed in NHWC on the pooled [1, 1, 1, C] tensor and moved to
+// [1, C, 1, 1] for the NCHW multiply, a transpose of unit dimensions that
+// canonicalization writes as a reshape; tosa.mul carries a shift operand.
+// The transpose sinks through the broadcasting multiply, the reshape is
+// taken as the same transpose, the shift stays.
+// CHECK-LABEL: func.func @squeeze_excitation
+// CHECK-NOT: tosa.reshape
+// CHECK: %[[SCALED:.*]] = tosa.mul %arg0, %arg1, %{{.*}} : (tensor<1x4x4x8xf32>, tensor<1x1x1x8xf32>, tensor<1xi8>) -> tensor<1x4x4x8xf32>
+// CHECK: tosa.transpose %[[SCALED]] {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+// CHECK-NOT: tosa.transpose
+func.func @squeeze_excitation(%x: tensor<1x4x4x8xf32>, %gate: tensor<1x1x1x8xf32>) -> tensor<1x8x4x4xf32> {
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+  %shape = tosa.const_shape {values = dense<[1, 8, 1, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %g = tosa.reshape %gate, %shape : (tensor<1x1x1x8xf32>, !tosa.shape<4>) -> tensor<1x8x1x1xf32>
+  %y = tosa.mul %a, %g, %shift : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>, tensor<1xi8>) -> tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// HardSwish, x * clamp(x / 6 + 1/2, 0, 1), on an NCHW view: the constant
+// operands ([1, 1, 1, 1] here, [1, C, 1, 1] per channel) take the NHWC
+// layout at compile time, and the whole chain runs NHWC.
+// CHECK-LABEL: func.func @hard_swish
+// CHECK: %[[SCALE:.*]] = "tosa.const"() <{values = dense<{{\[}}[{{\[}}[1.000000e+00, 2.000000e+00]]]]> : tensor<1x1x1x2xf32>}>
+// CHECK: tosa.mul %arg0, %{{.*}}, %{{.*}} : (tensor<1x4x4x2xf32>, tensor<1x1x1x1xf32>, tensor<1xi8>)
+// CHECK: tosa.add %{{.*}}, %{{.*}} : (tensor<1x4x4x2xf32>, tensor<1x1x1x1xf32>)
+// CHECK: tosa.clamp %{{.*}} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+// CHECK: %[[SWISH:.*]] = tosa.mul %arg0, %{{.*}}, %{{.*}} : (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>, tensor<1xi8>)
+// CHECK: %[[CHANNEL:.*]] = tosa.mul %[[SWISH]], %[[SCALE]], %{{.*}} : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>, tensor<1xi8>)
+// CHECK: tosa.transpose %[[CHANNEL]] {perms = array<i32: 0, 3, 1, 2>}
+// CHECK-NOT: tosa.transpose
+func.func @hard_swish(%x: tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32> {
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %sixth = "tosa.const"() {values = dense<0.166666672> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32>
+  %half = "tosa.const"() {values = dense<0.5> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32>
+  %perchannel = "tosa.const"() {values = dense<[[[[1.0]], [[2.0]]]]> : tensor<1x2x1x1xf32>} : () -> tensor<1x2x1x1xf32>
+  %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32>
+  %m = tosa.mul %a, %sixth, %shift : (tensor<1x2x4x4xf32>, tensor<1x1x1x1xf32>, tensor<1xi8>) -> tensor<1x2x4x4xf32>
+  %o = tosa.add %m, %half : (tensor<1x2x4x4xf32>, tensor<1x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %g = tosa.clamp %o {max_val = 1.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %s = tosa.mul %a, %g, %shift : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1xi8>) -> tensor<1x2x4x4xf32>
+  %y = tosa.mul %s, %perchannel, %shift : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>, tensor<1xi8>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
 }
 
 // -----
