@@ -15,6 +15,7 @@ def QF_Kernel : I32EnumAttr<"Kernel",
   I32EnumAttrCase<"VnniDepthwiseRows", 3, "vnni_depthwise_rows">,
   I32EnumAttrCase<"VectorDepthwise", 4, "vector_depthwise">,
   I32EnumAttrCase<"FmaProduct", 5, "fma_product">,
+  I32EnumAttrCase<"FmaDepthwise", 6, "fma_depthwise">,
 ]> {
   let cppNamespace = "::qforge::qf";
   let genSpecializedAttr = 0;
@@ -37,6 +38,8 @@ def QF_KernelAttr : EnumAttr<QF_Dialect, QF_Kernel, "kernel"> {
       int32 vector (a multiply and add per tap).
     - `fma_product`: a float `tosa.conv2d` or `tosa.matmul` with constant
       weights on the packed fused-multiply-add kernel (AVX-512).
+    - `fma_depthwise`: a float `tosa.depthwise_conv2d` with constant
+      weights, 16 channels per vector, a fused multiply-add per tap.
 
     ```mlir
     %y = qf.matmul %x, %w {qf.kernel = #qf.kernel<vnni_product>} : ...

@@ -1,13 +1,15 @@
 //===- FmaKernels.cpp - float products on the packed FMA kernel -----------===//
 //
-// Float tosa.conv2d (through its unfolded windows) and tosa.matmul with
+// Float tosa.conv2d (its windows read in place) and tosa.matmul with
 // constant weights on the register-tiled FMA kernel (Kernels/FloatGemm.h),
-// before TOSA's own lowering would take them.
+// and float tosa.depthwise_conv2d on its own FMA kernel
+// (Kernels/FloatDepthwise.h), before TOSA's own lowering would take them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "KernelEntries.h"
 
+#include "qforge/Codegen/Kernels/FloatDepthwise.h"
 #include "qforge/Codegen/Kernels/FloatGemm.h"
 #include "qforge/Codegen/Kernels/PackedGemm.h"
 
@@ -49,6 +51,17 @@ bool computesConv(tosa::Conv2DOp conv) {
          conv.getInput().getType().hasStaticShape();
 }
 
+/// An f32 depthwise convolution (one output per channel) with static
+/// shapes, constant filter and bias.
+bool computesDepthwise(tosa::DepthwiseConv2DOp conv) {
+  auto type = cast<RankedTensorType>(conv.getType());
+  auto filterType = cast<RankedTensorType>(conv.getWeight().getType()); // KH, KW, C, M
+  return type.getElementType().isF32() && type.hasStaticShape() &&
+         filterType.getDimSize(3) == 1 && floatConstant(conv.getWeight()) &&
+         floatConstant(conv.getBias()) && isZero(conv.getInputZp()) &&
+         isZero(conv.getWeightZp()) && conv.getInput().getType().hasStaticShape();
+}
+
 /// tosa.matmul [1, M, K] x [1, K, N] in f32 with constant B.
 bool computesMatmul(tosa::MatMulOp mm) {
   auto type = cast<RankedTensorType>(mm.getType());
@@ -58,6 +71,25 @@ bool computesMatmul(tosa::MatMulOp mm) {
          isZero(mm.getBZp());
 }
 
+/// The windows of `conv` (a tosa.conv2d or tosa.depthwise_conv2d) over its
+/// input padded as `padded`.
+template <typename ConvOp>
+ConvWindows windowsOf(ConvOp conv, Value padded, int64_t kernelH, int64_t kernelW) {
+  ConvWindows windows;
+  windows.input = padded;
+  windows.pad.assign(conv.getPad().begin(), conv.getPad().end());
+  windows.kernelH = kernelH;
+  windows.kernelW = kernelW;
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(conv.getType()).getShape();
+  windows.outShape.assign(shape.begin(), shape.end());
+  windows.strides.assign(conv.getStride().begin(), conv.getStride().end());
+  windows.dilations.assign(conv.getDilation().begin(), conv.getDilation().end());
+  return windows;
+}
+
+/// A 1x1 stride-1 window is a row of the input itself: the product reads
+/// the input as a matrix. Other windows are read in place from the padded
+/// input (no im2col copy).
 void emitConv(tosa::Conv2DOp conv, RewriterBase &rewriter) {
   auto type = cast<RankedTensorType>(conv.getType());
   DenseFPElementsAttr filter = floatConstant(conv.getWeight());
@@ -66,13 +98,32 @@ void emitConv(tosa::Conv2DOp conv, RewriterBase &rewriter) {
   Value input =
       padSpatial(rewriter, loc, conv.getInput(), conv.getPad(), rewriter.getF32FloatAttr(0));
   ArrayRef<int64_t> fs = cast<ShapedType>(filter.getType()).getShape(); // O, KH, KW, C
-  Value rows = unfoldPatches(rewriter, loc, input, fs[1], fs[2], type.getShape(),
-                             conv.getStride(), conv.getDilation());
   auto weights = cast<DenseFPElementsAttr>(filterAsMatrix(filter));
-  Value y = buildFloatGemm(rewriter, loc, rows, weights, floats(bias));
+  ArrayRef<int64_t> strides = conv.getStride();
+  bool pointwise = fs[1] == 1 && fs[2] == 1 && strides[0] == 1 && strides[1] == 1;
+  Value y;
+  if (pointwise) {
+    Value rows = unfoldPatches(rewriter, loc, input, fs[1], fs[2], type.getShape(), strides,
+                               conv.getDilation());
+    y = buildFloatGemm(rewriter, loc, rows, weights, floats(bias));
+  } else {
+    y = buildFloatConv(rewriter, loc, windowsOf(conv, input, fs[1], fs[2]), weights,
+                       floats(bias));
+  }
   rewriter.replaceOp(conv, tensor::ExpandShapeOp::create(
                                rewriter, loc, type, y,
                                SmallVector<ReassociationIndices>{{0, 1, 2}, {3}}));
+}
+
+void emitDepthwise(tosa::DepthwiseConv2DOp conv, RewriterBase &rewriter) {
+  DenseFPElementsAttr filter = floatConstant(conv.getWeight()); // KH, KW, C, 1
+  DenseFPElementsAttr bias = floatConstant(conv.getBias());
+  Location loc = conv.getLoc();
+  Value input =
+      padSpatial(rewriter, loc, conv.getInput(), conv.getPad(), rewriter.getF32FloatAttr(0));
+  ArrayRef<int64_t> fs = cast<ShapedType>(filter.getType()).getShape();
+  rewriter.replaceOp(conv, buildFloatDepthwise(rewriter, loc, windowsOf(conv, input, fs[0], fs[1]),
+                                               filter, floats(bias)));
 }
 
 void emitMatmul(tosa::MatMulOp mm, RewriterBase &rewriter) {
@@ -97,6 +148,16 @@ bool fmaProductComputes(Operation *op) {
   if (auto mm = dyn_cast<tosa::MatMulOp>(op))
     return computesMatmul(mm);
   return false;
+}
+
+bool fmaDepthwiseComputes(Operation *op) {
+  auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op);
+  return conv && computesDepthwise(conv);
+}
+
+void emitFmaDepthwise(Operation *op, RewriterBase &rewriter) {
+  rewriter.setInsertionPoint(op);
+  emitDepthwise(cast<tosa::DepthwiseConv2DOp>(op), rewriter);
 }
 
 void emitFmaProduct(Operation *op, RewriterBase &rewriter) {

@@ -2,7 +2,7 @@
 //
 // The functions the kernel table (KernelTable.cpp) names, one pair per
 // kernel, implemented beside the kernels' analysis: ProductKernels.cpp,
-// DepthwiseKernels.cpp, FmaKernels.cpp.
+// DepthwiseKernels.cpp, FmaKernels.cpp (both float kernels).
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +28,10 @@ void emitDepthwise(mlir::Operation *op, bool rows, mlir::RewriterBase &rewriter)
 /// Float tosa.conv2d and tosa.matmul on the packed FMA kernel.
 bool fmaProductComputes(mlir::Operation *op);
 void emitFmaProduct(mlir::Operation *op, mlir::RewriterBase &rewriter);
+
+/// Float tosa.depthwise_conv2d, 16 channels per vector.
+bool fmaDepthwiseComputes(mlir::Operation *op);
+void emitFmaDepthwise(mlir::Operation *op, mlir::RewriterBase &rewriter);
 
 } // namespace qforge
 

@@ -29,6 +29,7 @@ constexpr KernelEntry kKernels[] = {
     {Kernel::VectorDepthwise, [](Operation *op) { return depthwiseComputes(op, false); },
      [](Operation *op, RewriterBase &r) { emitDepthwise(op, false, r); }},
     {Kernel::FmaProduct, fmaProductComputes, emitFmaProduct},
+    {Kernel::FmaDepthwise, fmaDepthwiseComputes, emitFmaDepthwise},
 };
 
 struct FamilyEntry {
@@ -39,9 +40,10 @@ struct FamilyEntry {
   bool fourBitWeights;
 };
 
-constexpr Kernel kAvx512[] = {Kernel::FmaProduct};
+constexpr Kernel kAvx512[] = {Kernel::FmaDepthwise, Kernel::FmaProduct};
 constexpr Kernel kAvx512Vnni[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepthwise,
-                                  Kernel::VnniProduct, Kernel::FmaProduct};
+                                  Kernel::VnniProduct, Kernel::FmaDepthwise,
+                                  Kernel::FmaProduct};
 constexpr Kernel kDotprod[] = {Kernel::VectorDepthwise, Kernel::SdotProduct};
 constexpr Kernel kI8mm[] = {Kernel::VectorDepthwise, Kernel::SmmlaProduct};
 

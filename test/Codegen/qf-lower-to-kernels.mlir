@@ -702,34 +702,29 @@ func.func @smmla_matmul(%x: tensor<3x6xi8>) -> tensor<3x2xi32> {
 // fma_product (x86 AVX-512, float)
 //===----------------------------------------------------------------------===//
 
-// A 3x3 convolution with padding: the input zero-padded, unfolded to
-// [N*OH*OW, KH*KW*C] = [4, 9] rows (one channel, too few for a vector per
-// tap: each kernel row's 3 consecutive elements of the input seen as
-// [N, H, W * C] move as one vector of 4 under a mask of 3, neither read nor
-// write assumed in bounds), multiplied by the weights packed as
-// [N/16][K][16] (two output channels, padded to one vector of 16: step s
-// holds w[s][0], w[s][1], then zeros; printed as little-endian f32 hex,
-// 1.0 = 0000803F, 10.0 = 00002041, 2.0 = 00000040, 11.0 = 00003041), a
-// register tile of 4 rows x 1
-// vector of fused multiply-adds, the bias (0.5, -1, then zero padding)
-// added before the store, sliced back to 2 channels and folded to NHWC.
+// A 3x3 convolution with padding: the input zero-padded and read in place
+// (no im2col matrix): the padded image [1, 4, 4, 1] seen as one row of 16
+// floats, each of the register tile's 4 output pixels taking the input
+// element of its window at each tap (a scalar broadcast to the vector of
+// output channels), times the weights packed as [N/16][K][16] (two output
+// channels, padded to one vector of 16: tap s holds w[0][s], w[1][s], then
+// zeros; printed as little-endian f32 hex, 1.0 = 0000803F, 10.0 =
+// 00002041, 2.0 = 00000040, 11.0 = 00003041), one loop per kernel row and
+// column, a register tile of 4 pixels x 1 vector of fused multiply-adds,
+// the bias (0.5, -1, then zero padding) added before the store, sliced
+// back to 2 channels and folded to NHWC.
 // CHECK-LABEL: func.func @fma_conv
 // CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
-// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[PAD]] {{\[\[}}0], [1], [2, 3]] : tensor<1x4x4x1xf32> into tensor<1x4x4xf32>
-// CHECK: %[[MASK:.*]] = vector.constant_mask [3] : vector<4xi1>
-// CHECK: scf.for
-// CHECK: scf.for
-// CHECK: scf.for
-// CHECK-COUNT-3: vector.transfer_read %[[ROWS]]{{.*}}, %[[MASK]] : tensor<1x4x4xf32>, vector<4xf32>
-// CHECK-NOT: linalg.generic
 // CHECK: %[[W:.*]] = arith.constant dense<"0x0000803F00002041{{0+}}0000004000003041{{[0-9A-F]*}}"> : tensor<1x9x16xf32>
 // CHECK: %[[B:.*]] = arith.constant dense<[5.000000e-01, -1.000000e+00, 0.000000e+00, {{.*}}]> : tensor<16xf32>
+// CHECK: %[[IMAGE:.*]] = tensor.collapse_shape %[[PAD]] {{\[\[}}0, 1, 2, 3]] : tensor<1x4x4x1xf32> into tensor<16xf32>
+// CHECK-NOT: linalg.generic
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: vector.transfer_read %[[W]]{{.*}} : tensor<1x9x16xf32>, vector<16xf32>
-// CHECK: vector.broadcast %{{.*}} : f32 to vector<16xf32>
-// CHECK-COUNT-4: vector.fma
+// CHECK-COUNT-4: vector.transfer_read %[[IMAGE]]{{.*}} : tensor<16xf32>, vector<1xf32>
 // CHECK: scf.yield
 // CHECK: vector.transfer_read %[[B]]
 // CHECK: arith.addf %{{.*}} : vector<16xf32>
@@ -744,6 +739,91 @@ func.func @fma_conv(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
   %y = tosa.conv2d %x, %w, %b, %zp, %zp {qf.kernel = #qf.kernel<fma_product>, acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<2x3x3x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
   return %y : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// A 1x1 convolution at stride 1: each pixel's channels are a row of the
+// input itself, so the product reads the input as a [N*H*W, C] matrix
+// (rows padded to the register tile of 4), without padding or windows.
+// CHECK-LABEL: func.func @fma_conv_pointwise
+// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1, 2], [3]] : tensor<1x2x3x4xf32> into tensor<6x4xf32>
+// CHECK: %[[PADDED:.*]] = tensor.pad %[[ROWS]] low[0, 0] high[2, 0]
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-COUNT-4: vector.transfer_read %[[PADDED]]
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [6, 2] [1, 1] : tensor<8x16xf32> to tensor<6x2xf32>
+// CHECK-NOT: tosa.conv2d
+func.func @fma_conv_pointwise(%x: tensor<1x2x3x4xf32>) -> tensor<1x2x3x2xf32> {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<2x1x1x4xf32>} : () -> tensor<2x1x1x4xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {qf.kernel = #qf.kernel<fma_product>, acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x3x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3x2xf32>
+  return %y : tensor<1x2x3x2xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// fma_depthwise (x86 AVX-512, float)
+//===----------------------------------------------------------------------===//
+
+// A 3x3 depthwise convolution of 20 channels at stride 2 with padding 1:
+// the filter as a table [KH*KW][32] (each tap's 20 weights, zero-padded to
+// two vectors), the bias as [32]; loops over images, output rows, tiles of
+// the 3 output pixels and blocks of 16 channels (one full block in the
+// loop, then the tail block of channels 16..19, whose reads and writes
+// are masked by the tensor's bounds). Each kernel row's input pixels
+// (the 7 columns of the padded row the 3 windows cover) are read once and
+// feed every output pixel whose window holds them: 21 reads for 27 fused
+// multiply-adds per block. The accumulators start at the bias; stores go
+// straight to the NHWC result.
+// CHECK-LABEL: func.func @fma_depthwise
+// CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: arith.constant dense<"0x0000003F{{.*}}"> : tensor<9x32xf32>
+// CHECK: %[[BIAS:.*]] = arith.constant dense<[1.000000e+00, {{.*}}, 0.000000e+00]> : tensor<32xf32>
+// CHECK: scf.for {{.*}} -> (tensor<1x3x3x20xf32>)
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} step %c16
+// CHECK: vector.transfer_read %[[BIAS]]{{.*}} {in_bounds = [true]} : tensor<32xf32>, vector<16xf32>
+// CHECK-COUNT-21: vector.transfer_read %[[PAD]]{{.*}} {in_bounds = [true]} : tensor<1x7x7x20xf32>, vector<16xf32>
+// CHECK-COUNT-3: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<1x3x3x20xf32>
+// CHECK: scf.yield
+// CHECK: vector.transfer_read %[[BIAS]]
+// CHECK-COUNT-21: vector.transfer_read %[[PAD]]{{\[.*\]}}, %{{[a-z0-9_]+}} : tensor<1x7x7x20xf32>, vector<16xf32>
+// CHECK-COUNT-3: vector.transfer_write %{{[0-9]+}}, %{{[0-9]+}}{{\[.*\]}} : vector<16xf32>, tensor<1x3x3x20xf32>
+// CHECK-NOT: tosa.depthwise_conv2d
+func.func @fma_depthwise(%x: tensor<1x5x5x20xf32>) -> tensor<1x3x3x20xf32> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<3x3x20x1xf32>} : () -> tensor<3x3x20x1xf32>
+  %b = "tosa.const"() {values = dense<1.0> : tensor<20xf32>} : () -> tensor<20xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {qf.kernel = #qf.kernel<fma_depthwise>, acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>} : (tensor<1x5x5x20xf32>, tensor<3x3x20x1xf32>, tensor<20xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x20xf32>
+  return %y : tensor<1x3x3x20xf32>
+}
+
+// -----
+
+// Dilation 2 on a 12-wide output: loops over images, output rows, pixel
+// tiles of 6 (the largest divisor of the width from 4 to 8) and one block
+// of 16 channels (the channel count is one vector exactly). Per kernel row
+// the tile's windows cover 10 input columns (pixel p, tap t reads column
+// p + 2t), each read once: 30 reads for 54 multiply-adds.
+// CHECK-LABEL: func.func @fma_depthwise_dilated
+// CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 2, 2, 0] high[0, 2, 2, 0]
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} step %c6
+// CHECK: scf.for
+// CHECK-COUNT-30: vector.transfer_read %[[PAD]]
+// CHECK-NOT: vector.transfer_read %[[PAD]]
+// CHECK-COUNT-6: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<1x12x12x16xf32>
+func.func @fma_depthwise_dilated(%x: tensor<1x12x12x16xf32>) -> tensor<1x12x12x16xf32> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<3x3x16x1xf32>} : () -> tensor<3x3x16x1xf32>
+  %b = "tosa.const"() {values = dense<1.0> : tensor<16xf32>} : () -> tensor<16xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {qf.kernel = #qf.kernel<fma_depthwise>, acc_type = f32, dilation = array<i64: 2, 2>, pad = array<i64: 2, 2, 2, 2>, stride = array<i64: 1, 1>} : (tensor<1x12x12x16xf32>, tensor<3x3x16x1xf32>, tensor<16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x12x12x16xf32>
+  return %y : tensor<1x12x12x16xf32>
 }
 
 // -----

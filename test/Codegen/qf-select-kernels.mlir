@@ -135,6 +135,33 @@ func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: t
 
 // -----
 
+// Float depthwise convolutions (one output per channel) with a constant
+// filter: the float depthwise kernel on the AVX-512 families, whatever the
+// channel count (the last block is masked). A channel multiplier of 2 keeps
+// TOSA's lowering.
+// VNNI-LABEL: func.func @float_depthwise
+// VNNI: tosa.depthwise_conv2d {{.*}}qf.kernel = #qf.kernel<fma_depthwise>
+// VNNI-NOT: qf.kernel
+// AVX512-LABEL: func.func @float_depthwise
+// AVX512: tosa.depthwise_conv2d {{.*}}qf.kernel = #qf.kernel<fma_depthwise>
+// AVX512-NOT: qf.kernel
+// DOTPROD-LABEL: func.func @float_depthwise
+// DOTPROD-NOT: qf.kernel
+// I8MM-LABEL: func.func @float_depthwise
+// I8MM-NOT: qf.kernel
+func.func @float_depthwise(%x: tensor<1x6x6x5xf32>) -> (tensor<1x6x6x5xf32>, tensor<1x6x6x10xf32>) {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<3x3x5x1xf32>} : () -> tensor<3x3x5x1xf32>
+  %b = "tosa.const"() {values = dense<0.5> : tensor<5xf32>} : () -> tensor<5xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x5xf32>, tensor<3x3x5x1xf32>, tensor<5xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x5xf32>
+  %w2 = "tosa.const"() {values = dense<1.0> : tensor<3x3x5x2xf32>} : () -> tensor<3x3x5x2xf32>
+  %b2 = "tosa.const"() {values = dense<0.5> : tensor<10xf32>} : () -> tensor<10xf32>
+  %m = tosa.depthwise_conv2d %x, %w2, %b2, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x5xf32>, tensor<3x3x5x2xf32>, tensor<10xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x10xf32>
+  return %y, %m : tensor<1x6x6x5xf32>, tensor<1x6x6x10xf32>
+}
+
+// -----
+
 // An op already marked keeps its kernel (a user's choice, or an earlier
 // run).
 // VNNI-LABEL: func.func @already_marked

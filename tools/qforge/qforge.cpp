@@ -92,8 +92,9 @@ static cl::opt<std::string> targetName(
              "x86_64 (AVX2), x86_64-avx512vnni, aarch64, aarch64-dotprod, "
              "aarch64-i8mm. It also picks the kernels: targets with AVX-512 VNNI "
              "get qforge's vpdpbusd int8 and int4 kernels, targets with AVX-512 the "
-             "packed float FMA kernel, AArch64 targets with dotprod or i8mm the sdot "
-             "or smmla int8 kernels, the others the reference loops"),
+             "float FMA kernels (convolutions, matmuls, depthwise convolutions), "
+             "AArch64 targets with dotprod or i8mm the sdot or smmla int8 kernels, "
+             "the others the reference loops"),
     cl::value_desc("name"), cl::init("host"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
 static cl::opt<int64_t> threads(

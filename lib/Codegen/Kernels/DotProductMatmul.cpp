@@ -1,6 +1,7 @@
 //===- DotProductMatmul.cpp - int8 products on dot-product instructions ---===//
 
 #include "qforge/Codegen/Kernels/DotProductMatmul.h"
+#include "qforge/Codegen/Kernels/ConvWindows.h"
 #include "qforge/Codegen/Kernels/PackedGemm.h"
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
@@ -223,27 +224,6 @@ Value broadcastWord(OpBuilder &b, Location loc, Value bytes, VectorType accType,
                                    vector::BroadcastOp::create(b, loc, accType, word));
 }
 
-/// A convolution's register tile: rows within one image row when a count
-/// from 8 (7 with runs, whose partial sums double the accumulators) down to
-/// 4 divides the output width, so that a tile's rows share their kernel
-/// rows; as many vectors as the 32 registers hold beside the
-/// accumulators, a step's panels and a row's activations. 4-bit weights
-/// take at most 2 vectors (their panels are unpacked in registers).
-GemmTile convTile(int64_t outWidth, int64_t m, int64_t n, int64_t lanes,
-                  const DotProductWeights &w) {
-  int64_t perAccumulator = w.runs ? 2 : 1;
-  int64_t rows = 0;
-  for (int64_t r = w.runs ? 7 : 8; r >= 4 && !rows; --r)
-    if (outWidth % r == 0)
-      rows = r;
-  if (!rows)
-    return chooseGemmTile(m, n, lanes);
-  int64_t vectors = 30 / (rows * perAccumulator + 1);
-  if (w.nibbles)
-    vectors = std::min<int64_t>(vectors, 2);
-  return chooseGemmTile(m, n, lanes, 1, rows, vectors);
-}
-
 /// A bound on |accumulator| + |compensation| over any activation bytes for
 /// these effective weights ([rows][cols]): 255 times the largest column sum
 /// of |w|, twice (the compensation can be as large as the products).
@@ -263,154 +243,6 @@ bool dotProductFitsInt32(const DotProductWeights &weights) {
 }
 
 namespace {
-
-Value idx(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-/// How a convolution's rows find their windows in its padded input, read
-/// as one run of bytes: the tap (kh, kw) of the row whose window starts at
-/// byte `base` lies at base + (kh DH Wp + kw DW) C.
-struct WindowGeometry {
-  int64_t m, channels, depth;
-  int64_t hp, wp, height, width; // padded and unpadded input extents
-  int64_t oh, ow, sh, sw, dh, dw;
-  int64_t kernelH, padTop, padLeft;
-  int64_t rows;       // of the register tile
-  bool sameImageRow;  // the tile's rows lie in one image row
-  bool skipPadding;   // taps on padding add nothing and may be left out
-
-  WindowGeometry(const ConvWindows &conv, GemmTile tile, int64_t m, int64_t channels,
-                 int64_t depth, int64_t readZero)
-      : m(m), channels(channels), depth(depth) {
-    auto inType = cast<RankedTensorType>(conv.input.getType());
-    hp = inType.getDimSize(1);
-    wp = inType.getDimSize(2);
-    height = hp - conv.pad[0] - conv.pad[1];
-    width = wp - conv.pad[2] - conv.pad[3];
-    oh = conv.outShape[1];
-    ow = conv.outShape[2];
-    sh = conv.strides[0];
-    sw = conv.strides[1];
-    dh = conv.dilations[0];
-    dw = conv.dilations[1];
-    kernelH = conv.kernelH;
-    padTop = conv.pad[0];
-    padLeft = conv.pad[2];
-    rows = tile.rows;
-    // Rows of a tile lie in one image row when the tile divides its width.
-    sameImageRow = ow % tile.rows == 0;
-    // Padding that reads as zero bytes adds nothing to the products (and
-    // nothing to the compensation), so taps that fall only on it can be
-    // left out.
-    skipPadding = readZero == 0 && sameImageRow;
-  }
-
-  /// Row m = ((n OH) + oh) OW + ow starts at ((n Hp + oh SH) Wp + ow SW) C;
-  /// rows past M (the tile's padding) read the last row's window.
-  SmallVector<Value> rowBases(OpBuilder &rb, Location rl, Value m0) const {
-    SmallVector<Value> bases;
-    for (int64_t r = 0; r < rows; ++r) {
-      if (sameImageRow && r > 0) {
-        bases.push_back(arith::AddIOp::create(rb, rl, bases[0], idx(rb, rl, r * sw * channels)));
-        continue;
-      }
-      Value row = arith::MinUIOp::create(
-          rb, rl, arith::AddIOp::create(rb, rl, m0, idx(rb, rl, r)), idx(rb, rl, m - 1));
-      Value image = arith::DivUIOp::create(rb, rl, row, idx(rb, rl, oh * ow));
-      Value y = arith::RemUIOp::create(
-          rb, rl, arith::DivUIOp::create(rb, rl, row, idx(rb, rl, ow)), idx(rb, rl, oh));
-      Value x = arith::RemUIOp::create(rb, rl, row, idx(rb, rl, ow));
-      Value top = arith::AddIOp::create(rb, rl,
-                                        arith::MulIOp::create(rb, rl, image, idx(rb, rl, hp)),
-                                        arith::MulIOp::create(rb, rl, y, idx(rb, rl, sh)));
-      Value pixel = arith::AddIOp::create(rb, rl,
-                                          arith::MulIOp::create(rb, rl, top, idx(rb, rl, wp)),
-                                          arith::MulIOp::create(rb, rl, x, idx(rb, rl, sw)));
-      bases.push_back(arith::MulIOp::create(rb, rl, pixel, idx(rb, rl, channels)));
-    }
-    return bases;
-  }
-
-  /// The kernel rows the tile at m0 walks: all of them, or (skipping
-  /// padding) those that touch the image. The window's top row in the
-  /// unpadded input is y0 = oh SH - top; kernel row i reads input row
-  /// y0 + i DH, inside when 0 <= it < H.
-  std::pair<Value, Value> kernelRows(OpBuilder &rb, Location rl, Value m0) const {
-    if (!skipPadding)
-      return {idx(rb, rl, 0), idx(rb, rl, kernelH)};
-    Value y = arith::RemUIOp::create(
-        rb, rl, arith::DivUIOp::create(rb, rl, m0, idx(rb, rl, ow)), idx(rb, rl, oh));
-    Value y0 = arith::SubIOp::create(rb, rl, arith::MulIOp::create(rb, rl, y, idx(rb, rl, sh)),
-                                     idx(rb, rl, padTop));
-    Value first = arith::MaxSIOp::create(
-        rb, rl, idx(rb, rl, 0),
-        arith::CeilDivSIOp::create(rb, rl, arith::SubIOp::create(rb, rl, idx(rb, rl, 0), y0),
-                                   idx(rb, rl, dh)));
-    Value last = arith::MinSIOp::create(
-        rb, rl, idx(rb, rl, kernelH),
-        arith::AddIOp::create(
-            rb, rl,
-            arith::FloorDivSIOp::create(
-                rb, rl, arith::SubIOp::create(rb, rl, idx(rb, rl, height - 1), y0),
-                idx(rb, rl, dh)),
-            idx(rb, rl, 1)));
-    return {first, last};
-  }
-
-  /// Whether output column x's kernel column kw reads the image (input
-  /// column x SW - left + kw DW), not padding.
-  bool inside(int64_t x, int64_t kw) const {
-    int64_t xIn = x * sw - padLeft + kw * dw;
-    return xIn >= 0 && xIn < width;
-  }
-
-  /// Which kernel columns each row of a tile takes. With one tile per image
-  /// row, row r is output column r; with more, tiles are the first of
-  /// their image row (output columns from 0), the last (from OW - rows),
-  /// or between (from `rows` to OW - 2 rows: a row is taken there if it is
-  /// at both ends), told apart at run time (tilePlace).
-  void skipPaddingColumns(ConvWalk &walk) const {
-    WindowGeometry geo = *this;
-    if (skipPadding && rows == ow) {
-      walk.rowTakesColumn = [geo](int64_t, int64_t r, int64_t kw) { return geo.inside(r, kw); };
-    } else if (skipPadding) {
-      walk.places = 3;
-      walk.tilePlace = [geo](OpBuilder &rb, Location rl, Value m0) -> Value {
-        Value x0 = arith::RemUIOp::create(rb, rl, m0, idx(rb, rl, geo.ow));
-        auto at = [&](int64_t x) {
-          return arith::CmpIOp::create(rb, rl, arith::CmpIPredicate::eq, x0, idx(rb, rl, x));
-        };
-        return arith::SelectOp::create(
-            rb, rl, at(0), idx(rb, rl, 0),
-            arith::SelectOp::create(rb, rl, at(geo.ow - geo.rows), idx(rb, rl, 1),
-                                    idx(rb, rl, 2)));
-      };
-      walk.rowTakesColumn = [geo](int64_t place, int64_t r, int64_t kw) {
-        int64_t rows = geo.rows, ow = geo.ow;
-        if (place == 0)
-          return geo.inside(r, kw);
-        if (place == 1)
-          return geo.inside(ow - rows + r, kw);
-        return ow < 3 * rows || (geo.inside(rows + r, kw) && geo.inside(ow - 2 * rows + r, kw));
-      };
-    } else {
-      walk.rowTakesColumn = [](int64_t, int64_t, int64_t) { return true; };
-    }
-  }
-
-  /// The byte offset of the row with window base `base` at tap (kh, kw),
-  /// step `step`.
-  Value tapOffset(OpBuilder &rb, Location rl, Value base, Value kh, int64_t kw,
-                  Value step) const {
-    return arith::AddIOp::create(
-        rb, rl, base,
-        arith::AddIOp::create(
-            rb, rl, arith::MulIOp::create(rb, rl, kh, idx(rb, rl, dh * wp * channels)),
-            arith::AddIOp::create(rb, rl, idx(rb, rl, kw * dw * channels),
-                                  arith::MulIOp::create(rb, rl, step, idx(rb, rl, depth)))));
-  }
-};
 
 /// Builds one dot-product kernel: plans the tile and the padded extents,
 /// packs the weights, prepares the compensation and requantization
@@ -523,7 +355,10 @@ void DotProductBuilder::planTile() {
     m = xType.getDimSize(0);
     k = xType.getDimSize(1);
   }
-  tile = conv ? convTile(conv->outShape[2], m, n, lanes, w)
+  // Runs' partial sums double the accumulators; 4-bit weights take at
+  // most 2 vectors (their panels are unpacked in registers).
+  tile = conv ? chooseConvTile(conv->outShape[2], m, n, lanes, w.runs ? 7 : 8, w.runs ? 2 : 1,
+                               w.nibbles ? 2 : 8)
               : chooseGemmTile(m, n, lanes, blockRows);
   if (w.nibbles && tile.rows > 1 && !(conv && conv->outShape[2] % tile.rows == 0)) {
     tile.vectors = std::min<int64_t>(tile.vectors, 2);
@@ -661,26 +496,14 @@ void DotProductBuilder::sumInRuns() {
 
 /// A convolution's rows read from its padded input in place, tap by tap.
 void DotProductBuilder::readWindowsInPlace() {
-  WindowGeometry geo(*conv, tile, m, channels, traits.depth, readZero);
+  WindowGeometry geo(*conv, tile, m, traits.depth, /*paddingAddsNothing=*/readZero == 0);
   g.lhs = tensor::CollapseShapeOp::create(b, loc, conv->input,
                                           SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
-  walk.kernelH = conv->kernelH;
-  walk.kernelW = conv->kernelW;
-  walk.stepsPerTap = channels / traits.depth;
-  walk.rowBases = [geo](OpBuilder &rb, Location rl, Value m0) {
-    return geo.rowBases(rb, rl, m0);
-  };
-  walk.kernelRows = [geo](OpBuilder &rb, Location rl, Value m0) {
-    return geo.kernelRows(rb, rl, m0);
-  };
-  geo.skipPaddingColumns(walk);
-  walk.loadTap = [this, geo](OpBuilder &rb, Location rl, Value base, Value kh, int64_t kw,
-                             Value step) -> Value {
-    Value offset = geo.tapOffset(rb, rl, base, kh, kw, step);
+  walk = geo.walk([this](OpBuilder &rb, Location rl, Value offset) -> Value {
     Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({traits.depth}, i8),
                                                 g.lhs, ValueRange{offset}, zeroI8, inBounds);
     return broadcastWord(rb, rl, four, accType, bytesType);
-  };
+  });
   g.conv = &walk;
 }
 

@@ -38,6 +38,8 @@
 #ifndef QFORGE_CODEGEN_KERNELS_DOTPRODUCTMATMUL_H
 #define QFORGE_CODEGEN_KERNELS_DOTPRODUCTMATMUL_H
 
+#include "qforge/Codegen/Kernels/ConvWindows.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "qforge/Dialect/QF/Utils/Requantize.h"
@@ -78,18 +80,6 @@ mlir::Value buildDotProductMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                   DotInstruction instruction, mlir::Value x, bool xSigned,
                                   int64_t zeroPoint, const DotProductWeights &weights,
                                   const ChannelRequantization *epilogue = nullptr);
-
-/// An ungrouped convolution's windows over its input, read in place by the
-/// product kernel (an implicit im2col): output pixel m = (n, oh, ow) is row
-/// m, and its reduction walks the taps in the filter matrix's order
-/// [KH][KW][C].
-struct ConvWindows {
-  mlir::Value input;                 // NHWC storage, unpadded
-  llvm::SmallVector<int64_t, 4> pad; // [top, bottom, left, right], of the zero point
-  int64_t kernelH = 1, kernelW = 1;
-  llvm::SmallVector<int64_t, 4> outShape; // [N, OH, OW, O]
-  llvm::SmallVector<int64_t, 2> strides, dilations;
-};
 
 /// buildDotProductMatmul on the windows of `windows`: [N*OH*OW, O]. The
 /// input is padded as it is copied to the bytes the instruction reads;

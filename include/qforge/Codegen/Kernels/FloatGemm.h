@@ -9,6 +9,8 @@
 #ifndef QFORGE_CODEGEN_KERNELS_FLOATGEMM_H
 #define QFORGE_CODEGEN_KERNELS_FLOATGEMM_H
 
+#include "qforge/Codegen/Kernels/ConvWindows.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -17,6 +19,14 @@ namespace qforge {
 /// y [M, N] = x [M, K] * w [K, N] + bias[n] (one bias value: the same for
 /// every column), in f32 on packed weights.
 mlir::Value buildFloatGemm(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                           mlir::DenseFPElementsAttr weights, llvm::ArrayRef<float> bias);
+
+/// The same product on a convolution's windows read in place from
+/// `padded.input` (NHWC, already padded with zeros; `padded.pad` says by
+/// how much): [N*OH*OW, O] = windows x `weights` ([KH*KW*C, O], the filter
+/// matrix) + bias. Row tiles of one image row leave out the taps that fall
+/// only on padding.
+mlir::Value buildFloatConv(mlir::OpBuilder &b, mlir::Location loc, const ConvWindows &padded,
                            mlir::DenseFPElementsAttr weights, llvm::ArrayRef<float> bias);
 
 } // namespace qforge

@@ -53,6 +53,11 @@ static LogicalResult verifyKernelTarget(Operation *op, Kernel kernel) {
       return success();
     return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)
                            << " computes float tosa.conv2d and tosa.matmul, not this op";
+  case Kernel::FmaDepthwise:
+    if (opName == "tosa.depthwise_conv2d")
+      return success();
+    return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)
+                           << " computes float tosa.depthwise_conv2d, not this op";
   }
   llvm_unreachable("unknown kernel");
 }

@@ -78,8 +78,21 @@ func.func @float_kernel_on_integer_op(%x: tensor<1x4xi8>) -> tensor<1x2xi32> {
 
 // -----
 
+// The float depthwise kernel computes tosa.depthwise_conv2d only: an
+// ordinary convolution is fma_product's.
+func.func @float_depthwise_kernel_on_conv(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<2x1x1x2xf32>} : () -> tensor<2x1x1x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  // expected-error @+1 {{'qf.kernel' fma_depthwise computes float tosa.depthwise_conv2d, not this op}}
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {qf.kernel = #qf.kernel<fma_depthwise>, acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
+  return %y : tensor<1x4x4x2xf32>
+}
+
+// -----
+
 func.func @unknown_kernel(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
-  // expected-error @+2 {{expected ::qforge::qf::Kernel to be one of: vnni_product, sdot_product, smmla_product, vnni_depthwise_rows, vector_depthwise, fma_product}}
+  // expected-error @+2 {{expected ::qforge::qf::Kernel to be one of: vnni_product, sdot_product, smmla_product, vnni_depthwise_rows, vector_depthwise, fma_product, fma_depthwise}}
   // expected-error @+1 {{failed to parse QF_KernelAttr parameter 'value'}}
   %y = math.exp %x {qf.kernel = #qf.kernel<amx_product>} : tensor<1x4xf32>
   return %y : tensor<1x4xf32>
