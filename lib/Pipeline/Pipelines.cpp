@@ -61,6 +61,9 @@ void buildTosaToLinalgPipeline(OpPassManager &pm, const KernelOptions &kernels) 
   pm.addNestedPass<func::FuncOp>(createEraseIntegerSignednessPass());
   addTextual(pm, "reconcile-unrealized-casts,canonicalize,"
                  "func.func(linalg-fuse-elementwise-ops),canonicalize,cse");
+  // The fused element-wise chains that consume a kernel's result run on
+  // its registers before it stores them.
+  pm.addNestedPass<func::FuncOp>(createFuseKernelEpiloguesPass());
   // After fusion, which would otherwise fold layout transposes into the
   // reordered convolutions and make their reads strided again.
   pm.addNestedPass<func::FuncOp>(createVectorizableLoopOrderPass());

@@ -711,7 +711,8 @@ func.func @smmla_matmul(%x: tensor<3x6xi8>) -> tensor<3x2xi32> {
 // zeros; printed as little-endian f32 hex, 1.0 = 0000803F, 10.0 =
 // 00002041, 2.0 = 00000040, 11.0 = 00003041), one loop per kernel row and
 // column, a register tile of 4 pixels x 1 vector of fused multiply-adds,
-// the bias (0.5, -1, then zero padding) added before the store, sliced
+// the bias (0.5, -1, then zero padding) added before the store (marked
+// qf.kernel_store for qf-fuse-kernel-epilogues), sliced
 // back to 2 channels and folded to NHWC.
 // CHECK-LABEL: func.func @fma_conv
 // CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
@@ -728,7 +729,7 @@ func.func @smmla_matmul(%x: tensor<3x6xi8>) -> tensor<3x2xi32> {
 // CHECK: scf.yield
 // CHECK: vector.transfer_read %[[B]]
 // CHECK: arith.addf %{{.*}} : vector<16xf32>
-// CHECK: vector.transfer_write
+// CHECK: vector.transfer_write {{.*}} {in_bounds = [true], qf.kernel_store}
 // CHECK: tensor.extract_slice %{{.*}}[0, 0] [4, 2] [1, 1] : tensor<4x16xf32> to tensor<4x2xf32>
 // CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1, 2], [3]] output_shape [1, 2, 2, 2] : tensor<4x2xf32> into tensor<1x2x2x2xf32>
 // CHECK-NOT: tosa.conv2d
@@ -777,7 +778,8 @@ func.func @fma_conv_pointwise(%x: tensor<1x2x3x4xf32>) -> tensor<1x2x3x2xf32> {
 // (the 7 columns of the padded row the 3 windows cover) are read once and
 // feed every output pixel whose window holds them: 21 reads for 27 fused
 // multiply-adds per block. The accumulators start at the bias; stores go
-// straight to the NHWC result.
+// straight to the NHWC result, marked qf.kernel_store for
+// qf-fuse-kernel-epilogues.
 // CHECK-LABEL: func.func @fma_depthwise
 // CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
 // CHECK: arith.constant dense<"0x0000003F{{.*}}"> : tensor<9x32xf32>
@@ -788,11 +790,11 @@ func.func @fma_conv_pointwise(%x: tensor<1x2x3x4xf32>) -> tensor<1x2x3x2xf32> {
 // CHECK: scf.for {{.*}} step %c16
 // CHECK: vector.transfer_read %[[BIAS]]{{.*}} {in_bounds = [true]} : tensor<32xf32>, vector<16xf32>
 // CHECK-COUNT-21: vector.transfer_read %[[PAD]]{{.*}} {in_bounds = [true]} : tensor<1x7x7x20xf32>, vector<16xf32>
-// CHECK-COUNT-3: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<1x3x3x20xf32>
+// CHECK-COUNT-3: vector.transfer_write {{.*}} {in_bounds = [true], qf.kernel_store} : vector<16xf32>, tensor<1x3x3x20xf32>
 // CHECK: scf.yield
 // CHECK: vector.transfer_read %[[BIAS]]
 // CHECK-COUNT-21: vector.transfer_read %[[PAD]]{{\[.*\]}}, %{{[a-z0-9_]+}} : tensor<1x7x7x20xf32>, vector<16xf32>
-// CHECK-COUNT-3: vector.transfer_write %{{[0-9]+}}, %{{[0-9]+}}{{\[.*\]}} : vector<16xf32>, tensor<1x3x3x20xf32>
+// CHECK-COUNT-3: vector.transfer_write %{{[0-9]+}}, %{{[0-9]+}}{{\[.*\]}} {qf.kernel_store} : vector<16xf32>, tensor<1x3x3x20xf32>
 // CHECK-NOT: tosa.depthwise_conv2d
 func.func @fma_depthwise(%x: tensor<1x5x5x20xf32>) -> tensor<1x3x3x20xf32> {
   %w = "tosa.const"() {values = dense<0.5> : tensor<3x3x20x1xf32>} : () -> tensor<3x3x20x1xf32>
@@ -817,7 +819,7 @@ func.func @fma_depthwise(%x: tensor<1x5x5x20xf32>) -> tensor<1x3x3x20xf32> {
 // CHECK: scf.for
 // CHECK-COUNT-30: vector.transfer_read %[[PAD]]
 // CHECK-NOT: vector.transfer_read %[[PAD]]
-// CHECK-COUNT-6: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<1x12x12x16xf32>
+// CHECK-COUNT-6: vector.transfer_write %{{.*}} {in_bounds = [true], qf.kernel_store} : vector<16xf32>, tensor<1x12x12x16xf32>
 func.func @fma_depthwise_dilated(%x: tensor<1x12x12x16xf32>) -> tensor<1x12x12x16xf32> {
   %w = "tosa.const"() {values = dense<0.5> : tensor<3x3x16x1xf32>} : () -> tensor<3x3x16x1xf32>
   %b = "tosa.const"() {values = dense<1.0> : tensor<16xf32>} : () -> tensor<16xf32>

@@ -24,8 +24,8 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     | family | kernels, in order of preference |
     | --- | --- |
     | `reference` | none |
-    | `x86-avx512` | `fma_product` |
-    | `x86-avx512-vnni` | `vnni_depthwise_rows`, `vector_depthwise`, `vnni_product`, `fma_product` |
+    | `x86-avx512` | `fma_depthwise`, `fma_product` |
+    | `x86-avx512-vnni` | `vnni_depthwise_rows`, `vector_depthwise`, `vnni_product`, `fma_depthwise`, `fma_product` |
     | `arm-dotprod` | `vector_depthwise`, `sdot_product` |
     | `arm-i8mm` | `vector_depthwise`, `smmla_product` |
 
@@ -43,7 +43,10 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     - `vector_depthwise`: any other such depthwise convolution;
     - `fma_product`: float `tosa.conv2d` with a constant filter and bias,
       and `tosa.matmul` of batch 1 with constant weights, static shapes,
-      zero zero points.
+      zero zero points;
+    - `fma_depthwise`: float `tosa.depthwise_conv2d` with one output per
+      channel (any channel count), constant filter and bias, static
+      shapes, zero zero points.
 
     `qforge compile` derives the family from `--target` (VNNI implies
     AVX-512; i8mm is preferred to dotprod).
@@ -55,9 +58,9 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
                clEnumValN(qforge::KernelFamily::Reference, "reference",
                           "no target kernels"),
                clEnumValN(qforge::KernelFamily::X86Avx512, "x86-avx512",
-                          "AVX-512: the float FMA kernel"),
+                          "AVX-512: the float FMA kernels"),
                clEnumValN(qforge::KernelFamily::X86Avx512Vnni, "x86-avx512-vnni",
-                          "AVX-512 VNNI: vpdpbusd int8/int4 kernels and the float kernel"),
+                          "AVX-512 VNNI: vpdpbusd int8/int4 kernels and the float kernels"),
                clEnumValN(qforge::KernelFamily::ArmDotprod, "arm-dotprod",
                           "AArch64 dotprod: sdot int8 kernels"),
                clEnumValN(qforge::KernelFamily::ArmI8mm, "arm-i8mm",
@@ -106,13 +109,20 @@ def LowerToKernelsPass : Pass<"qf-lower-to-kernels", "mlir::func::FuncOp"> {
       zero-point compensation.
     - `vector_depthwise`: 16 channels per int32 vector, a widening load,
       multiply and add per tap.
-    - `fma_product`: float convolutions (through im2col; a 1x1 stride-1
-      convolution is read in place) and matmuls on the same register-tiled
-      loop nest with `vector.fma`, weights packed into [N/W][K][W] panels,
-      the bias added in registers before the store. Each output sums its
-      terms in the reference order, each step rounded once (a fused
-      multiply-add) rather than twice, so results differ from the
-      reference loops in the last bits.
+    - `fma_product`: float convolutions (their windows read in place from
+      the zero-padded input, the taps on padding left out, as the integer
+      kernels do; a 1x1 stride-1 convolution reads the input as a matrix)
+      and matmuls on the same register-tiled loop nest with `vector.fma`,
+      weights packed into [N/W][K][W] panels, the bias added in registers
+      before the store. Each output sums its terms in the reference order,
+      each step rounded once (a fused multiply-add) rather than twice, so
+      results differ from the reference loops in the last bits.
+    - `fma_depthwise`: float depthwise convolutions, 16 channels per
+      vector (the last block masked when the channels are not a multiple
+      of 16): up to 8 output pixels of a row at once, each input pixel of a
+      kernel row loaded once for every output whose window holds it, one
+      `vector.fma` with the tap's weights per use, the accumulators
+      starting at the bias; threads split the output rows.
 
     A requantized result is requantized in registers (bias and float32
     multiplier per column from padded tables, the same arithmetic as the
@@ -194,6 +204,47 @@ def EraseIntegerSignednessPass
     removes the casts that become identities, so that bufferization sees one
     integer type. The caller's bytes are the same either way.
   }];
+}
+
+def FuseKernelEpiloguesPass
+    : Pass<"qf-fuse-kernel-epilogues", "mlir::func::FuncOp"> {
+  let summary = "Compute the element-wise ops that consume a float kernel's result in the kernel's registers";
+  let description = [{
+    After `linalg-fuse-elementwise-ops` a chain of element-wise ops (an
+    activation, a scale and shift, a residual add) is one `linalg.generic`;
+    left alone it is one more pass over the kernel's output in memory. This
+    pass applies it inside the kernel instead: to each vector of finished
+    results just before the kernel stores it (the stores the float kernels
+    mark `qf.kernel_store`), with the generic's body vectorized, and the
+    generic's result becomes the kernel's.
+
+    A generic is fused when:
+
+    - it is all parallel with one result of the kernel's element type, its
+      output's initial value unused, and its body only element-wise
+      arithmetic and math (no `linalg.index`);
+    - one input is the kernel's result, read with the identity map and used
+      by nothing else (directly, or through the `tensor.extract_slice` and
+      `tensor.expand_shape` that turn a product's `[rows, columns]` matrix
+      into the NHWC or `[1, M, N]` result). A product whose slice also cuts
+      padding columns (channels not a multiple of 16) keeps its generic:
+      the fused result would be a strided view, which every consumer then
+      reads more slowly than the dense tensor the generic writes;
+    - every other input and every value the body captures is defined
+      before the kernel starts. Such an input is read at the stored
+      vector's position: as a vector when it varies along the last
+      dimension (channels or columns; e.g. a per-channel scale), as one
+      broadcast element otherwise (e.g. a scalar); a full-size input of a
+      product (a residual) is read through its `[rows, columns]` view.
+
+    The padding rows of a product's matrix go through the epilogue too
+    (reading the last real row of a full-size input) and are sliced off as
+    before. Each element goes through the same operations in the same order
+    as in the separate loop.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect"];
 }
 
 def VectorizableLoopOrderPass

@@ -166,8 +166,10 @@ Value FloatDepthwiseKernel::block(OpBuilder &cb, Location cl, Value n, Value oh,
   }
   for (int64_t p = 0; p < pixels; ++p) {
     Value col = arith::AddIOp::create(cb, cl, ow, idx(cb, cl, p));
-    o = vector::TransferWriteOp::create(cb, cl, accs[p], o, ValueRange{n, oh, col, c}, inBounds)
-            .getResult();
+    auto write =
+        vector::TransferWriteOp::create(cb, cl, accs[p], o, ValueRange{n, oh, col, c}, inBounds);
+    write->setAttr(qf::kKernelStoreAttrName, cb.getUnitAttr());
+    o = write.getResult();
   }
   return o;
 }

@@ -71,6 +71,13 @@ LogicalResult QFDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be a unit attribute";
     return success();
   }
+  if (name == kKernelStoreAttrName) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be a unit attribute";
+    if (op->getName().getStringRef() != "vector.transfer_write")
+      return op->emitError() << "'" << name << "' marks a kernel's vector.transfer_write, not this op";
+    return success();
+  }
   if (name == kKernelAttrName) {
     auto kernel = dyn_cast<KernelAttr>(attr.getValue());
     if (!kernel)

@@ -97,3 +97,23 @@ func.func @unknown_kernel(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   %y = math.exp %x {qf.kernel = #qf.kernel<amx_product>} : tensor<1x4xf32>
   return %y : tensor<1x4xf32>
 }
+
+// -----
+
+// qf.kernel_store marks the stores of a kernel's results, nothing else.
+func.func @kernel_store_on_read(%t: tensor<16xf32>) -> vector<16xf32> {
+  %c0 = arith.constant 0 : index
+  %z = arith.constant 0.0 : f32
+  // expected-error @+1 {{'qf.kernel_store' marks a kernel's vector.transfer_write, not this op}}
+  %v = vector.transfer_read %t[%c0], %z {qf.kernel_store} : tensor<16xf32>, vector<16xf32>
+  return %v : vector<16xf32>
+}
+
+// -----
+
+func.func @kernel_store_not_unit(%v: vector<16xf32>, %t: tensor<16xf32>) -> tensor<16xf32> {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{'qf.kernel_store' must be a unit attribute}}
+  %w = vector.transfer_write %v, %t[%c0] {qf.kernel_store = 1 : i32} : vector<16xf32>, tensor<16xf32>
+  return %w : tensor<16xf32>
+}

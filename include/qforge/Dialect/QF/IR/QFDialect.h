@@ -33,6 +33,12 @@ inline constexpr llvm::StringLiteral kScratchBytesAttrName = "qf.scratch_bytes";
 /// (qf-parallelize-loops).
 inline constexpr llvm::StringLiteral kParallelSplitAttrName = "qf.parallel_split";
 
+/// Unit attribute on a kernel's vector.transfer_write of finished float
+/// results (a vector along the output's last dimension, channels or
+/// columns): where qf-fuse-kernel-epilogues applies the element-wise ops
+/// that consume the kernel's result.
+inline constexpr llvm::StringLiteral kKernelStoreAttrName = "qf.kernel_store";
+
 /// `#qf.kernel` attribute on an op: the target micro-kernel that computes
 /// it (qf-select-kernels), which qf-lower-to-kernels emits in its place.
 inline constexpr llvm::StringLiteral kKernelAttrName = "qf.kernel";
