@@ -42,8 +42,10 @@ std::vector<float> floats(DenseFPElementsAttr values) {
   return std::vector<float>(values.getValues<float>().begin(), values.getValues<float>().end());
 }
 
-/// An f32 convolution with static shapes, constant filter and bias.
-bool computesConv(tosa::Conv2DOp conv) {
+/// An f32 convolution (tosa.conv2d or tosa.depthwise_conv2d) with static
+/// shapes, constant filter and bias, and zero zero points.
+template <typename ConvOp>
+bool isStaticFloatConv(ConvOp conv) {
   auto type = cast<RankedTensorType>(conv.getType());
   return type.getElementType().isF32() && type.hasStaticShape() &&
          floatConstant(conv.getWeight()) && floatConstant(conv.getBias()) &&
@@ -51,15 +53,10 @@ bool computesConv(tosa::Conv2DOp conv) {
          conv.getInput().getType().hasStaticShape();
 }
 
-/// An f32 depthwise convolution (one output per channel) with static
-/// shapes, constant filter and bias.
+/// A depthwise convolution with one output per channel.
 bool computesDepthwise(tosa::DepthwiseConv2DOp conv) {
-  auto type = cast<RankedTensorType>(conv.getType());
   auto filterType = cast<RankedTensorType>(conv.getWeight().getType()); // KH, KW, C, M
-  return type.getElementType().isF32() && type.hasStaticShape() &&
-         filterType.getDimSize(3) == 1 && floatConstant(conv.getWeight()) &&
-         floatConstant(conv.getBias()) && isZero(conv.getInputZp()) &&
-         isZero(conv.getWeightZp()) && conv.getInput().getType().hasStaticShape();
+  return isStaticFloatConv(conv) && filterType.getDimSize(3) == 1;
 }
 
 /// tosa.matmul [1, M, K] x [1, K, N] in f32 with constant B.
@@ -144,7 +141,7 @@ void emitMatmul(tosa::MatMulOp mm, RewriterBase &rewriter) {
 
 bool fmaProductComputes(Operation *op) {
   if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
-    return computesConv(conv);
+    return isStaticFloatConv(conv);
   if (auto mm = dyn_cast<tosa::MatMulOp>(op))
     return computesMatmul(mm);
   return false;

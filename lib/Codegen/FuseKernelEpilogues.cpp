@@ -31,9 +31,9 @@ struct KernelResult {
   SmallVector<vector::TransferWriteOp> stores;
 };
 
-/// The views between a product's padded matrix and the generic: a
-/// zero-offset slice of the real rows and columns, then an expand_shape
-/// folding all but the last dimension into the row.
+/// The views between a product's matrix and the generic: possibly a
+/// zero-offset slice of the real rows, then an expand_shape folding all
+/// but the last dimension into the row. The matrix, or null.
 Value matrixBehindViews(Value v, int64_t &rows) {
   auto expand = v.getDefiningOp<tensor::ExpandShapeOp>();
   if (!expand || !expand.getSrc().hasOneUse())
@@ -98,7 +98,7 @@ std::optional<KernelResult> kernelBehind(Value v, linalg::GenericOp user) {
     k.matrix = true;
     stored = m;
   }
-  if ((k.matrix && !stored.hasOneUse()) || !collectStores(stored, k) || k.stores.empty())
+  if (!collectStores(stored, k) || k.stores.empty())
     return std::nullopt;
   for (vector::TransferWriteOp w : k.stores)
     if (w.getVectorType().getRank() != 1 || !w.getPermutationMap().isMinorIdentity() ||

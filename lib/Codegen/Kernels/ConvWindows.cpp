@@ -14,6 +14,16 @@ Value idx(OpBuilder &b, Location loc, int64_t v) {
 }
 } // namespace
 
+SmallVector<std::pair<int64_t, int64_t>> WindowAxis::usesOf(int64_t i) const {
+  SmallVector<std::pair<int64_t, int64_t>> uses;
+  for (int64_t u = 0; u < outputs; ++u) {
+    int64_t offset = i - u * stride;
+    if (offset >= 0 && offset % dilation == 0 && offset / dilation < taps)
+      uses.push_back({u, offset / dilation});
+  }
+  return uses;
+}
+
 GemmTile chooseConvTile(int64_t outWidth, int64_t m, int64_t n, int64_t lanes, int64_t maxRows,
                         int64_t registersPerAccumulator, int64_t maxVectors) {
   int64_t rows = 0;

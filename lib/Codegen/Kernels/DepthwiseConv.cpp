@@ -1,6 +1,7 @@
 //===- DepthwiseConv.cpp - vectorized integer depthwise convolution -------===//
 
 #include "qforge/Codegen/Kernels/DepthwiseConv.h"
+#include "qforge/Codegen/Kernels/ConvWindows.h"
 #include "qforge/Codegen/Kernels/PackedGemm.h"
 
 #include "qforge/Dialect/QF/IR/QFDialect.h"
@@ -373,14 +374,9 @@ SmallVector<Value> RowDotKernel::pixels(OpBuilder &wb, Location wl, Value n, Val
   SmallVector<Value> accs(rowStep, init);
   // Input row i (from rowBase) is kernel row r of output u when
   // i = u * stride + r * dilation.
-  int64_t inputRows = (rowStep - 1) * strides[0] + (kh - 1) * dilations[0] + 1;
-  for (int64_t i = 0; i < inputRows; ++i) {
-    SmallVector<std::pair<int64_t, int64_t>> uses; // (output, kernel row)
-    for (int64_t u = 0; u < rowStep; ++u) {
-      int64_t offset = i - u * strides[0];
-      if (offset >= 0 && offset % dilations[0] == 0 && offset / dilations[0] < kh)
-        uses.push_back({u, offset / dilations[0]});
-    }
+  WindowAxis rows{rowStep, strides[0], dilations[0], kh};
+  for (int64_t i = 0; i < rows.span(); ++i) {
+    SmallVector<std::pair<int64_t, int64_t>> uses = rows.usesOf(i); // (output, kernel row)
     if (uses.empty())
       continue;
     Value row = arith::AddIOp::create(wb, wl, rowBase, idx(wb, wl, i));

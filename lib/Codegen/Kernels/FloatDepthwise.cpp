@@ -1,6 +1,7 @@
 //===- FloatDepthwise.cpp - float depthwise convolution on FMAs -----------===//
 
 #include "qforge/Codegen/Kernels/FloatDepthwise.h"
+#include "qforge/Codegen/Kernels/FloatGemm.h"
 #include "qforge/Codegen/Kernels/PackedGemm.h"
 
 #include "qforge/Dialect/QF/IR/QFDialect.h"
@@ -92,14 +93,12 @@ Value FloatDepthwiseKernel::build() {
 /// block reads them in bounds.
 void FloatDepthwiseKernel::buildTables() {
   int64_t cp = llvm::alignTo(channels, kLanes), taps = kh * kw;
-  std::vector<float> w(taps * cp, 0.0f), bv(cp, 0.0f);
+  std::vector<float> w(taps * cp, 0.0f), bv = paddedBias(bias, channels, cp);
   int64_t i = 0;
   for (float v : weights.getValues<float>()) { // [KH][KW][C]
     w[(i / channels) * cp + i % channels] = v;
     ++i;
   }
-  for (int64_t c = 0; c < channels; ++c)
-    bv[c] = bias.size() == 1 ? bias[0] : bias[c];
   weightTable = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(RankedTensorType::get({taps, cp}, f32), ArrayRef<float>(w)));
   biasTable = arith::ConstantOp::create(
@@ -140,7 +139,7 @@ Value FloatDepthwiseKernel::block(OpBuilder &cb, Location cl, Value n, Value oh,
   SmallVector<Value> accs(pixels, bv);
   Value top = arith::MulIOp::create(cb, cl, oh, idx(cb, cl, strides[0]));
   Value left = arith::MulIOp::create(cb, cl, ow, idx(cb, cl, strides[1]));
-  int64_t columns = (pixels - 1) * strides[1] + (kw - 1) * dilations[1] + 1;
+  WindowAxis columns{pixels, strides[1], dilations[1], kw};
   for (int64_t r = 0; r < kh; ++r) {
     Value inRow = arith::AddIOp::create(cb, cl, top, idx(cb, cl, r * dilations[0]));
     SmallVector<Value> tapWeights;
@@ -148,13 +147,8 @@ Value FloatDepthwiseKernel::block(OpBuilder &cb, Location cl, Value n, Value oh,
       tapWeights.push_back(vector::TransferReadOp::create(
           cb, cl, laneType, weightTable, ValueRange{idx(cb, cl, r * kw + j), c}, zero,
           tableInBounds));
-    for (int64_t i = 0; i < columns; ++i) {
-      SmallVector<std::pair<int64_t, int64_t>> uses; // (pixel, kernel column)
-      for (int64_t p = 0; p < pixels; ++p) {
-        int64_t offset = i - p * strides[1];
-        if (offset >= 0 && offset % dilations[1] == 0 && offset / dilations[1] < kw)
-          uses.push_back({p, offset / dilations[1]});
-      }
+    for (int64_t i = 0; i < columns.span(); ++i) {
+      SmallVector<std::pair<int64_t, int64_t>> uses = columns.usesOf(i); // (pixel, kernel column)
       if (uses.empty())
         continue;
       Value inCol = arith::AddIOp::create(cb, cl, left, idx(cb, cl, i));

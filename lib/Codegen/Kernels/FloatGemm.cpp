@@ -36,6 +36,7 @@ public:
 private:
   void plan(int64_t rows, GemmTile chosen);
   void packWeights();
+  Value broadcastElement(OpBuilder &rb, Location rl, ValueRange at);
   void readMatrixRows();
   void readWindowsInPlace(const ConvWindows &padded);
   void multiplyAdd();
@@ -103,9 +104,7 @@ void FloatGemmBuilder::packWeights() {
     for (int64_t s = 0; s < k; ++s)
       for (int64_t j = 0; j < width && t * width + j < n; ++j)
         packed[(t * k + s) * width + j] = values[s * n + t * width + j];
-  std::vector<float> biasTable(np, 0.0f);
-  for (int64_t j = 0; j < n; ++j)
-    biasTable[j] = bias.size() == 1 ? bias[0] : bias[j];
+  std::vector<float> biasTable = paddedBias(bias, n, np);
   auto packedType = RankedTensorType::get({np / width, k, width}, f32);
   g.packed = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(packedType, ArrayRef<float>(packed)));
@@ -114,13 +113,18 @@ void FloatGemmBuilder::packWeights() {
   zero = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
 }
 
+/// g.lhs at `at`, copied to every lane.
+Value FloatGemmBuilder::broadcastElement(OpBuilder &rb, Location rl, ValueRange at) {
+  Value one = vector::TransferReadOp::create(rb, rl, VectorType::get({1}, f32), g.lhs, at, zero,
+                                             inBounds);
+  Value scalar = vector::ExtractOp::create(rb, rl, one, ArrayRef<int64_t>{0});
+  return vector::BroadcastOp::create(rb, rl, g.accType, scalar);
+}
+
 /// x[row, step], copied to every lane.
 void FloatGemmBuilder::readMatrixRows() {
   g.loadRow = [this](OpBuilder &rb, Location rl, Value row, Value step) -> Value {
-    Value one = vector::TransferReadOp::create(rb, rl, VectorType::get({1}, f32), g.lhs,
-                                               ValueRange{row, step}, zero, inBounds);
-    Value scalar = vector::ExtractOp::create(rb, rl, one, ArrayRef<int64_t>{0});
-    return vector::BroadcastOp::create(rb, rl, g.accType, scalar);
+    return broadcastElement(rb, rl, ValueRange{row, step});
   };
 }
 
@@ -132,10 +136,7 @@ void FloatGemmBuilder::readWindowsInPlace(const ConvWindows &padded) {
   g.lhs = tensor::CollapseShapeOp::create(b, loc, padded.input,
                                           SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
   walk = geo.walk([this](OpBuilder &rb, Location rl, Value offset) -> Value {
-    Value one = vector::TransferReadOp::create(rb, rl, VectorType::get({1}, f32), g.lhs,
-                                               ValueRange{offset}, zero, inBounds);
-    Value scalar = vector::ExtractOp::create(rb, rl, one, ArrayRef<int64_t>{0});
-    return vector::BroadcastOp::create(rb, rl, g.accType, scalar);
+    return broadcastElement(rb, rl, offset);
   });
   g.conv = &walk;
 }
@@ -161,6 +162,13 @@ Value FloatGemmBuilder::emit() {
 }
 
 } // namespace
+
+std::vector<float> paddedBias(ArrayRef<float> bias, int64_t n, int64_t padded) {
+  std::vector<float> table(padded, 0.0f);
+  for (int64_t j = 0; j < n; ++j)
+    table[j] = bias.size() == 1 ? bias[0] : bias[j];
+  return table;
+}
 
 Value buildFloatGemm(OpBuilder &b, Location loc, Value x, DenseFPElementsAttr weights,
                      ArrayRef<float> bias) {

@@ -30,6 +30,20 @@ struct ConvWindows {
   llvm::SmallVector<int64_t, 2> strides, dilations;
 };
 
+/// Consecutive outputs' windows along one axis: output u reads input
+/// position u * stride + t * dilation (counted from output 0's first tap)
+/// for each tap t < taps. Kernels that load each input position once for
+/// every output using it (the depthwise kernels) walk the span and ask
+/// who uses each position.
+struct WindowAxis {
+  int64_t outputs, stride, dilation, taps;
+
+  /// How many input positions the outputs' windows cover.
+  int64_t span() const { return (outputs - 1) * stride + (taps - 1) * dilation + 1; }
+  /// The (output, tap) pairs that read input position `i`.
+  llvm::SmallVector<std::pair<int64_t, int64_t>> usesOf(int64_t i) const;
+};
+
 /// A convolution's register tile: rows within one image row when a count
 /// from `maxRows` down to 4 divides the output width, so that a tile's rows
 /// share their kernel rows; as many vectors (up to `maxVectors`) as the 32

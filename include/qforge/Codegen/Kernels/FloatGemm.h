@@ -14,6 +14,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <vector>
+
 namespace qforge {
 
 /// y [M, N] = x [M, K] * w [K, N] + bias[n] (one bias value: the same for
@@ -28,6 +30,11 @@ mlir::Value buildFloatGemm(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x
 /// only on padding.
 mlir::Value buildFloatConv(mlir::OpBuilder &b, mlir::Location loc, const ConvWindows &padded,
                            mlir::DenseFPElementsAttr weights, llvm::ArrayRef<float> bias);
+
+/// The float kernels' bias table: `bias` per output channel (one value:
+/// the same for all `n`), zero up to `padded` channels, so that a
+/// kernel's padding columns and masked last block read it in bounds.
+std::vector<float> paddedBias(llvm::ArrayRef<float> bias, int64_t n, int64_t padded);
 
 } // namespace qforge
 
