@@ -16,6 +16,7 @@ def QF_Kernel : I32EnumAttr<"Kernel",
   I32EnumAttrCase<"VectorDepthwise", 4, "vector_depthwise">,
   I32EnumAttrCase<"FmaProduct", 5, "fma_product">,
   I32EnumAttrCase<"FmaDepthwise", 6, "fma_depthwise">,
+  I32EnumAttrCase<"VbmiLookup", 7, "vbmi_lookup">,
 ]> {
   let cppNamespace = "::qforge::qf";
   let genSpecializedAttr = 0;
@@ -40,6 +41,9 @@ def QF_KernelAttr : EnumAttr<QF_Dialect, QF_Kernel, "kernel"> {
       weights on the packed fused-multiply-add kernel (AVX-512).
     - `fma_depthwise`: a float `tosa.depthwise_conv2d` with constant
       weights, 16 channels per vector, a fused multiply-add per tap.
+    - `vbmi_lookup`: a `qf.lookup` on AVX-512 VBMI, 64 bytes at a time:
+      two `vpermi2b` each pick from half of the 256-byte table, the
+      input byte's top bit chooses between them.
 
     ```mlir
     %y = qf.matmul %x, %w {qf.kernel = #qf.kernel<vnni_product>} : ...

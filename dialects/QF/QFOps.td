@@ -197,6 +197,35 @@ def QF_AddOp : QF_Op<"add", [Pure]> {
   let hasVerifier = 1;
 }
 
+def QF_LookupOp : QF_Op<"lookup", [Pure]> {
+  let summary = "element-wise function of an 8-bit quantized tensor, as a 256-entry table";
+  let description = [{
+    y[i] = table[x[i]]: each stored input byte (read as unsigned, 0..255:
+    an int8 value v is entry v + 256 when negative, i.e. its bit pattern)
+    selects the stored result byte. `table` holds the result's storage
+    integers, computed at compile time as
+    z_y + round(f(s_x * (q - z_x)) / s_y), clamped to the storage range,
+    for every stored input q: any unary function f of one 8-bit tensor
+    (HardSwish, SiLU, sigmoid, tanh, GELU, chains of such ops) costs one
+    byte load per element, and the result is the same bits on every
+    target. Input and result are per tensor, of one shape, with 8-bit
+    storage; the table has 256 entries.
+
+    ```mlir
+    %y = qf.lookup %x table dense<...> : tensor<256xi8>
+        : (tensor<1x8x!quant.uniform<i8:f32, 0.05:-3>>)
+        -> tensor<1x8x!quant.uniform<i8:f32, 0.02:-128>>
+    ```
+  }];
+  let arguments = (ins QF_QuantizedTensor:$input,
+                       SignlessIntElementsAttr<8>:$table);
+  let results = (outs QF_QuantizedTensor:$result);
+  let assemblyFormat = [{
+    $input `table` $table attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def QF_AvgPool2DOp : QF_Op<"avg_pool2d", [Pure]> {
   let summary = "integer 2-D average pooling, requantized";
   let description = [{
@@ -289,6 +318,31 @@ def QF_VnniDotOp : QF_Op<"vnni_dot", [Pure, AllTypesMatch<["acc", "result"]>,
 //===----------------------------------------------------------------------===//
 // Threads
 //===----------------------------------------------------------------------===//
+
+def QF_VbmiPermuteOp : QF_Op<"vbmi_permute",
+    [Pure, AllTypesMatch<["low", "index", "high", "result"]>]> {
+  let summary = "x86 AVX-512 VBMI byte permute from two 64-byte tables";
+  let description = [{
+    The instruction `vpermi2b` on 64-byte vectors: result[i] = the byte at
+    position index[i] & 63 of `low` when bit 6 of index[i] is clear, of
+    `high` when it is set; bit 7 is ignored. With two of them and a select
+    on the index's top bit, a 256-entry table lookup takes four
+    instructions for 64 bytes (`vbmi_lookup`).
+
+    The op keeps the kernel in value semantics through bufferization;
+    `qf-lower-vnni-dot` turns it into the LLVM intrinsic, which only
+    targets with AVX-512 VBMI can select.
+
+    ```mlir
+    %r = qf.vbmi_permute %low, %index, %high : vector<64xi8>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[64], [I8]>:$low,
+                       VectorOfLengthAndType<[64], [I8]>:$index,
+                       VectorOfLengthAndType<[64], [I8]>:$high);
+  let results = (outs VectorOfLengthAndType<[64], [I8]>:$result);
+  let assemblyFormat = "$low `,` $index `,` $high attr-dict `:` type($result)";
+}
 
 def QF_ParallelForOp : QF_Op<"parallel_for", [RecursiveMemoryEffects]> {
   let summary = "runs its body over chunks of an index range on several threads";

@@ -33,6 +33,9 @@ void emitFmaProduct(mlir::Operation *op, mlir::RewriterBase &rewriter);
 bool fmaDepthwiseComputes(mlir::Operation *op);
 void emitFmaDepthwise(mlir::Operation *op, mlir::RewriterBase &rewriter);
 
+bool vbmiLookupComputes(mlir::Operation *op);
+void emitVbmiLookup(mlir::Operation *op, mlir::RewriterBase &rewriter);
+
 } // namespace qforge
 
 #endif // QFORGE_LIB_CODEGEN_KERNELENTRIES_H

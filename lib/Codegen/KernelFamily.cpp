@@ -15,6 +15,7 @@ constexpr FamilyName kFamilyNames[] = {
     {KernelFamily::Reference, "reference"},
     {KernelFamily::X86Avx512, "x86-avx512"},
     {KernelFamily::X86Avx512Vnni, "x86-avx512-vnni"},
+    {KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi"},
     {KernelFamily::ArmDotprod, "arm-dotprod"},
     {KernelFamily::ArmI8mm, "arm-i8mm"},
 };

@@ -30,6 +30,7 @@ constexpr KernelEntry kKernels[] = {
      [](Operation *op, RewriterBase &r) { emitDepthwise(op, false, r); }},
     {Kernel::FmaProduct, fmaProductComputes, emitFmaProduct},
     {Kernel::FmaDepthwise, fmaDepthwiseComputes, emitFmaDepthwise},
+    {Kernel::VbmiLookup, vbmiLookupComputes, emitVbmiLookup},
 };
 
 struct FamilyEntry {
@@ -44,6 +45,9 @@ constexpr Kernel kAvx512[] = {Kernel::FmaDepthwise, Kernel::FmaProduct};
 constexpr Kernel kAvx512Vnni[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepthwise,
                                   Kernel::VnniProduct, Kernel::FmaDepthwise,
                                   Kernel::FmaProduct};
+constexpr Kernel kAvx512VnniVbmi[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepthwise,
+                                      Kernel::VnniProduct,       Kernel::FmaDepthwise,
+                                      Kernel::FmaProduct,        Kernel::VbmiLookup};
 constexpr Kernel kDotprod[] = {Kernel::VectorDepthwise, Kernel::SdotProduct};
 constexpr Kernel kI8mm[] = {Kernel::VectorDepthwise, Kernel::SmmlaProduct};
 
@@ -51,6 +55,7 @@ const FamilyEntry kFamilies[] = {
     {KernelFamily::Reference, {}, false},
     {KernelFamily::X86Avx512, kAvx512, false},
     {KernelFamily::X86Avx512Vnni, kAvx512Vnni, true},
+    {KernelFamily::X86Avx512VnniVbmi, kAvx512VnniVbmi, true},
     {KernelFamily::ArmDotprod, kDotprod, false},
     {KernelFamily::ArmI8mm, kI8mm, false},
 };

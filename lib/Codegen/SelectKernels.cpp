@@ -19,8 +19,8 @@ namespace {
 
 /// The ops a kernel may compute.
 bool isCandidate(Operation *op) {
-  return isa<qforge::qf::MatmulOp, qforge::qf::Conv2DOp, tosa::Conv2DOp,
-             tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op);
+  return isa<qforge::qf::MatmulOp, qforge::qf::Conv2DOp, qforge::qf::LookupOp,
+             tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op);
 }
 
 /// Whether a qf product's weights are 4-bit.

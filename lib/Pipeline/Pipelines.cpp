@@ -24,7 +24,8 @@ static void addTextual(OpPassManager &pm, llvm::StringRef pipeline) {
 KernelFamily kernelFamilyFor(const TargetSpec &target) {
   // AVX-512 VNNI comes only with AVX-512 (x86-64-v4 names no features).
   if (hasFeature(target, "avx512vnni"))
-    return KernelFamily::X86Avx512Vnni;
+    return hasFeature(target, "avx512vbmi") ? KernelFamily::X86Avx512VnniVbmi
+                                            : KernelFamily::X86Avx512Vnni;
   if (hasFeature(target, "avx512f"))
     return KernelFamily::X86Avx512;
   if (hasFeature(target, "i8mm"))
@@ -157,6 +158,8 @@ struct LoweringOptions : PassPipelineOptions<LoweringOptions> {
           clEnumValN(KernelFamily::X86Avx512, "x86-avx512", "AVX-512: the float FMA kernel"),
           clEnumValN(KernelFamily::X86Avx512Vnni, "x86-avx512-vnni",
                      "AVX-512 VNNI: vpdpbusd int8/int4 kernels and the float kernel"),
+          clEnumValN(KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi",
+                     "AVX-512 VNNI and VBMI: those, and vpermi2b table lookups"),
           clEnumValN(KernelFamily::ArmDotprod, "arm-dotprod", "AArch64 dotprod: sdot kernels"),
           clEnumValN(KernelFamily::ArmI8mm, "arm-i8mm", "AArch64 i8mm: smmla kernels"))};
   Option<int64_t> threads{*this, "threads",

@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Quantization/Quantize.h"
+
+#include "UnaryFunction.h"
 #include "qforge/Dialect/QF/Utils/Layout.h"
 #include "qforge/Dialect/QF/Utils/OnnxNames.h"
 #include "qforge/Dialect/QF/Utils/PassThrough.h"
@@ -513,6 +515,67 @@ void quantizeConcats(func::FuncOp func, const qforge::CalibrationTable &calibrat
   }
 }
 
+/// The 256-entry table of `f` from stored inputs of `in` to stored results
+/// of `out` (index: the input byte read as unsigned), or null when f is not
+/// a number somewhere.
+DenseIntElementsAttr lookupTable(MLIRContext *ctx, const qforge::UnaryFunction &f,
+                              ActivationParams in, ActivationParams out) {
+  std::vector<int8_t> table(256);
+  for (int64_t stored = -128; stored <= 127; ++stored) {
+    std::optional<double> y = f.evaluate(in.scale * static_cast<double>(stored - in.zeroPoint));
+    if (!y)
+      return {};
+    // Half to even, as qf.quantize rounds; infinities clamp.
+    double q = std::nearbyint(std::clamp(*y / out.scale, -1e6, 1e6)) + out.zeroPoint;
+    table[static_cast<uint8_t>(static_cast<int8_t>(stored))] =
+        static_cast<int8_t>(std::clamp(q, -128.0, 127.0));
+  }
+  auto type = RankedTensorType::get({256}, IntegerType::get(ctx, 8));
+  return cast<DenseIntElementsAttr>(DenseElementsAttr::get(type, ArrayRef<int8_t>(table)));
+}
+
+/// Chains of float element-wise ops computing a calibrated value from one
+/// quantized or calibrated activation alone (HardSwish, SiLU, a sigmoid,
+/// GELU...) become one qf.lookup: the chain tabulated over the input's 256
+/// stored values, so the activations stay int8 between integer layers.
+void quantizeUnaryFunctions(func::FuncOp func, const qforge::CalibrationTable &calibration,
+                            const qforge::QuantizeOptions &options,
+                            std::vector<qforge::QuantizedLayer> &layers) {
+  qforge::CalibMethod chosen = options.method;
+  MLIRContext *ctx = func.getContext();
+  auto isStart = [&](Value v) {
+    return !constantWeights(v) && operandParams(v, calibration, options).has_value();
+  };
+  auto isEnd = [&](Value v) {
+    const qforge::TableEntry *e = entryAfter(v, calibration);
+    return e && e->ranges.count(chosen);
+  };
+  for (Block &block : func.getBody()) {
+    for (const qforge::UnaryFunction &f : qforge::findUnaryFunctions(block, isStart, isEnd)) {
+      ActivationParams in = *operandParams(f.input, calibration, options);
+      const qforge::TableEntry *outEntry = entryAfter(f.output, calibration);
+      ActivationParams out = activationParams(outEntry->ranges.at(chosen), options.symmetric);
+      DenseIntElementsAttr table = lookupTable(ctx, f, in, out);
+      if (!table)
+        continue;
+      Operation *last = f.output.getDefiningOp();
+      OpBuilder b(last);
+      Location loc = last->getLoc();
+      auto type = cast<RankedTensorType>(f.output.getType());
+      Value q = qforge::qf::QuantizeOp::create(b, loc, type.clone(int8Type(ctx, in)), f.input);
+      Value looked = qforge::qf::LookupOp::create(b, loc, type.clone(int8Type(ctx, out)), q,
+                                                  table);
+      Value result = qforge::qf::DequantizeOp::create(b, loc, type, looked);
+      // The chain's other ops are used by it alone: erased last to first.
+      for (Operation *op : llvm::reverse(ArrayRef<Operation *>(f.ops).drop_back()))
+        op->dropAllUses();
+      replaceAndRecord(last, result, "lookup", outEntry, calibration, layers);
+      for (Operation *op : llvm::reverse(ArrayRef<Operation *>(f.ops).drop_back()))
+        op->erase();
+    }
+  }
+}
+
 } // namespace
 
 namespace {
@@ -786,7 +849,10 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
   LayerQuantizer(func, calibration, options, layers).run();
   // After the convolutions and matmuls, whose results these combine or
   // pool.
+  // Adds first: they take a following ReLU or Clip as their clamp, which
+  // would otherwise become a table of its own.
   quantizeAdds(func, calibration, options, layers);
+  quantizeUnaryFunctions(func, calibration, options, layers);
   quantizeAvgPools(func, calibration, options, layers);
   quantizeConcats(func, calibration, options, layers);
   return layers;

@@ -403,6 +403,54 @@ func.func @vnni_depthwise_signed_stride2(%x: tensor<1x5x5x32xi8>) -> tensor<1x3x
 
 // -----
 
+// 24 channels: the input is padded with the zero point (7) to 32 channels,
+// the filter with zero weights (the last 8 lanes of the second block's
+// three kernel rows), the start (bias 5 - 7 * 18 = -121) and multiplier
+// (0.1 * 0.01 / 0.05 = 0.02) tables with zeros; the 32-channel result is
+// sliced back to 24.
+// CHECK-LABEL: func.func @vnni_depthwise_partial_vector
+// CHECK: %[[PADDED:.*]] = tensor.pad %arg0 low[0, 0, 0, 0] high[0, 0, 0, 8]
+// CHECK: tensor.yield %c7_i8
+// CHECK: tensor<1x4x4x24xi8> to tensor<1x4x4x32xi8>
+// CHECK: vector.transfer_read %[[PADDED]]{{.*}} : tensor<1x4x4x32xi8>, vector<16xi8>
+// CHECK: arith.constant dense<"0x{{(02020200){56}((00000000){8}(02020200){8}){2}(00000000){8}()}}"> : tensor<2x3x64xi8>
+// CHECK: arith.constant dense<[{{(-121, ){24}(0, ){7}0}}]> : tensor<32xi32>
+// CHECK: arith.constant dense<[{{(2.000000e-02, ){24}(0.000000e\+00, ){7}0.000000e\+00}}]> : tensor<32xf32>
+// CHECK: %[[ALL:.*]] = scf.for
+// CHECK: tensor.extract_slice %[[ALL]][0, 0, 0, 0] [1, 4, 4, 24] [1, 1, 1, 1] : tensor<1x4x4x32xi8> to tensor<1x4x4x24xi8>
+func.func @vnni_depthwise_partial_vector(%x: tensor<1x4x4x24xi8>) -> tensor<1x4x4x24xi8> {
+  %q = quant.scast %x : tensor<1x4x4x24xi8> to tensor<1x4x4x24x!quant.uniform<u8:f32, 0.1:7>>
+  %fi = arith.constant dense<2> : tensor<24x3x3x1xi8>
+  %f = quant.scast %fi : tensor<24x3x3x1xi8> to tensor<24x3x3x1x!quant.uniform<i8:f32, 0.01>>
+  %b = arith.constant dense<5> : tensor<24xi32>
+  %y = qf.conv2d %q, %f bias %b {qf.kernel = #qf.kernel<vnni_depthwise_rows>, groups = 24 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x4x4x24x!quant.uniform<u8:f32, 0.1:7>>, tensor<24x3x3x1x!quant.uniform<i8:f32, 0.01>>, tensor<24xi32>) -> tensor<1x4x4x24x!quant.uniform<i8:f32, 0.05:1>>
+  %r = quant.scast %y : tensor<1x4x4x24x!quant.uniform<i8:f32, 0.05:1>> to tensor<1x4x4x24xi8>
+  return %r : tensor<1x4x4x24xi8>
+}
+
+// -----
+
+// A 5x5 kernel on vpdpbusd: each kernel row in two windows of 4 pixels
+// (taps 0-3, then 4 and three zero weights), so the weight table holds 10
+// rows of 64 bytes and the 4 output rows (computed together) take
+// 4 x 5 x 2 = 40 products; the blocked copy's rows hold 11 pixels (the
+// last output's two windows start at pixel 3 and reach pixel 10: the 8
+// padded pixels and 3 of tail), 11 x 16 bytes.
+// CHECK-LABEL: func.func @vnni_depthwise_rows_5x5
+// CHECK: tensor<1x8x1x176xi8>
+// CHECK: arith.constant dense<"0x{{(02020202){16}(02000000){16}(02020202){16}(02000000){16}.*}}"> : tensor<1x10x64xi8>
+// CHECK-COUNT-40: qf.vnni_dot
+// CHECK-NOT: qf.vnni_dot
+func.func @vnni_depthwise_rows_5x5(%x: tensor<1x4x4x16xi8>) -> tensor<1x4x4x16xi32> {
+  %q = quant.scast %x : tensor<1x4x4x16xi8> to tensor<1x4x4x16x!quant.uniform<u8:f32, 0.1:7>>
+  %fi = arith.constant dense<2> : tensor<16x5x5x1xi8>
+  %f = quant.scast %fi : tensor<16x5x5x1xi8> to tensor<16x5x5x1x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.conv2d %q, %f {qf.kernel = #qf.kernel<vnni_depthwise_rows>, groups = 16 : i64, padding = array<i64: 2, 2, 2, 2>} : (tensor<1x4x4x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x5x5x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x4x16xi32>
+  return %y : tensor<1x4x4x16xi32>
+}
+
+// -----
+
 // A kernel row wider than a window (5 taps) keeps the widening kernel: the
 // padded NHWC input, one widening load, multiply and add per tap.
 // CHECK-LABEL: func.func @vnni_depthwise_5x5
@@ -875,13 +923,44 @@ func.func @sdot_four_bit(%xi: tensor<1x8xi8>) -> tensor<1x2x!quant.uniform<i8:f3
 
 // -----
 
-// A depthwise convolution of 8 channels: the vector kernels take 16 at a
-// time.
-func.func @depthwise_too_few_channels(%x: tensor<1x4x4x8xi8>) -> tensor<1x4x4x8xi32> {
+// A grouped convolution of two input channels per group is not depthwise.
+func.func @grouped_not_depthwise(%x: tensor<1x4x4x8xi8>) -> tensor<1x4x4x4xi32> {
   %q = quant.scast %x : tensor<1x4x4x8xi8> to tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:7>>
-  %fi = arith.constant dense<1> : tensor<8x3x3x1xi8>
-  %f = quant.scast %fi : tensor<8x3x3x1xi8> to tensor<8x3x3x1x!quant.uniform<i8:f32, 0.01>>
+  %fi = arith.constant dense<1> : tensor<4x3x3x2xi8>
+  %f = quant.scast %fi : tensor<4x3x3x2xi8> to tensor<4x3x3x2x!quant.uniform<i8:f32, 0.01>>
   // expected-error @+1 {{'qf.conv2d' op is marked for the vector_depthwise kernel, which cannot compute it}}
-  %y = qf.conv2d %q, %f {qf.kernel = #qf.kernel<vector_depthwise>, groups = 8 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:7>>, tensor<8x3x3x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x4x8xi32>
-  return %y : tensor<1x4x4x8xi32>
+  %y = qf.conv2d %q, %f {qf.kernel = #qf.kernel<vector_depthwise>, groups = 4 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1:7>>, tensor<4x3x3x2x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x4x4xi32>
+  return %y : tensor<1x4x4x4xi32>
+}
+
+// -----
+
+// A table lookup on vpermi2b: the table's four 64-byte quarters as vector
+// constants (entry i is i here: 0..63, 64..127, -128..-65, -64..-1 as
+// signed bytes); 100 bytes are one full chunk of 64 and a tail read and
+// written out of bounds (padded, then masked). Each chunk: two permutes
+// (entries 0..127 and 128..255), the index's sign picks between them.
+// CHECK-LABEL: func.func @vbmi_lookup
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1]] : tensor<1x100xi8> into tensor<100xi8>
+// CHECK-DAG: %[[Q0:.*]] = arith.constant dense<[0, 1, 2, {{.*}}, 63]> : vector<64xi8>
+// CHECK-DAG: %[[Q1:.*]] = arith.constant dense<[64, 65, {{.*}}, 127]> : vector<64xi8>
+// CHECK-DAG: %[[Q2:.*]] = arith.constant dense<[-128, -127, {{.*}}, -65]> : vector<64xi8>
+// CHECK-DAG: %[[Q3:.*]] = arith.constant dense<[-64, -63, {{.*}}, -1]> : vector<64xi8>
+// CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
+// CHECK: %[[FULL:.*]] = scf.for %[[I:.*]] = %c0 to %{{.*}} step %[[C64]] iter_args(%[[OUT:.*]] = %{{.*}}) -> (tensor<100xi8>)
+// CHECK: %[[X:.*]] = vector.transfer_read %[[FLAT]][%[[I]]], %{{.*}} {in_bounds = [true]} : tensor<100xi8>, vector<64xi8>
+// CHECK: %[[LO:.*]] = qf.vbmi_permute %[[Q0]], %[[X]], %[[Q1]] : vector<64xi8>
+// CHECK: %[[HI:.*]] = qf.vbmi_permute %[[Q2]], %[[X]], %[[Q3]] : vector<64xi8>
+// CHECK: %[[NEG:.*]] = arith.cmpi slt, %[[X]], %{{.*}} : vector<64xi8>
+// CHECK: %[[Y:.*]] = arith.select %[[NEG]], %[[HI]], %[[LO]] : vector<64xi1>, vector<64xi8>
+// CHECK: vector.transfer_write %[[Y]], %[[OUT]][%[[I]]] {in_bounds = [true]}
+// CHECK: %[[TAIL:.*]] = vector.transfer_read %[[FLAT]][%[[AT:.*]]], %{{.*}} : tensor<100xi8>, vector<64xi8>
+// CHECK-COUNT-2: qf.vbmi_permute {{.*}}%[[TAIL]]
+// CHECK: %[[DONE:.*]] = vector.transfer_write %{{.*}}, %[[FULL]][%[[AT]]] : vector<64xi8>, tensor<100xi8>
+// CHECK: tensor.expand_shape %[[DONE]] {{\[\[}}0, 1]] output_shape [1, 100] : tensor<100xi8> into tensor<1x100xi8>
+func.func @vbmi_lookup(%x: tensor<1x100xi8>) -> tensor<1x100xi8> {
+  %q = quant.scast %x : tensor<1x100xi8> to tensor<1x100x!quant.uniform<i8:f32, 0.1:-3>>
+  %y = qf.lookup %q table dense<"0x000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9FA0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBFC0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDFE0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF"> : tensor<256xi8> {qf.kernel = #qf.kernel<vbmi_lookup>} : (tensor<1x100x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x100x!quant.uniform<i8:f32, 0.2>>
+  %r = quant.scast %y : tensor<1x100x!quant.uniform<i8:f32, 0.2>> to tensor<1x100xi8>
+  return %r : tensor<1x100xi8>
 }

@@ -1,4 +1,5 @@
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx512-vnni}))' | FileCheck %s --check-prefix=VNNI
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx512-vnni-vbmi}))' | FileCheck %s --check-prefix=VBMI
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx512}))' | FileCheck %s --check-prefix=AVX512
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=arm-dotprod}))' | FileCheck %s --check-prefix=DOTPROD
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=arm-i8mm}))' | FileCheck %s --check-prefix=I8MM
@@ -40,16 +41,18 @@ func.func @products(%x: tensor<2x8xi8>, %img: tensor<1x4x4x8xi8>) -> (tensor<2x2
 // -----
 
 // Depthwise convolutions of 16 channels: a 3x3 kernel's row spans 3
-// pixels, so VNNI computes it one vpdpbusd per kernel row; a 5x5 one (and
-// every depthwise convolution on AArch64) 16 channels per vector.
+// pixels, so VNNI computes it one vpdpbusd per kernel row, a 5x5 one two;
+// a 5x5 one dilated by 2 (9 pixels), and every depthwise convolution on
+// AArch64, 16 channels per vector.
 // VNNI-LABEL: func.func @depthwise
+// VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_depthwise_rows>
 // VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_depthwise_rows>
 // VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vector_depthwise>
 // DOTPROD-LABEL: func.func @depthwise
-// DOTPROD-COUNT-2: qf.kernel = #qf.kernel<vector_depthwise>
+// DOTPROD-COUNT-3: qf.kernel = #qf.kernel<vector_depthwise>
 // I8MM-LABEL: func.func @depthwise
-// I8MM-COUNT-2: qf.kernel = #qf.kernel<vector_depthwise>
-func.func @depthwise(%x: tensor<1x6x6x16xi8>) -> (tensor<1x6x6x16xi32>, tensor<1x6x6x16xi32>) {
+// I8MM-COUNT-3: qf.kernel = #qf.kernel<vector_depthwise>
+func.func @depthwise(%x: tensor<1x6x6x16xi8>) -> (tensor<1x6x6x16xi32>, tensor<1x6x6x16xi32>, tensor<1x2x2x16xi32>) {
   %q = quant.scast %x : tensor<1x6x6x16xi8> to tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:7>>
   %f3i = arith.constant dense<2> : tensor<16x3x3x1xi8>
   %f3 = quant.scast %f3i : tensor<16x3x3x1xi8> to tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>
@@ -57,7 +60,28 @@ func.func @depthwise(%x: tensor<1x6x6x16xi8>) -> (tensor<1x6x6x16xi32>, tensor<1
   %f5i = arith.constant dense<2> : tensor<16x5x5x1xi8>
   %f5 = quant.scast %f5i : tensor<16x5x5x1xi8> to tensor<16x5x5x1x!quant.uniform<i8:f32, 0.01>>
   %b = qf.conv2d %q, %f5 {groups = 16 : i64, padding = array<i64: 2, 2, 2, 2>} : (tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x5x5x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x6x6x16xi32>
-  return %a, %b : tensor<1x6x6x16xi32>, tensor<1x6x6x16xi32>
+  %c = qf.conv2d %q, %f5 {groups = 16 : i64, padding = array<i64: 2, 2, 2, 2>, dilations = array<i64: 2, 2>} : (tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x5x5x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x2x2x16xi32>
+  return %a, %b, %c : tensor<1x6x6x16xi32>, tensor<1x6x6x16xi32>, tensor<1x2x2x16xi32>
+}
+
+// -----
+
+// Any channel count: the kernels compute whole vectors of 16 channels and
+// drop the padded ones (2 and 24 channels here).
+// VNNI-LABEL: func.func @depthwise_partial_vectors
+// VNNI-COUNT-2: qf.kernel = #qf.kernel<vnni_depthwise_rows>
+// DOTPROD-LABEL: func.func @depthwise_partial_vectors
+// DOTPROD-COUNT-2: qf.kernel = #qf.kernel<vector_depthwise>
+func.func @depthwise_partial_vectors(%img: tensor<1x4x4x2xi8>, %wide: tensor<1x4x4x24xi8>) -> (tensor<1x2x2x2xi32>, tensor<1x2x2x24xi32>) {
+  %qi = quant.scast %img : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.1:-3>>
+  %fi = arith.constant dense<1> : tensor<2x3x3x1xi8>
+  %f = quant.scast %fi : tensor<2x3x3x1xi8> to tensor<2x3x3x1x!quant.uniform<i8:f32:0, {0.01, 0.02}>>
+  %d = qf.conv2d %qi, %f {groups = 2 : i64} : (tensor<1x4x4x2x!quant.uniform<i8:f32, 0.1:-3>>, tensor<2x3x3x1x!quant.uniform<i8:f32:0, {0.01, 0.02}>>) -> tensor<1x2x2x2xi32>
+  %qw = quant.scast %wide : tensor<1x4x4x24xi8> to tensor<1x4x4x24x!quant.uniform<i8:f32, 0.1:-3>>
+  %gi = arith.constant dense<1> : tensor<24x3x3x1xi8>
+  %g = quant.scast %gi : tensor<24x3x3x1xi8> to tensor<24x3x3x1x!quant.uniform<i8:f32, 0.01>>
+  %e = qf.conv2d %qw, %g {groups = 24 : i64} : (tensor<1x4x4x24x!quant.uniform<i8:f32, 0.1:-3>>, tensor<24x3x3x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x2x2x24xi32>
+  return %d, %e : tensor<1x2x2x2xi32>, tensor<1x2x2x24xi32>
 }
 
 // -----
@@ -82,28 +106,23 @@ func.func @four_bit(%xi: tensor<1x8xi8>) -> (tensor<1x2x!quant.uniform<i8:f32, 0
 // -----
 
 // Left to the reference loops on every family: weights that are not
-// constant, a depthwise convolution of a channel count that is not a
-// multiple of 16, and weights whose int32 sums could overflow (2 * 255 *
-// 127 * 34000 > 2^31).
+// constant, and weights whose int32 sums could overflow (2 * 255 * 127 *
+// 34000 > 2^31).
 // VNNI-LABEL: func.func @reference
 // VNNI-NOT: qf.kernel
 // DOTPROD-LABEL: func.func @reference
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @reference
 // I8MM-NOT: qf.kernel
-func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %img: tensor<1x4x4x2xi8>, %long: tensor<1x34000xi8>) -> (tensor<1x2xi32>, tensor<1x2x2x2xi32>, tensor<1x1xi32>) {
+func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %long: tensor<1x34000xi8>) -> (tensor<1x2xi32>, tensor<1x1xi32>) {
   %q = quant.scast %x : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.1:-3>>
   %w = quant.scast %wv : tensor<4x2xi8> to tensor<4x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>
   %y = qf.matmul %q, %w : (tensor<1x4x!quant.uniform<i8:f32, 0.1:-3>>, tensor<4x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>) -> tensor<1x2xi32>
-  %qi = quant.scast %img : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.1:-3>>
-  %fi = arith.constant dense<1> : tensor<2x3x3x1xi8>
-  %f = quant.scast %fi : tensor<2x3x3x1xi8> to tensor<2x3x3x1x!quant.uniform<i8:f32:0, {0.01, 0.02}>>
-  %d = qf.conv2d %qi, %f {groups = 2 : i64} : (tensor<1x4x4x2x!quant.uniform<i8:f32, 0.1:-3>>, tensor<2x3x3x1x!quant.uniform<i8:f32:0, {0.01, 0.02}>>) -> tensor<1x2x2x2xi32>
   %ql = quant.scast %long : tensor<1x34000xi8> to tensor<1x34000x!quant.uniform<i8:f32, 0.1>>
   %bi = arith.constant dense<127> : tensor<34000x1xi8>
   %big = quant.scast %bi : tensor<34000x1xi8> to tensor<34000x1x!quant.uniform<i8:f32, 0.01>>
   %o = qf.matmul %ql, %big : (tensor<1x34000x!quant.uniform<i8:f32, 0.1>>, tensor<34000x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x1xi32>
-  return %y, %d, %o : tensor<1x2xi32>, tensor<1x2x2x2xi32>, tensor<1x1xi32>
+  return %y, %o : tensor<1x2xi32>, tensor<1x1xi32>
 }
 
 // -----
@@ -175,4 +194,21 @@ func.func @already_marked(%x: tensor<1x6x6x16xi8>) -> tensor<1x6x6x16xi32> {
   %f = quant.scast %fi : tensor<16x3x3x1xi8> to tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>
   %a = qf.conv2d %q, %f {qf.kernel = #qf.kernel<vector_depthwise>, groups = 16 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x6x6x16xi32>
   return %a : tensor<1x6x6x16xi32>
+}
+
+// -----
+
+// A table lookup: the VBMI family's vpermi2b kernel; the others keep the
+// reference byte loads (VNNI alone has no byte permute of 64 entries).
+// VBMI-LABEL: func.func @lookup
+// VBMI: qf.lookup {{.*}}qf.kernel = #qf.kernel<vbmi_lookup>
+// VNNI-LABEL: func.func @lookup
+// VNNI-NOT: qf.kernel
+// DOTPROD-LABEL: func.func @lookup
+// DOTPROD-NOT: qf.kernel
+func.func @lookup(%x: tensor<1x100xi8>) -> tensor<1x100xi8> {
+  %q = quant.scast %x : tensor<1x100xi8> to tensor<1x100x!quant.uniform<i8:f32, 0.1:-3>>
+  %y = qf.lookup %q table dense<5> : tensor<256xi8> : (tensor<1x100x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x100x!quant.uniform<i8:f32, 0.2>>
+  %r = quant.scast %y : tensor<1x100x!quant.uniform<i8:f32, 0.2>> to tensor<1x100xi8>
+  return %r : tensor<1x100xi8>
 }

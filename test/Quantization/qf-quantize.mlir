@@ -264,3 +264,65 @@ func.func @padded_avg_pool(%a: tensor<1x2x2x1xf32> loc("a")) -> tensor<1x2x2x1xf
   %p = tosa.avg_pool2d %a, %zp, %zp {acc_type = f32, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32> loc("sum"("add"))
   return %p : tensor<1x2x2x1xf32>
 }
+
+// -----
+
+// A chain of float element-wise ops from one activation to a calibrated
+// value becomes a 256-entry qf.lookup. Here y = 2 * b: b ("b", [0, 2.55]:
+// scale 0.01, zero point -128) to "sum" ([-1, 4.1]: scale 0.02, zero point
+// -78), so stored q maps to q + 128 - 78 = q + 50, clamped at 127. The
+// table is indexed by the stored byte read as unsigned: entries 0..77 are
+// 50..127 (0x32..0x7F), 78..127 stay 127, 128 (q = -128) is -78 (0xB2),
+// 255 (q = -1) is 49 (0x31).
+// CHECK-LABEL: func.func @doubled
+// CHECK: %[[Q:.*]] = qf.quantize %arg0 : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<i8:f32, {{0\.0(1|0999999)[0-9]*}}:-128>>
+// CHECK: %[[L:.*]] = qf.lookup %[[Q]] table dense<"0x323334{{([0-9A-F]{2}){73}()}}7E7F7F{{(7F){49}()}}B2B3{{([0-9A-F]{2}){124}()}}3031"> : tensor<256xi8> : {{.*}} -> tensor<1x4x!quant.uniform<i8:f32, {{0\.0(2|199999)[0-9]*}}:-78>>
+// CHECK: qf.dequantize %[[L]]
+// CHECK-NOT: tosa.mul
+func.func @doubled(%b: tensor<1x4xf32> loc("b")) -> tensor<1x4xf32> {
+  %two = "tosa.const"() {values = dense<2.0> : tensor<1x1xf32>} : () -> tensor<1x1xf32> loc("two")
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8> loc("two")
+  %y = tosa.mul %b, %two, %shift : (tensor<1x4xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<1x4xf32> loc("sum"("add"))
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// HardSwish as the importer writes it, x * clamp(x / 6 + 1/2, 0, 1): the
+// activation is used twice, every op of the chain goes into one table.
+// CHECK-LABEL: func.func @hard_swish
+// CHECK: %[[Q:.*]] = qf.quantize %arg0
+// CHECK: %[[L:.*]] = qf.lookup %[[Q]] table
+// CHECK: %[[D:.*]] = qf.dequantize %[[L]]
+// CHECK-NOT: tosa.
+// CHECK: return %[[D]]
+func.func @hard_swish(%b: tensor<1x4xf32> loc("b")) -> tensor<1x4xf32> {
+  %sixth = "tosa.const"() {values = dense<0.16666667> : tensor<1x1xf32>} : () -> tensor<1x1xf32> loc("hs")
+  %half = "tosa.const"() {values = dense<0.5> : tensor<1x1xf32>} : () -> tensor<1x1xf32> loc("hs")
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8> loc("hs")
+  %s = tosa.mul %b, %sixth, %shift : (tensor<1x4xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<1x4xf32> loc("hs")
+  %o = tosa.add %s, %half : (tensor<1x4xf32>, tensor<1x1xf32>) -> tensor<1x4xf32> loc("hs")
+  %c = tosa.clamp %o {max_val = 1.0 : f32, min_val = 0.0 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32> loc("hs")
+  %y = tosa.mul %b, %c, %shift : (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1xi8>) -> tensor<1x4xf32> loc("sum"("hs"))
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// Left float: a chain whose intermediate value is also used elsewhere (it
+// is not a function of the input alone at its end), one that ends at an
+// uncalibrated value, and one with a second activation operand.
+// CHECK-LABEL: func.func @not_tabulated
+// CHECK-NOT: qf.lookup
+// CHECK: tosa.sigmoid
+// CHECK: tosa.mul
+// CHECK: tosa.tanh
+// CHECK: tosa.mul
+func.func @not_tabulated(%b: tensor<1x4xf32> loc("b"), %a: tensor<1x4xf32> loc("a")) -> (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>) {
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8> loc("n")
+  %s = tosa.sigmoid %b : (tensor<1x4xf32>) -> tensor<1x4xf32> loc("inner"("n"))
+  %y = tosa.mul %b, %s, %shift : (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1xi8>) -> tensor<1x4xf32> loc("sum"("n"))
+  %t = tosa.tanh %b : (tensor<1x4xf32>) -> tensor<1x4xf32> loc("uncalibrated"("n"))
+  %m = tosa.mul %a, %b, %shift : (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1xi8>) -> tensor<1x4xf32> loc("clip_out"("n"))
+  return %y, %s, %t, %m : tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>
+}

@@ -23,6 +23,8 @@ enum class KernelFamily {
   /// x86 with AVX-512 VNNI: vpdpbusd kernels for int8 and int4, and the
   /// float kernel.
   X86Avx512Vnni,
+  /// x86 with AVX-512 VNNI and VBMI: those, and vpermi2b table lookups.
+  X86Avx512VnniVbmi,
   /// AArch64 with dotprod: sdot kernels for int8.
   ArmDotprod,
   /// AArch64 with i8mm: smmla kernels for int8.
@@ -30,8 +32,8 @@ enum class KernelFamily {
 };
 
 /// The family's name as the pass option and the docs spell it
-/// ("reference", "x86-avx512", "x86-avx512-vnni", "arm-dotprod",
-/// "arm-i8mm").
+/// ("reference", "x86-avx512", "x86-avx512-vnni", "x86-avx512-vnni-vbmi",
+/// "arm-dotprod", "arm-i8mm").
 llvm::StringRef kernelFamilyName(KernelFamily family);
 
 /// The family of a name kernelFamilyName gives, if any.

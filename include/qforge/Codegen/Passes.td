@@ -26,6 +26,7 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     | `reference` | none |
     | `x86-avx512` | `fma_depthwise`, `fma_product` |
     | `x86-avx512-vnni` | `vnni_depthwise_rows`, `vector_depthwise`, `vnni_product`, `fma_depthwise`, `fma_product` |
+    | `x86-avx512-vnni-vbmi` | those of `x86-avx512-vnni`, `vbmi_lookup` |
     | `arm-dotprod` | `vector_depthwise`, `sdot_product` |
     | `arm-i8mm` | `vector_depthwise`, `smmla_product` |
 
@@ -38,18 +39,23 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     - `*_product`: `qf.matmul`, and ungrouped `qf.conv2d`, whose int32
       sums cannot overflow for any activations;
     - `vnni_depthwise_rows`: a depthwise `qf.conv2d` (one output per input
-      channel, a multiple of 16 channels) whose kernel row spans at most 4
-      input pixels, not block-quantized;
+      channel, any channel count: the kernels compute whole vectors of 16
+      channels, the input padded with its zero point and the filter with
+      zeros, and slice the padded channels away) whose kernel row spans at
+      most 4 input pixels, or 8 undilated (two windows of 4 per row), not
+      block-quantized;
     - `vector_depthwise`: any other such depthwise convolution;
     - `fma_product`: float `tosa.conv2d` with a constant filter and bias,
       and `tosa.matmul` of batch 1 with constant weights, static shapes,
       zero zero points;
     - `fma_depthwise`: float `tosa.depthwise_conv2d` with one output per
       channel (any channel count), constant filter and bias, static
-      shapes, zero zero points.
+      shapes, zero zero points;
+    - `vbmi_lookup`: `qf.lookup` of static shape.
 
     `qforge compile` derives the family from `--target` (VNNI implies
-    AVX-512; i8mm is preferred to dotprod).
+    AVX-512, and VBMI beside it adds the lookup kernel; i8mm is preferred
+    to dotprod).
   }];
   let options = [
     Option<"family", "kernels", "qforge::KernelFamily", "qforge::KernelFamily::Reference",
@@ -61,6 +67,8 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
                           "AVX-512: the float FMA kernels"),
                clEnumValN(qforge::KernelFamily::X86Avx512Vnni, "x86-avx512-vnni",
                           "AVX-512 VNNI: vpdpbusd int8/int4 kernels and the float kernels"),
+               clEnumValN(qforge::KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi",
+                          "AVX-512 VNNI and VBMI: those, and vpermi2b table lookups"),
                clEnumValN(qforge::KernelFamily::ArmDotprod, "arm-dotprod",
                           "AArch64 dotprod: sdot int8 kernels"),
                clEnumValN(qforge::KernelFamily::ArmI8mm, "arm-i8mm",

@@ -92,12 +92,14 @@ def LowerObserversToCallsPass
 }
 
 def LowerVnniDotPass : Pass<"qf-lower-vnni-dot", "mlir::func::FuncOp"> {
-  let summary = "Lower qf.vnni_dot to the x86 VNNI intrinsic";
+  let summary = "Lower qf.vnni_dot and qf.vbmi_permute to their x86 intrinsics";
   let description = [{
     Each `qf.vnni_dot` becomes `llvm.call_intrinsic` of
     `llvm.x86.avx512.vpdpbusd.{128,256,512}` (by its lane count) with the
-    same operands. Runs after bufferization: the intrinsic call has no
-    declared memory effects, which bufferization and deallocation refuse.
+    same operands, each `qf.vbmi_permute` one of
+    `llvm.x86.avx512.vpermi2var.qi.512`. Runs after bufferization: the
+    intrinsic call has no declared memory effects, which bufferization and
+    deallocation refuse.
   }];
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }

@@ -47,7 +47,14 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
     `qf-sink-dequantize` can join the two without requantization.
 
     Then element-wise adds of two activations become `qf.add` (a
-    following ReLU/Clip fused as its clamp) and average pools (global ones
+    following ReLU/Clip fused as its clamp); a chain of float element-wise
+    ops computing a calibrated tensor from one activation alone (its other
+    operands one-element constants: HardSwish, HardSigmoid, SiLU's sigmoid
+    and multiply, tanh, GELU, Mish, Elu, Softplus, exp, log, or several of
+    them in a row) becomes one `qf.lookup`, the chain evaluated in double
+    precision at the input's 256 stored values and quantized to the
+    output's parameters (a chain with a not-a-number anywhere stays
+    float); average pools (global ones
     and padded ones included) become `qf.avg_pool2d`, each from its
     operands' parameters to its own calibrated output range, and
     concatenations run on int8 in their output's parameters (inputs whose

@@ -147,7 +147,9 @@ Value buildDepthwiseConv(OpBuilder &b, Location loc, Value x, bool xSigned, int6
 }
 
 bool depthwiseRowDotFits(int64_t kw, int64_t dilationW) {
-  return kw <= 4 && (kw - 1) * dilationW + 1 <= 4;
+  // One window per kernel row; or, undilated, a row in windows of 4 taps
+  // (two for a 5x5 kernel, whose second window holds one).
+  return (kw <= 4 && (kw - 1) * dilationW + 1 <= 4) || (kw <= 8 && dilationW == 1);
 }
 
 namespace {
@@ -168,14 +170,16 @@ public:
     channels = fs[0];
     kh = fs[1];
     kw = fs[2];
-    assert(depthwiseRowDotFits(kw, dilations[1]) && "a kernel row must fit one window");
+    assert(depthwiseRowDotFits(kw, dilations[1]) && "a kernel row must fit its windows");
+    parts = llvm::divideCeil((kw - 1) * dilations[1] + 1, 4);
     blocks = channels / lanes;
     in = cast<ShapedType>(x.getType()).getShape(); // N, H, W, C
     hp = in[1] + pad[0] + pad[1];
     int64_t wp = in[2] + pad[2] + pad[3];
-    // Every window (4 pixels from the first tap of an output) stays inside
-    // the row: pixels beyond the padding are added as a tail.
-    wt = std::max(wp, (outShape[2] - 1) * strides[1] + 4);
+    // Every window (4 pixels from the first tap of an output, or of its
+    // last part) stays inside the row: pixels beyond the padding are added
+    // as a tail.
+    wt = std::max(wp, (outShape[2] - 1) * strides[1] + 4 * parts);
     i8 = b.getI8Type();
     i32 = b.getI32Type();
     accType = VectorType::get({lanes}, i32);
@@ -210,7 +214,8 @@ private:
   ArrayRef<int64_t> outShape, strides, dilations;
   std::optional<ChannelRequantization> rest;
   std::vector<int32_t> bias;
-  int64_t channels, kh, kw, blocks, hp, wt, readZero;
+  // parts: windows of 4 taps per kernel row.
+  int64_t channels, kh, kw, parts, blocks, hp, wt, readZero;
   ArrayRef<int64_t> in;
   Type i8, i32;
   VectorType accType, windowType;
@@ -238,7 +243,7 @@ Value RowDotKernel::build() {
   auto perBlock = [&](OpBuilder &cb, Location cl, Value c) {
     block = arith::DivUIOp::create(cb, cl, c, idx(cb, cl, lanes));
     kernelRows.clear();
-    for (int64_t r = 0; r < kh; ++r)
+    for (int64_t r = 0; r < kh * parts; ++r)
       kernelRows.push_back(vector::TransferReadOp::create(
           cb, cl, windowType, rowTable, ValueRange{block, idx(cb, cl, r), idx(cb, cl, 0)},
           zeroI8, inBounds));
@@ -326,22 +331,24 @@ void RowDotKernel::fillBorder(Value &copy, Value zeroByte, int64_t row, int64_t 
 /// l's bytes from a window of 4 pixels: the kernel row's taps of channel
 /// l; bytes beyond KW meet zero weights, so any byte will do.
 void RowDotKernel::buildWeightTables() {
-  std::vector<int8_t> rows(blocks * kh * window, 0);
+  std::vector<int8_t> rows(blocks * kh * parts * window, 0);
   std::vector<int32_t> start(channels, 0);
-  if (!bias.empty())
-    for (int64_t c = 0; c < channels; ++c)
-      start[c] = bias[c];
+  // (Channels padded to whole vectors have no bias.)
+  for (auto [c, value] : llvm::enumerate(bias))
+    start[c] = value;
   int64_t i = 0;
   for (const APInt &v : filter.getValues<APInt>()) {
     int64_t c = i / (kh * kw), r = i / kw % kh, t = i % kw;
     int64_t w = v.getSExtValue();
-    rows[((c / lanes) * kh + r) * window + (c % lanes) * 4 + t] = static_cast<int8_t>(w);
+    int64_t part = r * parts + t / 4;
+    rows[((c / lanes) * kh * parts + part) * window + (c % lanes) * 4 + t % 4] =
+        static_cast<int8_t>(w);
     start[c] -= static_cast<int32_t>(readZero * w);
     ++i;
   }
   rowTable = arith::ConstantOp::create(
       b, loc,
-      DenseElementsAttr::get(RankedTensorType::get({blocks, kh, window}, i8),
+      DenseElementsAttr::get(RankedTensorType::get({blocks, kh * parts, window}, i8),
                              ArrayRef<int8_t>(rows)));
   startTable = arith::ConstantOp::create(
       b, loc,
@@ -380,12 +387,16 @@ SmallVector<Value> RowDotKernel::pixels(OpBuilder &wb, Location wl, Value n, Val
     if (uses.empty())
       continue;
     Value row = arith::AddIOp::create(wb, wl, rowBase, idx(wb, wl, i));
-    Value window = vector::TransferReadOp::create(wb, wl, windowType, blocked,
-                                                  ValueRange{n, row, block, first}, zeroI8,
-                                                  inBounds);
-    Value taps = vector::ShuffleOp::create(wb, wl, window, window, gather);
-    for (auto [u, r] : uses)
-      accs[u] = qf::VnniDotOp::create(wb, wl, accType, accs[u], taps, kernelRows[r]);
+    for (int64_t p = 0; p < parts; ++p) {
+      Value col = arith::AddIOp::create(wb, wl, first, idx(wb, wl, p * 4 * lanes));
+      Value window = vector::TransferReadOp::create(wb, wl, windowType, blocked,
+                                                    ValueRange{n, row, block, col}, zeroI8,
+                                                    inBounds);
+      Value taps = vector::ShuffleOp::create(wb, wl, window, window, gather);
+      for (auto [u, r] : uses)
+        accs[u] =
+            qf::VnniDotOp::create(wb, wl, accType, accs[u], taps, kernelRows[r * parts + p]);
+    }
   }
   if (rest)
     for (Value &acc : accs)

@@ -1,4 +1,4 @@
-//===- LowerVnniDot.cpp - qf.vnni_dot to the x86 intrinsic ----------------===//
+//===- LowerVnniDot.cpp - qf.vnni_dot, qf.vbmi_permute to x86 intrinsics --===//
 
 #include "qforge/Conversion/Passes.h"
 
@@ -26,6 +26,16 @@ struct LowerVnniDotPass : qforge::impl::LowerVnniDotPassBase<LowerVnniDotPass> {
                          .getResult(0);
       dot.replaceAllUsesWith(result);
       dot.erase();
+    });
+    getOperation().walk([](qforge::qf::VbmiPermuteOp permute) {
+      OpBuilder b(permute);
+      Value result = LLVM::CallIntrinsicOp::create(
+                         b, permute.getLoc(), permute.getType(),
+                         b.getStringAttr("llvm.x86.avx512.vpermi2var.qi.512"),
+                         ValueRange{permute.getLow(), permute.getIndex(), permute.getHigh()})
+                         .getResult(0);
+      permute.replaceAllUsesWith(result);
+      permute.erase();
     });
   }
 };

@@ -21,6 +21,9 @@ void populateProductPatterns(const mlir::TypeConverter &converter,
 void populateAddAndPoolPatterns(const mlir::TypeConverter &converter,
                                 mlir::RewritePatternSet &patterns);
 
+void populateLookupPatterns(const mlir::TypeConverter &converter,
+                            mlir::RewritePatternSet &patterns);
+
 } // namespace qforge
 
 #endif // QFORGE_LIB_CONVERSION_QFTOLINALG_PATTERNSINTERNAL_H

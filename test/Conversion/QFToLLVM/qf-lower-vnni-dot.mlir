@@ -1,5 +1,5 @@
 // RUN: qforge-opt %s --pass-pipeline='builtin.module(func.func(qf-lower-vnni-dot))' | FileCheck %s
-// RUN: qforge-opt %s --pass-pipeline='builtin.module(func.func(qf-lower-vnni-dot),convert-func-to-llvm)' | mlir-translate --mlir-to-llvmir | llc -mtriple=x86_64-pc-linux-gnu -mattr=+avx512f,+avx512vl,+avx512bw,+avx512vnni | FileCheck %s --check-prefix=ASM
+// RUN: qforge-opt %s --pass-pipeline='builtin.module(func.func(qf-lower-vnni-dot),convert-func-to-llvm)' | mlir-translate --mlir-to-llvmir | llc -mtriple=x86_64-pc-linux-gnu -mattr=+avx512f,+avx512vl,+avx512bw,+avx512vnni,+avx512vbmi | FileCheck %s --check-prefix=ASM
 
 // Each width maps to its intrinsic, and the backend selects vpdpbusd on
 // xmm, ymm and zmm registers.
@@ -19,4 +19,16 @@ func.func @widths(%a4: vector<4xi32>, %a8: vector<8xi32>, %a16: vector<16xi32>,
   %r8 = qf.vnni_dot %a8, %u32, %s32 : vector<8xi32>, vector<32xi8>
   %r16 = qf.vnni_dot %a16, %u64, %s64 : vector<16xi32>, vector<64xi8>
   return %r4, %r8, %r16 : vector<4xi32>, vector<8xi32>, vector<16xi32>
+}
+
+// qf.vbmi_permute is vpermi2b (or vpermt2b, the same permute with the
+// other table register overwritten).
+// CHECK-LABEL: func.func @permute
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%arg0, %arg1, %arg2) : (vector<64xi8>, vector<64xi8>, vector<64xi8>) -> vector<64xi8>
+// CHECK-NOT: qf.vbmi_permute
+// ASM-LABEL: permute:
+// ASM: vperm{{[it]}}2b {{.*}}%zmm
+func.func @permute(%lo: vector<64xi8>, %i: vector<64xi8>, %hi: vector<64xi8>) -> vector<64xi8> {
+  %r = qf.vbmi_permute %lo, %i, %hi : vector<64xi8>
+  return %r : vector<64xi8>
 }

@@ -356,3 +356,22 @@ func.func @per_axis_zero_points(%xi: tensor<4x2xi8>) -> tensor<4x2x!quant.unifor
   %y = qf.requantize %x : tensor<4x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>> -> tensor<4x2x!quant.uniform<i8:f32:1, {0.1:1, 0.2:2}>>
   return %y : tensor<4x2x!quant.uniform<i8:f32:1, {0.1:1, 0.2:2}>>
 }
+
+// -----
+
+// A table lookup: the stored byte, zero-extended whatever its signedness,
+// indexes the 256-entry table.
+// CHECK-LABEL: func.func @lookup
+// CHECK: %[[TABLE:.*]] = arith.constant dense<7> : tensor<256xi8>
+// CHECK: linalg.generic {{.*}} ins(%arg0 : tensor<2x4xi8>)
+// CHECK: ^bb0(%[[IN:.*]]: i8, %{{.*}}: i8):
+// CHECK: %[[WIDE:.*]] = arith.extui %[[IN]] : i8 to i32
+// CHECK: %[[I:.*]] = arith.index_castui %[[WIDE]] : i32 to index
+// CHECK: %[[E:.*]] = tensor.extract %[[TABLE]][%[[I]]] : tensor<256xi8>
+// CHECK: linalg.yield %[[E]] : i8
+func.func @lookup(%x: tensor<2x4xi8>) -> tensor<2x4xi8> {
+  %q = quant.scast %x : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8:f32, 0.1:-3>>
+  %y = qf.lookup %q table dense<7> : tensor<256xi8> : (tensor<2x4x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.2>>
+  %r = quant.scast %y : tensor<2x4x!quant.uniform<i8:f32, 0.2>> to tensor<2x4xi8>
+  return %r : tensor<2x4xi8>
+}

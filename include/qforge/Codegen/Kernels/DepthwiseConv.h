@@ -14,7 +14,7 @@
 // which also pads them), so that a row's taps for 16 channels lie in one
 // 64-byte window (up to 4 pixels) that one byte shuffle (vpermb) spreads
 // over the lanes. Three instructions per kernel row where the other kernel
-// takes three per tap.
+// takes three per tap; a row of 5 to 8 taps takes two windows.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,8 +27,8 @@
 
 namespace qforge {
 
-/// Channels per vector of the depthwise kernel; a convolution whose channel
-/// count is not a multiple of it keeps the reference loop.
+/// Channels per vector of the depthwise kernels; a convolution whose
+/// channel count is not a multiple of it is padded to one by the caller.
 constexpr int64_t kDepthwiseLanes = 16;
 
 /// int32 [N, OH, OW, C] = sum_{kh, kw} (x[n, oh*sh + kh*dh, ow*sw + kw*dw, c]
@@ -46,7 +46,8 @@ mlir::Value buildDepthwiseConv(mlir::OpBuilder &b, mlir::Location loc, mlir::Val
                                const ChannelRequantization *epilogue = nullptr);
 
 /// Whether buildDepthwiseRowDot can take a kernel KW wide at width
-/// dilation `dilationW` (a row's taps within 4 pixels).
+/// dilation `dilationW`: a row's taps within 4 pixels, or up to 8 taps
+/// undilated (two windows of 4 per kernel row).
 bool depthwiseRowDotFits(int64_t kw, int64_t dilationW);
 
 /// The same convolution on vpdpbusd (qf.vnni_dot), one instruction per

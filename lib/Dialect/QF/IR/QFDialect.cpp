@@ -58,6 +58,11 @@ static LogicalResult verifyKernelTarget(Operation *op, Kernel kernel) {
       return success();
     return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)
                            << " computes float tosa.depthwise_conv2d, not this op";
+  case Kernel::VbmiLookup:
+    if (isa<LookupOp>(op))
+      return success();
+    return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)
+                           << " computes qf.lookup, not this op";
   }
   llvm_unreachable("unknown kernel");
 }

@@ -21,6 +21,18 @@ static LogicalResult verifyTensor(Operation *op, StringRef what, Type type) {
                                    cast<RankedTensorType>(type));
 }
 
+/// Each named value is a valid quantized tensor, quantized per tensor.
+static LogicalResult verifyPerTensor(Operation *op,
+                                     ArrayRef<std::pair<StringRef, Value>> values) {
+  for (auto [what, value] : values) {
+    if (failed(verifyTensor(op, what, value.getType())))
+      return failure();
+    if (!isPerTensor(value.getType()))
+      return op->emitOpError() << what << " must be quantized per tensor";
+  }
+  return success();
+}
+
 static std::string shapeString(ArrayRef<int64_t> shape) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -369,13 +381,9 @@ LogicalResult Conv2DOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult AddOp::verify() {
-  for (auto [what, value] : {std::pair<StringRef, Value>{"lhs", getLhs()},
-                             {"rhs", getRhs()}, {"result", getResult()}}) {
-    if (failed(verifyTensor(*this, what, value.getType())))
-      return failure();
-    if (!isPerTensor(value.getType()))
-      return emitOpError() << what << " must be quantized per tensor";
-  }
+  if (failed(verifyPerTensor(*this, {{"lhs", getLhs()}, {"rhs", getRhs()},
+                                     {"result", getResult()}})))
+    return failure();
   auto lhs = getLhs().getType(), rhs = getRhs().getType();
   auto result = cast<RankedTensorType>(getType());
   if (!shapesAgree(lhs.getShape(), rhs.getShape()) ||
@@ -392,19 +400,48 @@ LogicalResult AddOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// LookupOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LookupOp::verify() {
+  if (failed(verifyPerTensor(*this, {{"input", getInput()}, {"result", getResult()}})))
+    return failure();
+  for (auto [what, value] : {std::pair<StringRef, Value>{"input", getInput()},
+                             {"result", getResult()}})
+    if (getQuantizedElementType(value.getType()).getStorageTypeIntegralWidth() != 8)
+      return emitOpError() << what << " must have 8-bit storage (a table has 256 entries)";
+  auto in = getInput().getType();
+  auto out = cast<RankedTensorType>(getType());
+  if (!shapesAgree(in.getShape(), out.getShape()))
+    return emitOpError() << "input and result must have one shape, got "
+                         << shapeString(in.getShape()) << " and " << shapeString(out.getShape());
+  auto table = cast<ShapedType>(getTable().getType());
+  if (table.getRank() != 1 || table.getNumElements() != 256)
+    return emitOpError() << "table must have 256 entries (one per input byte), got "
+                         << table.getNumElements();
+  auto result = getQuantizedElementType(out);
+  for (APInt entry : getTable().getValues<APInt>()) {
+    int64_t stored = result.isSigned() ? entry.getSExtValue() : entry.getZExtValue();
+    if (stored < result.getStorageTypeMin() || stored > result.getStorageTypeMax())
+      return emitOpError() << "table entry " << stored
+                           << " is outside the result's storage range ["
+                           << result.getStorageTypeMin() << ", "
+                           << result.getStorageTypeMax() << "]";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // AvgPool2DOp
 //===----------------------------------------------------------------------===//
 
 LogicalResult AvgPool2DOp::verify() {
+  if (failed(verifyPerTensor(*this, {{"input", getInput()}, {"result", getResult()}})))
+    return failure();
   for (auto [what, value] : {std::pair<StringRef, Value>{"input", getInput()},
-                             {"result", getResult()}}) {
-    if (failed(verifyTensor(*this, what, value.getType())))
-      return failure();
-    if (!isPerTensor(value.getType()))
-      return emitOpError() << what << " must be quantized per tensor";
+                             {"result", getResult()}})
     if (cast<RankedTensorType>(value.getType()).getRank() != 4)
       return emitOpError() << what << " must be NHWC (rank 4)";
-  }
   ArrayRef<int64_t> kernel = getKernel(), strides = getStrides();
   if (kernel.size() != 2 || llvm::any_of(kernel, [](int64_t k) { return k < 1; }))
     return emitOpError() << "kernel must be two positive values [h, w]";

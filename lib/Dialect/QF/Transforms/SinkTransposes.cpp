@@ -37,11 +37,21 @@ namespace {
 /// size-1 dimension broadcast), with attributes that do not depend on the
 /// shape: TOSA's element-wise arithmetic and activations, the math
 /// dialect's element-wise functions on tensors (the importer's stable
-/// forms: log1p, expm1, erfc), qf.add.
+/// forms: log1p, expm1, erfc), qf.add, qf.lookup, and the conversions between float
+/// and quantized values (so that a float island between two integer
+/// layers runs in their layout too). A per-axis quantized type names its
+/// axis, which a transpose would move: such ops stay where they are.
 bool isElementwise(Operation *op) {
+  auto perAxis = [](Type t) {
+    return isa<quant::UniformQuantizedPerAxisType>(getElementTypeOrSelf(t));
+  };
+  if (llvm::any_of(op->getOperandTypes(), perAxis) ||
+      llvm::any_of(op->getResultTypes(), perAxis))
+    return false;
   if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp, tosa::MinimumOp,
           tosa::ClampOp, tosa::SigmoidOp, tosa::TanhOp, tosa::ErfOp, tosa::ExpOp, tosa::LogOp,
-          tosa::AbsOp, tosa::NegateOp, tosa::ReciprocalOp, tosa::PowOp, qforge::qf::AddOp>(op))
+          tosa::AbsOp, tosa::NegateOp, tosa::ReciprocalOp, tosa::PowOp, qforge::qf::AddOp,
+          qforge::qf::LookupOp, qforge::qf::QuantizeOp, qforge::qf::DequantizeOp>(op))
     return true;
   return isa<math::MathDialect>(op->getDialect()) && op->hasTrait<OpTrait::Elementwise>();
 }
@@ -282,11 +292,104 @@ struct TransposeBelowConcat : OpRewritePattern<tosa::ConcatOp> {
   }
 };
 
+/// op(scast(reshape(stored))) -> reshape(op(scast(stored))) for the unary
+/// ops of per-tensor quantized values, qf.dequantize and qf.lookup (a
+/// quantized result reshaped as its storage integers): a reshape of storage
+/// integers (a squeeze-excitation scale, [1, 1, 1, C] moved to [1, C, 1, 1])
+/// moves down to where it is one of floats, which the element-wise ops after
+/// it take below as a transpose (reshapeAsTranspose).
+struct ReshapeBelowQuantizedUnary : RewritePattern {
+  explicit ReshapeBelowQuantizedUnary(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    if (!isa<qforge::qf::DequantizeOp, qforge::qf::LookupOp>(op))
+      return failure();
+    Value input = op->getOperand(0);
+    auto stored = input.getDefiningOp<quant::StorageCastOp>();
+    auto reshape = stored ? stored.getInput().getDefiningOp<tosa::ReshapeOp>() : tosa::ReshapeOp();
+    auto quantized = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(input));
+    if (!reshape || !quantized)
+      return rewriter.notifyMatchFailure(op, "not a per-tensor reshaped storage");
+    Location loc = op->getLoc();
+    auto storedType = cast<RankedTensorType>(reshape.getInput1().getType());
+    Value typed = quant::StorageCastOp::create(rewriter, loc, storedType.clone(quantized),
+                                               reshape.getInput1());
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    Operation *inner = rewriter.clone(*op);
+    inner->setOperand(0, typed);
+    Value result = inner->getResult(0);
+    result.setType(storedType.clone(resultType.getElementType()));
+    auto resultQuantized = dyn_cast<quant::QuantizedType>(resultType.getElementType());
+    if (!resultQuantized) {
+      rewriter.replaceOpWithNewOp<tosa::ReshapeOp>(op, resultType, result, reshape.getShape());
+      return success();
+    }
+    Type storage = resultQuantized.getStorageType();
+    Value resultStored =
+        quant::StorageCastOp::create(rewriter, loc, storedType.clone(storage), result);
+    Value moved = tosa::ReshapeOp::create(rewriter, loc, resultType.clone(storage), resultStored,
+                                          reshape.getShape());
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, resultType, moved);
+    return success();
+  }
+};
+
+/// op(reshape(x), c...) -> reshape(op(x, c...)) for element-wise float ops
+/// whose other data operands are constants of one element (which broadcast
+/// alike in either shape) and whose result has the reshape's shape: the
+/// activation of a squeeze-excitation scale moves with the reshape to
+/// where an operand transposed like it (reshapeAsTranspose) takes both
+/// below a transpose.
+struct ReshapeBelowElementwise : RewritePattern {
+  explicit ReshapeBelowElementwise(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    if (!isElementwise(op) || op->getNumResults() != 1)
+      return failure();
+    auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!resultType || !isa<FloatType>(resultType.getElementType()))
+      return failure();
+    tosa::ReshapeOp reshape;
+    SmallVector<std::pair<unsigned, DenseElementsAttr>> scalars;
+    for (OpOperand &operand : op->getOpOperands()) {
+      auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+      if (!type || type.getRank() != resultType.getRank())
+        continue; // not data (a multiply's shift)
+      if (auto r = operand.get().getDefiningOp<tosa::ReshapeOp>(); r && !reshape) {
+        reshape = r;
+        continue;
+      }
+      DenseElementsAttr value;
+      if (type.getNumElements() != 1 || !matchPattern(operand.get(), m_Constant(&value)))
+        return rewriter.notifyMatchFailure(op, "an operand is neither a reshape nor a scalar");
+      scalars.push_back({operand.getOperandNumber(), value});
+    }
+    if (!reshape || reshape.getType() != resultType)
+      return rewriter.notifyMatchFailure(op, "no reshape of the result's shape");
+    auto innerType = cast<RankedTensorType>(reshape.getInput1().getType());
+    Operation *inner = rewriter.clone(*op);
+    inner->replaceUsesOfWith(reshape.getResult(), reshape.getInput1());
+    SmallVector<int64_t> ones(innerType.getRank(), 1);
+    for (auto [index, value] : scalars) {
+      auto scalarType = RankedTensorType::get(ones, value.getElementType());
+      inner->setOperand(index, tosa::ConstOp::create(rewriter, op->getLoc(), scalarType,
+                                                     value.reshape(scalarType)));
+    }
+    inner->getResult(0).setType(innerType);
+    rewriter.replaceOpWithNewOp<tosa::ReshapeOp>(op, resultType, inner->getResult(0),
+                                                 reshape.getShape());
+    return success();
+  }
+};
+
 struct SinkTransposesPass : qforge::impl::SinkTransposesPassBase<SinkTransposesPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    patterns.add<TransposeBelowElementwise, TransposeBelowConcat>(ctx);
+    patterns.add<TransposeBelowElementwise, TransposeBelowConcat, ReshapeBelowQuantizedUnary,
+                 ReshapeBelowElementwise>(ctx);
     tosa::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
     quant::StorageCastOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

@@ -91,8 +91,17 @@ func.func @float_depthwise_kernel_on_conv(%x: tensor<1x4x4x2xf32>) -> tensor<1x4
 
 // -----
 
+// The table kernel computes qf.lookup only.
+func.func @lookup_kernel_on_add(%a: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.2>> {
+  // expected-error @+1 {{'qf.kernel' vbmi_lookup computes qf.lookup, not this op}}
+  %y = qf.add %a, %a {qf.kernel = #qf.kernel<vbmi_lookup>} : (tensor<4x!quant.uniform<i8:f32, 0.1>>, tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.2>>
+  return %y : tensor<4x!quant.uniform<i8:f32, 0.2>>
+}
+
+// -----
+
 func.func @unknown_kernel(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
-  // expected-error @+2 {{expected ::qforge::qf::Kernel to be one of: vnni_product, sdot_product, smmla_product, vnni_depthwise_rows, vector_depthwise, fma_product, fma_depthwise}}
+  // expected-error @+2 {{expected ::qforge::qf::Kernel to be one of: vnni_product, sdot_product, smmla_product, vnni_depthwise_rows, vector_depthwise, fma_product, fma_depthwise, vbmi_lookup}}
   // expected-error @+1 {{failed to parse QF_KernelAttr parameter 'value'}}
   %y = math.exp %x {qf.kernel = #qf.kernel<amx_product>} : tensor<1x4xf32>
   return %y : tensor<1x4xf32>

@@ -187,3 +187,17 @@ func.func @parallel_for(%buf: memref<64xf32>, %items: i64) {
   }
   return
 }
+
+// CHECK-LABEL: func.func @lookup
+// CHECK: qf.lookup %arg0 table dense<3> : tensor<256xi8> : (tensor<2x4x!quant.uniform<i8:f32, 1.000000e-01:-3>>) -> tensor<2x4x!quant.uniform<u8:f32, 2.000000e-01:7>>
+func.func @lookup(%x: tensor<2x4x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<2x4x!quant.uniform<u8:f32, 0.2:7>> {
+  %y = qf.lookup %x table dense<3> : tensor<256xi8> : (tensor<2x4x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<2x4x!quant.uniform<u8:f32, 0.2:7>>
+  return %y : tensor<2x4x!quant.uniform<u8:f32, 0.2:7>>
+}
+
+// CHECK-LABEL: func.func @vbmi_permute
+// CHECK: qf.vbmi_permute %arg0, %arg1, %arg2 : vector<64xi8>
+func.func @vbmi_permute(%lo: vector<64xi8>, %i: vector<64xi8>, %hi: vector<64xi8>) -> vector<64xi8> {
+  %r = qf.vbmi_permute %lo, %i, %hi : vector<64xi8>
+  return %r : vector<64xi8>
+}

@@ -207,3 +207,77 @@ func.func @concat_mixed(%x: tensor<1x4x4x8xf32>, %y: tensor<1x8x4x4xf32>) -> ten
   %c = tosa.concat %a, %y {axis = 1 : i32} : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x16x4x4xf32>
   return %c : tensor<1x16x4x4xf32>
 }
+
+// -----
+
+// A float island between two integer layers (a HardSwish left float): the
+// transposes go through qf.dequantize, the float ops and qf.quantize, and
+// meet the next layer's: the island runs in NHWC with no transpose left.
+// CHECK-LABEL: func.func @float_island
+// CHECK-NOT: tosa.transpose
+// CHECK: %[[D:.*]] = qf.dequantize %arg0 : tensor<1x4x4x8x!quant.uniform<i8:f32, 1.000000e-01:3>> -> tensor<1x4x4x8xf32>
+// CHECK: %[[M:.*]] = tosa.mul %[[D]], %{{.*}} : (tensor<1x4x4x8xf32>, tensor<1x1x1x1xf32>, tensor<1xi8>) -> tensor<1x4x4x8xf32>
+// CHECK: %[[Q:.*]] = qf.quantize %[[M]] : tensor<1x4x4x8xf32> -> tensor<1x4x4x8x!quant.uniform<i8:f32, 2.000000e-01:-1>>
+// CHECK-NOT: tosa.transpose
+// CHECK: return %[[Q]]
+func.func @float_island(%x: tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:3>>) -> tensor<1x4x4x8x!quant.uniform<i8:f32, 0.2:-1>> {
+  %xs = quant.scast %x : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:3>> to tensor<1x4x4x8xi8>
+  %xt = tosa.transpose %xs {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xi8>) -> tensor<1x8x4x4xi8>
+  %a = quant.scast %xt : tensor<1x8x4x4xi8> to tensor<1x8x4x4x!quant.uniform<i8:f32, 0.1:3>>
+  %f = qf.dequantize %a : tensor<1x8x4x4x!quant.uniform<i8:f32, 0.1:3>> -> tensor<1x8x4x4xf32>
+  %c = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = tosa.mul %f, %c, %shift : (tensor<1x8x4x4xf32>, tensor<1x1x1x1xf32>, tensor<1xi8>) -> tensor<1x8x4x4xf32>
+  %q = qf.quantize %m : tensor<1x8x4x4xf32> -> tensor<1x8x4x4x!quant.uniform<i8:f32, 0.2:-1>>
+  %qs = quant.scast %q : tensor<1x8x4x4x!quant.uniform<i8:f32, 0.2:-1>> to tensor<1x8x4x4xi8>
+  %qt = tosa.transpose %qs {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x8x4x4xi8>) -> tensor<1x4x4x8xi8>
+  %r = quant.scast %qt : tensor<1x4x4x8xi8> to tensor<1x4x4x8x!quant.uniform<i8:f32, 0.2:-1>>
+  return %r : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.2:-1>>
+}
+
+// -----
+
+// A squeeze-excitation scale computed by integer layers: its storage
+// integers are reshaped from [1, 1, 1, C] to [1, C, 1, 1]. The reshape moves
+// below the dequantization and the scale's float activation (its constant
+// of one element reshaped with it), where the multiply takes it as the same
+// transpose as its other operand: the multiply runs in NHWC.
+// CHECK-LABEL: func.func @integer_excitation
+// CHECK-NOT: tosa.transpose
+// CHECK-DAG: %[[D:.*]] = qf.dequantize %arg0 : {{.*}} -> tensor<1x4x4x8xf32>
+// CHECK-DAG: %[[S:.*]] = qf.dequantize %arg1 : tensor<1x1x1x8x!quant.uniform<i8:f32, 5.000000e-02:-2>> -> tensor<1x1x1x8xf32>
+// CHECK: %[[A:.*]] = tosa.add %[[S]], %{{.*}} : (tensor<1x1x1x8xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x1x8xf32>
+// CHECK: %[[C:.*]] = tosa.clamp %[[A]] {{.*}} : (tensor<1x1x1x8xf32>) -> tensor<1x1x1x8xf32>
+// CHECK: tosa.mul %[[C]], %[[D]], %{{.*}} : (tensor<1x1x1x8xf32>, tensor<1x4x4x8xf32>, tensor<1xi8>) -> tensor<1x4x4x8xf32>
+// CHECK: tosa.transpose
+// CHECK-NOT: tosa.transpose
+func.func @integer_excitation(%x: tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:3>>, %s: tensor<1x1x1x8x!quant.uniform<i8:f32, 0.05:-2>>) -> tensor<1x8x4x4xf32> {
+  %xs = quant.scast %x : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:3>> to tensor<1x4x4x8xi8>
+  %xt = tosa.transpose %xs {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xi8>) -> tensor<1x8x4x4xi8>
+  %a = quant.scast %xt : tensor<1x8x4x4xi8> to tensor<1x8x4x4x!quant.uniform<i8:f32, 0.1:3>>
+  %f = qf.dequantize %a : tensor<1x8x4x4x!quant.uniform<i8:f32, 0.1:3>> -> tensor<1x8x4x4xf32>
+  %ss = quant.scast %s : tensor<1x1x1x8x!quant.uniform<i8:f32, 0.05:-2>> to tensor<1x1x1x8xi8>
+  %shape = tosa.const_shape {values = dense<[1, 8, 1, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %sr = tosa.reshape %ss, %shape : (tensor<1x1x1x8xi8>, !tosa.shape<4>) -> tensor<1x8x1x1xi8>
+  %sq = quant.scast %sr : tensor<1x8x1x1xi8> to tensor<1x8x1x1x!quant.uniform<i8:f32, 0.05:-2>>
+  %sf = qf.dequantize %sq : tensor<1x8x1x1x!quant.uniform<i8:f32, 0.05:-2>> -> tensor<1x8x1x1xf32>
+  %half = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %biased = tosa.add %sf, %half : (tensor<1x8x1x1xf32>, tensor<1x1x1x1xf32>) -> tensor<1x8x1x1xf32>
+  %gate = tosa.clamp %biased {max_val = 1.0 : f32, min_val = 0.0 : f32} : (tensor<1x8x1x1xf32>) -> tensor<1x8x1x1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = tosa.mul %gate, %f, %shift : (tensor<1x8x1x1xf32>, tensor<1x8x4x4xf32>, tensor<1xi8>) -> tensor<1x8x4x4xf32>
+  return %m : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// A per-axis quantized type names its axis: a quantization to one stays
+// where it is.
+// CHECK-LABEL: func.func @per_axis_left_alone
+// CHECK: %[[T:.*]] = tosa.transpose %arg0
+// CHECK: qf.quantize %[[T]]
+func.func @per_axis_left_alone(%x: tensor<1x4x4x2xf32>) -> tensor<1x2x4x4x!quant.uniform<i8:f32:1, {0.1, 0.2}>> {
+  %t = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32>
+  %q = qf.quantize %t : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
+  return %q : tensor<1x2x4x4x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
+}

@@ -47,20 +47,27 @@ def SinkTransposesPass : Pass<"qf-sink-transposes", "mlir::func::FuncOp"> {
     The importer brackets every convolution with transposes (ONNX is NCHW,
     qforge's convolutions NHWC). Between two convolutions the pair cancels,
     unless an element-wise op in NCHW sits between them: a residual add
-    (`tosa.add`, or `qf.add` once quantized), an activation. This pass
-    rewrites op(transpose(x, P), transpose(y, P)) to transpose(op(x, y), P)
-    for `tosa.add`, `tosa.sub`, `tosa.maximum`, `tosa.minimum`,
-    `tosa.clamp`, `tosa.sigmoid`, `tosa.tanh` and `qf.add` when every operand
-    is a transpose by the same permutation and nothing broadcasts, and folds
-    transposes that meet (TOSA's canonicalization). Quantized values are
-    transposed as their storage integers between two `quant.scast` (as
+    (`tosa.add`, or `qf.add` once quantized), an activation, a
+    squeeze-excitation scale. This pass rewrites op(transpose(x, P),
+    transpose(y, P)) to transpose(op(x, y), P) for TOSA's element-wise
+    arithmetic and activations, the math dialect's element-wise functions,
+    `qf.add`, and `qf.quantize` / `qf.dequantize` with per-tensor types (so
+    that a float island between two integer layers runs in their layout
+    too). Size-1 dimensions broadcast as before; a constant operand is
+    permuted at compile time, and a reshape that only moves size-1
+    dimensions as P would counts as the same transpose. Reshapes move the
+    other way to meet them: below a `qf.dequantize` of reshaped storage
+    integers, and below element-wise float ops whose other operands are
+    one-element constants (a squeeze-excitation scale's activation).
+    Transposes that meet fold (TOSA's canonicalization). Quantized values
+    are transposed as their storage integers between two `quant.scast` (as
     `qf-sink-dequantize` leaves them), and so are the moved ones. A
     `tosa.concat` of operands transposed alike becomes the concatenation of
     the untransposed ones along the permuted axis, transposed
     (SqueezeNet's fire modules join their branches along NCHW's channels;
     quantized concatenations run on storage integers). ResNet-18,
-    MobileNetV2 and SqueezeNet then run NHWC from their first convolution
-    to their last, at fp32 and int8.
+    MobileNetV2, SqueezeNet and MobileNetV3 then run NHWC from their first
+    convolution to their last, at fp32 and int8.
 
     ```mlir
     %a = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
