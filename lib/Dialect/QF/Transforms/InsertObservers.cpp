@@ -21,7 +21,9 @@ namespace {
 const char *const kDefaultOps[] = {
     "tosa.conv2d",  "tosa.depthwise_conv2d", "tosa.transpose_conv2d",
     "tosa.matmul",  "tosa.add",              "tosa.avg_pool2d",
-    "tosa.max_pool2d", "tosa.clamp",         "tosa.concat"};
+    "tosa.max_pool2d", "tosa.clamp",         "tosa.concat",
+    // A Split's input: the activation before it can end in a table.
+    "tosa.slice"};
 
 bool isFloatTensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);

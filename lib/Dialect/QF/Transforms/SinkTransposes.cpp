@@ -384,11 +384,51 @@ struct ReshapeBelowElementwise : RewritePattern {
   }
 };
 
+/// slice(transpose(x, P), start, size) -> transpose(slice(x, start', size'), P)
+/// with start'[P[d]] = start[d] (a Split's outputs, as YOLO-style C2f
+/// blocks cut their channels, then feed convolutions in NHWC).
+struct TransposeBelowSlice : OpRewritePattern<tosa::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::SliceOp slice, PatternRewriter &rewriter) const override {
+    auto transpose = slice.getInput1().getDefiningOp<tosa::TransposeOp>();
+    auto resultType = dyn_cast<RankedTensorType>(slice.getType());
+    DenseElementsAttr start, size;
+    if (!transpose || !resultType || !resultType.hasStaticShape() ||
+        !matchPattern(slice.getStart(), m_Constant(&start)) ||
+        !matchPattern(slice.getSize(), m_Constant(&size)))
+      return rewriter.notifyMatchFailure(slice, "not a static slice of a transpose");
+    ArrayRef<int32_t> perms = transpose.getPerms();
+    SmallVector<int64_t> innerStart(perms.size()), innerSize(perms.size()),
+        innerShape(perms.size());
+    for (auto [d, p] : llvm::enumerate(perms)) {
+      innerStart[p] = start.getValues<APInt>()[d].getSExtValue();
+      innerSize[p] = size.getValues<APInt>()[d].getSExtValue();
+      innerShape[p] = resultType.getDimSize(d);
+    }
+    Location loc = slice.getLoc();
+    auto shape = [&](ArrayRef<int64_t> values) -> Value {
+      auto attrType =
+          RankedTensorType::get({static_cast<int64_t>(values.size())}, rewriter.getIndexType());
+      return tosa::ConstShapeOp::create(
+          rewriter, loc, tosa::shapeType::get(rewriter.getContext(), values.size()),
+          DenseIntElementsAttr::get(attrType, values));
+    };
+    Value moved = tosa::SliceOp::create(rewriter, loc, resultType.clone(innerShape),
+                                        transpose.getInput1(), shape(innerStart),
+                                        shape(innerSize));
+    rewriter.replaceOpWithNewOp<tosa::TransposeOp>(slice, resultType, moved,
+                                                   transpose.getPermsAttr());
+    return success();
+  }
+};
+
 struct SinkTransposesPass : qforge::impl::SinkTransposesPassBase<SinkTransposesPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    patterns.add<TransposeBelowElementwise, TransposeBelowConcat, ReshapeBelowQuantizedUnary,
+    patterns.add<TransposeBelowElementwise, TransposeBelowConcat, TransposeBelowSlice,
+                 ReshapeBelowQuantizedUnary,
                  ReshapeBelowElementwise>(ctx);
     tosa::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
     quant::StorageCastOp::getCanonicalizationPatterns(patterns, ctx);

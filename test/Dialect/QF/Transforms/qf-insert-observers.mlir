@@ -84,3 +84,25 @@ func.func @unnamed(%a: tensor<4xf32>, %b: tensor<4xf32>, %i: tensor<4xi32>) -> (
   %j = tosa.add %i, %i : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
   return %y, %j : tensor<4xf32>, tensor<4xi32>
 }
+
+// -----
+
+// A Split (tosa.slice per output): the tensor it cuts is observed as well
+// as the pieces, so that the activation computing it (here a sigmoid) has
+// a range to end in.
+// CHECK-LABEL: func.func @split
+// CHECK: %[[S:.*]] = tosa.sigmoid
+// CHECK-NEXT: qf.observe %[[S]] {id = 0 : i64, name = "act"}
+// CHECK: %[[P0:.*]] = tosa.slice %[[S]]
+// CHECK-NEXT: qf.observe %[[P0]] {id = 1 : i64, name = "part0"}
+// CHECK: %[[P1:.*]] = tosa.slice %[[S]]
+// CHECK-NEXT: qf.observe %[[P1]] {id = 2 : i64, name = "part1"}
+func.func @split(%x: tensor<1x4x2x2xf32> loc("x")) -> (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) {
+  %s = tosa.sigmoid %x : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32> loc("act"("sigmoid"))
+  %start0 = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4> loc("split")
+  %start1 = tosa.const_shape {values = dense<[0, 2, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4> loc("split")
+  %size = tosa.const_shape {values = dense<[1, 2, 2, 2]> : tensor<4xindex>} : () -> !tosa.shape<4> loc("split")
+  %p0 = tosa.slice %s, %start0, %size : (tensor<1x4x2x2xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x2x2x2xf32> loc("part0"("split"))
+  %p1 = tosa.slice %s, %start1, %size : (tensor<1x4x2x2xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x2x2x2xf32> loc("part1"("split"))
+  return %p0, %p1 : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>
+}

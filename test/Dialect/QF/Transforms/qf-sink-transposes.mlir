@@ -281,3 +281,24 @@ func.func @per_axis_left_alone(%x: tensor<1x4x4x2xf32>) -> tensor<1x2x4x4x!quant
   %q = qf.quantize %t : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
   return %q : tensor<1x2x4x4x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
 }
+
+// -----
+
+// A slice of a transpose (a Split of NCHW channels after an NHWC
+// convolution) becomes the slice of the untransposed tensor along the
+// permuted axis, transposed: start [0, 2, 0, 0] in NCHW is [0, 0, 0, 2] in
+// NHWC. The transposes then meet the next convolution's and cancel.
+// CHECK-LABEL: func.func @split_channels
+// CHECK-DAG: %[[START:.*]] = tosa.const_shape {values = dense<[0, 0, 0, 2]> : tensor<4xindex>}
+// CHECK-DAG: %[[SIZE:.*]] = tosa.const_shape {values = dense<[1, 3, 3, 2]> : tensor<4xindex>}
+// CHECK: %[[S:.*]] = tosa.slice %arg0, %[[START]], %[[SIZE]] : (tensor<1x3x3x4xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x3x3x2xi8>
+// CHECK-NOT: tosa.transpose
+// CHECK: return %[[S]]
+func.func @split_channels(%x: tensor<1x3x3x4xi8>) -> tensor<1x3x3x2xi8> {
+  %t = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x3x3x4xi8>) -> tensor<1x4x3x3xi8>
+  %start = tosa.const_shape {values = dense<[0, 2, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 2, 3, 3]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s = tosa.slice %t, %start, %size : (tensor<1x4x3x3xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x2x3x3xi8>
+  %back = tosa.transpose %s {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x3x3xi8>) -> tensor<1x3x3x2xi8>
+  return %back : tensor<1x3x3x2xi8>
+}

@@ -59,7 +59,9 @@ def SinkTransposesPass : Pass<"qf-sink-transposes", "mlir::func::FuncOp"> {
     other way to meet them: below a `qf.dequantize` of reshaped storage
     integers, and below element-wise float ops whose other operands are
     one-element constants (a squeeze-excitation scale's activation).
-    Transposes that meet fold (TOSA's canonicalization). Quantized values
+    A static `tosa.slice` of a transpose becomes the transposed slice of
+    its input (a Split's pieces). Transposes that meet fold (TOSA's
+    canonicalization). Quantized values
     are transposed as their storage integers between two `quant.scast` (as
     `qf-sink-dequantize` leaves them), and so are the moved ones. A
     `tosa.concat` of operands transposed alike becomes the concatenation of
@@ -153,7 +155,7 @@ def InsertObserversPass : Pass<"qf-insert-observers", "mlir::func::FuncOp"> {
                "Ops whose nodes are observed (default: tosa.conv2d, "
                "tosa.depthwise_conv2d, tosa.transpose_conv2d, tosa.matmul, "
                "tosa.add, tosa.avg_pool2d, tosa.max_pool2d, tosa.clamp, "
-               "tosa.concat)">,
+               "tosa.concat, tosa.slice)">,
   ];
   let dependentDialects = ["qforge::qf::QFDialect"];
 }
