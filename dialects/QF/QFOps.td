@@ -197,6 +197,32 @@ def QF_AddOp : QF_Op<"add", [Pure]> {
   let hasVerifier = 1;
 }
 
+def QF_MulOp : QF_Op<"mul", [Pure]> {
+  let summary = "element-wise product of two quantized tensors, requantized and clamped";
+  let description = [{
+    y = clamp(z_y + round((a - z_a) * (b - z_b) * s_a * s_b / s_y)), all
+    three per tensor: the integer product is exact in int32, the rescale a
+    float32 multiply rounded half to even. Operands of one rank broadcast
+    along their size-1 dimensions (a squeeze-excitation scale [1, 1, 1, C]
+    times the block's activations [1, H, W, C]); the result has the
+    broadcast shape. `clamp` = [min, max] in the result's storage units.
+
+    ```mlir
+    %y = qf.mul %x, %scale
+        : (tensor<1x7x7x8x!quant.uniform<i8:f32, 0.05:-3>>,
+           tensor<1x1x1x8x!quant.uniform<i8:f32, 0.004:-128>>)
+        -> tensor<1x7x7x8x!quant.uniform<i8:f32, 0.03:-10>>
+    ```
+  }];
+  let arguments = (ins QF_QuantizedTensor:$lhs, QF_QuantizedTensor:$rhs,
+                   OptionalAttr<DenseI64ArrayAttr>:$clamp);
+  let results = (outs QF_QuantizedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`clamp` $clamp^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def QF_LookupOp : QF_Op<"lookup", [Pure]> {
   let summary = "element-wise function of an 8-bit quantized tensor, as a 256-entry table";
   let description = [{

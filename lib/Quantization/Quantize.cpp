@@ -383,43 +383,57 @@ void replaceAndRecord(Operation *op, Value result, StringRef kind,
   layers.push_back(layer);
 }
 
-/// Element-wise adds of two activations (residual connections) whose
-/// operands come from integer ops or are calibrated, and whose output is
-/// calibrated, become qf.add (with a following ReLU/Clip as its clamp).
-void quantizeAdds(func::FuncOp func, const qforge::CalibrationTable &calibration,
-                  const qforge::QuantizeOptions &options,
-                  std::vector<qforge::QuantizedLayer> &layers) {
+/// Whether a binary op's operands can go to its integer version: qf.add
+/// takes one shape, qf.mul operands that broadcast (of the result's rank).
+template <typename FloatOp>
+bool integerOperandShapes(FloatOp op) {
+  auto type = cast<RankedTensorType>(op.getType());
+  auto lhs = cast<RankedTensorType>(op.getInput1().getType());
+  auto rhs = cast<RankedTensorType>(op.getInput2().getType());
+  if (std::is_same_v<FloatOp, tosa::AddOp>)
+    return lhs == type && rhs == type;
+  return lhs.getRank() == type.getRank() && rhs.getRank() == type.getRank();
+}
+
+/// Element-wise adds (residual connections) and multiplies (a
+/// squeeze-excitation scale) of two activations whose operands come from
+/// integer ops or are calibrated, and whose output is calibrated, become
+/// qf.add / qf.mul (with a following ReLU/Clip as their clamp).
+template <typename FloatOp, typename IntOp>
+void quantizeBinary(func::FuncOp func, const qforge::CalibrationTable &calibration,
+                    const qforge::QuantizeOptions &options, StringRef kind,
+                    std::vector<qforge::QuantizedLayer> &layers) {
   qforge::CalibMethod chosen = options.method;
-  SmallVector<tosa::AddOp> adds;
-  func.walk([&](tosa::AddOp add) { adds.push_back(add); });
+  SmallVector<FloatOp> ops;
+  func.walk([&](FloatOp op) { ops.push_back(op); });
   OpBuilder b(func.getContext());
   MLIRContext *ctx = func.getContext();
-  for (tosa::AddOp add : adds) {
-    auto type = cast<RankedTensorType>(add.getType());
-    if (!type.getElementType().isF32() || add.getInput1().getType() != type ||
-        add.getInput2().getType() != type || constantWeights(add.getInput1()) ||
-        constantWeights(add.getInput2()))
+  for (FloatOp op : ops) {
+    auto type = cast<RankedTensorType>(op.getType());
+    if (!type.getElementType().isF32() || !integerOperandShapes(op) ||
+        constantWeights(op.getInput1()) || constantWeights(op.getInput2()))
       continue;
-    std::optional<ActivationParams> pa = operandParams(add.getInput1(), calibration, options);
-    std::optional<ActivationParams> pb = operandParams(add.getInput2(), calibration, options);
-    const qforge::TableEntry *out = entryAfter(add.getResult(), calibration);
+    std::optional<ActivationParams> pa = operandParams(op.getInput1(), calibration, options);
+    std::optional<ActivationParams> pb = operandParams(op.getInput2(), calibration, options);
+    const qforge::TableEntry *out = entryAfter(op.getResult(), calibration);
     if (!pa || !pb || !out || !out->ranges.count(chosen))
       continue;
-    tosa::ClampOp activation = fusableActivation(add.getResult(), calibration, chosen, out);
+    tosa::ClampOp activation = fusableActivation(op.getResult(), calibration, chosen, out);
     ActivationParams outP = activationParams(out->ranges.at(chosen), options.symmetric);
-    b.setInsertionPoint(add);
+    b.setInsertionPoint(op);
     DenseI64ArrayAttr clampAttr;
     if (activation && !(clampAttr = storageClamp(b, activation, outP)))
       activation = {};
-    Location loc = add.getLoc();
-    Value qa = qforge::qf::QuantizeOp::create(b, loc, type.clone(int8Type(ctx, *pa)),
-                                              add.getInput1());
-    Value qb = qforge::qf::QuantizeOp::create(b, loc, type.clone(int8Type(ctx, *pb)),
-                                              add.getInput2());
-    Value sum = qforge::qf::AddOp::create(b, loc, type.clone(int8Type(ctx, outP)), qa,
-                                          qb, clampAttr);
-    Value result = qforge::qf::DequantizeOp::create(b, loc, type, sum);
-    replaceAndRecord(add, result, "add", out, calibration, layers);
+    Location loc = op.getLoc();
+    auto quantized = [&](Value v, ActivationParams p) -> Value {
+      auto vType = cast<RankedTensorType>(v.getType());
+      return qforge::qf::QuantizeOp::create(b, loc, vType.clone(int8Type(ctx, p)), v);
+    };
+    Value lhs = quantized(op.getInput1(), *pa);
+    Value rhs = quantized(op.getInput2(), *pb);
+    Value combined = IntOp::create(b, loc, type.clone(int8Type(ctx, outP)), lhs, rhs, clampAttr);
+    Value result = qforge::qf::DequantizeOp::create(b, loc, type, combined);
+    replaceAndRecord(op, result, kind, out, calibration, layers);
     if (activation) {
       activation.getResult().replaceAllUsesWith(activation.getInput());
       layers.back().output = activation.getInput();
@@ -851,8 +865,11 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
   // pool.
   // Adds first: they take a following ReLU or Clip as their clamp, which
   // would otherwise become a table of its own.
-  quantizeAdds(func, calibration, options, layers);
+  quantizeBinary<tosa::AddOp, qforge::qf::AddOp>(func, calibration, options, "add", layers);
   quantizeUnaryFunctions(func, calibration, options, layers);
+  // After the tables, which take the multiplies that square an activation
+  // or scale it by a function of itself (SiLU's x * sigmoid(x)).
+  quantizeBinary<tosa::MulOp, qforge::qf::MulOp>(func, calibration, options, "mul", layers);
   quantizeAvgPools(func, calibration, options, layers);
   quantizeConcats(func, calibration, options, layers);
   return layers;

@@ -309,15 +309,18 @@ func.func @hard_swish(%b: tensor<1x4xf32> loc("b")) -> tensor<1x4xf32> {
 
 // -----
 
-// Left float: a chain whose intermediate value is also used elsewhere (it
-// is not a function of the input alone at its end), one that ends at an
-// uncalibrated value, and one with a second activation operand.
+// Not tables: a chain whose intermediate value is also used elsewhere (it
+// is not a function of the input alone at its end) and one that ends at an
+// uncalibrated value stay float; a product with a second activation is a
+// qf.mul instead.
 // CHECK-LABEL: func.func @not_tabulated
 // CHECK-NOT: qf.lookup
 // CHECK: tosa.sigmoid
 // CHECK: tosa.mul
 // CHECK: tosa.tanh
-// CHECK: tosa.mul
+// CHECK-NOT: qf.lookup
+// CHECK: qf.mul
+// CHECK-NOT: qf.lookup
 func.func @not_tabulated(%b: tensor<1x4xf32> loc("b"), %a: tensor<1x4xf32> loc("a")) -> (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>) {
   %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8> loc("n")
   %s = tosa.sigmoid %b : (tensor<1x4xf32>) -> tensor<1x4xf32> loc("inner"("n"))
@@ -325,4 +328,23 @@ func.func @not_tabulated(%b: tensor<1x4xf32> loc("b"), %a: tensor<1x4xf32> loc("
   %t = tosa.tanh %b : (tensor<1x4xf32>) -> tensor<1x4xf32> loc("uncalibrated"("n"))
   %m = tosa.mul %a, %b, %shift : (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1xi8>) -> tensor<1x4xf32> loc("clip_out"("n"))
   return %y, %s, %t, %m : tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>
+}
+
+// -----
+
+// A product of two calibrated activations (a squeeze-excitation scale)
+// becomes qf.mul from the operands' parameters ("a": [-1, 1.55], scale
+// 0.01, zero point -28; "b": [0, 2.55], scale 0.01, zero point -128) to
+// the output's ("sum": scale 0.02, zero point -78); the [1, 1] operand
+// broadcasts.
+// CHECK-LABEL: func.func @scaled
+// CHECK: %[[A:.*]] = qf.quantize %arg0 : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<i8:f32, {{0\.0(1|0999999)[0-9]*}}:-28>>
+// CHECK: %[[B:.*]] = qf.quantize %arg1 : tensor<1x1xf32> -> tensor<1x1x!quant.uniform<i8:f32, {{0\.0(1|0999999)[0-9]*}}:-128>>
+// CHECK: %[[M:.*]] = qf.mul %[[A]], %[[B]] : {{.*}} -> tensor<1x4x!quant.uniform<i8:f32, {{0\.0(2|199999)[0-9]*}}:-78>>
+// CHECK: qf.dequantize %[[M]]
+// CHECK-NOT: tosa.mul
+func.func @scaled(%a: tensor<1x4xf32> loc("a"), %b: tensor<1x1xf32> loc("b")) -> tensor<1x4xf32> {
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8> loc("scale")
+  %y = tosa.mul %a, %b, %shift : (tensor<1x4xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<1x4xf32> loc("sum"("scale"))
+  return %y : tensor<1x4xf32>
 }

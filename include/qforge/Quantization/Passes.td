@@ -54,7 +54,9 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
     them in a row) becomes one `qf.lookup`, the chain evaluated in double
     precision at the input's 256 stored values and quantized to the
     output's parameters (a chain with a not-a-number anywhere stays
-    float); average pools (global ones
+    float); then products of two activations (a squeeze-excitation scale,
+    broadcasting along size-1 dimensions) become `qf.mul`; average pools
+    (global ones
     and padded ones included) become `qf.avg_pool2d`, each from its
     operands' parameters to its own calibrated output range, and
     concatenations run on int8 in their output's parameters (inputs whose

@@ -43,7 +43,7 @@ void populateQFToLinalgPatterns(const TypeConverter &converter, RewritePatternSe
   populateStoragePatterns(converter, patterns);
   populateProductPatterns(converter, patterns);
   populateAddAndPoolPatterns(converter, patterns);
-  populateLookupPatterns(converter, patterns);
+  populateElementwisePatterns(converter, patterns);
 }
 
 } // namespace qforge
@@ -62,7 +62,7 @@ struct LowerQFToLinalgPass : qforge::impl::LowerQFToLinalgPassBase<LowerQFToLina
     ConversionTarget target(*ctx);
     target.addIllegalOp<qforge::qf::QuantizeOp, qforge::qf::DequantizeOp,
                         qforge::qf::RequantizeOp, qforge::qf::MatmulOp, qforge::qf::Conv2DOp,
-                        qforge::qf::AddOp, qforge::qf::AvgPool2DOp, qforge::qf::LookupOp,
+                        qforge::qf::AddOp, qforge::qf::AvgPool2DOp, qforge::qf::LookupOp, qforge::qf::MulOp,
                         qforge::qf::PackedConstantOp, qforge::qf::ObserveOp,
                         quant::StorageCastOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

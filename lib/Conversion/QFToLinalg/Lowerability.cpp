@@ -27,7 +27,7 @@ namespace {
 /// The ops the conversion rewrites.
 bool isLowered(Operation *op) {
   return isa<qf::QuantizeOp, qf::DequantizeOp, qf::RequantizeOp, qf::MatmulOp, qf::Conv2DOp,
-             qf::PackedConstantOp, qf::AddOp, qf::AvgPool2DOp, qf::LookupOp, qf::ObserveOp,
+             qf::PackedConstantOp, qf::AddOp, qf::AvgPool2DOp, qf::LookupOp, qf::MulOp, qf::ObserveOp,
              quant::StorageCastOp>(op);
 }
 
@@ -113,6 +113,9 @@ LogicalResult checkForms(Operation *op) {
                 notBlocked(op, a.getType()));
   if (auto p = dyn_cast<qf::AvgPool2DOp>(op))
     return both(notBlocked(op, p.getInput().getType()), notBlocked(op, p.getType()));
+  if (auto m = dyn_cast<qf::MulOp>(op))
+    return both(both(notBlocked(op, m.getLhs().getType()), notBlocked(op, m.getRhs().getType())),
+                notBlocked(op, m.getType()));
   if (auto t = dyn_cast<qf::LookupOp>(op))
     return both(notBlocked(op, t.getInput().getType()), notBlocked(op, t.getType()));
   return success();

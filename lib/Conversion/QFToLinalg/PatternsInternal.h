@@ -21,8 +21,8 @@ void populateProductPatterns(const mlir::TypeConverter &converter,
 void populateAddAndPoolPatterns(const mlir::TypeConverter &converter,
                                 mlir::RewritePatternSet &patterns);
 
-void populateLookupPatterns(const mlir::TypeConverter &converter,
-                            mlir::RewritePatternSet &patterns);
+void populateElementwisePatterns(const mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
 
 } // namespace qforge
 

@@ -375,3 +375,28 @@ func.func @lookup(%x: tensor<2x4xi8>) -> tensor<2x4xi8> {
   %r = quant.scast %y : tensor<2x4x!quant.uniform<i8:f32, 0.2>> to tensor<2x4xi8>
   return %r : tensor<2x4xi8>
 }
+
+// -----
+
+// A product with a broadcast operand: its size-1 dimensions are collapsed
+// away and its map reads the channel alone; (a - z_a) * (b - z_b) in
+// int32, then the float multiplier 0.05 * 0.004 / 0.03 and the
+// requantization to the result's zero point -10.
+// CHECK-LABEL: func.func @mul_broadcast
+// CHECK: %[[S:.*]] = tensor.collapse_shape %arg1 {{\[\[}}0, 1, 2, 3]] : tensor<1x1x1x8xi8> into tensor<8xi8>
+// CHECK: linalg.generic {indexing_maps = [#[[ID:.*]], #[[CHANNEL:.*]], #[[ID]]], {{.*}} ins(%arg0, %[[S]] : tensor<1x3x3x8xi8>, tensor<8xi8>)
+// CHECK: arith.extsi
+// CHECK: arith.subi
+// CHECK: arith.extsi
+// CHECK: arith.subi
+// CHECK: arith.muli {{.*}} : i32
+// CHECK: arith.sitofp {{.*}} : i32 to f32
+// CHECK: arith.mulf {{.*}} : f32
+// CHECK: math.roundeven
+func.func @mul_broadcast(%x: tensor<1x3x3x8xi8>, %s: tensor<1x1x1x8xi8>) -> tensor<1x3x3x8xi8> {
+  %qx = quant.scast %x : tensor<1x3x3x8xi8> to tensor<1x3x3x8x!quant.uniform<i8:f32, 0.05:-3>>
+  %qs = quant.scast %s : tensor<1x1x1x8xi8> to tensor<1x1x1x8x!quant.uniform<i8:f32, 0.004:-128>>
+  %y = qf.mul %qx, %qs : (tensor<1x3x3x8x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x1x1x8x!quant.uniform<i8:f32, 0.004:-128>>) -> tensor<1x3x3x8x!quant.uniform<i8:f32, 0.03:-10>>
+  %r = quant.scast %y : tensor<1x3x3x8x!quant.uniform<i8:f32, 0.03:-10>> to tensor<1x3x3x8xi8>
+  return %r : tensor<1x3x3x8xi8>
+}

@@ -400,6 +400,33 @@ LogicalResult AddOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// MulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MulOp::verify() {
+  if (failed(verifyPerTensor(*this, {{"lhs", getLhs()}, {"rhs", getRhs()},
+                                     {"result", getResult()}})))
+    return failure();
+  ArrayRef<int64_t> lhs = getLhs().getType().getShape(), rhs = getRhs().getType().getShape();
+  ArrayRef<int64_t> out = cast<RankedTensorType>(getType()).getShape();
+  bool broadcasts = lhs.size() == rhs.size() && lhs.size() == out.size();
+  for (size_t d = 0; broadcasts && d < out.size(); ++d) {
+    int64_t expected = lhs[d] == 1 ? rhs[d] : lhs[d];
+    broadcasts = (lhs[d] == rhs[d] || lhs[d] == 1 || rhs[d] == 1) && sizesAgree(expected, out[d]);
+  }
+  if (!broadcasts)
+    return emitOpError() << "operands must broadcast to the result's shape along size-1 "
+                            "dimensions, got "
+                         << shapeString(lhs) << ", " << shapeString(rhs) << " and "
+                         << shapeString(out);
+  Type expressed = getQuantizedElementType(getType()).getExpressedType();
+  if (getQuantizedElementType(getLhs().getType()).getExpressedType() != expressed ||
+      getQuantizedElementType(getRhs().getType()).getExpressedType() != expressed)
+    return emitOpError() << "operands and result must express the same type";
+  return verifyClamp(*this, getClamp(), getQuantizedElementType(getType()));
+}
+
+//===----------------------------------------------------------------------===//
 // LookupOp
 //===----------------------------------------------------------------------===//
 

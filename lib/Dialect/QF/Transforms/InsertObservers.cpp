@@ -23,7 +23,9 @@ const char *const kDefaultOps[] = {
     "tosa.matmul",  "tosa.add",              "tosa.avg_pool2d",
     "tosa.max_pool2d", "tosa.clamp",         "tosa.concat",
     // A Split's input: the activation before it can end in a table.
-    "tosa.slice"};
+    "tosa.slice",
+    // Products of two activations (a squeeze-excitation scale): qf.mul.
+    "tosa.mul"};
 
 bool isFloatTensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);

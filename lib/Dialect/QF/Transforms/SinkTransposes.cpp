@@ -37,7 +37,7 @@ namespace {
 /// size-1 dimension broadcast), with attributes that do not depend on the
 /// shape: TOSA's element-wise arithmetic and activations, the math
 /// dialect's element-wise functions on tensors (the importer's stable
-/// forms: log1p, expm1, erfc), qf.add, qf.lookup, and the conversions between float
+/// forms: log1p, expm1, erfc), qf.add, qf.mul, qf.lookup, and the conversions between float
 /// and quantized values (so that a float island between two integer
 /// layers runs in their layout too). A per-axis quantized type names its
 /// axis, which a transpose would move: such ops stay where they are.
@@ -51,7 +51,8 @@ bool isElementwise(Operation *op) {
   if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp, tosa::MinimumOp,
           tosa::ClampOp, tosa::SigmoidOp, tosa::TanhOp, tosa::ErfOp, tosa::ExpOp, tosa::LogOp,
           tosa::AbsOp, tosa::NegateOp, tosa::ReciprocalOp, tosa::PowOp, qforge::qf::AddOp,
-          qforge::qf::LookupOp, qforge::qf::QuantizeOp, qforge::qf::DequantizeOp>(op))
+          qforge::qf::MulOp, qforge::qf::LookupOp, qforge::qf::QuantizeOp,
+          qforge::qf::DequantizeOp>(op))
     return true;
   return isa<math::MathDialect>(op->getDialect()) && op->hasTrait<OpTrait::Elementwise>();
 }
@@ -105,8 +106,16 @@ std::optional<Transposed> transposeOf(Value v, bool throughStorageCasts) {
 /// `v` as a transpose by `perms` when it is a tosa.reshape that only moves
 /// size-1 dimensions the way `perms` would (canonicalization writes such
 /// transposes as reshapes: the [1, 1, 1, C] channel scale of a
-/// squeeze-excitation block, moved to [1, C, 1, 1]).
+/// squeeze-excitation block, moved to [1, C, 1, 1]); for a quantized `v`,
+/// such a reshape of its storage integers between two quant.scast.
 std::optional<Transposed> reshapeAsTranspose(Value v, ArrayRef<int32_t> perms) {
+  auto quantized = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(v));
+  if (auto stored = v.getDefiningOp<quant::StorageCastOp>(); stored && quantized) {
+    std::optional<Transposed> inner = reshapeAsTranspose(stored.getInput(), perms);
+    if (!inner)
+      return std::nullopt;
+    return Transposed{Value(), inner->source, perms, quantized};
+  }
   auto reshape = v.getDefiningOp<tosa::ReshapeOp>();
   if (!reshape)
     return std::nullopt;

@@ -302,3 +302,29 @@ func.func @split_channels(%x: tensor<1x3x3x4xi8>) -> tensor<1x3x3x2xi8> {
   %back = tosa.transpose %s {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x3x3xi8>) -> tensor<1x3x3x2xi8>
   return %back : tensor<1x3x3x2xi8>
 }
+
+// -----
+
+// An integer squeeze-excitation product: the scale's storage integers are
+// reshaped [1, 1, 1, C] -> [1, C, 1, 1], which counts as the same transpose
+// as the activations' (through the storage casts); the product runs in
+// NHWC and no transpose is left.
+// CHECK-LABEL: func.func @integer_scale_product
+// CHECK-NOT: tosa.transpose
+// CHECK: %[[M:.*]] = qf.mul %arg0, %arg1 : (tensor<1x4x4x8x!quant.uniform<i8:f32, 1.000000e-01:3>>, tensor<1x1x1x8x!quant.uniform<i8:f32, 5.000000e-02:-2>>) -> tensor<1x4x4x8x!quant.uniform<i8:f32, 2.000000e-01:-1>>
+// CHECK-NOT: tosa.transpose
+// CHECK: return %[[M]]
+func.func @integer_scale_product(%x: tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:3>>, %s: tensor<1x1x1x8x!quant.uniform<i8:f32, 0.05:-2>>) -> tensor<1x4x4x8x!quant.uniform<i8:f32, 0.2:-1>> {
+  %xs = quant.scast %x : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:3>> to tensor<1x4x4x8xi8>
+  %xt = tosa.transpose %xs {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xi8>) -> tensor<1x8x4x4xi8>
+  %a = quant.scast %xt : tensor<1x8x4x4xi8> to tensor<1x8x4x4x!quant.uniform<i8:f32, 0.1:3>>
+  %ss = quant.scast %s : tensor<1x1x1x8x!quant.uniform<i8:f32, 0.05:-2>> to tensor<1x1x1x8xi8>
+  %shape = tosa.const_shape {values = dense<[1, 8, 1, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %sr = tosa.reshape %ss, %shape : (tensor<1x1x1x8xi8>, !tosa.shape<4>) -> tensor<1x8x1x1xi8>
+  %sq = quant.scast %sr : tensor<1x8x1x1xi8> to tensor<1x8x1x1x!quant.uniform<i8:f32, 0.05:-2>>
+  %m = qf.mul %a, %sq : (tensor<1x8x4x4x!quant.uniform<i8:f32, 0.1:3>>, tensor<1x8x1x1x!quant.uniform<i8:f32, 0.05:-2>>) -> tensor<1x8x4x4x!quant.uniform<i8:f32, 0.2:-1>>
+  %ms = quant.scast %m : tensor<1x8x4x4x!quant.uniform<i8:f32, 0.2:-1>> to tensor<1x8x4x4xi8>
+  %mt = tosa.transpose %ms {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x8x4x4xi8>) -> tensor<1x4x4x8xi8>
+  %r = quant.scast %mt : tensor<1x4x4x8xi8> to tensor<1x4x4x8x!quant.uniform<i8:f32, 0.2:-1>>
+  return %r : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.2:-1>>
+}

@@ -155,7 +155,7 @@ def InsertObserversPass : Pass<"qf-insert-observers", "mlir::func::FuncOp"> {
                "Ops whose nodes are observed (default: tosa.conv2d, "
                "tosa.depthwise_conv2d, tosa.transpose_conv2d, tosa.matmul, "
                "tosa.add, tosa.avg_pool2d, tosa.max_pool2d, tosa.clamp, "
-               "tosa.concat, tosa.slice)">,
+               "tosa.concat, tosa.slice, tosa.mul)">,
   ];
   let dependentDialects = ["qforge::qf::QFDialect"];
 }
