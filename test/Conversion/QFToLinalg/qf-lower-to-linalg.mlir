@@ -378,13 +378,14 @@ func.func @lookup(%x: tensor<2x4xi8>) -> tensor<2x4xi8> {
 
 // -----
 
-// A product with a broadcast operand: its size-1 dimensions are collapsed
-// away and its map reads the channel alone; (a - z_a) * (b - z_b) in
+// A product with a broadcast operand: its broadcast size-1 dimensions (not
+// the batch, which the result shares) are collapsed away and its map reads
+// the batch and the channel; (a - z_a) * (b - z_b) in
 // int32, then the float multiplier 0.05 * 0.004 / 0.03 and the
 // requantization to the result's zero point -10.
 // CHECK-LABEL: func.func @mul_broadcast
-// CHECK: %[[S:.*]] = tensor.collapse_shape %arg1 {{\[\[}}0, 1, 2, 3]] : tensor<1x1x1x8xi8> into tensor<8xi8>
-// CHECK: linalg.generic {indexing_maps = [#[[ID:.*]], #[[CHANNEL:.*]], #[[ID]]], {{.*}} ins(%arg0, %[[S]] : tensor<1x3x3x8xi8>, tensor<8xi8>)
+// CHECK: %[[S:.*]] = tensor.collapse_shape %arg1 {{\[\[}}0], [1, 2, 3]] : tensor<1x1x1x8xi8> into tensor<1x8xi8>
+// CHECK: linalg.generic {indexing_maps = [#[[ID:.*]], #[[CHANNEL:.*]], #[[ID]]], {{.*}} ins(%arg0, %[[S]] : tensor<1x3x3x8xi8>, tensor<1x8xi8>)
 // CHECK: arith.extsi
 // CHECK: arith.subi
 // CHECK: arith.extsi
