@@ -533,7 +533,7 @@ void quantizeConcats(func::FuncOp func, const qforge::CalibrationTable &calibrat
 /// of `out` (index: the input byte read as unsigned), or null when f is not
 /// a number somewhere.
 DenseIntElementsAttr lookupTable(MLIRContext *ctx, const qforge::UnaryFunction &f,
-                              ActivationParams in, ActivationParams out) {
+                                 ActivationParams in, ActivationParams out) {
   std::vector<int8_t> table(256);
   for (int64_t stored = -128; stored <= 127; ++stored) {
     std::optional<double> y = f.evaluate(in.scale * static_cast<double>(stored - in.zeroPoint));

@@ -166,8 +166,8 @@ qforge::findUnaryFunctions(Block &block, const std::function<bool(Value)> &isSta
   DenseSet<Operation *> claimed;
   for (Value start : starts) {
     auto type = dyn_cast<RankedTensorType>(start.getType());
-    if (!type || !isa<FloatType>(type.getElementType()) || claimed.contains(start.getDefiningOp()) ||
-        !isStart(start))
+    if (!type || !isa<FloatType>(type.getElementType()) ||
+        claimed.contains(start.getDefiningOp()) || !isStart(start))
       continue;
     SmallVector<Operation *> chain = reachableChain(start, claimed);
     // The longest chain: from the last op whose result's quantization is

@@ -24,7 +24,8 @@ Value lookup64(OpBuilder &b, Location loc, Value index, ArrayRef<Value> quarters
   auto type = cast<VectorType>(index.getType());
   Value low = qf::VbmiPermuteOp::create(b, loc, type, quarters[0], index, quarters[1]);
   Value high = qf::VbmiPermuteOp::create(b, loc, type, quarters[2], index, quarters[3]);
-  Value zero = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, b.getI8IntegerAttr(0)));
+  Value zero =
+      arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, b.getI8IntegerAttr(0)));
   Value upper = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
   return arith::SelectOp::create(b, loc, upper, high, low);
 }

@@ -62,8 +62,8 @@ struct LowerQFToLinalgPass : qforge::impl::LowerQFToLinalgPassBase<LowerQFToLina
     ConversionTarget target(*ctx);
     target.addIllegalOp<qforge::qf::QuantizeOp, qforge::qf::DequantizeOp,
                         qforge::qf::RequantizeOp, qforge::qf::MatmulOp, qforge::qf::Conv2DOp,
-                        qforge::qf::AddOp, qforge::qf::AvgPool2DOp, qforge::qf::LookupOp, qforge::qf::MulOp,
-                        qforge::qf::PackedConstantOp, qforge::qf::ObserveOp,
+                        qforge::qf::AddOp, qforge::qf::AvgPool2DOp, qforge::qf::LookupOp,
+                        qforge::qf::MulOp, qforge::qf::PackedConstantOp, qforge::qf::ObserveOp,
                         quant::StorageCastOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     ConversionConfig config;

@@ -27,8 +27,8 @@ namespace {
 /// The ops the conversion rewrites.
 bool isLowered(Operation *op) {
   return isa<qf::QuantizeOp, qf::DequantizeOp, qf::RequantizeOp, qf::MatmulOp, qf::Conv2DOp,
-             qf::PackedConstantOp, qf::AddOp, qf::AvgPool2DOp, qf::LookupOp, qf::MulOp, qf::ObserveOp,
-             quant::StorageCastOp>(op);
+             qf::PackedConstantOp, qf::AddOp, qf::AvgPool2DOp, qf::LookupOp, qf::MulOp,
+             qf::ObserveOp, quant::StorageCastOp>(op);
 }
 
 /// Fails, with the op's diagnostic, when `type` is quantized in blocks

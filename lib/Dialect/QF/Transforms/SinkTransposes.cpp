@@ -364,7 +364,8 @@ struct ReshapeBelowElementwise : RewritePattern {
     SmallVector<std::pair<unsigned, DenseElementsAttr>> scalars;
     for (OpOperand &operand : op->getOpOperands()) {
       auto type = dyn_cast<RankedTensorType>(operand.get().getType());
-      if (!type || type.getRank() != resultType.getRank())
+      if (!type || type.getRank() != resultType.getRank() ||
+          !isa<FloatType>(type.getElementType()))
         continue; // not data (a multiply's shift)
       if (auto r = operand.get().getDefiningOp<tosa::ReshapeOp>(); r && !reshape) {
         reshape = r;
