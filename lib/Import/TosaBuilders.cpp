@@ -2,6 +2,8 @@
 
 #include "TosaBuilders.h"
 
+#include "qforge/Dialect/QF/Utils/Layout.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 #include <limits>
@@ -52,12 +54,7 @@ Value splat(OpBuilder &b, Location loc, Type elementType,
 }
 
 Value shapeValue(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
-  auto attrType =
-      RankedTensorType::get({static_cast<int64_t>(shape.size())},
-                            b.getIndexType());
-  return tosa::ConstShapeOp::create(
-      b, loc, tosa::shapeType::get(b.getContext(), shape.size()),
-      DenseIntElementsAttr::get(attrType, shape));
+  return qforge::tosaConstShape(b, loc, shape);
 }
 
 Value reshape(OpBuilder &b, Location loc, Value value,

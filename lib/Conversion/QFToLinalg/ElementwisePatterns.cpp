@@ -25,22 +25,13 @@ struct LookupLowering : OpConversionPattern<qf::LookupOp> {
     IntegerLinalg l{rewriter, op.getLoc()};
     Value table = arith::ConstantOp::create(rewriter, op.getLoc(), op.getTable());
     Value input = adaptor.getInput();
-    auto type = cast<RankedTensorType>(input.getType());
-    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
-                                         type.getElementType());
-    AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
-    SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
-    Value result = linalg::GenericOp::create(
-                       rewriter, op.getLoc(), TypeRange{type}, ValueRange{input},
-                       ValueRange{init}, SmallVector<AffineMap>{id, id}, iterators,
-                       [&](OpBuilder &nb, Location nl, ValueRange args) {
-                         Value byte = l.widen(nb, nl, args[0], /*isSigned=*/false);
-                         Value index =
-                             arith::IndexCastUIOp::create(nb, nl, nb.getIndexType(), byte);
-                         Value entry = tensor::ExtractOp::create(nb, nl, table, index);
-                         linalg::YieldOp::create(nb, nl, entry);
-                       })
-                       .getResult(0);
+    Type byteType = cast<RankedTensorType>(input.getType()).getElementType();
+    Value result = l.map(input, byteType, /*axis=*/-1, /*channel=*/{},
+                         [&](OpBuilder &nb, Location nl, Value byte, ValueRange) {
+                           Value index = arith::IndexCastUIOp::create(
+                               nb, nl, nb.getIndexType(), l.widen(nb, nl, byte, false));
+                           return tensor::ExtractOp::create(nb, nl, table, index).getResult();
+                         });
     rewriter.replaceOp(op, result);
     return success();
   }

@@ -297,14 +297,8 @@ struct FuseQDQPass : qforge::impl::FuseQDQPassBase<FuseQDQPass> {
       // The reshapes, on the stored integers.
       Type storage = outElement.getStorageType();
       Value ints = quant::StorageCastOp::create(b, loc, mmType.clone(storage), fused);
-      ArrayRef<int64_t> shape = out.getType().getShape();
-      auto shapeAttrType =
-          RankedTensorType::get({static_cast<int64_t>(shape.size())}, b.getIndexType());
-      Value shapeValue = tosa::ConstShapeOp::create(
-          b, loc, tosa::shapeType::get(b.getContext(), shape.size()),
-          DenseIntElementsAttr::get(shapeAttrType, shape));
       ints = tosa::ReshapeOp::create(b, loc, out.getType().clone(storage), ints,
-                                     shapeValue);
+                                     qforge::tosaConstShape(b, loc, out.getType().getShape()));
       fused = quant::StorageCastOp::create(b, loc, out.getType(), ints);
     }
     out.getResult().replaceAllUsesWith(fused);

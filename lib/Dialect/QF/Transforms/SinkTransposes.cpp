@@ -37,9 +37,9 @@ namespace {
 /// size-1 dimension broadcast), with attributes that do not depend on the
 /// shape: TOSA's element-wise arithmetic and activations, the math
 /// dialect's element-wise functions on tensors (the importer's stable
-/// forms: log1p, expm1, erfc), qf.add, qf.mul, qf.lookup, and the conversions between float
-/// and quantized values (so that a float island between two integer
-/// layers runs in their layout too). A per-axis quantized type names its
+/// forms: log1p, expm1, erfc), qf.add, qf.mul, qf.lookup, and the
+/// conversions between float and quantized values (so that a float island
+/// between two integer layers runs in their layout too). A per-axis quantized type names its
 /// axis, which a transpose would move: such ops stay where they are.
 bool isElementwise(Operation *op) {
   auto perAxis = [](Type t) {
@@ -55,6 +55,15 @@ bool isElementwise(Operation *op) {
           qforge::qf::DequantizeOp>(op))
     return true;
   return isa<math::MathDialect>(op->getDialect()) && op->hasTrait<OpTrait::Elementwise>();
+}
+
+/// What `sizes` (one per dimension of a transpose's result) are for its
+/// input: result dimension d is input dimension perms[d].
+SmallVector<int64_t> beforeTranspose(ArrayRef<int64_t> sizes, ArrayRef<int32_t> perms) {
+  SmallVector<int64_t> before(sizes.size());
+  for (auto [d, p] : llvm::enumerate(perms))
+    before[p] = sizes[d];
+  return before;
 }
 
 /// `perms` inverted: the permutation that undoes it.
@@ -177,9 +186,7 @@ struct TransposeBelowElementwise : RewritePattern {
     if (!below)
       return rewriter.notifyMatchFailure(op, "operands not all transposed alike or constant");
     ArrayRef<int32_t> perms = below->perms;
-    SmallVector<int64_t> innerShape(resultType.getRank());
-    for (auto [d, p] : llvm::enumerate(perms))
-      innerShape[p] = resultType.getDimSize(d);
+    SmallVector<int64_t> innerShape = beforeTranspose(resultType.getShape(), perms);
     Location loc = op->getLoc();
     SmallVector<Value> inputs = below->materialize(rewriter, loc);
     Operation *inner = rewriter.clone(*op);
@@ -289,9 +296,7 @@ struct TransposeBelowConcat : OpRewritePattern<tosa::ConcatOp> {
     for (const Transposed &t : transposed)
       inputs.push_back(t.source);
     int32_t axis = (*perms)[concat.getAxis()];
-    SmallVector<int64_t> innerShape(resultType.getRank());
-    for (auto [d, p] : llvm::enumerate(*perms))
-      innerShape[p] = resultType.getDimSize(d);
+    SmallVector<int64_t> innerShape = beforeTranspose(resultType.getShape(), *perms);
     Value joined = tosa::ConcatOp::create(rewriter, concat.getLoc(),
                                           resultType.clone(innerShape), inputs,
                                           rewriter.getI32IntegerAttr(axis));
@@ -409,24 +414,16 @@ struct TransposeBelowSlice : OpRewritePattern<tosa::SliceOp> {
         !matchPattern(slice.getSize(), m_Constant(&size)))
       return rewriter.notifyMatchFailure(slice, "not a static slice of a transpose");
     ArrayRef<int32_t> perms = transpose.getPerms();
-    SmallVector<int64_t> innerStart(perms.size()), innerSize(perms.size()),
-        innerShape(perms.size());
-    for (auto [d, p] : llvm::enumerate(perms)) {
-      innerStart[p] = start.getValues<APInt>()[d].getSExtValue();
-      innerSize[p] = size.getValues<APInt>()[d].getSExtValue();
-      innerShape[p] = resultType.getDimSize(d);
-    }
-    Location loc = slice.getLoc();
-    auto shape = [&](ArrayRef<int64_t> values) -> Value {
-      auto attrType =
-          RankedTensorType::get({static_cast<int64_t>(values.size())}, rewriter.getIndexType());
-      return tosa::ConstShapeOp::create(
-          rewriter, loc, tosa::shapeType::get(rewriter.getContext(), values.size()),
-          DenseIntElementsAttr::get(attrType, values));
+    auto values = [](DenseElementsAttr dense) {
+      return llvm::to_vector(llvm::map_range(dense.getValues<APInt>(),
+                                             [](const APInt &v) { return v.getSExtValue(); }));
     };
-    Value moved = tosa::SliceOp::create(rewriter, loc, resultType.clone(innerShape),
-                                        transpose.getInput1(), shape(innerStart),
-                                        shape(innerSize));
+    Location loc = slice.getLoc();
+    Value moved = tosa::SliceOp::create(
+        rewriter, loc, resultType.clone(beforeTranspose(resultType.getShape(), perms)),
+        transpose.getInput1(),
+        qforge::tosaConstShape(rewriter, loc, beforeTranspose(values(start), perms)),
+        qforge::tosaConstShape(rewriter, loc, beforeTranspose(values(size), perms)));
     rewriter.replaceOpWithNewOp<tosa::TransposeOp>(slice, resultType, moved,
                                                    transpose.getPermsAttr());
     return success();

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -87,4 +88,10 @@ Value qforge::padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64
                                     b.getIndexAttr(pad[3]), b.getIndexAttr(0)};
   Value padValue = arith::ConstantOp::create(b, loc, value);
   return tensor::PadOp::create(b, loc, type.clone(shape), input, low, high, padValue);
+}
+
+Value qforge::tosaConstShape(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
+  auto attrType = RankedTensorType::get({static_cast<int64_t>(shape.size())}, b.getIndexType());
+  return tosa::ConstShapeOp::create(b, loc, tosa::shapeType::get(b.getContext(), shape.size()),
+                                    DenseIntElementsAttr::get(attrType, shape));
 }

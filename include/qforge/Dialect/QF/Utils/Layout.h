@@ -29,6 +29,9 @@ mlir::DenseElementsAttr permuteConstant(mlir::DenseElementsAttr dense,
 mlir::Value filterToHWCF(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value filter);
 
+/// A `tosa.const_shape` holding `shape` (a reshape's or a slice's operand).
+mlir::Value tosaConstShape(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<int64_t> shape);
+
 /// NHWC `input` grown by `pad` = [top, bottom, left, right] of `value` (a
 /// float zero, or an integer input's zero point), or `input` itself when
 /// there is no padding.
