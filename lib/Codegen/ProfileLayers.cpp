@@ -8,6 +8,7 @@
 #include "qforge/Codegen/Passes.h"
 
 #include "qforge/Dialect/QF/Utils/OnnxNames.h"
+#include "qforge/Support/ModelInterface.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -25,8 +26,11 @@ namespace {
 constexpr llvm::StringLiteral kMarkFunction = "qforge_profile_mark";
 
 /// The ONNX node a location names: its own, or the first one of a fused
-/// location (ops merged from several nodes).
+/// location (ops merged from several nodes); none for the graph outputs'
+/// (the copies into the caller's buffers belong to no node).
 std::string nodeOf(Location loc) {
+  if (qforge::isGraphOutputsLoc(loc))
+    return {};
   if (auto fused = dyn_cast<FusedLoc>(loc)) {
     for (Location part : fused.getLocations())
       if (std::string name = nodeOf(part); !name.empty())

@@ -11,6 +11,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Linker/Linker.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -36,6 +37,8 @@ struct RuntimeEntry {
 constexpr RuntimeEntry kRuntimeEntries[] = {
     // qf-outline-parallel-for: the thread pool.
     {"qforge_parallel_for", "ParallelFor", "threads (--threads other than 1)"},
+    // NAME_set_threads (exportThreadControl): the pool's size per call.
+    {"qforge_set_threads", "ParallelFor", "threads (--threads other than 1)"},
     // qf-profile-layers: per-layer timing.
     {"qforge_profile_mark", "Profile", "per-layer profiles (--profile)"},
 };
@@ -68,7 +71,6 @@ bool linkRuntime(llvm::Module &module, const RuntimeEntry &entry, std::string &e
       error = "linking qforge's " + std::string(entry.runtime) + " into the model failed";
       return false;
     }
-    module.getFunction(entry.function)->setLinkage(llvm::GlobalValue::InternalLinkage);
     return true;
   }
   error = std::string(entry.feature) + " are not supported for " + arch.str() + " targets";
@@ -81,13 +83,46 @@ bool linkRuntimes(llvm::Module &module, std::string &error) {
   for (const RuntimeEntry &entry : kRuntimeEntries)
     if (!linkRuntime(module, entry, error))
       return false;
+  // Entries that came with another's bitcode are internal too.
+  for (const RuntimeEntry &entry : kRuntimeEntries)
+    if (llvm::Function *function = module.getFunction(entry.function))
+      function->setLinkage(llvm::GlobalValue::InternalLinkage);
   return true;
+}
+
+/// A threaded model exports `<name>_set_threads(int n)` (declared in its
+/// header): the runtime's qforge_set_threads with the model's --threads,
+/// read from its calls of the pool (qf-outline-parallel-for passes it as a
+/// constant).
+void exportThreadControl(llvm::Module &module, llvm::StringRef name) {
+  llvm::Function *pool = module.getFunction("qforge_parallel_for");
+  if (!pool)
+    return;
+  llvm::LLVMContext &context = module.getContext();
+  llvm::Type *i32 = llvm::Type::getInt32Ty(context);
+  llvm::Type *i64 = llvm::Type::getInt64Ty(context);
+  llvm::Value *compiled = llvm::ConstantInt::get(i64, 0);
+  for (llvm::User *user : pool->users())
+    if (auto *call = llvm::dyn_cast<llvm::CallInst>(user))
+      if (llvm::isa<llvm::ConstantInt>(call->getArgOperand(3)))
+        compiled = call->getArgOperand(3);
+  llvm::FunctionCallee setThreads = module.getOrInsertFunction(
+      "qforge_set_threads", llvm::FunctionType::get(i32, {i32, i64}, false));
+  llvm::Function *exported = llvm::Function::Create(
+      llvm::FunctionType::get(i32, {i32}, false), llvm::GlobalValue::ExternalLinkage,
+      name + "_set_threads", module);
+  llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "entry", exported));
+  builder.CreateRet(builder.CreateCall(setThreads, {exported->getArg(0), compiled}));
 }
 
 } // namespace
 
-bool emitCode(ModuleOp module, const TargetSpec &target, EmitKind kind,
-              llvm::raw_pwrite_stream &os, std::string &error) {
+bool usesThreadPool(ModuleOp module) {
+  return module.lookupSymbol<LLVM::LLVMFuncOp>("qforge_parallel_for") != nullptr;
+}
+
+bool emitCode(ModuleOp module, llvm::StringRef name, const TargetSpec &target,
+              EmitKind kind, llvm::raw_pwrite_stream &os, std::string &error) {
   static bool initialized = [] {
     llvm::InitializeAllTargetInfos();
     llvm::InitializeAllTargets();
@@ -123,6 +158,7 @@ bool emitCode(ModuleOp module, const TargetSpec &target, EmitKind kind,
   }
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
+  exportThreadControl(*llvmModule, name);
   if (!linkRuntimes(*llvmModule, error))
     return false;
   // LLVM's -O3 pipeline (loop vectorizer included) for the target, as the
@@ -159,190 +195,12 @@ bool writeStaticLibrary(llvm::StringRef objectBytes, llvm::StringRef memberName,
   return true;
 }
 
-namespace {
-const char *cType(DType d) {
-  switch (d) {
-  case DType::F16:
-    return "uint16_t"; // IEEE half, as raw bits
-  case DType::F32:
-    return "float";
-  case DType::F64:
-    return "double";
-  case DType::I8:
-    return "int8_t";
-  case DType::I16:
-    return "int16_t";
-  case DType::I32:
-    return "int32_t";
-  case DType::I64:
-    return "int64_t";
-  case DType::U8:
-  case DType::Bool:
-    return "uint8_t";
-  case DType::U16:
-    return "uint16_t";
-  case DType::U32:
-    return "uint32_t";
-  case DType::U64:
-    return "uint64_t";
-  }
-  return "void";
-}
-} // namespace
-
 int64_t profiledLayers(ModuleOp module, llvm::StringRef name) {
   auto table = module.lookupSymbol<LLVM::GlobalOp>((name + "_profile_seconds").str());
   if (!table)
     return 0;
   auto type = dyn_cast<LLVM::LLVMArrayType>(table.getGlobalType());
   return type ? type.getNumElements() : 0;
-}
-
-namespace {
-void declareProfile(llvm::raw_ostream &os, llvm::StringRef name, int64_t layers) {
-  os << "/* Compiled with --profile: each call adds the seconds spent in layer\n"
-     << " * i (an ONNX node, with the nodes fused into it) to\n"
-     << " * " << name << "_profile_seconds[i]; " << name
-     << "_profile_names[i] names the node.\n"
-     << " * Zero the table to start over; one call at a time is timed. */\n"
-     << "#define " << name.upper() << "_PROFILE_LAYERS " << layers << "\n"
-     << "extern double " << name << "_profile_seconds[" << layers << "];\n"
-     << "extern const char *const " << name << "_profile_names[" << layers << "];\n\n";
-}
-} // namespace
-
-std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
-                    const std::vector<TensorSpec> &outputs,
-                    const ScratchMemory &scratch, llvm::StringRef modelPath,
-                    const TargetSpec &target, int64_t profiledLayers) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  std::string guard = "QFORGE_MODEL_" + name.upper() + "_H";
-  std::string macro = name.upper();
-  os << "/* " << name << ".h: compiled by qforge from " << modelPath
-     << " for target " << target.name << ".\n"
-     << " *\n"
-     << " * " << name << "_run() runs the model once on caller-owned buffers\n"
-     << " * (row-major, shapes and dtypes below). Intermediate tensors live in\n"
-     << " * one scratch arena of " << name.upper() << "_SCRATCH_BYTES bytes, "
-     << (scratch.callerOwned
-             ? "which the caller passes\n * (64-byte aligned, not shared "
-               "between concurrent calls)."
-             : "which the model\n * allocates per call (malloc/free).")
-     << " The object file needs\n * only the C library, libm and "
-        "pthreads (link with -pthread; none with --threads=1).\n"
-     << " * Threads: QFORGE_NUM_THREADS, read at the first threaded kernel,\n"
-     << " * overrides the number compiled in. */\n"
-     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
-     << "#include <stdint.h>\n\n";
-  os << "#ifndef QFORGE_MEMREF_DESCRIPTORS\n#define QFORGE_MEMREF_DESCRIPTORS\n"
-     << "/* The descriptors the entry point takes: allocated and aligned\n"
-     << " * pointers, offset, sizes and strides (in elements). */\n";
-  unsigned maxRank = 0;
-  for (const auto *list : {&inputs, &outputs})
-    for (const TensorSpec &t : *list)
-      maxRank = std::max<unsigned>(maxRank, t.shape.size());
-  for (unsigned r = 0; r <= std::max(maxRank, 8u); ++r) {
-    os << "typedef struct { void *allocated; void *aligned; int64_t offset;";
-    if (r)
-      os << " int64_t sizes[" << r << "]; int64_t strides[" << r << "];";
-    os << " } qforge_memref_" << r << "d;\n";
-  }
-  os << "#endif\n\n";
-
-  auto describe = [&](const char *kind, size_t i, const TensorSpec &t) {
-    int64_t numel = 1;
-    std::string dims;
-    for (size_t d = 0; d < t.shape.size(); ++d) {
-      numel *= t.shape[d];
-      dims += (d ? ", " : "") + std::to_string(t.shape[d]);
-    }
-    std::string prefix = macro + "_" + kind + std::to_string(i);
-    os << "/* " << kind << " " << i << ": " << dtypeName(t.dtype) << " [" << dims
-       << "] */\n"
-       << "#define " << prefix << "_RANK " << t.shape.size() << "\n"
-       << "#define " << prefix << "_SHAPE {" << dims << "}\n"
-       << "#define " << prefix << "_ELEMENTS " << numel << "\n"
-       << "typedef " << cType(t.dtype) << " " << name << "_"
-       << llvm::StringRef(kind).lower() << std::to_string(i) << "_t;\n";
-  };
-  for (size_t i = 0; i < inputs.size(); ++i)
-    describe("INPUT", i, inputs[i]);
-  for (size_t i = 0; i < outputs.size(); ++i)
-    describe("OUTPUT", i, outputs[i]);
-  os << "#define " << macro << "_INPUTS " << inputs.size() << "\n"
-     << "#define " << macro << "_OUTPUTS " << outputs.size() << "\n"
-     << "/* Scratch arena: " << scratch.buffers << " intermediate buffers of "
-     << scratch.totalBytes << " bytes in all, at most " << scratch.peakBytes
-     << " live at once. */\n"
-     << "#define " << macro << "_SCRATCH_BYTES " << scratch.arenaBytes << "\n\n";
-
-  os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
-  if (profiledLayers > 0)
-    declareProfile(os, name, profiledLayers);
-  os << "/* The entry point the object file exports. */\n"
-     << "void _mlir_ciface_" << name << "(";
-  size_t argIndex = 0;
-  auto descriptorParam = [&](const TensorSpec &t) {
-    os << (argIndex++ ? ", " : "") << "qforge_memref_" << t.shape.size() << "d *";
-  };
-  for (const TensorSpec &t : inputs)
-    descriptorParam(t);
-  for (const TensorSpec &t : outputs)
-    descriptorParam(t);
-  if (scratch.callerOwned)
-    os << (argIndex++ ? ", " : "") << "qforge_memref_1d *";
-  os << ");\n\n";
-
-  os << "/* Runs the model: inputs, then outputs (caller-owned, row-major). */\n"
-     << "static inline void " << name << "_run(";
-  argIndex = 0;
-  for (size_t i = 0; i < inputs.size(); ++i)
-    os << (argIndex++ ? ", " : "") << "const " << name << "_input" << i << "_t *in" << i;
-  for (size_t i = 0; i < outputs.size(); ++i)
-    os << (argIndex++ ? ", " : "") << name << "_output" << i << "_t *out" << i;
-  if (scratch.callerOwned)
-    os << (argIndex++ ? ", " : "") << "void *scratch";
-  os << ") {\n";
-  auto fill = [&](const std::string &var, const std::string &pointer,
-                  const TensorSpec &t) {
-    size_t rank = t.shape.size();
-    os << "  qforge_memref_" << rank << "d " << var << " = {(void *)" << pointer
-       << ", (void *)" << pointer << ", 0";
-    if (rank) {
-      os << ", {";
-      for (size_t d = 0; d < rank; ++d)
-        os << (d ? ", " : "") << t.shape[d];
-      os << "}, {";
-      int64_t stride = 1;
-      std::vector<int64_t> strides(rank);
-      for (size_t d = rank; d-- > 0;) {
-        strides[d] = stride;
-        stride *= t.shape[d];
-      }
-      for (size_t d = 0; d < rank; ++d)
-        os << (d ? ", " : "") << strides[d];
-      os << "}";
-    }
-    os << "};\n";
-  };
-  for (size_t i = 0; i < inputs.size(); ++i)
-    fill("d_in" + std::to_string(i), "in" + std::to_string(i), inputs[i]);
-  for (size_t i = 0; i < outputs.size(); ++i)
-    fill("d_out" + std::to_string(i), "out" + std::to_string(i), outputs[i]);
-  if (scratch.callerOwned)
-    os << "  qforge_memref_1d d_scratch = {scratch, scratch, 0, {"
-       << scratch.arenaBytes << "}, {1}};\n";
-  os << "  _mlir_ciface_" << name << "(";
-  argIndex = 0;
-  for (size_t i = 0; i < inputs.size(); ++i)
-    os << (argIndex++ ? ", " : "") << "&d_in" << i;
-  for (size_t i = 0; i < outputs.size(); ++i)
-    os << (argIndex++ ? ", " : "") << "&d_out" << i;
-  if (scratch.callerOwned)
-    os << (argIndex++ ? ", " : "") << "&d_scratch";
-  os << ");\n}\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
-  return text;
 }
 
 } // namespace qforge

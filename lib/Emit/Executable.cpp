@@ -101,7 +101,7 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
   llvm::FileRemover objectRemover(objectPath);
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    if (!emitCode(module, target, EmitKind::Object, os, error))
+    if (!emitCode(module, name, target, EmitKind::Object, os, error))
       return false;
   }
   if (std::error_code ec = llvm::sys::fs::createTemporaryFile("qforge-main", "c", fd,
@@ -115,7 +115,8 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
     // clock_gettime and mkdir are POSIX, beyond -std=c99.
     int64_t layers = profiledLayers(module, name);
     os << "#define _POSIX_C_SOURCE 200809L\n"
-       << cHeader(name, inputs, outputs, scratch, modelPath, target, layers) << "\n"
+       << cHeader(name, inputs, outputs, scratch, modelPath, target, layers,
+                  usesThreadPool(module)) << "\n"
        << "#define MODEL_INPUTS " << inputs.size() << "\n"
        << "#define MODEL_OUTPUTS " << outputs.size() << "\n"
        << "#define MODEL_USAGE \"" << usage(inputs, outputs) << "\"\n"

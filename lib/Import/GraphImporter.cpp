@@ -7,6 +7,7 @@
 #include "TosaBuilders.h"
 
 #include "qforge/Dialect/QF/IR/QFDialect.h"
+#include "qforge/Support/ModelInterface.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -463,6 +464,7 @@ LogicalResult GraphImporter::run() {
     return failure();
 
   SmallVector<Value> results;
+  SmallVector<Location> outputNames;
   for (const onnx::ValueInfoProto &output : graph.output()) {
     if (!values.contains(output.name()) && !hostValues.contains(output.name())) {
       emitError(fileLoc) << "graph output '" << output.name()
@@ -470,8 +472,10 @@ LogicalResult GraphImporter::run() {
       return failure();
     }
     results.push_back(lookup(output.name(), fileLoc));
+    outputNames.push_back(NameLoc::get(StringAttr::get(context, output.name()), fileLoc));
   }
-  func::ReturnOp::create(builder, fileLoc, results);
+  // Compiled models report the outputs' names (functionSignature).
+  func::ReturnOp::create(builder, graphOutputsLoc(context, outputNames), results);
   func.setFunctionType(builder.getFunctionType(
       func.getArgumentTypes(), ValueRange(results).getTypes()));
   return success();

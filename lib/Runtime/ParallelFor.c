@@ -12,8 +12,11 @@
  * compiles for, and the mutex and condition variables are opaque buffers
  * larger than glibc's on x86-64 and AArch64.
  *
- * The pool starts on the first call: QFORGE_NUM_THREADS if set to a
- * positive number, else the number compiled in (0: the CPUs online). The
+ * The pool starts on the first call: the number qforge_set_threads asked
+ * for, else QFORGE_NUM_THREADS if set to a positive number, else the number
+ * compiled in (0: the CPUs online). qforge_set_threads, exported by each
+ * model as NAME_set_threads, can later lower the number of threads a call
+ * uses (helpers above it stay idle), not raise it above the pool's. The
  * caller and the helpers take chunks from a shared counter until none are
  * left, large ones first, so that a core slowed by other work (a busy
  * neighbour on a VM) takes fewer items instead of holding up the rest.
@@ -56,6 +59,8 @@ static struct {
   _Alignas(64) char wake[64];
   int state; /* 0 not started, 1 starting, 2 ready */
   int threads;
+  int requested; /* from qforge_set_threads; 0: the default */
+  int active;    /* threads that take part in the current call */
   int busy;
   int sleepers;
   unsigned long generation;
@@ -75,7 +80,7 @@ static void run_chunks(void) {
     long remaining = pool.items - begin;
     if (remaining <= 0)
       return;
-    long grain = remaining / (2L * pool.threads);
+    long grain = remaining / (2L * pool.active);
     long end = begin + (grain > 1 ? grain : 1);
     if (!__atomic_compare_exchange_n(&pool.next, &begin, end, 1, __ATOMIC_RELAXED,
                                      __ATOMIC_RELAXED))
@@ -86,7 +91,7 @@ static void run_chunks(void) {
 }
 
 static void *helper(void *argument) {
-  (void)argument;
+  int part = (int)(long)argument;
   unsigned long seen = 0;
   for (;;) {
     unsigned long now;
@@ -107,7 +112,8 @@ static void *helper(void *argument) {
       spins = 0;
     }
     seen = now;
-    run_chunks();
+    if (part < pool.active)
+      run_chunks();
     __atomic_fetch_sub(&pool.pending, 1, __ATOMIC_RELEASE);
   }
   return 0;
@@ -115,7 +121,7 @@ static void *helper(void *argument) {
 
 static int requested_threads(long compiled) {
   const char *text = getenv("QFORGE_NUM_THREADS");
-  long n = text ? strtol(text, 0, 10) : 0;
+  long n = pool.requested > 0 ? pool.requested : text ? strtol(text, 0, 10) : 0;
   if (n <= 0)
     n = compiled > 0 ? compiled : sysconf(kSysconfCpusOnline);
   if (n < 1)
@@ -150,7 +156,9 @@ static void start_pool(long compiled) {
 void qforge_parallel_for(qf_chunk_fn fn, void *context, long items, long compiled) {
   if (__atomic_load_n(&pool.state, __ATOMIC_ACQUIRE) != 2)
     start_pool(compiled);
-  if (pool.threads <= 1 || items <= 1 ||
+  int active = pool.requested > 0 && pool.requested < pool.threads ? pool.requested
+                                                                     : pool.threads;
+  if (active <= 1 || items <= 1 ||
       __atomic_exchange_n(&pool.busy, 1, __ATOMIC_ACQUIRE)) {
     fn(context, 0, items);
     return;
@@ -158,6 +166,7 @@ void qforge_parallel_for(qf_chunk_fn fn, void *context, long items, long compile
   pool.fn = fn;
   pool.context = context;
   pool.items = items;
+  pool.active = active;
   pool.next = 0;
   pool.pending = pool.threads - 1;
   __atomic_fetch_add(&pool.generation, 1, __ATOMIC_RELEASE);
@@ -169,4 +178,16 @@ void qforge_parallel_for(qf_chunk_fn fn, void *context, long items, long compile
   while (__atomic_load_n(&pool.pending, __ATOMIC_ACQUIRE) > 0)
     pause_briefly();
   __atomic_store_n(&pool.busy, 0, __ATOMIC_RELEASE);
+}
+
+/* Sets the threads the model's next calls use: n >= 1 at most n (the pool,
+   if not started yet, starts with n), n <= 0 the default. Returns the
+   number the next call will use. `compiled` is --threads. Call it between
+   the model's calls, not during one. */
+int qforge_set_threads(int n, long compiled) {
+  pool.requested = n > 0 ? (n > kMaxThreads ? kMaxThreads : n) : 0;
+  if (__atomic_load_n(&pool.state, __ATOMIC_ACQUIRE) != 2)
+    return requested_threads(compiled);
+  return pool.requested > 0 && pool.requested < pool.threads ? pool.requested
+                                                             : pool.threads;
 }

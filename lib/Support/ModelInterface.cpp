@@ -9,6 +9,18 @@ using namespace mlir;
 
 namespace qforge {
 
+static constexpr llvm::StringLiteral kGraphOutputsTag = "onnx.outputs";
+
+Location graphOutputsLoc(MLIRContext *context, ArrayRef<Location> outputNames) {
+  return FusedLoc::get(outputNames, StringAttr::get(context, kGraphOutputsTag), context);
+}
+
+bool isGraphOutputsLoc(Location loc) {
+  auto fused = dyn_cast<FusedLoc>(loc);
+  auto tag = fused ? dyn_cast_or_null<StringAttr>(fused.getMetadata()) : StringAttr();
+  return tag && tag.getValue() == kGraphOutputsTag;
+}
+
 std::optional<DType> dtypeFor(Type type) {
   if (type.isF16())
     return DType::F16;
@@ -43,8 +55,32 @@ static std::optional<TensorSpec> specFor(Type type) {
   std::optional<DType> dtype = dtypeFor(tensor.getElementType());
   if (!dtype)
     return std::nullopt;
-  return TensorSpec{*dtype, std::vector<int64_t>(tensor.getShape().begin(),
-                                                 tensor.getShape().end())};
+  return TensorSpec{
+      *dtype, std::vector<int64_t>(tensor.getShape().begin(), tensor.getShape().end()), ""};
+}
+
+/// The name a location gives a value: its NameLoc's, else "".
+static std::string nameAt(Location loc) {
+  if (auto named = dyn_cast<NameLoc>(loc))
+    return named.getName().str();
+  return "";
+}
+
+/// The graph output names the importer locates the return at
+/// (graphOutputsLoc), else none.
+static SmallVector<std::string> resultNames(func::FuncOp func) {
+  SmallVector<std::string> names;
+  if (func.isExternal())
+    return names;
+  Location loc = func.front().getTerminator()->getLoc();
+  if (!isGraphOutputsLoc(loc))
+    return names;
+  auto fused = cast<FusedLoc>(loc);
+  if (fused.getLocations().size() != func.getNumResults())
+    return names;
+  for (Location loc : fused.getLocations())
+    names.push_back(nameAt(loc));
+  return names;
 }
 
 bool functionSignature(ModuleOp module, StringRef name,
@@ -57,20 +93,25 @@ bool functionSignature(ModuleOp module, StringRef name,
   }
   inputs.clear();
   outputs.clear();
-  for (Type t : func.getArgumentTypes()) {
+  for (auto [i, t] : llvm::enumerate(func.getArgumentTypes())) {
     auto spec = specFor(t);
     if (!spec) {
       emitError(func.getLoc()) << "cannot pass an argument of type " << t;
       return false;
     }
+    if (!func.isExternal())
+      spec->name = nameAt(func.getArgument(i).getLoc());
     inputs.push_back(*spec);
   }
-  for (Type t : func.getResultTypes()) {
+  SmallVector<std::string> names = resultNames(func);
+  for (auto [i, t] : llvm::enumerate(func.getResultTypes())) {
     auto spec = specFor(t);
     if (!spec) {
       emitError(func.getLoc()) << "cannot return a result of type " << t;
       return false;
     }
+    if (i < names.size())
+      spec->name = names[i];
     outputs.push_back(*spec);
   }
   return true;

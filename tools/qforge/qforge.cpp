@@ -657,11 +657,12 @@ static bool writeArtefact(ModuleOp module, const CompileRequest &request,
            fail(error);
   if (!writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &err) {
         if (emitKind != "lib")
-          return qforge::emitCode(module, request.target, request.kind, os, err);
+          return qforge::emitCode(module, request.name, request.target, request.kind, os, err);
         // A static library: the object, archived.
         llvm::SmallString<0> object;
         llvm::raw_svector_ostream objectStream(object);
-        return qforge::emitCode(module, request.target, request.kind, objectStream, err) &&
+        return qforge::emitCode(module, request.name, request.target, request.kind,
+                                objectStream, err) &&
                qforge::writeStaticLibrary(object, request.name + ".o", os, err);
       }))
     return false;
@@ -671,7 +672,8 @@ static bool writeArtefact(ModuleOp module, const CompileRequest &request,
   llvm::sys::path::replace_extension(header, "h");
   if (writeFile(header, [&](llvm::raw_pwrite_stream &os, std::string &) {
         os << qforge::cHeader(request.name, inputs, outputs, scratch, inputFile,
-                              request.target, qforge::profiledLayers(module, request.name));
+                              request.target, qforge::profiledLayers(module, request.name),
+                              qforge::usesThreadPool(module));
         return true;
       }))
     return true;

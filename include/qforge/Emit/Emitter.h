@@ -22,10 +22,15 @@ namespace qforge {
 
 enum class EmitKind { LLVMIR, Assembly, Object };
 
-/// Translates `module` (already in the LLVM dialect) and writes it as
-/// `kind` for `target`. Returns false with `error` on failure.
-bool emitCode(mlir::ModuleOp module, const TargetSpec &target, EmitKind kind,
-              llvm::raw_pwrite_stream &os, std::string &error);
+/// Translates `module` (already in the LLVM dialect; its entry point is
+/// function `name`) and writes it as `kind` for `target`. Returns false
+/// with `error` on failure.
+bool emitCode(mlir::ModuleOp module, llvm::StringRef name, const TargetSpec &target,
+              EmitKind kind, llvm::raw_pwrite_stream &os, std::string &error);
+
+/// Whether `module` (in the LLVM dialect) runs kernels on the thread pool;
+/// its object then exports `<name>_set_threads`.
+bool usesThreadPool(mlir::ModuleOp module);
 
 /// Wraps an object file (its bytes) in a static archive (GNU format with a
 /// symbol table) written to `os`. Returns false with `error`.
@@ -37,15 +42,20 @@ bool writeStaticLibrary(llvm::StringRef objectBytes, llvm::StringRef memberName,
 /// compiled without --profile.
 int64_t profiledLayers(mlir::ModuleOp module, llvm::StringRef name);
 
-/// The C header of a compiled model: its shapes and dtypes as macros, the
-/// scratch arena's size, the descriptor-based entry point the object
-/// exports, and a plain-pointer wrapper `<name>_run(inputs..., outputs...)`
-/// (with a trailing `void *scratch` when the caller owns the arena); with
-/// `profiledLayers`, the per-layer time tables.
+/// The C header of a compiled model (lib/Emit/Header.cpp, docs/c-api.md):
+/// the shared C API block (include/qforge/model_api.h), its shapes and
+/// dtypes as macros, the scratch arena's size, the descriptor-based entry
+/// point the object exports, the plain-pointer wrapper
+/// `<name>_run(inputs..., outputs...)` (with a trailing `void *scratch` when
+/// the caller owns the arena), the handle API (`<name>_create`, `_invoke`,
+/// `_destroy`, tensor metadata, `<name>_api()`); with `profiledLayers`, the
+/// per-layer time tables; with `threadControl` (usesThreadPool), the
+/// exported `<name>_set_threads`.
 std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
                     const std::vector<TensorSpec> &outputs,
                     const ScratchMemory &scratch, llvm::StringRef modelPath,
-                    const TargetSpec &target, int64_t profiledLayers = 0);
+                    const TargetSpec &target, int64_t profiledLayers,
+                    bool threadControl);
 
 /// Emits `module` (in the LLVM dialect) as an object file and links it with
 /// qforge's .npy-reading main() into the executable `outPath`:

@@ -15,15 +15,24 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace qforge {
 
-/// One input or output tensor: its element type and static shape.
+/// One input or output tensor: its element type, static shape and name.
 struct TensorSpec {
   DType dtype;
   std::vector<int64_t> shape;
+  std::string name; // The ONNX graph input or output it is, if known.
 };
+
+/// The location the importer gives a model function's return: one NameLoc
+/// per ONNX graph output, in order, fused under this tag (which keeps a
+/// single one fused). It names the outputs, not a node: no layer.
+mlir::Location graphOutputsLoc(mlir::MLIRContext *context,
+                               llvm::ArrayRef<mlir::Location> outputNames);
+bool isGraphOutputsLoc(mlir::Location loc);
 
 /// The .npy dtype holding an MLIR element type, if any.
 std::optional<DType> dtypeFor(mlir::Type elementType);
