@@ -122,7 +122,9 @@ bool usesThreadPool(ModuleOp module) {
 }
 
 bool emitCode(ModuleOp module, llvm::StringRef name, const TargetSpec &target,
-              EmitKind kind, llvm::raw_pwrite_stream &os, std::string &error) {
+              EmitKind kind, llvm::raw_pwrite_stream &os, std::string &error,
+              TimingScope *timing) {
+  auto stage = [&](llvm::StringRef what) { return timing ? timing->nest(what) : TimingScope(); };
   static bool initialized = [] {
     llvm::InitializeAllTargetInfos();
     llvm::InitializeAllTargets();
@@ -136,6 +138,7 @@ bool emitCode(ModuleOp module, llvm::StringRef name, const TargetSpec &target,
   // The AArch64 kernels' sdot (arm_neon.intr.sdot).
   registerArmNeonDialectTranslation(*module.getContext());
 
+  TimingScope translating = stage("translate to LLVM IR");
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext, "qforge");
@@ -161,16 +164,20 @@ bool emitCode(ModuleOp module, llvm::StringRef name, const TargetSpec &target,
   exportThreadControl(*llvmModule, name);
   if (!linkRuntimes(*llvmModule, error))
     return false;
+  translating.stop();
+  TimingScope optimizing = stage("LLVM -O3");
   // LLVM's -O3 pipeline (loop vectorizer included) for the target, as the
   // JIT runs it; TargetMachine::addPassesToEmitFile only does code generation.
   if (llvm::Error e = makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get())) {
     error = llvm::toString(std::move(e));
     return false;
   }
+  optimizing.stop();
   if (kind == EmitKind::LLVMIR) {
     llvmModule->print(os, nullptr);
     return true;
   }
+  TimingScope generating = stage("LLVM code generation");
   llvm::legacy::PassManager passes;
   auto fileType = kind == EmitKind::Object ? llvm::CodeGenFileType::ObjectFile
                                            : llvm::CodeGenFileType::AssemblyFile;

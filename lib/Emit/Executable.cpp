@@ -73,7 +73,7 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
                     const std::vector<TensorSpec> &outputs,
                     const ScratchMemory &scratch, const TargetSpec &target,
                     llvm::StringRef modelPath, llvm::StringRef outPath,
-                    std::string &error) {
+                    std::string &error, mlir::TimingScope *timing) {
   if (scratch.callerOwned) {
     error = "executables own their scratch memory; --scratch=caller is for "
             "objects and libraries";
@@ -101,7 +101,7 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
   llvm::FileRemover objectRemover(objectPath);
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    if (!emitCode(module, name, target, EmitKind::Object, os, error))
+    if (!emitCode(module, name, target, EmitKind::Object, os, error, timing))
       return false;
   }
   if (std::error_code ec = llvm::sys::fs::createTemporaryFile("qforge-main", "c", fd,
@@ -142,6 +142,8 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
                                              "-o",      tempOut,    mainPath,
                                              objectPath, "-lm", "-pthread"};
   std::string message;
+  mlir::TimingScope linking =
+      timing ? timing->nest("link the executable") : mlir::TimingScope();
   int rc = llvm::sys::ExecuteAndWait(*compiler, args, std::nullopt, {}, 0, 0,
                                      &message);
   if (rc != 0) {

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 
 using namespace mlir;
@@ -39,11 +40,28 @@ ScratchMemory measureScratch(func::FuncOp func) {
   return m;
 }
 
+/// Runs `pm` on `module`, its passes timed under `timing` as `stage`. The
+/// module is verified once, after the stage, not after each of its passes
+/// (12-20% of a ResNet-18 compile: docs/performance.md); qforge-opt and
+/// the lit tests keep verifying after every pass.
+LogicalResult runStage(PassManager &pm, ModuleOp module, TimingScope *timing,
+                       StringRef stage) {
+  pm.enableVerifier(false);
+  TimingScope scope = timing ? timing->nest(stage) : TimingScope();
+  if (timing)
+    pm.enableTiming(scope);
+  if (failed(pm.run(module)))
+    return failure();
+  TimingScope verifying = scope.nest("verify");
+  return verify(module);
+}
+
 } // namespace
 
 LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
                                  ScratchMemory *scratch, bool callerOwnedScratch,
-                                 const KernelOptions &kernels, bool profileLayers) {
+                                 const KernelOptions &kernels, bool profileLayers,
+                                 TimingScope *timing) {
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func)
     return emitError(module.getLoc()) << "no function @" << name;
@@ -54,14 +72,14 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
   PassManager toBuffers(module.getContext());
   buildTosaToLinalgPipeline(toBuffers, kernels);
   buildBufferizePipeline(toBuffers, ScratchOptions{/*planArena=*/false});
-  if (failed(toBuffers.run(module)))
+  if (failed(runStage(toBuffers, module, timing, "to buffers")))
     return failure();
   // Measured with one buffer per tensor, then laid out in the arena.
   ScratchMemory measured = measureScratch(func);
   PassManager plan(module.getContext());
   plan.addNestedPass<func::FuncOp>(createPlanScratchArenaPass(
       PlanScratchArenaPassOptions{callerOwnedScratch}));
-  if (failed(plan.run(module)))
+  if (failed(runStage(plan, module, timing, "scratch arena")))
     return failure();
   if (auto bytes = func->getAttrOfType<IntegerAttr>(qf::kScratchBytesAttrName))
     measured.arenaBytes = bytes.getInt();
@@ -70,7 +88,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
     *scratch = measured;
   PassManager toLLVM(module.getContext());
   buildLowerToLLVMPipeline(toLLVM, kernels.threads, profileLayers);
-  return toLLVM.run(module);
+  return runStage(toLLVM, module, timing, "to the LLVM dialect");
 }
 
 } // namespace qforge

@@ -28,6 +28,9 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+
+#include <sys/resource.h>
 #include "mlir/Transforms/Passes.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
@@ -139,6 +142,17 @@ static cl::opt<std::string> scratchOwner(
              "NAME_run; obj and lib only)"),
     cl::value_desc("model|caller"), cl::init("model"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
+static cl::opt<bool> timePasses(
+    "time-passes",
+    cl::desc("Print, on stderr, the wall time of each stage of the compilation (import, "
+             "quantization, every lowering pass, LLVM's translation, -O3 and code "
+             "generation) as one tree"),
+    cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<bool> memReport(
+    "mem-report",
+    cl::desc("Print, on stderr, the compiler's peak resident memory after each stage and "
+             "the model's weight bytes"),
+    cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<bool> quiet("quiet", cl::desc("Print nothing but errors"),
                            cl::sub(compileCmd), cl::sub(calibrateCmd),
                            cl::cat(qforgeCategory));
@@ -608,13 +622,14 @@ static bool quantizeModel(MLIRContext &context, ModuleOp module,
 static bool lowerModel(ModuleOp module, const CompileRequest &request,
                        std::vector<qforge::TensorSpec> &inputs,
                        std::vector<qforge::TensorSpec> &outputs,
-                       qforge::ScratchMemory &scratch) {
+                       qforge::ScratchMemory &scratch, TimingScope &timing) {
   qforge::KernelOptions kernels;
   kernels.family = qforge::kernelFamilyFor(request.target);
   kernels.threads = threads;
   if (!qforge::functionSignature(module, request.name, inputs, outputs) ||
       failed(qforge::lowerToLLVMDialect(module, request.name, &scratch,
-                                        request.callerScratch, kernels, profileLayers)))
+                                        request.callerScratch, kernels, profileLayers,
+                                        &timing)))
     return false;
   if (!quiet)
     llvm::outs() << "qforge: " << request.name << ": scratch arena "
@@ -644,7 +659,7 @@ static bool writeReport(const qforge::QuantizationReport &report) {
 static bool writeArtefact(ModuleOp module, const CompileRequest &request,
                           const std::vector<qforge::TensorSpec> &inputs,
                           const std::vector<qforge::TensorSpec> &outputs,
-                          const qforge::ScratchMemory &scratch) {
+                          const qforge::ScratchMemory &scratch, TimingScope &timing) {
   if (emitKind == "mlir")
     return writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
       module.print(os);
@@ -653,16 +668,17 @@ static bool writeArtefact(ModuleOp module, const CompileRequest &request,
   std::string error;
   if (emitKind == "exe")
     return qforge::linkExecutable(module, request.name, inputs, outputs, scratch,
-                                  request.target, inputFile, outputFile, error) ||
+                                  request.target, inputFile, outputFile, error, &timing) ||
            fail(error);
   if (!writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &err) {
         if (emitKind != "lib")
-          return qforge::emitCode(module, request.name, request.target, request.kind, os, err);
+          return qforge::emitCode(module, request.name, request.target, request.kind, os, err,
+                                  &timing);
         // A static library: the object, archived.
         llvm::SmallString<0> object;
         llvm::raw_svector_ostream objectStream(object);
         return qforge::emitCode(module, request.name, request.target, request.kind,
-                                objectStream, err) &&
+                                objectStream, err, &timing) &&
                qforge::writeStaticLibrary(object, request.name + ".o", os, err);
       }))
     return false;
@@ -681,24 +697,78 @@ static bool writeArtefact(ModuleOp module, const CompileRequest &request,
   return false;
 }
 
+/// --mem-report: the peak resident memory after each stage.
+class MemoryReport {
+public:
+  void after(llvm::StringRef stage) {
+    if (!memReport)
+      return;
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    stages.push_back({stage.str(), usage.ru_maxrss / 1024.0}); // KiB on Linux
+  }
+  void print(int64_t weightBytes) const {
+    if (!memReport)
+      return;
+    llvm::errs() << "qforge: peak resident memory (MiB), model weights "
+                 << llvm::format("%.1f", weightBytes / 1048576.0) << " MiB:\n";
+    for (const auto &[stage, mib] : stages)
+      llvm::errs() << llvm::format("  after %-12s %8.1f\n", stage.c_str(), mib);
+  }
+
+private:
+  std::vector<std::pair<std::string, double>> stages;
+};
+
+/// Bytes of the constant tensors (the weights) of an imported module.
+static int64_t weightBytes(ModuleOp module) {
+  int64_t bytes = 0;
+  module.walk([&](Operation *op) {
+    for (NamedAttribute attr : op->getAttrs())
+      if (auto elements = dyn_cast<DenseElementsAttr>(attr.getValue()))
+        if (elements.getNumElements() > 1 && elements.getElementType().isIntOrFloat())
+          bytes += elements.getNumElements() *
+                   llvm::divideCeil(elements.getElementType().getIntOrFloatBitWidth(), 8);
+  });
+  return bytes;
+}
+
 static int runCompile(MLIRContext &context) {
   CompileRequest request;
   if (!checkOutputOptions(request) || !checkQuantizationOptions(request))
     return 1;
+  DefaultTimingManager timingManager;
+  timingManager.setEnabled(timePasses);
+  TimingScope timing = timingManager.getRootScope();
+  MemoryReport memory;
+  TimingScope importing = timing.nest("import");
   OwningOpRef<ModuleOp> module = importModel(context, request.name);
   if (!module)
     return 1;
+  importing.stop();
+  memory.after("import");
+  int64_t weights = memReport ? weightBytes(*module) : 0;
   qforge::QuantizationReport report;
+  TimingScope quantizing = timing.nest("quantize");
   if (!quantizeModel(context, *module, request, report))
     return 1;
+  quantizing.stop();
+  memory.after("quantize");
   std::vector<qforge::TensorSpec> inputs, outputs;
   qforge::ScratchMemory scratch;
-  if (!lowerModel(*module, request, inputs, outputs, scratch))
+  TimingScope lowering = timing.nest("lower");
+  if (!lowerModel(*module, request, inputs, outputs, scratch, lowering))
     return 1;
+  lowering.stop();
+  memory.after("lower");
   report.activationArenaBytes = scratch.arenaBytes;
-  return writeReport(report) && writeArtefact(*module, request, inputs, outputs, scratch)
-             ? 0
-             : 1;
+  TimingScope emitting = timing.nest("emit");
+  bool written = writeReport(report) &&
+                 writeArtefact(*module, request, inputs, outputs, scratch, emitting);
+  emitting.stop();
+  memory.after("emit");
+  memory.print(weights);
+  return written ? 0 : 1;
 }
 
 static int runListOps() {

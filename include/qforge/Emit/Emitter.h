@@ -13,6 +13,7 @@
 #include "qforge/Support/Target.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -23,10 +24,11 @@ namespace qforge {
 enum class EmitKind { LLVMIR, Assembly, Object };
 
 /// Translates `module` (already in the LLVM dialect; its entry point is
-/// function `name`) and writes it as `kind` for `target`. Returns false
-/// with `error` on failure.
+/// function `name`) and writes it as `kind` for `target`, its stages timed
+/// under `timing` when given. Returns false with `error` on failure.
 bool emitCode(mlir::ModuleOp module, llvm::StringRef name, const TargetSpec &target,
-              EmitKind kind, llvm::raw_pwrite_stream &os, std::string &error);
+              EmitKind kind, llvm::raw_pwrite_stream &os, std::string &error,
+              mlir::TimingScope *timing = nullptr);
 
 /// Whether `module` (in the LLVM dialect) runs kernels on the thread pool;
 /// its object then exports `<name>_set_threads`.
@@ -66,7 +68,7 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
                     const std::vector<TensorSpec> &outputs,
                     const ScratchMemory &scratch, const TargetSpec &target,
                     llvm::StringRef modelPath, llvm::StringRef outPath,
-                    std::string &error);
+                    std::string &error, mlir::TimingScope *timing = nullptr);
 
 } // namespace qforge
 

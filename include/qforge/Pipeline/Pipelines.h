@@ -28,6 +28,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 
 namespace qforge {
 
@@ -84,12 +85,14 @@ void buildQuantizedContractPipeline(mlir::OpPassManager &pm, bool warnOnly);
 /// lowering stages on `module`, leaving it in the LLVM dialect. Fills
 /// `scratch` when given. With `callerOwnedScratch` the function takes the
 /// scratch arena as a trailing memref<?xi8> argument; with `profileLayers`
-/// it records each layer's time (see qf-profile-layers).
+/// it records each layer's time (see qf-profile-layers). With `timing`, each
+/// stage and pass is timed under it (qforge compile --time-passes).
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module, llvm::StringRef name,
                                        ScratchMemory *scratch = nullptr,
                                        bool callerOwnedScratch = false,
                                        const KernelOptions &kernels = {},
-                                       bool profileLayers = false);
+                                       bool profileLayers = false,
+                                       mlir::TimingScope *timing = nullptr);
 
 /// Registers the lowering stages with the pass registry (qforge-opt).
 void registerQForgePipelines();

@@ -523,18 +523,21 @@ LogicalResult PackedConstantOp::verify() {
     return emitOpError() << "packed holds " << bytes << " bytes but "
                          << numel << " 4-bit values need " << (numel + 1) / 2;
 
-  // Every nibble must lie in the storage range, which a narrowed type such as
-  // i4<-7:7> makes smaller than what four bits can hold.
+  // The unused high nibble of an odd count's last byte must be zero.
+  if (numel % 2 == 1 && bytes > 0 &&
+      (getPacked().getValues<APInt>()[bytes - 1].getZExtValue() >> 4) != 0)
+    return emitOpError() << "the unused high nibble of the last byte must be zero";
+  // Every nibble must lie in the storage range. Four bits cannot leave the
+  // full range, so only a narrowed type such as i4<-7:7> needs the scan
+  // (which is linear in the weights, and verification runs after every
+  // pass).
   int64_t lo = qtype.getStorageTypeMin(), hi = qtype.getStorageTypeMax();
+  bool narrowed = qtype.isSigned() ? (lo > -8 || hi < 7) : (lo > 0 || hi < 15);
+  if (!narrowed)
+    return success();
   std::vector<int8_t> values = nibbleValues();
-  for (int64_t index = 0; index < static_cast<int64_t>(values.size()); ++index) {
+  for (int64_t index = 0; index < numel; ++index) {
     int64_t value = values[index];
-    if (index >= numel) {
-      if (value != 0)
-        return emitOpError() << "the unused high nibble of the last byte "
-                                "must be zero";
-      continue;
-    }
     if (value < lo || value > hi)
       return emitOpError() << "element " << index << " is " << value
                            << ", outside the storage range [" << lo << ", "
@@ -546,11 +549,22 @@ LogicalResult PackedConstantOp::verify() {
 std::vector<int8_t> PackedConstantOp::nibbleValues() {
   bool isSigned = getQuantizedElementType(getType()).isSigned();
   std::vector<int8_t> values;
-  for (APInt byte : getPacked().getValues<APInt>()) {
-    uint8_t bits = static_cast<uint8_t>(byte.getZExtValue());
+  auto decode = [&](uint8_t bits) {
     for (int nibble : {bits & 0xF, bits >> 4})
       values.push_back(static_cast<int8_t>(isSigned && nibble >= 8 ? nibble - 16 : nibble));
+  };
+  // The bytes straight from a dense i8 attribute's storage (one byte each);
+  // other forms element by element.
+  auto dense = dyn_cast<DenseIntElementsAttr>(getPacked());
+  if (dense && !dense.isSplat() && dense.getElementType().isInteger(8)) {
+    ArrayRef<char> raw = dense.getRawData();
+    values.reserve(2 * raw.size());
+    for (char byte : raw)
+      decode(static_cast<uint8_t>(byte));
+    return values;
   }
+  for (APInt byte : getPacked().getValues<APInt>())
+    decode(static_cast<uint8_t>(byte.getZExtValue()));
   return values;
 }
 
