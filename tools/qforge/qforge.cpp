@@ -29,8 +29,6 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
-
-#include <sys/resource.h>
 #include "mlir/Transforms/Passes.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
@@ -43,6 +41,7 @@
 #include "llvm/Support/WithColor.h"
 
 #include <cctype>
+#include <sys/resource.h>
 
 using namespace mlir;
 namespace cl = llvm::cl;
