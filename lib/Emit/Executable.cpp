@@ -138,9 +138,13 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
 
   // Link into a temporary name first: a failed link leaves no output.
   std::string tempOut = (outPath + ".qforge-link").str();
-  llvm::SmallVector<llvm::StringRef> args = {*compiler, "-std=c99", "-O2",
-                                             "-o",      tempOut,    mainPath,
-                                             objectPath, "-lm", "-pthread"};
+  // The temporary main's random name would go into the executable (its
+  // FILE symbol): recorded under a fixed one, two compiles of the same
+  // model give the same bytes.
+  std::string fixedName = ("-ffile-prefix-map=" + mainPath + "=qforge-main.c").str();
+  llvm::SmallVector<llvm::StringRef> args = {
+      *compiler,  "-std=c99", "-O2", fixedName, "-o", tempOut, mainPath,
+      objectPath, "-lm",      "-pthread"};
   std::string message;
   mlir::TimingScope linking =
       timing ? timing->nest("link the executable") : mlir::TimingScope();
