@@ -239,6 +239,46 @@ LogicalResult GraphImporter::collectInitializers() {
   return success(ok);
 }
 
+/// Whether the product of `shape` fits in an int64 (a tensor's element
+/// count, which every later byte count multiplies further).
+static bool fitsElementCount(ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    if (llvm::MulOverflow(count, d, count))
+      return false;
+  return true;
+}
+
+/// Every tensor has one writer: no two nodes write the same output, and no
+/// node writes a graph input or an initializer. Reports each clash.
+LogicalResult GraphImporter::checkSingleWriters() {
+  const onnx::GraphProto &graph = model.graph();
+  llvm::StringMap<std::string> writer;
+  for (const onnx::ValueInfoProto &input : graph.input())
+    writer[input.name()] = "a graph input";
+  for (const onnx::TensorProto &init : graph.initializer())
+    writer[init.name()] = "an initializer";
+  bool ok = true;
+  for (const onnx::NodeProto &node : graph.node()) {
+    std::string nodeName = !node.name().empty() ? node.name()
+                           : node.output_size() ? node.output(0)
+                                                : node.op_type();
+    for (const std::string &output : node.output()) {
+      if (output.empty())
+        continue;
+      auto [it, inserted] =
+          writer.try_emplace(output, "node '" + nodeName + "' (" + node.op_type() + ")");
+      if (inserted)
+        continue;
+      emitError(fileLoc) << "node '" << nodeName << "' (" << node.op_type() << ") writes '"
+                         << output << "', which " << it->second
+                         << " already defines; every tensor has one writer";
+      ok = false;
+    }
+  }
+  return success(ok);
+}
+
 LogicalResult GraphImporter::buildSignature(func::FuncOp &func) {
   const onnx::GraphProto &graph = model.graph();
   bool ok = true;
@@ -309,6 +349,13 @@ LogicalResult GraphImporter::buildSignature(func::FuncOp &func) {
           shape.push_back(dim.dim_value());
           continue;
         }
+        if (dim.has_dim_value() && dim.dim_value() < 0) {
+          emitError(fileLoc) << "input '" << input.name() << "' has size "
+                             << dim.dim_value() << " in dimension " << d
+                             << "; sizes cannot be negative";
+          ok = false;
+          continue;
+        }
         if (d == 0) {
           // A dynamic leading dimension is the batch: compile for one.
           shape.push_back(1);
@@ -324,6 +371,15 @@ LogicalResult GraphImporter::buildSignature(func::FuncOp &func) {
       }
       if (static_cast<int>(shape.size()) != tensor.shape().dim_size())
         continue;
+    }
+    if (!fitsElementCount(shape)) {
+      emitError(fileLoc) << "input '" << input.name() << "' has shape "
+                         << llvm::join(llvm::map_range(shape, [](int64_t d) {
+                              return std::to_string(d);
+                            }), "x")
+                         << ", more elements than a 64-bit count holds";
+      ok = false;
+      continue;
     }
     argTypes.push_back(RankedTensorType::get(shape, element));
     argLocs.push_back(NameLoc::get(StringAttr::get(context, input.name()), fileLoc));
@@ -396,7 +452,7 @@ LogicalResult GraphImporter::run() {
     return failure();
   }
 
-  if (failed(collectInitializers()))
+  if (failed(checkSingleWriters()) || failed(collectInitializers()))
     return failure();
   for (const onnx::NodeProto &node : graph.node())
     for (const std::string &input : node.input())
@@ -539,6 +595,10 @@ void registerImportDialects(DialectRegistry &registry) {
                   qf::QFDialect>();
 }
 
+/// The newest default-domain operator set of the newest ONNX release checked
+/// (1.23); a model of a newer one is rejected rather than guessed at.
+static constexpr int64_t kNewestOpset = 28;
+
 OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
                                      const ImportOptions &options) {
   DialectRegistry registry;
@@ -561,9 +621,13 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
                           "operator set";
     return nullptr;
   }
-  if (opset < 7) {
-    emitError(fileLoc) << "the model uses ONNX opset " << opset
-                       << "; qforge supports opsets 7 and newer";
+  if (opset < 7 || opset > kNewestOpset) {
+    emitError(fileLoc) << "the model uses ONNX opset " << opset << "; qforge supports opsets 7 to "
+                       << kNewestOpset << " (ONNX 1.23's newest)"
+                       << (opset > kNewestOpset ? ": this one is newer than any ONNX release "
+                                                  "qforge knows; export the model with an "
+                                                  "older opset"
+                                                : "");
     return nullptr;
   }
 

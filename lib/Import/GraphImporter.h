@@ -32,6 +32,7 @@ public:
 
 private:
   mlir::LogicalResult collectInitializers();
+  mlir::LogicalResult checkSingleWriters();
   mlir::LogicalResult buildSignature(mlir::func::FuncOp &func);
   void nameNodeOutputs(const onnx::NodeProto &node, mlir::Location nodeLoc);
 

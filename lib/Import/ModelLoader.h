@@ -12,14 +12,25 @@
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
+
 #include "onnx/onnx_pb.h"
 
 namespace qforge::onnx_import {
 
-/// Reads and parses `path`. Reports a missing, unreadable, truncated or
-/// corrupt file at `fileLoc` and returns false.
+/// Reads and parses `path`, with the external data of its initializers.
+/// Reports a missing, unreadable, truncated or corrupt file at `fileLoc`
+/// and returns false.
 bool loadModelFile(llvm::StringRef path, onnx::ModelProto &model,
                    mlir::Location fileLoc);
+
+/// Reads into each initializer of `graph` that keeps its data in an
+/// external file (ONNX's external data: a file relative to the model at
+/// `modelPath`, an offset and a length) those bytes. Reports a missing or
+/// short file, or a location outside the model's directory, at `fileLoc`
+/// for each such tensor and returns false.
+bool loadExternalData(llvm::StringRef modelPath, onnx::GraphProto &graph,
+                      mlir::Location fileLoc);
 
 } // namespace qforge::onnx_import
 

@@ -71,9 +71,10 @@ HostTensor convertTensorProto(MLIRContext *context,
                               const onnx::TensorProto &tensor,
                               std::string &error) {
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    // Initializers' external data is read with the model (ModelLoader).
     error = "tensor '" + tensor.name() +
-            "' keeps its data in an external file, which is not supported; "
-            "save the model with the weights inside it";
+            "' keeps its data in an external file, which is supported for "
+            "initializers only";
     return {};
   }
   Type element = convertElementType(context, tensor.data_type());
@@ -89,7 +90,10 @@ HostTensor convertTensorProto(MLIRContext *context,
       error = "tensor '" + tensor.name() + "' has a negative dimension";
       return {};
     }
-    numel *= d;
+    if (llvm::MulOverflow(numel, d, numel)) {
+      error = "tensor '" + tensor.name() + "' has more elements than a 64-bit count holds";
+      return {};
+    }
   }
   auto type = RankedTensorType::get(shape, element);
   unsigned width = rawElementBytes(element);
