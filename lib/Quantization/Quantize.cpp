@@ -138,12 +138,15 @@ struct Weights {
   Value quantized;          // The weights as a quantized constant.
   std::vector<double> scales; // Per output channel.
   int64_t bytes = 0;        // Stored values plus per-block multiples.
+  int64_t largestAbsSum = 0; // Over output channels, the sum of |q|.
+  int64_t largestBias = 0;   // The largest |int32 bias|.
 };
 
 /// Integer weights and their scale per output channel.
 struct Int8Weights {
   DenseElementsAttr values; // i8, in the shape of the float weights.
   std::vector<double> scales;
+  int64_t largestAbsSum = 0; // Over output channels, the sum of |q|.
 };
 
 /// Symmetric int8 weights per output channel (`axis`): scale = max|w| / 127,
@@ -164,11 +167,14 @@ Int8Weights int8Weights(DenseElementsAttr w, int64_t axis) {
   for (double a : amax)
     out.scales.push_back(a > 0 ? a / 127.0 : 1.0);
   std::vector<int8_t> q(values.size());
+  std::vector<int64_t> absSum(channels, 0);
   for (size_t i = 0; i < values.size(); ++i) {
     int64_t c = (static_cast<int64_t>(i) / inner) % channels;
     double v = std::nearbyint(values[i] / out.scales[c]);
     q[i] = static_cast<int8_t>(std::clamp(v, -127.0, 127.0));
+    absSum[c] += std::abs(q[i]);
   }
+  out.largestAbsSum = *llvm::max_element(absSum);
   auto storage = RankedTensorType::get(shape, IntegerType::get(w.getContext(), 8));
   out.values = DenseElementsAttr::get(storage, ArrayRef<int8_t>(q));
   return out;
@@ -189,6 +195,7 @@ Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
   out.quantized = quant::StorageCastOp::create(
       b, loc, cast<RankedTensorType>(w.getType()).clone(qtype), raw);
   out.bytes = ints.values.getNumElements();
+  out.largestAbsSum = ints.largestAbsSum;
   return out;
 }
 
@@ -244,11 +251,14 @@ Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
     }
   }
   std::vector<uint8_t> packed((values.size() + 1) / 2, 0);
+  std::vector<int64_t> absSum(channels, 0);
   for (size_t i = 0; i < values.size(); ++i) {
     double v = std::nearbyint(values[i] / scale[channelOf(i) * blocks + blockOf(i)]);
     auto q = static_cast<int8_t>(std::clamp(v, -7.0, 7.0));
     packed[i / 2] |= static_cast<uint8_t>((q & 0xF) << (i % 2 ? 4 : 0));
+    absSum[channelOf(i)] += std::abs(q);
   }
+  out.largestAbsSum = *llvm::max_element(absSum);
   MLIRContext *ctx = b.getContext();
   Type i4 = IntegerType::get(ctx, 4), f32 = Float32Type::get(ctx);
   Type qtype;
@@ -302,13 +312,15 @@ Weights quantizeWeightsAt(OpBuilder &b, Location loc, DenseElementsAttr w,
 
 /// The int32 bias at scale s_in * s_w[c] (zero point 0).
 Value quantizeBias(OpBuilder &b, Location loc, DenseElementsAttr bias,
-                   double inputScale, const std::vector<double> &weightScales) {
+                   double inputScale, Weights &weights) {
   std::vector<int32_t> q;
   auto values = bias.getValues<float>();
+  const std::vector<double> &weightScales = weights.scales;
   for (size_t c = 0; c < weightScales.size(); ++c) {
     double v = bias.isSplat() ? *values.begin() : values[c];
     double r = std::nearbyint(v / (inputScale * weightScales[c]));
     q.push_back(static_cast<int32_t>(std::clamp(r, -2147483648.0, 2147483647.0)));
+    weights.largestBias = std::max(weights.largestBias, std::abs(static_cast<int64_t>(q.back())));
   }
   auto type = RankedTensorType::get({static_cast<int64_t>(q.size())},
                                     b.getI32Type());
@@ -774,7 +786,7 @@ Value LayerQuantizer::buildConv(tosa::Conv2DOp conv, Location loc, DenseElements
   if (!bias)
     return {};
   wq = quantizeWeightsAt(b, loc, w, /*channelAxis=*/0, /*blockAxis=*/3, options);
-  Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
+  Value qBias = quantizeBias(b, loc, bias, inP.scale, wq);
   return qforge::qf::Conv2DOp::create(
       b, loc, qResult, qIn, wq.quantized, qBias, b.getDenseI64ArrayAttr(conv.getStride()),
       b.getDenseI64ArrayAttr(conv.getPad()), b.getDenseI64ArrayAttr(conv.getDilation()),
@@ -796,7 +808,7 @@ Value LayerQuantizer::buildDepthwise(tosa::DepthwiseConv2DOp dw, Location loc,
   auto ohwi = RankedTensorType::get({c * m, kh, kw, 1}, wType.getElementType());
   wq = quantizeWeightsAt(b, loc, qforge::permuteConstant(w, {2, 3, 0, 1}).reshape(ohwi),
                          /*channelAxis=*/0, /*blockAxis=*/3, options);
-  Value qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
+  Value qBias = quantizeBias(b, loc, bias, inP.scale, wq);
   return qforge::qf::Conv2DOp::create(
       b, loc, qResult, qIn, wq.quantized, qBias, b.getDenseI64ArrayAttr(dw.getStride()),
       b.getDenseI64ArrayAttr(dw.getPad()), b.getDenseI64ArrayAttr(dw.getDilation()),
@@ -818,7 +830,7 @@ Value LayerQuantizer::buildMatmul(Location loc, DenseElementsAttr w, DenseElemen
   wq = quantizeWeightsAt(b, loc, w.reshape(flat), /*channelAxis=*/1, /*blockAxis=*/0, options);
   Value qBias;
   if (bias)
-    qBias = quantizeBias(b, loc, bias, inP.scale, wq.scales);
+    qBias = quantizeBias(b, loc, bias, inP.scale, wq);
   return qforge::qf::MatmulOp::create(b, loc, qResult, qIn, wq.quantized, qBias, clamp);
 }
 
@@ -833,6 +845,8 @@ void LayerQuantizer::replaceLayer(Operation *op, Value quantized, const Weights 
   // multiplier and 8-bit shift; the float side holds weights and bias.
   auto channels = static_cast<int64_t>(wq.scales.size());
   done.bytes = wq.bytes + (hasBias ? 4 * channels : 0) + 5 * channels;
+  // Stored activations minus their zero point lie in [-255, 255].
+  done.accumulatorBound = 255 * wq.largestAbsSum + wq.largestBias;
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
   Value result = qforge::qf::DequantizeOp::create(b, op->getLoc(), resultType, quantized);
   op->getResult(0).replaceAllUsesWith(result);

@@ -13,6 +13,7 @@
 #include "llvm/Support/JSON.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace qforge;
 using namespace mlir;
@@ -34,6 +35,11 @@ Totals totals(const QuantizationReport &report) {
 
 double ratio(int64_t part, int64_t whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+/// The share of the int32 range an accumulator bound takes.
+double int32Use(int64_t bound) {
+  return ratio(bound, std::numeric_limits<int32_t>::max());
 }
 
 } // namespace
@@ -91,6 +97,10 @@ void qforge::writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &re
                          {"weight_bytes", l.bytes}};
     if (!l.note.empty())
       o["note"] = l.note;
+    if (l.accumulatorBound > 0) {
+      o["accumulator_bound"] = l.accumulatorBound;
+      o["int32_use"] = int32Use(l.accumulatorBound);
+    }
     if (!l.outputName.empty())
       o["output"] = l.outputName;
     if (!std::isnan(l.sqnrDb)) {
@@ -130,14 +140,17 @@ void qforge::printReportTable(llvm::raw_ostream &os, const QuantizationReport &r
     width = std::max(width, l.node.size());
   os << llvm::left_justify("node", width) << "  " << llvm::left_justify("op", 14)
      << "  precision  " << llvm::right_justify("fp32 bytes", 11) << "  "
-     << llvm::right_justify("bytes", 11) << "  ratio  SQNR dB\n";
+     << llvm::right_justify("bytes", 11) << "  ratio  int32 use  SQNR dB\n";
   for (const QuantizedLayer &l : report.layers) {
     os << llvm::left_justify(l.node, width) << "  " << llvm::left_justify(l.op, 14)
        << "  " << llvm::left_justify(l.precision, 9) << "  "
        << llvm::format_decimal(l.floatBytes, 11) << "  "
        << llvm::format_decimal(l.bytes, 11) << "  "
        << (l.floatBytes ? llvm::formatv("{0,5:f1}%", 100.0 * ratio(l.bytes, l.floatBytes)).str()
-                        : std::string("     -"));
+                        : std::string("     -"))
+       << (l.accumulatorBound > 0
+               ? llvm::formatv("  {0,8:f2}%", 100.0 * int32Use(l.accumulatorBound)).str()
+               : std::string("          -"));
     if (std::isnan(l.sqnrDb))
       os << "        -";
     else if (std::isinf(l.sqnrDb))

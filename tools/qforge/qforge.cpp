@@ -41,6 +41,7 @@
 #include "llvm/Support/WithColor.h"
 
 #include <cctype>
+#include <limits>
 #include <sys/resource.h>
 
 using namespace mlir;
@@ -567,6 +568,23 @@ static bool checkExcludedNodesExist(const qforge::QuantizationReport &report) {
               llvm::join(unknown, ", "));
 }
 
+/// Every quantized layer's int32 accumulator provably holds its sums (the
+/// bound quantization computed from the integer weights and bias); a layer
+/// whose could overflow is an error naming it and the way out.
+static bool checkAccumulatorBounds(const qforge::QuantizationReport &report) {
+  bool ok = true;
+  for (const qforge::QuantizedLayer &l : report.layers)
+    if (l.accumulatorBound > std::numeric_limits<int32_t>::max()) {
+      llvm::WithColor::error(llvm::errs(), "qforge")
+          << inputFile << ": node '" << l.node << "': its int32 accumulator could reach "
+          << l.accumulatorBound << ", beyond 2^31-1 (255 x the largest sum of |weights| of "
+          << "an output channel, plus the bias); keep it float with --exclude=" << l.node
+          << "\n";
+      ok = false;
+    }
+  return ok;
+}
+
 /// Reports what is still float (not the model's own input scaling before
 /// its first quantize, nor what the user excluded) as warnings, checked as
 /// the lowering will see it.
@@ -603,7 +621,7 @@ static bool quantizeModel(MLIRContext &context, ModuleOp module,
   if (!reportData.empty())
     floatModule = module.clone();
   report.layers = qforge::quantizeFunction(func, *table, quantizeOptions(*table));
-  if (!checkExcludedNodesExist(report))
+  if (!checkExcludedNodesExist(report) || !checkAccumulatorBounds(report))
     return false;
   report.sqnrThresholdDb = sqnrThreshold;
   if (floatModule) {

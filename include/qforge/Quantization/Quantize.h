@@ -35,6 +35,11 @@ struct QuantizedLayer {
   std::string note;      // Why it was left float.
   int64_t floatBytes = 0; // Its f32 weights and bias.
   int64_t bytes = 0;      // What the compiled layer stores for them.
+  /// Quantized: the largest |int32 accumulator| any input can produce,
+  /// 255 * max over output channels of sum |w_q| + max |bias_q| (stored
+  /// activations minus their zero point lie in [-255, 255]); at most
+  /// 2^31 - 1, or the layer is an error.
+  int64_t accumulatorBound = 0;
   /// The ONNX value the layer's output stands for (after a fused
   /// activation or bias), and, when quantized, the float value that now
   /// carries it in the rewritten function (the dequantized result).
