@@ -220,14 +220,20 @@ Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
   bool blocked = groupSize > 0 && shape[blockAxis] > groupSize &&
                  shape[blockAxis] % groupSize == 0;
   int64_t blocks = blocked ? shape[blockAxis] / groupSize : 1;
-  auto channelOf = [&](int64_t i) { return (i / strides[channelAxis]) % channels; };
-  auto blockOf = [&](int64_t i) {
-    return blocked ? ((i / strides[blockAxis]) % shape[blockAxis]) / groupSize : 0;
-  };
   std::vector<float> values(w.getValues<float>().begin(), w.getValues<float>().end());
+  // Each weight's scale group, channel * blocks + block, worked out once
+  // (the divisions cost more than the rest of the quantization).
+  std::vector<uint32_t> group(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    int64_t index = static_cast<int64_t>(i);
+    int64_t channel = (index / strides[channelAxis]) % channels;
+    int64_t block =
+        blocked ? ((index / strides[blockAxis]) % shape[blockAxis]) / groupSize : 0;
+    group[i] = static_cast<uint32_t>(channel * blocks + block);
+  }
   std::vector<double> amax(channels * blocks, 0.0); // [channel][block]
   for (size_t i = 0; i < values.size(); ++i) {
-    double &m = amax[channelOf(i) * blocks + blockOf(i)];
+    double &m = amax[group[i]];
     m = std::max(m, static_cast<double>(std::fabs(values[i])));
   }
   Weights out;
@@ -251,14 +257,19 @@ Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
     }
   }
   std::vector<uint8_t> packed((values.size() + 1) / 2, 0);
-  std::vector<int64_t> absSum(channels, 0);
+  std::vector<int64_t> absSum(channels * blocks, 0);
   for (size_t i = 0; i < values.size(); ++i) {
-    double v = std::nearbyint(values[i] / scale[channelOf(i) * blocks + blockOf(i)]);
+    double v = std::nearbyint(values[i] / scale[group[i]]);
     auto q = static_cast<int8_t>(std::clamp(v, -7.0, 7.0));
     packed[i / 2] |= static_cast<uint8_t>((q & 0xF) << (i % 2 ? 4 : 0));
-    absSum[channelOf(i)] += std::abs(q);
+    absSum[group[i]] += std::abs(q);
   }
-  out.largestAbsSum = *llvm::max_element(absSum);
+  for (int64_t c = 0; c < channels; ++c) {
+    int64_t sum = 0;
+    for (int64_t g = 0; g < blocks; ++g)
+      sum += absSum[c * blocks + g];
+    out.largestAbsSum = std::max(out.largestAbsSum, sum);
+  }
   MLIRContext *ctx = b.getContext();
   Type i4 = IntegerType::get(ctx, 4), f32 = Float32Type::get(ctx);
   Type qtype;
@@ -290,11 +301,9 @@ Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
   }
   auto bytesType = RankedTensorType::get({static_cast<int64_t>(packed.size())},
                                          IntegerType::get(ctx, 8));
-  SmallVector<APInt> bytes;
-  for (uint8_t v : packed)
-    bytes.push_back(APInt(8, v));
+  std::vector<int8_t> bytes(packed.begin(), packed.end());
   out.quantized = qforge::qf::PackedConstantOp::create(
-      b, loc, type.clone(qtype), DenseElementsAttr::get(bytesType, bytes));
+      b, loc, type.clone(qtype), DenseElementsAttr::get(bytesType, ArrayRef<int8_t>(bytes)));
   // The lowering keeps one byte per block (its multiple of the unit).
   out.bytes = static_cast<int64_t>(packed.size()) + (blocked ? channels * blocks : 0);
   return out;
