@@ -25,64 +25,40 @@ const char kModelApiHeader[] =
 #include "qforge/Emit/ModelApiHeader.inc"
     ;
 
-const char *cType(DType d) {
-  switch (d) {
-  case DType::F16:
-    return "uint16_t"; // IEEE half, as raw bits
-  case DType::F32:
-    return "float";
-  case DType::F64:
-    return "double";
-  case DType::I8:
-    return "int8_t";
-  case DType::I16:
-    return "int16_t";
-  case DType::I32:
-    return "int32_t";
-  case DType::I64:
-    return "int64_t";
-  case DType::U8:
-  case DType::Bool:
-    return "uint8_t";
-  case DType::U16:
-    return "uint16_t";
-  case DType::U32:
-    return "uint32_t";
-  case DType::U64:
-    return "uint64_t";
-  }
-  return "void";
-}
+/// How an element type appears in C: the type of a buffer element, and the
+/// qforge_dtype enumerator (ONNX's numbering).
+struct CNames {
+  const char *type, *dtype;
+};
 
-/// The qforge_dtype enumerator (ONNX's numbering) of `d`.
-const char *apiDType(DType d) {
+CNames cNames(DType d) {
   switch (d) {
   case DType::F16:
-    return "QFORGE_FLOAT16";
+    return {"uint16_t", "QFORGE_FLOAT16"}; // IEEE half, as raw bits
   case DType::F32:
-    return "QFORGE_FLOAT32";
+    return {"float", "QFORGE_FLOAT32"};
   case DType::F64:
-    return "QFORGE_FLOAT64";
+    return {"double", "QFORGE_FLOAT64"};
   case DType::I8:
-    return "QFORGE_INT8";
+    return {"int8_t", "QFORGE_INT8"};
   case DType::I16:
-    return "QFORGE_INT16";
+    return {"int16_t", "QFORGE_INT16"};
   case DType::I32:
-    return "QFORGE_INT32";
+    return {"int32_t", "QFORGE_INT32"};
   case DType::I64:
-    return "QFORGE_INT64";
+    return {"int64_t", "QFORGE_INT64"};
   case DType::U8:
-    return "QFORGE_UINT8";
+    return {"uint8_t", "QFORGE_UINT8"};
   case DType::Bool:
-    return "QFORGE_BOOL";
+    return {"uint8_t", "QFORGE_BOOL"};
   case DType::U16:
-    return "QFORGE_UINT16";
+    return {"uint16_t", "QFORGE_UINT16"};
   case DType::U32:
-    return "QFORGE_UINT32";
+    return {"uint32_t", "QFORGE_UINT32"};
   case DType::U64:
-    return "QFORGE_UINT64";
+    return {"uint64_t", "QFORGE_UINT64"};
   }
-  return "QFORGE_FLOAT32";
+  return {"void", "QFORGE_FLOAT32"};
 }
 
 int64_t elementCount(const TensorSpec &t) {
@@ -170,7 +146,7 @@ void writeTensorMacros(llvm::raw_ostream &os, const HeaderModel &m) {
        << "#define " << prefix << "_RANK " << t.shape.size() << "\n"
        << "#define " << prefix << "_SHAPE {" << dimsList(t) << "}\n"
        << "#define " << prefix << "_ELEMENTS " << elementCount(t) << "\n"
-       << "typedef " << cType(t.dtype) << " " << m.name << "_"
+       << "typedef " << cNames(t.dtype).type << " " << m.name << "_"
        << llvm::StringRef(kind).lower() << i << "_t;\n";
   };
   for (size_t i = 0; i < m.inputs.size(); ++i)
@@ -288,7 +264,7 @@ void writeTensorInfo(llvm::raw_ostream &os, const HeaderModel &m, const char *ki
   for (size_t i = 0; i < tensors.size(); ++i) {
     const TensorSpec &t = tensors[i];
     std::string label = t.name.empty() ? kind + std::to_string(i) : t.name;
-    os << "    {" << cString(label) << ", " << apiDType(t.dtype) << ", " << t.shape.size()
+    os << "    {" << cString(label) << ", " << cNames(t.dtype).dtype << ", " << t.shape.size()
        << ", " << (t.shape.empty() ? "0" : prefix + "_shape" + std::to_string(i)) << ", "
        << elementCount(t) << ", " << elementCount(t) * dtypeSize(t.dtype) << "},\n";
   }

@@ -27,11 +27,14 @@ NodeContext::NodeContext(GraphImporter &graph, const onnx::NodeProto &node,
                          OpBuilder &builder, Location loc, int64_t opset)
     : node(node), b(builder), loc(loc), opset(opset), graph(graph) {}
 
-StringRef NodeContext::name() const {
+/// How diagnostics name a node: its name, else its first output, else "?".
+static StringRef nodeLabel(const onnx::NodeProto &node) {
   if (!node.name().empty())
     return node.name();
   return node.output_size() ? StringRef(node.output(0)) : StringRef("?");
 }
+
+StringRef NodeContext::name() const { return nodeLabel(node); }
 
 bool NodeContext::hasInput(size_t i) const {
   return static_cast<int>(i) < node.input_size() && !node.input(i).empty();
@@ -260,9 +263,7 @@ LogicalResult GraphImporter::checkSingleWriters() {
     writer[init.name()] = "an initializer";
   bool ok = true;
   for (const onnx::NodeProto &node : graph.node()) {
-    std::string nodeName = !node.name().empty() ? node.name()
-                           : node.output_size() ? node.output(0)
-                                                : node.op_type();
+    std::string nodeName = nodeLabel(node).str();
     for (const std::string &output : node.output()) {
       if (output.empty())
         continue;
@@ -415,9 +416,7 @@ LogicalResult GraphImporter::run() {
   std::vector<std::pair<std::string, SmallVector<std::string>>> unsupported;
   llvm::StringMap<size_t> unsupportedIndex;
   for (const onnx::NodeProto &node : graph.node()) {
-    std::string nodeName =
-        !node.name().empty() ? node.name()
-                             : (node.output_size() ? node.output(0) : "?");
+    std::string nodeName = nodeLabel(node).str();
     bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
     if (defaultDomain && registry.contains(node.op_type()))
       continue;
@@ -479,9 +478,8 @@ LogicalResult GraphImporter::run() {
         break;
       }
       if (!values.contains(input) && !hostValues.contains(input)) {
-        emitError(fileLoc) << "node '"
-                           << (node.name().empty() ? node.output(0) : node.name())
-                           << "' (" << node.op_type() << ") reads '" << input
+        emitError(fileLoc) << "node '" << nodeLabel(node) << "' (" << node.op_type()
+                           << ") reads '" << input
                            << "', which no earlier node, input or initializer "
                               "defines";
         skip = true;
