@@ -10,7 +10,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qforge_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 
 # FileCheck, not and count come from LLVM's tool directory (Debian installs no
 # unversioned FileCheck on PATH).
@@ -49,6 +49,10 @@ try:
                 config.available_features.add("avx512-vbmi")
 except OSError:
     pass
+
+# The fuzz targets exist in the sanitize preset's build (tools/qforge-fuzz).
+if config.qforge_build_fuzzers:
+    config.available_features.add("fuzzers")
 
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
 tools = ["qforge-opt", "qforge", "mlir-translate", "llc"]

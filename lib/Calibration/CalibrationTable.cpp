@@ -108,7 +108,12 @@ bool readCalibrationTable(llvm::StringRef path, CalibrationTable &table,
     error = "cannot read: " + buffer.getError().message();
     return false;
   }
-  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse((*buffer)->getBuffer());
+  return parseCalibrationTable((*buffer)->getBuffer(), table, error);
+}
+
+bool parseCalibrationTable(llvm::StringRef text, CalibrationTable &table,
+                           std::string &error) {
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
   if (!parsed) {
     error = "not valid JSON: " + llvm::toString(parsed.takeError());
     return false;

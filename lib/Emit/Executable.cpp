@@ -22,6 +22,9 @@
 
 namespace qforge {
 
+static const char *const kExecutableNpy =
+#include "qforge/Emit/ExecutableNpy.inc"
+    ;
 static const char *const kExecutableMain =
 #include "ExecutableMain.inc"
     ;
@@ -79,6 +82,16 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
             "objects and libraries";
     return false;
   }
+  // The executables' .npy reader holds this many dimensions (ExecutableNpy.c).
+  constexpr size_t kMaxRank = 16;
+  for (const std::vector<TensorSpec> *specs : {&inputs, &outputs})
+    for (const TensorSpec &spec : *specs)
+      if (spec.shape.size() > kMaxRank) {
+        error = "a model input or output has " + std::to_string(spec.shape.size()) +
+                " dimensions; executables read and write at most " +
+                std::to_string(kMaxRank) + " (emit an object or library instead)";
+        return false;
+      }
   std::string compilerName = llvm::StringRef(target.triple).starts_with("aarch64")
                                  ? "aarch64-linux-gnu-gcc"
                                  : "cc";
@@ -133,7 +146,7 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
       os << (arg++ ? ", " : "") << "in[" << i << "]";
     for (size_t i = 0; i < outputs.size(); ++i)
       os << (arg++ ? ", " : "") << "out[" << i << "]";
-    os << ");\n}\n" << kExecutableMain;
+    os << ");\n}\n" << kExecutableNpy << kExecutableMain;
   }
 
   // Link into a temporary name first: a failed link leaves no output.

@@ -11,6 +11,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -70,6 +71,8 @@ static bool headerValue(llvm::StringRef header, llvm::StringRef key,
     return true;
   }
   size_t end = rest.find_first_of(",}");
+  if (end == llvm::StringRef::npos)
+    return false;
   value = rest.take_front(end).trim();
   return true;
 }
@@ -81,7 +84,14 @@ bool readNpy(llvm::StringRef path, NpyArray &array, std::string &error) {
     error = buffer.getError().message();
     return false;
   }
-  llvm::StringRef bytes = (*buffer)->getBuffer();
+  return parseNpy((*buffer)->getBuffer(), array, error);
+}
+
+/// The most dimensions an array may have: what the executables' reader
+/// holds (lib/Emit/ExecutableNpy.c).
+static constexpr size_t kMaxRank = 16;
+
+bool parseNpy(llvm::StringRef bytes, NpyArray &array, std::string &error) {
   if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY")) {
     error = bytes.empty() ? "the file is empty" : "not a .npy file (bad magic)";
     return false;
@@ -111,6 +121,10 @@ bool readNpy(llvm::StringRef path, NpyArray &array, std::string &error) {
     return false;
   }
   llvm::StringRef header = bytes.substr(headerStart, headerLen);
+  if (header.contains('\0')) {
+    error = "malformed header: a NUL byte";
+    return false;
+  }
 
   llvm::StringRef descr, fortran, shape;
   if (!headerValue(header, "descr", descr) ||
@@ -119,7 +133,14 @@ bool readNpy(llvm::StringRef path, NpyArray &array, std::string &error) {
     error = "malformed header";
     return false;
   }
-  descr = descr.trim("'\"");
+  // A Python string literal: one quote character at each end.
+  if (descr.size() < 2 || (descr.front() != '\'' && descr.front() != '"') ||
+      descr.back() != descr.front() ||
+      descr.drop_front().drop_back().contains(descr.front())) {
+    error = "malformed header: 'descr' is not a quoted string";
+    return false;
+  }
+  descr = descr.drop_front().drop_back();
   bool found = false;
   for (const DTypeInfo &i : kDTypes) {
     // '<' and '|' are the same for one-byte types; '=' is native order,
@@ -140,23 +161,47 @@ bool readNpy(llvm::StringRef path, NpyArray &array, std::string &error) {
     error = "Fortran-ordered arrays are not supported (save with C order)";
     return false;
   }
+  if (fortran != "False") {
+    error = "malformed header: 'fortran_order' is neither True nor False";
+    return false;
+  }
   array.shape.clear();
+  // A Python tuple: "()", "(5,)", "(2, 3)" or "(2, 3,)".
+  if (!shape.starts_with("(") || !shape.ends_with(")")) {
+    error = "malformed header: 'shape' is not a tuple";
+    return false;
+  }
   llvm::SmallVector<llvm::StringRef> dims;
-  shape.trim("()").split(dims, ',');
+  shape.drop_front().drop_back().split(dims, ',');
+  if (dims.size() == 1 && dims[0].trim().empty())
+    dims.clear(); // "()"
+  else if (dims.size() > 1 && dims.back().trim().empty())
+    dims.pop_back(); // "(5,)"
+  if (dims.size() > kMaxRank) {
+    error = "more than " + std::to_string(kMaxRank) + " dimensions";
+    return false;
+  }
   for (llvm::StringRef d : dims) {
     d = d.trim();
-    if (d.empty())
-      continue;
-    int64_t v;
-    if (d.getAsInteger(10, v) || v < 0) {
+    // Decimal digits only (no sign) that fit in int64.
+    uint64_t v;
+    if (d.empty() || !llvm::all_of(d, llvm::isDigit) || d.getAsInteger(10, v) ||
+        v > static_cast<uint64_t>(INT64_MAX)) {
       error = "bad shape entry '" + d.str() + "'";
       return false;
     }
-    array.shape.push_back(v);
+    array.shape.push_back(static_cast<int64_t>(v));
   }
-  size_t want = static_cast<size_t>(array.numElements()) * dtypeSize(array.dtype);
+  // The element count and byte size must fit before they are compared with
+  // the data (a hostile shape such as (2**62, 8) overflows int64).
+  int64_t want = dtypeSize(array.dtype);
+  for (int64_t d : array.shape)
+    if (llvm::MulOverflow(want, d, want)) {
+      error = "shape " + shape.str() + " has more bytes than any file can hold";
+      return false;
+    }
   llvm::StringRef data = bytes.drop_front(headerStart + headerLen);
-  if (data.size() != want) {
+  if (data.size() != static_cast<uint64_t>(want)) {
     error = "holds " + std::to_string(data.size()) + " data bytes, but a " +
             dtypeName(array.dtype) + " array of its shape needs " +
             std::to_string(want) + " (truncated or corrupt file?)";

@@ -51,6 +51,9 @@ void writeCalibrationTable(const CalibrationTable &table, llvm::raw_ostream &os)
 /// where (without the path).
 bool readCalibrationTable(llvm::StringRef path, CalibrationTable &table,
                           std::string &error);
+/// The same for the text of a whole table file.
+bool parseCalibrationTable(llvm::StringRef text, CalibrationTable &table,
+                           std::string &error);
 
 /// The observers of a module after qf-insert-observers: id, name, node and
 /// shape of each, in id order.

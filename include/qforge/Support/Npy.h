@@ -38,6 +38,8 @@ struct NpyArray {
 /// (missing file, bad magic, unsupported dtype, Fortran order, truncated
 /// data, ...), without the path.
 bool readNpy(llvm::StringRef path, NpyArray &array, std::string &error);
+/// The same for the bytes of a whole file.
+bool parseNpy(llvm::StringRef bytes, NpyArray &array, std::string &error);
 
 /// Writes `array` to `path` atomically (a temporary file renamed into place),
 /// so a failure leaves no half-written file.
