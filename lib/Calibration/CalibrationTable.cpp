@@ -54,12 +54,14 @@ void writeCalibrationTable(const CalibrationTable &table, llvm::raw_ostream &os)
             json.attribute("abs_p99_99", t.absP9999);
           });
           json.attributeObject("ranges", [&] {
-            for (const auto &[method, range] : t.ranges)
-              json.attributeObject(calibMethodName(method), [&] {
+            for (const auto &entry : t.ranges) {
+              const CalibRange &range = entry.second;
+              json.attributeObject(calibMethodName(entry.first), [&] {
                 json.attribute("lo", range.lo);
                 json.attribute("hi", range.hi);
                 json.attribute("threshold", range.threshold);
               });
+            }
           });
         });
     });

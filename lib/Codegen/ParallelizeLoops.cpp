@@ -78,12 +78,17 @@ LogicalResult parallelize(scf::ForOp split) {
   // Chunk [begin, end) of the iterations: [lb + begin * step,
   // min(lb + end * step, ub)).
   auto bound = [&](Value item) -> Value {
+    // One op per statement, so that the IR's order does not depend on the
+    // order in which the host compiler evaluates arguments.
     Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), item);
-    return arith::AddIOp::create(b, loc, index(*lb),
-                                 arith::MulIOp::create(b, loc, i, index(*step)));
+    Value stepValue = index(*step);
+    Value scaled = arith::MulIOp::create(b, loc, i, stepValue);
+    Value lowerValue = index(*lb);
+    return arith::AddIOp::create(b, loc, lowerValue, scaled);
   };
   Value lower = bound(body->getArgument(0));
-  Value upper = arith::MinSIOp::create(b, loc, bound(body->getArgument(1)), index(*ub));
+  Value ubValue = index(*ub);
+  Value upper = arith::MinSIOp::create(b, loc, bound(body->getArgument(1)), ubValue);
   IRMapping mapping;
   b.clone(*root, mapping);
   auto chunk = cast<scf::ForOp>(mapping.lookup(split.getOperation()));

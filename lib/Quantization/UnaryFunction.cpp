@@ -142,7 +142,10 @@ std::optional<double> qforge::UnaryFunction::evaluate(double x) const {
   values[input] = x;
   for (Operation *op : ops) {
     SmallVector<double, 2> args;
-    for (Value operand : *dataOperands(op)) {
+    // Kept in a variable: a range-for over `*dataOperands(op)` would read the
+    // optional after its destruction.
+    std::optional<Operands> operands = dataOperands(op);
+    for (Value operand : *operands) {
       auto known = values.find(operand);
       args.push_back(known != values.end() ? known->second : *scalarConstant(operand));
     }

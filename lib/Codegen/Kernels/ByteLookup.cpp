@@ -71,8 +71,13 @@ Value buildVbmiLookup(OpBuilder &b, Location loc, Value bytes, DenseIntElementsA
   int64_t whole = n / kLanes * kLanes;
   auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
   if (whole > 0) {
+    // Bounds made one by one: the IR's order must not depend on the order in
+    // which the host compiler evaluates arguments.
+    Value step = index(kLanes);
+    Value upper = index(whole);
+    Value lower = index(0);
     auto loop = scf::ForOp::create(
-        b, loc, index(0), index(whole), index(kLanes), ValueRange{out},
+        b, loc, lower, upper, step, ValueRange{out},
         [&](OpBuilder &lb, Location ll, Value offset, ValueRange carried) {
           scf::YieldOp::create(
               lb, ll, lookupChunk(lb, ll, flat, carried[0], offset, true, quarters));

@@ -158,10 +158,15 @@ void WindowGeometry::skipPaddingColumns(ConvWalk &walk) const {
       auto at = [&](int64_t x) {
         return arith::CmpIOp::create(rb, rl, arith::CmpIPredicate::eq, x0, idx(rb, rl, x));
       };
-      return arith::SelectOp::create(
-          rb, rl, at(0), idx(rb, rl, 0),
-          arith::SelectOp::create(rb, rl, at(geo.ow - geo.rows), idx(rb, rl, 1),
-                                  idx(rb, rl, 2)));
+      // One statement per op: the IR's order must not depend on the order
+      // in which the host compiler evaluates arguments.
+      Value between = idx(rb, rl, 2);
+      Value last = idx(rb, rl, 1);
+      Value isLast = at(geo.ow - geo.rows);
+      Value lastOrBetween = arith::SelectOp::create(rb, rl, isLast, last, between);
+      Value first = idx(rb, rl, 0);
+      Value isFirst = at(0);
+      return arith::SelectOp::create(rb, rl, isFirst, first, lastOrBetween);
     };
     walk.rowTakesColumn = [geo](int64_t place, int64_t r, int64_t kw) {
       int64_t rows = geo.rows, ow = geo.ow;

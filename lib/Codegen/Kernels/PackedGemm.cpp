@@ -328,7 +328,11 @@ scf::ForOp carryingLoop(OpBuilder &b, Location loc, int64_t upper, int64_t step,
                         Value carried,
                         function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
   auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
-  return scf::ForOp::create(b, loc, index(0), index(upper), index(step), ValueRange{carried},
+  // Made one by one, in an order that does not depend on the host compiler.
+  Value stepValue = index(step);
+  Value upperValue = index(upper);
+  Value lowerValue = index(0);
+  return scf::ForOp::create(b, loc, lowerValue, upperValue, stepValue, ValueRange{carried},
                             [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
                               scf::YieldOp::create(ib, il, body(ib, il, iv, args[0]));
                             });

@@ -56,7 +56,10 @@ struct AddLowering : OpConversionPattern<qf::AddOp> {
     QuantParams out = readQuantParams(op.getType());
     AddArithmetic arith(a, b, out);
     Type wide = arith.wide ? l.i64() : l.i32();
-    auto [lo, hi] = clampBounds(op.getClamp(), out);
+    // Named copies: lambdas below capture them (captured structured bindings
+    // are C++20).
+    auto bounds = clampBounds(op.getClamp(), out);
+    auto lo = bounds.first, hi = bounds.second;
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     auto type = cast<RankedTensorType>(lhs.getType());
     unsigned rank = type.getRank();

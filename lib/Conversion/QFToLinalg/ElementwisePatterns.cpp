@@ -74,7 +74,10 @@ struct MulLowering : OpConversionPattern<qf::MulOp> {
     QuantParams a = readQuantParams(op.getLhs().getType());
     QuantParams b = readQuantParams(op.getRhs().getType());
     QuantParams out = readQuantParams(op.getType());
-    auto [lo, hi] = clampBounds(op.getClamp(), out);
+    // Named copies: lambdas below capture them (captured structured bindings
+    // are C++20).
+    auto bounds = clampBounds(op.getClamp(), out);
+    auto lo = bounds.first, hi = bounds.second;
     float multiplier = static_cast<float>(a.scales[0] * b.scales[0] / out.scales[0]);
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     Type storageType = rewriter.getIntegerType(storageBits(out));
@@ -92,12 +95,16 @@ struct MulLowering : OpConversionPattern<qf::MulOp> {
             rewriter, op.getLoc(), TypeRange{resultType}, ValueRange{lhsValue, rhsValue},
             ValueRange{init}, maps, iterators,
             [&](OpBuilder &nb, Location nl, ValueRange args) {
+              // One op per statement: the IR's order must not depend on the
+              // order in which the host compiler evaluates arguments.
               auto centered = [&](Value v, const QuantParams &p) -> Value {
-                return arith::SubIOp::create(nb, nl, l.widen(nb, nl, v, p.isSigned),
-                                             l.intConst(nb, nl, l.i32(), p.zeroPoints[0]));
+                Value zeroPoint = l.intConst(nb, nl, l.i32(), p.zeroPoints[0]);
+                Value wide = l.widen(nb, nl, v, p.isSigned);
+                return arith::SubIOp::create(nb, nl, wide, zeroPoint);
               };
-              Value product =
-                  arith::MulIOp::create(nb, nl, centered(args[0], a), centered(args[1], b));
+              Value rhsCentered = centered(args[1], b);
+              Value lhsCentered = centered(args[0], a);
+              Value product = arith::MulIOp::create(nb, nl, lhsCentered, rhsCentered);
               Value m = arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(multiplier));
               linalg::YieldOp::create(nb, nl,
                                       scaleToStorage(nb, nl, product, m, out.zeroPoints[0], lo,
