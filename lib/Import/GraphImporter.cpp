@@ -111,12 +111,20 @@ bool NodeContext::outputUsed(size_t i) const {
          graph.isUsed(node.output(i));
 }
 
+// An output the node does not name (a trailing optional one left off, or
+// an empty name) has no reader: the value is dropped.
+static bool namesOutput(const onnx::NodeProto &node, size_t i) {
+  return static_cast<int>(i) < node.output_size() && !node.output(i).empty();
+}
+
 void NodeContext::setOutput(size_t i, Value value) {
-  graph.define(node.output(i), value);
+  if (namesOutput(node, i))
+    graph.define(node.output(i), value);
 }
 
 void NodeContext::setOutput(size_t i, HostTensor value) {
-  graph.defineHost(node.output(i), value);
+  if (namesOutput(node, i))
+    graph.defineHost(node.output(i), value);
 }
 
 const onnx::AttributeProto *NodeContext::attr(StringRef name) const {
@@ -470,6 +478,12 @@ LogicalResult GraphImporter::run() {
   bool ok = true;
   for (const onnx::NodeProto &node : graph.node()) {
     bool skip = false;
+    if (llvm::all_of(node.output(), [](const std::string &o) { return o.empty(); })) {
+      emitError(fileLoc) << "node '" << nodeLabel(node) << "' (" << node.op_type()
+                         << ") has no outputs; every ONNX operator produces at least one";
+      ok = false;
+      continue;
+    }
     for (const std::string &input : node.input()) {
       if (input.empty())
         continue;

@@ -40,8 +40,10 @@ static const mlir::DialectRegistry &toolRegistry() {
   return *registry;
 }
 
-InputContext::InputContext()
-    : context(toolRegistry(), mlir::MLIRContext::Threading::DISABLED),
+InputContext::InputContext() : InputContext(toolRegistry()) {}
+
+InputContext::InputContext(const mlir::DialectRegistry &registry)
+    : context(registry, mlir::MLIRContext::Threading::DISABLED),
       silence(&context, [this](mlir::Diagnostic &d) {
         errorCount += d.getSeverity() == mlir::DiagnosticSeverity::Error;
         return mlir::success();

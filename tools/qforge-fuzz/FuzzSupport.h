@@ -28,6 +28,8 @@ void registerAllPasses();
 class InputContext {
 public:
   InputContext();
+  /// Knowing only `registry`'s dialects (passes load the ones they create).
+  explicit InputContext(const mlir::DialectRegistry &registry);
   mlir::MLIRContext &get() { return context; }
   /// Error diagnostics so far: a step that fails must have said why.
   int errors() const { return errorCount; }

@@ -73,3 +73,7 @@ save("duplicate_output", [helper.make_node("Relu", ["x"], ["t"], name="one"),
                           helper.make_node("Identity", ["t"], ["y"], name="out")], [x], [y])
 # A graph output no node produces.
 save("unproduced_output", [helper.make_node("Relu", ["x"], ["t"], name="relu")], [x], [y])
+# A node with no outputs at all (found by qforge-fuzz-onnx-import: the
+# importer read output 0 of an Xor that had none and crashed).
+save("no_outputs", [helper.make_node("Xor", ["x", "x"], [], name="xor"),
+                    helper.make_node("Relu", ["x"], ["y"], name="relu")], [x], [y])
