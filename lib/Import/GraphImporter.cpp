@@ -127,6 +127,15 @@ void NodeContext::setOutput(size_t i, HostTensor value) {
     graph.defineHost(node.output(i), value);
 }
 
+FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank) {
+  int64_t a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank) {
+    emitError() << "axis " << axis << " is out of range for rank " << rank;
+    return failure();
+  }
+  return a;
+}
+
 const onnx::AttributeProto *NodeContext::attr(StringRef name) const {
   for (const onnx::AttributeProto &a : node.attribute())
     if (a.name() == name)

@@ -97,6 +97,10 @@ public:
   llvm::SmallVector<int64_t> getInts(llvm::StringRef name) const;
   llvm::SmallVector<float> getFloats(llvm::StringRef name) const;
 
+  /// `axis` of a tensor of rank `rank`, made non-negative; an error when out
+  /// of range (ONNX's [-rank, rank)).
+  mlir::FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
   // --- diagnostics --------------------------------------------------------
   /// An error that starts with "node 'NAME' (OpType): ".
   mlir::InFlightDiagnostic emitError();

@@ -523,11 +523,11 @@ LogicalResult convertLayerNorm(NodeContext &ctx) {
   if (!isa<FloatType>(typeOf(x).getElementType()))
     return ctx.unsupported("integer LayerNormalization");
   int64_t rank = typeOf(x).getRank();
-  int64_t axis = ctx.getInt("axis", -1);
-  if (axis < 0)
-    axis += rank;
+  FailureOr<int64_t> axis = ctx.normalizeAxis(ctx.getInt("axis", -1), rank);
+  if (failed(axis))
+    return failure();
   SmallVector<int64_t> axes;
-  for (int64_t d = axis; d < rank; ++d)
+  for (int64_t d = *axis; d < rank; ++d)
     axes.push_back(d);
   auto [mean, var] = moments(ctx, x, axes);
   Value invStd = tosa::RsqrtOp::create(
@@ -586,9 +586,11 @@ LogicalResult convertSoftmax(NodeContext &ctx) {
     return ctx.unsupported("integer softmax");
   ArrayRef<int64_t> shape = typeOf(x).getShape();
   int64_t rank = static_cast<int64_t>(shape.size());
-  int64_t axis = ctx.getInt("axis", ctx.opset < 13 ? 1 : -1);
-  if (axis < 0)
-    axis += rank;
+  FailureOr<int64_t> normalized =
+      ctx.normalizeAxis(ctx.getInt("axis", ctx.opset < 13 ? 1 : -1), rank);
+  if (failed(normalized))
+    return failure();
+  int64_t axis = *normalized;
   if (ctx.opset >= 13) {
     ctx.setOutput(0, softmaxAlong(ctx, x, axis, logarithm));
     return success();

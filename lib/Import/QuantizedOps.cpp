@@ -71,15 +71,12 @@ makeQuantizedType(NodeContext &ctx, Type storage, Type expressed,
   if (scales.size() == 1)
     return quant::UniformQuantizedType::getChecked(
         emitError, flags, storageType, expressed, scales[0], zeroPoints[0], lo, hi);
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis >= rank) {
-    ctx.emitError() << "axis " << axis << " is out of range for rank " << rank;
+  FailureOr<int64_t> normalized = ctx.normalizeAxis(axis, rank);
+  if (failed(normalized))
     return failure();
-  }
   return quant::UniformQuantizedPerAxisType::getChecked(
       emitError, flags, storageType, expressed, scales, zeroPoints,
-      static_cast<int32_t>(axis), lo, hi);
+      static_cast<int32_t>(*normalized), lo, hi);
 }
 
 /// The quantized type of a tensor of rank `rank` stored as `storage` (an

@@ -26,17 +26,6 @@ int64_t product(ArrayRef<int64_t> dims) {
   return p;
 }
 
-/// Normalizes a possibly negative axis against `rank`; reports when out of
-/// range.
-FailureOr<int64_t> normalizeAxis(NodeContext &ctx, int64_t axis, int64_t rank) {
-  int64_t a = axis < 0 ? axis + rank : axis;
-  if (a < 0 || a >= rank) {
-    ctx.emitError() << "axis " << axis << " is out of range for rank " << rank;
-    return failure();
-  }
-  return a;
-}
-
 /// Sets output 0 to `input` reshaped to `shape`, on the host when the input
 /// is a constant.
 void setReshaped(NodeContext &ctx, ArrayRef<int64_t> shape) {
@@ -145,7 +134,7 @@ LogicalResult convertSqueeze(NodeContext &ctx) {
       drop[d] = in[d] == 1;
   } else {
     for (int64_t axis : **axes) {
-      auto a = normalizeAxis(ctx, axis, rank);
+      auto a = ctx.normalizeAxis(axis, rank);
       if (failed(a))
         return failure();
       if (in[*a] != 1) {
@@ -175,7 +164,7 @@ LogicalResult convertUnsqueeze(NodeContext &ctx) {
   int64_t outRank = static_cast<int64_t>(in.size() + (*axes)->size());
   SmallVector<bool> inserted(outRank, false);
   for (int64_t axis : **axes) {
-    auto a = normalizeAxis(ctx, axis, outRank);
+    auto a = ctx.normalizeAxis(axis, outRank);
     if (failed(a))
       return failure();
     inserted[*a] = true;
@@ -233,7 +222,7 @@ HostTensor sliceHost(HostTensor value, ArrayRef<int64_t> starts,
 
 LogicalResult convertConcat(NodeContext &ctx) {
   int64_t rank = ctx.inputType(0).getRank();
-  auto axis = normalizeAxis(ctx, ctx.getInt("axis", 0), rank);
+  auto axis = ctx.normalizeAxis(ctx.getInt("axis", 0), rank);
   if (failed(axis))
     return failure();
   SmallVector<int64_t> shape(ctx.inputType(0).getShape());
@@ -273,7 +262,7 @@ LogicalResult convertConcat(NodeContext &ctx) {
 
 LogicalResult convertSplit(NodeContext &ctx) {
   ArrayRef<int64_t> in = ctx.inputType(0).getShape();
-  auto axis = normalizeAxis(ctx, ctx.getInt("axis", 0), in.size());
+  auto axis = ctx.normalizeAxis(ctx.getInt("axis", 0), in.size());
   if (failed(axis))
     return failure();
   auto split = attrOrInput(ctx, "split", 1, 13);
@@ -350,7 +339,7 @@ LogicalResult convertSlice(NodeContext &ctx) {
     steps.assign(starts.size(), 1);
   SmallVector<int64_t> first(rank, 0), step(rank, 1), size(in);
   for (size_t i = 0; i < axes.size(); ++i) {
-    auto a = normalizeAxis(ctx, axes[i], rank);
+    auto a = ctx.normalizeAxis(axes[i], rank);
     if (failed(a))
       return failure();
     int64_t dim = in[*a], s = steps[i];
@@ -410,7 +399,7 @@ LogicalResult convertGather(NodeContext &ctx) {
   ArrayRef<int64_t> dataShape = ctx.inputType(0).getShape();
   ArrayRef<int64_t> indexShape = ctx.inputType(1).getShape();
   int64_t rank = static_cast<int64_t>(dataShape.size());
-  auto axis = normalizeAxis(ctx, ctx.getInt("axis", 0), rank);
+  auto axis = ctx.normalizeAxis(ctx.getInt("axis", 0), rank);
   if (failed(axis))
     return failure();
   int64_t outer = product(dataShape.take_front(*axis));
@@ -547,7 +536,7 @@ LogicalResult convertPad(NodeContext &ctx) {
       SmallVector<int64_t> full(2 * rank, 0);
       int64_t n = static_cast<int64_t>(axes->size());
       for (int64_t i = 0; i < n; ++i) {
-        auto a = normalizeAxis(ctx, (*axes)[i], rank);
+        auto a = ctx.normalizeAxis((*axes)[i], rank);
         if (failed(a))
           return failure();
         full[*a] = pads[i];
@@ -807,7 +796,7 @@ LogicalResult convertReduce(NodeContext &ctx) {
     reduced.assign(rank, true);
   } else {
     for (int64_t axis : **axes) {
-      auto a = normalizeAxis(ctx, axis, rank);
+      auto a = ctx.normalizeAxis(axis, rank);
       if (failed(a))
         return failure();
       reduced[*a] = true;
@@ -845,7 +834,7 @@ LogicalResult convertArgMax(NodeContext &ctx) {
   Value x = ctx.input(0);
   bool last = ctx.getInt("select_last_index", 0) != 0;
   ArrayRef<int64_t> in = typeOf(x).getShape();
-  auto axis = normalizeAxis(ctx, ctx.getInt("axis", 0), in.size());
+  auto axis = ctx.normalizeAxis(ctx.getInt("axis", 0), in.size());
   if (failed(axis))
     return failure();
   SmallVector<int64_t> dropped;

@@ -73,6 +73,13 @@ save("duplicate_output", [helper.make_node("Relu", ["x"], ["t"], name="one"),
                           helper.make_node("Identity", ["t"], ["y"], name="out")], [x], [y])
 # A graph output no node produces.
 save("unproduced_output", [helper.make_node("Relu", ["x"], ["t"], name="relu")], [x], [y])
+# Axes out of range (found by qforge-fuzz-onnx-import: Softmax wrote past
+# its shape's end).
+save("softmax_axis", [helper.make_node("Softmax", ["x"], ["y"], name="softmax", axis=5)],
+     [x], [y])
+save("layernorm_axis", [helper.make_node("LayerNormalization", ["x", "g"], ["y"], name="norm",
+                                         axis=-3)],
+     [x], [y], [numpy_helper.from_array(np.ones(4, np.float32), "g")], opset=17)
 # A node with no outputs at all (found by qforge-fuzz-onnx-import: the
 # importer read output 0 of an Xor that had none and crashed).
 save("no_outputs", [helper.make_node("Xor", ["x", "x"], [], name="xor"),
