@@ -4,6 +4,7 @@
 #include "HostFolding.h"
 #include "FoldBatchNorm.h"
 #include "ModelLoader.h"
+#include "OnnxSchemas.h"
 #include "TosaBuilders.h"
 
 #include "qforge/Dialect/QF/IR/QFDialect.h"
@@ -125,6 +126,26 @@ void NodeContext::setOutput(size_t i, Value value) {
 void NodeContext::setOutput(size_t i, HostTensor value) {
   if (namesOutput(node, i))
     graph.defineHost(node.output(i), value);
+}
+
+LogicalResult GraphImporter::checkRequiredInputs(const onnx::NodeProto &node) {
+  std::vector<FormalInput> formals;
+  std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+  if (!formalInputs(node.op_type(), domain, static_cast<int>(opset), formals))
+    return success(); // Unknown here; an unsupported operator is reported later.
+  for (size_t i = 0; i < formals.size(); ++i) {
+    int given = node.input_size() - static_cast<int>(i);
+    bool missing = formals[i].kind == FormalInput::Single
+                       ? given <= 0 || node.input(static_cast<int>(i)).empty()
+                       : formals[i].kind == FormalInput::Variadic && given < formals[i].minArity;
+    if (missing) {
+      emitError(fileLoc) << "node '" << nodeLabel(node) << "' (" << node.op_type()
+                         << ") lacks input " << i << " ('" << formals[i].name
+                         << "'), which the operator requires";
+      return failure();
+    }
+  }
+  return success();
 }
 
 FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank) {
@@ -490,6 +511,10 @@ LogicalResult GraphImporter::run() {
     if (llvm::all_of(node.output(), [](const std::string &o) { return o.empty(); })) {
       emitError(fileLoc) << "node '" << nodeLabel(node) << "' (" << node.op_type()
                          << ") has no outputs; every ONNX operator produces at least one";
+      ok = false;
+      continue;
+    }
+    if (failed(checkRequiredInputs(node))) {
       ok = false;
       continue;
     }

@@ -33,6 +33,9 @@ public:
 private:
   mlir::LogicalResult collectInitializers();
   mlir::LogicalResult checkSingleWriters();
+  /// Reports a node that lacks an input ONNX's schema for its operator
+  /// requires (the converters read required inputs unchecked).
+  mlir::LogicalResult checkRequiredInputs(const onnx::NodeProto &node);
   mlir::LogicalResult buildSignature(mlir::func::FuncOp &func);
   void nameNodeOutputs(const onnx::NodeProto &node, mlir::Location nodeLoc);
 

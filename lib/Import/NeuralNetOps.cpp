@@ -44,7 +44,10 @@ LogicalResult convertConv(NodeContext &ctx) {
   RankedTensorType wType = ctx.inputType(1);
   HostTensor wHost = ctx.constInput(1);
   Value w;
-  WindowAttrs a = readWindowAttrs(ctx, rank - 2);
+  FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, rank - 2);
+  if (failed(attrs))
+    return failure();
+  WindowAttrs a = *attrs;
   if (oneD) {
     liftTo2D(a);
     x = reshape(ctx.b, ctx.loc, x, withUnitH(xType.getShape()));
@@ -146,11 +149,21 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
   bool oneD = rank == 3;
   HostTensor wHost = ctx.constInput(1);
   Value w = wHost ? Value() : ctx.input(1);
-  WindowAttrs a = readWindowAttrs(ctx, rank - 2);
+  FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, rank - 2);
+  if (failed(attrs))
+    return failure();
+  WindowAttrs a = *attrs;
   SmallVector<int64_t> outputPadding = ctx.getInts("output_padding");
   SmallVector<int64_t> outputShape = ctx.getInts("output_shape");
   if (outputPadding.empty())
     outputPadding.assign(rank - 2, 0);
+  if (static_cast<int64_t>(outputPadding.size()) != rank - 2 ||
+      (!outputShape.empty() && static_cast<int64_t>(outputShape.size()) != rank - 2)) {
+    ctx.emitError() << "'output_padding' and 'output_shape' take one value per spatial "
+                       "dimension ("
+                    << rank - 2 << ")";
+    return failure();
+  }
   RankedTensorType wType = ctx.inputType(1);
   if (oneD) {
     liftTo2D(a);
@@ -251,7 +264,10 @@ LogicalResult convertPool(NodeContext &ctx) {
     return ctx.unsupported(llvm::Twine(rank - 2) + "-D pooling");
   if (isMax && ctx.outputUsed(1))
     return ctx.unsupported("the Indices output of MaxPool");
-  WindowAttrs a = readWindowAttrs(ctx, rank - 2);
+  FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, rank - 2);
+  if (failed(attrs))
+    return failure();
+  WindowAttrs a = *attrs;
   bool oneD = rank == 3;
   if (oneD) {
     liftTo2D(a);

@@ -244,7 +244,10 @@ FailureOr<Value> quantizedConv(NodeContext &ctx, size_t xIndex, Type xq,
     (void)ctx.unsupported("quantized convolution other than 2-D");
     return failure();
   }
-  WindowAttrs a = readWindowAttrs(ctx, 2);
+  FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, 2);
+  if (failed(attrs))
+    return failure();
+  WindowAttrs a = *attrs;
   ArrayRef<int64_t> xs = xType.getShape(), ws = wType.getShape();
   auto h = resolveWindow(ctx, xs[2], ws[2], a.strides[0], a.dilations[0],
                          a.pads[0], a.pads[2], a.autoPad, false);

@@ -57,7 +57,25 @@ FailureOr<Window> resolveWindow(NodeContext &ctx, int64_t in, int64_t kernel,
   return w;
 }
 
-WindowAttrs readWindowAttrs(NodeContext &ctx, int64_t spatial) {
+/// Whether attribute `name` holds `count` values of at least `min`; reports
+/// when not.
+static bool checkWindowValues(NodeContext &ctx, StringRef name, ArrayRef<int64_t> values,
+                              int64_t count, int64_t min) {
+  if (static_cast<int64_t>(values.size()) != count) {
+    ctx.emitError() << "'" << name << "' has " << values.size() << " values where "
+                    << count << " are needed";
+    return false;
+  }
+  for (int64_t v : values)
+    if (v < min) {
+      ctx.emitError() << "'" << name << "' holds " << v << "; its values must be at least "
+                      << min;
+      return false;
+    }
+  return true;
+}
+
+FailureOr<WindowAttrs> readWindowAttrs(NodeContext &ctx, int64_t spatial) {
   WindowAttrs a;
   a.kernel = ctx.getInts("kernel_shape");
   a.strides = ctx.getInts("strides");
@@ -70,6 +88,11 @@ WindowAttrs readWindowAttrs(NodeContext &ctx, int64_t spatial) {
     a.dilations.assign(spatial, 1);
   if (a.pads.empty())
     a.pads.assign(2 * spatial, 0);
+  if ((!a.kernel.empty() && !checkWindowValues(ctx, "kernel_shape", a.kernel, spatial, 1)) ||
+      !checkWindowValues(ctx, "strides", a.strides, spatial, 1) ||
+      !checkWindowValues(ctx, "dilations", a.dilations, spatial, 1) ||
+      !checkWindowValues(ctx, "pads", a.pads, 2 * spatial, 0))
+    return failure();
   return a;
 }
 

@@ -28,7 +28,10 @@ struct WindowAttrs {
   std::string autoPad;
 };
 
-WindowAttrs readWindowAttrs(NodeContext &ctx, int64_t spatial);
+/// Reads and checks them: one value per spatial dimension (two for pads),
+/// kernel sizes, strides and dilations at least 1, pads not negative; an
+/// error naming the attribute otherwise.
+mlir::FailureOr<WindowAttrs> readWindowAttrs(NodeContext &ctx, int64_t spatial);
 
 /// Brings a 1-D window (rank 3, [N, C, L]) to 2-D with H = 1; attributes
 /// gain the neutral H entries.

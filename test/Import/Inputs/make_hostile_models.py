@@ -80,6 +80,17 @@ save("softmax_axis", [helper.make_node("Softmax", ["x"], ["y"], name="softmax", 
 save("layernorm_axis", [helper.make_node("LayerNormalization", ["x", "g"], ["y"], name="norm",
                                          axis=-3)],
      [x], [y], [numpy_helper.from_array(np.ones(4, np.float32), "g")], opset=17)
+# Window attributes of the wrong length or value (a stride list too short
+# was read past its end; a zero stride divided by zero).
+x4, y4 = vi("x4", [1, 1, 4, 4]), vi("y4", [1, 1, 2, 2])
+save("pool_strides", [helper.make_node("MaxPool", ["x4"], ["y4"], name="pool",
+                                       kernel_shape=[2, 2], strides=[2])], [x4], [y4])
+save("pool_zero_stride", [helper.make_node("AveragePool", ["x4"], ["y4"], name="pool",
+                                           kernel_shape=[2, 2], strides=[0, 2])], [x4], [y4])
+# A required input left off (found by qforge-fuzz-onnx-import: the importer
+# read input 1 of an Xor that had one).
+xb, yb = vi("xb", [4], TensorProto.BOOL), vi("yb", [4], TensorProto.BOOL)
+save("missing_input", [helper.make_node("Xor", ["xb"], ["yb"], name="xor")], [xb], [yb])
 # A node with no outputs at all (found by qforge-fuzz-onnx-import: the
 # importer read output 0 of an Xor that had none and crashed).
 save("no_outputs", [helper.make_node("Xor", ["x", "x"], [], name="xor"),
