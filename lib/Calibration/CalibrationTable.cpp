@@ -4,7 +4,9 @@
 #include "qforge/Dialect/QF/Utils/OnnxNames.h"
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Pipeline/Pipelines.h"
 
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -229,12 +231,17 @@ std::vector<TableEntry> observedTensors(ModuleOp module) {
 
 LogicalResult checkTableMatches(ModuleOp module, const CalibrationTable &table,
                                 llvm::StringRef tablePath) {
+  OwningOpRef<ModuleOp> withObservers(module.clone());
+  PassManager pm(module.getContext());
+  buildObserversPipeline(pm);
+  if (failed(pm.run(*withObservers)))
+    return failure();
   bool ok = true;
   llvm::StringSet<> observed;
   auto describe = [](const TableEntry &t) {
     return "'" + t.name + "'" + (t.node.empty() ? "" : " (node '" + t.node + "')");
   };
-  for (const TableEntry &t : observedTensors(module)) {
+  for (const TableEntry &t : observedTensors(*withObservers)) {
     observed.insert(t.name);
     const TableEntry *entry = table.find(t.name);
     if (!entry) {

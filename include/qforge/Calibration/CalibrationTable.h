@@ -59,7 +59,8 @@ bool parseCalibrationTable(llvm::StringRef text, CalibrationTable &table,
 /// shape of each, in id order.
 std::vector<TableEntry> observedTensors(mlir::ModuleOp module);
 
-/// Checks that `table` describes the tensors `module` observes: every
+/// Checks that `table` describes the tensors the observers of float model
+/// `module` would record (qf-insert-observers, run on a copy): every
 /// observed tensor has an entry of the same shape and every entry is still
 /// observed. Reports each mismatch at the module, naming the tensor.
 mlir::LogicalResult checkTableMatches(mlir::ModuleOp module,
