@@ -115,8 +115,10 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, int64_t threads, bool profileLa
                  "convert-arith-to-llvm,convert-func-to-llvm,"
                  "convert-cf-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
                  "reconcile-unrealized-casts");
-  if (threads != 1)
+  if (threads != 1) {
     pm.addPass(createOutlineParallelForPass(OutlineParallelForPassOptions{threads}));
+    pm.addPass(createShareChunkBodiesPass());
+  }
 }
 
 void buildLoweringPipeline(OpPassManager &pm, const ScratchOptions &scratch,

@@ -414,4 +414,25 @@ def OutlineParallelForPass : Pass<"qf-outline-parallel-for", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def ShareChunkBodiesPass : Pass<"qf-share-chunk-bodies", "mlir::ModuleOp"> {
+  let summary = "One function for thread-pool chunks that differ only in data";
+  let description = [{
+    Runs after `qf-outline-parallel-for`. Layers of the same shape and
+    kind lower to the same loop nest, so their chunks (the functions
+    handed to `qforge_parallel_for`) differ only in the globals they read
+    (packed weights, tables) and in vector or float constants (zero
+    points, multipliers, clamp bounds). Chunks equal but for such values
+    become one function: the first keeps its body and loads each value
+    that differs between them from a field appended to its context
+    struct, every call stores its layer's values into those fields, and
+    the others are erased. LLVM then optimizes and compiles the body once
+    instead of once per layer. Values equal in all of them stay
+    constants, and integer scalars (sizes, strides, trip counts) are part
+    of the shape: chunks that differ in one stay apart, so a shared body
+    keeps its constant loop bounds. A function with any other use (a
+    direct call, its address stored) is left alone.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 #endif // QFORGE_CODEGEN_PASSES_TD

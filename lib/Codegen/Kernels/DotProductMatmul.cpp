@@ -45,20 +45,33 @@ DotTraits traitsOf(DotInstruction instruction) {
   llvm_unreachable("unknown dot-product instruction");
 }
 
+/// The weights' bytes, straight from the attribute's storage when it
+/// holds one byte per element (millions of APInts cost seconds).
+std::vector<int8_t> weightBytes(DenseIntElementsAttr values) {
+  if (!values.isSplat() && values.getElementType().isInteger(8)) {
+    ArrayRef<char> raw = values.getRawData();
+    return std::vector<int8_t>(raw.begin(), raw.end());
+  }
+  std::vector<int8_t> bytes;
+  bytes.reserve(values.getNumElements());
+  for (const APInt &v : values.getValues<APInt>())
+    bytes.push_back(static_cast<int8_t>(v.getSExtValue()));
+  return bytes;
+}
+
 /// The weights as int64 [K][N] times their run multiples.
 std::vector<int64_t> effectiveWeights(const DotProductWeights &w, int64_t &k, int64_t &n) {
   auto type = cast<ShapedType>(w.values.getType());
   k = type.getDimSize(0);
   n = type.getDimSize(1);
-  std::vector<int64_t> values;
-  values.reserve(k * n);
-  int64_t i = 0;
-  for (const APInt &v : w.values.getValues<APInt>()) {
-    int64_t row = i / n, col = i % n;
-    int64_t multiple = w.runs ? w.runs->multiples[(row / w.runs->size) * n + col] : 1;
-    values.push_back(v.getSExtValue() * multiple);
-    ++i;
-  }
+  std::vector<int8_t> bytes = weightBytes(w.values);
+  std::vector<int64_t> values(bytes.begin(), bytes.end());
+  if (w.runs)
+    for (int64_t row = 0; row < k; ++row) {
+      const int32_t *multiples = &w.runs->multiples[(row / w.runs->size) * n];
+      for (int64_t col = 0; col < n; ++col)
+        values[row * n + col] *= multiples[col];
+    }
   return values;
 }
 
@@ -100,10 +113,7 @@ Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int6
                   int64_t np, int64_t columns, int64_t depth, int64_t vectors, bool nibbles) {
   auto type = cast<ShapedType>(weights.getType());
   int64_t k = type.getDimSize(0), n = type.getDimSize(1);
-  std::vector<int8_t> values;
-  values.reserve(k * n);
-  for (const APInt &v : weights.getValues<APInt>())
-    values.push_back(static_cast<int8_t>(v.getSExtValue()));
+  std::vector<int8_t> values = weightBytes(weights);
   int64_t width = columns * vectors, tiles = np / width, steps = kp / depth;
   std::vector<int8_t> packed(np * kp, 0);
   for (int64_t t = 0; t < tiles; ++t)
@@ -229,8 +239,9 @@ Value broadcastWord(OpBuilder &b, Location loc, Value bytes, VectorType accType,
 /// of |w|, twice (the compensation can be as large as the products).
 int64_t productBound(const std::vector<int64_t> &effective, int64_t cols) {
   std::vector<int64_t> columnSums(cols, 0);
-  for (size_t i = 0; i < effective.size(); ++i)
-    columnSums[i % cols] += std::abs(effective[i]);
+  for (size_t row = 0; row < effective.size() / cols; ++row)
+    for (int64_t col = 0; col < cols; ++col)
+      columnSums[col] += std::abs(effective[row * cols + col]);
   return 2 * 255 * *std::max_element(columnSums.begin(), columnSums.end());
 }
 
@@ -422,8 +433,9 @@ void DotProductBuilder::buildTables() {
   flip = xSigned == traits.unsignedLhs;
   readZero = !flip ? zeroPoint : xSigned ? zeroPoint + 128 : zeroPoint - 128;
   std::vector<int32_t> correction(np, 0);
-  for (int64_t i = 0; i < rows * cols; ++i)
-    correction[i % n] += static_cast<int32_t>(effective[i] * readZero * factor);
+  for (int64_t row = 0; row < rows; ++row)
+    for (int64_t col = 0; col < cols; ++col)
+      correction[col] += static_cast<int32_t>(effective[row * cols + col] * readZero * factor);
   if (llvm::any_of(correction, [](int32_t c) { return c != 0; }))
     corrTable = arith::ConstantOp::create(
         b, loc,

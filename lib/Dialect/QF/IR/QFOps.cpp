@@ -8,6 +8,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <array>
+
 using namespace mlir;
 using namespace mlir::quant;
 using namespace qforge::qf;
@@ -535,6 +537,24 @@ LogicalResult PackedConstantOp::verify() {
   bool narrowed = qtype.isSigned() ? (lo > -8 || hi < 7) : (lo > 0 || hi < 15);
   if (!narrowed)
     return success();
+  // A byte is valid when both its nibbles are: one table lookup per byte
+  // (the values themselves are only decoded to name the first bad one).
+  bool isSigned = qtype.isSigned();
+  auto inRange = [&](int nibble) {
+    int64_t value = isSigned && nibble >= 8 ? nibble - 16 : nibble;
+    return value >= lo && value <= hi;
+  };
+  std::array<bool, 256> valid;
+  for (int byte = 0; byte < 256; ++byte)
+    valid[byte] = inRange(byte & 0xF) && inRange(byte >> 4);
+  bool allValid = true;
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(getPacked());
+      dense && !dense.isSplat() && dense.getElementType().isInteger(8)) {
+    for (char byte : dense.getRawData())
+      allValid &= valid[static_cast<uint8_t>(byte)];
+    if (allValid)
+      return success();
+  }
   std::vector<int8_t> values = nibbleValues();
   for (int64_t index = 0; index < numel; ++index) {
     int64_t value = values[index];
