@@ -250,19 +250,28 @@ SmallVector<Value> PackedGemmEmitter::tapColumn(OpBuilder &b, Location loc, Valu
   for (int64_t p = 0; p < w.places; ++p)
     for (int64_t r = 0; r < g.tile.rows; ++r)
       active[p].push_back(w.rowTakesColumn(p, r, kw));
-  if (llvm::all_equal(active))
-    return tapSteps(b, loc, tapStep, tapRow, current, active[0]);
-  // One loop per kind of tile, the last kind the default.
-  auto dispatch = scf::IndexSwitchOp::create(
-      b, loc, ValueRange(current).getTypes(), place,
-      llvm::to_vector(llvm::seq<int64_t>(0, w.places - 1)), w.places - 1);
-  for (int64_t p = 0; p < w.places; ++p) {
-    Region &region =
-        p + 1 < w.places ? dispatch.getCaseRegions()[p] : dispatch.getDefaultRegion();
+  // The places that take the rows the most of them take (the last of them
+  // on a tie) share the default loop; each other place gets its own.
+  int64_t common = w.places - 1;
+  for (int64_t p = w.places - 1; p >= 0; --p)
+    if (llvm::count(active, active[p]) > llvm::count(active, active[common]))
+      common = p;
+  SmallVector<int64_t> cases;
+  for (int64_t p = 0; p < w.places; ++p)
+    if (active[p] != active[common])
+      cases.push_back(p);
+  if (cases.empty())
+    return tapSteps(b, loc, tapStep, tapRow, current, active[common]);
+  auto dispatch = scf::IndexSwitchOp::create(b, loc, ValueRange(current).getTypes(), place,
+                                             cases, cases.size());
+  auto fill = [&](Region &region, ArrayRef<bool> rows) {
     OpBuilder cb(region);
     cb.createBlock(&region);
-    scf::YieldOp::create(cb, loc, tapSteps(cb, loc, tapStep, tapRow, current, active[p]));
-  }
+    scf::YieldOp::create(cb, loc, tapSteps(cb, loc, tapStep, tapRow, current, rows));
+  };
+  for (auto [region, p] : llvm::zip(dispatch.getCaseRegions(), cases))
+    fill(region, active[p]);
+  fill(dispatch.getDefaultRegion(), active[common]);
   return SmallVector<Value>(dispatch.getResults().begin(), dispatch.getResults().end());
 }
 
