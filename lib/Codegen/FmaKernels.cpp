@@ -95,7 +95,7 @@ void emitConv(tosa::Conv2DOp conv, RewriterBase &rewriter) {
   Value input =
       padSpatial(rewriter, loc, conv.getInput(), conv.getPad(), rewriter.getF32FloatAttr(0));
   ArrayRef<int64_t> fs = cast<ShapedType>(filter.getType()).getShape(); // O, KH, KW, C
-  auto weights = cast<DenseFPElementsAttr>(filterAsMatrix(filter));
+  FloatMatrix weights = filterAsFloatMatrix(filter);
   ArrayRef<int64_t> strides = conv.getStride();
   bool pointwise = fs[1] == 1 && fs[2] == 1 && strides[0] == 1 && strides[1] == 1;
   Value y;
@@ -131,8 +131,7 @@ void emitMatmul(tosa::MatMulOp mm, RewriterBase &rewriter) {
   int64_t k = aType.getDimSize(2), n = type.getDimSize(2);
   SmallVector<ReassociationIndices> drop = {{0, 1}, {2}};
   Value a = tensor::CollapseShapeOp::create(rewriter, loc, mm.getA(), drop);
-  auto matrix = cast<DenseFPElementsAttr>(
-      weights.reshape(RankedTensorType::get({k, n}, rewriter.getF32Type())));
+  FloatMatrix matrix{floats(weights), k, n};
   Value y = buildFloatGemm(rewriter, loc, a, matrix, {0.0f});
   rewriter.replaceOp(mm, tensor::ExpandShapeOp::create(rewriter, loc, type, y, drop));
 }

@@ -221,7 +221,8 @@ SmallVector<Chunk> collectChunks(ModuleOp module, SymbolTable &symbols) {
 /// differ between them from fields appended to its context.
 class SharedBody {
 public:
-  explicit SharedBody(ArrayRef<Chunk *> members) : members(members) {}
+  SharedBody(ArrayRef<Chunk *> members, SymbolTable &symbols)
+      : members(members), symbols(symbols) {}
 
   void share() {
     planParameters();
@@ -230,7 +231,7 @@ public:
         passParameters(*member, call);
     readParametersInBody();
     for (Chunk *member : members.drop_front())
-      member->func.erase();
+      symbols.erase(member->func);
   }
 
 private:
@@ -312,6 +313,7 @@ private:
   }
 
   ArrayRef<Chunk *> members;
+  SymbolTable &symbols;
   SmallVector<SmallVector<size_t>> positions; // data positions per field
   SmallVector<Type> fieldTypes;
   size_t firstField = 0;
@@ -335,7 +337,7 @@ struct ShareChunkBodiesPass : qforge::impl::ShareChunkBodiesPassBase<ShareChunkB
     }
     for (SmallVector<Chunk *> *members : order)
       if (members->size() > 1)
-        SharedBody(*members).share();
+        SharedBody(*members, symbols).share();
   }
 };
 

@@ -213,23 +213,23 @@ Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
   auto type = cast<RankedTensorType>(w.getType());
   ArrayRef<int64_t> shape = type.getShape();
   int64_t rank = type.getRank();
-  SmallVector<int64_t> strides(rank, 1);
-  for (int64_t d = rank - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * shape[d + 1];
   int64_t channels = shape[channelAxis];
   bool blocked = groupSize > 0 && shape[blockAxis] > groupSize &&
                  shape[blockAxis] % groupSize == 0;
   int64_t blocks = blocked ? shape[blockAxis] / groupSize : 1;
   std::vector<float> values(w.getValues<float>().begin(), w.getValues<float>().end());
   // Each weight's scale group, channel * blocks + block, worked out once
-  // (the divisions cost more than the rest of the quantization).
+  // from its index counted up dimension by dimension (divisions per weight
+  // would cost more than the rest of the quantization).
+  std::vector<int64_t> blockOf(shape[blockAxis]);
+  for (int64_t x = 0; x < shape[blockAxis]; ++x)
+    blockOf[x] = blocked ? x / groupSize : 0;
   std::vector<uint32_t> group(values.size());
+  SmallVector<int64_t> index(rank, 0);
   for (size_t i = 0; i < values.size(); ++i) {
-    int64_t index = static_cast<int64_t>(i);
-    int64_t channel = (index / strides[channelAxis]) % channels;
-    int64_t block =
-        blocked ? ((index / strides[blockAxis]) % shape[blockAxis]) / groupSize : 0;
-    group[i] = static_cast<uint32_t>(channel * blocks + block);
+    group[i] = static_cast<uint32_t>(index[channelAxis] * blocks + blockOf[index[blockAxis]]);
+    for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d)
+      index[d] = 0;
   }
   std::vector<double> amax(channels * blocks, 0.0); // [channel][block]
   for (size_t i = 0; i < values.size(); ++i) {

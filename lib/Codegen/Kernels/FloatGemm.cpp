@@ -21,12 +21,9 @@ namespace {
 /// fused multiply-add per step and the bias in the epilogue.
 class FloatGemmBuilder {
 public:
-  FloatGemmBuilder(OpBuilder &b, Location loc, DenseFPElementsAttr weights, ArrayRef<float> bias)
-      : b(b), loc(loc), weights(weights), bias(bias), f32(b.getF32Type()) {
-    ArrayRef<int64_t> shape = cast<ShapedType>(weights.getType()).getShape();
-    k = shape[0];
-    n = shape[1];
-  }
+  FloatGemmBuilder(OpBuilder &b, Location loc, const FloatMatrix &weights, ArrayRef<float> bias)
+      : b(b), loc(loc), weights(weights), bias(bias), f32(b.getF32Type()), k(weights.rows),
+        n(weights.cols) {}
 
   /// Rows from `x` [M, K].
   Value fromMatrix(Value x);
@@ -45,7 +42,7 @@ private:
 
   OpBuilder &b;
   Location loc;
-  DenseFPElementsAttr weights;
+  const FloatMatrix &weights;
   ArrayRef<float> bias;
   Type f32;
   int64_t m = 0, k = 0, n = 0;
@@ -97,8 +94,7 @@ void FloatGemmBuilder::plan(int64_t rows, GemmTile chosen) {
 /// W t + W - 1], contiguous; padded columns are zero, and so is their bias.
 void FloatGemmBuilder::packWeights() {
   int64_t width = kGemmLanes * g.tile.vectors, np = g.np;
-  std::vector<float> values(weights.getValues<float>().begin(),
-                            weights.getValues<float>().end());
+  const std::vector<float> &values = weights.values;
   std::vector<float> packed(np * k, 0.0f);
   for (int64_t t = 0; t < np / width; ++t)
     for (int64_t s = 0; s < k; ++s)
@@ -170,13 +166,13 @@ std::vector<float> paddedBias(ArrayRef<float> bias, int64_t n, int64_t padded) {
   return table;
 }
 
-Value buildFloatGemm(OpBuilder &b, Location loc, Value x, DenseFPElementsAttr weights,
+Value buildFloatGemm(OpBuilder &b, Location loc, Value x, const FloatMatrix &weights,
                      ArrayRef<float> bias) {
   return FloatGemmBuilder(b, loc, weights, bias).fromMatrix(x);
 }
 
 Value buildFloatConv(OpBuilder &b, Location loc, const ConvWindows &padded,
-                     DenseFPElementsAttr weights, ArrayRef<float> bias) {
+                     const FloatMatrix &weights, ArrayRef<float> bias) {
   return FloatGemmBuilder(b, loc, weights, bias).fromWindows(padded);
 }
 

@@ -13,6 +13,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/Sequence.h"
 
+#include <cstring>
+
 using namespace mlir;
 
 namespace qforge {
@@ -458,13 +460,43 @@ Value unfoldPatches(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t
       b, loc, patches, SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
 }
 
-DenseElementsAttr filterAsMatrix(DenseElementsAttr ohwi) {
+namespace {
+
+/// The [KH*KW*C, O] matrix's shape and row-major bytes of an OHWI filter
+/// (bytes per element a whole number, no splat).
+std::vector<char> filterMatrixBytes(DenseElementsAttr ohwi) {
+  auto type = cast<ShapedType>(ohwi.getType());
+  return permuteBytes(ohwi.getRawData(), type.getShape(), {1, 2, 3, 0},
+                      type.getElementTypeBitWidth() / 8);
+}
+
+RankedTensorType filterMatrixType(DenseElementsAttr ohwi) {
   ArrayRef<int64_t> fs = cast<ShapedType>(ohwi.getType()).getShape(); // O, KH, KW, C
-  DenseElementsAttr hwcf = permuteConstant(ohwi, {1, 2, 3, 0});
-  if (!hwcf)
+  return RankedTensorType::get({fs[1] * fs[2] * fs[3], fs[0]}, ohwi.getElementType());
+}
+
+} // namespace
+
+DenseElementsAttr filterAsMatrix(DenseElementsAttr ohwi) {
+  RankedTensorType type = filterMatrixType(ohwi);
+  if (ohwi.isSplat())
+    return ohwi.reshape(type);
+  if (type.getElementTypeBitWidth() % 8 != 0)
     return {};
-  return hwcf.reshape(RankedTensorType::get({fs[1] * fs[2] * fs[3], fs[0]},
-                                            ohwi.getElementType()));
+  return DenseElementsAttr::getFromRawBuffer(type, filterMatrixBytes(ohwi));
+}
+
+FloatMatrix filterAsFloatMatrix(DenseFPElementsAttr ohwi) {
+  RankedTensorType type = filterMatrixType(ohwi);
+  FloatMatrix matrix{{}, type.getDimSize(0), type.getDimSize(1)};
+  if (ohwi.isSplat()) {
+    matrix.values.assign(type.getNumElements(), ohwi.getSplatValue<float>());
+    return matrix;
+  }
+  std::vector<char> bytes = filterMatrixBytes(ohwi);
+  matrix.values.resize(type.getNumElements());
+  std::memcpy(matrix.values.data(), bytes.data(), bytes.size());
+  return matrix;
 }
 
 Value sliceToShape(OpBuilder &b, Location loc, Value t, int64_t rows, int64_t cols) {

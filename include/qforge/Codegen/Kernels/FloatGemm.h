@@ -10,6 +10,7 @@
 #define QFORGE_CODEGEN_KERNELS_FLOATGEMM_H
 
 #include "qforge/Codegen/Kernels/ConvWindows.h"
+#include "qforge/Codegen/Kernels/PackedGemm.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -21,7 +22,7 @@ namespace qforge {
 /// y [M, N] = x [M, K] * w [K, N] + bias[n] (one bias value: the same for
 /// every column), in f32 on packed weights.
 mlir::Value buildFloatGemm(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
-                           mlir::DenseFPElementsAttr weights, llvm::ArrayRef<float> bias);
+                           const FloatMatrix &weights, llvm::ArrayRef<float> bias);
 
 /// The same product on a convolution's windows read in place from
 /// `padded.input` (NHWC, already padded with zeros; `padded.pad` says by
@@ -29,7 +30,7 @@ mlir::Value buildFloatGemm(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x
 /// matrix) + bias. Row tiles of one image row leave out the taps that fall
 /// only on padding.
 mlir::Value buildFloatConv(mlir::OpBuilder &b, mlir::Location loc, const ConvWindows &padded,
-                           mlir::DenseFPElementsAttr weights, llvm::ArrayRef<float> bias);
+                           const FloatMatrix &weights, llvm::ArrayRef<float> bias);
 
 /// The float kernels' bias table: `bias` per output channel (one value:
 /// the same for all `n`), zero up to `padded` channels, so that a

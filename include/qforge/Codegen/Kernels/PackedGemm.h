@@ -21,6 +21,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <functional>
+#include <vector>
 
 namespace qforge {
 
@@ -159,6 +160,16 @@ mlir::Value unfoldPatches(mlir::OpBuilder &b, mlir::Location loc, mlir::Value in
 
 /// An OHWI filter as the [KH*KW*C, O] matrix that multiplies the patches.
 mlir::DenseElementsAttr filterAsMatrix(mlir::DenseElementsAttr ohwi);
+
+/// A product's float weights on the host, [rows, cols] row-major: packed
+/// from here without an attribute of their own in between.
+struct FloatMatrix {
+  std::vector<float> values;
+  int64_t rows = 0, cols = 0;
+};
+
+/// An f32 OHWI filter as filterAsMatrix's matrix, on the host.
+FloatMatrix filterAsFloatMatrix(mlir::DenseFPElementsAttr ohwi);
 
 /// [rows, cols] slice of a 2-D tensor from its origin, or `t` itself when
 /// it has that shape already.

@@ -568,23 +568,34 @@ LogicalResult PackedConstantOp::verify() {
 
 std::vector<int8_t> PackedConstantOp::nibbleValues() {
   bool isSigned = getQuantizedElementType(getType()).isSigned();
+  auto value = [&](int nibble) {
+    return static_cast<int8_t>(isSigned && nibble >= 8 ? nibble - 16 : nibble);
+  };
+  // Each byte's two values, low nibble first, looked up rather than decoded.
+  std::array<std::array<int8_t, 2>, 256> pairs;
+  for (int byte = 0; byte < 256; ++byte)
+    pairs[byte] = {value(byte & 0xF), value(byte >> 4)};
   std::vector<int8_t> values;
-  auto decode = [&](uint8_t bits) {
-    for (int nibble : {bits & 0xF, bits >> 4})
-      values.push_back(static_cast<int8_t>(isSigned && nibble >= 8 ? nibble - 16 : nibble));
+  auto decode = [&](auto bytes, size_t count) {
+    values.resize(2 * count);
+    for (size_t i = 0; i < count; ++i) {
+      const std::array<int8_t, 2> &pair = pairs[bytes(i)];
+      values[2 * i] = pair[0];
+      values[2 * i + 1] = pair[1];
+    }
   };
   // The bytes straight from a dense i8 attribute's storage (one byte each);
   // other forms element by element.
   auto dense = dyn_cast<DenseIntElementsAttr>(getPacked());
   if (dense && !dense.isSplat() && dense.getElementType().isInteger(8)) {
     ArrayRef<char> raw = dense.getRawData();
-    values.reserve(2 * raw.size());
-    for (char byte : raw)
-      decode(static_cast<uint8_t>(byte));
+    decode([&](size_t i) { return static_cast<uint8_t>(raw[i]); }, raw.size());
     return values;
   }
+  SmallVector<uint8_t> bytes;
   for (APInt byte : getPacked().getValues<APInt>())
-    decode(static_cast<uint8_t>(byte.getZExtValue()));
+    bytes.push_back(static_cast<uint8_t>(byte.getZExtValue()));
+  decode([&](size_t i) { return bytes[i]; }, bytes.size());
   return values;
 }
 

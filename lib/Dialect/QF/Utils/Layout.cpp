@@ -7,7 +7,52 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 
+#include <cstring>
+
 using namespace mlir;
+
+namespace {
+
+/// Calls `take` with the flat index into a row-major tensor of `shape` of
+/// each element of its permutation by `perms`, in the permutation's order;
+/// the index is kept up to date as the result's index counts up (no
+/// multiplication over the dimensions per element).
+void forEachPermutedSource(ArrayRef<int64_t> shape, ArrayRef<int64_t> perms,
+                           function_ref<void(int64_t from)> take) {
+  int64_t rank = shape.size(), count = 1;
+  SmallVector<int64_t> inStrides(rank, 1), outShape;
+  for (int64_t d = rank - 2; d >= 0; --d)
+    inStrides[d] = inStrides[d + 1] * shape[d + 1];
+  for (int64_t p : perms) {
+    outShape.push_back(shape[p]);
+    count *= shape[p];
+  }
+  SmallVector<int64_t> index(rank, 0); // into the result, row-major
+  int64_t from = 0;
+  for (int64_t to = 0; to < count; ++to) {
+    take(from);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      from += inStrides[perms[d]];
+      if (++index[d] < outShape[d])
+        break;
+      from -= outShape[d] * inStrides[perms[d]];
+      index[d] = 0;
+    }
+  }
+}
+
+} // namespace
+
+std::vector<char> qforge::permuteBytes(ArrayRef<char> raw, ArrayRef<int64_t> shape,
+                                       ArrayRef<int64_t> perms, size_t elementBytes) {
+  std::vector<char> out(raw.size());
+  char *next = out.data();
+  forEachPermutedSource(shape, perms, [&](int64_t from) {
+    std::memcpy(next, raw.data() + from * elementBytes, elementBytes);
+    next += elementBytes;
+  });
+  return out;
+}
 
 DenseElementsAttr qforge::permuteConstant(DenseElementsAttr dense,
                                           ArrayRef<int64_t> perms) {
@@ -18,31 +63,12 @@ DenseElementsAttr qforge::permuteConstant(DenseElementsAttr dense,
   auto outType = type.clone(shape);
   if (dense.isSplat())
     return dense.reshape(outType);
-  int64_t rank = type.getRank();
-  SmallVector<int64_t> inStrides(rank, 1);
-  for (int64_t d = rank - 2; d >= 0; --d)
-    inStrides[d] = inStrides[d + 1] * type.getDimSize(d + 1);
-  // Visits the result's elements in order, each with the flat index of the
-  // input element it takes.
-  auto forEachSource = [&](function_ref<void(int64_t from)> take) {
-    SmallVector<int64_t> index(rank, 0); // Into the result, row-major.
-    for (int64_t to = 0, count = type.getNumElements(); to < count; ++to) {
-      int64_t from = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        from += index[d] * inStrides[perms[d]];
-      take(from);
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        if (++index[d] < shape[d])
-          break;
-        index[d] = 0;
-      }
-    }
-  };
   Type element = type.getElementType();
   if (element.isInteger(1)) {
     // i1 storage is bit-packed: go through the values.
     SmallVector<bool> in(dense.getValues<bool>()), out;
-    forEachSource([&](int64_t from) { out.push_back(in[from]); });
+    forEachPermutedSource(type.getShape(), perms,
+                          [&](int64_t from) { out.push_back(in[from]); });
     return DenseElementsAttr::get(outType, out);
   }
   unsigned bits = element.getIntOrFloatBitWidth();
@@ -50,14 +76,8 @@ DenseElementsAttr qforge::permuteConstant(DenseElementsAttr dense,
     return {};
   // Raw element bytes: no per-element attributes, which matters for weight
   // tensors with millions of elements.
-  size_t bytes = bits / 8;
-  ArrayRef<char> raw = dense.getRawData();
-  std::vector<char> out;
-  out.reserve(raw.size());
-  forEachSource([&](int64_t from) {
-    out.insert(out.end(), raw.begin() + from * bytes, raw.begin() + (from + 1) * bytes);
-  });
-  return DenseElementsAttr::getFromRawBuffer(outType, out);
+  return DenseElementsAttr::getFromRawBuffer(
+      outType, permuteBytes(dense.getRawData(), type.getShape(), perms, bits / 8));
 }
 
 Value qforge::filterToHWCF(OpBuilder &b, Location loc, Value filter) {

@@ -13,6 +13,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <vector>
+
 namespace qforge {
 
 /// `dense` with its dimensions permuted: result dimension i is `dense`'s
@@ -21,6 +23,13 @@ namespace qforge {
 /// types narrower than a byte.
 mlir::DenseElementsAttr permuteConstant(mlir::DenseElementsAttr dense,
                                         llvm::ArrayRef<int64_t> perms);
+
+/// The row-major elements `raw` (of `elementBytes` bytes each, `shape`)
+/// with their dimensions permuted as permuteConstant does, on the host: no
+/// attribute is made (a weight tensor's attributes live as long as the
+/// compiler does).
+std::vector<char> permuteBytes(llvm::ArrayRef<char> raw, llvm::ArrayRef<int64_t> shape,
+                               llvm::ArrayRef<int64_t> perms, size_t elementBytes);
 
 /// `filter` [F, H, W, C] as [H, W, C, F]: output channels innermost, so that
 /// the output-channel loop reads filter rows contiguously. A constant is
