@@ -7,10 +7,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "FoldBatchNorm.h"
-#include "HostFolding.h"
 #include "ImportContext.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Endian.h"
 
 #include <cmath>
 
@@ -30,16 +30,17 @@ struct Constants {
     if (it == byName.end() || it->second->data_type() != onnx::TensorProto::FLOAT)
       return std::nullopt;
     std::string error;
-    HostTensor value = convertTensorProto(context, *it->second, error);
-    if (!value)
+    std::optional<TensorBytes> read = readTensorProto(context, *it->second, error);
+    if (!read)
       return std::nullopt;
     if (shape) {
-      auto dims = cast<ShapedType>(value.getType()).getShape();
+      ArrayRef<int64_t> dims = read->type.getShape();
       shape->assign(dims.begin(), dims.end());
     }
-    std::vector<float> out;
-    for (double v : floatValues(value))
-      out.push_back(static_cast<float>(v));
+    std::vector<float> out(read->bytes.size() / sizeof(float));
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i] = llvm::bit_cast<float>(
+          llvm::support::endian::read32le(read->bytes.data() + i * sizeof(float)));
     return out;
   }
 };

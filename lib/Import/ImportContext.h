@@ -22,6 +22,7 @@
 #include "onnx/onnx_pb.h"
 
 #include <optional>
+#include <vector>
 
 namespace qforge::onnx_import {
 
@@ -34,6 +35,21 @@ std::string onnxTypeName(int onnxType);
 /// One value known on the host: an initializer, a Constant node or a folded
 /// shape computation.
 using HostTensor = mlir::DenseElementsAttr;
+
+/// A TensorProto's type and elements as little-endian bytes (one byte per
+/// BOOL), whichever field held them.
+struct TensorBytes {
+  mlir::RankedTensorType type;
+  std::vector<char> bytes;
+};
+
+/// Reads a TensorProto (raw or typed fields) without making an attribute
+/// (attributes live as long as the compiler: a weight read only to be
+/// folded must not leave one behind). On failure returns nothing and sets
+/// `error`.
+std::optional<TensorBytes> readTensorProto(mlir::MLIRContext *context,
+                                           const onnx::TensorProto &tensor,
+                                           std::string &error);
 
 /// Converts a TensorProto (raw or typed fields) into an attribute. On failure
 /// returns null and sets `error`.

@@ -67,32 +67,32 @@ static void appendLittleEndian(std::vector<char> &bytes, T value,
     bytes.push_back(static_cast<char>((static_cast<uint64_t>(value) >> (8 * i)) & 0xFF));
 }
 
-HostTensor convertTensorProto(MLIRContext *context,
-                              const onnx::TensorProto &tensor,
-                              std::string &error) {
+std::optional<TensorBytes> readTensorProto(MLIRContext *context,
+                                           const onnx::TensorProto &tensor,
+                                           std::string &error) {
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
     // Initializers' external data is read with the model (ModelLoader).
     error = "tensor '" + tensor.name() +
             "' keeps its data in an external file, which is supported for "
             "initializers only";
-    return {};
+    return std::nullopt;
   }
   Type element = convertElementType(context, tensor.data_type());
   if (!element) {
     error = "tensor '" + tensor.name() + "' has unsupported data type " +
             onnxTypeName(tensor.data_type());
-    return {};
+    return std::nullopt;
   }
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
   int64_t numel = 1;
   for (int64_t d : shape) {
     if (d < 0) {
       error = "tensor '" + tensor.name() + "' has a negative dimension";
-      return {};
+      return std::nullopt;
     }
     if (llvm::MulOverflow(numel, d, numel)) {
       error = "tensor '" + tensor.name() + "' has more elements than a 64-bit count holds";
-      return {};
+      return std::nullopt;
     }
   }
   auto type = RankedTensorType::get(shape, element);
@@ -134,16 +134,24 @@ HostTensor convertTensorProto(MLIRContext *context,
     error = "tensor '" + tensor.name() + "' holds " +
             std::to_string(bytes.size()) + " bytes of data but its shape needs " +
             std::to_string(numel * width);
+    return std::nullopt;
+  }
+  return TensorBytes{type, std::move(bytes)};
+}
+
+HostTensor convertTensorProto(MLIRContext *context,
+                              const onnx::TensorProto &tensor,
+                              std::string &error) {
+  std::optional<TensorBytes> read = readTensorProto(context, tensor, error);
+  if (!read)
     return {};
-  }
-  if (element.isInteger(1)) {
+  if (read->type.getElementType().isInteger(1)) {
     SmallVector<bool> values;
-    for (char c : bytes)
+    for (char c : read->bytes)
       values.push_back(c != 0);
-    return DenseElementsAttr::get(type, values);
+    return DenseElementsAttr::get(read->type, values);
   }
-  return DenseElementsAttr::getFromRawBuffer(type,
-                                             ArrayRef<char>(bytes.data(), bytes.size()));
+  return DenseElementsAttr::getFromRawBuffer(read->type, read->bytes);
 }
 
 } // namespace qforge::onnx_import
