@@ -462,14 +462,15 @@ Value unfoldPatches(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t
 
 namespace {
 
-/// The [KH*KW*C, O] matrix's shape and row-major bytes of an OHWI filter
-/// (bytes per element a whole number, no splat).
+/// The row-major bytes of an OHWI filter's [KH*KW*C, O] matrix (whole
+/// bytes per element, not a splat).
 std::vector<char> filterMatrixBytes(DenseElementsAttr ohwi) {
   auto type = cast<ShapedType>(ohwi.getType());
   return permuteBytes(ohwi.getRawData(), type.getShape(), {1, 2, 3, 0},
                       type.getElementTypeBitWidth() / 8);
 }
 
+/// The type of an OHWI filter's [KH*KW*C, O] matrix.
 RankedTensorType filterMatrixType(DenseElementsAttr ohwi) {
   ArrayRef<int64_t> fs = cast<ShapedType>(ohwi.getType()).getShape(); // O, KH, KW, C
   return RankedTensorType::get({fs[1] * fs[2] * fs[3], fs[0]}, ohwi.getElementType());
