@@ -384,7 +384,8 @@ def QF_ParallelForOp : QF_Op<"parallel_for", [RecursiveMemoryEffects]> {
     `qf.parallel_split`; it stays through the lowering to the LLVM dialect
     (the body may then have several blocks) and `qf-outline-parallel-for`
     turns the body into a function that `qforge_parallel_for`, the thread
-    pool linked into threaded artefacts, calls once per chunk.
+    pool linked into threaded artefacts, calls once per chunk (a model
+    compiled for one thread calls it directly, once, for all items).
 
     ```mlir
     qf.parallel_for (%begin, %end) in %items {

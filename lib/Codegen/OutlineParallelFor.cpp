@@ -68,8 +68,9 @@ struct OutlineParallelForPass
     MLIRContext *context = &getContext();
     auto ptr = LLVM::LLVMPointerType::get(context);
     auto i64 = IntegerType::get(context, 64);
+    // Compiled for one thread, the bodies are called directly.
     auto runtime = module.lookupSymbol<LLVM::LLVMFuncOp>(kRuntimeName);
-    if (!runtime) {
+    if (!runtime && threads != 1) {
       auto b = OpBuilder::atBlockEnd(module.getBody());
       runtime = LLVM::LLVMFuncOp::create(
           b, module.getLoc(), kRuntimeName,
@@ -151,10 +152,16 @@ struct OutlineParallelForPass
         LLVM::StoreOp::create(b, loc, v, field);
       }
     }
-    Value function = LLVM::AddressOfOp::create(b, loc, body);
-    Value threadCount = LLVM::ConstantOp::create(b, loc, i64, threads);
-    LLVM::CallOp::create(b, loc, runtime,
-                         ValueRange{function, contextPtr, loop.getItems(), threadCount});
+    if (threads == 1) {
+      // The whole range as one chunk, on the calling thread.
+      Value begin = LLVM::ConstantOp::create(b, loc, i64, 0);
+      LLVM::CallOp::create(b, loc, body, ValueRange{contextPtr, begin, loop.getItems()});
+    } else {
+      Value function = LLVM::AddressOfOp::create(b, loc, body);
+      Value threadCount = LLVM::ConstantOp::create(b, loc, i64, threads);
+      LLVM::CallOp::create(b, loc, runtime,
+                           ValueRange{function, contextPtr, loop.getItems(), threadCount});
+    }
     loop.erase();
     return success();
   }

@@ -33,6 +33,12 @@ namespace {
 /// argument is the chunk's address and second its context.
 constexpr llvm::StringLiteral kRuntimeName = "qforge_parallel_for";
 
+/// A chunk is handed to the pool, or called directly (compiled for one
+/// thread) with its context as the first argument.
+bool isPoolCall(LLVM::CallOp call) { return call.getCallee() == kRuntimeName; }
+
+unsigned contextOperand(LLVM::CallOp call) { return isPoolCall(call) ? 1 : 0; }
+
 /// A global's address or a vector or float constant: what a chunk reads
 /// rather than how it computes.
 bool isData(Operation *op, SymbolTable &symbols) {
@@ -154,7 +160,9 @@ LLVM::LLVMStructType contextType(LLVM::LLVMFuncOp func) {
 
 /// The context was allocated for this call alone (or there is none).
 bool ownsContext(LLVM::CallOp call) {
-  Operation *def = call.getOperand(1).getDefiningOp();
+  if (call.getNumOperands() <= contextOperand(call))
+    return false;
+  Operation *def = call.getOperand(contextOperand(call)).getDefiningOp();
   if (isa_and_nonnull<LLVM::ZeroOp>(def))
     return true;
   return isa_and_nonnull<LLVM::AllocaOp>(def) &&
@@ -166,22 +174,37 @@ bool ownsContext(LLVM::CallOp call) {
 /// context of its own.
 bool handsToPool(OpOperand &use) {
   auto call = dyn_cast<LLVM::CallOp>(use.getOwner());
-  return call && call.getCallee() == kRuntimeName && use.getOperandNumber() == 0 &&
-         call.getNumOperands() >= 2 && ownsContext(call);
+  return call && isPoolCall(call) && use.getOperandNumber() == 0 && ownsContext(call);
 }
 
 /// The context each call passes is laid out as the chunk reads it.
 bool contextsMatch(const Chunk &chunk) {
   return llvm::all_of(chunk.calls, [&](LLVM::CallOp call) {
-    Operation *def = call.getOperand(1).getDefiningOp();
+    Operation *def = call.getOperand(contextOperand(call)).getDefiningOp();
     if (auto alloca = dyn_cast<LLVM::AllocaOp>(def))
       return alloca.getElemType() == chunk.context;
     return chunk.context.getBody().empty();
   });
 }
 
-/// The functions whose every use hands them to the thread pool, in module
-/// order.
+/// The calls that run `name`'s function as a chunk through `user` (the
+/// user of one of its symbol uses); nothing if the use is of another kind.
+std::optional<SmallVector<LLVM::CallOp>> chunkCalls(Operation *user, StringAttr name) {
+  if (auto call = dyn_cast<LLVM::CallOp>(user)) {
+    if (call.getCallee() != name.getValue() || call.getNumOperands() != 3 ||
+        !ownsContext(call))
+      return std::nullopt;
+    return SmallVector<LLVM::CallOp>{call};
+  }
+  auto address = dyn_cast<LLVM::AddressOfOp>(user);
+  if (!address || !llvm::all_of(address->getUses(), handsToPool))
+    return std::nullopt;
+  return llvm::map_to_vector(address->getUsers(),
+                             [](Operation *call) { return cast<LLVM::CallOp>(call); });
+}
+
+/// The functions whose every use runs them as a chunk (through the thread
+/// pool, or called directly), in module order.
 SmallVector<Chunk> collectChunks(ModuleOp module, SymbolTable &symbols) {
   llvm::MapVector<StringAttr, Chunk> found;
   DenseSet<StringAttr> rejected;
@@ -190,21 +213,21 @@ SmallVector<Chunk> collectChunks(ModuleOp module, SymbolTable &symbols) {
     return {};
   for (const SymbolTable::SymbolUse &use : *uses) {
     StringAttr name = use.getSymbolRef().getRootReference();
-    auto address = dyn_cast<LLVM::AddressOfOp>(use.getUser());
-    if (!address || !llvm::all_of(address->getUses(), [&](OpOperand &operand) {
-          return handsToPool(operand);
-        })) {
+    std::optional<SmallVector<LLVM::CallOp>> calls = chunkCalls(use.getUser(), name);
+    if (!calls) {
       rejected.insert(name);
       continue;
     }
-    for (Operation *user : address->getUsers())
-      found[name].calls.push_back(cast<LLVM::CallOp>(user));
+    found[name].calls.append(*calls);
   }
   SmallVector<Chunk> chunks;
   for (auto &[name, chunk] : found) {
     chunk.func = symbols.lookup<LLVM::LLVMFuncOp>(name);
+    // Only the module's own functions: one seen from outside keeps its body.
     if (rejected.contains(name) || !chunk.func || chunk.func.isExternal() ||
-        chunk.func.getNumArguments() != 3)
+        chunk.func.getNumArguments() != 3 ||
+        (chunk.func.getLinkage() != LLVM::Linkage::Internal &&
+         chunk.func.getLinkage() != LLVM::Linkage::Private))
       continue;
     chunk.context = contextType(chunk.func);
     if (!chunk.context || !contextsMatch(chunk))
@@ -284,7 +307,8 @@ private:
     OpBuilder b(call);
     Location loc = call.getLoc();
     auto ptr = LLVM::LLVMPointerType::get(call.getContext());
-    Value context = call.getOperand(1);
+    unsigned contextIndex = contextOperand(call);
+    Value context = call.getOperand(contextIndex);
     if (auto alloca = context.getDefiningOp<LLVM::AllocaOp>()) {
       alloca.setElemType(extended);
     } else if (!positions.empty()) {
@@ -293,7 +317,7 @@ private:
       Value one = LLVM::ConstantOp::create(entry, loc, b.getI64Type(), 1);
       Operation *zero = context.getDefiningOp();
       context = LLVM::AllocaOp::create(entry, loc, ptr, extended, one);
-      call->setOperand(1, context);
+      call->setOperand(contextIndex, context);
       if (zero->use_empty())
         zero->erase();
     }
@@ -304,12 +328,16 @@ private:
           ArrayRef<LLVM::GEPArg>{0, static_cast<int32_t>(firstField + field)});
       LLVM::StoreOp::create(b, loc, value, slot);
     }
-    if (&member != members.front()) {
-      Operation *address = call.getOperand(0).getDefiningOp();
-      call->setOperand(0, LLVM::AddressOfOp::create(b, loc, members.front()->func));
-      if (address->use_empty())
-        address->erase();
+    if (&member == members.front())
+      return;
+    if (!isPoolCall(call)) {
+      call.setCalleeAttr(FlatSymbolRefAttr::get(members.front()->func.getNameAttr()));
+      return;
     }
+    Operation *address = call.getOperand(0).getDefiningOp();
+    call->setOperand(0, LLVM::AddressOfOp::create(b, loc, members.front()->func));
+    if (address->use_empty())
+      address->erase();
   }
 
   ArrayRef<Chunk *> members;

@@ -94,9 +94,9 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, int64_t threads, bool profileLa
   if (profileLayers)
     pm.addPass(createProfileLayersPass());
   // Kernel loops marked for threads become qf.parallel_for while they are
-  // still loops; the bodies become functions once they are LLVM.
-  if (threads != 1)
-    pm.addNestedPass<func::FuncOp>(createParallelizeLoopsPass());
+  // still loops; the bodies become functions once they are LLVM (called
+  // directly when compiled for one thread), one per shape of layer.
+  pm.addNestedPass<func::FuncOp>(createParallelizeLoopsPass());
   pm.addNestedPass<func::FuncOp>(createLowerStridedCopiesPass());
   pm.addNestedPass<func::FuncOp>(createLowerVnniDotPass());
   // exp, tanh, erf and the like in the loops' vector lanes, before the
@@ -115,10 +115,8 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, int64_t threads, bool profileLa
                  "convert-arith-to-llvm,convert-func-to-llvm,"
                  "convert-cf-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
                  "reconcile-unrealized-casts");
-  if (threads != 1) {
-    pm.addPass(createOutlineParallelForPass(OutlineParallelForPassOptions{threads}));
-    pm.addPass(createShareChunkBodiesPass());
-  }
+  pm.addPass(createOutlineParallelForPass(OutlineParallelForPassOptions{threads}));
+  pm.addPass(createShareChunkBodiesPass());
 }
 
 void buildLoweringPipeline(OpPassManager &pm, const ScratchOptions &scratch,

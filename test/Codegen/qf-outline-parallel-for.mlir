@@ -1,4 +1,5 @@
 // RUN: qforge-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(qf-outline-parallel-for{threads=3})' | FileCheck %s
+// RUN: qforge-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(qf-outline-parallel-for{threads=1})' | FileCheck %s --check-prefix=SEQ
 
 // The body becomes an internal function of (context, begin, end). The
 // pointer argument travels in the context struct; the constant, and the
@@ -31,6 +32,17 @@
 // CHECK-NOT: qf.parallel_yield
 
 // CHECK: llvm.func @qforge_parallel_for(!llvm.ptr, !llvm.ptr, i64, i64)
+
+// Compiled for one thread, the body is the same function, called directly
+// with the whole range; no thread pool is declared.
+// SEQ-LABEL: llvm.func @fill(
+// SEQ-SAME: %[[P:.*]]: !llvm.ptr, %[[N:.*]]: i64)
+// SEQ: %[[CTX:.*]] = llvm.alloca %{{.*}} x !llvm.struct<(ptr)> : (i64) -> !llvm.ptr
+// SEQ: llvm.store %[[P]]
+// SEQ: %[[ZERO:.*]] = llvm.mlir.constant(0 : i64) : i64
+// SEQ: llvm.call @fill_chunk(%[[CTX]], %[[ZERO]], %[[N]]) : (!llvm.ptr, i64, i64) -> ()
+// SEQ-LABEL: llvm.func internal @fill_chunk(
+// SEQ-NOT: qforge_parallel_for
 llvm.func @fill(%p: !llvm.ptr, %n: i64) {
   %one = llvm.mlir.constant(1.0 : f32) : f32
   %two = llvm.fadd %one, %one : f32
@@ -54,6 +66,9 @@ llvm.func @fill(%p: !llvm.ptr, %n: i64) {
 // -----
 
 // A body that uses nothing from outside gets a null context.
+// SEQ-LABEL: llvm.func @nothing_captured
+// SEQ: %[[Z:.*]] = llvm.mlir.zero : !llvm.ptr
+// SEQ: llvm.call @nothing_captured_chunk(%[[Z]], %{{.*}}, %{{.*}})
 // CHECK-LABEL: llvm.func @nothing_captured
 // CHECK-NOT: llvm.alloca
 // CHECK: %[[Z:.*]] = llvm.mlir.zero : !llvm.ptr

@@ -258,3 +258,70 @@ llvm.func internal @k(%ctx: !llvm.ptr, %begin: i64, %end: i64) {
 
 llvm.func @copy(!llvm.ptr, !llvm.ptr)
 llvm.func @qforge_parallel_for(!llvm.ptr, !llvm.ptr, i64, i64)
+
+// -----
+
+// Compiled for one thread, chunks are called directly with their context
+// first: the second call now calls @m, with its layer's global stored in
+// the appended field.
+// CHECK-LABEL: llvm.func @direct_calls(
+// CHECK: %[[C1:.*]] = llvm.alloca %{{.*}} x !llvm.struct<(ptr)>
+// CHECK: %[[C0:.*]] = llvm.alloca %{{.*}} x !llvm.struct<(ptr)>
+// CHECK: %[[G0:.*]] = llvm.mlir.addressof @g0 : !llvm.ptr
+// CHECK: llvm.store %[[G0]]
+// CHECK: llvm.call @m(%[[C0]], %{{.*}}, %{{.*}}) : (!llvm.ptr, i64, i64) -> ()
+// CHECK: %[[G1:.*]] = llvm.mlir.addressof @g1 : !llvm.ptr
+// CHECK: llvm.store %[[G1]]
+// CHECK: llvm.call @m(%[[C1]], %{{.*}}, %{{.*}}) : (!llvm.ptr, i64, i64) -> ()
+// CHECK: llvm.call @p(
+// CHECK: llvm.call @q(
+// CHECK-LABEL: llvm.func internal @m(
+// CHECK: llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
+// CHECK-NOT: llvm.func internal @n(
+// Functions seen from outside the module keep their bodies.
+// CHECK-LABEL: llvm.func @p(
+// CHECK: llvm.mlir.addressof @g0
+// CHECK-LABEL: llvm.func @q(
+// CHECK: llvm.mlir.addressof @g1
+llvm.mlir.global internal constant @g0(1 : i32) {addr_space = 0 : i32} : i32
+llvm.mlir.global internal constant @g1(2 : i32) {addr_space = 0 : i32} : i32
+
+llvm.func @direct_calls() {
+  %z0 = llvm.mlir.zero : !llvm.ptr
+  %z1 = llvm.mlir.zero : !llvm.ptr
+  %begin = llvm.mlir.constant(0 : i64) : i64
+  %n = llvm.mlir.constant(8 : i64) : i64
+  llvm.call @m(%z0, %begin, %n) : (!llvm.ptr, i64, i64) -> ()
+  llvm.call @n(%z1, %begin, %n) : (!llvm.ptr, i64, i64) -> ()
+  %z2 = llvm.mlir.zero : !llvm.ptr
+  %z3 = llvm.mlir.zero : !llvm.ptr
+  llvm.call @p(%z2, %begin, %n) : (!llvm.ptr, i64, i64) -> ()
+  llvm.call @q(%z3, %begin, %n) : (!llvm.ptr, i64, i64) -> ()
+  llvm.return
+}
+
+llvm.func internal @m(%ctx: !llvm.ptr, %begin: i64, %end: i64) {
+  %g = llvm.mlir.addressof @g0 : !llvm.ptr
+  llvm.call @use(%g) : (!llvm.ptr) -> ()
+  llvm.return
+}
+
+llvm.func internal @n(%ctx: !llvm.ptr, %begin: i64, %end: i64) {
+  %g = llvm.mlir.addressof @g1 : !llvm.ptr
+  llvm.call @use(%g) : (!llvm.ptr) -> ()
+  llvm.return
+}
+
+llvm.func @p(%ctx: !llvm.ptr, %begin: i64, %end: i64) {
+  %g = llvm.mlir.addressof @g0 : !llvm.ptr
+  llvm.call @use(%g) : (!llvm.ptr) -> ()
+  llvm.return
+}
+
+llvm.func @q(%ctx: !llvm.ptr, %begin: i64, %end: i64) {
+  %g = llvm.mlir.addressof @g1 : !llvm.ptr
+  llvm.call @use(%g) : (!llvm.ptr) -> ()
+  llvm.return
+}
+
+llvm.func @use(!llvm.ptr)

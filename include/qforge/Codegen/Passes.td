@@ -405,7 +405,11 @@ def OutlineParallelForPass : Pass<"qf-outline-parallel-for", "mlir::ModuleOp"> {
     emitter links in from qforge's runtime (`lib/Runtime/ParallelFor.c`):
     `threads` is this pass's option, the number the model was compiled
     for (0: as many as the machine has CPUs online), which the
-    environment variable QFORGE_NUM_THREADS overrides at run time.
+    environment variable QFORGE_NUM_THREADS overrides at run time. With
+    `threads=1` the body is called directly, once, with the whole range
+    `(context, 0, items)`, and no runtime is declared: the code stays
+    sequential, while `qf-share-chunk-bodies` can still give layers of one
+    shape one body.
   }];
   let options = [
     Option<"threads", "threads", "int64_t", "0",
@@ -419,7 +423,8 @@ def ShareChunkBodiesPass : Pass<"qf-share-chunk-bodies", "mlir::ModuleOp"> {
   let description = [{
     Runs after `qf-outline-parallel-for`. Layers of the same shape and
     kind lower to the same loop nest, so their chunks (the functions
-    handed to `qforge_parallel_for`) differ only in the globals they read
+    handed to `qforge_parallel_for`, or called directly when compiled for
+    one thread) differ only in the globals they read
     (packed weights, tables) and in vector or float constants (zero
     points, multipliers, clamp bounds). Chunks equal but for such values
     become one function: the first keeps its body and loads each value
@@ -429,8 +434,8 @@ def ShareChunkBodiesPass : Pass<"qf-share-chunk-bodies", "mlir::ModuleOp"> {
     instead of once per layer. Values equal in all of them stay
     constants, and integer scalars (sizes, strides, trip counts) are part
     of the shape: chunks that differ in one stay apart, so a shared body
-    keeps its constant loop bounds. A function with any other use (a
-    direct call, its address stored) is left alone.
+    keeps its constant loop bounds. A function with any other use (its
+    address stored, a call that shares its context) is left alone.
   }];
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
