@@ -502,6 +502,11 @@ LogicalResult AvgPool2DOp::verify() {
 // PackedConstantOp
 //===----------------------------------------------------------------------===//
 
+/// The value a 4-bit field holds (two's complement when signed).
+static int8_t nibbleValue(int nibble, bool isSigned) {
+  return static_cast<int8_t>(isSigned && nibble >= 8 ? nibble - 16 : nibble);
+}
+
 LogicalResult PackedConstantOp::verify() {
   RankedTensorType type = getType();
   if (failed(verifyTensor(*this, "result", type)))
@@ -541,20 +546,17 @@ LogicalResult PackedConstantOp::verify() {
   // (the values themselves are only decoded to name the first bad one).
   bool isSigned = qtype.isSigned();
   auto inRange = [&](int nibble) {
-    int64_t value = isSigned && nibble >= 8 ? nibble - 16 : nibble;
+    int64_t value = nibbleValue(nibble, isSigned);
     return value >= lo && value <= hi;
   };
   std::array<bool, 256> valid;
   for (int byte = 0; byte < 256; ++byte)
     valid[byte] = inRange(byte & 0xF) && inRange(byte >> 4);
-  bool allValid = true;
   if (auto dense = dyn_cast<DenseIntElementsAttr>(getPacked());
-      dense && !dense.isSplat() && dense.getElementType().isInteger(8)) {
-    for (char byte : dense.getRawData())
-      allValid &= valid[static_cast<uint8_t>(byte)];
-    if (allValid)
-      return success();
-  }
+      dense && !dense.isSplat() && dense.getElementType().isInteger(8) &&
+      llvm::all_of(dense.getRawData(),
+                   [&](char byte) { return valid[static_cast<uint8_t>(byte)]; }))
+    return success();
   std::vector<int8_t> values = nibbleValues();
   for (int64_t index = 0; index < numel; ++index) {
     int64_t value = values[index];
@@ -568,13 +570,10 @@ LogicalResult PackedConstantOp::verify() {
 
 std::vector<int8_t> PackedConstantOp::nibbleValues() {
   bool isSigned = getQuantizedElementType(getType()).isSigned();
-  auto value = [&](int nibble) {
-    return static_cast<int8_t>(isSigned && nibble >= 8 ? nibble - 16 : nibble);
-  };
   // Each byte's two values, low nibble first, looked up rather than decoded.
   std::array<std::array<int8_t, 2>, 256> pairs;
   for (int byte = 0; byte < 256; ++byte)
-    pairs[byte] = {value(byte & 0xF), value(byte >> 4)};
+    pairs[byte] = {nibbleValue(byte & 0xF, isSigned), nibbleValue(byte >> 4, isSigned)};
   std::vector<int8_t> values;
   auto decode = [&](auto bytes, size_t count) {
     values.resize(2 * count);
