@@ -121,10 +121,13 @@ bool usesThreadPool(ModuleOp module) {
   return module.lookupSymbol<LLVM::LLVMFuncOp>("qforge_parallel_for") != nullptr;
 }
 
-bool emitCode(ModuleOp module, llvm::StringRef name, const TargetSpec &target,
-              EmitKind kind, llvm::raw_pwrite_stream &os, std::string &error,
-              TimingScope *timing) {
-  auto stage = [&](llvm::StringRef what) { return timing ? timing->nest(what) : TimingScope(); };
+TranslatedModel::TranslatedModel() = default;
+TranslatedModel::TranslatedModel(TranslatedModel &&) = default;
+TranslatedModel::~TranslatedModel() = default;
+
+bool translateModel(ModuleOp module, llvm::StringRef name, const TargetSpec &target,
+                    TranslatedModel &translated, std::string &error, TimingScope *timing) {
+  TimingScope translating = timing ? timing->nest("translate to LLVM IR") : TimingScope();
   static bool initialized = [] {
     llvm::InitializeAllTargetInfos();
     llvm::InitializeAllTargets();
@@ -138,54 +141,59 @@ bool emitCode(ModuleOp module, llvm::StringRef name, const TargetSpec &target,
   // The AArch64 kernels' sdot (arm_neon.intr.sdot).
   registerArmNeonDialectTranslation(*module.getContext());
 
-  TimingScope translating = stage("translate to LLVM IR");
-  llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(module, llvmContext, "qforge");
-  if (!llvmModule) {
-    error = "translation to LLVM IR failed";
-    return false;
-  }
   llvm::Triple triple(target.triple);
-  const llvm::Target *backend =
-      llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *backend = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!backend)
     return false;
   llvm::TargetOptions options;
-  std::unique_ptr<llvm::TargetMachine> machine(backend->createTargetMachine(
-      triple, target.cpu, target.features, options, llvm::Reloc::PIC_,
-      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
-  if (!machine) {
+  translated.machine.reset(backend->createTargetMachine(
+      triple, target.cpu, target.features, options, llvm::Reloc::PIC_, std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
+  if (!translated.machine) {
     error = "LLVM has no target machine for " + target.triple;
     return false;
   }
-  llvmModule->setTargetTriple(triple);
-  llvmModule->setDataLayout(machine->createDataLayout());
-  exportThreadControl(*llvmModule, name);
-  if (!linkRuntimes(*llvmModule, error))
+  translated.context = std::make_unique<llvm::LLVMContext>();
+  translated.module = translateModuleToLLVMIR(module, *translated.context, "qforge");
+  if (!translated.module) {
+    error = "translation to LLVM IR failed";
     return false;
-  translating.stop();
+  }
+  llvm::Module &llvmModule = *translated.module;
+  llvmModule.setTargetTriple(triple);
+  llvmModule.setDataLayout(translated.machine->createDataLayout());
+  exportThreadControl(llvmModule, name);
+  translated.profiledLayers = profiledLayers(module, name);
+  translated.threadControl = usesThreadPool(module);
+  return linkRuntimes(llvmModule, error);
+}
+
+bool emitCode(TranslatedModel &translated, EmitKind kind, const TargetSpec &target,
+              llvm::raw_pwrite_stream &os, std::string &error, TimingScope *timing) {
+  auto stage = [&](llvm::StringRef what) { return timing ? timing->nest(what) : TimingScope(); };
+  llvm::Module &llvmModule = *translated.module;
   TimingScope optimizing = stage("LLVM -O3");
   // LLVM's -O3 pipeline (loop vectorizer included) for the target, as the
   // JIT runs it; TargetMachine::addPassesToEmitFile only does code generation.
-  if (llvm::Error e = makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get())) {
+  if (llvm::Error e =
+          makeOptimizingTransformer(3, 0, translated.machine.get())(&llvmModule)) {
     error = llvm::toString(std::move(e));
     return false;
   }
   optimizing.stop();
   if (kind == EmitKind::LLVMIR) {
-    llvmModule->print(os, nullptr);
+    llvmModule.print(os, nullptr);
     return true;
   }
   TimingScope generating = stage("LLVM code generation");
   llvm::legacy::PassManager passes;
   auto fileType = kind == EmitKind::Object ? llvm::CodeGenFileType::ObjectFile
                                            : llvm::CodeGenFileType::AssemblyFile;
-  if (machine->addPassesToEmitFile(passes, os, nullptr, fileType)) {
+  if (translated.machine->addPassesToEmitFile(passes, os, nullptr, fileType)) {
     error = "the " + target.name + " back end cannot emit this file type";
     return false;
   }
-  passes.run(*llvmModule);
+  passes.run(llvmModule);
   return true;
 }
 

@@ -71,7 +71,7 @@ std::string usage(const std::vector<TensorSpec> &inputs,
 }
 } // namespace
 
-bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
+bool linkExecutable(TranslatedModel &translated, llvm::StringRef name,
                     const std::vector<TensorSpec> &inputs,
                     const std::vector<TensorSpec> &outputs,
                     const ScratchMemory &scratch, const TargetSpec &target,
@@ -114,7 +114,7 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
   llvm::FileRemover objectRemover(objectPath);
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    if (!emitCode(module, name, target, EmitKind::Object, os, error, timing))
+    if (!emitCode(translated, EmitKind::Object, target, os, error, timing))
       return false;
   }
   if (std::error_code ec = llvm::sys::fs::createTemporaryFile("qforge-main", "c", fd,
@@ -126,10 +126,10 @@ bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     // clock_gettime and mkdir are POSIX, beyond -std=c99.
-    int64_t layers = profiledLayers(module, name);
+    int64_t layers = translated.profiledLayers;
     os << "#define _POSIX_C_SOURCE 200809L\n"
        << cHeader(name, inputs, outputs, scratch, modelPath, target, layers,
-                  usesThreadPool(module)) << "\n"
+                  translated.threadControl) << "\n"
        << "#define MODEL_INPUTS " << inputs.size() << "\n"
        << "#define MODEL_OUTPUTS " << outputs.size() << "\n"
        << "#define MODEL_USAGE \"" << usage(inputs, outputs) << "\"\n"

@@ -8,6 +8,7 @@
 #include "TosaBuilders.h"
 
 #include "qforge/Dialect/QF/IR/QFDialect.h"
+#include "qforge/Dialect/QF/Utils/Layout.h"
 #include "qforge/Support/ModelInterface.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -54,6 +55,17 @@ HostTensor NodeContext::constInput(size_t i) const {
   if (!hasInput(i))
     return {};
   return graph.lookupHost(node.input(i));
+}
+
+bool NodeContext::isConstInput(size_t i) const {
+  return hasInput(i) && graph.isHost(node.input(i));
+}
+
+HostTensor NodeContext::permutedConstInput(size_t i, ArrayRef<int64_t> shape,
+                                           ArrayRef<int64_t> perms) const {
+  if (!hasInput(i))
+    return {};
+  return graph.lookupHostPermuted(node.input(i), shape, perms);
 }
 
 bool NodeContext::allInputsConstant() const {
@@ -217,17 +229,55 @@ Value GraphImporter::lookup(StringRef name, Location loc) {
   auto it = values.find(name);
   if (it != values.end())
     return it->second;
-  auto host = hostValues.find(name);
-  assert(host != hostValues.end() && "use of an undefined ONNX value");
+  HostTensor host = lookupHost(name);
+  assert(host && "use of an undefined ONNX value");
   // Materialize a host value the first time run-time code needs it.
-  Value value = constant(builder, loc, host->second);
+  Value value = constant(builder, loc, host);
   values[name] = value;
   return value;
 }
 
-HostTensor GraphImporter::lookupHost(StringRef name) const {
+HostTensor GraphImporter::lookupHost(StringRef name) {
   auto it = hostValues.find(name);
-  return it == hostValues.end() ? HostTensor() : it->second;
+  if (it != hostValues.end())
+    return it->second;
+  auto unread = initializers.find(name);
+  if (unread == initializers.end())
+    return {};
+  // collectInitializers read it once already: this cannot fail.
+  std::string error;
+  HostTensor value = convertTensorProto(context, *unread->second.proto, error);
+  assert(value && "an initializer that was read before fails to convert");
+  initializers.erase(unread);
+  hostValues[name] = value;
+  return value;
+}
+
+HostTensor GraphImporter::lookupHostPermuted(StringRef name, ArrayRef<int64_t> shape,
+                                             ArrayRef<int64_t> perms) {
+  auto unread = initializers.find(name);
+  // Elements narrower than a byte (bool, int4) are permuted as attributes.
+  if (unread == initializers.end() ||
+      unread->second.type.getElementTypeBitWidth() % 8 != 0) {
+    HostTensor value = lookupHost(name);
+    if (!value)
+      return {};
+    return permuteConstant(value.reshape(value.getType().clone(shape)), perms);
+  }
+  std::string error;
+  std::optional<TensorBytes> read = readTensorProto(context, *unread->second.proto, error);
+  assert(read && "an initializer that was read before fails to read");
+  Type element = read->type.getElementType();
+  SmallVector<int64_t> permuted;
+  for (int64_t p : perms)
+    permuted.push_back(shape[p]);
+  return DenseElementsAttr::getFromRawBuffer(
+      RankedTensorType::get(permuted, element),
+      permuteBytes(read->bytes, shape, perms, element.getIntOrFloatBitWidth() / 8));
+}
+
+bool GraphImporter::isHost(StringRef name) const {
+  return hostValues.contains(name) || initializers.contains(name);
 }
 
 RankedTensorType GraphImporter::lookupType(StringRef name) const {
@@ -235,8 +285,11 @@ RankedTensorType GraphImporter::lookupType(StringRef name) const {
   if (it != values.end())
     return cast<RankedTensorType>(it->second.getType());
   auto host = hostValues.find(name);
-  assert(host != hostValues.end() && "use of an undefined ONNX value");
-  return cast<RankedTensorType>(host->second.getType());
+  if (host != hostValues.end())
+    return cast<RankedTensorType>(host->second.getType());
+  auto unread = initializers.find(name);
+  assert(unread != initializers.end() && "use of an undefined ONNX value");
+  return unread->second.type;
 }
 
 void GraphImporter::define(StringRef name, Value value) {
@@ -268,14 +321,16 @@ void GraphImporter::nameNodeOutputs(const onnx::NodeProto &node,
 LogicalResult GraphImporter::collectInitializers() {
   bool ok = true;
   for (const onnx::TensorProto &tensor : model.graph().initializer()) {
+    // Read once to check it; the attribute is made when a node needs it
+    // (lookupHost), or never, when it is only read permuted.
     std::string error;
-    HostTensor value = convertTensorProto(context, tensor, error);
-    if (!value) {
+    std::optional<TensorBytes> read = readTensorProto(context, tensor, error);
+    if (!read) {
       emitError(fileLoc) << "initializer: " << error;
       ok = false;
       continue;
     }
-    hostValues[tensor.name()] = value;
+    initializers[tensor.name()] = {&tensor, read->type};
   }
   return success(ok);
 }
@@ -327,7 +382,7 @@ LogicalResult GraphImporter::buildSignature(func::FuncOp &func) {
   llvm::StringSet<> inputNames;
   for (const onnx::ValueInfoProto &input : graph.input()) {
     // Old models list initializers among the inputs; they are weights.
-    if (hostValues.contains(input.name()))
+    if (isHost(input.name()))
       continue;
     inputNames.insert(input.name());
     if (!input.type().has_tensor_type()) {
@@ -525,7 +580,7 @@ LogicalResult GraphImporter::run() {
         skip = true;
         break;
       }
-      if (!values.contains(input) && !hostValues.contains(input)) {
+      if (!values.contains(input) && !isHost(input)) {
         emitError(fileLoc) << "node '" << nodeLabel(node) << "' (" << node.op_type()
                            << ") reads '" << input
                            << "', which no earlier node, input or initializer "
@@ -545,7 +600,7 @@ LogicalResult GraphImporter::run() {
         for (int i = 0; i < node.output_size(); ++i)
           if (!node.output(i).empty() && isUsed(node.output(i)) &&
               !values.contains(node.output(i)) &&
-              !hostValues.contains(node.output(i))) {
+              !isHost(node.output(i))) {
             ctx.emitError() << "output " << i << " ('" << node.output(i)
                             << "') is used but the importer does not produce it";
             skip = true;
@@ -568,7 +623,7 @@ LogicalResult GraphImporter::run() {
   SmallVector<Value> results;
   SmallVector<Location> outputNames;
   for (const onnx::ValueInfoProto &output : graph.output()) {
-    if (!values.contains(output.name()) && !hostValues.contains(output.name())) {
+    if (!values.contains(output.name()) && !isHost(output.name())) {
       emitError(fileLoc) << "graph output '" << output.name()
                          << "' is not produced by any node";
       return failure();

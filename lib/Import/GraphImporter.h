@@ -22,7 +22,17 @@ public:
 
   // Used by NodeContext.
   mlir::Value lookup(llvm::StringRef name, mlir::Location loc);
-  HostTensor lookupHost(llvm::StringRef name) const;
+  /// The host value `name` names (an initializer is made an attribute the
+  /// first time it is asked for), or null for a run-time value.
+  HostTensor lookupHost(llvm::StringRef name);
+  /// Host value `name` reshaped to `shape` with its dimensions permuted by
+  /// `perms`: an initializer no node has read yet is permuted from its
+  /// bytes, so its original layout never becomes an attribute (attributes
+  /// live as long as the compiler, and weights are its largest memory).
+  HostTensor lookupHostPermuted(llvm::StringRef name, llvm::ArrayRef<int64_t> shape,
+                                llvm::ArrayRef<int64_t> perms);
+  /// Whether `name` is a host value or an initializer.
+  bool isHost(llvm::StringRef name) const;
   mlir::RankedTensorType lookupType(llvm::StringRef name) const;
   void define(llvm::StringRef name, mlir::Value value);
   void defineHost(llvm::StringRef name, HostTensor value);
@@ -48,6 +58,12 @@ private:
 
   llvm::StringMap<mlir::Value> values;
   llvm::StringMap<HostTensor> hostValues;
+  /// Initializers not yet made attributes (see lookupHost).
+  struct UnreadInitializer {
+    const onnx::TensorProto *proto;
+    mlir::RankedTensorType type;
+  };
+  llvm::StringMap<UnreadInitializer> initializers;
   llvm::StringSet<> used;
 };
 

@@ -84,6 +84,14 @@ public:
   llvm::StringRef inputName(size_t i) const { return node.input(i); }
   /// The host value of input `i`, or null when it is computed at run time.
   HostTensor constInput(size_t i) const;
+  /// Whether input `i` is a host value (without reading it).
+  bool isConstInput(size_t i) const;
+  /// Constant input `i` reshaped to `shape` (its element count) with its
+  /// dimensions permuted by `perms` (as permuteConstant), read once: a
+  /// weight read this way leaves no attribute of its ONNX layout behind.
+  /// Null when the input is computed at run time.
+  HostTensor permutedConstInput(size_t i, llvm::ArrayRef<int64_t> shape,
+                                llvm::ArrayRef<int64_t> perms) const;
   /// Integer contents of a constant input; reports an error naming `what`
   /// and fails when the input is not a constant.
   mlir::FailureOr<llvm::SmallVector<int64_t>> constInts(size_t i,

@@ -42,7 +42,8 @@ LogicalResult convertConv(NodeContext &ctx) {
   bool oneD = rank == 3;
 
   RankedTensorType wType = ctx.inputType(1);
-  HostTensor wHost = ctx.constInput(1);
+  // Constant weights are read once, in the layout TOSA wants.
+  bool wConst = ctx.isConstInput(1);
   Value w;
   FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, rank - 2);
   if (failed(attrs))
@@ -52,12 +53,10 @@ LogicalResult convertConv(NodeContext &ctx) {
     liftTo2D(a);
     x = reshape(ctx.b, ctx.loc, x, withUnitH(xType.getShape()));
     SmallVector<int64_t> wShape = withUnitH(wType.getShape());
-    if (wHost)
-      wHost = wHost.reshape(tensorType(wShape, element));
-    else
+    if (!wConst)
       w = reshape(ctx.b, ctx.loc, ctx.input(1), wShape);
     wType = tensorType(wShape, element);
-  } else if (!wHost) {
+  } else if (!wConst) {
     w = ctx.input(1);
   }
   ArrayRef<int64_t> xs = typeOf(x).getShape(), ws = wType.getShape();
@@ -95,16 +94,15 @@ LogicalResult convertConv(NodeContext &ctx) {
     int64_t mult = m / c;
     SmallVector<int64_t> split = {c, mult, ws[2], ws[3]};
     Value dw;
-    if (wHost)
-      dw = constant(ctx.b, ctx.loc,
-                    permuteConstant(wHost.reshape(tensorType(split, element)), {2, 3, 0, 1}));
+    if (wConst)
+      dw = constant(ctx.b, ctx.loc, ctx.permutedConstInput(1, split, {2, 3, 0, 1}));
     else
       dw = transpose(ctx.b, ctx.loc, reshape(ctx.b, ctx.loc, w, split), {2, 3, 0, 1});
     nhwc = tosa::DepthwiseConv2DOp::create(
         ctx.b, ctx.loc, tensorType({n, h->out, wd->out, m}, element), input, dw,
         bias, zp, zp, pad, stride, dilation, acc, localBound);
   } else {
-    Value ohwi = wHost ? constant(ctx.b, ctx.loc, permuteConstant(wHost, {0, 2, 3, 1}))
+    Value ohwi = wConst ? constant(ctx.b, ctx.loc, ctx.permutedConstInput(1, ws, {0, 2, 3, 1}))
                        : transpose(ctx.b, ctx.loc, w, kNchwToNhwc);
     int64_t mPerGroup = m / group;
     SmallVector<Value> parts;
@@ -147,8 +145,8 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
   if (rank != 3 && rank != 4)
     return ctx.unsupported(llvm::Twine(rank - 2) + "-D ConvTranspose");
   bool oneD = rank == 3;
-  HostTensor wHost = ctx.constInput(1);
-  Value w = wHost ? Value() : ctx.input(1);
+  bool wConst = ctx.isConstInput(1);
+  Value w = wConst ? Value() : ctx.input(1);
   FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, rank - 2);
   if (failed(attrs))
     return failure();
@@ -172,9 +170,7 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
       outputShape.insert(outputShape.begin(), 1);
     x = reshape(ctx.b, ctx.loc, x, withUnitH(xType.getShape()));
     SmallVector<int64_t> wShape = withUnitH(wType.getShape());
-    if (wHost)
-      wHost = wHost.reshape(tensorType(wShape, element));
-    else
+    if (!wConst)
       w = reshape(ctx.b, ctx.loc, w, wShape);
     wType = tensorType(wShape, element);
   }
@@ -216,7 +212,8 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
   // out_pad_top + out_pad_bottom, where negative out_pad crops.
   Value input = transpose(ctx.b, ctx.loc, x, kNchwToNhwc);
   // [C, M/g, KH, KW] -> [M/g, KH, KW, C]
-  Value weights = wHost ? constant(ctx.b, ctx.loc, permuteConstant(wHost, {1, 2, 3, 0}))
+  Value weights = wConst ? constant(ctx.b, ctx.loc,
+                                   ctx.permutedConstInput(1, wType.getShape(), {1, 2, 3, 0}))
                         : transpose(ctx.b, ctx.loc, w, {1, 2, 3, 0});
   Value bias = ctx.hasInput(2) ? ctx.input(2) : splat(ctx.b, ctx.loc, element, {m}, 0);
   Value zp = zeroPoint(ctx.b, ctx.loc, element);
@@ -391,10 +388,11 @@ LogicalResult convertGemm(NodeContext &ctx) {
   if (ctx.getInt("transA", 0))
     a = transpose(ctx.b, ctx.loc, a, {1, 0});
   Value b;
-  HostTensor bHost = ctx.constInput(1);
   bool transB = ctx.getInt("transB", 0) != 0;
-  if (bHost)
-    b = constant(ctx.b, ctx.loc, transB ? permuteConstant(bHost, {1, 0}) : bHost);
+  if (ctx.isConstInput(1))
+    b = constant(ctx.b, ctx.loc,
+                 transB ? ctx.permutedConstInput(1, ctx.inputType(1).getShape(), {1, 0})
+                        : ctx.constInput(1));
   else
     b = transB ? transpose(ctx.b, ctx.loc, ctx.input(1), {1, 0}) : ctx.input(1);
   int64_t m = typeOf(a).getDimSize(0), k = typeOf(a).getDimSize(1),

@@ -43,6 +43,9 @@
 #include <cctype>
 #include <limits>
 #include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -667,31 +670,55 @@ static bool writeReport(const qforge::QuantizationReport &report) {
          });
 }
 
-/// Writes the artefact --emit asks for; an object file or library gets its
-/// C header beside it (or neither is left behind).
-static bool writeArtefact(ModuleOp module, const CompileRequest &request,
+/// The MLIR context and the printer of its diagnostics, released together.
+struct MlirSession {
+  explicit MlirSession(const DialectRegistry &registry)
+      : context(registry), handler(&context, printDiagnostic) {}
+  MLIRContext context;
+  ScopedDiagnosticHandler handler;
+};
+
+/// Translates the lowered `module` to LLVM IR, then releases it and the MLIR
+/// session: the context keeps every weight attribute made on the way
+/// (initializers, their layouts, packed panels) until it is destroyed, and
+/// LLVM's optimization and code generation need none of them.
+static bool translateAndRelease(OwningOpRef<ModuleOp> &module,
+                                std::unique_ptr<MlirSession> &session,
+                                const CompileRequest &request,
+                                qforge::TranslatedModel &translated, TimingScope &timing) {
+  std::string error;
+  if (!qforge::translateModel(*module, request.name, request.target, translated, error,
+                              &timing))
+    return fail(error);
+  module = OwningOpRef<ModuleOp>();
+  session.reset();
+#ifdef __GLIBC__
+  // glibc keeps freed heap pages mapped; give them back before LLVM's peak.
+  malloc_trim(0);
+#endif
+  return true;
+}
+
+/// Writes the artefact --emit asks for (other than MLIR) from the
+/// translated model; an object file or library gets its C header beside it
+/// (or neither is left behind).
+static bool writeArtefact(qforge::TranslatedModel &translated, const CompileRequest &request,
                           const std::vector<qforge::TensorSpec> &inputs,
                           const std::vector<qforge::TensorSpec> &outputs,
                           const qforge::ScratchMemory &scratch, TimingScope &timing) {
-  if (emitKind == "mlir")
-    return writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
-      module.print(os);
-      return true;
-    });
   std::string error;
   if (emitKind == "exe")
-    return qforge::linkExecutable(module, request.name, inputs, outputs, scratch,
+    return qforge::linkExecutable(translated, request.name, inputs, outputs, scratch,
                                   request.target, inputFile, outputFile, error, &timing) ||
            fail(error);
   if (!writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &err) {
         if (emitKind != "lib")
-          return qforge::emitCode(module, request.name, request.target, request.kind, os, err,
-                                  &timing);
+          return qforge::emitCode(translated, request.kind, request.target, os, err, &timing);
         // A static library: the object, archived.
         llvm::SmallString<0> object;
         llvm::raw_svector_ostream objectStream(object);
-        return qforge::emitCode(module, request.name, request.target, request.kind,
-                                objectStream, err, &timing) &&
+        return qforge::emitCode(translated, request.kind, request.target, objectStream, err,
+                                &timing) &&
                qforge::writeStaticLibrary(object, request.name + ".o", os, err);
       }))
     return false;
@@ -701,8 +728,8 @@ static bool writeArtefact(ModuleOp module, const CompileRequest &request,
   llvm::sys::path::replace_extension(header, "h");
   if (writeFile(header, [&](llvm::raw_pwrite_stream &os, std::string &) {
         os << qforge::cHeader(request.name, inputs, outputs, scratch, inputFile,
-                              request.target, qforge::profiledLayers(module, request.name),
-                              qforge::usesThreadPool(module));
+                              request.target, translated.profiledLayers,
+                              translated.threadControl);
         return true;
       }))
     return true;
@@ -746,7 +773,8 @@ static int64_t weightBytes(ModuleOp module) {
   return bytes;
 }
 
-static int runCompile(MLIRContext &context) {
+static int runCompile(std::unique_ptr<MlirSession> &session) {
+  MLIRContext &context = session->context;
   CompileRequest request;
   if (!checkOutputOptions(request) || !checkQuantizationOptions(request))
     return 1;
@@ -775,9 +803,20 @@ static int runCompile(MLIRContext &context) {
   lowering.stop();
   memory.after("lower");
   report.activationArenaBytes = scratch.arenaBytes;
+  if (!writeReport(report))
+    return 1;
   TimingScope emitting = timing.nest("emit");
-  bool written = writeReport(report) &&
-                 writeArtefact(*module, request, inputs, outputs, scratch, emitting);
+  bool written;
+  if (emitKind == "mlir") {
+    written = writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
+      module->print(os);
+      return true;
+    });
+  } else {
+    qforge::TranslatedModel translated;
+    written = translateAndRelease(module, session, request, translated, emitting) &&
+              writeArtefact(translated, request, inputs, outputs, scratch, emitting);
+  }
   emitting.stop();
   memory.after("emit");
   memory.print(weights);
@@ -829,14 +868,14 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);
-  MLIRContext context(registry);
-  ScopedDiagnosticHandler handler(&context, printDiagnostic);
+  auto session = std::make_unique<MlirSession>(registry);
+  MLIRContext &context = session->context;
   if (importCmd)
     return runImport(context);
   if (runCmd)
     return runRun(context);
   if (compileCmd)
-    return runCompile(context);
+    return runCompile(session);
   if (calibrateCmd)
     return runCalibrate(context);
   if (listOpsCmd)

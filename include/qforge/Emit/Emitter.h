@@ -14,7 +14,12 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
 
 #include <string>
 #include <vector>
@@ -23,11 +28,34 @@ namespace qforge {
 
 enum class EmitKind { LLVMIR, Assembly, Object };
 
+/// A model in LLVM IR with the target machine that compiles it. It owns its
+/// LLVM context, so the MLIR context (and the weight attributes it keeps
+/// until destroyed) can be released before LLVM's optimization and code
+/// generation, the compiler's most memory-hungry stages.
+struct TranslatedModel {
+  TranslatedModel();
+  TranslatedModel(TranslatedModel &&);
+  ~TranslatedModel();
+  std::unique_ptr<llvm::LLVMContext> context;
+  std::unique_ptr<llvm::Module> module;
+  std::unique_ptr<llvm::TargetMachine> machine;
+  /// What the C header needs to know of the module (see cHeader).
+  int64_t profiledLayers = 0;
+  bool threadControl = false;
+};
+
 /// Translates `module` (already in the LLVM dialect; its entry point is
-/// function `name`) and writes it as `kind` for `target`, its stages timed
-/// under `timing` when given. Returns false with `error` on failure.
-bool emitCode(mlir::ModuleOp module, llvm::StringRef name, const TargetSpec &target,
-              EmitKind kind, llvm::raw_pwrite_stream &os, std::string &error,
+/// function `name`) to LLVM IR for `target`, with the runtime functions it
+/// calls linked in, timed under `timing` when given. Returns false with
+/// `error` on failure.
+bool translateModel(mlir::ModuleOp module, llvm::StringRef name, const TargetSpec &target,
+                    TranslatedModel &translated, std::string &error,
+                    mlir::TimingScope *timing = nullptr);
+
+/// Optimizes `translated` (LLVM -O3) and writes it as `kind` to `os`.
+/// Returns false with `error` on failure.
+bool emitCode(TranslatedModel &translated, EmitKind kind, const TargetSpec &target,
+              llvm::raw_pwrite_stream &os, std::string &error,
               mlir::TimingScope *timing = nullptr);
 
 /// Whether `module` (in the LLVM dialect) runs kernels on the thread pool;
@@ -59,11 +87,11 @@ std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
                     const TargetSpec &target, int64_t profiledLayers,
                     bool threadControl);
 
-/// Emits `module` (in the LLVM dialect) as an object file and links it with
-/// qforge's .npy-reading main() into the executable `outPath`:
+/// Emits `translated` as an object file and links it with qforge's
+/// .npy-reading main() into the executable `outPath`:
 /// `OUT IN_0.npy ... -o OUTDIR [--bench N] [--profile]`. Returns false with `error`;
 /// `outPath` is then left untouched.
-bool linkExecutable(mlir::ModuleOp module, llvm::StringRef name,
+bool linkExecutable(TranslatedModel &translated, llvm::StringRef name,
                     const std::vector<TensorSpec> &inputs,
                     const std::vector<TensorSpec> &outputs,
                     const ScratchMemory &scratch, const TargetSpec &target,
