@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <cmath>
 
@@ -117,13 +118,22 @@ struct ActivationParams {
   int64_t zeroPoint;
 };
 
+/// The smallest activation scale: its reciprocal and its products with
+/// weight scales stay normal float32 numbers. A tensor that was zero on
+/// every calibration sample (or nearly) gets it (warnDegenerateRanges).
+constexpr double kSmallestScale = 1e-30;
+
+/// Weight channels (int4: blocks' channels) whose largest |w| is below this
+/// are quantized as zero with scale 1: a smaller scale, or an int4 block
+/// unit of it / 7 / 255, would be a denormal float.
+constexpr double kSmallestWeight = 1e-30;
+
 /// int8 parameters of a calibrated range: asymmetric over [lo, hi] (zero
 /// exact), or symmetric over [-t, t] with zero point 0.
 ActivationParams activationParams(const qforge::CalibRange &r, bool symmetric) {
-  constexpr double kTiny = 1e-8; // A tensor that was always zero.
   if (symmetric)
-    return {std::max(r.threshold / 127.0, kTiny), 0};
-  double scale = std::max((r.hi - r.lo) / 255.0, kTiny);
+    return {std::max(r.threshold / 127.0, kSmallestScale), 0};
+  double scale = std::max((r.hi - r.lo) / 255.0, kSmallestScale);
   int64_t zp = static_cast<int64_t>(std::llround(-128.0 - r.lo / scale));
   return {scale, std::clamp<int64_t>(zp, -128, 127)};
 }
@@ -137,6 +147,7 @@ quant::UniformQuantizedType int8Type(MLIRContext *ctx, ActivationParams p) {
 struct Weights {
   Value quantized;          // The weights as a quantized constant.
   std::vector<double> scales; // Per output channel.
+  std::vector<int64_t> zeroChannels; // Below kSmallestWeight: quantized as zero.
   int64_t bytes = 0;        // Stored values plus per-block multiples.
   int64_t largestAbsSum = 0; // Over output channels, the sum of |q|.
   int64_t largestBias = 0;   // The largest |int32 bias|.
@@ -146,6 +157,7 @@ struct Weights {
 struct Int8Weights {
   DenseElementsAttr values; // i8, in the shape of the float weights.
   std::vector<double> scales;
+  std::vector<int64_t> zeroChannels; // Below kSmallestWeight: quantized as zero.
   int64_t largestAbsSum = 0; // Over output channels, the sum of |q|.
 };
 
@@ -164,8 +176,12 @@ Int8Weights int8Weights(DenseElementsAttr w, int64_t axis) {
     amax[c] = std::max(amax[c], static_cast<double>(std::fabs(values[i])));
   }
   Int8Weights out;
-  for (double a : amax)
-    out.scales.push_back(a > 0 ? a / 127.0 : 1.0);
+  for (int64_t c = 0; c < channels; ++c) {
+    bool zero = amax[c] < kSmallestWeight;
+    out.scales.push_back(zero ? 1.0 : amax[c] / 127.0);
+    if (zero)
+      out.zeroChannels.push_back(c);
+  }
   std::vector<int8_t> q(values.size());
   std::vector<int64_t> absSum(channels, 0);
   for (size_t i = 0; i < values.size(); ++i) {
@@ -192,6 +208,7 @@ Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
       SmallVector<int64_t>(ints.scales.size(), 0), static_cast<int32_t>(axis), -128, 127);
   Weights out;
   out.scales = std::move(ints.scales);
+  out.zeroChannels = std::move(ints.zeroChannels);
   out.quantized = quant::StorageCastOp::create(
       b, loc, cast<RankedTensorType>(w.getType()).clone(qtype), raw);
   out.bytes = ints.values.getNumElements();
@@ -242,8 +259,10 @@ Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
     double largest = 0;
     for (int64_t g = 0; g < blocks; ++g)
       largest = std::max(largest, amax[c * blocks + g]);
-    if (largest == 0)
-      largest = 7.0; // An all-zero channel: any scale represents it.
+    if (largest < kSmallestWeight) {
+      largest = 7.0; // Scale 1: its values round to zero.
+      out.zeroChannels.push_back(c);
+    }
     if (!blocked) {
       out.scales.push_back(largest / 7.0);
       scale[c] = largest / 7.0;
@@ -335,6 +354,60 @@ Value quantizeBias(OpBuilder &b, Location loc, DenseElementsAttr bias,
                                     b.getI32Type());
   return arith::ConstantOp::create(b, loc,
                                    DenseElementsAttr::get(type, ArrayRef<int32_t>(q)));
+}
+
+/// A layer whose weights have output channels quantized as zero (all zero,
+/// or too small for a float32 scale): the report's note and a warning
+/// naming the node, so that a dead or degenerate channel is not a surprise.
+void noteZeroChannels(Location loc, ArrayRef<int64_t> zeroChannels, size_t channels,
+                      qforge::QuantizedLayer &layer) {
+  if (zeroChannels.empty())
+    return;
+  std::string list;
+  llvm::raw_string_ostream os(list);
+  constexpr size_t kListed = 8;
+  llvm::interleaveComma(zeroChannels.take_front(kListed), os);
+  if (zeroChannels.size() > kListed)
+    os << ", ...";
+  layer.note = std::to_string(zeroChannels.size()) + " of " + std::to_string(channels) +
+               " weight channels all zero or below 1e-30 in magnitude (" + list +
+               "): quantized as zero";
+  emitWarning(loc) << "node '" << layer.node << "': " << layer.note;
+}
+
+/// Whether a calibrated range at `options` is too small for an int8 scale
+/// of at least kSmallestScale (zero on every sample, or nearly).
+bool degenerateRange(const qforge::TableEntry &entry, const qforge::QuantizeOptions &options) {
+  auto range = entry.ranges.find(options.method);
+  if (range == entry.ranges.end())
+    return false;
+  const qforge::CalibRange &r = range->second;
+  double step = options.symmetric ? r.threshold / 127.0 : (r.hi - r.lo) / 255.0;
+  return step < kSmallestScale;
+}
+
+/// Warns, at the value, about each tensor of `func` whose calibrated range
+/// is degenerate: it is quantized with scale kSmallestScale, so its values
+/// read as zero.
+void warnDegenerateRanges(func::FuncOp func, const qforge::CalibrationTable &calibration,
+                          const qforge::QuantizeOptions &options) {
+  llvm::StringSet<> warned;
+  auto check = [&](Value v, Location loc) {
+    std::string name = qforge::onnxValueName(v);
+    const qforge::TableEntry *entry = name.empty() ? nullptr : calibration.find(name);
+    if (!entry || !degenerateRange(*entry, options) || !warned.insert(name).second)
+      return;
+    const qforge::CalibRange &r = entry->ranges.at(options.method);
+    emitWarning(loc) << "tensor '" << name << "': its calibrated range [" << r.lo << ", "
+                     << r.hi << "] is too small for an int8 scale; quantized with scale "
+                     << kSmallestScale << ", its values read as zero";
+  };
+  for (BlockArgument arg : func.getArguments())
+    check(arg, arg.getLoc());
+  func.walk([&](Operation *op) {
+    for (Value result : op->getResults())
+      check(result, op->getLoc());
+  });
 }
 
 } // namespace
@@ -785,6 +858,7 @@ void LayerQuantizer::quantize(Operation *op) {
   if (!quantized)
     return;
   bool hasBias = !isa<tosa::MatMulOp>(op) || bias.values;
+  noteZeroChannels(loc, wq.zeroChannels, wq.scales.size(), layers.back());
   replaceLayer(op, quantized, wq, hasBias, out, bias, activation);
 }
 
@@ -883,6 +957,7 @@ std::vector<qforge::QuantizedLayer>
 qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
                          const QuantizeOptions &options) {
   std::vector<QuantizedLayer> layers;
+  warnDegenerateRanges(func, calibration, options);
   LayerQuantizer(func, calibration, options, layers).run();
   // After the convolutions and matmuls, whose results these combine or
   // pool.
@@ -1030,6 +1105,7 @@ std::vector<qforge::QuantizedLayer> qforge::quantizeDynamic(func::FuncOp func) {
     // Weights int8 per output column, ahead of time.
     Int8Weights wq = int8Weights(
         w.reshape(RankedTensorType::get({k, n}, wType.getElementType())), 1);
+    noteZeroChannels(loc, wq.zeroChannels, wq.scales.size(), layer);
     auto weightsType = RankedTensorType::get({1, k, n}, b.getI8Type());
     Value weights =
         tosa::ConstOp::create(b, loc, weightsType, wq.values.reshape(weightsType));

@@ -8,6 +8,8 @@
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json precision=int4 group-size=0}))' | FileCheck %s --check-prefix=INT4-CHANNEL
 // RUN: not qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json precision=int2}))' 2>&1 | FileCheck %s --check-prefix=BAD-PRECISION
 // RUN: not qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json group-size=-4}))' 2>&1 | FileCheck %s --check-prefix=BAD-GROUP
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json}))' 2>&1 >/dev/null | FileCheck %s --check-prefix=WARN
+// WARN-NOT: warning
 // NO-TABLE: error: qf-quantize needs a calibration table (table=PATH)
 // BAD-METHOD: error: method 'median' is not one of minmax, percentile, entropy, mse
 // BAD-SCHEME: error: scheme 'skewed' is not one of asymmetric, symmetric
@@ -347,4 +349,29 @@ func.func @scaled(%a: tensor<1x4xf32> loc("a"), %b: tensor<1x1xf32> loc("b")) ->
   %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8> loc("scale")
   %y = tosa.mul %a, %b, %shift : (tensor<1x4xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<1x4xf32> loc("sum"("scale"))
   return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// Degenerate weights and ranges get well-defined scales and a warning that
+// names them. Output channel 1 is all zero and channel 2 denormal (1e-40):
+// both are quantized as zero with scale 1 (channel 0: 1.27 / 127 = 0.01,
+// [127, -64]). Input 'dead' was zero on every calibration sample: it gets
+// the smallest scale, 1e-30, and zero point round(-128 - 0) = -128.
+// CHECK-LABEL: func.func @degenerate
+// CHECK: qf.quantize %{{.*}} : tensor<1x4x4x2xf32> -> tensor<1x4x4x2x!quant.uniform<i8:f32, 1.000000e-30:-128>>
+// CHECK: arith.constant dense<{{\[\[\[\[}}127, -64]]], {{\[\[\[}}0, 0]]], {{\[\[\[}}0, 0]]]]> : tensor<3x1x1x2xi8>
+// CHECK: quant.scast {{.*}} to tensor<3x1x1x2x!quant.uniform<i8:f32:0, {{[{]}}{{0\.0(1|0999999)[0-9]*}},1.000000e+00,1.000000e+00{{[}]}}>>
+// INT4-CHANNEL-LABEL: func.func @degenerate
+// INT4-CHANNEL: qf.packed_constant {{.*}}!quant.uniform<i4<-7:7>:f32:0, {{[{]}}{{0\.181428[0-9]*}},1.000000e+00,1.000000e+00{{[}]}}>>
+// WARN-DAG: warning: loc("dead"): tensor 'dead': its calibrated range [0.000000e+00, 0.000000e+00] is too small for an int8 scale; quantized with scale 1.000000e-30, its values read as zero
+// WARN-DAG: warning: loc("dead_conv"): node 'dead_conv': 2 of 3 weight channels all zero or below 1e-30 in magnitude (1, 2): quantized as zero
+func.func @degenerate(%x: tensor<1x2x4x4xf32> loc("dead")) -> tensor<1x3x4x4xf32> {
+  %w = "tosa.const"() {values = dense<[[[[1.27, -0.64]]], [[[0.0, 0.0]]], [[[1.0e-40, -1.0e-40]]]]> : tensor<3x1x1x2xf32>} : () -> tensor<3x1x1x2xf32> loc("dead_conv")
+  %b = "tosa.const"() {values = dense<0.0> : tensor<3xf32>} : () -> tensor<3xf32> loc("dead_conv")
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32> loc("dead_conv")
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x4x4x2xf32> loc("dead_conv")
+  %c = tosa.conv2d %t, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32> loc("dead_conv")
+  %y = tosa.transpose %c {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x3xf32>) -> tensor<1x3x4x4xf32> loc("dead_out"("dead_conv"))
+  return %y : tensor<1x3x4x4xf32>
 }

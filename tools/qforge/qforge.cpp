@@ -584,16 +584,21 @@ static bool checkAccumulatorBounds(const qforge::QuantizationReport &report) {
   return ok;
 }
 
+/// While alive, --quiet keeps warnings to itself (they are not errors).
+struct QuietWarnings : ScopedDiagnosticHandler {
+  explicit QuietWarnings(MLIRContext &context)
+      : ScopedDiagnosticHandler(&context, [](Diagnostic &d) {
+          return success(quiet && d.getSeverity() == DiagnosticSeverity::Warning);
+        }) {}
+};
+
 /// Reports what is still float (not the model's own input scaling before
 /// its first quantize, nor what the user excluded) as warnings, checked as
 /// the lowering will see it.
 static bool reportRemainingFloat(MLIRContext &context, ModuleOp module) {
   PassManager verify(&context);
   qforge::buildQuantizedContractPipeline(verify, /*warnOnly=*/true);
-  // Warnings are not errors: --quiet keeps them to itself.
-  ScopedDiagnosticHandler silence(&context, [&](Diagnostic &d) {
-    return success(quiet && d.getSeverity() == DiagnosticSeverity::Warning);
-  });
+  QuietWarnings silence(context);
   context.printOpOnDiagnostic(false);
   LogicalResult verified = verify.run(module);
   context.printOpOnDiagnostic(true);
@@ -619,7 +624,11 @@ static bool quantizeModel(MLIRContext &context, ModuleOp module,
   OwningOpRef<ModuleOp> floatModule;
   if (!reportData.empty())
     floatModule = module.clone();
-  report.layers = qforge::quantizeFunction(func, *table, quantizeOptions(*table));
+  {
+    // Degenerate weight channels and ranges are warnings.
+    QuietWarnings silence(context);
+    report.layers = qforge::quantizeFunction(func, *table, quantizeOptions(*table));
+  }
   if (!checkExcludedNodesExist(report) || !checkAccumulatorBounds(report))
     return false;
   report.sqnrThresholdDb = sqnrThreshold;

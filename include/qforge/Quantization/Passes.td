@@ -38,6 +38,14 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
         unit u = max|w|/7/255; the bias is at s_in * u;
     - `qf.dequantize` back to f32.
 
+    Degenerate parameters stay well defined: an output channel whose
+    max|w| is below 1e-30 (all zero, denormal, or so small that its scale
+    or int4 unit would be a denormal float) is quantized as zero with scale
+    1, and a warning names the node and the channels (the report notes them
+    too); a tensor whose calibrated range gives a scale below 1e-30 (zero
+    on every calibration sample) gets scale 1e-30 and a warning naming it.
+    Smaller but normal ranges keep their own scales, however tiny.
+
     A ReLU/ReLU6/Clip (`tosa.clamp`) right after the op's output fuses into
     the op's `clamp` (bounds rounded inward to the storage grid), and the op
     then takes the activation's calibrated output range. An input that is a

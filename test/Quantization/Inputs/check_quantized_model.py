@@ -9,6 +9,8 @@ the AArch64 output equals the x86-64 output bit for bit. With
 --same-as-target NAME it also compiles for the x86 target NAME (run on this
 machine) and checks that its output equals the host's bit for bit: e.g.
 the reference kernels (x86_64) against the host's VNNI micro-kernels.
+With --min-cosine C the output's cosine similarity to the reference must
+be at least C too (a check that scales with the output, however small).
 
 At int4 the reference is onnxruntime on a copy of MODEL whose Conv and Gemm
 weights are replaced by their int4 values (quantized here from the scheme
@@ -19,7 +21,7 @@ accuracy 4-bit weights cost a randomly initialised network.
 
 Usage: check_quantized_model.py QFORGE MODEL WORKDIR [--precision int8|int4]
        [--runner CMD [--aarch64-target NAME]] [--same-as-target NAME]
-       [--tol 0.05]
+       [--tol 0.05] [--min-cosine C]
 """
 
 import argparse
@@ -42,7 +44,9 @@ def int4_values(w, channel_axis, block_axis, group):
     v = w.reshape(c, g, -1)  # [channel, block, values] (block axis leads)
     amax = np.abs(v).max(axis=2)  # [c, g]
     largest = amax.max(axis=1, keepdims=True)
-    largest[largest == 0] = 7.0
+    # Channels all zero or below 1e-30 (whose scales would be denormal
+    # floats) are quantized as zero, with scale 1.
+    largest[largest < 1e-30] = 7.0
     if blocked:
         unit = largest / 7.0 / 255.0
         scale = unit * np.clip(np.ceil(amax / 7.0 / unit - 1e-9), 1, 255)
@@ -90,6 +94,8 @@ def main():
                    help="asymmetric (uint8 activations) or symmetric (int8)")
     p.add_argument("--tol", type=float, default=0.05)
     p.add_argument("--samples", type=int, default=8)
+    p.add_argument("--min-cosine", type=float,
+                   help="also require this cosine similarity to the reference output")
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
 
@@ -143,8 +149,16 @@ def main():
     if args.activation_scheme != "asymmetric":
         name += " (%s activations)" % args.activation_scheme
     print(("ok   " if ok else "FAIL ") + f"{name} {args.precision} vs {what}: max abs error "
-          f"{err:.4f} of output range {rng_:.4f} ({100 * err / rng_:.2f}%, tolerance "
+          f"{err:.4g} of output range {rng_:.4g} ({100 * err / rng_:.2f}%, tolerance "
           f"{100 * args.tol:.0f}%)")
+    if args.min_cosine is not None:
+        got, want = outputs["host"].astype(np.float64).ravel(), ref.astype(np.float64).ravel()
+        norms = np.linalg.norm(got) * np.linalg.norm(want)
+        cosine = float(got @ want / norms) if norms > 0 else 0.0
+        close = cosine >= args.min_cosine
+        print(("ok   " if close else "FAIL ") + f"{name} {args.precision} cosine to {what} "
+              f"{cosine:.6f} (at least {args.min_cosine})")
+        ok = ok and close
     if args.runner:
         same = np.array_equal(outputs["host"], outputs[arm])
         where = "AArch64" if arm == "aarch64" else arm
