@@ -192,6 +192,50 @@ LogicalResult convertVariadic(NodeContext &ctx) {
   return success();
 }
 
+/// Mod: with fmod = 1 the remainder of truncated division (C's fmod, the
+/// dividend's sign; the only form floats take), else of floored division
+/// (the divisor's sign): the truncated remainder plus the divisor where the
+/// two signs differ. Unsigned integers up to 32 bits through a wider signed
+/// type.
+LogicalResult convertMod(NodeContext &ctx) {
+  bool fmod = ctx.getInt("fmod", 0) != 0;
+  Type element = ctx.inputType(0).getElementType();
+  bool isFloat = isa<FloatType>(element);
+  if (isFloat && !fmod) {
+    ctx.emitError() << "fmod must be 1 for floating-point inputs";
+    return failure();
+  }
+  Type wide = widerSigned(element);
+  if (!wide && element.isUnsignedInteger())
+    return ctx.unsupported("Mod of 64-bit unsigned integers");
+  Type work = wide ? wide : element;
+  Value a = castElements(ctx.b, ctx.loc, ctx.input(0), work);
+  Value b = castElements(ctx.b, ctx.loc, ctx.input(1), work);
+  int64_t rank = std::max(typeOf(a).getRank(), typeOf(b).getRank());
+  a = alignRank(ctx.b, ctx.loc, a, rank);
+  b = alignRank(ctx.b, ctx.loc, b, rank);
+  SmallVector<int64_t> shape = broadcastShape(typeOf(a).getShape(), typeOf(b).getShape());
+  a = broadcastTo(ctx.b, ctx.loc, a, shape);
+  b = broadcastTo(ctx.b, ctx.loc, b, shape);
+  Value r = isFloat ? Value(arith::RemFOp::create(ctx.b, ctx.loc, a, b))
+                    : Value(arith::RemSIOp::create(ctx.b, ctx.loc, a, b));
+  if (!fmod) {
+    Type bool1 = ctx.b.getI1Type();
+    Value zero = splat(ctx.b, ctx.loc, work, SmallVector<int64_t>(rank, 1), 0);
+    Value rNegative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, zero, r, bool1);
+    Value bNegative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, zero, b, bool1);
+    Value nonZero = tosa::LogicalNotOp::create(
+        ctx.b, ctx.loc, tensorType(shape, bool1),
+        binary<tosa::EqualOp>(ctx.b, ctx.loc, r, zero, bool1));
+    Value differ = binary<tosa::LogicalAndOp>(
+        ctx.b, ctx.loc, nonZero, binary<tosa::LogicalXorOp>(ctx.b, ctx.loc, rNegative, bNegative));
+    r = tosa::SelectOp::create(ctx.b, ctx.loc, typeOf(r), differ,
+                               binary<tosa::AddOp>(ctx.b, ctx.loc, r, b), r);
+  }
+  ctx.setOutput(0, castElements(ctx.b, ctx.loc, r, element));
+  return success();
+}
+
 LogicalResult convertMean(NodeContext &ctx) {
   Value sum = ctx.input(0);
   for (int i = 1; i < ctx.node.input_size(); ++i)
@@ -467,17 +511,143 @@ LogicalResult convertMish(NodeContext &ctx) {
   return success();
 }
 
+/// x for x > 0, alpha (exp(x / scale) - 1) otherwise, as alpha
+/// expm1(min(x, 0) / scale): exact near zero, where exp(x) - 1 cancels.
+/// Elu is scale 1, Celu scale alpha.
+Value elu(NodeContext &ctx, Value x, double alpha, double scale) {
+  Value negative = clamp(ctx.b, ctx.loc, x, -kInf, 0.0);
+  if (scale != 1.0)
+    negative = mulScalar(ctx.b, ctx.loc, negative, 1.0 / scale);
+  Value e = math::ExpM1Op::create(ctx.b, ctx.loc, negative);
+  Value scaled = mulScalar(ctx.b, ctx.loc, e, alpha);
+  return binary<tosa::AddOp>(ctx.b, ctx.loc, clamp(ctx.b, ctx.loc, x, 0.0, kInf), scaled);
+}
+
 LogicalResult convertElu(NodeContext &ctx) {
   Value x = ctx.input(0);
   if (failed(requireFloat(ctx, x)))
     return failure();
-  // x for x > 0, alpha (exp(x) - 1) otherwise, as alpha expm1(x): exact
-  // near zero, where exp(x) - 1 cancels.
+  ctx.setOutput(0, elu(ctx, x, ctx.getFloat("alpha", 1.0f), 1.0));
+  return success();
+}
+
+LogicalResult convertCelu(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
   double alpha = ctx.getFloat("alpha", 1.0f);
-  Value negative = clamp(ctx.b, ctx.loc, x, -kInf, 0.0);
-  Value e = math::ExpM1Op::create(ctx.b, ctx.loc, negative);
-  Value scaled = mulScalar(ctx.b, ctx.loc, e, alpha);
-  ctx.setOutput(0, binary<tosa::AddOp>(ctx.b, ctx.loc, clamp(ctx.b, ctx.loc, x, 0.0, kInf), scaled));
+  ctx.setOutput(0, elu(ctx, x, alpha, alpha));
+  return success();
+}
+
+LogicalResult convertSelu(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  // ONNX's defaults, as float32 values.
+  double alpha = ctx.getFloat("alpha", 1.67326319217681884765625f);
+  double gamma = ctx.getFloat("gamma", 1.05070102214813232421875f);
+  ctx.setOutput(0, mulScalar(ctx.b, ctx.loc, elu(ctx, x, alpha, 1.0), gamma));
+  return success();
+}
+
+/// A splat of `x`'s element type and rank (all dimensions 1).
+Value scalarLike(NodeContext &ctx, Value x, double value) {
+  RankedTensorType type = typeOf(x);
+  return splat(ctx.b, ctx.loc, type.getElementType(),
+               SmallVector<int64_t>(type.getRank(), 1), value);
+}
+
+/// where(cond, a, b) under broadcasting, in `like`'s shape.
+Value select(NodeContext &ctx, Value cond, Value a, Value b, Value like) {
+  RankedTensorType type = typeOf(like);
+  int64_t rank = type.getRank();
+  return tosa::SelectOp::create(ctx.b, ctx.loc, type, alignRank(ctx.b, ctx.loc, cond, rank),
+                                alignRank(ctx.b, ctx.loc, a, rank),
+                                alignRank(ctx.b, ctx.loc, b, rank));
+}
+
+LogicalResult convertThresholdedRelu(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  Value above = binary<tosa::GreaterOp>(ctx.b, ctx.loc, x,
+                                        scalarLike(ctx, x, ctx.getFloat("alpha", 1.0f)),
+                                        ctx.b.getI1Type());
+  ctx.setOutput(0, select(ctx, above, x, scalarLike(ctx, x, 0.0), x));
+  return success();
+}
+
+LogicalResult convertSoftsign(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  // x / (1 + |x|)
+  Value absX = tosa::AbsOp::create(ctx.b, ctx.loc, typeOf(x), x);
+  ctx.setOutput(0, divide(ctx.b, ctx.loc, x, addScalar(ctx.b, ctx.loc, absX, 1.0)));
+  return success();
+}
+
+LogicalResult convertShrink(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  // x + bias below -lambd, x - bias above lambd, 0 between.
+  double bias = ctx.getFloat("bias", 0.0f), lambd = ctx.getFloat("lambd", 0.5f);
+  Type bool1 = ctx.b.getI1Type();
+  Value below = binary<tosa::GreaterOp>(ctx.b, ctx.loc, scalarLike(ctx, x, -lambd), x, bool1);
+  Value above = binary<tosa::GreaterOp>(ctx.b, ctx.loc, x, scalarLike(ctx, x, lambd), bool1);
+  Value high = select(ctx, above, addScalar(ctx.b, ctx.loc, x, -bias), scalarLike(ctx, x, 0.0), x);
+  ctx.setOutput(0, select(ctx, below, addScalar(ctx.b, ctx.loc, x, bias), high, x));
+  return success();
+}
+
+LogicalResult convertSign(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  Type bool1 = ctx.b.getI1Type();
+  Value zero = scalarLike(ctx, x, 0.0);
+  Value positive = binary<tosa::GreaterOp>(ctx.b, ctx.loc, x, zero, bool1);
+  Value negative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, zero, x, bool1);
+  Value low = select(ctx, negative, scalarLike(ctx, x, -1.0), zero, x);
+  ctx.setOutput(0, select(ctx, positive, scalarLike(ctx, x, 1.0), low, x));
+  return success();
+}
+
+LogicalResult convertIsNaN(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  // NaN is the one value not equal to itself.
+  Value same = binary<tosa::EqualOp>(ctx.b, ctx.loc, x, x, ctx.b.getI1Type());
+  ctx.setOutput(0, tosa::LogicalNotOp::create(ctx.b, ctx.loc, typeOf(same), same));
+  return success();
+}
+
+LogicalResult convertIsInf(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  bool negative = ctx.getInt("detect_negative", 1) != 0;
+  bool positive = ctx.getInt("detect_positive", 1) != 0;
+  Type bool1 = ctx.b.getI1Type();
+  Value found = splat(ctx.b, ctx.loc, bool1, typeOf(x).getShape(), 0);
+  for (auto [wanted, value] : {std::pair{negative, -kInf}, std::pair{positive, kInf}})
+    if (wanted)
+      found = binary<tosa::LogicalOrOp>(
+          ctx.b, ctx.loc, found,
+          binary<tosa::EqualOp>(ctx.b, ctx.loc, x, scalarLike(ctx, x, value), bool1));
+  ctx.setOutput(0, found);
+  return success();
+}
+
+/// A float element-wise math op on tensors (lowered with the rest of the
+/// element-wise ops).
+template <typename OpT>
+LogicalResult convertMathUnary(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  ctx.setOutput(0, OpT::create(ctx.b, ctx.loc, x));
   return success();
 }
 
@@ -485,11 +655,8 @@ LogicalResult convertElu(NodeContext &ctx) {
 // Cast
 //===----------------------------------------------------------------------===//
 
-LogicalResult convertCast(NodeContext &ctx) {
-  int64_t to = ctx.getInt("to", 0);
-  Type target = convertElementType(ctx.b.getContext(), static_cast<int>(to));
-  if (!target)
-    return ctx.unsupported("casting to " + onnxTypeName(static_cast<int>(to)));
+/// Input 0 cast to element type `target` (ONNX Cast semantics).
+LogicalResult castInput(NodeContext &ctx, Type target) {
   // Constants are cast on the host (shape computations, scalars).
   if (HostTensor value = ctx.constInput(0);
       value && value.getNumElements() <= kMaxHostFoldElements) {
@@ -540,6 +707,19 @@ LogicalResult convertCast(NodeContext &ctx) {
   return success();
 }
 
+LogicalResult convertCast(NodeContext &ctx) {
+  int64_t to = ctx.getInt("to", 0);
+  Type target = convertElementType(ctx.b.getContext(), static_cast<int>(to));
+  if (!target)
+    return ctx.unsupported("casting to " + onnxTypeName(static_cast<int>(to)));
+  return castInput(ctx, target);
+}
+
+/// Cast to the element type of input 1 (whose values are not read).
+LogicalResult convertCastLike(NodeContext &ctx) {
+  return castInput(ctx, ctx.inputType(1).getElementType());
+}
+
 LogicalResult convertIdentity(NodeContext &ctx) {
   if (HostTensor value = ctx.constInput(0))
     ctx.setOutput(0, value);
@@ -567,6 +747,8 @@ void addElementwiseConverters(ConverterMap &map) {
       "variadic; unsigned up to 32 bits via a wider signed type");
   add("Sum", convertVariadic<tosa::AddOp>, 8, "tosa.add", "variadic");
   add("Mean", convertMean, 8, "tosa.add + tosa.mul", "variadic");
+  add("Mod", convertMod, 10, "arith.remsi / arith.remf on tensors (+ tosa.select)",
+      "fmod 0 and 1; unsigned up to 32 bits via a wider signed type");
   add("Equal", convertCompare<tosa::EqualOp, false, false>, 7, "tosa.equal");
   add("Greater", convertCompare<tosa::GreaterOp, false, false>, 7, "tosa.greater");
   add("Less", convertCompare<tosa::GreaterOp, true, false>, 7, "tosa.greater (swapped)");
@@ -604,8 +786,28 @@ void addElementwiseConverters(ConverterMap &map) {
   add("Softplus", convertSoftplus, 1, "tosa.exp + math.log1p (overflow-safe form)");
   add("Mish", convertMish, 18, "x tanh(softplus(x))");
   add("Elu", convertElu, 6, "tosa.clamp + math.expm1");
+  add("Celu", convertCelu, 12, "tosa.clamp + math.expm1");
+  add("Selu", convertSelu, 6, "tosa.clamp + math.expm1 + tosa.mul");
+  add("ThresholdedRelu", convertThresholdedRelu, 10, "tosa.greater + tosa.select");
+  add("Softsign", convertSoftsign, 1, "x / (1 + |x|) (arith.divf)");
+  add("Shrink", convertShrink, 9, "tosa.greater + tosa.select", "float only");
+  add("Sign", convertSign, 9, "tosa.greater + tosa.select");
+  add("IsNaN", convertIsNaN, 9, "tosa.equal(x, x) + tosa.logical_not");
+  add("IsInf", convertIsInf, 10, "tosa.equal with +-inf", "detect_negative, detect_positive");
+  add("Round", convertMathUnary<math::RoundEvenOp>, 11, "math.roundeven",
+      "halves to even, as ONNX specifies");
+  add("Tan", convertMathUnary<math::TanOp>, 7, "math.tan");
+  add("Asin", convertMathUnary<math::AsinOp>, 7, "math.asin");
+  add("Acos", convertMathUnary<math::AcosOp>, 7, "math.acos");
+  add("Atan", convertMathUnary<math::AtanOp>, 7, "math.atan");
+  add("Sinh", convertMathUnary<math::SinhOp>, 9, "math.sinh");
+  add("Cosh", convertMathUnary<math::CoshOp>, 9, "math.cosh");
+  add("Asinh", convertMathUnary<math::AsinhOp>, 9, "math.asinh");
+  add("Acosh", convertMathUnary<math::AcoshOp>, 9, "math.acosh");
+  add("Atanh", convertMathUnary<math::AtanhOp>, 9, "math.atanh");
   add("Cast", convertCast, 6, "tosa.cast",
       "float to int truncates toward zero as ONNX specifies; no strings");
+  add("CastLike", convertCastLike, 15, "tosa.cast", "as Cast, to input 1's element type");
   add("Identity", convertIdentity, 1, "(forwarded)");
 }
 

@@ -593,11 +593,39 @@ Value softmaxAlong(NodeContext &ctx, Value x, int64_t axis, bool logarithm) {
              tosa::ReciprocalOp::create(ctx.b, ctx.loc, typeOf(sum), sum));
 }
 
-template <bool logarithm>
+/// One at the first largest element along `axis`, zero elsewhere:
+/// tosa.argmax, compared with each position's index along the axis.
+Value hardmaxAlong(NodeContext &ctx, Value x, int64_t axis) {
+  RankedTensorType type = typeOf(x);
+  SmallVector<int64_t> kept(type.getShape());
+  kept[axis] = 1;
+  SmallVector<int64_t> dropped(type.getShape());
+  dropped.erase(dropped.begin() + axis);
+  Type i32 = ctx.b.getI32Type();
+  Value idx = tosa::ArgMaxOp::create(ctx.b, ctx.loc, tensorType(dropped, i32), x,
+                                     ctx.b.getI32IntegerAttr(static_cast<int32_t>(axis)));
+  idx = reshape(ctx.b, ctx.loc, idx, kept);
+  SmallVector<int64_t> positions, line(type.getRank(), 1);
+  line[axis] = type.getDimSize(axis);
+  for (int64_t i = 0; i < line[axis]; ++i)
+    positions.push_back(i);
+  Value iota = constant(ctx.b, ctx.loc, makeIntTensor(i32, line, positions));
+  Value hit = binary<tosa::EqualOp>(ctx.b, ctx.loc, iota, idx, ctx.b.getI1Type());
+  return castElements(ctx.b, ctx.loc, hit, type.getElementType());
+}
+
+enum class SoftmaxKind { Softmax, LogSoftmax, Hardmax };
+
+template <SoftmaxKind kind>
 LogicalResult convertSoftmax(NodeContext &ctx) {
   Value x = ctx.input(0);
   if (!isa<FloatType>(typeOf(x).getElementType()))
-    return ctx.unsupported("integer softmax");
+    return ctx.unsupported("integer input");
+  auto along = [&](Value v, int64_t axis) {
+    return kind == SoftmaxKind::Hardmax
+               ? hardmaxAlong(ctx, v, axis)
+               : softmaxAlong(ctx, v, axis, kind == SoftmaxKind::LogSoftmax);
+  };
   ArrayRef<int64_t> shape = typeOf(x).getShape();
   int64_t rank = static_cast<int64_t>(shape.size());
   FailureOr<int64_t> normalized =
@@ -606,7 +634,7 @@ LogicalResult convertSoftmax(NodeContext &ctx) {
     return failure();
   int64_t axis = *normalized;
   if (ctx.opset >= 13) {
-    ctx.setOutput(0, softmaxAlong(ctx, x, axis, logarithm));
+    ctx.setOutput(0, along(x, axis));
     return success();
   }
   // Before opset 13 the input is seen as a matrix [prod(:axis), prod(axis:)]
@@ -615,7 +643,7 @@ LogicalResult convertSoftmax(NodeContext &ctx) {
   for (int64_t d = 0; d < rank; ++d)
     (d < axis ? outer : inner) *= shape[d];
   Value flat = reshape(ctx.b, ctx.loc, x, {outer, inner});
-  ctx.setOutput(0, reshape(ctx.b, ctx.loc, softmaxAlong(ctx, flat, 1, logarithm), shape));
+  ctx.setOutput(0, reshape(ctx.b, ctx.loc, along(flat, 1), shape));
   return success();
 }
 
@@ -674,11 +702,14 @@ void addNeuralNetConverters(ConverterMap &map) {
       "Mean and InvStdDev outputs too");
   add("InstanceNormalization", convertInstanceNorm, 6,
       "tosa.reduce_sum + tosa.rsqrt + tosa.mul + tosa.add");
-  add("Softmax", convertSoftmax<false>, 1,
+  add("Softmax", convertSoftmax<SoftmaxKind::Softmax>, 1,
       "tosa.reduce_max + tosa.exp + tosa.reduce_sum + tosa.reciprocal",
       "opset < 13 flattens to 2-D at axis, as specified");
-  add("LogSoftmax", convertSoftmax<true>, 1,
+  add("LogSoftmax", convertSoftmax<SoftmaxKind::LogSoftmax>, 1,
       "tosa.reduce_max + tosa.exp + tosa.reduce_sum + tosa.log");
+  add("Hardmax", convertSoftmax<SoftmaxKind::Hardmax>, 1,
+      "tosa.argmax + tosa.equal with the axis' indices + tosa.cast",
+      "axis as Softmax (opset < 13: along the flattened rows); first maximum");
   add("Dropout", convertDropout, 7, "(forwarded)",
       "inference, or training mode with ratio 0; mask output too");
 }

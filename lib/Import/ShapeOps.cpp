@@ -11,6 +11,7 @@
 #include "HostFolding.h"
 #include "ImportContext.h"
 #include "TosaBuilders.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 
 #include <cmath>
 
@@ -775,50 +776,110 @@ LogicalResult convertRange(NodeContext &ctx) {
 // Reductions
 //===----------------------------------------------------------------------===//
 
-enum class ReduceKind { Sum, Mean, Max, Min };
+enum class ReduceKind { Sum, Mean, Max, Min, Prod, L1, L2, SumSquare, LogSum, LogSumExp };
+
+/// The axes a reduction node reduces (`reduced[d]`), or std::nullopt when
+/// it is a no-op (empty axes with noop_with_empty_axes). Reports errors.
+FailureOr<std::optional<SmallVector<bool>>> reducedAxes(NodeContext &ctx, int64_t rank,
+                                                        int64_t since) {
+  auto axes = attrOrInput(ctx, "axes", 1, since);
+  if (failed(axes))
+    return failure();
+  SmallVector<bool> reduced(rank, false);
+  if (!*axes || (*axes)->empty()) {
+    if (ctx.getInt("noop_with_empty_axes", 0) != 0)
+      return std::optional<SmallVector<bool>>();
+    reduced.assign(rank, true);
+    return std::optional<SmallVector<bool>>(reduced);
+  }
+  for (int64_t axis : **axes) {
+    auto a = ctx.normalizeAxis(axis, rank);
+    if (failed(a))
+      return failure();
+    reduced[*a] = true;
+  }
+  return std::optional<SmallVector<bool>>(reduced);
+}
+
+/// `x` reduced over `reduced` by `kind`'s combining op (sum, max, min or
+/// product), keeping the dimensions.
+Value reduceAxes(NodeContext &ctx, Value x, ArrayRef<bool> reduced, ReduceKind kind) {
+  for (int64_t d = 0; d < static_cast<int64_t>(reduced.size()); ++d) {
+    if (!reduced[d])
+      continue;
+    if (kind == ReduceKind::Max)
+      x = reduceMax(ctx.b, ctx.loc, x, d);
+    else if (kind == ReduceKind::Min)
+      x = reduceMin(ctx.b, ctx.loc, x, d);
+    else if (kind == ReduceKind::Prod)
+      x = reduceProduct(ctx.b, ctx.loc, x, d);
+    else
+      x = reduceSum(ctx.b, ctx.loc, x, d);
+  }
+  return x;
+}
+
+/// The reductions that are a sum of something else: ReduceL1 (|x|),
+/// ReduceL2 and ReduceSumSquare (x^2), ReduceLogSum and ReduceLogSumExp
+/// (log of a sum; the latter of exp(x - max x), plus max x, so that exp
+/// cannot overflow), ReduceMean (a sum over the count).
+Value reduceComposite(NodeContext &ctx, Value x, ArrayRef<bool> reduced, ReduceKind kind,
+                      int64_t count) {
+  RankedTensorType type = typeOf(x);
+  switch (kind) {
+  case ReduceKind::L1:
+    return reduceAxes(ctx, tosa::AbsOp::create(ctx.b, ctx.loc, type, x), reduced,
+                      ReduceKind::Sum);
+  case ReduceKind::SumSquare:
+    return reduceAxes(ctx, mul(ctx.b, ctx.loc, x, x), reduced, ReduceKind::Sum);
+  case ReduceKind::L2: {
+    Value sum = reduceAxes(ctx, mul(ctx.b, ctx.loc, x, x), reduced, ReduceKind::Sum);
+    return math::SqrtOp::create(ctx.b, ctx.loc, sum);
+  }
+  case ReduceKind::LogSum: {
+    Value sum = reduceAxes(ctx, x, reduced, ReduceKind::Sum);
+    return tosa::LogOp::create(ctx.b, ctx.loc, typeOf(sum), sum);
+  }
+  case ReduceKind::LogSumExp: {
+    Value top = reduceAxes(ctx, x, reduced, ReduceKind::Max);
+    Value shifted = binary<tosa::SubOp>(ctx.b, ctx.loc, x, top);
+    Value e = tosa::ExpOp::create(ctx.b, ctx.loc, typeOf(shifted), shifted);
+    Value sum = reduceAxes(ctx, e, reduced, ReduceKind::Sum);
+    Value log = tosa::LogOp::create(ctx.b, ctx.loc, typeOf(sum), sum);
+    return binary<tosa::AddOp>(ctx.b, ctx.loc, log, top);
+  }
+  case ReduceKind::Mean:
+    return mulScalar(ctx.b, ctx.loc, reduceAxes(ctx, x, reduced, ReduceKind::Sum),
+                     1.0 / static_cast<double>(count));
+  default:
+    return reduceAxes(ctx, x, reduced, kind);
+  }
+}
 
 template <ReduceKind kind>
 LogicalResult convertReduce(NodeContext &ctx) {
   // ReduceSum took axes as an input from opset 13, the others from 18.
   int64_t since = kind == ReduceKind::Sum ? 13 : 18;
-  auto axes = attrOrInput(ctx, "axes", 1, since);
-  if (failed(axes))
-    return failure();
   Value x = ctx.input(0);
   ArrayRef<int64_t> in = typeOf(x).getShape();
   int64_t rank = static_cast<int64_t>(in.size());
-  SmallVector<bool> reduced(rank, false);
-  if (!*axes || (*axes)->empty()) {
-    if (ctx.getInt("noop_with_empty_axes", 0) != 0) {
-      ctx.setOutput(0, x);
-      return success();
-    }
-    reduced.assign(rank, true);
-  } else {
-    for (int64_t axis : **axes) {
-      auto a = ctx.normalizeAxis(axis, rank);
-      if (failed(a))
-        return failure();
-      reduced[*a] = true;
-    }
+  auto axes = reducedAxes(ctx, rank, since);
+  if (failed(axes))
+    return failure();
+  if (!*axes) {
+    ctx.setOutput(0, x);
+    return success();
   }
+  const SmallVector<bool> &reduced = **axes;
+  bool floatOnly = kind == ReduceKind::Mean || kind == ReduceKind::L2 ||
+                   kind == ReduceKind::LogSum || kind == ReduceKind::LogSumExp;
+  if (floatOnly && !isa<FloatType>(typeOf(x).getElementType()))
+    return ctx.unsupported("this reduction of integers");
   int64_t count = 1;
-  for (int64_t d = 0; d < rank; ++d) {
-    if (!reduced[d])
-      continue;
-    count *= in[d];
-    if constexpr (kind == ReduceKind::Max)
-      x = reduceMax(ctx.b, ctx.loc, x, d);
-    else if constexpr (kind == ReduceKind::Min)
-      x = reduceMin(ctx.b, ctx.loc, x, d);
-    else
-      x = reduceSum(ctx.b, ctx.loc, x, d);
-  }
-  if constexpr (kind == ReduceKind::Mean) {
-    if (!isa<FloatType>(typeOf(x).getElementType()))
-      return ctx.unsupported("integer ReduceMean");
-    x = mulScalar(ctx.b, ctx.loc, x, 1.0 / static_cast<double>(count));
-  }
+  for (int64_t d = 0; d < rank; ++d)
+    if (reduced[d])
+      count *= in[d];
+  x = reduceComposite(ctx, x, reduced, kind, count);
   if (ctx.getInt("keepdims", 1) == 0) {
     SmallVector<int64_t> shape;
     for (int64_t d = 0; d < rank; ++d)
@@ -830,8 +891,17 @@ LogicalResult convertReduce(NodeContext &ctx) {
   return success();
 }
 
+/// ArgMax, or ArgMin (`smallest`) as the ArgMax of an order-reversing map
+/// of x: -x for floats (exact), ~x = -x - 1 for integers (no overflow).
+template <bool smallest>
 LogicalResult convertArgMax(NodeContext &ctx) {
   Value x = ctx.input(0);
+  if constexpr (smallest) {
+    if (isa<FloatType>(typeOf(x).getElementType()))
+      x = mulScalar(ctx.b, ctx.loc, x, -1.0);
+    else
+      x = tosa::BitwiseNotOp::create(ctx.b, ctx.loc, typeOf(x), x);
+  }
   bool last = ctx.getInt("select_last_index", 0) != 0;
   ArrayRef<int64_t> in = typeOf(x).getShape();
   auto axis = ctx.normalizeAxis(ctx.getInt("axis", 0), in.size());
@@ -861,6 +931,126 @@ LogicalResult convertArgMax(NodeContext &ctx) {
     idx = reshape(ctx.b, ctx.loc, idx, kept);
   }
   ctx.setOutput(0, idx);
+  return success();
+}
+
+/// GatherElements, out[p] = data[p with p[axis] = indices[p]], as one
+/// tosa.gather from the flattened data at offsets base[p] + index[p] *
+/// stride[axis], where base[p] (p with its axis coordinate zero) is a
+/// constant; constant indices give constant offsets.
+LogicalResult convertGatherElements(NodeContext &ctx) {
+  Value data = ctx.input(0);
+  RankedTensorType dataType = typeOf(data);
+  RankedTensorType indexType = ctx.inputType(1);
+  int64_t rank = dataType.getRank();
+  if (indexType.getRank() != rank) {
+    ctx.emitError() << "indices have rank " << indexType.getRank() << ", data " << rank;
+    return failure();
+  }
+  auto axis = ctx.normalizeAxis(ctx.getInt("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> dataShape = dataType.getShape(), shape = indexType.getShape();
+  SmallVector<int64_t> stride(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    stride[d] = stride[d + 1] * dataShape[d + 1];
+  int64_t count = product(shape), size = dataShape[*axis];
+  SmallVector<int64_t> base, position(rank, 0);
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t offset = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      offset += d == *axis ? 0 : position[d] * stride[d];
+    base.push_back(offset);
+    for (int64_t d = rank - 1; d >= 0 && ++position[d] == shape[d]; --d)
+      position[d] = 0;
+  }
+  Type i32 = ctx.b.getI32Type();
+  Value offsets;
+  if (HostTensor indices = ctx.constInput(1)) {
+    SmallVector<int64_t> flat = intValues(indices);
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t index = flat[i] < 0 ? flat[i] + size : flat[i];
+      if (index < 0 || index >= size) {
+        ctx.emitError() << "index " << flat[i] << " is out of range for axis " << *axis
+                        << " of size " << size;
+        return failure();
+      }
+      flat[i] = base[i] + index * stride[*axis];
+    }
+    offsets = constant(ctx.b, ctx.loc, makeIntTensor(i32, {1, count}, flat));
+  } else {
+    Value index = castElements(ctx.b, ctx.loc, ctx.input(1), i32);
+    SmallVector<int64_t> ones(rank, 1);
+    Value negative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, splat(ctx.b, ctx.loc, i32, ones, 0),
+                                             index, ctx.b.getI1Type());
+    Value wrapped = binary<tosa::AddOp>(ctx.b, ctx.loc, index, splat(ctx.b, ctx.loc, i32, ones, size));
+    index = tosa::SelectOp::create(ctx.b, ctx.loc, typeOf(index), negative, wrapped, index);
+    index = mul(ctx.b, ctx.loc, index, splat(ctx.b, ctx.loc, i32, ones, stride[*axis]));
+    index = binary<tosa::AddOp>(ctx.b, ctx.loc, index,
+                                constant(ctx.b, ctx.loc, makeIntTensor(i32, shape, base)));
+    offsets = reshape(ctx.b, ctx.loc, index, {1, count});
+  }
+  Value values = reshape(ctx.b, ctx.loc, data, {1, product(dataShape), 1});
+  Value gathered = tosa::GatherOp::create(
+      ctx.b, ctx.loc, tensorType({1, count, 1}, dataType.getElementType()), values, offsets);
+  ctx.setOutput(0, reshape(ctx.b, ctx.loc, gathered, shape));
+  return success();
+}
+
+/// The upper (or lower) triangle of the last two dimensions: x where
+/// j - i >= k (<= k for the lower one), zero elsewhere, by a constant mask.
+LogicalResult convertTrilu(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  RankedTensorType type = typeOf(x);
+  int64_t rank = type.getRank();
+  if (rank < 2) {
+    ctx.emitError() << "the input has rank " << rank << "; Trilu needs at least 2";
+    return failure();
+  }
+  int64_t k = 0;
+  if (ctx.hasInput(1)) {
+    auto value = ctx.constScalar(1, "k");
+    if (failed(value))
+      return failure();
+    k = static_cast<int64_t>(*value);
+  }
+  bool upper = ctx.getInt("upper", 1) != 0;
+  int64_t n = type.getDimSize(rank - 2), m = type.getDimSize(rank - 1);
+  SmallVector<int64_t> maskShape(rank, 1), keep;
+  maskShape[rank - 2] = n;
+  maskShape[rank - 1] = m;
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < m; ++j)
+      keep.push_back(upper ? j - i >= k : j - i <= k);
+  Value mask = constant(ctx.b, ctx.loc, makeIntTensor(ctx.b.getI1Type(), maskShape, keep));
+  Value zero = splat(ctx.b, ctx.loc, type.getElementType(), SmallVector<int64_t>(rank, 1), 0);
+  ctx.setOutput(0, tosa::SelectOp::create(ctx.b, ctx.loc, type, mask, x, zero));
+  return success();
+}
+
+/// A constant 2-D matrix of input 0's shape with ones on diagonal k.
+LogicalResult convertEyeLike(NodeContext &ctx) {
+  RankedTensorType in = ctx.inputType(0);
+  if (in.getRank() != 2) {
+    ctx.emitError() << "the input has rank " << in.getRank() << "; EyeLike needs 2";
+    return failure();
+  }
+  Type element = in.getElementType();
+  if (ctx.hasAttr("dtype")) {
+    int dtype = static_cast<int>(ctx.getInt("dtype", 0));
+    element = convertElementType(ctx.b.getContext(), dtype);
+    if (!element)
+      return ctx.unsupported("dtype " + onnxTypeName(dtype));
+  }
+  int64_t k = ctx.getInt("k", 0), n = in.getDimSize(0), m = in.getDimSize(1);
+  SmallVector<int64_t> ones;
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < m; ++j)
+      ones.push_back(j - i == k);
+  if (isa<FloatType>(element))
+    ctx.setOutput(0, makeFloatTensor(element, {n, m}, SmallVector<double>(ones.begin(), ones.end())));
+  else
+    ctx.setOutput(0, makeIntTensor(element, {n, m}, ones));
   return success();
 }
 
@@ -908,8 +1098,27 @@ void addShapeConverters(ConverterMap &map) {
       "as ReduceSum");
   add("ReduceMin", convertReduce<ReduceKind::Min>, 1, "tosa.reduce_min",
       "as ReduceSum");
-  add("ArgMax", convertArgMax, 1, "tosa.argmax + tosa.cast",
+  add("ReduceProd", convertReduce<ReduceKind::Prod>, 1, "tosa.reduce_product",
+      "as ReduceSum");
+  add("ReduceL1", convertReduce<ReduceKind::L1>, 1, "tosa.abs + tosa.reduce_sum",
+      "as ReduceSum");
+  add("ReduceL2", convertReduce<ReduceKind::L2>, 1, "tosa.mul + tosa.reduce_sum + math.sqrt",
+      "as ReduceSum; float only");
+  add("ReduceSumSquare", convertReduce<ReduceKind::SumSquare>, 1,
+      "tosa.mul + tosa.reduce_sum", "as ReduceSum");
+  add("ReduceLogSum", convertReduce<ReduceKind::LogSum>, 1, "tosa.reduce_sum + tosa.log",
+      "as ReduceSum; float only");
+  add("ReduceLogSumExp", convertReduce<ReduceKind::LogSumExp>, 1,
+      "tosa.reduce_max, tosa.exp, tosa.reduce_sum, tosa.log",
+      "as ReduceSum; float only; max-shifted (no overflow)");
+  add("ArgMax", convertArgMax<false>, 1, "tosa.argmax + tosa.cast",
       "select_last_index via tosa.reverse");
+  add("GatherElements", convertGatherElements, 11, "tosa.gather (flattened)",
+      "negative indices; constant indices give constant offsets");
+  add("Trilu", convertTrilu, 14, "tosa.select with a constant mask", "constant k");
+  add("EyeLike", convertEyeLike, 9, "tosa.const", "2-D; dtype and k");
+  add("ArgMin", convertArgMax<true>, 1, "tosa.argmax of -x (float) or ~x (integer)",
+      "as ArgMax");
 }
 
 } // namespace qforge::onnx_import

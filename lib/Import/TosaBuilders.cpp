@@ -198,6 +198,9 @@ Value reduceMax(OpBuilder &b, Location loc, Value x, int64_t axis) {
 Value reduceMin(OpBuilder &b, Location loc, Value x, int64_t axis) {
   return reduce<tosa::ReduceMinOp>(b, loc, x, axis);
 }
+Value reduceProduct(OpBuilder &b, Location loc, Value x, int64_t axis) {
+  return reduce<tosa::ReduceProductOp>(b, loc, x, axis);
+}
 
 Value slice(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> start,
             ArrayRef<int64_t> size) {

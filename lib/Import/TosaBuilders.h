@@ -88,6 +88,8 @@ mlir::Value reduceMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                       int64_t axis);
 mlir::Value reduceMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                       int64_t axis);
+mlir::Value reduceProduct(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                          int64_t axis);
 /// tosa.slice.
 mlir::Value slice(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                   llvm::ArrayRef<int64_t> start, llvm::ArrayRef<int64_t> size);

@@ -47,9 +47,9 @@ save("conv_bn_relu", helper.make_graph(
 
 # --- Several unsupported operators, some used twice, plus a foreign domain --
 save("unsupported_ops", helper.make_graph(
-    [helper.make_node("Acos", ["x"], ["a"], name="acos_1"),
+    [helper.make_node("NonZero", ["x"], ["a"], name="nonzero_1"),
      helper.make_node("Relu", ["a"], ["r"], name="relu"),
-     helper.make_node("Acos", ["r"], ["b"], name="acos_2"),
+     helper.make_node("NonZero", ["r"], ["b"], name="nonzero_2"),
      helper.make_node("Det", ["b"], ["d"], name="det"),
      helper.make_node("FusedGemm", ["d"], ["y"], name="fused", domain="com.microsoft")],
     "unsupported", [vi("x", [2, 2])], [vi("y", [2, 2])]), domains=["com.microsoft"])
@@ -59,6 +59,17 @@ save("pad_wrap_mode", helper.make_graph(
     [helper.make_node("Pad", ["x", "p"], ["y"], name="pad_node", mode="wrap")],
     "pad", [vi("x", [1, 4])], [vi("y", [1, 6])], [init("p", np.array([0, 1, 0, 1], np.int64))]),
     opset=19)
+
+# --- Supported operators given inputs they reject --------------------------
+save("mod_float_fmod0", helper.make_graph(
+    [helper.make_node("Mod", ["x", "d"], ["y"], name="mod_node")],
+    "mod", [vi("x", [2, 3])], [vi("y", [2, 3])], [init("d", np.float32([1.5]))]))
+save("gather_elements_out_of_range", helper.make_graph(
+    [helper.make_node("GatherElements", ["x", "i"], ["y"], name="gather_node", axis=1)],
+    "gather", [vi("x", [2, 3])], [vi("y", [2, 2])], [init("i", np.int64([[0, 2], [-1, 3]]))]))
+save("trilu_rank1", helper.make_graph(
+    [helper.make_node("Trilu", ["x"], ["y"], name="trilu_node")],
+    "trilu", [vi("x", [4])], [vi("y", [4])]), opset=14)
 
 # --- Dynamic dimensions ----------------------------------------------------
 save("dynamic_dims", helper.make_graph(
