@@ -236,6 +236,30 @@ LogicalResult convertMod(NodeContext &ctx) {
   return success();
 }
 
+/// BitShift of unsigned integers up to 32 bits, in a wider signed type
+/// (zero-extended, so the right shift is logical; narrowing keeps the low
+/// bits of a left shift).
+LogicalResult convertBitShift(NodeContext &ctx) {
+  std::string direction = ctx.getString("direction", "");
+  if (direction != "LEFT" && direction != "RIGHT") {
+    ctx.emitError() << "direction '" << direction << "' is not LEFT or RIGHT";
+    return failure();
+  }
+  Type element = ctx.inputType(0).getElementType();
+  Type work = widerSigned(element);
+  if (!work)
+    return ctx.unsupported("BitShift of " + std::string(element.isUnsignedInteger(64)
+                                                             ? "64-bit unsigned integers"
+                                                             : "signed or non-integer types"));
+  Value x = castElements(ctx.b, ctx.loc, ctx.input(0), work);
+  Value y = castElements(ctx.b, ctx.loc, ctx.input(1), work);
+  Value shifted = direction == "LEFT"
+                      ? binary<tosa::LogicalLeftShiftOp>(ctx.b, ctx.loc, x, y)
+                      : binary<tosa::LogicalRightShiftOp>(ctx.b, ctx.loc, x, y);
+  ctx.setOutput(0, castElements(ctx.b, ctx.loc, shifted, element));
+  return success();
+}
+
 LogicalResult convertMean(NodeContext &ctx) {
   Value sum = ctx.input(0);
   for (int i = 1; i < ctx.node.input_size(); ++i)
@@ -747,6 +771,8 @@ void addElementwiseConverters(ConverterMap &map) {
       "variadic; unsigned up to 32 bits via a wider signed type");
   add("Sum", convertVariadic<tosa::AddOp>, 8, "tosa.add", "variadic");
   add("Mean", convertMean, 8, "tosa.add + tosa.mul", "variadic");
+  add("BitShift", convertBitShift, 11, "tosa.logical_left_shift / tosa.logical_right_shift",
+      "unsigned up to 32 bits via a wider signed type");
   add("Mod", convertMod, 10, "arith.remsi / arith.remf on tensors (+ tosa.select)",
       "fmod 0 and 1; unsigned up to 32 bits via a wider signed type");
   add("Equal", convertCompare<tosa::EqualOp, false, false>, 7, "tosa.equal");

@@ -651,6 +651,8 @@ const ConverterMap &converters() {
     addShapeConverters(m);
     addQuantizedConverters(m);
     addResizeConverters(m);
+    addIndexingConverters(m);
+    addSignalConverters(m);
     return m;
   }();
   return map;

@@ -157,6 +157,8 @@ void addNeuralNetConverters(ConverterMap &map);
 void addShapeConverters(ConverterMap &map);
 void addQuantizedConverters(ConverterMap &map);
 void addResizeConverters(ConverterMap &map);
+void addIndexingConverters(ConverterMap &map);
+void addSignalConverters(ConverterMap &map);
 
 } // namespace qforge::onnx_import
 

@@ -12,6 +12,7 @@
 #include "ImportContext.h"
 #include "TosaBuilders.h"
 #include "Windows.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 
 #include <cmath>
 #include <limits>
@@ -559,6 +560,67 @@ LogicalResult convertLayerNorm(NodeContext &ctx) {
   return success();
 }
 
+/// MeanVarianceNormalization: (x - mean) / (sqrt(variance) + 1e-9) over
+/// `axes` (default [0, 2, 3]), as ONNX's function body defines it.
+LogicalResult convertMeanVarianceNorm(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (!isa<FloatType>(typeOf(x).getElementType()))
+    return ctx.unsupported("integer MeanVarianceNormalization");
+  int64_t rank = typeOf(x).getRank();
+  SmallVector<int64_t> axes;
+  SmallVector<int64_t> given = ctx.hasAttr("axes") ? ctx.getInts("axes")
+                                                   : SmallVector<int64_t>{0, 2, 3};
+  for (int64_t axis : given) {
+    FailureOr<int64_t> a = ctx.normalizeAxis(axis, rank);
+    if (failed(a))
+      return failure();
+    axes.push_back(*a);
+  }
+  auto [mean, var] = moments(ctx, x, axes);
+  Value std = math::SqrtOp::create(ctx.b, ctx.loc, var);
+  ctx.setOutput(0, divide(ctx.b, ctx.loc, binary<tosa::SubOp>(ctx.b, ctx.loc, x, mean),
+                          addScalar(ctx.b, ctx.loc, std, 1e-9)));
+  return success();
+}
+
+/// LRN: x / (bias + alpha / size * (sum of x^2 over the `size` channels
+/// around each one))^beta, the channel window padded with zeros.
+LogicalResult convertLRN(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  RankedTensorType type = typeOf(x);
+  if (!isa<FloatType>(type.getElementType()) || type.getRank() < 3)
+    return ctx.unsupported("LRN other than on a float [N, C, ...] tensor");
+  int64_t size = ctx.getInt("size", 0);
+  if (size < 1) {
+    ctx.emitError() << "size must be positive, got " << size;
+    return failure();
+  }
+  int64_t rank = type.getRank(), before = (size - 1) / 2, after = size - 1 - before;
+  Value square = mul(ctx.b, ctx.loc, x, x);
+  SmallVector<int64_t> padding(2 * rank, 0), grown(type.getShape());
+  padding[2] = before;
+  padding[3] = after;
+  grown[1] += size - 1;
+  Value padded = tosa::PadOp::create(ctx.b, ctx.loc, type.clone(grown), square,
+                                     shapeValue(ctx.b, ctx.loc, padding),
+                                     splat(ctx.b, ctx.loc, type.getElementType(), {1}, 0));
+  Value sum;
+  for (int64_t i = 0; i < size; ++i) {
+    SmallVector<int64_t> start(rank, 0);
+    start[1] = i;
+    Value part = slice(ctx.b, ctx.loc, padded, start, type.getShape());
+    sum = sum ? binary<tosa::AddOp>(ctx.b, ctx.loc, sum, part) : part;
+  }
+  double alpha = ctx.getFloat("alpha", 1e-4f), beta = ctx.getFloat("beta", 0.75f);
+  Value base = addScalar(ctx.b, ctx.loc, mulScalar(ctx.b, ctx.loc, sum, alpha / size),
+                         ctx.getFloat("bias", 1.0f));
+  SmallVector<int64_t> ones(rank, 1);
+  Value power = binary<tosa::PowOp>(ctx.b, ctx.loc, base,
+                                    splat(ctx.b, ctx.loc, type.getElementType(), ones, beta));
+  ctx.setOutput(0, divide(ctx.b, ctx.loc, x, power));
+  return success();
+}
+
 LogicalResult convertInstanceNorm(NodeContext &ctx) {
   Value x = ctx.input(0);
   int64_t rank = typeOf(x).getRank();
@@ -702,6 +764,10 @@ void addNeuralNetConverters(ConverterMap &map) {
       "Mean and InvStdDev outputs too");
   add("InstanceNormalization", convertInstanceNorm, 6,
       "tosa.reduce_sum + tosa.rsqrt + tosa.mul + tosa.add");
+  add("MeanVarianceNormalization", convertMeanVarianceNorm, 9,
+      "tosa.reduce_sum + math.sqrt + arith.divf", "axes (default [0, 2, 3])");
+  add("LRN", convertLRN, 1, "tosa.pad + tosa.slice sums + tosa.pow + arith.divf",
+      "across channels of [N, C, ...]");
   add("Softmax", convertSoftmax<SoftmaxKind::Softmax>, 1,
       "tosa.reduce_max + tosa.exp + tosa.reduce_sum + tosa.reciprocal",
       "opset < 13 flattens to 2-D at axis, as specified");

@@ -20,13 +20,6 @@ using namespace mlir;
 namespace qforge::onnx_import {
 namespace {
 
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t p = 1;
-  for (int64_t d : dims)
-    p *= d;
-  return p;
-}
-
 /// Sets output 0 to `input` reshaped to `shape`, on the host when the input
 /// is a constant.
 void setReshaped(NodeContext &ctx, ArrayRef<int64_t> shape) {
@@ -934,126 +927,6 @@ LogicalResult convertArgMax(NodeContext &ctx) {
   return success();
 }
 
-/// GatherElements, out[p] = data[p with p[axis] = indices[p]], as one
-/// tosa.gather from the flattened data at offsets base[p] + index[p] *
-/// stride[axis], where base[p] (p with its axis coordinate zero) is a
-/// constant; constant indices give constant offsets.
-LogicalResult convertGatherElements(NodeContext &ctx) {
-  Value data = ctx.input(0);
-  RankedTensorType dataType = typeOf(data);
-  RankedTensorType indexType = ctx.inputType(1);
-  int64_t rank = dataType.getRank();
-  if (indexType.getRank() != rank) {
-    ctx.emitError() << "indices have rank " << indexType.getRank() << ", data " << rank;
-    return failure();
-  }
-  auto axis = ctx.normalizeAxis(ctx.getInt("axis", 0), rank);
-  if (failed(axis))
-    return failure();
-  ArrayRef<int64_t> dataShape = dataType.getShape(), shape = indexType.getShape();
-  SmallVector<int64_t> stride(rank, 1);
-  for (int64_t d = rank - 2; d >= 0; --d)
-    stride[d] = stride[d + 1] * dataShape[d + 1];
-  int64_t count = product(shape), size = dataShape[*axis];
-  SmallVector<int64_t> base, position(rank, 0);
-  for (int64_t i = 0; i < count; ++i) {
-    int64_t offset = 0;
-    for (int64_t d = 0; d < rank; ++d)
-      offset += d == *axis ? 0 : position[d] * stride[d];
-    base.push_back(offset);
-    for (int64_t d = rank - 1; d >= 0 && ++position[d] == shape[d]; --d)
-      position[d] = 0;
-  }
-  Type i32 = ctx.b.getI32Type();
-  Value offsets;
-  if (HostTensor indices = ctx.constInput(1)) {
-    SmallVector<int64_t> flat = intValues(indices);
-    for (int64_t i = 0; i < count; ++i) {
-      int64_t index = flat[i] < 0 ? flat[i] + size : flat[i];
-      if (index < 0 || index >= size) {
-        ctx.emitError() << "index " << flat[i] << " is out of range for axis " << *axis
-                        << " of size " << size;
-        return failure();
-      }
-      flat[i] = base[i] + index * stride[*axis];
-    }
-    offsets = constant(ctx.b, ctx.loc, makeIntTensor(i32, {1, count}, flat));
-  } else {
-    Value index = castElements(ctx.b, ctx.loc, ctx.input(1), i32);
-    SmallVector<int64_t> ones(rank, 1);
-    Value negative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, splat(ctx.b, ctx.loc, i32, ones, 0),
-                                             index, ctx.b.getI1Type());
-    Value wrapped = binary<tosa::AddOp>(ctx.b, ctx.loc, index, splat(ctx.b, ctx.loc, i32, ones, size));
-    index = tosa::SelectOp::create(ctx.b, ctx.loc, typeOf(index), negative, wrapped, index);
-    index = mul(ctx.b, ctx.loc, index, splat(ctx.b, ctx.loc, i32, ones, stride[*axis]));
-    index = binary<tosa::AddOp>(ctx.b, ctx.loc, index,
-                                constant(ctx.b, ctx.loc, makeIntTensor(i32, shape, base)));
-    offsets = reshape(ctx.b, ctx.loc, index, {1, count});
-  }
-  Value values = reshape(ctx.b, ctx.loc, data, {1, product(dataShape), 1});
-  Value gathered = tosa::GatherOp::create(
-      ctx.b, ctx.loc, tensorType({1, count, 1}, dataType.getElementType()), values, offsets);
-  ctx.setOutput(0, reshape(ctx.b, ctx.loc, gathered, shape));
-  return success();
-}
-
-/// The upper (or lower) triangle of the last two dimensions: x where
-/// j - i >= k (<= k for the lower one), zero elsewhere, by a constant mask.
-LogicalResult convertTrilu(NodeContext &ctx) {
-  Value x = ctx.input(0);
-  RankedTensorType type = typeOf(x);
-  int64_t rank = type.getRank();
-  if (rank < 2) {
-    ctx.emitError() << "the input has rank " << rank << "; Trilu needs at least 2";
-    return failure();
-  }
-  int64_t k = 0;
-  if (ctx.hasInput(1)) {
-    auto value = ctx.constScalar(1, "k");
-    if (failed(value))
-      return failure();
-    k = static_cast<int64_t>(*value);
-  }
-  bool upper = ctx.getInt("upper", 1) != 0;
-  int64_t n = type.getDimSize(rank - 2), m = type.getDimSize(rank - 1);
-  SmallVector<int64_t> maskShape(rank, 1), keep;
-  maskShape[rank - 2] = n;
-  maskShape[rank - 1] = m;
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < m; ++j)
-      keep.push_back(upper ? j - i >= k : j - i <= k);
-  Value mask = constant(ctx.b, ctx.loc, makeIntTensor(ctx.b.getI1Type(), maskShape, keep));
-  Value zero = splat(ctx.b, ctx.loc, type.getElementType(), SmallVector<int64_t>(rank, 1), 0);
-  ctx.setOutput(0, tosa::SelectOp::create(ctx.b, ctx.loc, type, mask, x, zero));
-  return success();
-}
-
-/// A constant 2-D matrix of input 0's shape with ones on diagonal k.
-LogicalResult convertEyeLike(NodeContext &ctx) {
-  RankedTensorType in = ctx.inputType(0);
-  if (in.getRank() != 2) {
-    ctx.emitError() << "the input has rank " << in.getRank() << "; EyeLike needs 2";
-    return failure();
-  }
-  Type element = in.getElementType();
-  if (ctx.hasAttr("dtype")) {
-    int dtype = static_cast<int>(ctx.getInt("dtype", 0));
-    element = convertElementType(ctx.b.getContext(), dtype);
-    if (!element)
-      return ctx.unsupported("dtype " + onnxTypeName(dtype));
-  }
-  int64_t k = ctx.getInt("k", 0), n = in.getDimSize(0), m = in.getDimSize(1);
-  SmallVector<int64_t> ones;
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < m; ++j)
-      ones.push_back(j - i == k);
-  if (isa<FloatType>(element))
-    ctx.setOutput(0, makeFloatTensor(element, {n, m}, SmallVector<double>(ones.begin(), ones.end())));
-  else
-    ctx.setOutput(0, makeIntTensor(element, {n, m}, ones));
-  return success();
-}
-
 } // namespace
 
 void addShapeConverters(ConverterMap &map) {
@@ -1113,10 +986,6 @@ void addShapeConverters(ConverterMap &map) {
       "as ReduceSum; float only; max-shifted (no overflow)");
   add("ArgMax", convertArgMax<false>, 1, "tosa.argmax + tosa.cast",
       "select_last_index via tosa.reverse");
-  add("GatherElements", convertGatherElements, 11, "tosa.gather (flattened)",
-      "negative indices; constant indices give constant offsets");
-  add("Trilu", convertTrilu, 14, "tosa.select with a constant mask", "constant k");
-  add("EyeLike", convertEyeLike, 9, "tosa.const", "2-D; dtype and k");
   add("ArgMin", convertArgMax<true>, 1, "tosa.argmax of -x (float) or ~x (integer)",
       "as ArgMax");
 }

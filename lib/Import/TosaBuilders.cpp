@@ -212,6 +212,26 @@ Value slice(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> start,
                                shapeValue(b, loc, size));
 }
 
+int64_t product(ArrayRef<int64_t> dims) {
+  int64_t p = 1;
+  for (int64_t d : dims)
+    p *= d;
+  return p;
+}
+
+Value gatherElements(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> offsets,
+                     ArrayRef<int64_t> shape) {
+  auto count = static_cast<int64_t>(offsets.size());
+  Type element = typeOf(x).getElementType();
+  SmallVector<int32_t> narrow(offsets.begin(), offsets.end());
+  auto indexType = tensorType({1, count}, b.getI32Type());
+  Value index = constant(b, loc, DenseElementsAttr::get(indexType, ArrayRef<int32_t>(narrow)));
+  Value flat = reshape(b, loc, x, {1, product(typeOf(x).getShape()), 1});
+  Value gathered =
+      tosa::GatherOp::create(b, loc, tensorType({1, count, 1}, element), flat, index);
+  return reshape(b, loc, gathered, shape);
+}
+
 Value gatherAlongAxis(OpBuilder &b, Location loc, Value x, int64_t axis,
                       ArrayRef<int64_t> indices) {
   RankedTensorType type = typeOf(x);

@@ -12,6 +12,8 @@ namespace qforge::onnx_import {
 mlir::RankedTensorType tensorType(llvm::ArrayRef<int64_t> shape,
                                   mlir::Type elementType);
 mlir::RankedTensorType typeOf(mlir::Value value);
+/// The number of elements of a shape.
+int64_t product(llvm::ArrayRef<int64_t> dims);
 
 /// tosa.cast of `v` to element type `element` (`v` when it has it already).
 mlir::Value castElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
@@ -90,6 +92,10 @@ mlir::Value reduceMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                       int64_t axis);
 mlir::Value reduceProduct(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                           int64_t axis);
+/// The elements of `x` (flattened, row-major) at `offsets`, shaped `shape`:
+/// one tosa.gather with constant indices.
+mlir::Value gatherElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                           llvm::ArrayRef<int64_t> offsets, llvm::ArrayRef<int64_t> shape);
 /// tosa.slice.
 mlir::Value slice(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                   llvm::ArrayRef<int64_t> start, llvm::ArrayRef<int64_t> size);
