@@ -653,6 +653,7 @@ const ConverterMap &converters() {
     addResizeConverters(m);
     addIndexingConverters(m);
     addSignalConverters(m);
+    addEinsumConverter(m);
     return m;
   }();
   return map;
