@@ -155,15 +155,11 @@ def first_error(stderr):
 
 def skip_reason(model, supported):
     """Why a test is not applicable to qforge, or None."""
-    opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
-                default=0)
     ops = {(n.domain, n.op_type) for n in model.graph.node}
     missing = sorted(op if d in ("", "ai.onnx") else d + "." + op
                      for d, op in ops if d not in ("", "ai.onnx") or op not in supported)
     if missing:
         return "unsupported operator " + ", ".join(missing)
-    if opset < 7:
-        return "opset %d (qforge supports 7 and newer)" % opset
     for vi in list(model.graph.input) + list(model.graph.output):
         if not vi.type.HasField("tensor_type"):
             return "non-tensor input or output (sequence/optional)"

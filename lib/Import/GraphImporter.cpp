@@ -501,6 +501,27 @@ LogicalResult GraphImporter::buildSignature(func::FuncOp &func) {
   return success();
 }
 
+/// Operators whose opset 1-6 forms are the form qforge reads (legacy
+/// attributes such as consumed_inputs aside): in a model of opset 6 or
+/// older, any other operator is reported unsupported (binary operators
+/// broadcast differently, Concat's axis was optional, Tile and Reshape took
+/// attributes, ...).
+static bool hasSameFormBeforeOpset7(StringRef op) {
+  static const llvm::StringSet<> kOps = {
+      "Abs",        "Ceil",          "Elu",
+      "Exp",        "Floor",         "GlobalAveragePool",
+      "GlobalMaxPool", "HardSigmoid", "Identity",
+      "InstanceNormalization", "LeakyRelu", "Log",
+      "Neg",        "Not",           "Reciprocal",
+      "ReduceL1",   "ReduceL2",      "ReduceLogSum",
+      "ReduceLogSumExp", "ReduceMax", "ReduceMean",
+      "ReduceMin",  "ReduceProd",    "ReduceSum",
+      "ReduceSumSquare", "Relu",     "Selu",
+      "Sigmoid",    "Softplus",      "Softsign",
+      "Sqrt",       "Tanh"};
+  return kOps.contains(op);
+}
+
 LogicalResult GraphImporter::run() {
   const onnx::GraphProto &graph = model.graph();
   const ConverterMap &registry = converters();
@@ -511,13 +532,16 @@ LogicalResult GraphImporter::run() {
   for (const onnx::NodeProto &node : graph.node()) {
     std::string nodeName = nodeLabel(node).str();
     bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
-    if (defaultDomain && registry.contains(node.op_type()))
+    bool legacyForm = opset < 7 && !hasSameFormBeforeOpset7(node.op_type());
+    if (defaultDomain && registry.contains(node.op_type()) && !legacyForm)
       continue;
     // Operators of other operator-set domains (com.microsoft, ai.onnx.ml,
     // ...) are unsupported as a whole; the report names the domain.
-    std::string key = defaultDomain ? node.op_type()
-                                    : node.op_type() + " of operator-set domain '" +
-                                          node.domain() + "'";
+    std::string key = !defaultDomain ? node.op_type() + " of operator-set domain '" +
+                                           node.domain() + "'"
+                      : legacyForm ? node.op_type() + " in its opset-" +
+                                         std::to_string(opset) + " form"
+                                   : node.op_type();
     auto [it, inserted] = unsupportedIndex.try_emplace(key, unsupported.size());
     if (inserted)
       unsupported.push_back({key, {}});
@@ -725,13 +749,10 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
                           "operator set";
     return nullptr;
   }
-  if (opset < 7 || opset > kNewestOpset) {
-    emitError(fileLoc) << "the model uses ONNX opset " << opset << "; qforge supports opsets 7 to "
-                       << kNewestOpset << " (ONNX 1.23's newest)"
-                       << (opset > kNewestOpset ? ": this one is newer than any ONNX release "
-                                                  "qforge knows; export the model with an "
-                                                  "older opset"
-                                                : "");
+  if (opset > kNewestOpset) {
+    emitError(fileLoc) << "the model uses ONNX opset " << opset << "; qforge supports opsets up to "
+                       << kNewestOpset << " (ONNX 1.23's newest): this one is newer than any "
+                       << "ONNX release qforge knows; export the model with an older opset";
     return nullptr;
   }
 

@@ -71,6 +71,15 @@ save("trilu_rank1", helper.make_graph(
     [helper.make_node("Trilu", ["x"], ["y"], name="trilu_node")],
     "trilu", [vi("x", [4])], [vi("y", [4])]), opset=14)
 
+# --- Opset 6: Relu's form is today's, Add's broadcasting is not ------------
+save("opset6_relu", helper.make_graph(
+    [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+    "opset6_relu", [vi("x", [2, 3])], [vi("y", [2, 3])]), opset=6)
+save("opset6_add", helper.make_graph(
+    [helper.make_node("Add", ["x", "x"], ["s"], name="add"),
+     helper.make_node("Relu", ["s"], ["y"], name="relu")],
+    "opset6_add", [vi("x", [2, 3])], [vi("y", [2, 3])]), opset=6)
+
 # --- Dynamic dimensions ----------------------------------------------------
 save("dynamic_dims", helper.make_graph(
     [helper.make_node("Relu", ["x"], ["y"], name="relu")],
