@@ -678,6 +678,7 @@ const ConverterMap &converters() {
     addIndexingConverters(m);
     addSignalConverters(m);
     addEinsumConverter(m);
+    addGridSampleConverter(m);
     return m;
   }();
   return map;
