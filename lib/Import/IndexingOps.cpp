@@ -468,6 +468,58 @@ LogicalResult convertReverseSequence(NodeContext &ctx) {
   return success();
 }
 
+/// MaxUnpool: the values written at their indices (flat over the pooling's
+/// inverse shape, as MaxPool's Indices output gives them) into zeros, by
+/// one tosa.scatter; a larger output_shape pads at the end of each spatial
+/// axis.
+LogicalResult convertMaxUnpool(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  RankedTensorType type = typeOf(x);
+  if (type.getRank() != 4)
+    return ctx.unsupported("MaxUnpool other than 2-D");
+  SmallVector<int64_t> kernel = ctx.getInts("kernel_shape"), strides = ctx.getInts("strides"),
+                       pads = ctx.getInts("pads");
+  if (kernel.size() != 2) {
+    ctx.emitError() << "kernel_shape must have 2 values";
+    return failure();
+  }
+  strides.resize(2, 1);
+  pads.resize(4, 0);
+  SmallVector<int64_t> shape = {type.getDimSize(0), type.getDimSize(1)};
+  for (int i = 0; i < 2; ++i)
+    shape.push_back((type.getDimSize(2 + i) - 1) * strides[i] - pads[i] - pads[i + 2] +
+                    kernel[i]);
+  SmallVector<int64_t> outShape = shape;
+  if (ctx.hasInput(2)) {
+    auto given = ctx.constInts(2, "output_shape");
+    if (failed(given))
+      return failure();
+    outShape = *given;
+  }
+  if (outShape.size() != 4 || outShape[0] != shape[0] || outShape[1] != shape[1] ||
+      outShape[2] < shape[2] || outShape[3] < shape[3]) {
+    ctx.emitError() << "output_shape must be [N, C, H, W] with the input's N and C and at "
+                       "least the unpooled size "
+                    << shape[2] << "x" << shape[3];
+    return failure();
+  }
+  int64_t count = product(type.getShape()), total = product(shape);
+  Type element = type.getElementType();
+  Value zeros = splat(ctx.b, ctx.loc, element, {1, total, 1}, 0);
+  Value index = castElements(ctx.b, ctx.loc, ctx.input(1), ctx.b.getI32Type());
+  Value scattered = tosa::ScatterOp::create(
+      ctx.b, ctx.loc, tensorType({1, total, 1}, element), zeros,
+      reshape(ctx.b, ctx.loc, index, {1, count}), reshape(ctx.b, ctx.loc, x, {1, count, 1}));
+  Value y = reshape(ctx.b, ctx.loc, scattered, shape);
+  if (outShape != shape)
+    y = tosa::PadOp::create(
+        ctx.b, ctx.loc, tensorType(outShape, element), y,
+        shapeValue(ctx.b, ctx.loc, {0, 0, 0, 0, 0, outShape[2] - shape[2], 0, outShape[3] - shape[3]}),
+        splat(ctx.b, ctx.loc, element, {1}, 0));
+  ctx.setOutput(0, y);
+  return success();
+}
+
 /// TopK in k rounds of selection: each round takes the first largest
 /// remaining element along the axis (tosa.argmax: on ties the lower index,
 /// as ONNX specifies) and masks it out; the smallest elements are the
@@ -562,6 +614,8 @@ void addIndexingConverters(ConverterMap &map) {
       "constant indices; reductions as ScatterElements");
   add("ReverseSequence", convertReverseSequence, 10, "tosa.gather (flattened)",
       "constant sequence_lens");
+  add("MaxUnpool", convertMaxUnpool, 9, "tosa.scatter into zeros",
+      "2-D; run-time indices (MaxPool's); output_shape constant or derived");
   add("TopK", convertTopK, 1, "k rounds of tosa.argmax + tosa.select + tosa.reduce_max",
       "constant K; largest/smallest; ties to the lower index; always sorted");
 }

@@ -465,6 +465,47 @@ LogicalResult convertMatMul(NodeContext &ctx) {
   return success();
 }
 
+/// Det of [..., n, n] matrices for n up to 3, by cofactor expansion in
+/// element-wise TOSA ops (larger ones would need pivoting at run time).
+LogicalResult convertDet(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  RankedTensorType type = typeOf(x);
+  int64_t rank = type.getRank();
+  if (rank < 2 || type.getDimSize(rank - 1) != type.getDimSize(rank - 2) ||
+      !isa<FloatType>(type.getElementType())) {
+    ctx.emitError() << "the input is not a float tensor of square matrices";
+    return failure();
+  }
+  int64_t n = type.getDimSize(rank - 1);
+  if (n > 3)
+    return ctx.unsupported("Det of matrices larger than 3x3");
+  SmallVector<int64_t> batch(type.getShape().drop_back(2));
+  auto e = [&](int64_t i, int64_t j) {
+    SmallVector<int64_t> start(rank, 0), size(type.getShape());
+    start[rank - 2] = i;
+    start[rank - 1] = j;
+    size[rank - 2] = size[rank - 1] = 1;
+    return reshape(ctx.b, ctx.loc, slice(ctx.b, ctx.loc, x, start, size), batch);
+  };
+  auto times = [&](Value a, Value b) { return mul(ctx.b, ctx.loc, a, b); };
+  auto minus = [&](Value a, Value b) { return binary<tosa::SubOp>(ctx.b, ctx.loc, a, b); };
+  // The 2x2 determinant of rows r0, r1 and columns c0, c1.
+  auto minor = [&](int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+    return minus(times(e(r0, c0), e(r1, c1)), times(e(r0, c1), e(r1, c0)));
+  };
+  Value det;
+  if (n == 1)
+    det = e(0, 0);
+  else if (n == 2)
+    det = minor(0, 1, 0, 1);
+  else
+    det = binary<tosa::AddOp>(
+        ctx.b, ctx.loc, minus(times(e(0, 0), minor(1, 2, 1, 2)), times(e(0, 1), minor(1, 2, 0, 2))),
+        times(e(0, 2), minor(1, 2, 0, 1)));
+  ctx.setOutput(0, det);
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Normalization
 //===----------------------------------------------------------------------===//
@@ -764,6 +805,8 @@ void addNeuralNetConverters(ConverterMap &map) {
       "Mean and InvStdDev outputs too");
   add("InstanceNormalization", convertInstanceNorm, 6,
       "tosa.reduce_sum + tosa.rsqrt + tosa.mul + tosa.add");
+  add("Det", convertDet, 11, "tosa.slice + tosa.mul + tosa.sub (cofactors)",
+      "float; matrices up to 3x3");
   add("MeanVarianceNormalization", convertMeanVarianceNorm, 9,
       "tosa.reduce_sum + math.sqrt + arith.divf", "axes (default [0, 2, 3])");
   add("LRN", convertLRN, 1, "tosa.pad + tosa.slice sums + tosa.pow + arith.divf",

@@ -56,7 +56,8 @@ void buildTosaToLinalgPipeline(OpPassManager &pm, const KernelOptions &kernels) 
       createSelectKernelsPass(SelectKernelsPassOptions{kernels.family}));
   pm.addNestedPass<func::FuncOp>(createLowerToKernelsPass());
   pm.addNestedPass<func::FuncOp>(createLowerQFToLinalgPass());
-  addTextual(pm, "func.func(tosa-optional-decompositions,tosa-to-linalg-named,"
+  // tosa-to-scf: tosa.scatter (MaxUnpool's run-time indices) becomes a loop.
+  addTextual(pm, "func.func(tosa-optional-decompositions,tosa-to-scf,tosa-to-linalg-named,"
                  "tosa-to-linalg,tosa-to-arith,tosa-to-tensor,"
                  "convert-elementwise-to-linalg)");
   pm.addNestedPass<func::FuncOp>(createEraseIntegerSignednessPass());
