@@ -339,6 +339,9 @@ def main():
     if imported_only:
         print("%d of the failures import and verify but do not run yet (import-only)"
               % imported_only)
+    total = len(results)
+    print("%d of all %d node tests pass (%.1f%%)" % (len(passed), total,
+                                                    100.0 * len(passed) / max(total, 1)))
     print("%d of %d applicable tests pass (%.1f%%); %d of the passes froze "
           "parameter inputs as constants" % (len(passed), applicable,
                                    100.0 * len(passed) / max(applicable, 1), frozen))
