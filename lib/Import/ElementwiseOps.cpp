@@ -628,12 +628,20 @@ LogicalResult convertShrink(NodeContext &ctx) {
 
 LogicalResult convertSign(NodeContext &ctx) {
   Value x = ctx.input(0);
+  Type element = typeOf(x).getElementType();
+  if (element.isUnsignedInteger()) {
+    Type wide = widerSigned(element);
+    if (!wide)
+      return ctx.unsupported("Sign of 64-bit unsigned integers");
+    x = castElements(ctx.b, ctx.loc, x, wide);
+  }
   Type bool1 = ctx.b.getI1Type();
   Value zero = scalarLike(ctx, x, 0.0);
   Value positive = binary<tosa::GreaterOp>(ctx.b, ctx.loc, x, zero, bool1);
   Value negative = binary<tosa::GreaterOp>(ctx.b, ctx.loc, zero, x, bool1);
   Value low = select(ctx, negative, scalarLike(ctx, x, -1.0), zero, x);
-  ctx.setOutput(0, select(ctx, positive, scalarLike(ctx, x, 1.0), low, x));
+  Value sign = select(ctx, positive, scalarLike(ctx, x, 1.0), low, x);
+  ctx.setOutput(0, castElements(ctx.b, ctx.loc, sign, element));
   return success();
 }
 

@@ -544,6 +544,8 @@ LogicalResult convertTopK(NodeContext &ctx) {
     return failure();
   }
   Type element = type.getElementType();
+  if (element.isUnsignedInteger())
+    return ctx.unsupported("unsigned integer input");
   bool isFloat = isa<FloatType>(element);
   bool largest = ctx.getInt("largest", 1) != 0;
   Value key = x;

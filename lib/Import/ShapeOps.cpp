@@ -889,6 +889,8 @@ LogicalResult convertReduce(NodeContext &ctx) {
 template <bool smallest>
 LogicalResult convertArgMax(NodeContext &ctx) {
   Value x = ctx.input(0);
+  if (typeOf(x).getElementType().isUnsignedInteger())
+    return ctx.unsupported("unsigned integer input");
   if constexpr (smallest) {
     if (isa<FloatType>(typeOf(x).getElementType()))
       x = mulScalar(ctx.b, ctx.loc, x, -1.0);

@@ -80,6 +80,13 @@ save("opset6_add", helper.make_graph(
      helper.make_node("Relu", ["s"], ["y"], name="relu")],
     "opset6_add", [vi("x", [2, 3])], [vi("y", [2, 3])]), opset=6)
 
+# --- uint8 inputs: Sign computes in a wider signed type, ArgMin rejects ----
+for op, out_type, out_shape, attrs in (("Sign", TensorProto.UINT8, [2, 5], {}),
+                                       ("ArgMin", TensorProto.INT64, [2, 1], {"axis": 1})):
+    save(op.lower() + "_uint8", helper.make_graph(
+        [helper.make_node(op, ["x"], ["y"], name=op.lower() + "_node", **attrs)],
+        op.lower() + "_uint8", [vi("x", [2, 5], TensorProto.UINT8)], [vi("y", out_shape, out_type)]))
+
 # --- Dynamic dimensions ----------------------------------------------------
 save("dynamic_dims", helper.make_graph(
     [helper.make_node("Relu", ["x"], ["y"], name="relu")],
