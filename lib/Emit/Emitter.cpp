@@ -115,11 +115,22 @@ void exportThreadControl(llvm::Module &module, llvm::StringRef name) {
   builder.CreateRet(builder.CreateCall(setThreads, {exported->getArg(0), compiled}));
 }
 
-} // namespace
-
+/// Whether `module` (in the LLVM dialect) runs kernels on the thread pool.
 bool usesThreadPool(ModuleOp module) {
   return module.lookupSymbol<LLVM::LLVMFuncOp>("qforge_parallel_for") != nullptr;
 }
+
+/// The number of layers function `name` of `module` times (its
+/// `<name>_profile_seconds` table from qf-profile-layers).
+int64_t profiledLayers(ModuleOp module, llvm::StringRef name) {
+  auto table = module.lookupSymbol<LLVM::GlobalOp>((name + "_profile_seconds").str());
+  if (!table)
+    return 0;
+  auto type = dyn_cast<LLVM::LLVMArrayType>(table.getGlobalType());
+  return type ? type.getNumElements() : 0;
+}
+
+} // namespace
 
 TranslatedModel::TranslatedModel() = default;
 TranslatedModel::TranslatedModel(TranslatedModel &&) = default;
@@ -208,14 +219,6 @@ bool writeStaticLibrary(llvm::StringRef objectBytes, llvm::StringRef memberName,
     return false;
   }
   return true;
-}
-
-int64_t profiledLayers(ModuleOp module, llvm::StringRef name) {
-  auto table = module.lookupSymbol<LLVM::GlobalOp>((name + "_profile_seconds").str());
-  if (!table)
-    return 0;
-  auto type = dyn_cast<LLVM::LLVMArrayType>(table.getGlobalType());
-  return type ? type.getNumElements() : 0;
 }
 
 } // namespace qforge

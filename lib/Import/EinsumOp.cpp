@@ -69,9 +69,7 @@ Value takeDiagonals(NodeContext &ctx, Value x, SmallVector<int> &labels) {
     return x;
   ArrayRef<int64_t> shape = typeOf(x).getShape();
   int64_t rank = static_cast<int64_t>(shape.size());
-  SmallVector<int64_t> stride(rank, 1), outShape;
-  for (int64_t d = rank - 2; d >= 0; --d)
-    stride[d] = stride[d + 1] * shape[d + 1];
+  SmallVector<int64_t> stride = rowMajorStrides(shape), outShape;
   // A unique label steps every dimension it labels at once.
   SmallVector<int64_t> step;
   for (int l : unique) {
@@ -157,10 +155,7 @@ Value contract(NodeContext &ctx, Value a, ArrayRef<int> la, Value b, ArrayRef<in
           nr = sizeOf(b, lb, right);
   Value a3 = reshape(ctx.b, ctx.loc, arrange(ctx, a, la, orderA), {nb, nl, nc});
   Value b3 = reshape(ctx.b, ctx.loc, arrange(ctx, b, lb, orderB), {nb, nc, nr});
-  Type element = typeOf(a).getElementType();
-  Value zp = zeroPoint(ctx.b, ctx.loc, element);
-  Value y = tosa::MatMulOp::create(ctx.b, ctx.loc, tensorType({nb, nl, nr}, element), a3, b3,
-                                   zp, zp);
+  Value y = batchMatmul(ctx.b, ctx.loc, a3, b3);
   labels.assign(batch);
   llvm::append_range(labels, left);
   llvm::append_range(labels, right);

@@ -18,14 +18,6 @@ using namespace mlir;
 namespace qforge::onnx_import {
 namespace {
 
-/// Row-major strides of `shape`, in elements.
-SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> stride(shape.size(), 1);
-  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
-    stride[d] = stride[d + 1] * shape[d + 1];
-  return stride;
-}
-
 /// An index along a dimension of `size`, negative ones counted from the
 /// end; an error naming the axis when it is out of range.
 FailureOr<int64_t> wrapIndex(NodeContext &ctx, int64_t index, int64_t axis, int64_t size) {
@@ -86,7 +78,7 @@ LogicalResult convertGatherElements(NodeContext &ctx) {
   if (failed(axis))
     return failure();
   ArrayRef<int64_t> dataShape = dataType.getShape(), shape = indexType.getShape();
-  SmallVector<int64_t> stride = stridesOf(dataShape);
+  SmallVector<int64_t> stride = rowMajorStrides(dataShape);
   int64_t count = product(shape), size = dataShape[*axis];
   SmallVector<int64_t> base, position(rank, 0);
   for (int64_t i = 0; i < count; ++i) {
@@ -114,11 +106,8 @@ LogicalResult convertGatherElements(NodeContext &ctx) {
   index = mul(ctx.b, ctx.loc, index, splat(ctx.b, ctx.loc, i32, ones, stride[*axis]));
   index = binary<tosa::AddOp>(ctx.b, ctx.loc, index,
                               constant(ctx.b, ctx.loc, makeIntTensor(i32, shape, base)));
-  Value offsets = reshape(ctx.b, ctx.loc, index, {1, count});
-  Value values = reshape(ctx.b, ctx.loc, data, {1, product(dataShape), 1});
-  Value gathered = tosa::GatherOp::create(
-      ctx.b, ctx.loc, tensorType({1, count, 1}, dataType.getElementType()), values, offsets);
-  ctx.setOutput(0, reshape(ctx.b, ctx.loc, gathered, shape));
+  ctx.setOutput(0, gatherElements(ctx.b, ctx.loc, data,
+                                  reshape(ctx.b, ctx.loc, index, {1, count}), shape));
   return success();
 }
 
@@ -181,12 +170,8 @@ LogicalResult convertOneHot(NodeContext &ctx) {
   SmallVector<int64_t> expanded(indexType.getShape());
   expanded.insert(expanded.begin() + *axis, 1);
   index = reshape(ctx.b, ctx.loc, index, expanded);
-  SmallVector<int64_t> line(outRank, 1), positions;
-  line[*axis] = depth;
-  for (int64_t i = 0; i < depth; ++i)
-    positions.push_back(i);
-  Value iota = constant(ctx.b, ctx.loc, makeIntTensor(i32, line, positions));
-  Value hit = binary<tosa::EqualOp>(ctx.b, ctx.loc, iota, index, bool1);
+  Value hit = binary<tosa::EqualOp>(
+      ctx.b, ctx.loc, axisPositions(ctx.b, ctx.loc, outRank, *axis, depth), index, bool1);
   Value values = ctx.input(2);
   Type element = typeOf(values).getElementType();
   SmallVector<int64_t> one(outRank, 1);
@@ -386,7 +371,7 @@ LogicalResult convertScatterElements(NodeContext &ctx) {
                        "shape of updates";
     return failure();
   }
-  SmallVector<int64_t> stride = stridesOf(dataShape), position(rank, 0), targets;
+  SmallVector<int64_t> stride = rowMajorStrides(dataShape), position(rank, 0), targets;
   for (int64_t index : *indexValues) {
     auto v = wrapIndex(ctx, index, *axis, dataShape[*axis]);
     if (failed(v))
@@ -454,7 +439,7 @@ LogicalResult convertReverseSequence(NodeContext &ctx) {
                        "length per batch entry";
     return failure();
   }
-  SmallVector<int64_t> stride = stridesOf(shape), position(rank, 0), sources;
+  SmallVector<int64_t> stride = rowMajorStrides(shape), position(rank, 0), sources;
   int64_t count = product(shape);
   for (int64_t i = 0; i < count; ++i) {
     int64_t len = std::clamp<int64_t>((*lengths)[position[*batchAxis]], 0, shape[*timeAxis]);
@@ -548,20 +533,10 @@ LogicalResult convertTopK(NodeContext &ctx) {
     return ctx.unsupported("unsigned integer input");
   bool isFloat = isa<FloatType>(element);
   bool largest = ctx.getInt("largest", 1) != 0;
-  Value key = x;
-  if (!largest)
-    key = isFloat ? mulScalar(ctx.b, ctx.loc, x, -1.0)
-                  : Value(tosa::BitwiseNotOp::create(ctx.b, ctx.loc, type, x));
-  SmallVector<int64_t> ones(rank, 1), line(rank, 1), kept(type.getShape()), dropped, positions;
-  line[*axis] = size;
-  kept[*axis] = 1;
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != *axis)
-      dropped.push_back(type.getDimSize(d));
-  for (int64_t i = 0; i < size; ++i)
-    positions.push_back(i);
+  Value key = largest ? x : reverseOrder(ctx.b, ctx.loc, x);
+  SmallVector<int64_t> ones(rank, 1);
   Type i32 = ctx.b.getI32Type(), bool1 = ctx.b.getI1Type();
-  Value iota = constant(ctx.b, ctx.loc, makeIntTensor(i32, line, positions));
+  Value positions = axisPositions(ctx.b, ctx.loc, rank, *axis, size);
   double lowest = isFloat ? -std::numeric_limits<double>::infinity()
                           : static_cast<double>(APInt::getSignedMinValue(
                                                     element.getIntOrFloatBitWidth())
@@ -569,10 +544,8 @@ LogicalResult convertTopK(NodeContext &ctx) {
   Value floor = splat(ctx.b, ctx.loc, element, ones, lowest);
   SmallVector<Value> values, indices;
   for (int64_t i = 0; i < k; ++i) {
-    Value idx = tosa::ArgMaxOp::create(ctx.b, ctx.loc, tensorType(dropped, i32), key,
-                                       ctx.b.getI32IntegerAttr(static_cast<int32_t>(*axis)));
-    idx = reshape(ctx.b, ctx.loc, idx, kept);
-    Value hit = binary<tosa::EqualOp>(ctx.b, ctx.loc, iota, idx, bool1);
+    Value idx = argMaxKeepingAxis(ctx.b, ctx.loc, key, *axis);
+    Value hit = binary<tosa::EqualOp>(ctx.b, ctx.loc, positions, idx, bool1);
     Value picked = tosa::SelectOp::create(ctx.b, ctx.loc, type, hit, x, floor);
     values.push_back(reduceMax(ctx.b, ctx.loc, picked, *axis));
     indices.push_back(idx);

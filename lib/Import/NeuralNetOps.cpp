@@ -371,16 +371,6 @@ LogicalResult convertGlobalPool(NodeContext &ctx) {
 // Gemm and MatMul
 //===----------------------------------------------------------------------===//
 
-/// [B, M, K] x [B, K, N] -> [B, M, N] with tosa.matmul.
-Value batchMatmul(NodeContext &ctx, Value a, Value b) {
-  ArrayRef<int64_t> as = typeOf(a).getShape(), bs = typeOf(b).getShape();
-  Type element = typeOf(a).getElementType();
-  Value zp = zeroPoint(ctx.b, ctx.loc, element);
-  return tosa::MatMulOp::create(ctx.b, ctx.loc,
-                                tensorType({as[0], as[1], bs[2]}, element), a,
-                                b, zp, zp);
-}
-
 LogicalResult convertGemm(NodeContext &ctx) {
   Value a = ctx.input(0);
   Type element = typeOf(a).getElementType();
@@ -398,7 +388,7 @@ LogicalResult convertGemm(NodeContext &ctx) {
     b = transB ? transpose(ctx.b, ctx.loc, ctx.input(1), {1, 0}) : ctx.input(1);
   int64_t m = typeOf(a).getDimSize(0), k = typeOf(a).getDimSize(1),
           n = typeOf(b).getDimSize(1);
-  Value y = batchMatmul(ctx, reshape(ctx.b, ctx.loc, a, {1, m, k}),
+  Value y = batchMatmul(ctx.b, ctx.loc, reshape(ctx.b, ctx.loc, a, {1, m, k}),
                         reshape(ctx.b, ctx.loc, b, {1, k, n}));
   y = reshape(ctx.b, ctx.loc, y, {m, n});
   double alpha = ctx.getFloat("alpha", 1.0f), beta = ctx.getFloat("beta", 1.0f);
@@ -445,7 +435,7 @@ LogicalResult convertMatMul(NodeContext &ctx) {
     int64_t rows = 1;
     for (int64_t d : batchA)
       rows *= d;
-    y = batchMatmul(ctx, reshape(ctx.b, ctx.loc, a, {1, rows * m, k}),
+    y = batchMatmul(ctx.b, ctx.loc, reshape(ctx.b, ctx.loc, a, {1, rows * m, k}),
                     reshape(ctx.b, ctx.loc, b, {1, k, n}));
   } else {
     SmallVector<int64_t> fullA(batch), fullB(batch);
@@ -453,7 +443,7 @@ LogicalResult convertMatMul(NodeContext &ctx) {
     fullB.append({k, n});
     a = broadcastTo(ctx.b, ctx.loc, a, fullA);
     b = broadcastTo(ctx.b, ctx.loc, b, fullB);
-    y = batchMatmul(ctx, reshape(ctx.b, ctx.loc, a, {batchCount, m, k}),
+    y = batchMatmul(ctx.b, ctx.loc, reshape(ctx.b, ctx.loc, a, {batchCount, m, k}),
                     reshape(ctx.b, ctx.loc, b, {batchCount, k, n}));
   }
   SmallVector<int64_t> outShape(batch);
@@ -700,20 +690,11 @@ Value softmaxAlong(NodeContext &ctx, Value x, int64_t axis, bool logarithm) {
 /// tosa.argmax, compared with each position's index along the axis.
 Value hardmaxAlong(NodeContext &ctx, Value x, int64_t axis) {
   RankedTensorType type = typeOf(x);
-  SmallVector<int64_t> kept(type.getShape());
-  kept[axis] = 1;
-  SmallVector<int64_t> dropped(type.getShape());
-  dropped.erase(dropped.begin() + axis);
-  Type i32 = ctx.b.getI32Type();
-  Value idx = tosa::ArgMaxOp::create(ctx.b, ctx.loc, tensorType(dropped, i32), x,
-                                     ctx.b.getI32IntegerAttr(static_cast<int32_t>(axis)));
-  idx = reshape(ctx.b, ctx.loc, idx, kept);
-  SmallVector<int64_t> positions, line(type.getRank(), 1);
-  line[axis] = type.getDimSize(axis);
-  for (int64_t i = 0; i < line[axis]; ++i)
-    positions.push_back(i);
-  Value iota = constant(ctx.b, ctx.loc, makeIntTensor(i32, line, positions));
-  Value hit = binary<tosa::EqualOp>(ctx.b, ctx.loc, iota, idx, ctx.b.getI1Type());
+  Value positions =
+      axisPositions(ctx.b, ctx.loc, type.getRank(), axis, type.getDimSize(axis));
+  Value hit = binary<tosa::EqualOp>(ctx.b, ctx.loc, positions,
+                                    argMaxKeepingAxis(ctx.b, ctx.loc, x, axis),
+                                    ctx.b.getI1Type());
   return castElements(ctx.b, ctx.loc, hit, type.getElementType());
 }
 

@@ -891,12 +891,8 @@ LogicalResult convertArgMax(NodeContext &ctx) {
   Value x = ctx.input(0);
   if (typeOf(x).getElementType().isUnsignedInteger())
     return ctx.unsupported("unsigned integer input");
-  if constexpr (smallest) {
-    if (isa<FloatType>(typeOf(x).getElementType()))
-      x = mulScalar(ctx.b, ctx.loc, x, -1.0);
-    else
-      x = tosa::BitwiseNotOp::create(ctx.b, ctx.loc, typeOf(x), x);
-  }
+  if constexpr (smallest)
+    x = reverseOrder(ctx.b, ctx.loc, x);
   bool last = ctx.getInt("select_last_index", 0) != 0;
   ArrayRef<int64_t> in = typeOf(x).getShape();
   auto axis = ctx.normalizeAxis(ctx.getInt("axis", 0), in.size());

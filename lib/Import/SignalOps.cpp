@@ -65,14 +65,6 @@ Value matrixOf(NodeContext &ctx, int64_t rows, int64_t cols,
   return constant(ctx.b, ctx.loc, makeFloatTensor(ctx.b.getF32Type(), {1, rows, cols}, values));
 }
 
-/// [1, R, n] x [1, n, m] -> [1, R, m].
-Value matmul(NodeContext &ctx, Value a, Value b) {
-  auto as = typeOf(a).getShape(), bs = typeOf(b).getShape();
-  Value zp = zeroPoint(ctx.b, ctx.loc, ctx.b.getF32Type());
-  return tosa::MatMulOp::create(ctx.b, ctx.loc, tensorType({1, as[1], bs[2]}, ctx.b.getF32Type()),
-                                a, b, zp, zp);
-}
-
 /// The first `m` bins of the discrete Fourier transform of the rows of
 /// `re` + i `im` ([1, R, n] each; `im` null for a real signal), as
 /// matmuls with constant cosine and sine matrices: Y_k = sum_j x_j
@@ -86,10 +78,10 @@ std::pair<Value, Value> dftRows(NodeContext &ctx, Value re, Value im, int64_t m,
   Value cosines = matrixOf(ctx, n, m, [&](int64_t j, int64_t k) { return scale * std::cos(angle(j, k)); });
   Value sines =
       matrixOf(ctx, n, m, [&](int64_t j, int64_t k) { return scale * sign * std::sin(angle(j, k)); });
-  Value yRe = matmul(ctx, re, cosines), yIm = matmul(ctx, re, sines);
+  Value yRe = batchMatmul(ctx.b, ctx.loc, re, cosines), yIm = batchMatmul(ctx.b, ctx.loc, re, sines);
   if (im) {
-    yRe = binary<tosa::SubOp>(ctx.b, ctx.loc, yRe, matmul(ctx, im, sines));
-    yIm = binary<tosa::AddOp>(ctx.b, ctx.loc, yIm, matmul(ctx, im, cosines));
+    yRe = binary<tosa::SubOp>(ctx.b, ctx.loc, yRe, batchMatmul(ctx.b, ctx.loc, im, sines));
+    yIm = binary<tosa::AddOp>(ctx.b, ctx.loc, yIm, batchMatmul(ctx.b, ctx.loc, im, cosines));
   }
   return {yRe, yIm};
 }

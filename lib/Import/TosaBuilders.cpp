@@ -219,16 +219,62 @@ int64_t product(ArrayRef<int64_t> dims) {
   return p;
 }
 
+SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> stride(shape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
+    stride[d] = stride[d + 1] * shape[d + 1];
+  return stride;
+}
+
+Value batchMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  ArrayRef<int64_t> ls = typeOf(lhs).getShape(), rs = typeOf(rhs).getShape();
+  Type element = typeOf(lhs).getElementType();
+  Value zp = zeroPoint(b, loc, element);
+  return tosa::MatMulOp::create(b, loc, tensorType({ls[0], ls[1], rs[2]}, element), lhs, rhs,
+                                zp, zp);
+}
+
+Value axisPositions(OpBuilder &b, Location loc, int64_t rank, int64_t axis, int64_t size) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = size;
+  SmallVector<int32_t> positions;
+  for (int64_t i = 0; i < size; ++i)
+    positions.push_back(static_cast<int32_t>(i));
+  auto type = tensorType(shape, b.getI32Type());
+  return constant(b, loc, DenseElementsAttr::get(type, ArrayRef<int32_t>(positions)));
+}
+
+Value argMaxKeepingAxis(OpBuilder &b, Location loc, Value x, int64_t axis) {
+  SmallVector<int64_t> dropped(typeOf(x).getShape()), kept(typeOf(x).getShape());
+  dropped.erase(dropped.begin() + axis);
+  kept[axis] = 1;
+  Value index = tosa::ArgMaxOp::create(b, loc, tensorType(dropped, b.getI32Type()), x,
+                                       b.getI32IntegerAttr(static_cast<int32_t>(axis)));
+  return reshape(b, loc, index, kept);
+}
+
+Value reverseOrder(OpBuilder &b, Location loc, Value x) {
+  if (isa<FloatType>(typeOf(x).getElementType()))
+    return mulScalar(b, loc, x, -1.0);
+  return tosa::BitwiseNotOp::create(b, loc, typeOf(x), x);
+}
+
 Value gatherElements(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> offsets,
                      ArrayRef<int64_t> shape) {
   auto count = static_cast<int64_t>(offsets.size());
-  Type element = typeOf(x).getElementType();
   SmallVector<int32_t> narrow(offsets.begin(), offsets.end());
   auto indexType = tensorType({1, count}, b.getI32Type());
   Value index = constant(b, loc, DenseElementsAttr::get(indexType, ArrayRef<int32_t>(narrow)));
+  return gatherElements(b, loc, x, index, shape);
+}
+
+Value gatherElements(OpBuilder &b, Location loc, Value x, Value offsets,
+                     ArrayRef<int64_t> shape) {
+  int64_t count = typeOf(offsets).getDimSize(1);
+  Type element = typeOf(x).getElementType();
   Value flat = reshape(b, loc, x, {1, product(typeOf(x).getShape()), 1});
   Value gathered =
-      tosa::GatherOp::create(b, loc, tensorType({1, count, 1}, element), flat, index);
+      tosa::GatherOp::create(b, loc, tensorType({1, count, 1}, element), flat, offsets);
   return reshape(b, loc, gathered, shape);
 }
 

@@ -14,6 +14,8 @@ mlir::RankedTensorType tensorType(llvm::ArrayRef<int64_t> shape,
 mlir::RankedTensorType typeOf(mlir::Value value);
 /// The number of elements of a shape.
 int64_t product(llvm::ArrayRef<int64_t> dims);
+/// Row-major strides of `shape`, in elements.
+llvm::SmallVector<int64_t> rowMajorStrides(llvm::ArrayRef<int64_t> shape);
 
 /// tosa.cast of `v` to element type `element` (`v` when it has it already).
 mlir::Value castElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
@@ -96,6 +98,24 @@ mlir::Value reduceProduct(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 /// one tosa.gather with constant indices.
 mlir::Value gatherElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                            llvm::ArrayRef<int64_t> offsets, llvm::ArrayRef<int64_t> shape);
+/// The same with the offsets computed at run time: an i32 [1, count] tensor.
+mlir::Value gatherElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                           mlir::Value offsets, llvm::ArrayRef<int64_t> shape);
+/// [B, M, K] x [B, K, N] -> [B, M, N] with tosa.matmul (zero points 0).
+mlir::Value batchMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                        mlir::Value rhs);
+/// [0, size) along `axis` of an i32 tensor of rank `rank` whose other
+/// dimensions are 1 (to compare with indices along that axis).
+mlir::Value axisPositions(mlir::OpBuilder &b, mlir::Location loc, int64_t rank, int64_t axis,
+                          int64_t size);
+/// The index of the first largest element along `axis` (tosa.argmax), i32,
+/// with the axis kept at size 1.
+mlir::Value argMaxKeepingAxis(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                              int64_t axis);
+/// An order-reversing map of `x`, so that the largest of the result is the
+/// smallest of `x`: -x for floats (exact), ~x = -x - 1 for signed integers
+/// (no overflow).
+mlir::Value reverseOrder(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 /// tosa.slice.
 mlir::Value slice(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                   llvm::ArrayRef<int64_t> start, llvm::ArrayRef<int64_t> size);

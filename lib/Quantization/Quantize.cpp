@@ -128,12 +128,18 @@ constexpr double kSmallestScale = 1e-30;
 /// unit of it / 7 / 255, would be a denormal float.
 constexpr double kSmallestWeight = 1e-30;
 
+/// The int8 step a calibrated range asks for: (hi - lo) / 255, or t / 127
+/// when symmetric.
+double rangeStep(const qforge::CalibRange &r, bool symmetric) {
+  return symmetric ? r.threshold / 127.0 : (r.hi - r.lo) / 255.0;
+}
+
 /// int8 parameters of a calibrated range: asymmetric over [lo, hi] (zero
 /// exact), or symmetric over [-t, t] with zero point 0.
 ActivationParams activationParams(const qforge::CalibRange &r, bool symmetric) {
+  double scale = std::max(rangeStep(r, symmetric), kSmallestScale);
   if (symmetric)
-    return {std::max(r.threshold / 127.0, kSmallestScale), 0};
-  double scale = std::max((r.hi - r.lo) / 255.0, kSmallestScale);
+    return {scale, 0};
   int64_t zp = static_cast<int64_t>(std::llround(-128.0 - r.lo / scale));
   return {scale, std::clamp<int64_t>(zp, -128, 127)};
 }
@@ -381,9 +387,7 @@ bool degenerateRange(const qforge::TableEntry &entry, const qforge::QuantizeOpti
   auto range = entry.ranges.find(options.method);
   if (range == entry.ranges.end())
     return false;
-  const qforge::CalibRange &r = range->second;
-  double step = options.symmetric ? r.threshold / 127.0 : (r.hi - r.lo) / 255.0;
-  return step < kSmallestScale;
+  return rangeStep(range->second, options.symmetric) < kSmallestScale;
 }
 
 /// Warns, at the value, about each tensor of `func` whose calibrated range

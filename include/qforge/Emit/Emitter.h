@@ -39,7 +39,10 @@ struct TranslatedModel {
   std::unique_ptr<llvm::LLVMContext> context;
   std::unique_ptr<llvm::Module> module;
   std::unique_ptr<llvm::TargetMachine> machine;
-  /// What the C header needs to know of the module (see cHeader).
+  /// What the C header needs to know of the module (see cHeader): the
+  /// number of layers its `<name>_profile_seconds` table times (0 without
+  /// --profile), and whether it runs kernels on the thread pool (its object
+  /// then exports `<name>_set_threads`).
   int64_t profiledLayers = 0;
   bool threadControl = false;
 };
@@ -58,19 +61,10 @@ bool emitCode(TranslatedModel &translated, EmitKind kind, const TargetSpec &targ
               llvm::raw_pwrite_stream &os, std::string &error,
               mlir::TimingScope *timing = nullptr);
 
-/// Whether `module` (in the LLVM dialect) runs kernels on the thread pool;
-/// its object then exports `<name>_set_threads`.
-bool usesThreadPool(mlir::ModuleOp module);
-
 /// Wraps an object file (its bytes) in a static archive (GNU format with a
 /// symbol table) written to `os`. Returns false with `error`.
 bool writeStaticLibrary(llvm::StringRef objectBytes, llvm::StringRef memberName,
                         llvm::raw_ostream &os, std::string &error);
-
-/// The number of layers function `name` of `module` times (its
-/// `<name>_profile_seconds` table from qf-profile-layers), 0 when it was
-/// compiled without --profile.
-int64_t profiledLayers(mlir::ModuleOp module, llvm::StringRef name);
 
 /// The C header of a compiled model (lib/Emit/Header.cpp, docs/c-api.md):
 /// the shared C API block (include/qforge/model_api.h), its shapes and
@@ -79,8 +73,8 @@ int64_t profiledLayers(mlir::ModuleOp module, llvm::StringRef name);
 /// `<name>_run(inputs..., outputs...)` (with a trailing `void *scratch` when
 /// the caller owns the arena), the handle API (`<name>_create`, `_invoke`,
 /// `_destroy`, tensor metadata, `<name>_api()`); with `profiledLayers`, the
-/// per-layer time tables; with `threadControl` (usesThreadPool), the
-/// exported `<name>_set_threads`.
+/// per-layer time tables; with `threadControl`, the exported
+/// `<name>_set_threads`.
 std::string cHeader(llvm::StringRef name, const std::vector<TensorSpec> &inputs,
                     const std::vector<TensorSpec> &outputs,
                     const ScratchMemory &scratch, llvm::StringRef modelPath,
