@@ -12,6 +12,7 @@
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 
@@ -68,9 +69,12 @@ struct OutlineParallelForPass
     MLIRContext *context = &getContext();
     auto ptr = LLVM::LLVMPointerType::get(context);
     auto i64 = IntegerType::get(context, 64);
-    // Compiled for one thread, the bodies are called directly.
+    // Compiled for one thread, the bodies are called directly, and so are
+    // loops of a single item.
     auto runtime = module.lookupSymbol<LLVM::LLVMFuncOp>(kRuntimeName);
-    if (!runtime && threads != 1) {
+    if (!runtime && llvm::any_of(loops, [&](qforge::qf::ParallelForOp loop) {
+          return !runsOnCallingThread(loop);
+        })) {
       auto b = OpBuilder::atBlockEnd(module.getBody());
       runtime = LLVM::LLVMFuncOp::create(
           b, module.getLoc(), kRuntimeName,
@@ -80,6 +84,10 @@ struct OutlineParallelForPass
     for (qforge::qf::ParallelForOp loop : loops)
       if (failed(outline(loop, runtime, symbols)))
         return signalPassFailure();
+  }
+
+  bool runsOnCallingThread(qforge::qf::ParallelForOp loop) {
+    return threads == 1 || matchPattern(loop.getItems(), m_One());
   }
 
   LogicalResult outline(qforge::qf::ParallelForOp loop, LLVM::LLVMFuncOp runtime,
@@ -152,7 +160,7 @@ struct OutlineParallelForPass
         LLVM::StoreOp::create(b, loc, v, field);
       }
     }
-    if (threads == 1) {
+    if (runsOnCallingThread(loop)) {
       // The whole range as one chunk, on the calling thread.
       Value begin = LLVM::ConstantOp::create(b, loc, i64, 0);
       LLVM::CallOp::create(b, loc, body, ValueRange{contextPtr, begin, loop.getItems()});

@@ -98,6 +98,9 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, int64_t threads, bool profileLa
   // still loops; the bodies become functions once they are LLVM (called
   // directly when compiled for one thread), one per shape of layer.
   pm.addNestedPass<func::FuncOp>(createParallelizeLoopsPass());
+  // The layers left sequential become functions too, so that LLVM
+  // optimizes one layer at a time.
+  pm.addNestedPass<func::FuncOp>(createOutlineLayersPass());
   pm.addNestedPass<func::FuncOp>(createLowerStridedCopiesPass());
   pm.addNestedPass<func::FuncOp>(createLowerVnniDotPass());
   // exp, tanh, erf and the like in the loops' vector lanes, before the

@@ -89,3 +89,26 @@ func.func @not_lowered(%n: i64) {
   }
   return
 }
+
+// -----
+
+// A single item (a layer qf-outline-layers wrapped) is called directly at
+// any thread count, and without threaded loops no runtime is declared.
+// CHECK-LABEL: llvm.func @single_item(
+// CHECK: llvm.alloca
+// CHECK: %[[ONE:.*]] = llvm.mlir.constant(1 : i64) : i64
+// CHECK: %[[ZERO:.*]] = llvm.mlir.constant(0 : i64) : i64
+// CHECK: llvm.call @single_item_chunk(%{{.*}}, %[[ZERO]], %[[ONE]]) : (!llvm.ptr, i64, i64) -> ()
+// CHECK-LABEL: llvm.func internal @single_item_chunk(
+// CHECK-NOT: qforge_parallel_for
+// SEQ-LABEL: llvm.func @single_item(
+// SEQ: llvm.call @single_item_chunk(
+llvm.func @single_item(%p: !llvm.ptr) {
+  %one = llvm.mlir.constant(1 : i64) : i64
+  %v = llvm.mlir.constant(2.0 : f32) : f32
+  qf.parallel_for (%begin, %end) in %one {
+    llvm.store %v, %p : f32, !llvm.ptr
+    qf.parallel_yield
+  }
+  llvm.return
+}

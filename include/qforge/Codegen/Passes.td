@@ -391,6 +391,23 @@ def ParallelizeLoopsPass : Pass<"qf-parallelize-loops", "mlir::func::FuncOp"> {
   let dependentDialects = ["qforge::qf::QFDialect"];
 }
 
+def OutlineLayersPass : Pass<"qf-outline-layers", "mlir::func::FuncOp"> {
+  let summary = "Give each sequential loop nest of a model function its own function";
+  let description = [{
+    Runs after `qf-parallelize-loops`. Every top-level op of the function
+    that does loop work and is not already split for threads (an scf loop
+    nest or a linalg op, with no results and no `qf.parallel_for` inside)
+    is wrapped in a `qf.parallel_for` over a single item, which
+    `qf-outline-parallel-for` turns into a function called directly, on
+    the calling thread, and `qf-share-chunk-bodies` shares between layers
+    of one shape. Without it, every layer that is not threaded stays in the
+    model's one function, and LLVM's loop optimizations (scalar evolution
+    above all) hold their tables for all of them at once: compile time and
+    memory then grow with the model instead of with its largest layer.
+  }];
+  let dependentDialects = ["qforge::qf::QFDialect"];
+}
+
 def OutlineParallelForPass : Pass<"qf-outline-parallel-for", "mlir::ModuleOp"> {
   let summary = "Turn qf.parallel_for bodies into functions the thread pool calls";
   let description = [{
@@ -409,7 +426,8 @@ def OutlineParallelForPass : Pass<"qf-outline-parallel-for", "mlir::ModuleOp"> {
     `threads=1` the body is called directly, once, with the whole range
     `(context, 0, items)`, and no runtime is declared: the code stays
     sequential, while `qf-share-chunk-bodies` can still give layers of one
-    shape one body.
+    shape one body. A loop whose item count is the constant 1 (what
+    `qf-outline-layers` makes) is called directly at any thread count.
   }];
   let options = [
     Option<"threads", "threads", "int64_t", "0",
