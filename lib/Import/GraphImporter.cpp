@@ -677,6 +677,7 @@ const ConverterMap &converters() {
     addResizeConverters(m);
     addIndexingConverters(m);
     addSignalConverters(m);
+    addLossConverters(m);
     addEinsumConverter(m);
     addGridSampleConverter(m);
     return m;

@@ -159,6 +159,7 @@ void addQuantizedConverters(ConverterMap &map);
 void addResizeConverters(ConverterMap &map);
 void addIndexingConverters(ConverterMap &map);
 void addSignalConverters(ConverterMap &map);
+void addLossConverters(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
 void addGridSampleConverter(ConverterMap &map);
 

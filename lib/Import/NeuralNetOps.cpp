@@ -673,19 +673,6 @@ LogicalResult convertInstanceNorm(NodeContext &ctx) {
 // Softmax
 //===----------------------------------------------------------------------===//
 
-Value softmaxAlong(NodeContext &ctx, Value x, int64_t axis, bool logarithm) {
-  Value shifted = binary<tosa::SubOp>(ctx.b, ctx.loc, x,
-                                      reduceMax(ctx.b, ctx.loc, x, axis));
-  Value e = tosa::ExpOp::create(ctx.b, ctx.loc, typeOf(shifted), shifted);
-  Value sum = reduceSum(ctx.b, ctx.loc, e, axis);
-  if (logarithm)
-    return binary<tosa::SubOp>(
-        ctx.b, ctx.loc, shifted,
-        tosa::LogOp::create(ctx.b, ctx.loc, typeOf(sum), sum));
-  return mul(ctx.b, ctx.loc, e,
-             tosa::ReciprocalOp::create(ctx.b, ctx.loc, typeOf(sum), sum));
-}
-
 /// One at the first largest element along `axis`, zero elsewhere:
 /// tosa.argmax, compared with each position's index along the axis.
 Value hardmaxAlong(NodeContext &ctx, Value x, int64_t axis) {
@@ -708,7 +695,7 @@ LogicalResult convertSoftmax(NodeContext &ctx) {
   auto along = [&](Value v, int64_t axis) {
     return kind == SoftmaxKind::Hardmax
                ? hardmaxAlong(ctx, v, axis)
-               : softmaxAlong(ctx, v, axis, kind == SoftmaxKind::LogSoftmax);
+               : softmax(ctx.b, ctx.loc, v, axis, kind == SoftmaxKind::LogSoftmax);
   };
   ArrayRef<int64_t> shape = typeOf(x).getShape();
   int64_t rank = static_cast<int64_t>(shape.size());

@@ -244,6 +244,15 @@ Value axisPositions(OpBuilder &b, Location loc, int64_t rank, int64_t axis, int6
   return constant(b, loc, DenseElementsAttr::get(type, ArrayRef<int32_t>(positions)));
 }
 
+Value softmax(OpBuilder &b, Location loc, Value x, int64_t axis, bool logarithm) {
+  Value shifted = binary<tosa::SubOp>(b, loc, x, reduceMax(b, loc, x, axis));
+  Value e = tosa::ExpOp::create(b, loc, typeOf(shifted), shifted);
+  Value sum = reduceSum(b, loc, e, axis);
+  if (logarithm)
+    return binary<tosa::SubOp>(b, loc, shifted, tosa::LogOp::create(b, loc, typeOf(sum), sum));
+  return mul(b, loc, e, tosa::ReciprocalOp::create(b, loc, typeOf(sum), sum));
+}
+
 Value argMaxKeepingAxis(OpBuilder &b, Location loc, Value x, int64_t axis) {
   SmallVector<int64_t> dropped(typeOf(x).getShape()), kept(typeOf(x).getShape());
   dropped.erase(dropped.begin() + axis);

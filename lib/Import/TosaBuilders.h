@@ -108,6 +108,9 @@ mlir::Value batchMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
 /// dimensions are 1 (to compare with indices along that axis).
 mlir::Value axisPositions(mlir::OpBuilder &b, mlir::Location loc, int64_t rank, int64_t axis,
                           int64_t size);
+/// Softmax along `axis` (shifted by the maximum), or its logarithm.
+mlir::Value softmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, int64_t axis,
+                    bool logarithm);
 /// The index of the first largest element along `axis` (tosa.argmax), i32,
 /// with the axis kept at size 1.
 mlir::Value argMaxKeepingAxis(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,

@@ -70,6 +70,13 @@ save("gather_elements_out_of_range", helper.make_graph(
 save("trilu_rank1", helper.make_graph(
     [helper.make_node("Trilu", ["x"], ["y"], name="trilu_node")],
     "trilu", [vi("x", [4])], [vi("y", [4])]), opset=14)
+save("nll_loss_bad_reduction", helper.make_graph(
+    [helper.make_node("NegativeLogLikelihoodLoss", ["x", "t"], ["y"], name="loss_node",
+                      reduction="average")],
+    "nll", [vi("x", [2, 3]), vi("t", [2], TensorProto.INT64)], [vi("y", [])]), opset=13)
+save("nll_loss_bad_labels", helper.make_graph(
+    [helper.make_node("NegativeLogLikelihoodLoss", ["x", "t"], ["y"], name="loss_node")],
+    "nll", [vi("x", [2, 3, 4]), vi("t", [2, 3], TensorProto.INT64)], [vi("y", [])]), opset=13)
 
 # --- Opset 6: Relu's form is today's, Add's broadcasting is not ------------
 save("opset6_relu", helper.make_graph(
