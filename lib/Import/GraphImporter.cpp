@@ -678,6 +678,7 @@ const ConverterMap &converters() {
     addIndexingConverters(m);
     addSignalConverters(m);
     addLossConverters(m);
+    addRecurrentConverters(m);
     addEinsumConverter(m);
     addGridSampleConverter(m);
     return m;

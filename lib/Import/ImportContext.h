@@ -160,6 +160,7 @@ void addResizeConverters(ConverterMap &map);
 void addIndexingConverters(ConverterMap &map);
 void addSignalConverters(ConverterMap &map);
 void addLossConverters(ConverterMap &map);
+void addRecurrentConverters(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
 void addGridSampleConverter(ConverterMap &map);
 
