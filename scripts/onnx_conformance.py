@@ -156,8 +156,8 @@ def first_error(stderr):
 def skip_reason(model, supported):
     """Why a test is not applicable to qforge, or None."""
     ops = {(n.domain, n.op_type) for n in model.graph.node}
-    missing = sorted(op if d in ("", "ai.onnx") else d + "." + op
-                     for d, op in ops if d not in ("", "ai.onnx") or op not in supported)
+    qualified = {op if d in ("", "ai.onnx") else d + "." + op for d, op in ops}
+    missing = sorted(q for q in qualified if q not in supported)
     if missing:
         return "unsupported operator " + ", ".join(missing)
     for vi in list(model.graph.input) + list(model.graph.output):

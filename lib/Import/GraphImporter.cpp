@@ -522,6 +522,14 @@ static bool hasSameFormBeforeOpset7(StringRef op) {
   return kOps.contains(op);
 }
 
+/// The converter table's name of a node's operator: its type, qualified
+/// by its operator-set domain outside the default one.
+static std::string converterKey(const onnx::NodeProto &node) {
+  if (node.domain().empty() || node.domain() == "ai.onnx")
+    return node.op_type();
+  return node.domain() + "." + node.op_type();
+}
+
 LogicalResult GraphImporter::run() {
   const onnx::GraphProto &graph = model.graph();
   const ConverterMap &registry = converters();
@@ -532,8 +540,8 @@ LogicalResult GraphImporter::run() {
   for (const onnx::NodeProto &node : graph.node()) {
     std::string nodeName = nodeLabel(node).str();
     bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
-    bool legacyForm = opset < 7 && !hasSameFormBeforeOpset7(node.op_type());
-    if (defaultDomain && registry.contains(node.op_type()) && !legacyForm)
+    bool legacyForm = defaultDomain && opset < 7 && !hasSameFormBeforeOpset7(node.op_type());
+    if (registry.contains(converterKey(node)) && !legacyForm)
       continue;
     // Operators of other operator-set domains (com.microsoft, ai.onnx.ml,
     // ...) are unsupported as a whole; the report names the domain.
@@ -620,7 +628,7 @@ LogicalResult GraphImporter::run() {
                                                   : node.op_type();
       Location loc = NameLoc::get(StringAttr::get(context, locName), fileLoc);
       NodeContext ctx(*this, node, builder, loc, opset);
-      if (succeeded(registry.lookup(node.op_type()).convert(ctx))) {
+      if (succeeded(registry.lookup(converterKey(node)).convert(ctx))) {
         for (int i = 0; i < node.output_size(); ++i)
           if (!node.output(i).empty() && isUsed(node.output(i)) &&
               !values.contains(node.output(i)) &&
@@ -679,6 +687,8 @@ const ConverterMap &converters() {
     addSignalConverters(m);
     addLossConverters(m);
     addRecurrentConverters(m);
+    addOptimizerConverters(m);
+    addTfIdfVectorizerConverter(m);
     addEinsumConverter(m);
     addGridSampleConverter(m);
     return m;
@@ -746,6 +756,13 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
   for (const onnx::OperatorSetIdProto &set : model.opset_import())
     if (set.domain().empty() || set.domain() == "ai.onnx")
       opset = set.version();
+  bool usesDefaultDomain = llvm::any_of(model.graph().node(), [](const onnx::NodeProto &n) {
+    return n.domain().empty() || n.domain() == "ai.onnx";
+  });
+  // A graph of other domains' operators alone (an optimizer step) needs no
+  // default operator set.
+  if (opset < 0 && !usesDefaultDomain)
+    opset = kNewestOpset;
   if (opset < 0) {
     // IR version 2 models carry no opset import and mean opset 1.
     emitError(fileLoc) << "the model imports no version of the default ONNX "

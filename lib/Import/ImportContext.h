@@ -161,6 +161,8 @@ void addIndexingConverters(ConverterMap &map);
 void addSignalConverters(ConverterMap &map);
 void addLossConverters(ConverterMap &map);
 void addRecurrentConverters(ConverterMap &map);
+void addOptimizerConverters(ConverterMap &map);
+void addTfIdfVectorizerConverter(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
 void addGridSampleConverter(ConverterMap &map);
 

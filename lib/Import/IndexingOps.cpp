@@ -65,6 +65,38 @@ FailureOr<SmallVector<int64_t>> tupleRows(NodeContext &ctx, ArrayRef<int64_t> in
 /// tosa.gather from the flattened data at offsets base[p] + index[p] *
 /// stride[axis], where base[p] (p with its axis coordinate zero) is a
 /// constant; constant indices give constant offsets.
+/// Compress with a condition known at compile time: a gather of the kept
+/// positions along the axis (of the flattened input without one).
+LogicalResult convertCompress(NodeContext &ctx) {
+  auto condition = ctx.constInts(1, "condition");
+  if (failed(condition))
+    return failure();
+  Value x = ctx.input(0);
+  int64_t axis = 0;
+  if (ctx.hasAttr("axis")) {
+    auto normalized = ctx.normalizeAxis(ctx.getInt("axis", 0), typeOf(x).getRank());
+    if (failed(normalized))
+      return failure();
+    axis = *normalized;
+  } else {
+    x = reshape(ctx.b, ctx.loc, x, {product(typeOf(x).getShape())});
+  }
+  int64_t size = typeOf(x).getDimSize(axis);
+  if (static_cast<int64_t>(condition->size()) > size) {
+    ctx.emitError() << "the condition has " << condition->size()
+                    << " elements, more than the " << size << " along the axis";
+    return failure();
+  }
+  SmallVector<int64_t> kept;
+  for (auto [i, keep] : llvm::enumerate(*condition))
+    if (keep)
+      kept.push_back(static_cast<int64_t>(i));
+  if (kept.empty())
+    return ctx.unsupported("a condition that keeps nothing (an empty result)");
+  ctx.setOutput(0, gatherAlongAxis(ctx.b, ctx.loc, x, axis, kept));
+  return success();
+}
+
 LogicalResult convertGatherElements(NodeContext &ctx) {
   Value data = ctx.input(0);
   RankedTensorType dataType = typeOf(data);
@@ -571,6 +603,8 @@ void addIndexingConverters(ConverterMap &map) {
                  StringRef notes = "") {
     addConverter(map, name, fn, since, lowersTo, notes);
   };
+  add("Compress", convertCompress, 9, "tosa.gather (constant positions)",
+      "constant condition; axis or flattened");
   add("GatherElements", convertGatherElements, 11, "tosa.gather (flattened)",
       "negative indices; constant indices give constant offsets");
   add("CumSum", convertCumSum, 11, "tosa.add of tosa.pad/tosa.slice shifts (log2 n steps)",

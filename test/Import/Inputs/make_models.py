@@ -74,6 +74,13 @@ save("nll_loss_bad_reduction", helper.make_graph(
     [helper.make_node("NegativeLogLikelihoodLoss", ["x", "t"], ["y"], name="loss_node",
                       reduction="average")],
     "nll", [vi("x", [2, 3]), vi("t", [2], TensorProto.INT64)], [vi("y", [])]), opset=13)
+momentum = helper.make_graph(
+    [helper.make_node("Momentum", ["r", "t", "x", "g", "v"], ["x_new", "v_new"],
+                      name="step", domain="ai.onnx.preview.training", alpha=0.9, beta=0.1,
+                      norm_coefficient=0.0, mode="heavy-ball")],
+    "momentum", [vi("r", []), vi("t", [], TensorProto.INT64), vi("x", [3]), vi("g", [3]),
+                 vi("v", [3])], [vi("x_new", [3]), vi("v_new", [3])])
+save("momentum_bad_mode", momentum, domains=["ai.onnx.preview.training"])
 save("nll_loss_bad_labels", helper.make_graph(
     [helper.make_node("NegativeLogLikelihoodLoss", ["x", "t"], ["y"], name="loss_node")],
     "nll", [vi("x", [2, 3, 4]), vi("t", [2, 3], TensorProto.INT64)], [vi("y", [])]), opset=13)
