@@ -54,6 +54,14 @@ Value truncatingCast(NodeContext &ctx, Value x, Type target) {
   Value up = tosa::CeilOp::create(ctx.b, ctx.loc, type, x);
   Value down = tosa::FloorOp::create(ctx.b, ctx.loc, type, x);
   Value truncated = tosa::SelectOp::create(ctx.b, ctx.loc, type, negative, up, down);
+  // Unsigned targets go through a signed type twice as wide (at least 32
+  // bits): a direct cast would saturate at the signed maximum (153.0 would
+  // become 127 as uint8).
+  auto intTarget = cast<IntegerType>(target);
+  if (intTarget.isUnsigned() && intTarget.getWidth() <= 32) {
+    Type wide = ctx.b.getIntegerType(std::max(32u, 2 * intTarget.getWidth()));
+    return castElements(ctx.b, ctx.loc, castElements(ctx.b, ctx.loc, truncated, wide), target);
+  }
   return tosa::CastOp::create(ctx.b, ctx.loc, type.clone(target), truncated);
 }
 

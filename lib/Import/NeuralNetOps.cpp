@@ -507,12 +507,45 @@ Value perChannel(NodeContext &ctx, Value v, int64_t rank) {
   return reshape(ctx.b, ctx.loc, v, shape);
 }
 
+std::pair<Value, Value> moments(NodeContext &ctx, Value x, ArrayRef<int64_t> axes);
+
+/// Training mode (opset 14 on): normalized with the batch's own mean and
+/// (population) variance per channel; the running statistics are updated
+/// with momentum.
+LogicalResult convertBatchNormTraining(NodeContext &ctx) {
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  Value x = ctx.input(0);
+  int64_t rank = typeOf(x).getRank(), channels = typeOf(x).getDimSize(1);
+  SmallVector<int64_t> axes;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != 1)
+      axes.push_back(d);
+  auto [mean, var] = moments(ctx, x, axes);
+  Value invStd = tosa::RsqrtOp::create(b, loc, typeOf(var),
+                                       addScalar(b, loc, var, ctx.getFloat("epsilon", 1e-5f)));
+  Value y = mul(b, loc, binary<tosa::SubOp>(b, loc, x, mean), invStd);
+  y = mul(b, loc, y, perChannel(ctx, ctx.input(1), rank));
+  ctx.setOutput(0, binary<tosa::AddOp>(b, loc, y, perChannel(ctx, ctx.input(2), rank)));
+  double momentum = ctx.getFloat("momentum", 0.9f);
+  auto running = [&](Value old, Value batch) {
+    return binary<tosa::AddOp>(b, loc, mulScalar(b, loc, old, momentum),
+                               mulScalar(b, loc, reshape(b, loc, batch, {channels}),
+                                         1.0 - momentum));
+  };
+  if (ctx.outputUsed(1))
+    ctx.setOutput(1, running(ctx.input(3), mean));
+  if (ctx.outputUsed(2))
+    ctx.setOutput(2, running(ctx.input(4), var));
+  return success();
+}
+
 LogicalResult convertBatchNorm(NodeContext &ctx) {
+  if (ctx.opset >= 14 && ctx.getInt("training_mode", 0) != 0)
+    return convertBatchNormTraining(ctx);
   for (int i = 1; i < ctx.node.output_size(); ++i)
     if (ctx.outputUsed(i))
-      return ctx.unsupported("training-mode BatchNormalization outputs");
-  if (ctx.getInt("training_mode", 0) != 0)
-    return ctx.unsupported("training_mode = 1");
+      return ctx.unsupported("training-mode BatchNormalization outputs before opset 14");
   Value x = ctx.input(0);
   int64_t rank = typeOf(x).getRank();
   Type element = typeOf(x).getElementType();
@@ -766,8 +799,9 @@ void addNeuralNetConverters(ConverterMap &map) {
   add("MatMul", convertMatMul, 1, "tosa.matmul (+ reshapes, tosa.tile)",
       "batched with numpy broadcasting; 1-D operands");
   add("BatchNormalization", convertBatchNorm, 7, "tosa.mul + tosa.add",
-      "inference only; folds into the preceding Conv/Gemm when everything "
-      "is constant, else one scale and shift");
+      "folds into the preceding Conv/Gemm when everything is constant, else one "
+      "scale and shift; training_mode (opset 14+): batch statistics and running "
+      "mean/var outputs");
   add("LayerNormalization", convertLayerNorm, 17,
       "tosa.reduce_sum + tosa.rsqrt + tosa.mul + tosa.add",
       "Mean and InvStdDev outputs too");

@@ -115,6 +115,61 @@ Value storageCast(NodeContext &ctx, Value v, Type element) {
 // QuantizeLinear / DequantizeLinear
 //===----------------------------------------------------------------------===//
 
+/// A per-tensor or per-axis parameter (scale or zero point) shaped to
+/// broadcast against a tensor of rank `rank`.
+FailureOr<Value> broadcastParameter(NodeContext &ctx, Value v, int64_t rank) {
+  RankedTensorType type = typeOf(v);
+  if (type.getNumElements() == 1)
+    return reshape(ctx.b, ctx.loc, v, SmallVector<int64_t>(rank, 1));
+  auto axis = ctx.normalizeAxis(ctx.getInt("axis", 1), rank);
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(rank, 1);
+  shape[*axis] = type.getNumElements();
+  return reshape(ctx.b, ctx.loc, v, shape);
+}
+
+/// Input `i`, an integer zero point, as i32 (unsigned values kept).
+Value zeroPointAsI32(NodeContext &ctx, size_t i) {
+  Type i32 = ctx.b.getI32Type();
+  Value v = castElements(ctx.b, ctx.loc, signlessInput(ctx, i), i32);
+  auto element = cast<IntegerType>(ctx.inputType(i).getElementType());
+  if (!element.isUnsigned())
+    return v;
+  int64_t mask = (int64_t{1} << element.getWidth()) - 1;
+  return binary<tosa::BitwiseAndOp>(ctx.b, ctx.loc, v,
+                                    splat(ctx.b, ctx.loc, i32, {}, static_cast<double>(mask)));
+}
+
+/// QuantizeLinear with a scale known only at run time: the arithmetic
+/// itself, y = saturate(round_half_even(x / scale) + zero point).
+LogicalResult quantizeAtRunTime(NodeContext &ctx, Type storage) {
+  Value x = ctx.input(0);
+  int64_t rank = typeOf(x).getRank();
+  auto intType = cast<IntegerType>(storage);
+  if (intType.getWidth() > 16)
+    return ctx.unsupported("a run-time scale with a 32-bit result");
+  auto scale = broadcastParameter(ctx, ctx.input(1), rank);
+  if (failed(scale))
+    return failure();
+  Type i32 = ctx.b.getI32Type();
+  // tosa.cast rounds half to even.
+  Value y = castElements(ctx.b, ctx.loc, divide(ctx.b, ctx.loc, x, *scale), i32);
+  if (ctx.hasInput(2)) {
+    auto zp = broadcastParameter(ctx, zeroPointAsI32(ctx, 2), rank);
+    if (failed(zp))
+      return failure();
+    y = binary<tosa::AddOp>(ctx.b, ctx.loc, y, *zp);
+  }
+  bool isSigned = !intType.isUnsigned();
+  unsigned width = intType.getWidth();
+  y = clamp(ctx.b, ctx.loc, y,
+            quant::QuantizedType::getDefaultMinimumForInteger(isSigned, width),
+            quant::QuantizedType::getDefaultMaximumForInteger(isSigned, width));
+  ctx.setOutput(0, castElements(ctx.b, ctx.loc, y, storage));
+  return success();
+}
+
 LogicalResult convertQuantizeLinear(NodeContext &ctx) {
   if (ctx.getInt("block_size", 0) != 0)
     return ctx.unsupported("blocked quantization (block_size)");
@@ -130,6 +185,8 @@ LogicalResult convertQuantizeLinear(NodeContext &ctx) {
   }
   if (!isa<IntegerType>(storage) || storage.isInteger(1))
     return ctx.unsupported("quantizing to a non-integer type");
+  if (!ctx.isConstInput(1))
+    return quantizeAtRunTime(ctx, storage);
   auto qtype = quantizedType(ctx, storage, expressed, 1, 2, ctx.getInt("axis", 1),
                              typeOf(x).getRank());
   if (failed(qtype))
@@ -367,7 +424,8 @@ void addQuantizedConverters(ConverterMap &map) {
     addConverter(map, name, fn, since, lowersTo, notes);
   };
   add("QuantizeLinear", convertQuantizeLinear, 10, "qf.quantize (+ quant.scast)",
-      "per tensor and per axis; constant scale and zero point; no block_size");
+      "per tensor and per axis; no block_size; a scale known only at run time "
+      "is computed as arithmetic (x / scale, rounded, + zero point, saturated)");
   add("DequantizeLinear", convertDequantizeLinear, 10,
       "quant.scast + qf.dequantize",
       "per tensor and per axis (int32 biases too); constant scale and zero point");

@@ -136,6 +136,18 @@ with open(os.path.join(out, "corrupt.onnx"), "wb") as f:
 open(os.path.join(out, "empty.onnx"), "wb").close()
 
 # --- Quantized models ------------------------------------------------------
+# --- float to unsigned casts above the signed maximum ----------------------
+for name, to in (("uint8", TensorProto.UINT8), ("uint16", TensorProto.UINT16)):
+    top = 255.0 if to == TensorProto.UINT8 else 65535.0
+    save("cast_float_to_" + name, helper.make_graph(
+        [helper.make_node("Mul", ["x", "k"], ["s"]),
+         helper.make_node("Add", ["s", "h"], ["t"]),
+         helper.make_node("Clip", ["t", "lo", "hi"], ["c"]),
+         helper.make_node("Cast", ["c"], ["y"], name="cast", to=to)],
+        "cast_" + name, [vi("x", [4, 8])], [vi("y", [4, 8], to)],
+        [init("k", np.float32([top / 4])), init("h", np.float32([top / 2])),
+         init("lo", np.array(0.0, np.float32)), init("hi", np.array(top, np.float32))]))
+
 # QOperator form: QLinearConv with per-channel int8 weights on uint8 data.
 wq = rng.integers(-127, 128, (2, 3, 3, 3)).astype(np.int8)
 save("qlinearconv", helper.make_graph(
