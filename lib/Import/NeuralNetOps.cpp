@@ -136,6 +136,21 @@ LogicalResult convertConv(NodeContext &ctx) {
 // ConvTranspose
 //===----------------------------------------------------------------------===//
 
+/// Kernel [M, KH, KW, C] with its taps `dh` and `dw` apart (zeros between):
+/// [M, (KH - 1) * dh + 1, (KW - 1) * dw + 1, C].
+HostTensor dilateKernel(HostTensor kernel, int64_t dh, int64_t dw) {
+  ArrayRef<int64_t> s = kernel.getType().getShape();
+  int64_t kh = (s[1] - 1) * dh + 1, kw = (s[2] - 1) * dw + 1;
+  SmallVector<double> from = floatValues(kernel), to(s[0] * kh * kw * s[3], 0.0);
+  for (int64_t m = 0; m < s[0]; ++m)
+    for (int64_t i = 0; i < s[1]; ++i)
+      for (int64_t j = 0; j < s[2]; ++j)
+        for (int64_t c = 0; c < s[3]; ++c)
+          to[((m * kh + i * dh) * kw + j * dw) * s[3] + c] =
+              from[((m * s[1] + i) * s[2] + j) * s[3] + c];
+  return makeFloatTensor(kernel.getElementType(), {s[0], kh, kw, s[3]}, to);
+}
+
 LogicalResult convertConvTranspose(NodeContext &ctx) {
   Value x = ctx.input(0);
   RankedTensorType xType = typeOf(x);
@@ -175,8 +190,22 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
       w = reshape(ctx.b, ctx.loc, w, wShape);
     wType = tensorType(wShape, element);
   }
-  if (llvm::any_of(a.dilations, [](int64_t d) { return d != 1; }))
-    return ctx.unsupported("dilated ConvTranspose");
+  // Dilation spreads the kernel's taps apart: the same transposed
+  // convolution with zeros between them.
+  HostTensor dilated;
+  if (llvm::any_of(a.dilations, [](int64_t d) { return d != 1; })) {
+    if (!wConst) {
+      ctx.emitError() << "input '" << ctx.inputName(1)
+                      << "' must be a constant float tensor (computed at compile time) for a "
+                         "dilated ConvTranspose; a value known only at run time is not supported";
+      return failure();
+    }
+    dilated = dilateKernel(ctx.permutedConstInput(1, wType.getShape(), {1, 2, 3, 0}),
+                           a.dilations[0], a.dilations[1]);
+    ArrayRef<int64_t> spread = dilated.getType().getShape();
+    wType = tensorType({wType.getDimSize(0), wType.getDimSize(1), spread[1], spread[2]},
+                       element);
+  }
   ArrayRef<int64_t> xs = typeOf(x).getShape(), ws = wType.getShape();
   int64_t group = ctx.getInt("group", 1);
   int64_t n = xs[0], c = xs[1], mPerGroup = ws[1], m = mPerGroup * group;
@@ -213,9 +242,10 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
   // out_pad_top + out_pad_bottom, where negative out_pad crops.
   Value input = transpose(ctx.b, ctx.loc, x, kNchwToNhwc);
   // [C, M/g, KH, KW] -> [M/g, KH, KW, C]
-  Value weights = wConst ? constant(ctx.b, ctx.loc,
-                                   ctx.permutedConstInput(1, wType.getShape(), {1, 2, 3, 0}))
-                        : transpose(ctx.b, ctx.loc, w, {1, 2, 3, 0});
+  Value weights = dilated  ? constant(ctx.b, ctx.loc, dilated)
+                  : wConst ? constant(ctx.b, ctx.loc,
+                                      ctx.permutedConstInput(1, wType.getShape(), {1, 2, 3, 0}))
+                           : transpose(ctx.b, ctx.loc, w, {1, 2, 3, 0});
   Value bias = ctx.hasInput(2) ? ctx.input(2) : splat(ctx.b, ctx.loc, element, {m}, 0);
   Value zp = zeroPoint(ctx.b, ctx.loc, element);
   auto outPad = ctx.b.getDenseI64ArrayAttr(
@@ -258,14 +288,16 @@ LogicalResult convertPool(NodeContext &ctx) {
   RankedTensorType xType = typeOf(x);
   Type element = xType.getElementType();
   int64_t rank = xType.getRank();
-  if (rank != 3 && rank != 4)
-    return ctx.unsupported(llvm::Twine(rank - 2) + "-D pooling");
+  if (rank < 3)
+    return ctx.unsupported("pooling of a rank-" + llvm::Twine(rank) + " input");
   if (isMax && ctx.outputUsed(1))
     return ctx.unsupported("the Indices output of MaxPool");
   FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, rank - 2);
   if (failed(attrs))
     return failure();
   WindowAttrs a = *attrs;
+  if (rank > 4 || llvm::any_of(a.dilations, [](int64_t d) { return d != 1; }))
+    return poolByTaps(ctx, x, a, isMax);
   bool oneD = rank == 3;
   if (oneD) {
     liftTo2D(a);
@@ -273,8 +305,6 @@ LogicalResult convertPool(NodeContext &ctx) {
   }
   if (a.kernel.size() != 2)
     return ctx.unsupported("a kernel_shape that does not match the input rank");
-  if (llvm::any_of(a.dilations, [](int64_t d) { return d != 1; }))
-    return ctx.unsupported("dilated pooling");
   bool ceilMode = ctx.getInt("ceil_mode", 0) != 0;
   ArrayRef<int64_t> xs = typeOf(x).getShape();
   auto h = resolveWindow(ctx, xs[2], a.kernel[0], a.strides[0], 1, a.pads[0],
@@ -787,10 +817,11 @@ void addNeuralNetConverters(ConverterMap &map) {
       "tosa.transpose_conv2d (NCHW<->NHWC transposes)",
       "1-D and 2-D; groups; pads, output_padding, "
       "output_shape, auto_pad; no dilations");
-  add("MaxPool", convertPool<true>, 1, "tosa.max_pool2d",
-      "1-D and 2-D; ceil_mode; no dilations; no Indices output");
-  add("AveragePool", convertPool<false>, 1, "tosa.avg_pool2d (+ tosa.pad)",
-      "1-D and 2-D; count_include_pad; ceil_mode; no dilations");
+  add("MaxPool", convertPool<true>, 1, "tosa.max_pool2d; dilated or 3-D+: tosa.maximum of taps",
+      "any rank; ceil_mode; dilations; no Indices output");
+  add("AveragePool", convertPool<false>, 1,
+      "tosa.avg_pool2d (+ tosa.pad); dilated or 3-D+: sums of taps",
+      "any rank; count_include_pad; ceil_mode; dilations");
   add("GlobalAveragePool", convertGlobalPool<false>, 1,
       "tosa.avg_pool2d (2-D, static size); else tosa.reduce_sum + tosa.mul");
   add("GlobalMaxPool", convertGlobalPool<true>, 1, "tosa.reduce_max");

@@ -44,6 +44,12 @@ llvm::SmallVector<int64_t> withUnitH(llvm::ArrayRef<int64_t> shape);
 mlir::Value toNhwc(NodeContext &ctx, mlir::Value x, const Window &h,
                    const Window &w);
 
+/// MaxPool or AveragePool of `x` [N, C, spatial...] combining the window's
+/// taps one by one: for the windows TOSA's 2-D pools do not take (dilated,
+/// or more than two spatial dimensions). Sets the node's output.
+mlir::LogicalResult poolByTaps(NodeContext &ctx, mlir::Value x, const WindowAttrs &a,
+                               bool isMax);
+
 } // namespace qforge::onnx_import
 
 #endif // QFORGE_LIB_IMPORT_WINDOWS_H

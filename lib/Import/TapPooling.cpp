@@ -1,0 +1,160 @@
+//===- TapPooling.cpp - pools TOSA's 2-D pooling ops do not take ----------===//
+//
+// Dilated windows and 3-D (or any rank) pools: the window's taps are
+// combined one by one. Each tap is a view of the padded input at the tap's
+// offset, subsampled by the stride (a reshape that splits each spatial
+// dimension into [out, stride] and keeps index 0), and the views are
+// combined with maximum or summed. An average divides by how many counted
+// elements each window holds, a constant computed here: per dimension,
+// the taps that fall on the input (or on declared padding, with
+// count_include_pad), multiplied over the dimensions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImportContext.h"
+#include "TosaBuilders.h"
+#include "Windows.h"
+
+#include "HostFolding.h"
+
+#include <limits>
+
+using namespace mlir;
+
+namespace qforge::onnx_import {
+namespace {
+
+/// One spatial dimension of the pool.
+struct TapAxis {
+  int64_t in = 0, kernel = 1, stride = 1, dilation = 1;
+  Window window;
+  // Positions [countedFrom, counted) of the padded axis are what an
+  // average counts.
+  int64_t countedFrom = 0, counted = 0;
+  int64_t padded = 0; // extent of the padded axis: room for out * stride per tap
+};
+
+FailureOr<SmallVector<TapAxis>> tapAxes(NodeContext &ctx, ArrayRef<int64_t> spatial,
+                                        const WindowAttrs &a, bool includePad) {
+  bool ceilMode = ctx.getInt("ceil_mode", 0) != 0;
+  int64_t k = static_cast<int64_t>(spatial.size());
+  SmallVector<TapAxis> axes;
+  for (int64_t i = 0; i < k; ++i) {
+    TapAxis t{spatial[i], a.kernel[i], a.strides[i], a.dilations[i]};
+    auto w = resolveWindow(ctx, t.in, t.kernel, t.stride, t.dilation, a.pads[i], a.pads[i + k],
+                           a.autoPad, ceilMode);
+    if (failed(w))
+      return failure();
+    t.window = *w;
+    // Declared padding counts with count_include_pad; what ceil_mode or
+    // auto_pad adds never does.
+    int64_t declaredEnd = std::min(w->padEnd, a.pads[i + k]);
+    t.countedFrom = includePad ? 0 : w->padBegin;
+    t.counted = w->padBegin + t.in + (includePad ? declaredEnd : 0);
+    t.padded = std::max(w->padBegin + t.in + w->padEnd,
+                        (t.kernel - 1) * t.dilation + w->out * t.stride);
+    axes.push_back(t);
+  }
+  return axes;
+}
+
+/// [N, C, padded...] -> the tap at `offsets`: [N, C, out...].
+Value tapView(OpBuilder &b, Location loc, Value padded, ArrayRef<TapAxis> axes,
+              ArrayRef<int64_t> offsets) {
+  ArrayRef<int64_t> shape = typeOf(padded).getShape();
+  SmallVector<int64_t> start = {0, 0}, size = {shape[0], shape[1]}, split = size,
+                       first = size, out = size;
+  for (auto [axis, offset] : llvm::zip(axes, offsets)) {
+    start.push_back(offset);
+    size.push_back(axis.window.out * axis.stride);
+    split.append({axis.window.out, axis.stride});
+    first.append({axis.window.out, 1});
+    out.push_back(axis.window.out);
+  }
+  Value view = reshape(b, loc, slice(b, loc, padded, start, size), split);
+  SmallVector<int64_t> zeros(split.size(), 0);
+  return reshape(b, loc, slice(b, loc, view, zeros, first), out);
+}
+
+/// How many counted elements each window of an average holds: [1, 1, out...].
+HostTensor windowCounts(ArrayRef<TapAxis> axes, Type element) {
+  SmallVector<SmallVector<double>> perAxis;
+  SmallVector<int64_t> shape = {1, 1};
+  for (const TapAxis &axis : axes) {
+    SmallVector<double> counts;
+    for (int64_t o = 0; o < axis.window.out; ++o) {
+      int64_t n = 0;
+      for (int64_t t = 0; t < axis.kernel; ++t) {
+        int64_t p = o * axis.stride + t * axis.dilation;
+        n += p >= axis.countedFrom && p < axis.counted;
+      }
+      counts.push_back(static_cast<double>(n));
+    }
+    perAxis.push_back(counts);
+    shape.push_back(axis.window.out);
+  }
+  SmallVector<double> values = {1.0};
+  for (const SmallVector<double> &counts : perAxis) {
+    SmallVector<double> next;
+    for (double v : values)
+      for (double c : counts)
+        next.push_back(v * c);
+    values = std::move(next);
+  }
+  return makeFloatTensor(element, shape, values);
+}
+
+/// Every tap's offsets, the last dimension fastest.
+SmallVector<SmallVector<int64_t>> tapOffsets(ArrayRef<TapAxis> axes) {
+  SmallVector<SmallVector<int64_t>> taps = {{}};
+  for (const TapAxis &axis : axes) {
+    SmallVector<SmallVector<int64_t>> next;
+    for (const SmallVector<int64_t> &tap : taps)
+      for (int64_t t = 0; t < axis.kernel; ++t) {
+        next.push_back(tap);
+        next.back().push_back(t * axis.dilation);
+      }
+    taps = std::move(next);
+  }
+  return taps;
+}
+
+} // namespace
+
+LogicalResult poolByTaps(NodeContext &ctx, Value x, const WindowAttrs &a, bool isMax) {
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  RankedTensorType type = typeOf(x);
+  auto element = dyn_cast<FloatType>(type.getElementType());
+  if (!element)
+    return ctx.unsupported("integer pooling with dilations or more than 2 spatial dimensions");
+  bool includePad = !isMax && ctx.getInt("count_include_pad", 0) != 0;
+  auto axes = tapAxes(ctx, type.getShape().drop_front(2), a, includePad);
+  if (failed(axes))
+    return failure();
+  SmallVector<int64_t> padding = {0, 0, 0, 0}, paddedShape(type.getShape().take_front(2));
+  for (const TapAxis &axis : *axes) {
+    padding.append({axis.window.padBegin, axis.padded - axis.window.padBegin - axis.in});
+    paddedShape.push_back(axis.padded);
+  }
+  double fill = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+  Value padded = tosa::PadOp::create(b, loc, tensorType(paddedShape, element), x,
+                                     shapeValue(b, loc, padding),
+                                     splat(b, loc, element, {1}, fill));
+  Value result;
+  for (const SmallVector<int64_t> &offsets : tapOffsets(*axes)) {
+    Value tap = tapView(b, loc, padded, *axes, offsets);
+    if (!result)
+      result = tap;
+    else if (isMax)
+      result = binary<tosa::MaximumOp>(b, loc, result, tap);
+    else
+      result = binary<tosa::AddOp>(b, loc, result, tap);
+  }
+  if (!isMax)
+    result = divide(b, loc, result, constant(b, loc, windowCounts(*axes, element)));
+  ctx.setOutput(0, result);
+  return success();
+}
+
+} // namespace qforge::onnx_import
