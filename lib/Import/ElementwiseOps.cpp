@@ -268,6 +268,34 @@ LogicalResult convertBitShift(NodeContext &ctx) {
   return success();
 }
 
+/// The integer operands of a bitwise op in a type TOSA's lowering takes:
+/// unsigned ones (up to 32 bits) zero-extended into a wider signed type;
+/// null for 64-bit unsigned.
+Type bitwiseWorkType(Type element) {
+  if (element.isUnsignedInteger())
+    return widerSigned(element);
+  return element.isSignlessInteger() && !element.isInteger(1) ? element : Type();
+}
+
+template <typename OpT>
+LogicalResult convertBitwise(NodeContext &ctx) {
+  Type element = ctx.inputType(0).getElementType();
+  Type work = bitwiseWorkType(element);
+  if (!work)
+    return ctx.unsupported("this operator on " + std::string(element.isUnsignedInteger(64)
+                                                                   ? "64-bit unsigned integers"
+                                                                   : "non-integer types"));
+  Value x = castElements(ctx.b, ctx.loc, ctx.input(0), work);
+  Value y;
+  if constexpr (std::is_same_v<OpT, tosa::BitwiseNotOp>)
+    y = tosa::BitwiseNotOp::create(ctx.b, ctx.loc, typeOf(x), x);
+  else
+    y = binary<OpT>(ctx.b, ctx.loc, x, castElements(ctx.b, ctx.loc, ctx.input(1), work));
+  // Narrowing keeps the low bits: the result's bit pattern in `element`.
+  ctx.setOutput(0, castElements(ctx.b, ctx.loc, y, element));
+  return success();
+}
+
 LogicalResult convertMean(NodeContext &ctx) {
   Value sum = ctx.input(0);
   for (int i = 1; i < ctx.node.input_size(); ++i)
@@ -488,6 +516,15 @@ LogicalResult convertHardSwish(NodeContext &ctx) {
 Value timesSigmoid(NodeContext &ctx, Value x, Value z) {
   Value s = tosa::SigmoidOp::create(ctx.b, ctx.loc, typeOf(z), z);
   return mul(ctx.b, ctx.loc, x, s);
+}
+
+/// Swish: x * sigmoid(alpha * x).
+LogicalResult convertSwish(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  if (failed(requireFloat(ctx, x)))
+    return failure();
+  ctx.setOutput(0, timesSigmoid(ctx, x, mulScalar(ctx.b, ctx.loc, x, ctx.getFloat("alpha", 1.0f))));
+  return success();
 }
 
 LogicalResult convertGelu(NodeContext &ctx) {
@@ -798,6 +835,14 @@ void addElementwiseConverters(ConverterMap &map) {
       "tosa.greater_equal");
   add("LessOrEqual", convertCompare<tosa::GreaterEqualOp, true, false>, 12,
       "tosa.greater_equal (swapped)");
+  add("BitwiseAnd", convertBitwise<tosa::BitwiseAndOp>, 18, "tosa.bitwise_and",
+      "unsigned up to 32 bits via a wider signed type");
+  add("BitwiseOr", convertBitwise<tosa::BitwiseOrOp>, 18, "tosa.bitwise_or",
+      "unsigned up to 32 bits via a wider signed type");
+  add("BitwiseXor", convertBitwise<tosa::BitwiseXorOp>, 18, "tosa.bitwise_xor",
+      "unsigned up to 32 bits via a wider signed type");
+  add("BitwiseNot", convertBitwise<tosa::BitwiseNotOp>, 18, "tosa.bitwise_not",
+      "unsigned up to 32 bits via a wider signed type");
   add("And", convertLogical<tosa::LogicalAndOp>, 7, "tosa.logical_and");
   add("Or", convertLogical<tosa::LogicalOrOp>, 7, "tosa.logical_or");
   add("Xor", convertLogical<tosa::LogicalXorOp>, 7, "tosa.logical_xor");
@@ -823,6 +868,7 @@ void addElementwiseConverters(ConverterMap &map) {
   add("PRelu", convertPRelu, 7, "tosa.clamp + tosa.mul + tosa.add", "broadcast slope");
   add("HardSigmoid", convertHardSigmoid, 6, "tosa.mul + tosa.add + tosa.clamp");
   add("HardSwish", convertHardSwish, 14, "x * hardsigmoid(x) in TOSA");
+  add("Swish", convertSwish, 24, "x * tosa.sigmoid(alpha x)");
   add("Gelu", convertGelu, 20, "math.erfc (none), tosa.sigmoid (tanh)",
       "approximate none|tanh; both in forms without cancellation");
   add("Softplus", convertSoftplus, 1, "tosa.exp + math.log1p (overflow-safe form)");

@@ -689,6 +689,8 @@ const ConverterMap &converters() {
     addRecurrentConverters(m);
     addOptimizerConverters(m);
     addTfIdfVectorizerConverter(m);
+    addNormalizationConverters(m);
+    addLpPoolConverters(m);
     addEinsumConverter(m);
     addGridSampleConverter(m);
     return m;

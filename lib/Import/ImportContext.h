@@ -163,6 +163,8 @@ void addLossConverters(ConverterMap &map);
 void addRecurrentConverters(ConverterMap &map);
 void addOptimizerConverters(ConverterMap &map);
 void addTfIdfVectorizerConverter(ConverterMap &map);
+void addNormalizationConverters(ConverterMap &map);
+void addLpPoolConverters(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
 void addGridSampleConverter(ConverterMap &map);
 

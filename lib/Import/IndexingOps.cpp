@@ -145,7 +145,7 @@ LogicalResult convertGatherElements(NodeContext &ctx) {
 
 /// `x` moved `steps` places along `axis` toward its end, zeros coming in:
 /// y[i] = x[i - steps], 0 for i < steps.
-Value shiftAlong(NodeContext &ctx, Value x, int64_t axis, int64_t steps) {
+Value shiftAlong(NodeContext &ctx, Value x, int64_t axis, int64_t steps, double fill = 0.0) {
   RankedTensorType type = typeOf(x);
   int64_t rank = type.getRank();
   SmallVector<int64_t> padding(2 * rank, 0), grown(type.getShape());
@@ -153,14 +153,15 @@ Value shiftAlong(NodeContext &ctx, Value x, int64_t axis, int64_t steps) {
   grown[axis] += steps;
   Value padded = tosa::PadOp::create(ctx.b, ctx.loc, type.clone(grown), x,
                                      shapeValue(ctx.b, ctx.loc, padding),
-                                     splat(ctx.b, ctx.loc, type.getElementType(), {1}, 0));
+                                     splat(ctx.b, ctx.loc, type.getElementType(), {1}, fill));
   return slice(ctx.b, ctx.loc, padded, SmallVector<int64_t>(rank, 0), type.getShape());
 }
 
-/// CumSum as a prefix sum in log2(n) steps (x += x shifted by 1, 2, 4,
-/// ...: exact for integers); reverse runs it on the reversed axis,
-/// exclusive shifts the result by one.
-LogicalResult convertCumSum(NodeContext &ctx) {
+/// CumSum (CumProd) as a prefix sum (product) in log2(n) steps (x += x
+/// shifted by 1, 2, 4, ...: exact for integers); reverse runs it on the
+/// reversed axis, exclusive shifts the result by one.
+template <bool product>
+LogicalResult convertCumulative(NodeContext &ctx) {
   Value x = ctx.input(0);
   RankedTensorType type = typeOf(x);
   auto axisValue = ctx.constScalar(1, "axis");
@@ -176,10 +177,14 @@ LogicalResult convertCumSum(NodeContext &ctx) {
                    : v;
   };
   x = flip(x);
-  for (int64_t step = 1; step < type.getDimSize(*axis); step *= 2)
-    x = binary<tosa::AddOp>(ctx.b, ctx.loc, x, shiftAlong(ctx, x, *axis, step));
+  double identity = product ? 1.0 : 0.0;
+  for (int64_t step = 1; step < type.getDimSize(*axis); step *= 2) {
+    Value shifted = shiftAlong(ctx, x, *axis, step, identity);
+    x = product ? mul(ctx.b, ctx.loc, x, shifted)
+                : binary<tosa::AddOp>(ctx.b, ctx.loc, x, shifted);
+  }
   if (ctx.getInt("exclusive", 0) != 0)
-    x = shiftAlong(ctx, x, *axis, 1);
+    x = shiftAlong(ctx, x, *axis, 1, identity);
   ctx.setOutput(0, flip(x));
   return success();
 }
@@ -607,7 +612,9 @@ void addIndexingConverters(ConverterMap &map) {
       "constant condition; axis or flattened");
   add("GatherElements", convertGatherElements, 11, "tosa.gather (flattened)",
       "negative indices; constant indices give constant offsets");
-  add("CumSum", convertCumSum, 11, "tosa.add of tosa.pad/tosa.slice shifts (log2 n steps)",
+  add("CumProd", convertCumulative<true>, 26,
+      "tosa.mul of tosa.pad/tosa.slice shifts (log2 n steps)", "constant axis; exclusive, reverse");
+  add("CumSum", convertCumulative<false>, 11, "tosa.add of tosa.pad/tosa.slice shifts (log2 n steps)",
       "constant axis; exclusive, reverse");
   add("OneHot", convertOneHot, 9, "tosa.equal with the axis' indices + tosa.select",
       "constant depth; negative indices; axis");

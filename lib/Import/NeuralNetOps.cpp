@@ -296,8 +296,13 @@ LogicalResult convertPool(NodeContext &ctx) {
   if (failed(attrs))
     return failure();
   WindowAttrs a = *attrs;
-  if (rank > 4 || llvm::any_of(a.dilations, [](int64_t d) { return d != 1; }))
-    return poolByTaps(ctx, x, a, isMax);
+  if (rank > 4 || llvm::any_of(a.dilations, [](int64_t d) { return d != 1; })) {
+    auto y = poolByTaps(ctx, x, a, isMax ? TapPool::Max : TapPool::Average);
+    if (failed(y))
+      return failure();
+    ctx.setOutput(0, *y);
+    return success();
+  }
   bool oneD = rank == 3;
   if (oneD) {
     liftTo2D(a);
@@ -530,14 +535,6 @@ LogicalResult convertDet(NodeContext &ctx) {
 // Normalization
 //===----------------------------------------------------------------------===//
 
-/// Reshapes a per-channel vector [C] to broadcast against [N, C, ...].
-Value perChannel(NodeContext &ctx, Value v, int64_t rank) {
-  SmallVector<int64_t> shape(rank, 1);
-  shape[1] = typeOf(v).getDimSize(0);
-  return reshape(ctx.b, ctx.loc, v, shape);
-}
-
-std::pair<Value, Value> moments(NodeContext &ctx, Value x, ArrayRef<int64_t> axes);
 
 /// Training mode (opset 14 on): normalized with the batch's own mean and
 /// (population) variance per channel; the running statistics are updated
@@ -551,12 +548,12 @@ LogicalResult convertBatchNormTraining(NodeContext &ctx) {
   for (int64_t d = 0; d < rank; ++d)
     if (d != 1)
       axes.push_back(d);
-  auto [mean, var] = moments(ctx, x, axes);
+  auto [mean, var] = moments(ctx.b, ctx.loc, x, axes);
   Value invStd = tosa::RsqrtOp::create(b, loc, typeOf(var),
                                        addScalar(b, loc, var, ctx.getFloat("epsilon", 1e-5f)));
   Value y = mul(b, loc, binary<tosa::SubOp>(b, loc, x, mean), invStd);
-  y = mul(b, loc, y, perChannel(ctx, ctx.input(1), rank));
-  ctx.setOutput(0, binary<tosa::AddOp>(b, loc, y, perChannel(ctx, ctx.input(2), rank)));
+  y = mul(b, loc, y, perChannel(ctx.b, ctx.loc, ctx.input(1), rank));
+  ctx.setOutput(0, binary<tosa::AddOp>(b, loc, y, perChannel(ctx.b, ctx.loc, ctx.input(2), rank)));
   double momentum = ctx.getFloat("momentum", 0.9f);
   auto running = [&](Value old, Value batch) {
     return binary<tosa::AddOp>(b, loc, mulScalar(b, loc, old, momentum),
@@ -604,28 +601,11 @@ LogicalResult convertBatchNorm(NodeContext &ctx) {
     c = binary<tosa::SubOp>(ctx.b, ctx.loc, ctx.input(2),
                             mul(ctx.b, ctx.loc, ctx.input(3), a));
   }
-  Value y = mul(ctx.b, ctx.loc, x, perChannel(ctx, a, rank));
-  ctx.setOutput(0, binary<tosa::AddOp>(ctx.b, ctx.loc, y, perChannel(ctx, c, rank)));
+  Value y = mul(ctx.b, ctx.loc, x, perChannel(ctx.b, ctx.loc, a, rank));
+  ctx.setOutput(0, binary<tosa::AddOp>(ctx.b, ctx.loc, y, perChannel(ctx.b, ctx.loc, c, rank)));
   return success();
 }
 
-/// Mean and variance of `x` over `axes` (dimensions kept).
-std::pair<Value, Value> moments(NodeContext &ctx, Value x,
-                                ArrayRef<int64_t> axes) {
-  int64_t count = 1;
-  Value sum = x;
-  for (int64_t axis : axes) {
-    count *= typeOf(x).getDimSize(axis);
-    sum = reduceSum(ctx.b, ctx.loc, sum, axis);
-  }
-  Value mean = mulScalar(ctx.b, ctx.loc, sum, 1.0 / static_cast<double>(count));
-  Value centered = binary<tosa::SubOp>(ctx.b, ctx.loc, x, mean);
-  Value sq = mul(ctx.b, ctx.loc, centered, centered);
-  for (int64_t axis : axes)
-    sq = reduceSum(ctx.b, ctx.loc, sq, axis);
-  Value var = mulScalar(ctx.b, ctx.loc, sq, 1.0 / static_cast<double>(count));
-  return {mean, var};
-}
 
 LogicalResult convertLayerNorm(NodeContext &ctx) {
   Value x = ctx.input(0);
@@ -638,7 +618,7 @@ LogicalResult convertLayerNorm(NodeContext &ctx) {
   SmallVector<int64_t> axes;
   for (int64_t d = *axis; d < rank; ++d)
     axes.push_back(d);
-  auto [mean, var] = moments(ctx, x, axes);
+  auto [mean, var] = moments(ctx.b, ctx.loc, x, axes);
   Value invStd = tosa::RsqrtOp::create(
       ctx.b, ctx.loc, typeOf(var),
       addScalar(ctx.b, ctx.loc, var, ctx.getFloat("epsilon", 1e-5f)));
@@ -670,7 +650,7 @@ LogicalResult convertMeanVarianceNorm(NodeContext &ctx) {
       return failure();
     axes.push_back(*a);
   }
-  auto [mean, var] = moments(ctx, x, axes);
+  auto [mean, var] = moments(ctx.b, ctx.loc, x, axes);
   Value std = math::SqrtOp::create(ctx.b, ctx.loc, var);
   ctx.setOutput(0, divide(ctx.b, ctx.loc, binary<tosa::SubOp>(ctx.b, ctx.loc, x, mean),
                           addScalar(ctx.b, ctx.loc, std, 1e-9)));
@@ -721,14 +701,14 @@ LogicalResult convertInstanceNorm(NodeContext &ctx) {
   SmallVector<int64_t> axes;
   for (int64_t d = 2; d < rank; ++d)
     axes.push_back(d);
-  auto [mean, var] = moments(ctx, x, axes);
+  auto [mean, var] = moments(ctx.b, ctx.loc, x, axes);
   Value invStd = tosa::RsqrtOp::create(
       ctx.b, ctx.loc, typeOf(var),
       addScalar(ctx.b, ctx.loc, var, ctx.getFloat("epsilon", 1e-5f)));
   Value y = mul(ctx.b, ctx.loc, binary<tosa::SubOp>(ctx.b, ctx.loc, x, mean), invStd);
-  y = mul(ctx.b, ctx.loc, y, perChannel(ctx, ctx.input(1), rank));
+  y = mul(ctx.b, ctx.loc, y, perChannel(ctx.b, ctx.loc, ctx.input(1), rank));
   ctx.setOutput(0, binary<tosa::AddOp>(ctx.b, ctx.loc, y,
-                                       perChannel(ctx, ctx.input(2), rank)));
+                                       perChannel(ctx.b, ctx.loc, ctx.input(2), rank)));
   return success();
 }
 

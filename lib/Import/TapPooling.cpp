@@ -1,6 +1,6 @@
 //===- TapPooling.cpp - pools TOSA's 2-D pooling ops do not take ----------===//
 //
-// Dilated windows and 3-D (or any rank) pools: the window's taps are
+// Dilated windows, 3-D (or any rank) pools and Lp pools: the window's taps are
 // combined one by one. Each tap is a view of the padded input at the tap's
 // offset, subsampled by the stride (a reshape that splits each spatial
 // dimension into [out, stride] and keeps index 0), and the views are
@@ -16,6 +16,8 @@
 #include "Windows.h"
 
 #include "HostFolding.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
 
 #include <limits>
 
@@ -121,14 +123,17 @@ SmallVector<SmallVector<int64_t>> tapOffsets(ArrayRef<TapAxis> axes) {
 
 } // namespace
 
-LogicalResult poolByTaps(NodeContext &ctx, Value x, const WindowAttrs &a, bool isMax) {
+FailureOr<Value> poolByTaps(NodeContext &ctx, Value x, const WindowAttrs &a, TapPool kind) {
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
   RankedTensorType type = typeOf(x);
   auto element = dyn_cast<FloatType>(type.getElementType());
-  if (!element)
-    return ctx.unsupported("integer pooling with dilations or more than 2 spatial dimensions");
-  bool includePad = !isMax && ctx.getInt("count_include_pad", 0) != 0;
+  if (!element) {
+    (void)ctx.unsupported("integer pooling with dilations or more than 2 spatial dimensions");
+    return failure();
+  }
+  bool isMax = kind == TapPool::Max;
+  bool includePad = kind == TapPool::Average && ctx.getInt("count_include_pad", 0) != 0;
   auto axes = tapAxes(ctx, type.getShape().drop_front(2), a, includePad);
   if (failed(axes))
     return failure();
@@ -151,10 +156,83 @@ LogicalResult poolByTaps(NodeContext &ctx, Value x, const WindowAttrs &a, bool i
     else
       result = binary<tosa::AddOp>(b, loc, result, tap);
   }
-  if (!isMax)
+  if (kind == TapPool::Average)
     result = divide(b, loc, result, constant(b, loc, windowCounts(*axes, element)));
-  ctx.setOutput(0, result);
+  return result;
+}
+
+namespace {
+
+/// |x|^p, and its inverse y^(1/p), with p = 1 and 2 as plain arithmetic.
+Value absPower(OpBuilder &b, Location loc, Value x, int64_t p) {
+  Value magnitude = tosa::AbsOp::create(b, loc, typeOf(x), x);
+  if (p == 1)
+    return magnitude;
+  if (p == 2)
+    return mul(b, loc, x, x);
+  Value exponent = splat(b, loc, typeOf(x).getElementType(), {}, static_cast<double>(p));
+  return binary<tosa::PowOp>(b, loc, magnitude, exponent);
+}
+
+Value rootOf(OpBuilder &b, Location loc, Value y, int64_t p) {
+  if (p == 1)
+    return y;
+  if (p == 2)
+    return math::SqrtOp::create(b, loc, y);
+  Value exponent = splat(b, loc, typeOf(y).getElementType(), {}, 1.0 / static_cast<double>(p));
+  return binary<tosa::PowOp>(b, loc, y, exponent);
+}
+
+FailureOr<int64_t> normOrder(NodeContext &ctx) {
+  int64_t p = ctx.getInt("p", 2);
+  if (p < 1) {
+    ctx.emitError() << "p=" << p << " is not a positive integer";
+    return failure();
+  }
+  if (!isa<FloatType>(ctx.inputType(0).getElementType())) {
+    (void)ctx.unsupported("integer input");
+    return failure();
+  }
+  return p;
+}
+
+/// LpPool: (sum over the window of |x|^p)^(1/p); padding adds nothing.
+LogicalResult convertLpPool(NodeContext &ctx) {
+  auto p = normOrder(ctx);
+  if (failed(p))
+    return failure();
+  Value x = ctx.input(0);
+  if (typeOf(x).getRank() < 3)
+    return ctx.unsupported("pooling of a rank-" + Twine(typeOf(x).getRank()) + " input");
+  auto attrs = readWindowAttrs(ctx, typeOf(x).getRank() - 2);
+  if (failed(attrs))
+    return failure();
+  auto sum = poolByTaps(ctx, absPower(ctx.b, ctx.loc, x, *p), *attrs, TapPool::Sum);
+  if (failed(sum))
+    return failure();
+  ctx.setOutput(0, rootOf(ctx.b, ctx.loc, *sum, *p));
   return success();
+}
+
+/// GlobalLpPool: the same over all spatial positions, [N, C, 1, ...].
+LogicalResult convertGlobalLpPool(NodeContext &ctx) {
+  auto p = normOrder(ctx);
+  if (failed(p))
+    return failure();
+  Value y = absPower(ctx.b, ctx.loc, ctx.input(0), *p);
+  for (int64_t d = 2; d < typeOf(y).getRank(); ++d)
+    y = reduceSum(ctx.b, ctx.loc, y, d);
+  ctx.setOutput(0, rootOf(ctx.b, ctx.loc, y, *p));
+  return success();
+}
+
+} // namespace
+
+void addLpPoolConverters(ConverterMap &map) {
+  addConverter(map, "LpPool", convertLpPool, 11, "sums of |x|^p taps (+ math.sqrt / tosa.pow)",
+               "any rank; p; strides, pads, dilations, ceil_mode");
+  addConverter(map, "GlobalLpPool", convertGlobalLpPool, 2,
+               "tosa.reduce_sum of |x|^p (+ math.sqrt / tosa.pow)", "p");
 }
 
 } // namespace qforge::onnx_import

@@ -244,6 +244,28 @@ Value axisPositions(OpBuilder &b, Location loc, int64_t rank, int64_t axis, int6
   return constant(b, loc, DenseElementsAttr::get(type, ArrayRef<int32_t>(positions)));
 }
 
+Value perChannel(OpBuilder &b, Location loc, Value v, int64_t rank) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[1] = typeOf(v).getDimSize(0);
+  return reshape(b, loc, v, shape);
+}
+
+std::pair<Value, Value> moments(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes) {
+  int64_t count = 1;
+  Value sum = x;
+  for (int64_t axis : axes) {
+    count *= typeOf(x).getDimSize(axis);
+    sum = reduceSum(b, loc, sum, axis);
+  }
+  Value mean = mulScalar(b, loc, sum, 1.0 / static_cast<double>(count));
+  Value centered = binary<tosa::SubOp>(b, loc, x, mean);
+  Value sq = mul(b, loc, centered, centered);
+  for (int64_t axis : axes)
+    sq = reduceSum(b, loc, sq, axis);
+  Value var = mulScalar(b, loc, sq, 1.0 / static_cast<double>(count));
+  return {mean, var};
+}
+
 Value softmax(OpBuilder &b, Location loc, Value x, int64_t axis, bool logarithm) {
   Value shifted = binary<tosa::SubOp>(b, loc, x, reduceMax(b, loc, x, axis));
   Value e = tosa::ExpOp::create(b, loc, typeOf(shifted), shifted);

@@ -108,6 +108,12 @@ mlir::Value batchMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
 /// dimensions are 1 (to compare with indices along that axis).
 mlir::Value axisPositions(mlir::OpBuilder &b, mlir::Location loc, int64_t rank, int64_t axis,
                           int64_t size);
+/// A per-channel vector [C] reshaped to broadcast against [N, C, ...] of
+/// rank `rank`.
+mlir::Value perChannel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, int64_t rank);
+/// Mean and (population) variance of `x` over `axes`, dimensions kept.
+std::pair<mlir::Value, mlir::Value> moments(mlir::OpBuilder &b, mlir::Location loc,
+                                            mlir::Value x, llvm::ArrayRef<int64_t> axes);
 /// Softmax along `axis` (shifted by the maximum), or its logarithm.
 mlir::Value softmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, int64_t axis,
                     bool logarithm);

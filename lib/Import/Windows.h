@@ -44,11 +44,13 @@ llvm::SmallVector<int64_t> withUnitH(llvm::ArrayRef<int64_t> shape);
 mlir::Value toNhwc(NodeContext &ctx, mlir::Value x, const Window &h,
                    const Window &w);
 
-/// MaxPool or AveragePool of `x` [N, C, spatial...] combining the window's
-/// taps one by one: for the windows TOSA's 2-D pools do not take (dilated,
-/// or more than two spatial dimensions). Sets the node's output.
-mlir::LogicalResult poolByTaps(NodeContext &ctx, mlir::Value x, const WindowAttrs &a,
-                               bool isMax);
+enum class TapPool { Max, Average, Sum };
+
+/// Pools `x` [N, C, spatial...] (float) by combining the window's taps one
+/// by one: for the windows TOSA's 2-D pools do not take (dilated, or more
+/// than two spatial dimensions) and for sums (LpPool).
+mlir::FailureOr<mlir::Value> poolByTaps(NodeContext &ctx, mlir::Value x, const WindowAttrs &a,
+                                        TapPool kind);
 
 } // namespace qforge::onnx_import
 

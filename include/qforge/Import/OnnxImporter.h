@@ -49,6 +49,17 @@ struct SupportedOp {
 /// Every operator type of the default ONNX domain the importer converts.
 std::vector<SupportedOp> supportedOnnxOps();
 
+/// One ONNX operator the importer does not convert, and why.
+struct UnsupportedOp {
+  std::string name;
+  int sinceOpset; // The opset that introduced it.
+  std::string reason;
+};
+
+/// Every operator of ONNX's default domain and of ai.onnx.preview.training
+/// (as of the newest ONNX release qforge knows) without a converter.
+std::vector<UnsupportedOp> unsupportedOnnxOps();
+
 /// Registers the dialects an imported module uses.
 void registerImportDialects(mlir::DialectRegistry &registry);
 
