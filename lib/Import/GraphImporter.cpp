@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/ScopeExit.h"
 
 using namespace mlir;
 
@@ -530,19 +531,35 @@ static std::string converterKey(const onnx::NodeProto &node) {
   return node.domain() + "." + node.op_type();
 }
 
+/// Calls `fn` on every node of `graph` and of the subgraphs its nodes hold
+/// (If branches, Loop and Scan bodies), outer nodes first.
+static void forEachNode(const onnx::GraphProto &graph,
+                        function_ref<void(const onnx::NodeProto &)> fn) {
+  for (const onnx::NodeProto &node : graph.node()) {
+    fn(node);
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if (attr.has_g())
+        forEachNode(attr.g(), fn);
+      for (const onnx::GraphProto &g : attr.graphs())
+        forEachNode(g, fn);
+    }
+  }
+}
+
 LogicalResult GraphImporter::run() {
   const onnx::GraphProto &graph = model.graph();
   const ConverterMap &registry = converters();
 
-  // Every unsupported operator, with the nodes that use it, in one report.
+  // Every unsupported operator, with the nodes that use it (subgraphs'
+  // included), in one report.
   std::vector<std::pair<std::string, SmallVector<std::string>>> unsupported;
   llvm::StringMap<size_t> unsupportedIndex;
-  for (const onnx::NodeProto &node : graph.node()) {
+  forEachNode(graph, [&](const onnx::NodeProto &node) {
     std::string nodeName = nodeLabel(node).str();
     bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
     bool legacyForm = defaultDomain && opset < 7 && !hasSameFormBeforeOpset7(node.op_type());
     if (registry.contains(converterKey(node)) && !legacyForm)
-      continue;
+      return;
     // Operators of other operator-set domains (com.microsoft, ai.onnx.ml,
     // ...) are unsupported as a whole; the report names the domain.
     std::string key = !defaultDomain ? node.op_type() + " of operator-set domain '" +
@@ -554,7 +571,7 @@ LogicalResult GraphImporter::run() {
     if (inserted)
       unsupported.push_back({key, {}});
     unsupported[it->second].second.push_back(nodeName);
-  }
+  });
   if (!unsupported.empty()) {
     auto diag = emitError(fileLoc)
                 << unsupported.size() << " unsupported operator"
@@ -578,10 +595,11 @@ LogicalResult GraphImporter::run() {
 
   if (failed(checkSingleWriters()) || failed(collectInitializers()))
     return failure();
-  for (const onnx::NodeProto &node : graph.node())
+  forEachNode(graph, [&](const onnx::NodeProto &node) {
     for (const std::string &input : node.input())
       if (!input.empty())
         used.insert(input);
+  });
   for (const onnx::ValueInfoProto &output : graph.output())
     used.insert(output.name());
 
@@ -623,28 +641,9 @@ LogicalResult GraphImporter::run() {
       }
     }
     if (!skip) {
-      std::string locName = !node.name().empty() ? node.name()
-                            : node.output_size()  ? node.output(0)
-                                                  : node.op_type();
-      Location loc = NameLoc::get(StringAttr::get(context, locName), fileLoc);
-      NodeContext ctx(*this, node, builder, loc, opset);
-      if (succeeded(registry.lookup(converterKey(node)).convert(ctx))) {
-        for (int i = 0; i < node.output_size(); ++i)
-          if (!node.output(i).empty() && isUsed(node.output(i)) &&
-              !values.contains(node.output(i)) &&
-              !isHost(node.output(i))) {
-            ctx.emitError() << "output " << i << " ('" << node.output(i)
-                            << "') is used but the importer does not produce it";
-            skip = true;
-            ok = false;
-          }
-        if (!skip) {
-          nameNodeOutputs(node, loc);
-          continue;
-        }
-      } else {
-        ok = false;
-      }
+      if (succeeded(importNode(node)))
+        continue;
+      ok = false;
     }
     for (const std::string &output : node.output())
       poisoned.insert(output);
@@ -670,6 +669,113 @@ LogicalResult GraphImporter::run() {
   return success();
 }
 
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
+  std::string locName = !node.name().empty() ? node.name()
+                        : node.output_size()  ? node.output(0)
+                                              : node.op_type();
+  Location loc = NameLoc::get(StringAttr::get(context, locName), fileLoc);
+  NodeContext ctx(*this, node, builder, loc, opset);
+  if (failed(converters().lookup(converterKey(node)).convert(ctx)))
+    return failure();
+  bool ok = true;
+  for (int i = 0; i < node.output_size(); ++i)
+    if (!node.output(i).empty() && isUsed(node.output(i)) && !values.contains(node.output(i)) &&
+        !isHost(node.output(i))) {
+      ctx.emitError() << "output " << i << " ('" << node.output(i)
+                      << "') is used but the importer does not produce it";
+      ok = false;
+    }
+  if (ok)
+    nameNodeOutputs(node, loc);
+  return success(ok);
+}
+
+/// The names a subgraph defines: its inputs, initializers and node outputs.
+static SmallVector<std::string> namesDefinedBy(const onnx::GraphProto &body) {
+  SmallVector<std::string> names;
+  for (const onnx::ValueInfoProto &input : body.input())
+    names.push_back(input.name());
+  for (const onnx::TensorProto &init : body.initializer())
+    names.push_back(init.name());
+  for (const onnx::NodeProto &node : body.node())
+    for (const std::string &output : node.output())
+      if (!output.empty())
+        names.push_back(output);
+  return names;
+}
+
+LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &body,
+                                            ArrayRef<SubgraphValue> inputs,
+                                            SmallVectorImpl<SubgraphValue> &outputs) {
+  if (static_cast<size_t>(body.input_size()) != inputs.size()) {
+    emitError(fileLoc) << "subgraph '" << body.name() << "' takes " << body.input_size()
+                       << " inputs; " << inputs.size() << " given";
+    return failure();
+  }
+  // The subgraph's names shadow the outer scope's while it is imported.
+  struct Shadowed {
+    std::string name;
+    Value value;
+    HostTensor host;
+  };
+  SmallVector<Shadowed> shadowed;
+  for (const std::string &name : namesDefinedBy(body)) {
+    shadowed.push_back({name, values.lookup(name), hostValues.lookup(name)});
+    values.erase(name);
+    hostValues.erase(name);
+  }
+  auto restore = llvm::make_scope_exit([&] {
+    for (const Shadowed &s : llvm::reverse(shadowed)) {
+      values.erase(s.name);
+      hostValues.erase(s.name);
+      if (s.value)
+        values[s.name] = s.value;
+      if (s.host)
+        hostValues[s.name] = s.host;
+    }
+  });
+  for (auto [formal, actual] : llvm::zip(body.input(), inputs)) {
+    if (actual.host)
+      hostValues[formal.name()] = actual.host;
+    else
+      values[formal.name()] = actual.value;
+  }
+  for (const onnx::TensorProto &init : body.initializer()) {
+    std::string error;
+    HostTensor value = convertTensorProto(context, init, error);
+    if (!value) {
+      emitError(fileLoc) << "subgraph '" << body.name() << "' initializer: " << error;
+      return failure();
+    }
+    hostValues[init.name()] = value;
+  }
+  for (const onnx::NodeProto &node : body.node()) {
+    for (const std::string &input : node.input())
+      used.insert(input);
+    for (const std::string &input : node.input())
+      if (!input.empty() && !values.contains(input) && !isHost(input)) {
+        emitError(fileLoc) << "node '" << nodeLabel(node) << "' (" << node.op_type()
+                           << ") in subgraph '" << body.name() << "' reads '" << input
+                           << "', which nothing in scope defines";
+        return failure();
+      }
+    if (failed(checkRequiredInputs(node)) || failed(importNode(node)))
+      return failure();
+  }
+  for (const onnx::ValueInfoProto &output : body.output()) {
+    if (HostTensor host = lookupHost(output.name()))
+      outputs.push_back({{}, host});
+    else if (values.contains(output.name()))
+      outputs.push_back({values.lookup(output.name()), {}});
+    else {
+      emitError(fileLoc) << "subgraph '" << body.name() << "' output '" << output.name()
+                         << "' is not produced by any node";
+      return failure();
+    }
+  }
+  return success();
+}
+
 void addConverter(ConverterMap &map, StringRef name, ConvertFn fn, int since,
                   StringRef lowersTo, StringRef notes) {
   map[name] = {fn, {name.str(), since, lowersTo.str(), notes.str()}};
@@ -691,6 +797,7 @@ const ConverterMap &converters() {
     addTfIdfVectorizerConverter(m);
     addNormalizationConverters(m);
     addLpPoolConverters(m);
+    addControlFlowConverters(m);
     addEinsumConverter(m);
     addGridSampleConverter(m);
     return m;

@@ -38,6 +38,19 @@ public:
   void defineHost(llvm::StringRef name, HostTensor value);
   bool isUsed(llvm::StringRef name) const { return used.contains(name); }
 
+  /// A value passed into or out of a subgraph: computed at run time, or a
+  /// host constant.
+  struct SubgraphValue {
+    mlir::Value value;
+    HostTensor host;
+  };
+  /// Imports the nodes of `body` (an If branch, a Loop or Scan body) at the
+  /// builder's position, its inputs bound to `inputs`; the outer scope's
+  /// values stay visible, the body's own names vanish afterwards.
+  mlir::LogicalResult importSubgraph(const onnx::GraphProto &body,
+                                     llvm::ArrayRef<SubgraphValue> inputs,
+                                     llvm::SmallVectorImpl<SubgraphValue> &outputs);
+
   mlir::Location fileLoc;
 
 private:
@@ -48,6 +61,8 @@ private:
   mlir::LogicalResult checkRequiredInputs(const onnx::NodeProto &node);
   mlir::LogicalResult buildSignature(mlir::func::FuncOp &func);
   void nameNodeOutputs(const onnx::NodeProto &node, mlir::Location nodeLoc);
+  /// Converts a node whose inputs are defined, reporting what fails.
+  mlir::LogicalResult importNode(const onnx::NodeProto &node);
 
   mlir::MLIRContext *context;
   mlir::ModuleOp module;

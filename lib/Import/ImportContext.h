@@ -165,6 +165,7 @@ void addOptimizerConverters(ConverterMap &map);
 void addTfIdfVectorizerConverter(ConverterMap &map);
 void addNormalizationConverters(ConverterMap &map);
 void addLpPoolConverters(ConverterMap &map);
+void addControlFlowConverters(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
 void addGridSampleConverter(ConverterMap &map);
 

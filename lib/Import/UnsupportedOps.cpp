@@ -12,8 +12,6 @@
 namespace qforge {
 namespace {
 
-constexpr const char *kControlFlow =
-    "control flow: a subgraph per branch or iteration (not imported yet)";
 constexpr const char *kSequence = "sequence and optional types (tensors only)";
 constexpr const char *kString = "string tensors (numeric tensors only)";
 constexpr const char *kRandom =
@@ -35,10 +33,8 @@ std::vector<UnsupportedOp> unsupportedOnnxOps() {
       {"Col2Im", 18, kNotYet},
       {"ConcatFromSequence", 11, kSequence},
       {"DeformConv", 19, kNotYet},
-      {"If", 1, kControlFlow},
       {"ImageDecoder", 20, "decodes encoded image bytes (files), not tensors"},
       {"LinearAttention", 27, kNotYet},
-      {"Loop", 1, kControlFlow},
       {"MaxRoiPool", 1, kNotYet},
       {"Multinomial", 7, kRandom},
       {"NonMaxSuppression", 10, kDataShape},
@@ -53,7 +49,6 @@ std::vector<UnsupportedOp> unsupportedOnnxOps() {
       {"RegexFullMatch", 20, kString},
       {"RoiAlign", 10, kNotYet},
       {"RotaryEmbedding", 23, kNotYet},
-      {"Scan", 8, kControlFlow},
       {"SequenceAt", 11, kSequence},
       {"SequenceConstruct", 11, kSequence},
       {"SequenceEmpty", 11, kSequence},
