@@ -798,6 +798,7 @@ const ConverterMap &converters() {
     addNormalizationConverters(m);
     addLpPoolConverters(m);
     addControlFlowConverters(m);
+    addRoiAlignConverter(m);
     addEinsumConverter(m);
     addGridSampleConverter(m);
     return m;

@@ -166,6 +166,7 @@ void addTfIdfVectorizerConverter(ConverterMap &map);
 void addNormalizationConverters(ConverterMap &map);
 void addLpPoolConverters(ConverterMap &map);
 void addControlFlowConverters(ConverterMap &map);
+void addRoiAlignConverter(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
 void addGridSampleConverter(ConverterMap &map);
 

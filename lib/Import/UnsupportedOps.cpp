@@ -47,7 +47,6 @@ std::vector<UnsupportedOp> unsupportedOnnxOps() {
       {"RandomUniform", 1, kRandom},
       {"RandomUniformLike", 1, kRandom},
       {"RegexFullMatch", 20, kString},
-      {"RoiAlign", 10, kNotYet},
       {"RotaryEmbedding", 23, kNotYet},
       {"SequenceAt", 11, kSequence},
       {"SequenceConstruct", 11, kSequence},
