@@ -799,6 +799,7 @@ const ConverterMap &converters() {
     addLpPoolConverters(m);
     addControlFlowConverters(m);
     addRoiAlignConverter(m);
+    addNonMaxSuppressionConverter(m);
     addEinsumConverter(m);
     addGridSampleConverter(m);
     return m;

@@ -167,6 +167,7 @@ void addNormalizationConverters(ConverterMap &map);
 void addLpPoolConverters(ConverterMap &map);
 void addControlFlowConverters(ConverterMap &map);
 void addRoiAlignConverter(ConverterMap &map);
+void addNonMaxSuppressionConverter(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
 void addGridSampleConverter(ConverterMap &map);
 

@@ -37,7 +37,6 @@ std::vector<UnsupportedOp> unsupportedOnnxOps() {
       {"LinearAttention", 27, kNotYet},
       {"MaxRoiPool", 1, kNotYet},
       {"Multinomial", 7, kRandom},
-      {"NonMaxSuppression", 10, kDataShape},
       {"NonZero", 9, kDataShape},
       {"Optional", 15, kSequence},
       {"OptionalGetElement", 15, kSequence},
