@@ -65,6 +65,35 @@ FailureOr<SmallVector<int64_t>> tupleRows(NodeContext &ctx, ArrayRef<int64_t> in
 /// tosa.gather from the flattened data at offsets base[p] + index[p] *
 /// stride[axis], where base[p] (p with its axis coordinate zero) is a
 /// constant; constant indices give constant offsets.
+/// NonZero as a bounded output [rank, elements]: the coordinates of the
+/// non-zero elements first (row-major order), -1 after them.
+LogicalResult convertNonZero(NodeContext &ctx) {
+  Value x = ctx.input(0);
+  RankedTensorType type = typeOf(x);
+  if (type.getRank() == 0)
+    return ctx.unsupported("a rank-0 input");
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rank = type.getRank(), count = product(shape);
+  Type i1 = ctx.b.getI1Type(), i32 = ctx.b.getI32Type();
+  Value nonZero = x;
+  if (!type.getElementType().isInteger(1)) {
+    Value zero = splat(ctx.b, ctx.loc, type.getElementType(), shape, 0.0);
+    Value isZero = binary<tosa::EqualOp>(ctx.b, ctx.loc, x, zero, i1);
+    nonZero = tosa::LogicalNotOp::create(ctx.b, ctx.loc, typeOf(isZero), isZero);
+  }
+  SmallVector<int64_t> coordinates, position(rank, 0);
+  for (int64_t i = 0; i < count; ++i) {
+    coordinates.append(position);
+    for (int64_t d = rank - 1; d >= 0 && ++position[d] == shape[d]; --d)
+      position[d] = 0;
+  }
+  Value rows = constant(ctx.b, ctx.loc, makeIntTensor(i32, {count, rank}, coordinates));
+  Value compact = compactRows(ctx.b, ctx.loc, rows, reshape(ctx.b, ctx.loc, nonZero, {count}));
+  ctx.setOutput(0, castElements(ctx.b, ctx.loc, transpose(ctx.b, ctx.loc, compact, {1, 0}),
+                                ctx.b.getI64Type()));
+  return success();
+}
+
 /// Compress with a condition known at compile time: a gather of the kept
 /// positions along the axis (of the flattened input without one).
 LogicalResult convertCompress(NodeContext &ctx) {
@@ -608,6 +637,8 @@ void addIndexingConverters(ConverterMap &map) {
                  StringRef notes = "") {
     addConverter(map, name, fn, since, lowersTo, notes);
   };
+  add("NonZero", convertNonZero, 9, "tosa.equal + a tosa.scatter compaction of coordinates",
+      "bounded output [rank, elements]: the non-zero elements' coordinates first, -1 after");
   add("Compress", convertCompress, 9, "tosa.gather (constant positions)",
       "constant condition; axis or flattened");
   add("GatherElements", convertGatherElements, 11, "tosa.gather (flattened)",

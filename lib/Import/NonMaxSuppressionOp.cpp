@@ -87,44 +87,6 @@ Corners pickedCorners(OpBuilder &b, Location loc, const Corners &all, Value oneh
   return {pick(all.y1), pick(all.x1), pick(all.y2), pick(all.x2), pick(all.area)};
 }
 
-/// Exclusive prefix sum of an i32 vector [L] (log2 L shifted adds).
-Value exclusivePrefixSum(OpBuilder &b, Location loc, Value v) {
-  int64_t length = typeOf(v).getDimSize(0);
-  auto shifted = [&](Value x, int64_t steps) {
-    Value padded = tosa::PadOp::create(b, loc, tensorType({length + steps}, b.getI32Type()), x,
-                                       shapeValue(b, loc, {steps, 0}),
-                                       splat(b, loc, b.getI32Type(), {1}, 0));
-    return slice(b, loc, padded, {0}, {length});
-  };
-  Value sum = v;
-  for (int64_t step = 1; step < length; step *= 2)
-    sum = binary<tosa::AddOp>(b, loc, sum, shifted(sum, step));
-  return shifted(sum, 1);
-}
-
-/// Rows [L, 3] (i32) moved so that the valid ones come first, in order,
-/// and -1 rows after them.
-Value compactRows(OpBuilder &b, Location loc, Value rows, Value valid) {
-  Type i32 = b.getI32Type();
-  int64_t length = typeOf(valid).getDimSize(0);
-  Value one = castElements(b, loc, valid, i32);
-  Value notOne = binary<tosa::SubOp>(b, loc, splat(b, loc, i32, {length}, 1.0), one);
-  Value validBefore = exclusivePrefixSum(b, loc, one);
-  Value invalidBefore = exclusivePrefixSum(b, loc, notOne);
-  Value total = reduceSum(b, loc, one, 0);
-  Value destination = tosa::SelectOp::create(
-      b, loc, typeOf(validBefore), valid, validBefore,
-      binary<tosa::AddOp>(b, loc, invalidBefore, total));
-  Value minusOne = splat(b, loc, i32, {length, 3}, -1.0);
-  Value kept = tosa::SelectOp::create(
-      b, loc, typeOf(rows),
-      broadcastTo(b, loc, reshape(b, loc, valid, {length, 1}), {length, 3}), rows, minusOne);
-  return tosa::ScatterOp::create(b, loc, tensorType({1, length, 3}, i32),
-                                 reshape(b, loc, minusOne, {1, length, 3}),
-                                 reshape(b, loc, destination, {1, length}),
-                                 reshape(b, loc, kept, {1, length, 3}));
-}
-
 LogicalResult convertNonMaxSuppression(NodeContext &ctx) {
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
@@ -214,7 +176,7 @@ LogicalResult convertNonMaxSuppression(NodeContext &ctx) {
                  reshape(b, loc, boxIndex, {length, 1})},
       1);
   Value compact = compactRows(b, loc, triples, reshape(b, loc, valid, {length}));
-  ctx.setOutput(0, castElements(b, loc, reshape(b, loc, compact, {length, 3}), b.getI64Type()));
+  ctx.setOutput(0, castElements(b, loc, compact, b.getI64Type()));
   return success();
 }
 

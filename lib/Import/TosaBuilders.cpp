@@ -266,6 +266,43 @@ std::pair<Value, Value> moments(OpBuilder &b, Location loc, Value x, ArrayRef<in
   return {mean, var};
 }
 
+Value exclusivePrefixSum(OpBuilder &b, Location loc, Value v) {
+  int64_t length = typeOf(v).getDimSize(0);
+  auto shifted = [&](Value x, int64_t steps) {
+    Value padded = tosa::PadOp::create(b, loc, tensorType({length + steps}, b.getI32Type()), x,
+                                       shapeValue(b, loc, {steps, 0}),
+                                       splat(b, loc, b.getI32Type(), {1}, 0));
+    return slice(b, loc, padded, {0}, {length});
+  };
+  Value sum = v;
+  for (int64_t step = 1; step < length; step *= 2)
+    sum = binary<tosa::AddOp>(b, loc, sum, shifted(sum, step));
+  return shifted(sum, 1);
+}
+
+Value compactRows(OpBuilder &b, Location loc, Value rows, Value valid) {
+  int64_t width = typeOf(rows).getDimSize(1);
+  Type i32 = b.getI32Type();
+  int64_t length = typeOf(valid).getDimSize(0);
+  Value one = castElements(b, loc, valid, i32);
+  Value notOne = binary<tosa::SubOp>(b, loc, splat(b, loc, i32, {length}, 1.0), one);
+  Value validBefore = exclusivePrefixSum(b, loc, one);
+  Value invalidBefore = exclusivePrefixSum(b, loc, notOne);
+  Value total = reduceSum(b, loc, one, 0);
+  Value destination = tosa::SelectOp::create(
+      b, loc, typeOf(validBefore), valid, validBefore,
+      binary<tosa::AddOp>(b, loc, invalidBefore, total));
+  Value minusOne = splat(b, loc, i32, {length, width}, -1.0);
+  Value kept = tosa::SelectOp::create(
+      b, loc, typeOf(rows),
+      broadcastTo(b, loc, reshape(b, loc, valid, {length, 1}), {length, width}), rows, minusOne);
+  Value moved = tosa::ScatterOp::create(b, loc, tensorType({1, length, width}, i32),
+                                        reshape(b, loc, minusOne, {1, length, width}),
+                                        reshape(b, loc, destination, {1, length}),
+                                        reshape(b, loc, kept, {1, length, width}));
+  return reshape(b, loc, moved, {length, width});
+}
+
 Value softmax(OpBuilder &b, Location loc, Value x, int64_t axis, bool logarithm) {
   Value shifted = binary<tosa::SubOp>(b, loc, x, reduceMax(b, loc, x, axis));
   Value e = tosa::ExpOp::create(b, loc, typeOf(shifted), shifted);

@@ -114,6 +114,13 @@ mlir::Value perChannel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, in
 /// Mean and (population) variance of `x` over `axes`, dimensions kept.
 std::pair<mlir::Value, mlir::Value> moments(mlir::OpBuilder &b, mlir::Location loc,
                                             mlir::Value x, llvm::ArrayRef<int64_t> axes);
+/// Exclusive prefix sum of an i32 vector [L] (log2 L shifted adds).
+mlir::Value exclusivePrefixSum(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v);
+/// Rows [L, W] (i32) moved so that those marked in `valid` [L] (i1) come
+/// first, in order, and rows of -1 after them: how a bounded output of a
+/// data-dependent size is laid out.
+mlir::Value compactRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value rows,
+                        mlir::Value valid);
 /// Softmax along `axis` (shifted by the maximum), or its logarithm.
 mlir::Value softmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, int64_t axis,
                     bool logarithm);

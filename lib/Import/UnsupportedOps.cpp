@@ -17,7 +17,8 @@ constexpr const char *kString = "string tensors (numeric tensors only)";
 constexpr const char *kRandom =
     "random draws: outputs cannot match another implementation's bit for bit";
 constexpr const char *kDataShape =
-    "output shape depends on the data: needs dynamic shapes (or a bounded buffer and a length)";
+    "output shape depends on the data, and a bounded buffer has no padding value for arbitrary "
+    "data: needs dynamic shapes";
 constexpr const char *kNotYet = "not implemented yet";
 
 } // namespace
@@ -37,7 +38,6 @@ std::vector<UnsupportedOp> unsupportedOnnxOps() {
       {"LinearAttention", 27, kNotYet},
       {"MaxRoiPool", 1, kNotYet},
       {"Multinomial", 7, kRandom},
-      {"NonZero", 9, kDataShape},
       {"Optional", 15, kSequence},
       {"OptionalGetElement", 15, kSequence},
       {"OptionalHasElement", 15, kSequence},
