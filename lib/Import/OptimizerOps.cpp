@@ -26,7 +26,8 @@ struct StepInputs {
   Value isFirst;   // T == 0, i1
 };
 
-FailureOr<StepInputs> stepInputsOf(NodeContext &ctx, Type element) {
+FailureOr<StepInputs> stepInputsOf(NodeContext &ctx) {
+  Type element = ctx.inputType(2).getElementType();
   if (ctx.inputType(0).getNumElements() != 1 || ctx.inputType(1).getNumElements() != 1) {
     ctx.emitError() << "R and T must be scalars, not " << ctx.inputType(0) << " and "
                     << ctx.inputType(1);
@@ -84,14 +85,14 @@ LogicalResult convertAdagrad(NodeContext &ctx) {
   auto count = tensorCount(ctx, 3);
   if (failed(count))
     return failure();
-  OpBuilder &b = ctx.b;
-  Location loc = ctx.loc;
-  Type element = ctx.inputType(2).getElementType();
-  auto s = stepInputsOf(ctx, element);
+  auto s = stepInputsOf(ctx); // reads input 2, which tensorCount ensured
   if (failed(s))
     return failure();
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
   // r = R / (1 + T * decay_factor)
-  Value decayed = addScalar(b, loc, mulScalar(b, loc, s->iteration, ctx.getFloat("decay_factor", 0.0f)), 1.0);
+  Value decayed =
+      addScalar(b, loc, mulScalar(b, loc, s->iteration, ctx.getFloat("decay_factor", 0.0f)), 1.0);
   Value rate = divide(b, loc, s->rate, decayed);
   for (int64_t i = 0; i < *count; ++i) {
     Value x = ctx.input(2 + i), h = ctx.input(2 + 2 * *count + i);
@@ -105,20 +106,19 @@ LogicalResult convertAdagrad(NodeContext &ctx) {
 }
 
 LogicalResult convertMomentum(NodeContext &ctx) {
-  auto count = tensorCount(ctx, 3);
-  if (failed(count))
-    return failure();
   std::string mode = ctx.getString("mode", "standard");
   if (mode != "standard" && mode != "nesterov") {
     ctx.emitError() << "mode '" << mode << "' is not standard or nesterov";
     return failure();
   }
-  OpBuilder &b = ctx.b;
-  Location loc = ctx.loc;
-  Type element = ctx.inputType(2).getElementType();
-  auto s = stepInputsOf(ctx, element);
+  auto count = tensorCount(ctx, 3);
+  if (failed(count))
+    return failure();
+  auto s = stepInputsOf(ctx); // reads input 2, which tensorCount ensured
   if (failed(s))
     return failure();
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
   double alpha = ctx.getFloat("alpha", 0.0f);
   // The gradient's coefficient is 1 at the first iteration.
   Value beta = tosa::SelectOp::create(b, loc, typeOf(s->iteration), s->isFirst,
@@ -154,12 +154,11 @@ LogicalResult convertAdam(NodeContext &ctx) {
   auto count = tensorCount(ctx, 4);
   if (failed(count))
     return failure();
-  OpBuilder &b = ctx.b;
-  Location loc = ctx.loc;
-  Type element = ctx.inputType(2).getElementType();
-  auto s = stepInputsOf(ctx, element);
+  auto s = stepInputsOf(ctx); // reads input 2, which tensorCount ensured
   if (failed(s))
     return failure();
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
   double alpha = ctx.getFloat("alpha", 0.9f), beta = ctx.getFloat("beta", 0.999f);
   Value rate = adamRate(b, loc, *s, alpha, beta);
   double post = ctx.getFloat("norm_coefficient_post", 0.0f);
