@@ -800,6 +800,7 @@ const ConverterMap &converters() {
     addControlFlowConverters(m);
     addRoiAlignConverter(m);
     addNonMaxSuppressionConverter(m);
+    addUniqueConverter(m);
     addEinsumConverter(m);
     addGridSampleConverter(m);
     return m;

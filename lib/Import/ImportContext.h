@@ -168,6 +168,7 @@ void addLpPoolConverters(ConverterMap &map);
 void addControlFlowConverters(ConverterMap &map);
 void addRoiAlignConverter(ConverterMap &map);
 void addNonMaxSuppressionConverter(ConverterMap &map);
+void addUniqueConverter(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
 void addGridSampleConverter(ConverterMap &map);
 

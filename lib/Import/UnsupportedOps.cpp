@@ -16,9 +16,6 @@ constexpr const char *kSequence = "sequence and optional types (tensors only)";
 constexpr const char *kString = "string tensors (numeric tensors only)";
 constexpr const char *kRandom =
     "random draws: outputs cannot match another implementation's bit for bit";
-constexpr const char *kDataShape =
-    "output shape depends on the data, and a bounded buffer has no padding value for arbitrary "
-    "data: needs dynamic shapes";
 constexpr const char *kNotYet = "not implemented yet";
 
 } // namespace
@@ -60,7 +57,6 @@ std::vector<UnsupportedOp> unsupportedOnnxOps() {
       {"StringSplit", 20, kString},
       {"SwiGLU", 28, kNotYet},
       {"TensorScatter", 24, kNotYet},
-      {"Unique", 11, kDataShape},
       {"ai.onnx.preview.training.Gradient", 1,
        "training: the gradient of a subgraph (not inference)"},
   };

@@ -3,8 +3,10 @@ qforge's output is a bounded buffer: its first entries along the bounded
 axis must equal onnxruntime's output and every entry after them be -1.
 NonMaxSuppression on random boxes (two batches, three classes, 40 boxes in
 corner (some flipped) and center formats, with and without a score
-threshold); NonZero on float, int32 and bool tensors of ranks 1-3. Prints
-one line per case.
+threshold); NonZero on float, int32 and bool tensors of ranks 1-3; Unique
+(its four outputs) sorted and not, flattened and along an axis, where Y and
+counts pad with 0, indices with -1 and inverse_indices is exact. Prints one
+line per case.
 
 Usage: check_bounded_outputs.py QFORGE WORKDIR
 """
@@ -74,6 +76,43 @@ def check_nonzero(qforge, work):
     return failures
 
 
+def check_unique(qforge, work):
+    failures = 0
+    rng = np.random.default_rng(11)
+    for name, data, attrs in (
+            ("sorted_flat", rng.integers(0, 6, (4, 5)).astype(np.float32), {}),
+            ("unsorted_flat", rng.integers(-3, 3, 15).astype(np.int64), {"sorted": 0}),
+            ("sorted_axis0", rng.integers(0, 2, (6, 3)).astype(np.float32), {"axis": 0}),
+            ("sorted_axis1_3d", rng.integers(0, 2, (2, 5, 2)).astype(np.float32), {"axis": 1})):
+        path = os.path.join(work, "unique_%s.onnx" % name)
+        elem = helper.np_dtype_to_tensor_dtype(data.dtype)
+        outs = ["y", "indices", "inverse", "counts"]
+        graph = helper.make_graph(
+            [helper.make_node("Unique", ["x"], outs, **attrs)], "unique",
+            [helper.make_tensor_value_info("x", elem, list(data.shape))],
+            [helper.make_tensor_value_info("y", elem, None)] +
+            [helper.make_tensor_value_info(o, TensorProto.INT64, None) for o in outs[1:]])
+        m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        m.ir_version = 8
+        onnx.save(m, path)
+        expected = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(
+            None, {"x": data})
+        out = os.path.join(work, "out_unique_" + name)
+        run_qforge(qforge, path, [data], out)
+        got = [np.load(os.path.join(out, "output_%d.npy" % i)) for i in range(4)]
+        axis = attrs.get("axis", 0)
+        k = expected[3].shape[0]
+        y_head, y_tail = np.split(got[0], [k], axis=axis)
+        ok = (np.array_equal(y_head, expected[0]) and np.all(y_tail == 0)
+              and np.array_equal(got[1][:k], expected[1]) and np.all(got[1][k:] == -1)
+              and np.array_equal(got[2], expected[2])
+              and np.array_equal(got[3][:k], expected[3]) and np.all(got[3][k:] == 0))
+        failures += not ok
+        print("%s unique %s: %d of %d unique" % ("ok  " if ok else "FAIL", name, k,
+                                                 got[3].shape[0]))
+    return failures
+
+
 def main():
     qforge, work = sys.argv[1], sys.argv[2]
     rng = np.random.default_rng(5)
@@ -99,6 +138,7 @@ def main():
         print("%s nms %s: %d of %d rows selected" % ("ok  " if ok else "FAIL", name, rows,
                                                     got.shape[0]))
     failures += check_nonzero(qforge, work)
+    failures += check_unique(qforge, work)
     return 1 if failures else 0
 
 
