@@ -320,7 +320,8 @@ def main():
         chosen = []
         for t in tests:
             model = onnx.load(os.path.join(t, "model.onnx"))
-            ops = {n.op_type for n in model.graph.node}
+            ops = {n.op_type if n.domain in ("", "ai.onnx") else n.domain + "." + n.op_type
+                   for n in model.graph.node}
             if (not skip_reason(model, supported) and ops - covered
                     and os.path.basename(t) not in expectations):
                 covered |= ops

@@ -8,9 +8,14 @@ threshold); NonZero on float, int32 and bool tensors of ranks 1-3; Unique
 counts pad with 0, indices with -1 and inverse_indices is exact. Prints one
 line per case.
 
-Usage: check_bounded_outputs.py QFORGE WORKDIR
+With --exe, each model is compiled to a standalone executable for
+--target and run through --runner (e.g. qemu for AArch64) instead of
+`qforge run`.
+
+Usage: check_bounded_outputs.py QFORGE WORKDIR [--exe [--target T] [--runner CMD]]
 """
 
+import argparse
 import os
 import subprocess
 import sys
@@ -38,12 +43,22 @@ def model(path, center, per_class, iou, score):
     onnx.save(m, path)
 
 
+EXE = {"enabled": False, "target": "host", "runner": []}
+
+
 def run_qforge(qforge, path, arrays, out):
     files = []
     for i, a in enumerate(arrays):
         files.append(os.path.join(os.path.dirname(out), "in_%d.npy" % i))
         np.save(files[-1], a)
-    subprocess.run([qforge, "run", path, *files, "-o", out], check=True)
+    if EXE["enabled"]:
+        exe = path + ".exe"
+        subprocess.run([qforge, "compile", path, "--emit=exe", "--quiet",
+                        "--target=" + EXE["target"], "-o", exe], check=True)
+        subprocess.run(EXE["runner"] + [exe, *files, "-o", out], check=True,
+                       stdout=subprocess.DEVNULL)
+    else:
+        subprocess.run([qforge, "run", path, *files, "-o", out], check=True)
     return np.load(os.path.join(out, "output_0.npy"))
 
 
@@ -114,7 +129,15 @@ def check_unique(qforge, work):
 
 
 def main():
-    qforge, work = sys.argv[1], sys.argv[2]
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("qforge")
+    p.add_argument("work")
+    p.add_argument("--exe", action="store_true")
+    p.add_argument("--target", default="host")
+    p.add_argument("--runner", default="")
+    args = p.parse_args()
+    qforge, work = args.qforge, args.work
+    EXE.update(enabled=args.exe, target=args.target, runner=args.runner.split())
     rng = np.random.default_rng(5)
     corner = rng.uniform(0, 10, (2, 40, 2)).astype(np.float32)
     size = rng.uniform(0.5, 4, (2, 40, 2)).astype(np.float32)

@@ -1,5 +1,6 @@
 """Operators of opsets 18-26 and the Lp family, written to OUTDIR, each a
-one-node model: bitwise ops on signed and unsigned integers, Swish,
+one-node model: bitwise ops on signed and unsigned integers, Swish, Gelu
+(both forms), Mish,
 CumProd, GroupNormalization (per-channel scale), RMSNormalization,
 LpNormalization (p 1 and 2), LpPool (p 2 and 3, strides, padding) and
 GlobalLpPool (p 3).
@@ -51,6 +52,9 @@ def main():
         save(out, "bitwisenot_%s" % helper.tensor_dtype_to_np_dtype(t), "BitwiseNot",
              [("a", t, [2, 5])], 18)
     save(out, "swish", "Swish", [("x", F, [2, 3, 4])], 24, alpha=1.7)
+    save(out, "gelu_erf", "Gelu", [("x", F, [2, 3, 4])], 20)
+    save(out, "gelu_tanh", "Gelu", [("x", F, [2, 3, 4])], 20, approximate="tanh")
+    save(out, "mish", "Mish", [("x", F, [2, 3, 4])], 18)
     save(out, "cumprod_reverse_exclusive", "CumProd", [("x", F, [3, 5])], 26,
          init=[arr("axis", 1, np.int64)], reverse=1, exclusive=1)
     rng = np.random.default_rng(3)
