@@ -749,6 +749,8 @@ LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &body,
     }
     hostValues[init.name()] = value;
   }
+  for (const onnx::ValueInfoProto &output : body.output())
+    used.insert(output.name());
   for (const onnx::NodeProto &node : body.node()) {
     for (const std::string &input : node.input())
       used.insert(input);

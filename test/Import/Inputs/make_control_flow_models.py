@@ -2,7 +2,8 @@
 a run-time condition whose branches read outer values, If with a constant
 condition, a Loop with a constant trip count carrying a state and
 stacking a scan output, and a Scan reading its input backwards along axis
-1 with its output stacked on axis 1; and two that qforge rejects (a
+1 with its output stacked on axis 1, a Scan whose body returns a node's
+optional output (Dropout's mask); and two that qforge rejects (a
 run-time If whose branches differ in shape, a Loop whose trip count is
 computed at run time).
 
@@ -81,6 +82,18 @@ def main():
                          scan_input_axes=[1], scan_input_directions=[1],
                          scan_output_axes=[1])],
         [vi("m0", [2]), vi("x", [2, 5])], [vi("m", [2]), vi("gaps", [2, 5])])
+    # A Scan whose body returns a node's optional output that no node reads
+    # (Dropout's mask).
+    mask_body = helper.make_graph([
+        helper.make_node("Dropout", ["v"], ["d", "mask"]),
+        helper.make_node("Add", ["acc_in", "d"], ["acc_out"])],
+        "mask_body", [vi("acc_in", [4]), vi("v", [4])],
+        [vi("acc_out", [4]), vi("mask", [4], TensorProto.BOOL)])
+    save(out, "scan_body_optional_output", [
+        helper.make_node("Scan", ["acc0", "x"], ["acc", "masks"], body=mask_body,
+                         num_scan_inputs=1)],
+        [vi("acc0", [4]), vi("x", [3, 4])],
+        [vi("acc", [4]), vi("masks", [3, 4], TensorProto.BOOL)])
     save(out, "if_runtime_shapes_differ", [
         helper.make_node("ReduceSum", ["x"], ["s"], keepdims=0),
         helper.make_node("Greater", ["s", "zero"], ["c"]),
