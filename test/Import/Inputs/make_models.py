@@ -47,9 +47,9 @@ save("conv_bn_relu", helper.make_graph(
 
 # --- Several unsupported operators, some used twice, plus a foreign domain --
 save("unsupported_ops", helper.make_graph(
-    [helper.make_node("Unique", ["x"], ["a"], name="unique_1"),
+    [helper.make_node("Bernoulli", ["x"], ["a"], name="coin_1"),
      helper.make_node("Relu", ["a"], ["r"], name="relu"),
-     helper.make_node("Unique", ["r"], ["b"], name="unique_2"),
+     helper.make_node("Bernoulli", ["r"], ["b"], name="coin_2"),
      helper.make_node("RandomUniformLike", ["b"], ["d"], name="random"),
      helper.make_node("FusedGemm", ["d"], ["y"], name="fused", domain="com.microsoft")],
     "unsupported", [vi("x", [2, 2])], [vi("y", [2, 2])]), domains=["com.microsoft"])
