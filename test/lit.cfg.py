@@ -50,9 +50,12 @@ try:
 except OSError:
     pass
 
-# The fuzz targets exist in the sanitize preset's build (tools/qforge-fuzz).
+# The fuzz targets exist in the sanitize preset's build (tools/qforge-fuzz),
+# which is also the ASan + UBSan build ("sanitized"): its run checks the
+# compiler, so tests leave out there what only re-runs generated code.
 if config.qforge_build_fuzzers:
     config.available_features.add("fuzzers")
+    config.available_features.add("sanitized")
 
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
 tools = ["qforge-opt", "qforge", "mlir-translate", "llc"]
