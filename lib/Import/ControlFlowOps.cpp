@@ -145,13 +145,12 @@ LogicalResult convertLoop(NodeContext &ctx) {
   }
   for (auto [i, v] : llvm::enumerate(state))
     setOutput(ctx, i, v);
-  for (auto [k, elements] : llvm::enumerate(scanned)) {
-    if (elements.empty())
-      return ctx.unsupported("a Loop that runs no iteration (empty scan outputs)");
-    ctx.setOutput(carried + k, stack(ctx, elements, 0));
-  }
+  // Scan outputs exist once an iteration ran (each then holds one element
+  // per iteration); without one they would be empty.
   if (scanned.empty() && ctx.numOutputs() > carried)
     return ctx.unsupported("a Loop that runs no iteration (empty scan outputs)");
+  for (auto [k, elements] : llvm::enumerate(scanned))
+    ctx.setOutput(carried + k, stack(ctx, elements, 0));
   return success();
 }
 

@@ -237,7 +237,6 @@ FailureOr<Recurrence> recurrenceOf(NodeContext &ctx, Cell cell) {
 
 /// One direction's weights and state.
 struct Direction {
-  int64_t index;
   Value wT, rT;          // [input, G*H], [H, G*H] (GRU: [H, 2H], see candidateRT)
   Value candidateRT;     // GRU's candidate's [H, H] unless linear_before_reset
   Value inputBias;       // [G*H] added to the input projection, or null
@@ -269,7 +268,6 @@ Value stateInput(NodeContext &ctx, const Recurrence &r, size_t i, int64_t d) {
 
 Direction directionOf(NodeContext &ctx, const Recurrence &r, int64_t d) {
   Direction dir;
-  dir.index = d;
   dir.wT = transposedWeight(ctx, 1, d);
   dir.rT = transposedWeight(ctx, 2, d);
   dir.inputBias = biasPart(ctx, r, d, 0);
