@@ -59,11 +59,20 @@ bool computesDepthwise(tosa::DepthwiseConv2DOp conv) {
   return isStaticFloatConv(conv) && filterType.getDimSize(3) == 1;
 }
 
+/// The constant f32 values of a matmul's B operand, also through the
+/// tosa.reshape that gives a [K, N] weight its batch dimension (the
+/// importer's MatMul and Gemm), or null.
+DenseFPElementsAttr weightConstant(Value b) {
+  while (auto reshape = b.getDefiningOp<tosa::ReshapeOp>())
+    b = reshape.getInput1();
+  return floatConstant(b);
+}
+
 /// tosa.matmul [1, M, K] x [1, K, N] in f32 with constant B.
 bool computesMatmul(tosa::MatMulOp mm) {
   auto type = cast<RankedTensorType>(mm.getType());
   auto aType = cast<RankedTensorType>(mm.getA().getType());
-  return type.getElementType().isF32() && type.hasStaticShape() && floatConstant(mm.getB()) &&
+  return type.getElementType().isF32() && type.hasStaticShape() && weightConstant(mm.getB()) &&
          aType.hasStaticShape() && type.getDimSize(0) == 1 && isZero(mm.getAZp()) &&
          isZero(mm.getBZp());
 }
@@ -125,7 +134,7 @@ void emitDepthwise(tosa::DepthwiseConv2DOp conv, RewriterBase &rewriter) {
 
 void emitMatmul(tosa::MatMulOp mm, RewriterBase &rewriter) {
   auto type = cast<RankedTensorType>(mm.getType());
-  DenseFPElementsAttr weights = floatConstant(mm.getB());
+  DenseFPElementsAttr weights = weightConstant(mm.getB());
   auto aType = cast<RankedTensorType>(mm.getA().getType());
   Location loc = mm.getLoc();
   int64_t k = aType.getDimSize(2), n = type.getDimSize(2);

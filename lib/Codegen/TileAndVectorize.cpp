@@ -80,6 +80,62 @@ int64_t blockedLoop(linalg::GenericOp op, int64_t inner) {
   return loop;
 }
 
+/// A reduction over one non-unit loop, the innermost non-unit one, which
+/// every input reads contiguously (in its innermost non-unit dimension) or
+/// not at all, into one output that does not depend on it: a row's sum or
+/// maximum (Softmax, LayerNorm, ReduceMean over the last axis). That loop,
+/// or -1.
+int64_t rowReductionLoop(linalg::GenericOp op) {
+  if (op.getNumDpsInits() != 1)
+    return -1;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  auto iterators = op.getIteratorTypesArray();
+  int64_t row = -1;
+  for (int64_t d = 0, e = static_cast<int64_t>(ranges.size()); d < e; ++d) {
+    if (row >= 0 && ranges[d] != 1)
+      return -1;
+    if (iterators[d] == utils::IteratorType::reduction && ranges[d] != 1)
+      row = d;
+  }
+  if (row < 0)
+    return -1;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto shaped = dyn_cast<ShapedType>(operand.get().getType());
+    if (!shaped)
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    for (unsigned r = 0; r < map.getNumResults(); ++r) {
+      if (!map.getResult(r).isFunctionOfDim(row))
+        continue;
+      if (op.isDpsInit(&operand) || !isa<AffineDimExpr>(map.getResult(r)))
+        return -1;
+      for (unsigned after = r + 1; after < map.getNumResults(); ++after)
+        if (shaped.getShape()[after] != 1)
+          return -1;
+    }
+  }
+  return row;
+}
+
+/// Marks the outermost loop of `loops` that runs at least twice for
+/// threads, when the op has enough elements to be worth splitting.
+void markParallelSplit(ArrayRef<LoopLikeOpInterface> loops, ArrayRef<int64_t> ranges,
+                       RewriterBase &rewriter) {
+  int64_t elements = 1;
+  for (int64_t r : ranges)
+    elements *= r;
+  if (elements < qforge::kParallelMinElements)
+    return;
+  for (LoopLikeOpInterface loop : loops) {
+    auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+    std::optional<APInt> trips = forOp ? forOp.getStaticTripCount() : std::nullopt;
+    if (trips && trips->getZExtValue() >= 2) {
+      forOp->setAttr(qforge::qf::kParallelSplitAttrName, rewriter.getUnitAttr());
+      return;
+    }
+  }
+}
+
 /// In a tile every loop but the vector one runs once, at 0, so an index
 /// such as a convolution's window access (oh + kh) equals any one of its
 /// unit loops. Rewrites such indices to that loop, giving the projected
@@ -130,12 +186,170 @@ bool simplifyUnitIndices(linalg::GenericOp tile) {
   return true;
 }
 
+/// Vectorizes each tile of `tiled` whose indices can be made projected
+/// permutations.
+void vectorizeTiles(const scf::SCFTilingResult &tiled, RewriterBase &rewriter) {
+  for (Operation *tile : tiled.tiledOps) {
+    auto generic = dyn_cast<linalg::GenericOp>(tile);
+    if (!generic || !simplifyUnitIndices(generic))
+      continue;
+    rewriter.setInsertionPoint(tile);
+    FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(rewriter, tile);
+    if (succeeded(vectorized))
+      rewriter.replaceOp(tile, vectorized->replacements);
+  }
+}
+
+/// Tiles `op` with `sizes` (loops in `order`, or as they are) and
+/// vectorizes the tiles; false if it could not be tiled.
+bool tileAndVectorize(linalg::GenericOp op, ArrayRef<int64_t> sizes, ArrayRef<int64_t> order,
+                      RewriterBase &rewriter) {
+  MLIRContext *ctx = op.getContext();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  // Threads split the outermost loop that has work to split: any loop of
+  // an element-wise op (the parallel ones come first), a loop over a row
+  // reduction's rows (the loops before its row loop, one per loop of the
+  // op in order: no interchange), never a reduction loop.
+  size_t splittable = 0;
+  if (op.getNumReductionLoops() == 0)
+    splittable = ranges.size();
+  else if (int64_t row = rowReductionLoop(op); row >= 0 && order.empty())
+    splittable = static_cast<size_t>(row);
+  scf::SCFTilingOptions options;
+  options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+  options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
+  if (!order.empty())
+    options.setInterchange(order);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled))
+    return false;
+  rewriter.replaceOp(op, tiled->replacements);
+  if (tiled->loops.size() == ranges.size())
+    markParallelSplit(ArrayRef(tiled->loops).take_front(splittable), ranges, rewriter);
+  vectorizeTiles(*tiled, rewriter);
+  return true;
+}
+
+/// An op whose innermost loop is parallel and contiguous: each tile is one
+/// vector along it, or for a reduction a register block of up to 4 rows by
+/// up to 2 vectors (8 accumulators of 32 registers); every other loop
+/// becomes an scf.for of step 1, the vector loop outside the reductions so
+/// that each output vector is accumulated in a register (hoisted later)
+/// across them.
+void tileAlongContiguousLoop(linalg::GenericOp op, int64_t inner, RewriterBase &rewriter) {
+  unsigned loops = op.getNumLoops();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t lanes = lanesFor(op, ranges[inner]);
+  if (!lanes)
+    return;
+  SmallVector<int64_t> sizes(loops, 1);
+  sizes[inner] = lanes;
+  if (op.getNumReductionLoops() > 0 && lanes == 16 && ranges[inner] % 32 == 0)
+    sizes[inner] = 32;
+  int64_t block = blockedLoop(op, inner);
+  if (block >= 0)
+    for (int64_t rows : {4, 2})
+      if (ranges[block] % rows == 0) {
+        sizes[block] = rows;
+        break;
+      }
+  SmallVector<int64_t> order;
+  auto iterators = op.getIteratorTypesArray();
+  for (unsigned d = 0; d + 1 < loops; ++d)
+    if (iterators[d] == utils::IteratorType::parallel)
+      order.push_back(d);
+  order.push_back(inner);
+  for (unsigned d = 0; d + 1 < loops; ++d)
+    if (iterators[d] == utils::IteratorType::reduction)
+      order.push_back(d);
+  (void)tileAndVectorize(op, sizes, order, rewriter);
+}
+
+/// `reduction` (a whole vector into a scalar) as a fixed tree: halves
+/// combined element-wise until one lane is left, then the accumulator.
+/// The order is explicit, so every target computes the same sum (LLVM
+/// would otherwise add lane after lane, or reassociate per vector width).
+void reduceAsTree(vector::ReductionOp reduction, RewriterBase &rewriter) {
+  Location loc = reduction.getLoc();
+  rewriter.setInsertionPoint(reduction);
+  Value v = reduction.getVector();
+  for (int64_t n = reduction.getSourceVectorType().getNumElements(); n > 1; n /= 2) {
+    auto half = [&](int64_t offset) {
+      return vector::ExtractStridedSliceOp::create(rewriter, loc, v, ArrayRef<int64_t>{offset},
+                                                   ArrayRef<int64_t>{n / 2},
+                                                   ArrayRef<int64_t>{1});
+    };
+    v = vector::makeArithReduction(rewriter, loc, reduction.getKind(), half(0), half(n / 2));
+  }
+  Value result = vector::ExtractOp::create(rewriter, loc, v, ArrayRef<int64_t>{0});
+  if (Value acc = reduction.getAcc())
+    result = vector::makeArithReduction(rewriter, loc, reduction.getKind(), result, acc);
+  rewriter.replaceOp(reduction, result);
+}
+
+/// A row reduction: one row at a time, in chunks of up to 8 vectors, each
+/// chunk reduced in registers as a tree and added to the row's running
+/// value.
+void tileRowReduction(linalg::GenericOp op, int64_t row, RewriterBase &rewriter) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t lanes = lanesFor(op, ranges[row]);
+  if (!lanes)
+    return;
+  SmallVector<int64_t> sizes(op.getNumLoops(), 1);
+  sizes[row] = lanes;
+  while (sizes[row] < 8 * lanes && ranges[row] % (2 * sizes[row]) == 0)
+    sizes[row] *= 2;
+  // The loops replacing `op` are the ops between its neighbours.
+  Block *block = op->getBlock();
+  Operation *prev = op->getPrevNode(), *next = op->getNextNode();
+  if (!tileAndVectorize(op, sizes, {}, rewriter))
+    return;
+  Block::iterator first = prev ? std::next(prev->getIterator()) : block->begin();
+  MLIRContext *ctx = block->getParentOp()->getContext();
+  // The chunk's reduction along its lanes, not the lane-by-lane chain the
+  // function-wide lowering (InnerParallel, for reductions over outer
+  // dimensions) would make of it.
+  SmallVector<Operation *> reductions;
+  for (Operation &tiled : llvm::make_range(first, next ? next->getIterator() : block->end()))
+    tiled.walk([&](vector::MultiDimReductionOp r) { reductions.push_back(r); });
+  RewritePatternSet patterns(ctx);
+  vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+  vector::populateVectorMultiReductionLoweringPatterns(
+      patterns, vector::VectorMultiReductionLowering::InnerReduction);
+  (void)applyOpPatternsGreedily(
+      reductions, std::move(patterns),
+      GreedyRewriteConfig().setStrictness(GreedyRewriteStrictness::ExistingAndNewOps));
+  SmallVector<vector::ReductionOp> chunks;
+  for (Operation &tiled : llvm::make_range(first, next ? next->getIterator() : block->end()))
+    tiled.walk([&](vector::ReductionOp r) { chunks.push_back(r); });
+  for (vector::ReductionOp chunk : chunks)
+    reduceAsTree(chunk, rewriter);
+}
+
+/// Unit dimensions away and reductions over them folded. Slices stay:
+/// matching extract/insert pairs are what the hoisting after it moves.
+LogicalResult simplifyVectors(func::FuncOp func) {
+  MLIRContext *ctx = func.getContext();
+  RewritePatternSet patterns(ctx);
+  vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+  vector::populateVectorTransferDropUnitDimsPatterns(patterns);
+  vector::populateVectorMultiReductionLoweringPatterns(
+      patterns, vector::VectorMultiReductionLowering::InnerParallel);
+  vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
+  vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
+  vector::ShapeCastOp::getCanonicalizationPatterns(patterns, ctx);
+  vector::BroadcastOp::getCanonicalizationPatterns(patterns, ctx);
+  vector::MultiDimReductionOp::getCanonicalizationPatterns(patterns, ctx);
+  return applyPatternsGreedily(func, std::move(patterns));
+}
+
 struct TileAndVectorizePass
     : qforge::impl::TileAndVectorizePassBase<TileAndVectorizePass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    MLIRContext *ctx = func.getContext();
-    IRRewriter rewriter(ctx);
+    IRRewriter rewriter(func.getContext());
 
     SmallVector<linalg::GenericOp> candidates;
     // Booleans are one byte each in memory but one bit each in a vector
@@ -152,90 +366,12 @@ struct TileAndVectorizePass
     });
     for (linalg::GenericOp op : candidates) {
       int64_t inner = qforge::contiguousParallelLoop(op);
-      unsigned loops = op.getNumLoops();
-      if (inner < 0 || inner != static_cast<int64_t>(loops) - 1)
-        continue;
-      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-      int64_t lanes = lanesFor(op, ranges[inner]);
-      if (!lanes)
-        continue;
-      // Each tile is one vector, or for a reduction a register block of
-      // up to 4 rows by up to 2 vectors (8 accumulators of 32 registers);
-      // every other loop becomes an scf.for of step 1.
-      SmallVector<int64_t> sizes(loops, 1);
-      sizes[inner] = lanes;
-      if (op.getNumReductionLoops() > 0 && lanes == 16 &&
-          ranges[inner] % 32 == 0)
-        sizes[inner] = 32;
-      int64_t block = blockedLoop(op, inner);
-      if (block >= 0)
-        for (int64_t rows : {4, 2})
-          if (ranges[block] % rows == 0) {
-            sizes[block] = rows;
-            break;
-          }
-      scf::SCFTilingOptions options;
-      options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
-      options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
-      // The vector loop outside the reductions, so that each output vector
-      // is accumulated in a register (hoisted below) across them.
-      SmallVector<int64_t> order;
-      auto iterators = op.getIteratorTypesArray();
-      for (unsigned d = 0; d + 1 < loops; ++d)
-        if (iterators[d] == utils::IteratorType::parallel)
-          order.push_back(d);
-      order.push_back(inner);
-      for (unsigned d = 0; d + 1 < loops; ++d)
-        if (iterators[d] == utils::IteratorType::reduction)
-          order.push_back(d);
-      options.setInterchange(order);
-      rewriter.setInsertionPoint(op);
-      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()), options);
-      if (failed(tiled))
-        continue;
-      rewriter.replaceOp(op, tiled->replacements);
-      // Threads split the outermost loop that has work to split (a
-      // parallel one: they come first), for ops with enough elements.
-      if (op.getNumReductionLoops() == 0) {
-        int64_t elements = 1;
-        for (int64_t r : ranges)
-          elements *= r;
-        if (elements >= qforge::kParallelMinElements)
-          for (LoopLikeOpInterface loop : tiled->loops) {
-            auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
-            std::optional<APInt> trips = forOp ? forOp.getStaticTripCount() : std::nullopt;
-            if (trips && trips->getZExtValue() >= 2) {
-              forOp->setAttr(qforge::qf::kParallelSplitAttrName, rewriter.getUnitAttr());
-              break;
-            }
-          }
-      }
-      for (Operation *tile : tiled->tiledOps) {
-        auto generic = dyn_cast<linalg::GenericOp>(tile);
-        if (!generic || !simplifyUnitIndices(generic))
-          continue;
-        rewriter.setInsertionPoint(tile);
-        FailureOr<linalg::VectorizationResult> vectorized =
-            linalg::vectorize(rewriter, tile);
-        if (succeeded(vectorized))
-          rewriter.replaceOp(tile, vectorized->replacements);
-      }
+      if (inner >= 0 && inner == static_cast<int64_t>(op.getNumLoops()) - 1)
+        tileAlongContiguousLoop(op, inner, rewriter);
+      else if (int64_t row = rowReductionLoop(op); row >= 0)
+        tileRowReduction(op, row, rewriter);
     }
-
-    // Unit dimensions away and reductions over them folded. Slices stay:
-    // matching extract/insert pairs are what the hoisting below moves.
-    RewritePatternSet patterns(ctx);
-    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
-    vector::populateVectorTransferDropUnitDimsPatterns(patterns);
-    vector::populateVectorMultiReductionLoweringPatterns(
-        patterns, vector::VectorMultiReductionLowering::InnerParallel);
-    vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
-    vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
-    vector::ShapeCastOp::getCanonicalizationPatterns(patterns, ctx);
-    vector::BroadcastOp::getCanonicalizationPatterns(patterns, ctx);
-    vector::MultiDimReductionOp::getCanonicalizationPatterns(patterns, ctx);
-    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+    if (failed(simplifyVectors(func)))
       return signalPassFailure();
 
     // Reads and writes of the same output vector in every iteration of a

@@ -61,8 +61,9 @@ void buildTosaToLinalgPipeline(OpPassManager &pm, const KernelOptions &kernels) 
                  "tosa-to-linalg,tosa-to-arith,tosa-to-tensor,"
                  "convert-elementwise-to-linalg)");
   pm.addNestedPass<func::FuncOp>(createEraseIntegerSignednessPass());
-  addTextual(pm, "reconcile-unrealized-casts,canonicalize,"
-                 "func.func(linalg-fuse-elementwise-ops),canonicalize,cse");
+  addTextual(pm, "reconcile-unrealized-casts,canonicalize");
+  pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
+  addTextual(pm, "canonicalize,cse");
   // The fused element-wise chains that consume a kernel's result run on
   // its registers before it stores them.
   pm.addNestedPass<func::FuncOp>(createFuseKernelEpiloguesPass());

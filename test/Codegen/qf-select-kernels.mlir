@@ -128,28 +128,35 @@ func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %long: tensor<1x34
 // -----
 
 // Float products with constant weights: the FMA kernel on the AVX-512
-// families; weights computed at run time keep TOSA's lowering.
+// families, also for weights the importer reshaped to [1, K, N] (MatMul and
+// Gemm); weights computed at run time keep TOSA's lowering.
 // VNNI-LABEL: func.func @float_products
 // VNNI: tosa.conv2d {{.*}}qf.kernel = #qf.kernel<fma_product>
+// VNNI: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
 // VNNI: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
 // VNNI-NOT: qf.kernel
 // AVX512-LABEL: func.func @float_products
 // AVX512: tosa.conv2d {{.*}}qf.kernel = #qf.kernel<fma_product>
+// AVX512: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
 // AVX512: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
 // AVX512-NOT: qf.kernel
 // DOTPROD-LABEL: func.func @float_products
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @float_products
 // I8MM-NOT: qf.kernel
-func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: tensor<1x8x20xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>) {
+func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: tensor<1x8x20xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>) {
   %w = "tosa.const"() {values = dense<1.0> : tensor<2x3x3x1xf32>} : () -> tensor<2x3x3x1xf32>
   %b = "tosa.const"() {values = dense<[0.5, -1.0]> : tensor<2xf32>} : () -> tensor<2xf32>
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
   %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<2x3x3x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
   %wm = "tosa.const"() {values = dense<0.25> : tensor<1x8x20xf32>} : () -> tensor<1x8x20xf32>
   %m = tosa.matmul %v, %wm, %zp, %zp : (tensor<1x1x8xf32>, tensor<1x8x20xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x20xf32>
+  %w2 = "tosa.const"() {values = dense<0.5> : tensor<8x20xf32>} : () -> tensor<8x20xf32>
+  %shape = tosa.const_shape {values = dense<[1, 8, 20]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %w3 = tosa.reshape %w2, %shape : (tensor<8x20xf32>, !tosa.shape<3>) -> tensor<1x8x20xf32>
+  %g = tosa.matmul %v, %w3, %zp, %zp : (tensor<1x1x8xf32>, tensor<1x8x20xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x20xf32>
   %r = tosa.matmul %v, %wr, %zp, %zp : (tensor<1x1x8xf32>, tensor<1x8x20xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x20xf32>
-  return %y, %m, %r : tensor<1x2x2x2xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>
+  return %y, %m, %g, %r : tensor<1x2x2x2xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>
 }
 
 // -----

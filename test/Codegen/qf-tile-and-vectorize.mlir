@@ -173,3 +173,89 @@ func.func @threads_small_elementwise(%a: tensor<1x32x32x16xi8>, %b: tensor<1x32x
   } -> tensor<1x32x32x16xi8>
   return %y : tensor<1x32x32x16xi8>
 }
+
+// -----
+
+// A row reduction (a Softmax's sum of exp(x - max) over the last axis,
+// with the producer fused in): one row at a time, in chunks of 8 vectors
+// (128 lanes) reduced in registers as a fixed tree of halves (the same
+// order on every target) and added to the row's running sum, which stays
+// in a register across the chunks. A row of 24 is reduced in chunks of one
+// 8-lane vector; a row of 10 is left alone.
+// CHECK-LABEL: func.func @row_sums
+// CHECK: scf.for {{.*}} = %c0 to %c4 step %c1
+// CHECK: %[[INIT:.*]] = vector.transfer_read {{.*}} : tensor<1x1xf32>, vector<1xf32>
+// CHECK: scf.for {{.*}} = %c0 to %c256 step %c128 iter_args(%[[ACC:.*]] = %[[INIT]]) -> (vector<1xf32>)
+// CHECK: %[[X:.*]] = vector.transfer_read {{.*}} : tensor<1x1x128xf32>, vector<128xf32>
+// CHECK: %[[D:.*]] = arith.subf %[[X]], {{.*}} : vector<128xf32>
+// CHECK: %[[E:.*]] = math.exp %[[D]] : vector<128xf32>
+// CHECK: %[[A:.*]] = vector.extract %[[ACC]][0] : f32 from vector<1xf32>
+// CHECK: %[[HI:.*]] = vector.extract_strided_slice %[[E]] {offsets = [64], sizes = [64], strides = [1]}
+// CHECK: %[[LO:.*]] = vector.extract_strided_slice %[[E]] {offsets = [0], sizes = [64], strides = [1]}
+// CHECK: arith.addf %[[LO]], %[[HI]] : vector<64xf32>
+// CHECK: arith.addf {{.*}} : vector<32xf32>
+// CHECK: arith.addf {{.*}} : vector<16xf32>
+// CHECK: arith.addf {{.*}} : vector<8xf32>
+// CHECK: arith.addf {{.*}} : vector<4xf32>
+// CHECK: arith.addf {{.*}} : vector<2xf32>
+// CHECK: %[[ONE:.*]] = arith.addf {{.*}} : vector<1xf32>
+// CHECK: %[[SUM:.*]] = vector.extract %[[ONE]][0] : f32 from vector<1xf32>
+// CHECK: arith.addf %[[SUM]], %[[A]] : f32
+// CHECK: scf.for {{.*}} = %c0 to %c24 step %c8
+// CHECK: arith.maximumf {{.*}} : vector<4xf32>
+// CHECK: arith.maximumf {{.*}} : vector<2xf32>
+// CHECK: arith.maximumf {{.*}} : vector<1xf32>
+// CHECK-NOT: vector.reduction
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%{{.*}} : tensor<4x10xf32>)
+func.func @row_sums(%x: tensor<4x1x256xf32>, %m: tensor<4x1xf32>, %init: tensor<4x1xf32>, %y: tensor<4x24xf32>, %z: tensor<4x10xf32>, %init2: tensor<4xf32>) -> (tensor<4x1xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %s = linalg.generic {indexing_maps = [affine_map<(i, k, j) -> (i, k, j)>, affine_map<(i, k, j) -> (i, k)>, affine_map<(i, k, j) -> (i, k)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %m : tensor<4x1x256xf32>, tensor<4x1xf32>) outs(%init : tensor<4x1xf32>) {
+  ^bb0(%v: f32, %mx: f32, %acc: f32):
+    %d = arith.subf %v, %mx : f32
+    %e = math.exp %d : f32
+    %a = arith.addf %e, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4x1xf32>
+  %mx = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
+      ins(%y : tensor<4x24xf32>) outs(%init2 : tensor<4xf32>) {
+  ^bb0(%v: f32, %acc: f32):
+    %a = arith.maximumf %v, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %t = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
+      ins(%z : tensor<4x10xf32>) outs(%init2 : tensor<4xf32>) {
+  ^bb0(%v: f32, %acc: f32):
+    %a = arith.addf %v, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  return %s, %mx, %t : tensor<4x1xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// Threads: a row reduction of at least 2^16 elements splits its loop over
+// rows, never the loop over a row's chunks (a single long row stays on one
+// thread).
+// CHECK-LABEL: func.func @row_reduction_threads
+// CHECK: scf.for {{.*}} = %c0 to %c512 step %c1
+// CHECK: scf.for {{.*}} = %c0 to %c256 step %c128
+// CHECK: } {qf.parallel_split}
+// CHECK: scf.for {{.*}} = %c0 to %c131072 step %c128
+// CHECK-NOT: qf.parallel_split
+// CHECK: return
+func.func @row_reduction_threads(%x: tensor<512x256xf32>, %init: tensor<512xf32>, %long: tensor<1x131072xf32>, %init1: tensor<1xf32>) -> (tensor<512xf32>, tensor<1xf32>) {
+  %s = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<512x256xf32>) outs(%init : tensor<512xf32>) {
+  ^bb0(%v: f32, %acc: f32):
+    %a = arith.addf %v, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<512xf32>
+  %t = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
+      ins(%long : tensor<1x131072xf32>) outs(%init1 : tensor<1xf32>) {
+  ^bb0(%v: f32, %acc: f32):
+    %a = arith.addf %v, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<1xf32>
+  return %s, %t : tensor<512xf32>, tensor<1xf32>
+}

@@ -46,7 +46,8 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
       block-quantized;
     - `vector_depthwise`: any other such depthwise convolution;
     - `fma_product`: float `tosa.conv2d` with a constant filter and bias,
-      and `tosa.matmul` of batch 1 with constant weights, static shapes,
+      and `tosa.matmul` of batch 1 with constant weights (also through a
+      `tosa.reshape` of the constant), static shapes,
       zero zero points;
     - `fma_depthwise`: float `tosa.depthwise_conv2d` with one output per
       channel (any channel count), constant filter and bias, static
@@ -214,6 +215,32 @@ def EraseIntegerSignednessPass
   }];
 }
 
+def FuseElementwisePass : Pass<"qf-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse element-wise linalg ops into their consumers where no producer element is computed twice";
+  let description = [{
+    `linalg-fuse-elementwise-ops` with a control that keeps fusion from
+    multiplying work. Upstream's pass fuses any single-use element-wise
+    producer into its consumer and folds reshapes into linalg ops by
+    expanding their loops; for a consumer that reads the producer's result
+    along only some of its loops (a matmul reads its left operand once per
+    output column, a channel scale once per pixel) the fused body then
+    recomputes each producer element many times: a GELU feeding a matmul
+    evaluated `erf` once per output column.
+
+    Here a producer fuses into a consumer only when the consumer's map for
+    that operand is a permutation of all its loops (each element is read,
+    hence computed, once), and a reshape folds into a linalg op by
+    expansion only when the op has no reduction loops (a contraction keeps
+    its named form and shape for the kernels and the loop ordering after
+    it). The other patterns are upstream's: element-wise fusion, reshape
+    propagation, linalg constant folding and the canonicalizations
+    `linalg-fuse-elementwise-ops` applies, top-down.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def FuseKernelEpiloguesPass
     : Pass<"qf-fuse-kernel-epilogues", "mlir::func::FuncOp"> {
   let summary = "Compute the element-wise ops that consume a float kernel's result in the kernel's registers";
@@ -285,7 +312,7 @@ def VectorizableLoopOrderPass
 }
 
 def TileAndVectorizePass : Pass<"qf-tile-and-vectorize", "mlir::func::FuncOp"> {
-  let summary = "Tile linalg ops on tensors to one vector along their contiguous loop and vectorize them";
+  let summary = "Tile linalg ops on tensors to one vector along their contiguous loop (or row chunks of a row reduction) and vectorize them";
   let description = [{
     Explicit vectors rather than LLVM's loop vectorizer: after bufferization
     every buffer is a view of one scratch arena, and LLVM cannot prove that
@@ -307,9 +334,24 @@ def TileAndVectorizePass : Pass<"qf-tile-and-vectorize", "mlir::func::FuncOp"> {
     the accumulators in registers. Ops that do not qualify stay as they
     are. Each output still sums its terms in the original order.
 
-    Element-wise ops (no reduction) of at least 2^16 elements also get
-    their outermost loop of more than one iteration marked
-    `qf.parallel_split`, for `qf-parallelize-loops` to split over threads.
+    A row reduction (one reduction loop of more than one iteration, the
+    innermost non-unit loop, read contiguously by every input and not by
+    the output: Softmax's maximum and sum, LayerNorm's moments, ReduceMean
+    over the last axis) is tiled one row at a time into chunks of the
+    widest lane count that divides the row, doubled up to 8 vectors while
+    it still divides it; each chunk's element-wise prologue (e.g.
+    `exp(x - max)`) runs in vectors and the chunk is reduced into the
+    row's running value, which stays in a register, as a fixed tree: its
+    halves combined element-wise until one lane is left. A float sum is
+    then no longer in the original order (it differs from it by rounding),
+    but the order is written out, so every target computes the same sum
+    (a `vector.reduction` would be added lane after lane, or reassociated
+    by LLVM according to the target's vector width).
+
+    Element-wise ops (no reduction) and row reductions of at least 2^16
+    elements also get their outermost loop of more than one iteration
+    marked `qf.parallel_split`, for `qf-parallelize-loops` to split over
+    threads.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::scf::SCFDialect",
