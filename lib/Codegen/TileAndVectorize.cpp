@@ -117,6 +117,28 @@ int64_t rowReductionLoop(linalg::GenericOp op) {
   return row;
 }
 
+/// An element-wise op whose loops after `inner` all run once (the
+/// trailing unit dimensions a reshape folded in by expansion leaves).
+bool onlyUnitLoopsAfter(linalg::GenericOp op, int64_t inner) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  return op.getNumReductionLoops() == 0 &&
+         llvm::all_of(ArrayRef(ranges).drop_front(inner + 1), [](int64_t r) { return r == 1; });
+}
+
+/// `op` with its unit loops dropped (its operands reshaped), and its
+/// contiguous loop, which is then the last; -1 if they could not be.
+std::pair<linalg::GenericOp, int64_t> withoutUnitLoops(linalg::GenericOp op,
+                                                       RewriterBase &rewriter) {
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::DropUnitDimsResult> dropped =
+      linalg::dropUnitDims(rewriter, op, linalg::ControlDropUnitDims());
+  if (failed(dropped))
+    return {op, -1};
+  rewriter.replaceOp(op, dropped->replacements);
+  auto generic = cast<linalg::GenericOp>(dropped->resultOp.getOperation());
+  return {generic, qforge::contiguousParallelLoop(generic)};
+}
+
 /// Marks the outermost loop of `loops` that runs at least twice for
 /// threads, when the op has enough elements to be worth splitting.
 void markParallelSplit(ArrayRef<LoopLikeOpInterface> loops, ArrayRef<int64_t> ranges,
@@ -257,11 +279,11 @@ void tileAlongContiguousLoop(linalg::GenericOp op, int64_t inner, RewriterBase &
       }
   SmallVector<int64_t> order;
   auto iterators = op.getIteratorTypesArray();
-  for (unsigned d = 0; d + 1 < loops; ++d)
-    if (iterators[d] == utils::IteratorType::parallel)
+  for (unsigned d = 0; d < loops; ++d)
+    if (iterators[d] == utils::IteratorType::parallel && d != inner)
       order.push_back(d);
   order.push_back(inner);
-  for (unsigned d = 0; d + 1 < loops; ++d)
+  for (unsigned d = 0; d < loops; ++d)
     if (iterators[d] == utils::IteratorType::reduction)
       order.push_back(d);
   (void)tileAndVectorize(op, sizes, order, rewriter);
@@ -366,6 +388,9 @@ struct TileAndVectorizePass
     });
     for (linalg::GenericOp op : candidates) {
       int64_t inner = qforge::contiguousParallelLoop(op);
+      if (inner >= 0 && inner != static_cast<int64_t>(op.getNumLoops()) - 1 &&
+          onlyUnitLoopsAfter(op, inner))
+        std::tie(op, inner) = withoutUnitLoops(op, rewriter);
       if (inner >= 0 && inner == static_cast<int64_t>(op.getNumLoops()) - 1)
         tileAlongContiguousLoop(op, inner, rewriter);
       else if (int64_t row = rowReductionLoop(op); row >= 0)

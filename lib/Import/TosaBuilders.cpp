@@ -5,6 +5,7 @@
 #include "qforge/Dialect/QF/Utils/Layout.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
 
 #include <limits>
 
@@ -94,6 +95,15 @@ Value alignRank(OpBuilder &b, Location loc, Value value, int64_t rank) {
 
 Value broadcastTo(OpBuilder &b, Location loc, Value value,
                   ArrayRef<int64_t> shape) {
+  // A constant of one value stays a constant (a splat, which costs no
+  // memory and which the quantizer's unary-function tables recognize).
+  DenseElementsAttr values;
+  Value source = value;
+  while (auto reshape = source.getDefiningOp<tosa::ReshapeOp>())
+    source = reshape.getInput1();
+  if (typeOf(value).getShape() != shape && matchPattern(source, m_Constant(&values)) &&
+      values.isSplat())
+    return constant(b, loc, values.resizeSplat(tensorType(shape, values.getElementType())));
   value = alignRank(b, loc, value, shape.size());
   RankedTensorType type = typeOf(value);
   if (type.getShape() == shape)

@@ -764,11 +764,13 @@ qforge::QuantizedLayer LayerQuantizer::describe(Operation *op, DenseElementsAttr
   return layer;
 }
 
-/// A matmul without a calibrated output of its own may be a Gemm whose
-/// bias add's output is calibrated: `out` then becomes that entry.
+/// A matmul followed by the add of a constant per output column (Gemm's
+/// bias, or a Linear layer exported as MatMul and Add) whose output is
+/// calibrated: the bias folds into the integer op, and `out` becomes the
+/// add's entry.
 GemmBias LayerQuantizer::gemmBias(Operation *op, const qforge::TableEntry *&out) const {
   GemmBias bias;
-  if (out || !isa<tosa::MatMulOp>(op))
+  if (!isa<tosa::MatMulOp>(op))
     return bias;
   Value v = op->getResult(0);
   while (v.hasOneUse() && isLayoutOp(*v.getUsers().begin()))
@@ -779,10 +781,16 @@ GemmBias LayerQuantizer::gemmBias(Operation *op, const qforge::TableEntry *&out)
     return bias;
   Value other = bias.add.getInput1() == v ? bias.add.getInput2() : bias.add.getInput1();
   bias.values = constantWeights(other);
-  if (bias.values && v.getType() == bias.add.getType())
-    out = entryAfter(bias.add.getResult(), calibration);
+  int64_t columns = cast<RankedTensorType>(op->getResult(0).getType()).getShape().back();
+  const qforge::TableEntry *added =
+      bias.values && v.getType() == bias.add.getType() &&
+              (bias.values.isSplat() || bias.values.getNumElements() == columns)
+          ? entryAfter(bias.add.getResult(), calibration)
+          : nullptr;
+  if (added)
+    out = added;
   else
-    bias.values = {};
+    bias = {};
   return bias;
 }
 

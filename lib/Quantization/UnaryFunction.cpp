@@ -72,16 +72,17 @@ double apply(Operation *op, ArrayRef<double> v) {
       .Default([](Operation *) -> double { llvm_unreachable("not an evaluable op"); });
 }
 
-/// The value of a one-element float constant, or nullopt.
+/// The value of a float constant of one value (one element, or a splat),
+/// or nullopt.
 std::optional<double> scalarConstant(Value v) {
   DenseElementsAttr dense;
   if (!matchPattern(v, m_Constant(&dense)) || !isa<FloatType>(dense.getElementType()) ||
-      dense.getNumElements() != 1)
+      !dense.isSplat())
     return std::nullopt;
   return (*dense.value_begin<APFloat>()).convertToDouble();
 }
 
-/// The ops after `input` that compute from it and one-element constants
+/// The ops after `input` that compute from it and one-valued constants
 /// alone, element by element, in its shape.
 SmallVector<Operation *> reachableChain(Value input, const DenseSet<Operation *> &claimed) {
   SetVector<Value> reached;

@@ -2,7 +2,7 @@
 //
 // An activation imported from ONNX is often several TOSA ops (HardSwish is
 // x * clamp(x / 6 + 1/2, 0, 1); SiLU a sigmoid and a multiply) whose only
-// tensor input is one activation x; their other operands are one-element
+// tensor input is one activation x; their other operands are one-valued
 // constants. Such a chain is a function of x alone, element by element: at
 // int8 it can be tabulated for x's 256 stored values (qf.lookup).
 //
