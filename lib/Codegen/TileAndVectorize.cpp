@@ -228,14 +228,17 @@ bool tileAndVectorize(linalg::GenericOp op, ArrayRef<int64_t> sizes, ArrayRef<in
                       RewriterBase &rewriter) {
   MLIRContext *ctx = op.getContext();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  // Threads split the outermost loop that has work to split: any loop of
-  // an element-wise op (the parallel ones come first), a loop over a row
-  // reduction's rows (the loops before its row loop, one per loop of the
-  // op in order: no interchange), never a reduction loop.
+  // Threads split the outermost loop that has work to split, never a
+  // reduction loop: any loop of an element-wise op; of a reduction tiled
+  // along its contiguous loop (`order` puts the parallel loops first), a
+  // parallel one (a batched matmul's batch or rows); of a row reduction
+  // (no interchange, one loop per loop of the op), a loop over its rows.
   size_t splittable = 0;
   if (op.getNumReductionLoops() == 0)
     splittable = ranges.size();
-  else if (int64_t row = rowReductionLoop(op); row >= 0 && order.empty())
+  else if (!order.empty())
+    splittable = op.getNumParallelLoops();
+  else if (int64_t row = rowReductionLoop(op); row >= 0)
     splittable = static_cast<size_t>(row);
   scf::SCFTilingOptions options;
   options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);

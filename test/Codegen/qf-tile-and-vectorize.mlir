@@ -259,3 +259,32 @@ func.func @row_reduction_threads(%x: tensor<512x256xf32>, %init: tensor<512xf32>
   } -> tensor<1xf32>
   return %s, %t : tensor<512xf32>, tensor<1xf32>
 }
+
+// -----
+
+// A batched matmul of activations (attention's scores, after
+// qf-vectorizable-loop-order: batch, rows, the reduction, columns
+// innermost) with at least 2^16 multiply-adds splits its outermost parallel
+// loop (the batch) over threads, never the reduction loop.
+// CHECK-LABEL: func.func @threads_batched_matmul
+// CHECK: scf.for {{.*}} = %c0 to %c4 step %c1
+// CHECK: scf.for {{.*}} = %c0 to %c64 step %c4
+// CHECK: scf.for {{.*}} = %c0 to %c64 step %c32
+// CHECK: scf.for {{.*}} = %c0 to %c32 step %c1
+// CHECK: arith.mulf {{.*}} : vector<4x1x32xf32>
+// CHECK-NOT: qf.parallel_split
+// CHECK: } {qf.parallel_split}
+// CHECK-NEXT: return
+func.func @threads_batched_matmul(%a: tensor<4x64x32xf32>, %b: tensor<4x32x64xf32>, %init: tensor<4x64x64xf32>) -> tensor<4x64x64xf32> {
+  %y = linalg.generic {
+      indexing_maps = [affine_map<(b, m, k, n) -> (b, m, k)>, affine_map<(b, m, k, n) -> (b, k, n)>,
+                       affine_map<(b, m, k, n) -> (b, m, n)>],
+      iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%a, %b : tensor<4x64x32xf32>, tensor<4x32x64xf32>) outs(%init : tensor<4x64x64xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x64x64xf32>
+  return %y : tensor<4x64x64xf32>
+}

@@ -348,10 +348,13 @@ def TileAndVectorizePass : Pass<"qf-tile-and-vectorize", "mlir::func::FuncOp"> {
     (a `vector.reduction` would be added lane after lane, or reassociated
     by LLVM according to the target's vector width).
 
-    Element-wise ops (no reduction) and row reductions of at least 2^16
-    elements also get their outermost loop of more than one iteration
-    marked `qf.parallel_split`, for `qf-parallelize-loops` to split over
-    threads.
+    Ops of at least 2^16 iterations (elements, or multiply-adds of a
+    reduction) also get their outermost parallel loop of more than one
+    iteration marked `qf.parallel_split`, for `qf-parallelize-loops` to
+    split over threads: any loop of an element-wise op, a batch or row loop
+    of a reduction (e.g. a batched matmul of activations), the loop over a
+    row reduction's rows; never a reduction loop. Each output is computed
+    as on one thread, so results do not depend on the thread count.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::scf::SCFDialect",
