@@ -13,6 +13,10 @@ namespace qforge {
 /// -1 if there is none. Running it in vector lanes needs no gather.
 int64_t contiguousParallelLoop(mlir::linalg::GenericOp op);
 
+/// Whether `operand` of `op` reads `loop` only in its innermost non-unit
+/// dimension, by the loop's index alone, or not at all.
+bool readsContiguously(mlir::linalg::GenericOp op, mlir::OpOperand &operand, int64_t loop);
+
 } // namespace qforge
 
 #endif // QFORGE_LIB_CODEGEN_CONTIGUOUSLOOP_H

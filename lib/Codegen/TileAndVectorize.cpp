@@ -100,19 +100,10 @@ int64_t rowReductionLoop(linalg::GenericOp op) {
   if (row < 0)
     return -1;
   for (OpOperand &operand : op->getOpOperands()) {
-    auto shaped = dyn_cast<ShapedType>(operand.get().getType());
-    if (!shaped)
-      continue;
-    AffineMap map = op.getMatchingIndexingMap(&operand);
-    for (unsigned r = 0; r < map.getNumResults(); ++r) {
-      if (!map.getResult(r).isFunctionOfDim(row))
-        continue;
-      if (op.isDpsInit(&operand) || !isa<AffineDimExpr>(map.getResult(r)))
-        return -1;
-      for (unsigned after = r + 1; after < map.getNumResults(); ++after)
-        if (shaped.getShape()[after] != 1)
-          return -1;
-    }
+    bool readsRow = llvm::any_of(op.getMatchingIndexingMap(&operand).getResults(),
+                                 [&](AffineExpr e) { return e.isFunctionOfDim(row); });
+    if ((op.isDpsInit(&operand) && readsRow) || !qforge::readsContiguously(op, operand, row))
+      return -1;
   }
   return row;
 }
@@ -353,6 +344,57 @@ void tileRowReduction(linalg::GenericOp op, int64_t row, RewriterBase &rewriter)
     reduceAsTree(chunk, rewriter);
 }
 
+/// The vector `v` reshapes (through single-use shape casts and extracts
+/// that drop unit dimensions), or `v`.
+Value throughShapeCast(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (!def->hasOneUse())
+      break;
+    auto extract = dyn_cast<vector::ExtractOp>(def);
+    auto extracted = extract ? dyn_cast<VectorType>(extract.getType()) : VectorType();
+    if (auto reshape = dyn_cast<vector::ShapeCastOp>(def)) {
+      v = reshape.getSource();
+    } else if (extracted && extracted.getNumElements() ==
+                                extract.getSourceVectorType().getNumElements()) {
+      v = extract.getSource();
+    } else {
+      break;
+    }
+  }
+  return v;
+}
+
+/// acc + a * b accumulated across the iterations of a loop (a reduction's
+/// register block, its accumulator an scf.for's iteration argument) as a
+/// fused multiply-add: one instruction and one rounding, as the packed FMA
+/// kernels compute, instead of a multiply and a dependent add.
+struct AccumulateAsFma : OpRewritePattern<arith::AddFOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(arith::AddFOp add, PatternRewriter &rewriter) const override {
+    if (!isa<VectorType>(add.getType()))
+      return failure();
+    for (unsigned i = 0; i < 2; ++i) {
+      Value acc = add->getOperand(i);
+      auto carried = dyn_cast<BlockArgument>(throughShapeCast(acc));
+      auto mul = throughShapeCast(add->getOperand(1 - i)).getDefiningOp<arith::MulFOp>();
+      if (!carried || !isa<scf::ForOp>(carried.getOwner()->getParentOp()) || !mul ||
+          !mul->hasOneUse())
+        continue;
+      auto asResult = [&](Value v) -> Value {
+        return v.getType() == add.getType()
+                   ? v
+                   : vector::ShapeCastOp::create(rewriter, add.getLoc(), add.getType(), v);
+      };
+      rewriter.setInsertionPoint(add);
+      rewriter.replaceOpWithNewOp<vector::FMAOp>(add, asResult(mul.getLhs()),
+                                                 asResult(mul.getRhs()), acc);
+      return success();
+    }
+    return failure();
+  }
+};
+
 /// Unit dimensions away and reductions over them folded. Slices stay:
 /// matching extract/insert pairs are what the hoisting after it moves.
 LogicalResult simplifyVectors(func::FuncOp func) {
@@ -408,6 +450,11 @@ struct TileAndVectorizePass
     func.walk([&](scf::ForOp loop) { forLoops.push_back(loop); }); // Inner first.
     for (scf::ForOp loop : forLoops)
       (void)hoistLoopInvariantSubsets(rewriter, loop);
+
+    RewritePatternSet fma(func.getContext());
+    fma.add<AccumulateAsFma>(func.getContext());
+    if (failed(applyPatternsGreedily(func, std::move(fma))))
+      return signalPassFailure();
   }
 };
 

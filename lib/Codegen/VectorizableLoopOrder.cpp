@@ -96,21 +96,25 @@ int64_t qforge::contiguousParallelLoop(linalg::GenericOp op) {
   }
   if (loop < 0 || ranges[loop] == 1)
     return -1;
-  for (OpOperand &operand : op->getOpOperands()) {
-    auto shaped = dyn_cast<ShapedType>(operand.get().getType());
-    if (!shaped)
-      continue;
-    AffineMap map = op.getMatchingIndexingMap(&operand);
-    for (unsigned r = 0; r < map.getNumResults(); ++r) {
-      if (!map.getResult(r).isFunctionOfDim(loop))
-        continue;
-      auto dim = dyn_cast<AffineDimExpr>(map.getResult(r));
-      if (!dim)
-        return -1;
-      for (unsigned after = r + 1; after < map.getNumResults(); ++after)
-        if (shaped.getShape()[after] != 1)
-          return -1;
-    }
-  }
+  for (OpOperand &operand : op->getOpOperands())
+    if (!qforge::readsContiguously(op, operand, loop))
+      return -1;
   return loop;
+}
+
+bool qforge::readsContiguously(linalg::GenericOp op, OpOperand &operand, int64_t loop) {
+  auto shaped = dyn_cast<ShapedType>(operand.get().getType());
+  if (!shaped)
+    return true;
+  AffineMap map = op.getMatchingIndexingMap(&operand);
+  for (unsigned r = 0; r < map.getNumResults(); ++r) {
+    if (!map.getResult(r).isFunctionOfDim(loop))
+      continue;
+    if (!isa<AffineDimExpr>(map.getResult(r)))
+      return false;
+    for (unsigned after = r + 1; after < map.getNumResults(); ++after)
+      if (shaped.getShape()[after] != 1)
+        return false;
+  }
+  return true;
 }

@@ -5,7 +5,8 @@
 // output channels (16 lanes; 32 do not divide 48): one vector of 16 output
 // channels per output pixel, the window and channel loops inside, and the
 // accumulator carried in a register through them; the input value is
-// broadcast, the filter row read as a vector.
+// broadcast, the filter row read as a vector, and each term added by one
+// fused multiply-add.
 // CHECK-LABEL: func.func @conv_hwcf
 // CHECK: scf.for %[[OH:.*]] = %c0 to %c3 step %c1
 // CHECK: scf.for %[[OW:.*]] = %c0 to %c3 step %c1
@@ -16,8 +17,7 @@
 // CHECK: scf.for %[[C:.*]] = %c0 to %c8 step %c1 iter_args(%[[ACC:.*]] = %[[ACC_W]]) -> (vector<16xf32>)
 // CHECK: %[[X:.*]] = vector.transfer_read {{.*}}permutation_map = #{{.*}}} : tensor<1x1x1x1xf32>, vector<16xf32>
 // CHECK: %[[W:.*]] = vector.transfer_read {{.*}} : tensor<1x1x1x16xf32>, vector<16xf32>
-// CHECK: %[[P:.*]] = arith.mulf %[[X]], %[[W]] : vector<16xf32>
-// CHECK: %[[S:.*]] = arith.addf %[[P]], %[[ACC]] : vector<16xf32>
+// CHECK: %[[S:.*]] = vector.fma %[[X]], %[[W]], %[[ACC]] : vector<16xf32>
 // CHECK: scf.yield %[[S]] : vector<16xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x1x1x16xf32>
 // CHECK-NOT: linalg.generic
@@ -91,8 +91,7 @@ func.func @not_vectorized(%x: tensor<4x10xf32>, %t: tensor<16x32xf32>, %i1: tens
 // CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[INIT]]) -> (vector<4x32xf32>)
 // CHECK: scf.for
 // CHECK: scf.for
-// CHECK: arith.mulf {{.*}} : vector<4x1x1x1x32xf32>
-// CHECK: arith.addf {{.*}} : vector<128xf32>
+// CHECK: vector.fma {{.*}} : vector<128xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<4x32xf32>, tensor<1x1x4x32xf32>
 func.func @conv_register_block(%x: tensor<1x10x10x8xf32>, %w: tensor<3x3x8x64xf32>, %init: tensor<1x8x8x64xf32>) -> tensor<1x8x8x64xf32> {
   %y = linalg.generic {
@@ -116,7 +115,7 @@ func.func @conv_register_block(%x: tensor<1x10x10x8xf32>, %w: tensor<3x3x8x64xf3
 // CHECK-LABEL: func.func @conv_stride2
 // CHECK: scf.for {{.*}} = %c0 to %c4 step %c1
 // CHECK: vector.transfer_read {{.*}} : tensor<1x1x1x16xf32>, vector<16xf32>
-// CHECK: arith.addf {{.*}} : vector<16xf32>
+// CHECK: vector.fma {{.*}} : vector<16xf32>
 func.func @conv_stride2(%x: tensor<1x9x9x8xf32>, %w: tensor<3x3x8x16xf32>, %init: tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32> {
   %y = linalg.generic {
       indexing_maps = [affine_map<(n, oh, ow, kh, kw, c, f) -> (n, oh * 2 + kh, ow * 2 + kw, c)>,
@@ -271,7 +270,7 @@ func.func @row_reduction_threads(%x: tensor<512x256xf32>, %init: tensor<512xf32>
 // CHECK: scf.for {{.*}} = %c0 to %c64 step %c4
 // CHECK: scf.for {{.*}} = %c0 to %c64 step %c32
 // CHECK: scf.for {{.*}} = %c0 to %c32 step %c1
-// CHECK: arith.mulf {{.*}} : vector<4x1x32xf32>
+// CHECK: vector.fma {{.*}} : vector<128xf32>
 // CHECK-NOT: qf.parallel_split
 // CHECK: } {qf.parallel_split}
 // CHECK-NEXT: return

@@ -331,8 +331,12 @@ def TileAndVectorizePass : Pass<"qf-tile-and-vectorize", "mlir::func::FuncOp"> {
     vectorized (`vector.transfer_read`, element-wise vector arithmetic,
     `vector.transfer_write`); unit dimensions are cast away and the output
     block's read and write are hoisted out of the reduction loops, keeping
-    the accumulators in registers. Ops that do not qualify stay as they
-    are. Each output still sums its terms in the original order.
+    the accumulators in registers, and each term is added to its
+    accumulator by one fused multiply-add (`vector.fma`: one rounding, as
+    in the packed FMA kernels, where a multiply and an add would round
+    twice and take two dependent instructions). Ops that do not qualify
+    stay as they are. Each output still sums its terms in the original
+    order.
 
     A row reduction (one reduction loop of more than one iteration, the
     innermost non-unit loop, read contiguously by every input and not by
