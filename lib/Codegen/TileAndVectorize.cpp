@@ -297,7 +297,9 @@ void reduceAsTree(vector::ReductionOp reduction, RewriterBase &rewriter) {
                                                    ArrayRef<int64_t>{n / 2},
                                                    ArrayRef<int64_t>{1});
     };
-    v = vector::makeArithReduction(rewriter, loc, reduction.getKind(), half(0), half(n / 2));
+    Value low = half(0); // Created in this order whatever the compiler.
+    Value high = half(n / 2);
+    v = vector::makeArithReduction(rewriter, loc, reduction.getKind(), low, high);
   }
   Value result = vector::ExtractOp::create(rewriter, loc, v, ArrayRef<int64_t>{0});
   if (Value acc = reduction.getAcc())
@@ -387,8 +389,9 @@ struct AccumulateAsFma : OpRewritePattern<arith::AddFOp> {
                    : vector::ShapeCastOp::create(rewriter, add.getLoc(), add.getType(), v);
       };
       rewriter.setInsertionPoint(add);
-      rewriter.replaceOpWithNewOp<vector::FMAOp>(add, asResult(mul.getLhs()),
-                                                 asResult(mul.getRhs()), acc);
+      Value lhs = asResult(mul.getLhs()); // In this order whatever the compiler.
+      Value rhs = asResult(mul.getRhs());
+      rewriter.replaceOpWithNewOp<vector::FMAOp>(add, lhs, rhs, acc);
       return success();
     }
     return failure();

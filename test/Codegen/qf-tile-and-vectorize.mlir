@@ -189,8 +189,8 @@ func.func @threads_small_elementwise(%a: tensor<1x32x32x16xi8>, %b: tensor<1x32x
 // CHECK: %[[D:.*]] = arith.subf %[[X]], {{.*}} : vector<128xf32>
 // CHECK: %[[E:.*]] = math.exp %[[D]] : vector<128xf32>
 // CHECK: %[[A:.*]] = vector.extract %[[ACC]][0] : f32 from vector<1xf32>
-// CHECK: %[[HI:.*]] = vector.extract_strided_slice %[[E]] {offsets = [64], sizes = [64], strides = [1]}
 // CHECK: %[[LO:.*]] = vector.extract_strided_slice %[[E]] {offsets = [0], sizes = [64], strides = [1]}
+// CHECK: %[[HI:.*]] = vector.extract_strided_slice %[[E]] {offsets = [64], sizes = [64], strides = [1]}
 // CHECK: arith.addf %[[LO]], %[[HI]] : vector<64xf32>
 // CHECK: arith.addf {{.*}} : vector<32xf32>
 // CHECK: arith.addf {{.*}} : vector<16xf32>
