@@ -214,23 +214,13 @@ void vectorizeTiles(const scf::SCFTilingResult &tiled, RewriterBase &rewriter) {
 }
 
 /// Tiles `op` with `sizes` (loops in `order`, or as they are) and
-/// vectorizes the tiles; false if it could not be tiled.
+/// vectorizes the tiles; false if it could not be tiled. Threads may split
+/// the outermost of the first `splittable` tiled loops that has work to
+/// split (never a reduction loop).
 bool tileAndVectorize(linalg::GenericOp op, ArrayRef<int64_t> sizes, ArrayRef<int64_t> order,
-                      RewriterBase &rewriter) {
+                      size_t splittable, RewriterBase &rewriter) {
   MLIRContext *ctx = op.getContext();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  // Threads split the outermost loop that has work to split, never a
-  // reduction loop: any loop of an element-wise op; of a reduction tiled
-  // along its contiguous loop (`order` puts the parallel loops first), a
-  // parallel one (a batched matmul's batch or rows); of a row reduction
-  // (no interchange, one loop per loop of the op), a loop over its rows.
-  size_t splittable = 0;
-  if (op.getNumReductionLoops() == 0)
-    splittable = ranges.size();
-  else if (!order.empty())
-    splittable = op.getNumParallelLoops();
-  else if (int64_t row = rowReductionLoop(op); row >= 0)
-    splittable = static_cast<size_t>(row);
   scf::SCFTilingOptions options;
   options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
   options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
@@ -280,7 +270,9 @@ void tileAlongContiguousLoop(linalg::GenericOp op, int64_t inner, RewriterBase &
   for (unsigned d = 0; d < loops; ++d)
     if (iterators[d] == utils::IteratorType::reduction)
       order.push_back(d);
-  (void)tileAndVectorize(op, sizes, order, rewriter);
+  // The parallel loops come first: any of them may be split (a batched
+  // matmul's batch or rows).
+  (void)tileAndVectorize(op, sizes, order, op.getNumParallelLoops(), rewriter);
 }
 
 /// `reduction` (a whole vector into a scalar) as a fixed tree: halves
@@ -322,15 +314,17 @@ void tileRowReduction(linalg::GenericOp op, int64_t row, RewriterBase &rewriter)
   // The loops replacing `op` are the ops between its neighbours.
   Block *block = op->getBlock();
   Operation *prev = op->getPrevNode(), *next = op->getNextNode();
-  if (!tileAndVectorize(op, sizes, {}, rewriter))
+  // No interchange: the loops before the row loop run over rows.
+  if (!tileAndVectorize(op, sizes, {}, static_cast<size_t>(row), rewriter))
     return;
-  Block::iterator first = prev ? std::next(prev->getIterator()) : block->begin();
+  auto replacing = llvm::make_range(prev ? std::next(prev->getIterator()) : block->begin(),
+                                    next ? next->getIterator() : block->end());
   MLIRContext *ctx = block->getParentOp()->getContext();
   // The chunk's reduction along its lanes, not the lane-by-lane chain the
   // function-wide lowering (InnerParallel, for reductions over outer
   // dimensions) would make of it.
   SmallVector<Operation *> reductions;
-  for (Operation &tiled : llvm::make_range(first, next ? next->getIterator() : block->end()))
+  for (Operation &tiled : replacing)
     tiled.walk([&](vector::MultiDimReductionOp r) { reductions.push_back(r); });
   RewritePatternSet patterns(ctx);
   vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
@@ -340,7 +334,7 @@ void tileRowReduction(linalg::GenericOp op, int64_t row, RewriterBase &rewriter)
       reductions, std::move(patterns),
       GreedyRewriteConfig().setStrictness(GreedyRewriteStrictness::ExistingAndNewOps));
   SmallVector<vector::ReductionOp> chunks;
-  for (Operation &tiled : llvm::make_range(first, next ? next->getIterator() : block->end()))
+  for (Operation &tiled : replacing)
     tiled.walk([&](vector::ReductionOp r) { chunks.push_back(r); });
   for (vector::ReductionOp chunk : chunks)
     reduceAsTree(chunk, rewriter);
