@@ -149,6 +149,13 @@ void markParallelSplit(ArrayRef<LoopLikeOpInterface> loops, ArrayRef<int64_t> ra
   }
 }
 
+/// A constant index 0 (an operand's broadcast unit dimension, which the
+/// vectorizer reads as a broadcast).
+bool isConstantZero(AffineExpr e) {
+  auto c = dyn_cast<AffineConstantExpr>(e);
+  return c && c.getValue() == 0;
+}
+
 /// In a tile every loop but the vector one runs once, at 0, so an index
 /// such as a convolution's window access (oh + kh) equals any one of its
 /// unit loops. Rewrites such indices to that loop, giving the projected
@@ -165,7 +172,7 @@ bool simplifyUnitIndices(linalg::GenericOp tile) {
       if (auto dim = dyn_cast<AffineDimExpr>(e))
         used.insert(dim.getPosition());
     for (AffineExpr e : map.getResults()) {
-      if (isa<AffineDimExpr>(e)) {
+      if (isa<AffineDimExpr>(e) || isConstantZero(e)) {
         results.push_back(e);
         continue;
       }

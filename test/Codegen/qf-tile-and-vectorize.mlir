@@ -58,6 +58,28 @@ func.func @relu_8_lanes(%x: tensor<3x24xf32>, %init: tensor<3x24xf32>) -> tensor
 
 // -----
 
+// A row's value broadcast along the row through a unit dimension read at
+// index 0 (softmax's x - max, as TOSA lowers it): each tile reads the
+// row's value once and broadcasts it to the vector.
+// CHECK-LABEL: func.func @broadcast_unit_dimension
+// CHECK: scf.for {{.*}} = %c0 to %c3 step %c1
+// CHECK: scf.for {{.*}} = %c0 to %c32 step %c16
+// CHECK-DAG: %[[X:.*]] = vector.transfer_read %{{.*}} : tensor<1x16xf32>, vector<16xf32>
+// CHECK-DAG: %[[M:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true], permutation_map = #{{.*}}} : tensor<1x1xf32>, vector<16xf32>
+// CHECK: arith.subf %[[X]], %[[M]] : vector<16xf32>
+// CHECK-NOT: linalg.generic
+func.func @broadcast_unit_dimension(%x: tensor<3x32xf32>, %m: tensor<3x1xf32>, %init: tensor<3x32xf32>) -> tensor<3x32xf32> {
+  %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, 0)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %m : tensor<3x32xf32>, tensor<3x1xf32>) outs(%init : tensor<3x32xf32>) {
+  ^bb0(%v: f32, %r: f32, %o: f32):
+    %d = arith.subf %v, %r : f32
+    linalg.yield %d : f32
+  } -> tensor<3x32xf32>
+  return %y : tensor<3x32xf32>
+}
+
+// -----
+
 // Left alone: an innermost extent no vector width divides, and a transpose
 // (its innermost loop is not contiguous in the input).
 // CHECK-LABEL: func.func @not_vectorized
