@@ -38,7 +38,9 @@ def QF_KernelAttr : EnumAttr<QF_Dialect, QF_Kernel, "kernel"> {
     - `vector_depthwise`: a depthwise `qf.conv2d` with 16 channels per
       int32 vector (a multiply and add per tap).
     - `fma_product`: a float `tosa.conv2d` or `tosa.matmul` with constant
-      weights on the packed fused-multiply-add kernel (AVX-512).
+      weights, or a `tosa.matmul` whose weights are computed at run time
+      (packed at run time), on the packed fused-multiply-add kernel
+      (AVX-512).
     - `fma_depthwise`: a float `tosa.depthwise_conv2d` with constant
       weights, 16 channels per vector, a fused multiply-add per tap.
     - `vbmi_lookup`: a `qf.lookup` on AVX-512 VBMI, 64 bytes at a time:

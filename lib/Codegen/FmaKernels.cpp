@@ -1,7 +1,8 @@
 //===- FmaKernels.cpp - float products on the packed FMA kernel -----------===//
 //
-// Float tosa.conv2d (its windows read in place) and tosa.matmul with
-// constant weights on the register-tiled FMA kernel (Kernels/FloatGemm.h),
+// Float tosa.conv2d (its windows read in place) and tosa.matmul (constant
+// weights packed at compile time, run-time ones packed at run time) on the
+// register-tiled FMA kernel (Kernels/FloatGemm.h),
 // and float tosa.depthwise_conv2d on its own FMA kernel
 // (Kernels/FloatDepthwise.h), before TOSA's own lowering would take them.
 //
@@ -68,13 +69,17 @@ DenseFPElementsAttr weightConstant(Value b) {
   return floatConstant(b);
 }
 
-/// tosa.matmul [1, M, K] x [1, K, N] in f32 with constant B.
+/// tosa.matmul [B, M, K] x [B, K, N] in f32 with static shapes: B
+/// constant (packed at compile time, one batch), or computed at run time
+/// (packed at run time, any batch; attention's products).
 bool computesMatmul(tosa::MatMulOp mm) {
   auto type = cast<RankedTensorType>(mm.getType());
   auto aType = cast<RankedTensorType>(mm.getA().getType());
-  return type.getElementType().isF32() && type.hasStaticShape() && weightConstant(mm.getB()) &&
-         aType.hasStaticShape() && type.getDimSize(0) == 1 && isZero(mm.getAZp()) &&
-         isZero(mm.getBZp());
+  auto bType = cast<RankedTensorType>(mm.getB().getType());
+  if (!type.getElementType().isF32() || !type.hasStaticShape() || !aType.hasStaticShape() ||
+      !bType.hasStaticShape() || !isZero(mm.getAZp()) || !isZero(mm.getBZp()))
+    return false;
+  return !weightConstant(mm.getB()) || type.getDimSize(0) == 1;
 }
 
 /// The windows of `conv` (a tosa.conv2d or tosa.depthwise_conv2d) over its
@@ -135,6 +140,10 @@ void emitDepthwise(tosa::DepthwiseConv2DOp conv, RewriterBase &rewriter) {
 void emitMatmul(tosa::MatMulOp mm, RewriterBase &rewriter) {
   auto type = cast<RankedTensorType>(mm.getType());
   DenseFPElementsAttr weights = weightConstant(mm.getB());
+  if (!weights) {
+    rewriter.replaceOp(mm, buildFloatBatchMatmul(rewriter, mm.getLoc(), mm.getA(), mm.getB()));
+    return;
+  }
   auto aType = cast<RankedTensorType>(mm.getA().getType());
   Location loc = mm.getLoc();
   int64_t k = aType.getDimSize(2), n = type.getDimSize(2);

@@ -100,9 +100,11 @@ std::optional<KernelResult> kernelBehind(Value v, linalg::GenericOp user) {
   }
   if (!collectStores(stored, k) || k.stores.empty())
     return std::nullopt;
+  // Every store writes the result itself (a batched product's store into
+  // one batch's slice has indices the generic's domain does not).
   for (vector::TransferWriteOp w : k.stores)
     if (w.getVectorType().getRank() != 1 || !w.getPermutationMap().isMinorIdentity() ||
-        w.getMask())
+        w.getMask() || w.getBase().getType() != stored.getType())
       return std::nullopt;
   return k;
 }

@@ -249,3 +249,35 @@ func.func @not_fused(%x: tensor<4x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32
   } -> tensor<4x16xf32>
   return %k1, %g1, %g2, %g3, %g4, %g5 : tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xi1>, tensor<4x16xf32>
 }
+
+// -----
+
+// A batched product stores each batch's tiles into that batch's slice of
+// the result: the store's indices are the slice's, not the generic's
+// domain, so the consumer stays a generic.
+// CHECK-LABEL: func.func @not_fused_batch_slices
+// CHECK: scf.for
+// CHECK: vector.transfer_write {{.*}} qf.kernel_store
+// CHECK: linalg.generic
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @not_fused_batch_slices(%x: tensor<2x1x16xf32>, %r: tensor<2x1x16xf32>) -> tensor<2x1x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x1x16xf32>
+  %k = scf.for %b = %c0 to %c2 step %c1 iter_args(%t = %e) -> (tensor<2x1x16xf32>) {
+    %slice = tensor.extract_slice %t[%b, 0, 0] [1, 1, 16] [1, 1, 1] : tensor<2x1x16xf32> to tensor<1x16xf32>
+    %v = vector.transfer_read %x[%b, %c0, %c0], %zero {in_bounds = [true]} : tensor<2x1x16xf32>, vector<16xf32>
+    %w = vector.transfer_write %v, %slice[%c0, %c0] {in_bounds = [true], qf.kernel_store} : vector<16xf32>, tensor<1x16xf32>
+    %i = tensor.insert_slice %w into %t[%b, 0, 0] [1, 1, 16] [1, 1, 1] : tensor<1x16xf32> into tensor<2x1x16xf32>
+    scf.yield %i : tensor<2x1x16xf32>
+  }
+  %y = linalg.generic {indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%k, %r : tensor<2x1x16xf32>, tensor<2x1x16xf32>) outs(%e : tensor<2x1x16xf32>) {
+  ^bb0(%in: f32, %res: f32, %out: f32):
+    %s = arith.addf %in, %res : f32
+    linalg.yield %s : f32
+  } -> tensor<2x1x16xf32>
+  return %y : tensor<2x1x16xf32>
+}

@@ -893,6 +893,53 @@ func.func @fma_matmul(%x: tensor<1x1x8xf32>) -> tensor<1x1x20xf32> {
 
 // -----
 
+// Both operands computed at run time ([3, 4, 8] x [3, 8, 20]): the right
+// one packed for all batches at once (columns padded to the 32 of the
+// tile, split into panels, panels before the reduction), then one product
+// per batch on its slices; the padding columns sliced off before each
+// batch is inserted. Too little work for threads.
+// CHECK-LABEL: func.func @fma_batch_matmul
+// CHECK: %[[PAD:.*]] = tensor.pad %arg1 low[0, 0, 0] high[0, 0, 12]
+// CHECK: %[[PANELS:.*]] = tensor.expand_shape %[[PAD]] {{\[\[}}0], [1], [2, 3]] output_shape [3, 8, 1, 32]
+// CHECK: %[[PACKED:.*]] = linalg.transpose ins(%[[PANELS]] : tensor<3x8x1x32xf32>) outs(%{{.*}} : tensor<3x1x8x32xf32>) permutation = [0, 2, 1, 3]
+// CHECK: scf.for %[[B:.*]] = %{{.*}} to %c3 {{.*}} -> (tensor<3x4x20xf32>)
+// CHECK-DAG: %[[X:.*]] = tensor.extract_slice %arg0[%[[B]], 0, 0] [1, 4, 8] [1, 1, 1] : tensor<3x4x8xf32> to tensor<4x8xf32>
+// CHECK-DAG: %[[W:.*]] = tensor.extract_slice %[[PACKED]][%[[B]], 0, 0, 0] [1, 1, 8, 32] [1, 1, 1, 1] : tensor<3x1x8x32xf32> to tensor<1x8x32xf32>
+// CHECK: vector.transfer_read %[[W]]
+// CHECK: vector.transfer_read %[[X]]
+// CHECK-COUNT-2: vector.fma
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [4, 20] [1, 1] : tensor<4x32xf32> to tensor<4x20xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[%[[B]], 0, 0] [1, 4, 20] [1, 1, 1]
+// CHECK-NOT: qf.parallel_split
+// CHECK-NOT: tosa.matmul
+func.func @fma_batch_matmul(%x: tensor<3x4x8xf32>, %w: tensor<3x8x20xf32>) -> tensor<3x4x20xf32> {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.matmul %x, %w, %zp, %zp {qf.kernel = #qf.kernel<fma_product>} : (tensor<3x4x8xf32>, tensor<3x8x20xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<3x4x20xf32>
+  return %y : tensor<3x4x20xf32>
+}
+
+// -----
+
+// Whole tiles ([2, 64, 64] x [2, 64, 64]): each batch's tiles are stored
+// into its slice of the result; threads split the batches, not the
+// product's own loops.
+// CHECK-LABEL: func.func @fma_batch_matmul_threads
+// CHECK: %[[PACKED:.*]] = linalg.transpose
+// CHECK: scf.for %[[B:.*]] = {{.*}} iter_args(%[[OUT:.*]] = %{{.*}}) -> (tensor<2x64x64xf32>)
+// CHECK: %[[SLICE:.*]] = tensor.extract_slice %[[OUT]][%[[B]], 0, 0] [1, 64, 64] [1, 1, 1] : tensor<2x64x64xf32> to tensor<64x64xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[SLICE]])
+// CHECK-NOT: qf.parallel_split
+// CHECK-COUNT-16: vector.fma
+// CHECK: tensor.insert_slice
+// CHECK: } {qf.parallel_split}
+func.func @fma_batch_matmul_threads(%x: tensor<2x64x64xf32>, %w: tensor<2x64x64xf32>) -> tensor<2x64x64xf32> {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.matmul %x, %w, %zp, %zp {qf.kernel = #qf.kernel<fma_product>} : (tensor<2x64x64xf32>, tensor<2x64x64xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x64x64xf32>
+  return %y : tensor<2x64x64xf32>
+}
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // Marks a kernel cannot honour
 //===----------------------------------------------------------------------===//

@@ -127,16 +127,21 @@ func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %long: tensor<1x34
 
 // -----
 
-// Float products with constant weights: the FMA kernel on the AVX-512
-// families, also for weights the importer reshaped to [1, K, N] (MatMul and
-// Gemm); weights computed at run time keep TOSA's lowering.
+// Float products: the FMA kernel on the AVX-512 families, for constant
+// weights (packed at compile time; also through the importer's reshape to
+// [1, K, N] for MatMul and Gemm) and for both operands computed at run time
+// (packed at run time, any batch: attention's products). Constant weights
+// with a batch of their own keep TOSA's lowering.
 // VNNI-LABEL: func.func @float_products
 // VNNI: tosa.conv2d {{.*}}qf.kernel = #qf.kernel<fma_product>
 // VNNI: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
 // VNNI: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
+// VNNI: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
+// VNNI: tosa.matmul %arg3, %{{.*}}, %{{.*}}, %{{.*}} : (tensor<3x4x8xf32>
 // VNNI-NOT: qf.kernel
 // AVX512-LABEL: func.func @float_products
 // AVX512: tosa.conv2d {{.*}}qf.kernel = #qf.kernel<fma_product>
+// AVX512: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
 // AVX512: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
 // AVX512: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
 // AVX512-NOT: qf.kernel
@@ -144,7 +149,7 @@ func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %long: tensor<1x34
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @float_products
 // I8MM-NOT: qf.kernel
-func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: tensor<1x8x20xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>) {
+func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: tensor<1x8x20xf32>, %vb: tensor<3x4x8xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>, tensor<3x4x20xf32>) {
   %w = "tosa.const"() {values = dense<1.0> : tensor<2x3x3x1xf32>} : () -> tensor<2x3x3x1xf32>
   %b = "tosa.const"() {values = dense<[0.5, -1.0]> : tensor<2xf32>} : () -> tensor<2xf32>
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
@@ -156,7 +161,9 @@ func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: t
   %w3 = tosa.reshape %w2, %shape : (tensor<8x20xf32>, !tosa.shape<3>) -> tensor<1x8x20xf32>
   %g = tosa.matmul %v, %w3, %zp, %zp : (tensor<1x1x8xf32>, tensor<1x8x20xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x20xf32>
   %r = tosa.matmul %v, %wr, %zp, %zp : (tensor<1x1x8xf32>, tensor<1x8x20xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x20xf32>
-  return %y, %m, %g, %r : tensor<1x2x2x2xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>
+  %wb = "tosa.const"() {values = dense<0.5> : tensor<3x8x20xf32>} : () -> tensor<3x8x20xf32>
+  %c = tosa.matmul %vb, %wb, %zp, %zp : (tensor<3x4x8xf32>, tensor<3x8x20xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<3x4x20xf32>
+  return %y, %m, %g, %r, %c : tensor<1x2x2x2xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>, tensor<3x4x20xf32>
 }
 
 // -----

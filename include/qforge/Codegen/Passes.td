@@ -46,9 +46,10 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
       block-quantized;
     - `vector_depthwise`: any other such depthwise convolution;
     - `fma_product`: float `tosa.conv2d` with a constant filter and bias,
-      and `tosa.matmul` of batch 1 with constant weights (also through a
-      `tosa.reshape` of the constant), static shapes,
-      zero zero points;
+      `tosa.matmul` of batch 1 with constant weights (also through a
+      `tosa.reshape` of the constant), and `tosa.matmul` of any batch
+      whose weights are computed at run time (attention's products);
+      static shapes, zero zero points;
     - `fma_depthwise`: float `tosa.depthwise_conv2d` with one output per
       channel (any channel count), constant filter and bias, static
       shapes, zero zero points;
@@ -123,7 +124,11 @@ def LowerToKernelsPass : Pass<"qf-lower-to-kernels", "mlir::func::FuncOp"> {
       kernels do; a 1x1 stride-1 convolution reads the input as a matrix)
       and matmuls on the same register-tiled loop nest with `vector.fma`,
       weights packed into [N/W][K][W] panels, the bias added in registers
-      before the store. Each output sums its terms in the reference order,
+      before the store. Weights computed at run time are packed at run
+      time: one transpose into [B][N/W][K][W] for all batches, then one
+      product per batch on its slices, stored into the batch's slice of
+      the result when no padding needs slicing off; threads split the
+      batches. Each output sums its terms in the reference order,
       each step rounded once (a fused multiply-add) rather than twice, so
       results differ from the reference loops in the last bits.
     - `fma_depthwise`: float depthwise convolutions, 16 channels per

@@ -4,7 +4,10 @@
 #include "qforge/Codegen/Kernels/ConvWindows.h"
 #include "qforge/Codegen/Kernels/PackedGemm.h"
 
+#include "qforge/Dialect/QF/IR/QFDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/Support/MathExtras.h"
@@ -22,17 +25,28 @@ namespace {
 class FloatGemmBuilder {
 public:
   FloatGemmBuilder(OpBuilder &b, Location loc, const FloatMatrix &weights, ArrayRef<float> bias)
-      : b(b), loc(loc), weights(weights), bias(bias), f32(b.getF32Type()), k(weights.rows),
+      : b(b), loc(loc), weights(&weights), bias(bias), f32(b.getF32Type()), k(weights.rows),
         n(weights.cols) {}
+  /// A product of two run-time operands [B, M, K] x [B, K, N].
+  FloatGemmBuilder(OpBuilder &b, Location loc, Value x, Value w)
+      : b(b), loc(loc), f32(b.getF32Type()), k(cast<RankedTensorType>(w.getType()).getDimSize(1)),
+        n(cast<RankedTensorType>(w.getType()).getDimSize(2)), batchX(x), batchW(w) {}
 
   /// Rows from `x` [M, K].
   Value fromMatrix(Value x);
   /// Rows from the windows of `padded` (its input already padded with 0).
   Value fromWindows(const ConvWindows &padded);
+  /// The batched product of the run-time operands: each batch's `w` packed
+  /// at run time, then one product per batch.
+  Value fromBatches();
 
 private:
   void plan(int64_t rows, GemmTile chosen);
   void packWeights();
+  Value padRows(Value x, int64_t rowDim);
+  Value packAtRunTime();
+  Value batchProduct(OpBuilder &bb, Location bl, Value batch, Value lhs, Value packed,
+                     Value out);
   Value broadcastElement(OpBuilder &rb, Location rl, ValueRange at);
   void readMatrixRows();
   void readWindowsInPlace(const ConvWindows &padded);
@@ -42,12 +56,13 @@ private:
 
   OpBuilder &b;
   Location loc;
-  const FloatMatrix &weights;
+  const FloatMatrix *weights = nullptr;
   ArrayRef<float> bias;
   Type f32;
   int64_t m = 0, k = 0, n = 0;
   SmallVector<bool> inBounds = {true};
   Value biasValues, zero;
+  Value batchX, batchW;
   PackedGemm g;
   ConvWalk walk;
 };
@@ -55,14 +70,7 @@ private:
 Value FloatGemmBuilder::fromMatrix(Value x) {
   plan(cast<RankedTensorType>(x.getType()).getDimSize(0),
        chooseGemmTile(cast<RankedTensorType>(x.getType()).getDimSize(0), n));
-  g.lhs = x;
-  if (g.mp != m) {
-    Value pad = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
-    g.lhs = tensor::PadOp::create(
-        b, loc, RankedTensorType::get({g.mp, k}, f32), x,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(g.mp - m), b.getIndexAttr(0)}, pad);
-  }
+  g.lhs = padRows(x, 0);
   packWeights();
   readMatrixRows();
   return emit();
@@ -75,6 +83,91 @@ Value FloatGemmBuilder::fromWindows(const ConvWindows &padded) {
   packWeights();
   readWindowsInPlace(padded);
   return emit();
+}
+
+Value FloatGemmBuilder::fromBatches() {
+  auto xType = cast<RankedTensorType>(batchX.getType());
+  int64_t batches = xType.getDimSize(0);
+  plan(xType.getDimSize(1), chooseGemmTile(xType.getDimSize(1), n));
+  zero = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
+  Value lhs = padRows(batchX, 1);
+  Value packed = packAtRunTime();
+  readMatrixRows();
+  multiplyAdd();
+  g.epilogue = [](OpBuilder &, Location, Value acc, Value) { return acc; };
+  g.splitForThreads = batches < 2;
+  Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{batches, m, n}, f32);
+  scf::ForOp loop = carryingLoop(
+      b, loc, batches, 1, out, [&](OpBuilder &bb, Location bl, Value batch, Value carried) {
+        return batchProduct(bb, bl, batch, lhs, packed, carried);
+      });
+  if (batches >= 2 && batches * g.mp * g.np * k >= kParallelMinMacs)
+    loop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
+  return loop.getResult(0);
+}
+
+/// `x` with its dimension `rowDim` padded with zero rows to the tile's.
+Value FloatGemmBuilder::padRows(Value x, int64_t rowDim) {
+  if (g.mp == m)
+    return x;
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[rowDim] = g.mp;
+  SmallVector<OpFoldResult> low(shape.size(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> high(low);
+  high[rowDim] = b.getIndexAttr(g.mp - m);
+  Value pad = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
+  return tensor::PadOp::create(b, loc, type.clone(shape), x, low, high, pad);
+}
+
+/// The run-time operand [B, K, N] as each batch's column panels, [B, Np/W,
+/// K, W] (packWeights' layout per batch): columns padded with zeros,
+/// split into panels of W, panels moved before the reduction.
+Value FloatGemmBuilder::packAtRunTime() {
+  int64_t width = kGemmLanes * g.tile.vectors;
+  auto type = cast<RankedTensorType>(batchW.getType());
+  int64_t batches = type.getDimSize(0);
+  Value w = batchW;
+  if (g.np != n) {
+    Value pad = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
+    SmallVector<OpFoldResult> low(3, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> high(low);
+    high[2] = b.getIndexAttr(g.np - n);
+    w = tensor::PadOp::create(b, loc, type.clone({batches, k, g.np}), w, low, high, pad);
+  }
+  Value panels = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({batches, k, g.np / width, width}, f32), w,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  Value init =
+      tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{batches, g.np / width, k, width}, f32);
+  return linalg::TransposeOp::create(b, loc, panels, init, ArrayRef<int64_t>{0, 2, 1, 3})
+      .getResult()[0];
+}
+
+/// Batch `batch`'s product, inserted into `out` [B, M, N]: stored there
+/// directly when the tile pads nothing.
+Value FloatGemmBuilder::batchProduct(OpBuilder &bb, Location bl, Value batch, Value lhs,
+                                     Value packed, Value out) {
+  auto batchSlice = [&](Value t, ArrayRef<int64_t> shape) -> Value {
+    SmallVector<OpFoldResult> offsets(shape.size() + 1, bb.getIndexAttr(0));
+    offsets[0] = batch;
+    SmallVector<OpFoldResult> sizes = {bb.getIndexAttr(1)};
+    for (int64_t d : shape)
+      sizes.push_back(bb.getIndexAttr(d));
+    SmallVector<OpFoldResult> strides(shape.size() + 1, bb.getIndexAttr(1));
+    auto type = RankedTensorType::get(shape, f32);
+    return tensor::ExtractSliceOp::create(bb, bl, type, t, offsets, sizes, strides);
+  };
+  int64_t width = kGemmLanes * g.tile.vectors;
+  g.lhs = batchSlice(lhs, {g.mp, k});
+  g.packed = batchSlice(packed, {g.np / width, k, width});
+  bool exact = g.mp == m && g.np == n;
+  g.into = exact ? batchSlice(out, {m, n}) : Value();
+  Value y = sliceToShape(bb, bl, emitPackedGemm(bb, bl, g), m, n);
+  SmallVector<OpFoldResult> offsets = {batch, bb.getIndexAttr(0), bb.getIndexAttr(0)};
+  SmallVector<OpFoldResult> sizes = {bb.getIndexAttr(1), bb.getIndexAttr(m), bb.getIndexAttr(n)};
+  SmallVector<OpFoldResult> strides(3, bb.getIndexAttr(1));
+  return tensor::InsertSliceOp::create(bb, bl, y, out, offsets, sizes, strides);
 }
 
 /// The register tile and the extents padded to it.
@@ -94,7 +187,7 @@ void FloatGemmBuilder::plan(int64_t rows, GemmTile chosen) {
 /// W t + W - 1], contiguous; padded columns are zero, and so is their bias.
 void FloatGemmBuilder::packWeights() {
   int64_t width = kGemmLanes * g.tile.vectors, np = g.np;
-  const std::vector<float> &values = weights.values;
+  const std::vector<float> &values = weights->values;
   std::vector<float> packed(np * k, 0.0f);
   for (int64_t t = 0; t < np / width; ++t)
     for (int64_t s = 0; s < k; ++s)
@@ -169,6 +262,10 @@ std::vector<float> paddedBias(ArrayRef<float> bias, int64_t n, int64_t padded) {
 Value buildFloatGemm(OpBuilder &b, Location loc, Value x, const FloatMatrix &weights,
                      ArrayRef<float> bias) {
   return FloatGemmBuilder(b, loc, weights, bias).fromMatrix(x);
+}
+
+Value buildFloatBatchMatmul(OpBuilder &b, Location loc, Value x, Value w) {
+  return FloatGemmBuilder(b, loc, x, w).fromBatches();
 }
 
 Value buildFloatConv(OpBuilder &b, Location loc, const ConvWindows &padded,

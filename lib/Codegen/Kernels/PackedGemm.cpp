@@ -124,7 +124,10 @@ private:
 };
 
 Value PackedGemmEmitter::emit(OpBuilder &b, Location loc) {
-  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{g.mp, g.np}, g.outElement);
+  Value empty = g.into ? g.into
+                       : tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{g.mp, g.np},
+                                                 g.outElement)
+                             .getResult();
   scf::ForOp rowLoop;
   auto outer = scf::ForOp::create(
       b, loc, idx(b, loc, 0), idx(b, loc, g.np), idx(b, loc, width), ValueRange{empty},
@@ -142,7 +145,7 @@ Value PackedGemmEmitter::emit(OpBuilder &b, Location loc) {
   // Threads split the columns when the activations are the smaller
   // operand (each thread then reads all of them and only its own weight
   // panels), else the rows, each thread passing over every column tile.
-  if (g.mp * g.np * g.kp >= kParallelMinMacs) {
+  if (g.splitForThreads && g.mp * g.np * g.kp >= kParallelMinMacs) {
     if (g.mp < g.np && g.np / width >= 2)
       outer->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
     else if (g.mp / rowStep >= 2)

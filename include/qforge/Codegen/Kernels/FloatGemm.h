@@ -24,6 +24,13 @@ namespace qforge {
 mlir::Value buildFloatGemm(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                            const FloatMatrix &weights, llvm::ArrayRef<float> bias);
 
+/// y [B, M, N] = x [B, M, K] * w [B, K, N], both computed at run time:
+/// each batch's `w` packed into column panels by one transpose over all
+/// batches, then the product above per batch, threads splitting the
+/// batches.
+mlir::Value buildFloatBatchMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                                  mlir::Value w);
+
 /// The same product on a convolution's windows read in place from
 /// `padded.input` (NHWC, already padded with zeros; `padded.pad` says by
 /// how much): [N*OH*OW, O] = windows x `weights` ([KH*KW*C, O], the filter

@@ -135,6 +135,12 @@ struct PackedGemm {
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value acc,
                             mlir::Value col)>
       epilogue;
+  /// The [Mp, Np] tensor the tiles are stored into (e.g. a slice of a
+  /// batched result); a new one when null.
+  mlir::Value into;
+  /// Whether the product may mark one of its loops for threads; false when
+  /// the caller splits a loop around it (e.g. a batch).
+  bool splitForThreads = true;
 };
 
 /// Emits the loops; returns the [Mp, Np] result tensor of outElement. A
