@@ -28,6 +28,9 @@ struct KernelResult {
   /// the kernel writes the generic's shape directly.
   bool matrix = false;
   int64_t rows = 0;     // the real rows (a product pads them to its tile)
+  /// Else the kernel's result may be seen with this many unit dimensions
+  /// in front (a batched product [B, M, N] as [1, B, M, N]).
+  int64_t leadingUnits = 0;
   SmallVector<vector::TransferWriteOp> stores;
 };
 
@@ -57,6 +60,22 @@ Value matrixBehindViews(Value v, int64_t &rows) {
     m = slice.getSource();
   }
   return m;
+}
+
+/// The tensor `v` views with `units` unit dimensions put in front, or
+/// null.
+Value sourceBehindLeadingUnits(Value v, int64_t &units) {
+  auto expand = v.getDefiningOp<tensor::ExpandShapeOp>();
+  if (!expand || !expand.getSrc().hasOneUse())
+    return {};
+  ArrayRef<int64_t> src = expand.getSrcType().getShape();
+  ArrayRef<int64_t> result = expand.getResultType().getShape();
+  int64_t extra = static_cast<int64_t>(result.size() - src.size());
+  if (extra <= 0 || result.drop_front(extra) != src ||
+      llvm::any_of(result.take_front(extra), [](int64_t d) { return d != 1; }))
+    return {};
+  units = extra;
+  return expand.getSrc();
 }
 
 /// Gathers the marked stores that produce `t`, following each store's
@@ -97,6 +116,8 @@ std::optional<KernelResult> kernelBehind(Value v, linalg::GenericOp user) {
   if (Value m = matrixBehindViews(v, k.rows)) {
     k.matrix = true;
     stored = m;
+  } else if (Value src = sourceBehindLeadingUnits(v, k.leadingUnits)) {
+    stored = src;
   }
   if (!collectStores(stored, k) || k.stores.empty())
     return std::nullopt;
@@ -251,7 +272,7 @@ Value EpilogueFusion::readInput(OpBuilder &b, Location loc, const InputRead &r, 
       if (d < 0)
         indices.push_back(index(0));
       else if (!k.matrix)
-        indices.push_back(at[d]);
+        indices.push_back(d < k.leadingUnits ? index(0) : at[d - k.leadingUnits]);
       else
         indices.push_back(at[1]); // the only domain index a matrix keeps
     }

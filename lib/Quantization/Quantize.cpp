@@ -646,6 +646,24 @@ DenseIntElementsAttr lookupTable(MLIRContext *ctx, const qforge::UnaryFunction &
   return cast<DenseIntElementsAttr>(DenseElementsAttr::get(type, ArrayRef<int8_t>(table)));
 }
 
+/// Whether `v` is, through pass-through ops, the result of a product that
+/// quantization left float (attention's product of two activations): a
+/// table on it would quantize a float result only for its float consumers
+/// (a softmax) to dequantize it again, a pass more and a rounding more
+/// than the float chain, which joins the product's stores.
+bool fromFloatProduct(Value v) {
+  for (;;) {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return false;
+    if (isa<tosa::MatMulOp, tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(def))
+      return true;
+    if (!qforge::isQuantizedPassThrough(def))
+      return false;
+    v = def->getOperand(0);
+  }
+}
+
 /// Chains of float element-wise ops computing a calibrated value from one
 /// quantized or calibrated activation alone (HardSwish, SiLU, a sigmoid,
 /// GELU...) become one qf.lookup: the chain tabulated over the input's 256
@@ -656,7 +674,8 @@ void quantizeUnaryFunctions(func::FuncOp func, const qforge::CalibrationTable &c
   qforge::CalibMethod chosen = options.method;
   MLIRContext *ctx = func.getContext();
   auto isStart = [&](Value v) {
-    return !constantWeights(v) && operandParams(v, calibration, options).has_value();
+    return !constantWeights(v) && !fromFloatProduct(v) &&
+           operandParams(v, calibration, options).has_value();
   };
   auto isEnd = [&](Value v) {
     const qforge::TableEntry *e = entryAfter(v, calibration);

@@ -281,3 +281,43 @@ func.func @not_fused_batch_slices(%x: tensor<2x1x16xf32>, %r: tensor<2x1x16xf32>
   } -> tensor<2x1x16xf32>
   return %y : tensor<2x1x16xf32>
 }
+
+// -----
+
+// A batched product storing into its [B, M, N] result at each batch's
+// index, seen by the generic with a unit dimension in front (the
+// importer's reshape back to [1, B, M, N]): the generic runs on each
+// stored vector, its other input read at the store's indices behind the
+// unit dimension's 0.
+// CHECK-LABEL: func.func @batched_leading_unit
+// CHECK-SAME: (%[[X:.*]]: tensor<2x1x16xf32>, %[[R:.*]]: tensor<1x2x1x16xf32>)
+// CHECK: %[[K:.*]] = scf.for %[[B:.*]] = {{.*}} iter_args(%[[T:.*]] = {{.*}})
+// CHECK: %[[V:.*]] = vector.transfer_read %[[X]]
+// CHECK: %[[RV:.*]] = vector.transfer_read %[[R]][%c0{{.*}}, %[[B]], %c0{{.*}}, %c0{{.*}}]
+// CHECK: %[[S:.*]] = arith.addf %[[V]], %[[RV]] : vector<16xf32>
+// CHECK: vector.transfer_write %[[S]], %[[T]][%[[B]], %c0, %c0] {in_bounds = [true], qf.kernel_store}
+// CHECK-NOT: linalg.generic
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[K]]
+// CHECK: return %[[E]]
+#id4u = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @batched_leading_unit(%x: tensor<2x1x16xf32>, %r: tensor<1x2x1x16xf32>) -> tensor<1x2x1x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x1x16xf32>
+  %k = scf.for %b = %c0 to %c2 step %c1 iter_args(%t = %e) -> (tensor<2x1x16xf32>) {
+    %v = vector.transfer_read %x[%b, %c0, %c0], %zero {in_bounds = [true]} : tensor<2x1x16xf32>, vector<16xf32>
+    %w = vector.transfer_write %v, %t[%b, %c0, %c0] {in_bounds = [true], qf.kernel_store} : vector<16xf32>, tensor<2x1x16xf32>
+    scf.yield %w : tensor<2x1x16xf32>
+  }
+  %seen = tensor.expand_shape %k [[0, 1], [2], [3]] output_shape [1, 2, 1, 16] : tensor<2x1x16xf32> into tensor<1x2x1x16xf32>
+  %e4 = tensor.empty() : tensor<1x2x1x16xf32>
+  %y = linalg.generic {indexing_maps = [#id4u, #id4u, #id4u], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%seen, %r : tensor<1x2x1x16xf32>, tensor<1x2x1x16xf32>) outs(%e4 : tensor<1x2x1x16xf32>) {
+  ^bb0(%in: f32, %res: f32, %out: f32):
+    %s = arith.addf %in, %res : f32
+    linalg.yield %s : f32
+  } -> tensor<1x2x1x16xf32>
+  return %y : tensor<1x2x1x16xf32>
+}

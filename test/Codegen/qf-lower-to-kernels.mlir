@@ -921,16 +921,17 @@ func.func @fma_batch_matmul(%x: tensor<3x4x8xf32>, %w: tensor<3x8x20xf32>) -> te
 // -----
 
 // Whole tiles ([2, 64, 64] x [2, 64, 64]): each batch's tiles are stored
-// into its slice of the result; threads split the batches, not the
-// product's own loops.
+// into the batched result directly, at the batch's index (so that
+// qf-fuse-kernel-epilogues can join element-wise consumers to the
+// stores); threads split the batches, not the product's own loops.
 // CHECK-LABEL: func.func @fma_batch_matmul_threads
 // CHECK: %[[PACKED:.*]] = linalg.transpose
 // CHECK: scf.for %[[B:.*]] = {{.*}} iter_args(%[[OUT:.*]] = %{{.*}}) -> (tensor<2x64x64xf32>)
-// CHECK: %[[SLICE:.*]] = tensor.extract_slice %[[OUT]][%[[B]], 0, 0] [1, 64, 64] [1, 1, 1] : tensor<2x64x64xf32> to tensor<64x64xf32>
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[SLICE]])
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[OUT]]) -> (tensor<2x64x64xf32>)
 // CHECK-NOT: qf.parallel_split
 // CHECK-COUNT-16: vector.fma
-// CHECK: tensor.insert_slice
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%[[B]], %{{.*}}, %{{.*}}] {in_bounds = [true], qf.kernel_store} : vector<16xf32>, tensor<2x64x64xf32>
+// CHECK-NOT: tensor.insert_slice
 // CHECK: } {qf.parallel_split}
 func.func @fma_batch_matmul_threads(%x: tensor<2x64x64xf32>, %w: tensor<2x64x64xf32>) -> tensor<2x64x64xf32> {
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>

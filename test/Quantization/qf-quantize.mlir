@@ -311,6 +311,27 @@ func.func @hard_swish(%b: tensor<1x4xf32> loc("b")) -> tensor<1x4xf32> {
 
 // -----
 
+// A chain on the result of a product quantization leaves float (two
+// activations multiplied, as attention's scores are, then scaled) stays
+// float: a table would quantize the float product only to dequantize it
+// for the float ops after it.
+// CHECK-LABEL: func.func @float_product_chain
+// CHECK: %[[M:.*]] = tosa.matmul
+// CHECK: tosa.mul %[[M]]
+// CHECK-NOT: qf.
+// INT4-LABEL: func.func @float_product_chain
+// INT4: tosa.matmul
+func.func @float_product_chain(%a: tensor<1x2x4xf32> loc("b"), %b: tensor<1x4x2xf32> loc("a")) -> tensor<1x2x2xf32> {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32> loc("n")
+  %m = tosa.matmul %a, %b, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2xf32> loc("flat"("flatten"))
+  %two = "tosa.const"() {values = dense<2.0> : tensor<1x1x1xf32>} : () -> tensor<1x1x1xf32> loc("two")
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8> loc("two")
+  %y = tosa.mul %m, %two, %shift : (tensor<1x2x2xf32>, tensor<1x1x1xf32>, tensor<1xi8>) -> tensor<1x2x2xf32> loc("sum"("add"))
+  return %y : tensor<1x2x2xf32>
+}
+
+// -----
+
 // Not tables: a chain whose intermediate value is also used elsewhere (it
 // is not a function of the input alone at its end) and one that ends at an
 // uncalibrated value stay float; a product with a second activation is a

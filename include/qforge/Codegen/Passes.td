@@ -266,10 +266,15 @@ def FuseKernelEpiloguesPass
     - one input is the kernel's result, read with the identity map and used
       by nothing else (directly, or through the `tensor.extract_slice` and
       `tensor.expand_shape` that turn a product's `[rows, columns]` matrix
-      into the NHWC or `[1, M, N]` result). A product whose slice also cuts
+      into the NHWC or `[1, M, N]` result, or the `tensor.expand_shape`
+      that puts unit dimensions in front of a batched product's `[B, M, N]`
+      result). A product whose slice also cuts
       padding columns (channels not a multiple of 16) keeps its generic:
       the fused result would be a strided view, which every consumer then
       reads more slowly than the dense tensor the generic writes;
+    - every store writes the result itself (a batched product that pads
+      its tile stores into a padded slice per batch and keeps its
+      generic);
     - every other input and every value the body captures is defined
       before the kernel starts. Such an input is read at the stored
       vector's position: as a vector when it varies along the last

@@ -62,7 +62,9 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
     them in a row) becomes one `qf.lookup`, the chain evaluated in double
     precision at the input's 256 stored values and quantized to the
     output's parameters (a chain with a not-a-number anywhere stays
-    float); then products of two activations (a squeeze-excitation scale,
+    float, and so does one on the result of a product left float, such as
+    attention's scores scaled before their softmax: the table would only
+    quantize a float result to dequantize it again); then products of two activations (a squeeze-excitation scale,
     broadcasting along size-1 dimensions) become `qf.mul`; average pools
     (global ones
     and padded ones included) become `qf.avg_pool2d`, each from its

@@ -144,8 +144,9 @@ Value FloatGemmBuilder::packAtRunTime() {
       .getResult()[0];
 }
 
-/// Batch `batch`'s product, inserted into `out` [B, M, N]: stored there
-/// directly when the tile pads nothing.
+/// Batch `batch`'s product in `out` [B, M, N]: stored there directly
+/// when the tile pads nothing (so that element-wise consumers can join the
+/// stores), else computed padded and inserted.
 Value FloatGemmBuilder::batchProduct(OpBuilder &bb, Location bl, Value batch, Value lhs,
                                      Value packed, Value out) {
   auto batchSlice = [&](Value t, ArrayRef<int64_t> shape) -> Value {
@@ -161,8 +162,11 @@ Value FloatGemmBuilder::batchProduct(OpBuilder &bb, Location bl, Value batch, Va
   int64_t width = kGemmLanes * g.tile.vectors;
   g.lhs = batchSlice(lhs, {g.mp, k});
   g.packed = batchSlice(packed, {g.np / width, k, width});
-  bool exact = g.mp == m && g.np == n;
-  g.into = exact ? batchSlice(out, {m, n}) : Value();
+  if (g.mp == m && g.np == n) {
+    g.into = out;
+    g.storePrefix = {batch};
+    return emitPackedGemm(bb, bl, g);
+  }
   Value y = sliceToShape(bb, bl, emitPackedGemm(bb, bl, g), m, n);
   SmallVector<OpFoldResult> offsets = {batch, bb.getIndexAttr(0), bb.getIndexAttr(0)};
   SmallVector<OpFoldResult> sizes = {bb.getIndexAttr(1), bb.getIndexAttr(m), bb.getIndexAttr(n)};

@@ -306,8 +306,10 @@ Value PackedGemmEmitter::storeTile(OpBuilder &b, Location loc, Value m0, scf::Fo
   auto store = [&](Value acc, int64_t rowOffset, int64_t colOffset) {
     Value row = arith::AddIOp::create(b, loc, m0, idx(b, loc, rowOffset));
     Value col = arith::AddIOp::create(b, loc, n0, idx(b, loc, colOffset));
-    auto write = vector::TransferWriteOp::create(b, loc, g.epilogue(b, loc, acc, col), c,
-                                                 ValueRange{row, col}, inBounds);
+    SmallVector<Value> at(g.storePrefix);
+    at.append({row, col});
+    auto write = vector::TransferWriteOp::create(b, loc, g.epilogue(b, loc, acc, col), c, at,
+                                                 inBounds);
     if (isa<FloatType>(g.outElement))
       write->setAttr(qf::kKernelStoreAttrName, b.getUnitAttr());
     c = write.getResult();

@@ -135,9 +135,12 @@ struct PackedGemm {
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value acc,
                             mlir::Value col)>
       epilogue;
-  /// The [Mp, Np] tensor the tiles are stored into (e.g. a slice of a
-  /// batched result); a new one when null.
+  /// The tensor the tiles are stored into, a new [Mp, Np] one when null:
+  /// an [Mp, Np] tensor, or one that holds the product at the leading
+  /// indices `storePrefix` (e.g. a batched result [B, Mp, Np] at {b}),
+  /// which the emitted loops then return whole.
   mlir::Value into;
+  llvm::SmallVector<mlir::Value> storePrefix;
   /// Whether the product may mark one of its loops for threads; false when
   /// the caller splits a loop around it (e.g. a batch).
   bool splitForThreads = true;
