@@ -1,17 +1,20 @@
-"""qforge's executables against onnxruntime on whole models, fp32 and int8.
+"""qforge's executables against onnxruntime on whole models, fp32 and integer.
 
 For each model, precision and thread count T: compiles a standalone
-executable (`qforge compile --emit=exe --threads=T`, int8 calibrated on the
-same samples onnxruntime's quantizer sees), times it with its own `--bench N`
-(median), times onnxruntime on the same input with T intra-op threads and
-prints the ratio. onnxruntime's int8 is its best of two: quant_pre_process
-then quantize_static (QDQ, per-channel int8 weights, uint8 activations), and
-quantize_dynamic. fp32 rows also check that the outputs agree; int8 rows show
-how far each int8 output is from the float one. Names the CPU it ran on.
-Measured in one run; a benchmark, never a test.
+executable (`qforge compile --emit=exe --threads=T`, int8 and int4
+calibrated on the same samples onnxruntime's quantizer sees), times it
+with its own `--bench N` (median), times onnxruntime on the same input with
+T intra-op threads and prints the ratio. onnxruntime's int8 is its best of
+two: quant_pre_process then quantize_static (QDQ, per-channel int8
+weights, uint8 activations), and quantize_dynamic; qforge's int8-dynamic is
+compared with quantize_dynamic alone, its int4 with the best int8 (no
+4-bit form of these operators to compare with). fp32 rows also check that
+the outputs agree; integer rows show how far each output is from the float
+one. Names the CPU it ran on. Measured in one run; a benchmark, never a
+test.
 
 Usage: bench/models.py --qforge build/bin/qforge MODEL.onnx... [--runs 20]
-       [--threads 1,2] [--precision fp32,int8]
+       [--threads 1,2] [--precision fp32,int8,int8-dynamic,int4]
 """
 
 import argparse
@@ -54,11 +57,11 @@ def main():
     parser.add_argument("--threads", default="1",
                         help="comma-separated thread counts, the same for both (default 1)")
     parser.add_argument("--precision", default="fp32",
-                        help="comma-separated: fp32, int8 (default fp32)")
+                        help="comma-separated: fp32, int8, int8-dynamic, int4 (default fp32)")
     args = parser.parse_args()
     print(f"CPU: {cpu_name()}; onnxruntime {ort.__version__}")
-    print(f"{'model':32} {'prec':>4} {'threads':>7} {'qforge ms':>10} {'ort ms':>10}"
-          f" {'qforge/ort':>11}  {'ort int8 kind':>13}  max |diff|")
+    print(f"{'model':32} {'prec':>12} {'threads':>7} {'qforge ms':>10} {'ort ms':>10}"
+          f" {'qforge/ort':>11}  {'ort kind':>13}  max |diff|")
     with tempfile.TemporaryDirectory() as work:
         for path in args.models:
             measure_model(args, path, work)
@@ -79,8 +82,7 @@ def measure_model(args, path, work):
     np.save(base + ".calib.npy", calib.reshape((-1,) + x.shape[1:]))
     float_ref = None
     for precision in args.precision.split(","):
-        ort_models = {"fp32": path} if precision == "fp32" else ort_int8_models(path, name,
-                                                                                 calib, base)
+        ort_models = reference_models(precision, path, name, calib, base)
         for threads in (int(t) for t in args.threads.split(",")):
             ours_ms, ours = qforge_time(args, path, precision, threads, base)
             kind, ort_ms, ref = min(
@@ -90,7 +92,7 @@ def measure_model(args, path, work):
                 float_ref = ref
             against = ref if precision == "fp32" or float_ref is None else float_ref
             diff = float(np.abs(ours.astype(np.float64) - against).max())
-            print(f"{os.path.basename(path):32} {precision:>4} {threads:7d} {ours_ms:10.3f}"
+            print(f"{os.path.basename(path):32} {precision:>12} {threads:7d} {ours_ms:10.3f}"
                   f" {ort_ms:10.3f} {ours_ms / ort_ms:10.2f}x  {kind:>13}  {diff:.2e}",
                   flush=True)
 
@@ -100,17 +102,31 @@ def qforge_time(args, path, precision, threads, base):
     cmd = [args.qforge, "compile", path, "--emit=exe", f"--threads={threads}", "-o", exe,
            "--quiet"]
     if precision != "fp32":
+        cmd.append(f"--precision={precision}")
+    if precision in ("int8", "int4"):
         table = base + ".table.json"
         if not os.path.exists(table):
             subprocess.run([args.qforge, "calibrate", path, f"--calib-data={base}.calib.npy",
                             "-o", table, "--quiet"], check=True)
-        cmd += [f"--precision={precision}", f"--calib-table={table}"]
+        cmd.append(f"--calib-table={table}")
     subprocess.run(cmd, check=True)
     out = exe + ".out"
     bench = subprocess.run([exe, base + ".x.npy", "-o", out, "--bench", str(args.runs)],
                            check=True, capture_output=True, text=True).stdout
     ours_ms = float(re.search(r"median ([0-9.]+) ms", bench).group(1))
     return ours_ms, np.load(os.path.join(out, "output_0.npy"))
+
+
+def reference_models(precision, path, name, calib, base):
+    """What qforge at PRECISION is timed against: onnxruntime's fp32 for
+    fp32, its dynamic int8 for int8-dynamic, its best int8 otherwise (int4
+    too: onnxruntime has no 4-bit form of these operators to compare with)."""
+    if precision == "fp32":
+        return {"fp32": path}
+    int8 = ort_int8_models(path, name, calib, base)
+    if precision == "int8-dynamic":
+        return {"dynamic": int8["dynamic"]}
+    return int8
 
 
 def ort_int8_models(path, name, calib, base):

@@ -1053,6 +1053,48 @@ struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
 
 namespace {
 
+/// max |x| over a whole tensor, as a 0-d f32 tensor: first per row (along
+/// the last dimension, where the row reductions vectorize), then over the
+/// rows. A maximum is exact in any order.
+Value largestMagnitude(OpBuilder &b, Location loc, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  unsigned rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  Type f32 = b.getF32Type();
+  auto zeros = [&](ArrayRef<int64_t> shape) -> Value {
+    Value zero = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0.0f));
+    Value empty = tensor::EmptyOp::create(b, loc, shape, f32);
+    return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty}).getResult(0);
+  };
+  ArrayRef<int64_t> rowsShape = type.getShape().drop_back();
+  SmallVector<utils::IteratorType> rowIterators(rank - 1, utils::IteratorType::parallel);
+  rowIterators.push_back(utils::IteratorType::reduction);
+  Value rowMax =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{RankedTensorType::get(rowsShape, f32)}, ValueRange{x},
+          ValueRange{zeros(rowsShape)},
+          SmallVector<AffineMap>{b.getMultiDimIdentityMap(rank),
+                                 b.getMultiDimIdentityMap(rank).dropResult(rank - 1)},
+          rowIterators,
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value a = math::AbsFOp::create(nb, nl, args[0]);
+            linalg::YieldOp::create(nb, nl,
+                                    ValueRange{arith::MaximumFOp::create(nb, nl, args[1], a)});
+          })
+          .getResult(0);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{RankedTensorType::get({}, f32)}, ValueRange{rowMax},
+             ValueRange{zeros({})},
+             SmallVector<AffineMap>{b.getMultiDimIdentityMap(rank - 1),
+                                    AffineMap::get(rank - 1, 0, {}, ctx)},
+             SmallVector<utils::IteratorType>(rank - 1, utils::IteratorType::reduction),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, nl, ValueRange{arith::MaximumFOp::create(nb, nl, args[1], args[0])});
+             })
+      .getResult(0);
+}
+
 /// The float activation of one matmul quantized at run time, symmetric
 /// int8: s = max|x| / 127 (1 when x is all zero), q = roundeven(x / s)
 /// clamped to [-127, 127]. Returns q and s (a 0-d f32 tensor).
@@ -1065,21 +1107,9 @@ std::pair<Value, Value> quantizeAtRunTime(OpBuilder &b, Location loc, Value x) {
   auto fconst = [&](OpBuilder &nb, Location nl, double v) -> Value {
     return arith::ConstantOp::create(nb, nl, f32, nb.getF32FloatAttr(static_cast<float>(v)));
   };
-  Value zero = linalg::FillOp::create(b, loc, ValueRange{fconst(b, loc, 0.0)},
-                                      ValueRange{tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{}, f32)})
-                   .getResult(0);
+  Value amax = largestMagnitude(b, loc, x);
   AffineMap all = b.getMultiDimIdentityMap(rank);
   AffineMap toScalar = AffineMap::get(rank, 0, {}, ctx);
-  Value amax =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{scalar}, ValueRange{x}, ValueRange{zero},
-          SmallVector<AffineMap>{all, toScalar},
-          SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
-          [&](OpBuilder &nb, Location nl, ValueRange args) {
-            Value a = math::AbsFOp::create(nb, nl, args[0]);
-            linalg::YieldOp::create(nb, nl, ValueRange{arith::MaximumFOp::create(nb, nl, args[1], a)});
-          })
-          .getResult(0);
   Value scale =
       linalg::GenericOp::create(
           b, loc, TypeRange{scalar}, ValueRange{amax},
@@ -1111,6 +1141,27 @@ std::pair<Value, Value> quantizeAtRunTime(OpBuilder &b, Location loc, Value x) {
   return {q, scale};
 }
 
+/// The int32 product [1, M, N] of the run-time int8 activation `q` [1, M,
+/// K] and the constant per-column weights, as a qf.matmul, so that the
+/// target's dot-product kernel computes it. The activation's scale is
+/// known only at run time: its type says 1, which an int32 product never
+/// reads (the caller scales the sums back with the run-time scale).
+Value integerProduct(OpBuilder &b, Location loc, Value q, Value weights) {
+  auto qType = cast<RankedTensorType>(q.getType());
+  auto wType = cast<RankedTensorType>(weights.getType());
+  int64_t m = qType.getDimSize(1), k = qType.getDimSize(2), n = wType.getDimSize(1);
+  SmallVector<ReassociationIndices> dropBatch = {{0, 1}, {2}};
+  Value rows = tensor::CollapseShapeOp::create(b, loc, q, dropBatch);
+  auto unitScale = quant::UniformQuantizedType::get(
+      quant::QuantizationFlags::Signed, b.getI8Type(), b.getF32Type(), 1.0, 0, -128, 127);
+  Value x = quant::StorageCastOp::create(
+      b, loc, RankedTensorType::get({m, k}, unitScale), rows);
+  Value acc = qforge::qf::MatmulOp::create(b, loc, RankedTensorType::get({m, n}, b.getI32Type()),
+                                           x, weights, Value(), DenseI64ArrayAttr());
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({1, m, n}, b.getI32Type()), acc, dropBatch);
+}
+
 } // namespace
 
 std::vector<qforge::QuantizedLayer> qforge::quantizeDynamic(func::FuncOp func) {
@@ -1134,19 +1185,12 @@ std::vector<qforge::QuantizedLayer> qforge::quantizeDynamic(func::FuncOp func) {
     Location loc = op.getLoc();
     b.setInsertionPoint(op);
     // Weights int8 per output column, ahead of time.
-    Int8Weights wq = int8Weights(
-        w.reshape(RankedTensorType::get({k, n}, wType.getElementType())), 1);
+    Weights wq = quantizeWeights(
+        b, loc, w.reshape(RankedTensorType::get({k, n}, wType.getElementType())), /*axis=*/1);
     noteZeroChannels(loc, wq.zeroChannels, wq.scales.size(), layer);
-    auto weightsType = RankedTensorType::get({1, k, n}, b.getI8Type());
-    Value weights =
-        tosa::ConstOp::create(b, loc, weightsType, wq.values.reshape(weightsType));
     auto [q, scale] = quantizeAtRunTime(b, loc, op.getA());
-    auto zpType = RankedTensorType::get({1}, b.getI8Type());
-    Value zp = tosa::ConstOp::create(b, loc, zpType,
-                                     DenseElementsAttr::get(zpType, b.getI8IntegerAttr(0)));
+    Value acc = integerProduct(b, loc, q, wq.quantized);
     auto resultType = cast<RankedTensorType>(op.getType());
-    Value acc = tosa::MatMulOp::create(b, loc, resultType.clone(b.getI32Type()), q, weights,
-                                       zp, zp);
     // y = acc * (s_x * s_w[n]), in that order of f32 operations.
     SmallVector<float> wScales(wq.scales.begin(), wq.scales.end());
     auto scalesType = RankedTensorType::get({n}, b.getF32Type());

@@ -130,12 +130,13 @@ def main():
         targets.append((args.same_as_target, []))
     for target, runner in targets:
         exe = os.path.join(args.work, args.precision + "-" + target)
+        # int8-dynamic quantizes at run time: no table, groups or scheme.
+        calibrated = [] if args.precision == "int8-dynamic" else [
+            "--group-size=%d" % args.group_size, "--activation-scheme=" + args.activation_scheme,
+            "--calib-table=" + table]
         subprocess.run([args.qforge, "compile", args.model, "--emit=exe",
-                        "--precision=" + args.precision,
-                        "--group-size=%d" % args.group_size,
-                        "--activation-scheme=" + args.activation_scheme,
-                        "--calib-table=" + table, "--target=" + target, "-o", exe, "--quiet"],
-                       check=True)
+                        "--precision=" + args.precision] + calibrated +
+                       ["--target=" + target, "-o", exe, "--quiet"], check=True)
         out = os.path.join(args.work, "out-" + target)
         subprocess.run(runner + [exe, x_path, "-o", out], check=True)
         outputs[target] = np.load(os.path.join(out, "output_0.npy"))
