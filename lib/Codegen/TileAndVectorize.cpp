@@ -149,8 +149,8 @@ void markParallelSplit(ArrayRef<LoopLikeOpInterface> loops, ArrayRef<int64_t> ra
   }
 }
 
-/// A constant index 0 (an operand's broadcast unit dimension, which the
-/// vectorizer reads as a broadcast).
+/// A constant index 0 (an operand read at index 0 along a dimension, e.g.
+/// a broadcast unit dimension): the vectorizer reads it as a broadcast.
 bool isConstantZero(AffineExpr e) {
   auto c = dyn_cast<AffineConstantExpr>(e);
   return c && c.getValue() == 0;

@@ -64,10 +64,10 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
     output's parameters (a chain with a not-a-number anywhere stays
     float, and so does one on the result of a product left float, such as
     attention's scores scaled before their softmax: the table would only
-    quantize a float result to dequantize it again); then products of two activations (a squeeze-excitation scale,
-    broadcasting along size-1 dimensions) become `qf.mul`; average pools
-    (global ones
-    and padded ones included) become `qf.avg_pool2d`, each from its
+    quantize a float result to dequantize it again); then products of two
+    activations (a squeeze-excitation scale, broadcasting along size-1
+    dimensions) become `qf.mul`; average pools (global ones and padded
+    ones included) become `qf.avg_pool2d`, each from its
     operands' parameters to its own calibrated output range, and
     concatenations run on int8 in their output's parameters (inputs whose
     parameters differ are requantized; a concatenation inside an ONNX node,
