@@ -73,8 +73,11 @@ double apply(Operation *op, ArrayRef<double> v) {
 }
 
 /// The value of a float constant of one value (one element, or a splat),
-/// or nullopt.
+/// also behind the tosa.reshape that gives a scalar the operand's rank, or
+/// nullopt.
 std::optional<double> scalarConstant(Value v) {
+  while (auto reshape = v.getDefiningOp<tosa::ReshapeOp>())
+    v = reshape.getInput1();
   DenseElementsAttr dense;
   if (!matchPattern(v, m_Constant(&dense)) || !isa<FloatType>(dense.getElementType()) ||
       !dense.isSplat())

@@ -290,6 +290,25 @@ func.func @doubled(%b: tensor<1x4xf32> loc("b")) -> tensor<1x4xf32> {
 
 // -----
 
+// The same chain with its constant a scalar reshaped to the operand's rank
+// (how the importer broadcasts GELU's 0.5): still one table.
+// CHECK-LABEL: func.func @doubled_reshaped_scalar
+// CHECK: %[[Q:.*]] = qf.quantize %arg0
+// CHECK: %[[L:.*]] = qf.lookup %[[Q]] table
+// CHECK: %[[D:.*]] = qf.dequantize %[[L]]
+// CHECK-NOT: tosa.mul
+// CHECK: return %[[D]]
+func.func @doubled_reshaped_scalar(%b: tensor<1x4xf32> loc("b")) -> tensor<1x4xf32> {
+  %two = "tosa.const"() {values = dense<2.0> : tensor<f32>} : () -> tensor<f32> loc("two")
+  %shape = tosa.const_shape {values = dense<[1, 1]> : tensor<2xindex>} : () -> !tosa.shape<2> loc("two")
+  %two2 = tosa.reshape %two, %shape : (tensor<f32>, !tosa.shape<2>) -> tensor<1x1xf32> loc("two")
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8> loc("two")
+  %y = tosa.mul %b, %two2, %shift : (tensor<1x4xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<1x4xf32> loc("sum"("add"))
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
 // HardSwish as the importer writes it, x * clamp(x / 6 + 1/2, 0, 1): the
 // activation is used twice, every op of the chain goes into one table.
 // CHECK-LABEL: func.func @hard_swish

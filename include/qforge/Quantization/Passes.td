@@ -57,7 +57,8 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
     Then element-wise adds of two activations become `qf.add` (a
     following ReLU/Clip fused as its clamp); a chain of float element-wise
     ops computing a calibrated tensor from one activation alone (its other
-    operands one-element constants: HardSwish, HardSigmoid, SiLU's sigmoid
+    operands one-valued constants, also behind a `tosa.reshape`: HardSwish,
+    HardSigmoid, SiLU's sigmoid
     and multiply, tanh, GELU, Mish, Elu, Softplus, exp, log, or several of
     them in a row) becomes one `qf.lookup`, the chain evaluated in double
     precision at the input's 256 stored values and quantized to the
