@@ -896,20 +896,22 @@ func.func @fma_matmul(%x: tensor<1x1x8xf32>) -> tensor<1x1x20xf32> {
 // Both operands computed at run time ([3, 4, 8] x [3, 8, 20]): the right
 // one packed for all batches at once (columns padded to the 32 of the
 // tile, split into panels, panels before the reduction), then one product
-// per batch on its slices; the padding columns sliced off before each
-// batch is inserted. Too little work for threads.
+// per batch on its slices, stored at the batch's index into one result
+// padded to the tile, whose padding columns are sliced off at the end.
+// Too little work for threads.
 // CHECK-LABEL: func.func @fma_batch_matmul
 // CHECK: %[[PAD:.*]] = tensor.pad %arg1 low[0, 0, 0] high[0, 0, 12]
 // CHECK: %[[PANELS:.*]] = tensor.expand_shape %[[PAD]] {{\[\[}}0], [1], [2, 3]] output_shape [3, 8, 1, 32]
 // CHECK: %[[PACKED:.*]] = linalg.transpose ins(%[[PANELS]] : tensor<3x8x1x32xf32>) outs(%{{.*}} : tensor<3x1x8x32xf32>) permutation = [0, 2, 1, 3]
-// CHECK: scf.for %[[B:.*]] = %{{.*}} to %c3 {{.*}} -> (tensor<3x4x20xf32>)
+// CHECK: %[[Y:.*]] = scf.for %[[B:.*]] = %{{.*}} to %c3 {{.*}} -> (tensor<3x4x32xf32>)
 // CHECK-DAG: %[[X:.*]] = tensor.extract_slice %arg0[%[[B]], 0, 0] [1, 4, 8] [1, 1, 1] : tensor<3x4x8xf32> to tensor<4x8xf32>
 // CHECK-DAG: %[[W:.*]] = tensor.extract_slice %[[PACKED]][%[[B]], 0, 0, 0] [1, 1, 8, 32] [1, 1, 1, 1] : tensor<3x1x8x32xf32> to tensor<1x8x32xf32>
 // CHECK: vector.transfer_read %[[W]]
 // CHECK: vector.transfer_read %[[X]]
 // CHECK-COUNT-2: vector.fma
-// CHECK: tensor.extract_slice %{{.*}}[0, 0] [4, 20] [1, 1] : tensor<4x32xf32> to tensor<4x20xf32>
-// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[%[[B]], 0, 0] [1, 4, 20] [1, 1, 1]
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%[[B]], %{{.*}}, %{{.*}}] {in_bounds = [true], qf.kernel_store} : vector<16xf32>, tensor<3x4x32xf32>
+// CHECK-NOT: tensor.insert_slice
+// CHECK: tensor.extract_slice %[[Y]][0, 0, 0] [3, 4, 20] [1, 1, 1] : tensor<3x4x32xf32> to tensor<3x4x20xf32>
 // CHECK-NOT: qf.parallel_split
 // CHECK-NOT: tosa.matmul
 func.func @fma_batch_matmul(%x: tensor<3x4x8xf32>, %w: tensor<3x8x20xf32>) -> tensor<3x4x20xf32> {

@@ -126,9 +126,9 @@ def LowerToKernelsPass : Pass<"qf-lower-to-kernels", "mlir::func::FuncOp"> {
       weights packed into [N/W][K][W] panels, the bias added in registers
       before the store. Weights computed at run time are packed at run
       time: one transpose into [B][N/W][K][W] for all batches, then one
-      product per batch on its slices, stored into the batch's slice of
-      the result when no padding needs slicing off; threads split the
-      batches. Each output sums its terms in the reference order,
+      product per batch on its slices, stored into one [B, Mp, Np] result
+      at the batch's index (the padding sliced off at the end); threads
+      split the batches. Each output sums its terms in the reference order,
       each step rounded once (a fused multiply-add) rather than twice, so
       results differ from the reference loops in the last bits.
     - `fma_depthwise`: float depthwise convolutions, 16 channels per
@@ -272,9 +272,8 @@ def FuseKernelEpiloguesPass
       padding columns (channels not a multiple of 16) keeps its generic:
       the fused result would be a strided view, which every consumer then
       reads more slowly than the dense tensor the generic writes;
-    - every store writes the result itself (a batched product that pads
-      its tile stores into a padded slice per batch and keeps its
-      generic);
+    - every store writes the result itself (not a slice of it, whose
+      indices are not the generic's);
     - every other input and every value the body captures is defined
       before the kernel starts. Such an input is read at the stored
       vector's position: as a vector when it varies along the last

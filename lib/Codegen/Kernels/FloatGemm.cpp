@@ -96,14 +96,22 @@ Value FloatGemmBuilder::fromBatches() {
   multiplyAdd();
   g.epilogue = [](OpBuilder &, Location, Value acc, Value) { return acc; };
   g.splitForThreads = batches < 2;
-  Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{batches, m, n}, f32);
+  // One result for all batches, padded to the tile: no buffer per batch.
+  Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{batches, g.mp, g.np}, f32);
   scf::ForOp loop = carryingLoop(
       b, loc, batches, 1, out, [&](OpBuilder &bb, Location bl, Value batch, Value carried) {
         return batchProduct(bb, bl, batch, lhs, packed, carried);
       });
   if (batches >= 2 && batches * g.mp * g.np * k >= kParallelMinMacs)
     loop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
-  return loop.getResult(0);
+  Value y = loop.getResult(0);
+  if (g.mp == m && g.np == n)
+    return y;
+  SmallVector<OpFoldResult> zeros(3, b.getIndexAttr(0)), ones(3, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(batches), b.getIndexAttr(m),
+                                     b.getIndexAttr(n)};
+  return tensor::ExtractSliceOp::create(b, loc, RankedTensorType::get({batches, m, n}, f32), y,
+                                        zeros, sizes, ones);
 }
 
 /// `x` with its dimension `rowDim` padded with zero rows to the tile's.
@@ -144,9 +152,9 @@ Value FloatGemmBuilder::packAtRunTime() {
       .getResult()[0];
 }
 
-/// Batch `batch`'s product in `out` [B, M, N]: stored there directly
-/// when the tile pads nothing (so that element-wise consumers can join the
-/// stores), else computed padded and inserted.
+/// Batch `batch`'s product, stored into `out` [B, Mp, Np] at the batch's
+/// index (a kernel result element-wise consumers can join when nothing is
+/// padded).
 Value FloatGemmBuilder::batchProduct(OpBuilder &bb, Location bl, Value batch, Value lhs,
                                      Value packed, Value out) {
   auto batchSlice = [&](Value t, ArrayRef<int64_t> shape) -> Value {
@@ -162,16 +170,9 @@ Value FloatGemmBuilder::batchProduct(OpBuilder &bb, Location bl, Value batch, Va
   int64_t width = kGemmLanes * g.tile.vectors;
   g.lhs = batchSlice(lhs, {g.mp, k});
   g.packed = batchSlice(packed, {g.np / width, k, width});
-  if (g.mp == m && g.np == n) {
-    g.into = out;
-    g.storePrefix = {batch};
-    return emitPackedGemm(bb, bl, g);
-  }
-  Value y = sliceToShape(bb, bl, emitPackedGemm(bb, bl, g), m, n);
-  SmallVector<OpFoldResult> offsets = {batch, bb.getIndexAttr(0), bb.getIndexAttr(0)};
-  SmallVector<OpFoldResult> sizes = {bb.getIndexAttr(1), bb.getIndexAttr(m), bb.getIndexAttr(n)};
-  SmallVector<OpFoldResult> strides(3, bb.getIndexAttr(1));
-  return tensor::InsertSliceOp::create(bb, bl, y, out, offsets, sizes, strides);
+  g.into = out;
+  g.storePrefix = {batch};
+  return emitPackedGemm(bb, bl, g);
 }
 
 /// The register tile and the extents padded to it.
