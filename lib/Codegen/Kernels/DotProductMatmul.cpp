@@ -346,7 +346,7 @@ Value DotProductBuilder::build() {
   readMatrixRows();
   combineWithInstruction();
   finishColumns();
-  return sliceToShape(b, loc, emitPackedGemm(b, loc, g), m, n);
+  return sliceToShape(b, loc, emitPackedGemm(b, loc, g), {m, n});
 }
 
 /// The product's extents, its register tile and the padded extents the

@@ -43,7 +43,7 @@ public:
 private:
   void plan(int64_t rows, GemmTile chosen);
   void packWeights();
-  Value padRows(Value x, int64_t rowDim);
+  Value padWithZeros(Value x, int64_t dim, int64_t size);
   Value packAtRunTime();
   Value batchProduct(OpBuilder &bb, Location bl, Value batch, Value lhs, Value packed,
                      Value out);
@@ -70,7 +70,7 @@ private:
 Value FloatGemmBuilder::fromMatrix(Value x) {
   plan(cast<RankedTensorType>(x.getType()).getDimSize(0),
        chooseGemmTile(cast<RankedTensorType>(x.getType()).getDimSize(0), n));
-  g.lhs = padRows(x, 0);
+  g.lhs = padWithZeros(x, 0, g.mp);
   packWeights();
   readMatrixRows();
   return emit();
@@ -90,7 +90,7 @@ Value FloatGemmBuilder::fromBatches() {
   int64_t batches = xType.getDimSize(0);
   plan(xType.getDimSize(1), chooseGemmTile(xType.getDimSize(1), n));
   zero = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
-  Value lhs = padRows(batchX, 1);
+  Value lhs = padWithZeros(batchX, 1, g.mp);
   Value packed = packAtRunTime();
   readMatrixRows();
   multiplyAdd();
@@ -104,26 +104,19 @@ Value FloatGemmBuilder::fromBatches() {
       });
   if (batches >= 2 && batches * g.mp * g.np * k >= kParallelMinMacs)
     loop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
-  Value y = loop.getResult(0);
-  if (g.mp == m && g.np == n)
-    return y;
-  SmallVector<OpFoldResult> zeros(3, b.getIndexAttr(0)), ones(3, b.getIndexAttr(1));
-  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(batches), b.getIndexAttr(m),
-                                     b.getIndexAttr(n)};
-  return tensor::ExtractSliceOp::create(b, loc, RankedTensorType::get({batches, m, n}, f32), y,
-                                        zeros, sizes, ones);
+  return sliceToShape(b, loc, loop.getResult(0), {batches, m, n});
 }
 
-/// `x` with its dimension `rowDim` padded with zero rows to the tile's.
-Value FloatGemmBuilder::padRows(Value x, int64_t rowDim) {
-  if (g.mp == m)
-    return x;
+/// `x` with its dimension `dim` padded with zeros at the end to `size`.
+Value FloatGemmBuilder::padWithZeros(Value x, int64_t dim, int64_t size) {
   auto type = cast<RankedTensorType>(x.getType());
+  if (type.getDimSize(dim) == size)
+    return x;
   SmallVector<int64_t> shape(type.getShape());
-  shape[rowDim] = g.mp;
   SmallVector<OpFoldResult> low(shape.size(), b.getIndexAttr(0));
   SmallVector<OpFoldResult> high(low);
-  high[rowDim] = b.getIndexAttr(g.mp - m);
+  high[dim] = b.getIndexAttr(size - shape[dim]);
+  shape[dim] = size;
   Value pad = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
   return tensor::PadOp::create(b, loc, type.clone(shape), x, low, high, pad);
 }
@@ -135,14 +128,7 @@ Value FloatGemmBuilder::packAtRunTime() {
   int64_t width = kGemmLanes * g.tile.vectors;
   auto type = cast<RankedTensorType>(batchW.getType());
   int64_t batches = type.getDimSize(0);
-  Value w = batchW;
-  if (g.np != n) {
-    Value pad = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
-    SmallVector<OpFoldResult> low(3, b.getIndexAttr(0));
-    SmallVector<OpFoldResult> high(low);
-    high[2] = b.getIndexAttr(g.np - n);
-    w = tensor::PadOp::create(b, loc, type.clone({batches, k, g.np}), w, low, high, pad);
-  }
+  Value w = padWithZeros(batchW, 2, g.np);
   Value panels = tensor::ExpandShapeOp::create(
       b, loc, RankedTensorType::get({batches, k, g.np / width, width}, f32), w,
       SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
@@ -252,7 +238,7 @@ void FloatGemmBuilder::addBias() {
 Value FloatGemmBuilder::emit() {
   multiplyAdd();
   addBias();
-  return sliceToShape(b, loc, emitPackedGemm(b, loc, g), m, n);
+  return sliceToShape(b, loc, emitPackedGemm(b, loc, g), {m, n});
 }
 
 } // namespace

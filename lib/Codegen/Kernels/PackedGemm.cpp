@@ -505,15 +505,14 @@ FloatMatrix filterAsFloatMatrix(DenseFPElementsAttr ohwi) {
   return matrix;
 }
 
-Value sliceToShape(OpBuilder &b, Location loc, Value t, int64_t rows, int64_t cols) {
+Value sliceToShape(OpBuilder &b, Location loc, Value t, ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(t.getType());
-  if (type.getDimSize(0) == rows && type.getDimSize(1) == cols)
+  if (type.getShape() == shape)
     return t;
-  return tensor::ExtractSliceOp::create(
-      b, loc, type.clone({rows, cols}), t,
-      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
-      ArrayRef<OpFoldResult>{b.getIndexAttr(rows), b.getIndexAttr(cols)},
-      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+  SmallVector<OpFoldResult> offsets(shape.size(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(shape.size(), b.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(b, loc, type.clone(shape), t, offsets,
+                                        getAsIndexOpFoldResult(b.getContext(), shape), strides);
 }
 
 } // namespace qforge

@@ -180,10 +180,10 @@ struct FloatMatrix {
 /// An f32 OHWI filter as filterAsMatrix's matrix, on the host.
 FloatMatrix filterAsFloatMatrix(mlir::DenseFPElementsAttr ohwi);
 
-/// [rows, cols] slice of a 2-D tensor from its origin, or `t` itself when
-/// it has that shape already.
+/// The slice of `t` of `shape` from its origin, or `t` itself when it has
+/// that shape already.
 mlir::Value sliceToShape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t,
-                         int64_t rows, int64_t cols);
+                         llvm::ArrayRef<int64_t> shape);
 
 } // namespace qforge
 
