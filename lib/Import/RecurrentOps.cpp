@@ -13,6 +13,8 @@
 #include "ImportContext.h"
 #include "TosaBuilders.h"
 
+#include "qforge/Dialect/QF/IR/QFDialect.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -177,6 +179,9 @@ struct Recurrence {
   SmallVector<Activation> activations;
   Value x;      // [steps, batch, input]
   Value lengths; // [batch] i32, or null
+  // The node's output Y (every step's hidden state), whose calibrated range
+  // covers the hidden state each step reads; empty when the model drops Y.
+  std::string outputName;
 };
 
 /// Checks the node's attributes and shapes and reads the settings.
@@ -228,6 +233,8 @@ FailureOr<Recurrence> recurrenceOf(NodeContext &ctx, Cell cell) {
   r.activations = std::move(*activations);
   if (ctx.hasInput(4))
     r.lengths = castElements(ctx.b, ctx.loc, ctx.input(4), ctx.b.getI32Type());
+  if (ctx.numOutputs() > 0)
+    r.outputName = ctx.node.output(0);
   return r;
 }
 
@@ -243,6 +250,10 @@ struct Direction {
   Value recurrentBias;   // [G*H] added to the hidden projection, or null
   Value peephole;        // LSTM's [3H] (input, output, forget), or null
   Value h, c;            // [batch, hidden]
+  // No initial_h and no step taken yet: h is zero, so its product is too.
+  bool zeroState = false;
+  // h is an earlier step's output (a value Y holds), not initial_h.
+  bool stepState = false;
   ArrayRef<Activation> f; // this direction's activations
 };
 
@@ -266,6 +277,15 @@ Value stateInput(NodeContext &ctx, const Recurrence &r, size_t i, int64_t d) {
   return reshape(ctx.b, ctx.loc, block, {r.batch, r.hidden});
 }
 
+/// Whether input `i` is absent or a constant of zeros (exporters write
+/// initial states of zeros out).
+bool zeroOrAbsent(NodeContext &ctx, size_t i) {
+  if (!ctx.hasInput(i))
+    return true;
+  HostTensor v = ctx.isConstInput(i) ? ctx.constInput(i) : HostTensor();
+  return v && llvm::all_of(v.getValues<APFloat>(), [](const APFloat &x) { return x.isZero(); });
+}
+
 Direction directionOf(NodeContext &ctx, const Recurrence &r, int64_t d) {
   Direction dir;
   dir.wT = transposedWeight(ctx, 1, d);
@@ -284,6 +304,7 @@ Direction directionOf(NodeContext &ctx, const Recurrence &r, int64_t d) {
     dir.rT = slice(ctx.b, ctx.loc, dir.rT, {0, 0}, {r.hidden, 2 * r.hidden});
   }
   dir.h = stateInput(ctx, r, 5, d);
+  dir.zeroState = zeroOrAbsent(ctx, 5);
   if (r.cell == Cell::Lstm) {
     dir.c = stateInput(ctx, r, 6, d);
     if (ctx.hasInput(7))
@@ -322,12 +343,45 @@ Value activate(OpBuilder &b, Location loc, const Recurrence &r, const Activation
   return apply(b, loc, f, x);
 }
 
+/// Whether activation `f` maps into [0, 1]: a gate that scales the hidden
+/// state keeps it inside any range that holds the state and zero.
+bool intoUnitInterval(const Activation &f) {
+  return f.name == "Sigmoid" || f.name == "HardSigmoid" && f.alpha >= 0 && f.beta >= 0 &&
+                                    f.alpha + f.beta <= 1;
+}
+
+/// `state` x `weights` for a step, [batch, N]. The product names Y as the
+/// tensor whose calibrated range covers `state` when that holds (see
+/// kInputRangeOfAttrName): quantization has no other range for it.
+Value stateProduct(OpBuilder &b, Location loc, const Recurrence &r, Value state,
+                   Value weights, bool coveredByY) {
+  int64_t k = typeOf(state).getDimSize(1), n = typeOf(weights).getDimSize(1);
+  Value y = batchMatmul(b, loc, reshape(b, loc, state, {1, r.batch, k}),
+                        reshape(b, loc, weights, {1, k, n}));
+  if (coveredByY && !r.outputName.empty())
+    y.getDefiningOp()->setAttr(qf::kInputRangeOfAttrName, b.getStringAttr(r.outputName));
+  return reshape(b, loc, y, {r.batch, n});
+}
+
+/// The hidden state's projection with its bias, [batch, G*H]; only the bias
+/// (or zero) while the state is known to be zero.
+Value hiddenProjection(OpBuilder &b, Location loc, const Recurrence &r, const Direction &dir) {
+  int64_t width = typeOf(dir.rT).getDimSize(1);
+  Type element = typeOf(r.x).getElementType();
+  if (!dir.zeroState)
+    return addBias(b, loc, stateProduct(b, loc, r, dir.h, dir.rT, dir.stepState),
+                   dir.recurrentBias);
+  if (!dir.recurrentBias)
+    return splat(b, loc, element, {r.batch, width}, 0.0);
+  return broadcastTo(b, loc, reshape(b, loc, dir.recurrentBias, {1, width}), {r.batch, width});
+}
+
 /// One step: the new hidden state (and cell state of an LSTM) from the
 /// step's input projection `xw` ([batch, G*H], input bias added).
 std::pair<Value, Value> step(OpBuilder &b, Location loc, const Recurrence &r,
                              const Direction &dir, Value xw) {
   int64_t hs = r.hidden;
-  Value hr = addBias(b, loc, matmul(b, loc, dir.h, dir.rT), dir.recurrentBias);
+  Value hr = hiddenProjection(b, loc, r, dir);
   auto sum = [&](int64_t g) {
     return binary<tosa::AddOp>(b, loc, gate(b, loc, xw, g, hs), gate(b, loc, hr, g, hs));
   };
@@ -339,8 +393,11 @@ std::pair<Value, Value> step(OpBuilder &b, Location loc, const Recurrence &r,
     Value candidateIn;
     if (r.linearBeforeReset) {
       candidateIn = mul(b, loc, reset, gate(b, loc, hr, 2, hs));
+    } else if (dir.zeroState) {
+      candidateIn = splat(b, loc, typeOf(r.x).getElementType(), {r.batch, hs}, 0.0);
     } else {
-      candidateIn = matmul(b, loc, mul(b, loc, reset, dir.h), dir.candidateRT);
+      candidateIn = stateProduct(b, loc, r, mul(b, loc, reset, dir.h), dir.candidateRT,
+                                 dir.stepState && intoUnitInterval(dir.f[0]));
     }
     Value candidate = activate(
         b, loc, r, dir.f[1], binary<tosa::AddOp>(b, loc, gate(b, loc, xw, 2, hs), candidateIn));
@@ -389,6 +446,8 @@ Value run(OpBuilder &b, Location loc, const Recurrence &r, Direction &dir, bool 
   xw = reshape(b, loc, addBias(b, loc, xw, dir.inputBias), {r.steps, r.batch, gates});
   Value zeros = splat(b, loc, typeOf(r.x).getElementType(), {r.batch, r.hidden}, 0.0);
   SmallVector<Value> outputs(r.steps);
+  // A sequence shorter than the steps holds its initial_h, which Y lacks.
+  bool holdsInitialState = r.lengths && !dir.zeroState;
   for (int64_t k = 0; k < r.steps; ++k) {
     int64_t t = reverse ? r.steps - 1 - k : k;
     Value xt = reshape(b, loc, slice(b, loc, xw, {t, 0, 0}, {1, r.batch, gates}),
@@ -404,6 +463,8 @@ Value run(OpBuilder &b, Location loc, const Recurrence &r, Direction &dir, bool 
     }
     dir.h = h;
     dir.c = c;
+    dir.zeroState = false;
+    dir.stepState = !holdsInitialState;
     outputs[t] = reshape(b, loc, out, {1, 1, r.batch, r.hidden});
   }
   return concat(b, loc, outputs, 0);

@@ -611,6 +611,13 @@ LogicalResult convertExpand(NodeContext &ctx) {
   if (failed(target))
     return failure();
   SmallVector<int64_t> shape = broadcastShape(ctx.inputType(0).getShape(), *target);
+  // A constant of one value stays one (exporters expand zeros into a
+  // recurrent layer's initial state).
+  if (HostTensor value = ctx.constInput(0); value && value.isSplat()) {
+    ctx.setOutput(0, DenseElementsAttr::get(tensorType(shape, value.getElementType()),
+                                            value.getSplatValue<Attribute>()));
+    return success();
+  }
   if (HostTensor value = ctx.constInput(0);
       value && isa<IntegerType>(value.getElementType()) &&
       !value.getElementType().isInteger(1)) {

@@ -12,6 +12,7 @@
 
 #include "qforge/Quantization/Quantize.h"
 
+#include "IntegerProduct.h"
 #include "UnaryFunction.h"
 #include "qforge/Dialect/QF/Utils/Layout.h"
 #include "qforge/Dialect/QF/Utils/OnnxNames.h"
@@ -733,6 +734,8 @@ public:
 
 private:
   void quantize(Operation *op);
+  std::optional<ActivationParams> inputParams(Operation *op) const;
+  void quantizeWithFloatResult(tosa::MatMulOp op, DenseElementsAttr w, ActivationParams inP);
   qforge::QuantizedLayer describe(Operation *op, DenseElementsAttr w) const;
   GemmBias gemmBias(Operation *op, const qforge::TableEntry *&out) const;
   bool userKeepsFloat(Operation *op, qforge::QuantizedLayer &layer);
@@ -755,6 +758,8 @@ private:
   qforge::CalibMethod chosen;
   OpBuilder b;
   std::vector<qforge::QuantizedLayer> &layers;
+  llvm::DenseSet<Attribute> seenWeights;
+  llvm::StringSet<> floatResultNodes; // Nodes of quantizeWithFloatResult.
 };
 
 void LayerQuantizer::run() {
@@ -767,6 +772,69 @@ void LayerQuantizer::run() {
   });
   for (Operation *op : candidates)
     quantize(op);
+  // A node whose product stays float computes on it in float (a recurrent
+  // layer's gates and states): that compute is float by design.
+  func.walk([&](Operation *op) {
+    StringRef node = qforge::onnxNodeName(op->getLoc());
+    StringRef dialect = op->getName().getDialectNamespace();
+    auto isFloat = [](Type t) { return isa<FloatType>(getElementTypeOrSelf(t)); };
+    bool computesFloat = llvm::any_of(op->getOperandTypes(), isFloat) ||
+                         llvm::any_of(op->getResultTypes(), isFloat);
+    if (computesFloat && !node.empty() && floatResultNodes.contains(node) &&
+        dialect != "qf" && dialect != "quant")
+      op->setAttr(qforge::qf::kKeepFloatAttrName, UnitAttr::get(ctx));
+  });
+}
+
+/// The parameters of a layer's input: those of the tensor the importer
+/// names as covering it (kInputRangeOfAttrName), else operandParams'.
+std::optional<ActivationParams> LayerQuantizer::inputParams(Operation *op) const {
+  auto coveringTensor = op->getAttrOfType<StringAttr>(qforge::qf::kInputRangeOfAttrName);
+  if (!coveringTensor)
+    return operandParams(op->getOperand(0), calibration, options);
+  const qforge::TableEntry *e = calibration.find(coveringTensor.getValue());
+  if (!e || !e->ranges.count(chosen))
+    return std::nullopt;
+  return activationParams(e->ranges.at(chosen), options.symmetric);
+}
+
+/// A matmul whose input is calibrated but whose result is not (an
+/// intermediate of its node, such as a recurrent layer's gates): int8 input
+/// and weights, int32 sums scaled back to float. Weights are per column
+/// even at int4: blocks need a requantized result (qf.matmul).
+void LayerQuantizer::quantizeWithFloatResult(tosa::MatMulOp op, DenseElementsAttr w,
+                                             ActivationParams inP) {
+  auto wType = cast<RankedTensorType>(w.getType());
+  if (wType.getRank() != 3 || wType.getDimSize(0) != 1)
+    return;
+  int64_t k = wType.getDimSize(1), n = wType.getDimSize(2);
+  Location loc = op.getLoc();
+  b.setInsertionPoint(op);
+  DenseElementsAttr flat = w.reshape(RankedTensorType::get({k, n}, wType.getElementType()));
+  bool int4 = options.precision == qforge::WeightPrecision::Int4;
+  Weights wq = int4 ? quantizeWeightsInt4(b, loc, flat, /*channelAxis=*/1, /*blockAxis=*/0,
+                                          /*groupSize=*/0)
+                    : quantizeWeights(b, loc, flat, /*axis=*/1);
+  Value rows = qforge::withoutBatch(b, loc, op.getA());
+  auto rowsType = cast<RankedTensorType>(rows.getType());
+  Value x = qforge::qf::QuantizeOp::create(b, loc, rowsType.clone(int8Type(ctx, inP)), rows);
+  Value acc = qforge::integerProduct(b, loc, x, wq.quantized);
+  Value scale = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                     static_cast<float>(inP.scale)));
+  Value y = qforge::floatProduct(b, loc, acc, scale, wq.scales,
+                                  cast<RankedTensorType>(op.getType()));
+  op.getResult().replaceAllUsesWith(y);
+  op->erase();
+  qforge::QuantizedLayer &done = layers.back();
+  done.precision = int4 ? "int4" : "int8";
+  done.note = "result stays float (no calibrated range for it), as does the node's other "
+              "compute";
+  floatResultNodes.insert(done.node);
+  // Weights and a float scale per column.
+  done.bytes = wq.bytes + 4 * n;
+  done.accumulatorBound = 255 * wq.largestAbsSum;
+  noteZeroChannels(loc, wq.zeroChannels, wq.scales.size(), done);
 }
 
 /// The layer as it stands in float (recorded so until the rewrite
@@ -847,6 +915,7 @@ void LayerQuantizer::quantize(Operation *op) {
   if (!w)
     return;
   layers.push_back(describe(op, w));
+  layers.back().sharesWeights = !seenWeights.insert(w).second;
   const qforge::TableEntry *out = entryAfter(op->getResult(0), calibration);
   GemmBias bias = gemmBias(op, out);
   // The f32 bytes of the layer: weights and bias.
@@ -858,8 +927,13 @@ void LayerQuantizer::quantize(Operation *op) {
     return;
   // An input that an earlier integer op produced (a dequantized copy of
   // its result) keeps that op's parameters; any other needs the table.
-  std::optional<ActivationParams> inParams = operandParams(input, calibration, options);
-  if (!inParams || !out || !out->ranges.count(chosen)) {
+  std::optional<ActivationParams> inParams = inputParams(op);
+  bool outputCalibrated = out && out->ranges.count(chosen);
+  if (inParams && !outputCalibrated && isa<tosa::MatMulOp>(op)) {
+    quantizeWithFloatResult(cast<tosa::MatMulOp>(op), w, *inParams);
+    return;
+  }
+  if (!inParams || !outputCalibrated) {
     layers.back().note = "no calibrated range for its input or output";
     return;
   }
@@ -1141,31 +1215,11 @@ std::pair<Value, Value> quantizeAtRunTime(OpBuilder &b, Location loc, Value x) {
   return {q, scale};
 }
 
-/// The int32 product [1, M, N] of the run-time int8 activation `q` [1, M,
-/// K] and the constant per-column weights, as a qf.matmul, so that the
-/// target's dot-product kernel computes it. The activation's scale is
-/// known only at run time: its type says 1, which an int32 product never
-/// reads (the caller scales the sums back with the run-time scale).
-Value integerProduct(OpBuilder &b, Location loc, Value q, Value weights) {
-  auto qType = cast<RankedTensorType>(q.getType());
-  auto wType = cast<RankedTensorType>(weights.getType());
-  int64_t m = qType.getDimSize(1), k = qType.getDimSize(2), n = wType.getDimSize(1);
-  SmallVector<ReassociationIndices> dropBatch = {{0, 1}, {2}};
-  Value rows = tensor::CollapseShapeOp::create(b, loc, q, dropBatch);
-  auto unitScale = quant::UniformQuantizedType::get(
-      quant::QuantizationFlags::Signed, b.getI8Type(), b.getF32Type(), 1.0, 0, -128, 127);
-  Value x = quant::StorageCastOp::create(
-      b, loc, RankedTensorType::get({m, k}, unitScale), rows);
-  Value acc = qforge::qf::MatmulOp::create(b, loc, RankedTensorType::get({m, n}, b.getI32Type()),
-                                           x, weights, Value(), DenseI64ArrayAttr());
-  return tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get({1, m, n}, b.getI32Type()), acc, dropBatch);
-}
-
 } // namespace
 
 std::vector<qforge::QuantizedLayer> qforge::quantizeDynamic(func::FuncOp func) {
   std::vector<QuantizedLayer> layers;
+  llvm::DenseSet<Attribute> seenWeights;
   SmallVector<tosa::MatMulOp> matmuls;
   func.walk([&](tosa::MatMulOp op) { matmuls.push_back(op); });
   OpBuilder b(func.getContext());
@@ -1182,6 +1236,7 @@ std::vector<qforge::QuantizedLayer> qforge::quantizeDynamic(func::FuncOp func) {
     layer.op = "matmul";
     layer.precision = "int8-dynamic";
     layer.floatBytes = 4 * k * n;
+    layer.sharesWeights = !seenWeights.insert(w).second;
     Location loc = op.getLoc();
     b.setInsertionPoint(op);
     // Weights int8 per output column, ahead of time.
@@ -1189,28 +1244,16 @@ std::vector<qforge::QuantizedLayer> qforge::quantizeDynamic(func::FuncOp func) {
         b, loc, w.reshape(RankedTensorType::get({k, n}, wType.getElementType())), /*axis=*/1);
     noteZeroChannels(loc, wq.zeroChannels, wq.scales.size(), layer);
     auto [q, scale] = quantizeAtRunTime(b, loc, op.getA());
-    Value acc = integerProduct(b, loc, q, wq.quantized);
-    auto resultType = cast<RankedTensorType>(op.getType());
-    // y = acc * (s_x * s_w[n]), in that order of f32 operations.
-    SmallVector<float> wScales(wq.scales.begin(), wq.scales.end());
-    auto scalesType = RankedTensorType::get({n}, b.getF32Type());
-    Value wScale = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(scalesType, ArrayRef<float>(wScales)));
-    MLIRContext *ctx = b.getContext();
-    AffineMap all = b.getMultiDimIdentityMap(3);
-    Value y =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{resultType}, ValueRange{acc, scale, wScale},
-            ValueRange{tensor::EmptyOp::create(b, loc, resultType.getShape(), b.getF32Type())},
-            SmallVector<AffineMap>{all, AffineMap::get(3, 0, {}, ctx),
-                                   AffineMap::get(3, 0, {getAffineDimExpr(2, ctx)}, ctx), all},
-            SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value m = arith::MulFOp::create(nb, nl, args[1], args[2]);
-              Value f = arith::SIToFPOp::create(nb, nl, nb.getF32Type(), args[0]);
-              linalg::YieldOp::create(nb, nl, ValueRange{arith::MulFOp::create(nb, nl, f, m)});
-            })
-            .getResult(0);
+    // The activation's scale is known only at run time: its type says 1,
+    // which an int32 product never reads.
+    auto unitScale = quant::UniformQuantizedType::get(
+        quant::QuantizationFlags::Signed, b.getI8Type(), b.getF32Type(), 1.0, 0, -128, 127);
+    Value rows = withoutBatch(b, loc, q);
+    Value x = quant::StorageCastOp::create(
+        b, loc, cast<RankedTensorType>(rows.getType()).clone(unitScale), rows);
+    Value acc = integerProduct(b, loc, x, wq.quantized);
+    Value y = floatProduct(b, loc, acc, scale, wq.scales,
+                                  cast<RankedTensorType>(op.getType()));
     op.getResult().replaceAllUsesWith(y);
     op->erase();
     // int8 weights and a float scale per column.

@@ -27,6 +27,8 @@ struct Totals {
 Totals totals(const QuantizationReport &report) {
   Totals t;
   for (const QuantizedLayer &l : report.layers) {
+    if (l.sharesWeights)
+      continue;
     t.floatBytes += l.floatBytes;
     t.bytes += l.bytes;
   }
@@ -97,6 +99,8 @@ void qforge::writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &re
                          {"weight_bytes", l.bytes}};
     if (!l.note.empty())
       o["note"] = l.note;
+    if (l.sharesWeights)
+      o["shares_weights"] = true;
     if (l.accumulatorBound > 0) {
       o["accumulator_bound"] = l.accumulatorBound;
       o["int32_use"] = int32Use(l.accumulatorBound);

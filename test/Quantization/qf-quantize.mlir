@@ -415,3 +415,44 @@ func.func @degenerate(%x: tensor<1x2x4x4xf32> loc("dead")) -> tensor<1x3x4x4xf32
   %y = tosa.transpose %c {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x3xf32>) -> tensor<1x3x4x4xf32> loc("dead_out"("dead_conv"))
   return %y : tensor<1x3x4x4xf32>
 }
+
+// -----
+
+// A recurrent step's product: its input (the hidden state) is no ONNX
+// tensor, but the importer names the tensor whose range covers it
+// (qf.input_range_of: 'flat', [0, 2.55] -> scale 0.01, zero point -128),
+// and no table entry describes its result. It computes in int8 all the
+// same: weights per column (0.5 / 127, 2 / 127), int32 sums scaled back to
+// float by s_x * s_w[n]; the node's other compute (the gate) stays float on
+// purpose (qf.keep_float), so the backend contract does not flag it.
+// CHECK-LABEL: func.func @float_result_product
+// CHECK: %[[Q:.*]] = qf.quantize %{{.*}} : tensor<1x2xf32> -> tensor<1x2x!quant.uniform<i8:f32, {{0\.0099999[0-9]*|0\.01}}:-128>>
+// CHECK: %[[ACC:.*]] = qf.matmul %[[Q]], %{{.*}} : (tensor<1x2x!quant.uniform<i8:f32, {{0\.0099999[0-9]*|0\.01}}:-128>>, tensor<2x2x!quant.uniform<i8:f32:1, {{[{]}}0.0039370{{[0-9]*}},0.015748{{[0-9]*}}{{[}]}}>>) -> tensor<1x2xi32>
+// CHECK-NOT: tosa.matmul
+// CHECK: linalg.generic
+// CHECK: tosa.sigmoid {{.*}}{qf.keep_float}
+// INT4-LABEL: func.func @float_result_product
+// INT4: qf.packed_constant {{.*}} : tensor<2x2x!quant.uniform<i4<-7:7>:f32:1, {{[{]}}0.071428{{[0-9]*}},0.285714{{[0-9]*}}{{[}]}}>>
+// INT4: qf.matmul {{.*}} -> tensor<1x2xi32>
+// WARN-NOT: warning
+func.func @float_result_product(%h: tensor<1x1x2xf32>) -> tensor<1x1x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[0.5, -2.0], [0.25, 1.0]]]> : tensor<1x2x2xf32>} : () -> tensor<1x2x2xf32> loc("lstm")
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32> loc("lstm")
+  %p = tosa.matmul %h, %w, %zp, %zp {qf.input_range_of = "flat"} : (tensor<1x1x2xf32>, tensor<1x2x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2xf32> loc("lstm")
+  %g = tosa.sigmoid %p : (tensor<1x1x2xf32>) -> tensor<1x1x2xf32> loc("lstm")
+  return %g : tensor<1x1x2xf32>
+}
+
+// -----
+
+// The tensor named as covering the input has no range in the table: the
+// product stays float.
+// CHECK-LABEL: func.func @uncovered_product
+// CHECK: tosa.matmul
+// CHECK-NOT: qf.matmul
+func.func @uncovered_product(%h: tensor<1x1x2xf32>) -> tensor<1x1x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[0.5, -2.0], [0.25, 1.0]]]> : tensor<1x2x2xf32>} : () -> tensor<1x2x2xf32> loc("lstm")
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32> loc("lstm")
+  %p = tosa.matmul %h, %w, %zp, %zp {qf.input_range_of = "not_in_table"} : (tensor<1x1x2xf32>, tensor<1x2x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2xf32> loc("lstm")
+  return %p : tensor<1x1x2xf32>
+}

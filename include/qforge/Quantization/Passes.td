@@ -52,7 +52,18 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
     dequantized (and passed-through: layout ops, slices, reverses, tiles,
     pads, max pooling) result
     of an earlier integer op keeps that op's parameters, so that
-    `qf-sink-dequantize` can join the two without requantization.
+    `qf-sink-dequantize` can join the two without requantization. A matmul
+    whose input no ONNX tensor names can carry `qf.input_range_of = "T"`:
+    the importer's statement that tensor T's range covers it (a recurrent
+    layer's hidden state, covered by the layer's output Y).
+
+    A `tosa.matmul` whose input is calibrated but whose result is not (an
+    intermediate of its ONNX node: a recurrent layer's gate sums) becomes
+    `qf.quantize` of its input, a `qf.matmul` with an `i32` result (weights
+    per output column; at int4 per column too, never in blocks, which need
+    a requantized result), and the sums scaled back to f32 by s_in * s_w[n]
+    (a `linalg.generic`); the node's remaining float ops are marked
+    `qf.keep_float`, float by design.
 
     Then element-wise adds of two activations become `qf.add` (a
     following ReLU/Clip fused as its clamp); a chain of float element-wise

@@ -35,6 +35,9 @@ struct QuantizedLayer {
   std::string note;      // Why it was left float.
   int64_t floatBytes = 0; // Its f32 weights and bias.
   int64_t bytes = 0;      // What the compiled layer stores for them.
+  /// The same weights as an earlier layer's (a recurrent layer's steps
+  /// share one matrix), stored once: totals count them with that layer.
+  bool sharesWeights = false;
   /// Quantized: the largest |int32 accumulator| any input can produce,
   /// 255 * max over output channels of sum |w_q| + max |bias_q| (stored
   /// activations minus their zero point lie in [-255, 255]); at most

@@ -13,7 +13,7 @@ With --min-cosine C the output's cosine similarity to the reference must
 be at least C too (a check that scales with the output, however small).
 
 At int4 the reference is onnxruntime on a copy of MODEL whose Conv and Gemm
-weights are replaced by their int4 values (quantized here from the scheme
+weights (and recurrent layers' W and R) are replaced by their int4 values (quantized here from the scheme
 documented for qf-quantize: symmetric [-7, 7], one scale per GROUP values
 along the reduction axis, block scales rounded up to multiples 1..255 of
 max|w|/7/255), so the comparison measures the compiler, not how much
@@ -57,10 +57,20 @@ def int4_values(w, channel_axis, block_axis, group):
 
 
 def int4_reference_model(model, group):
-    """MODEL with every Conv/Gemm/MatMul weight initializer at its int4 values."""
+    """MODEL with every Conv/Gemm/MatMul/LSTM/GRU/RNN weight at its int4 values."""
     from onnx import numpy_helper
     inits = {t.name: t for t in model.graph.initializer}
     for node in model.graph.node:
+        if node.op_type in ("LSTM", "GRU", "RNN"):
+            # W and R [directions, gates * hidden, K]: the recurrent
+            # products' results stay float, so their int4 weights are per
+            # output row, never in blocks.
+            for name in node.input[1:3]:
+                t = inits[name]
+                w = numpy_helper.to_array(t)
+                q = np.stack([int4_values(d, 0, 1, 0) for d in w])
+                t.CopyFrom(numpy_helper.from_array(q.astype(np.float32), t.name))
+            continue
         if node.op_type not in ("Conv", "Gemm", "MatMul") or node.input[1] not in inits:
             continue
         t = inits[node.input[1]]
@@ -105,7 +115,10 @@ def main():
     dims = [d.dim_value if d.dim_value > 0 else 1 for d in inp.type.tensor_type.shape.dim]
     rng = np.random.default_rng(0)
     calib = os.path.join(args.work, "calib.npy")
-    np.save(calib, rng.normal(0, 1, [args.samples] + dims[1:]).astype(np.float32))
+    # Samples along the batch dimension; a model whose leading dimension is
+    # not a batch of 1 (a recurrent layer's sequence) takes whole inputs.
+    sample_shape = dims[1:] if dims[0] == 1 else dims
+    np.save(calib, rng.normal(0, 1, [args.samples] + sample_shape).astype(np.float32))
     x = rng.normal(0, 1, dims).astype(np.float32)
     x_path = os.path.join(args.work, "x.npy")
     np.save(x_path, x)

@@ -94,5 +94,13 @@ LogicalResult QFDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' must be an integer attribute";
     return success();
   }
+  if (name == kInputRangeOfAttrName) {
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be a string attribute";
+    if (op->getName().getStringRef() != "tosa.matmul")
+      return op->emitError() << "'" << name << "' names the range of a tosa.matmul's input, "
+                             << "not of this op's";
+    return success();
+  }
   return op->emitError() << "unknown qf attribute '" << name << "'";
 }

@@ -53,7 +53,9 @@ struct VerifyQuantizedPass
       if (derived)
         fromQuantized.insert(op->result_begin(), op->result_end());
     });
-    bool violated = false;
+    // Violations in program order; as warnings, one per ONNX node (an
+    // unrolled recurrent layer can leave thousands of ops of one node).
+    SmallVector<Operation *> violations;
     func.walk([&](Operation *op) {
       if (!isFloatCompute(op, allowed))
         return;
@@ -61,16 +63,29 @@ struct VerifyQuantizedPass
           llvm::none_of(op->getOperands(),
                         [&](Value v) { return fromQuantized.contains(v); }))
         return;
-      violated = true;
+      violations.push_back(op);
+    });
+    llvm::StringMap<int64_t> perNode;
+    for (Operation *op : violations)
+      ++perNode[qforge::onnxNodeName(op->getLoc())];
+    llvm::StringSet<> reported;
+    for (Operation *op : violations) {
+      StringRef node = qforge::onnxNodeName(op->getLoc());
+      if (warnOnly && !node.empty() && !reported.insert(node).second)
+        continue;
       InFlightDiagnostic diag = warnOnly ? op->emitWarning() : op->emitError();
       diag << "float compute op '" << op->getName() << "'";
-      if (StringRef node = qforge::onnxNodeName(op->getLoc()); !node.empty())
+      if (!node.empty())
         diag << " (node '" << node << "')";
-      diag << " is left in quantized function @" << func.getSymName()
-           << "; quantize it, or keep it float on purpose with "
-              "qf.keep_float or keep-float-ops";
-    });
-    if (violated && !warnOnly)
+      bool grouped = warnOnly && !node.empty() && perNode[node] > 1;
+      if (grouped)
+        diag << " and " << perNode[node] - 1 << " more of that node";
+      StringRef them = grouped ? "them" : "it";
+      diag << (grouped ? " are" : " is") << " left in quantized function @"
+           << func.getSymName() << "; quantize " << them << ", or keep " << them
+           << " float on purpose with qf.keep_float or keep-float-ops";
+    }
+    if (!violations.empty() && !warnOnly)
       signalPassFailure();
   }
 

@@ -126,3 +126,19 @@ func.func @kernel_store_not_unit(%v: vector<16xf32>, %t: tensor<16xf32>) -> tens
   %w = vector.transfer_write %v, %t[%c0] {qf.kernel_store = 1 : i32} : vector<16xf32>, tensor<16xf32>
   return %w : tensor<16xf32>
 }
+
+// -----
+
+func.func @input_range_of_not_a_string(%x: tensor<1x1x2xf32>, %w: tensor<1x2x2xf32>, %zp: tensor<1xf32>) -> tensor<1x1x2xf32> {
+  // expected-error @+1 {{'qf.input_range_of' must be a string attribute}}
+  %y = tosa.matmul %x, %w, %zp, %zp {qf.input_range_of = 1 : i32} : (tensor<1x1x2xf32>, tensor<1x2x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2xf32>
+  return %y : tensor<1x1x2xf32>
+}
+
+// -----
+
+func.func @input_range_of_not_on_a_matmul(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'qf.input_range_of' names the range of a tosa.matmul's input, not of this op's}}
+  %y = math.exp %x {qf.input_range_of = "h"} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}

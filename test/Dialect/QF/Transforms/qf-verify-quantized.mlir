@@ -127,3 +127,24 @@ func.func @input_preparation(%x: tensor<1x4xf32>, %s: tensor<1x4xf32>) -> tensor
   %e = math.exp %d : tensor<1x4xf32> loc("softmax")
   return %e : tensor<1x4xf32>
 }
+
+// -----
+
+// As warnings, the float ops of one ONNX node are one warning (an unrolled
+// recurrent layer leaves thousands); as errors, each op is its own.
+// WARN: warning: {{.*}}float compute op 'math.tanh' (node 'cell') and 2 more of that node are left in quantized function @one_node; quantize them, or keep them float on purpose
+// WARN-NOT: (node 'cell')
+// WARN: warning: {{.*}}float compute op 'math.sqrt' (node 'other') is left in quantized function @one_node
+func.func @one_node(%x: tensor<1x4xf32>) -> tensor<1x4xf32> attributes {qf.quantized} {
+  %q = qf.quantize %x : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<i8:f32, 0.05:-3>>
+  %d = qf.dequantize %q : tensor<1x4x!quant.uniform<i8:f32, 0.05:-3>> -> tensor<1x4xf32>
+  // expected-error @unknown {{float compute op 'math.tanh' (node 'cell') is left}}
+  %t = math.tanh %d : tensor<1x4xf32> loc("cell")
+  // expected-error @unknown {{float compute op 'math.exp' (node 'cell') is left}}
+  %e = math.exp %t : tensor<1x4xf32> loc("cell")
+  // expected-error @unknown {{float compute op 'math.log' (node 'cell') is left}}
+  %u = math.log %e : tensor<1x4xf32> loc("cell")
+  // expected-error @unknown {{float compute op 'math.sqrt' (node 'other') is left}}
+  %v = math.sqrt %u : tensor<1x4xf32> loc("other")
+  return %v : tensor<1x4xf32>
+}

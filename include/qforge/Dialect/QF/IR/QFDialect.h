@@ -23,6 +23,12 @@ inline constexpr llvm::StringLiteral kQuantizedAttrName = "qf.quantized";
 /// (`--exclude=NODE`), so it may stay float inside a quantized function.
 inline constexpr llvm::StringLiteral kKeepFloatAttrName = "qf.keep_float";
 
+/// String attribute on a float tosa.matmul: the ONNX tensor whose
+/// calibrated range covers its left operand, which is not an ONNX tensor
+/// itself. A recurrent layer's per-step hidden state is read from the layer's
+/// output Y, which holds every step's state (qf-quantize).
+inline constexpr llvm::StringLiteral kInputRangeOfAttrName = "qf.input_range_of";
+
 /// Integer attribute on a bufferized function: the size in bytes of the
 /// scratch arena its intermediate buffers live in (qf-plan-scratch-arena).
 inline constexpr llvm::StringLiteral kScratchBytesAttrName = "qf.scratch_bytes";
