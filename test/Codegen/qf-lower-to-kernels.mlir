@@ -943,6 +943,36 @@ func.func @fma_batch_matmul_threads(%x: tensor<2x64x64xf32>, %w: tensor<2x64x64x
 
 // -----
 
+// A matrix-vector product with little arithmetic but large weights (a
+// recurrent layer's step; 1 x 256 x 512 = 131072 multiply-adds): f32
+// weights of 512 KiB split their columns across threads (each thread
+// streams its half, which its core's cache keeps between calls); the same
+// shape's int8 weights (128 KiB) stay on one thread.
+// CHECK-LABEL: func.func @fma_split_large_weights
+// CHECK: scf.for {{.*}} to %c512 step %c128
+// CHECK: } {qf.parallel_split}
+// CHECK-NEXT: tensor.expand_shape
+// CHECK-NEXT: return
+func.func @fma_split_large_weights(%x: tensor<1x1x256xf32>) -> tensor<1x1x512xf32> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<1x256x512xf32>} : () -> tensor<1x256x512xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.matmul %x, %w, %zp, %zp {qf.kernel = #qf.kernel<fma_product>} : (tensor<1x1x256xf32>, tensor<1x256x512xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x512xf32>
+  return %y : tensor<1x1x512xf32>
+}
+
+// CHECK-LABEL: func.func @vnni_small_weights_one_thread
+// CHECK-NOT: qf.parallel_split
+// CHECK: return
+func.func @vnni_small_weights_one_thread(%x: tensor<1x256xi8>) -> tensor<1x512xi32> {
+  %q = quant.scast %x : tensor<1x256xi8> to tensor<1x256x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<3> : tensor<256x512xi8>
+  %w = quant.scast %wi : tensor<256x512xi8> to tensor<256x512x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.matmul %q, %w {qf.kernel = #qf.kernel<vnni_product>} : (tensor<1x256x!quant.uniform<i8:f32, 0.1:-3>>, tensor<256x512x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x512xi32>
+  return %y : tensor<1x512xi32>
+}
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // Marks a kernel cannot honour
 //===----------------------------------------------------------------------===//

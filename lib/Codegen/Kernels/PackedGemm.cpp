@@ -145,7 +145,9 @@ Value PackedGemmEmitter::emit(OpBuilder &b, Location loc) {
   // Threads split the columns when the activations are the smaller
   // operand (each thread then reads all of them and only its own weight
   // panels), else the rows, each thread passing over every column tile.
-  if (g.splitForThreads && g.mp * g.np * g.kp >= kParallelMinMacs) {
+  int64_t weightBytes = g.np * g.kp * g.panelType.getElementTypeBitWidth() / 8;
+  if (g.splitForThreads &&
+      (g.mp * g.np * g.kp >= kParallelMinMacs || weightBytes >= kParallelMinWeightBytes)) {
     if (g.mp < g.np && g.np / width >= 2)
       outer->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
     else if (g.mp / rowStep >= 2)

@@ -34,6 +34,12 @@ constexpr int64_t kGemmLanes = 16;
 /// arithmetic.
 constexpr int64_t kParallelMinMacs = int64_t(1) << 19;
 
+/// Kernels whose weights take at least this many bytes run on several
+/// threads however little arithmetic they do (a matrix-vector product such
+/// as a recurrent layer's step): each thread streams only its own share of
+/// the weights, which its core's cache then keeps from one call to the next.
+constexpr int64_t kParallelMinWeightBytes = int64_t(1) << 19;
+
 /// Element-wise ops (copies included) with fewer elements than this run on
 /// one thread.
 constexpr int64_t kParallelMinElements = int64_t(1) << 16;
