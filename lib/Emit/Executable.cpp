@@ -49,7 +49,7 @@ std::string table(const std::vector<TensorSpec> &specs) {
       t += (d ? ", " : "") + std::to_string(s.shape[d]);
     if (s.shape.empty())
       t += "0";
-    t += "}, " + std::to_string(dtypeSize(s.dtype)) + "},";
+    t += "}, " + std::to_string(dtypeSize(s.dtype)) + ", " + (s.sequence ? "1" : "0") + "},";
   }
   return t + "}";
 }

@@ -14,6 +14,9 @@
 #include "TosaBuilders.h"
 
 #include "qforge/Dialect/QF/IR/QFDialect.h"
+#include "qforge/Support/ModelInterface.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include <cmath>
 
@@ -470,11 +473,23 @@ Value run(OpBuilder &b, Location loc, const Recurrence &r, Direction &dir, bool 
   return concat(b, loc, outputs, 0);
 }
 
+/// A model input that is the node's X in sequence-first layout has a
+/// sequence as its leading dimension: marked, so that the executable
+/// refuses a longer sequence instead of running it as several (each from
+/// the initial state).
+void markSequenceInput(NodeContext &ctx, const Recurrence &r) {
+  auto arg = dyn_cast<BlockArgument>(ctx.input(0));
+  auto func = arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()) : func::FuncOp();
+  if (func && !r.batchFirst)
+    func.setArgAttr(arg.getArgNumber(), kSequenceInputAttrName, ctx.b.getUnitAttr());
+}
+
 template <Cell cell>
 LogicalResult convertRecurrent(NodeContext &ctx) {
   auto r = recurrenceOf(ctx, cell);
   if (failed(r))
     return failure();
+  markSequenceInput(ctx, *r);
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
   SmallVector<Value> ys, hs, cs;

@@ -2,6 +2,7 @@
 
 #include "qforge/Codegen/Passes.h"
 #include "qforge/Pipeline/Pipelines.h"
+#include "qforge/Support/ModelInterface.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -69,6 +70,10 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
   // input, then one per output (results become out-parameters).
   func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                 UnitAttr::get(module.getContext()));
+  // Interface facts on the arguments are read before lowering
+  // (functionSignature); LLVM IR has no place for them.
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    func.removeArgAttr(i, kSequenceInputAttrName);
   PassManager toBuffers(module.getContext());
   buildTosaToLinalgPipeline(toBuffers, kernels);
   buildBufferizePipeline(toBuffers, ScratchOptions{/*planArena=*/false});

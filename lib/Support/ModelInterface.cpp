@@ -101,6 +101,7 @@ bool functionSignature(ModuleOp module, StringRef name,
     }
     if (!func.isExternal())
       spec->name = nameAt(func.getArgument(i).getLoc());
+    spec->sequence = static_cast<bool>(func.getArgAttr(i, kSequenceInputAttrName));
     inputs.push_back(*spec);
   }
   SmallVector<std::string> names = resultNames(func);

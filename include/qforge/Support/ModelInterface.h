@@ -21,10 +21,18 @@
 namespace qforge {
 
 /// One input or output tensor: its element type, static shape and name.
+/// Unit attribute on a model function's argument: its leading dimension is
+/// a sequence (a recurrent layer's time steps), not a batch, so callers may
+/// not stack several inputs along it.
+inline constexpr llvm::StringLiteral kSequenceInputAttrName = "qf.sequence_input";
+
 struct TensorSpec {
   DType dtype;
   std::vector<int64_t> shape;
   std::string name; // The ONNX graph input or output it is, if known.
+  /// An input whose leading dimension is a sequence (qf.sequence_input):
+  /// the executable takes exactly that length, never a multiple.
+  bool sequence = false;
 };
 
 /// The location the importer gives a model function's return: one NameLoc

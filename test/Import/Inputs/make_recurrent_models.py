@@ -1,8 +1,8 @@
 """Recurrent models beyond ONNX's twelve node tests, written to OUTDIR, with
 random weights: bidirectional LSTM with peepholes, initial states and
 sequence lengths; GRU with linear_before_reset, reverse, clip; RNN with
-parameterized activations; an LSTM whose weights are graph inputs
-(onnxruntime has no batch-first layout: ONNX's node tests cover it); and
+parameterized activations; an LSTM whose weights are graph inputs; a
+streaming LSTM whose initial states are graph inputs (onnxruntime has no batch-first layout: ONNX's node tests cover it); and
 three that qforge rejects (LSTM input_forget, an unknown activation, W of
 the wrong shape).
 
@@ -24,7 +24,8 @@ def weights(name, shape):
 
 
 def save(outdir, name, op, steps, batch, inputs, hidden, directions=1, lengths=None,
-         initial=False, peepholes=False, runtime_weights=False, w_rows=None, **attrs):
+         initial=False, peepholes=False, runtime_weights=False, w_rows=None,
+         state_inputs=False, **attrs):
     gates = GATES[op]
     batch_first = attrs.get("layout", 0) == 1
     x_shape = [batch, steps, inputs] if batch_first else [steps, batch, inputs]
@@ -44,11 +45,13 @@ def save(outdir, name, op, steps, batch, inputs, hidden, directions=1, lengths=N
         names[4] = "lengths"
     state = [batch, directions, hidden] if batch_first else [directions, batch, hidden]
     if initial:
-        init.append(weights("h0", state))
-        names[5] = "h0"
-        if op == "LSTM":
-            init.append(weights("c0", state))
-            names[6] = "c0"
+        states = [weights("h0", state)] + ([weights("c0", state)] if op == "LSTM" else [])
+        if state_inputs:  # a streaming model: the caller passes the state in
+            graph_inputs += [helper.make_tensor_value_info(t.name, TensorProto.FLOAT, state)
+                             for t in states]
+        else:
+            init += states
+        names[5:5 + len(states)] = [t.name for t in states]
     if peepholes:
         init.append(weights("p", [directions, 3 * hidden]))
         names[7] = "p"
@@ -80,6 +83,7 @@ def main():
     save(out, "rnn_activations", "RNN", 5, 2, 4, 3, directions=2, lengths=[4, 1],
          direction="bidirectional", activations=["LeakyRelu", "ScaledTanh"],
          activation_alpha=[0.2, 0.9], activation_beta=[1.3])
+    save(out, "lstm_streaming", "LSTM", 3, 1, 2, 4, initial=True, state_inputs=True)
     save(out, "lstm_input_forget", "LSTM", 2, 1, 2, 2, input_forget=1)
     save(out, "rnn_unknown_activation", "RNN", 2, 1, 2, 2, activations=["Swish"])
     save(out, "gru_bad_weights", "GRU", 2, 1, 2, 2, w_rows=5)
