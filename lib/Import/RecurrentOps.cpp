@@ -253,7 +253,8 @@ struct Direction {
   Value recurrentBias;   // [G*H] added to the hidden projection, or null
   Value peephole;        // LSTM's [3H] (input, output, forget), or null
   Value h, c;            // [batch, hidden]
-  // No initial_h and no step taken yet: h is zero, so its product is too.
+  // initial_h absent or zeros and no step taken yet: h is zero, and so is
+  // its product.
   bool zeroState = false;
   // h is an earlier step's output (a value Y holds), not initial_h.
   bool stepState = false;
@@ -346,11 +347,11 @@ Value activate(OpBuilder &b, Location loc, const Recurrence &r, const Activation
   return apply(b, loc, f, x);
 }
 
-/// Whether activation `f` maps into [0, 1]: a gate that scales the hidden
-/// state keeps it inside any range that holds the state and zero.
+/// Whether activation `f` maps into [0, 1] (HardSigmoid clamps to it): a
+/// gate that scales the hidden state keeps it inside any range that holds
+/// the state and zero.
 bool intoUnitInterval(const Activation &f) {
-  return f.name == "Sigmoid" || f.name == "HardSigmoid" && f.alpha >= 0 && f.beta >= 0 &&
-                                    f.alpha + f.beta <= 1;
+  return f.name == "Sigmoid" || f.name == "HardSigmoid";
 }
 
 /// `state` x `weights` for a step, [batch, N]. The product names Y as the

@@ -6,6 +6,8 @@
 //   qf.quantize (activations, per tensor) -> qf.conv2d / qf.matmul (int8
 //   weights per output channel, int32 bias, requantized int8 result)
 //   -> qf.dequantize
+// A matmul whose input is calibrated but whose result is not (a recurrent
+// layer's gate sums) keeps a float result: int32 sums scaled back to f32.
 // Everything else stays float; the layout ops between nodes run on floats.
 //
 //===----------------------------------------------------------------------===//
