@@ -774,6 +774,8 @@ void LayerQuantizer::run() {
   });
   for (Operation *op : candidates)
     quantize(op);
+  if (floatResultNodes.empty())
+    return;
   // A node whose product stays float computes on it in float (a recurrent
   // layer's gates and states): that compute is float by design.
   func.walk([&](Operation *op) {
