@@ -49,7 +49,8 @@ std::string table(const std::vector<TensorSpec> &specs) {
       t += (d ? ", " : "") + std::to_string(s.shape[d]);
     if (s.shape.empty())
       t += "0";
-    t += "}, " + std::to_string(dtypeSize(s.dtype)) + ", " + (s.sequence ? "1" : "0") + "},";
+    t += "}, " + std::to_string(dtypeSize(s.dtype)) + ", " + (s.sequence ? "1" : "0") + ", " +
+         std::to_string(s.stateInput) + "},";
   }
   return t + "}";
 }
@@ -61,7 +62,10 @@ std::string usage(const std::vector<TensorSpec> &inputs,
     u += std::string(kind) + " " + std::to_string(i) + ": " + dtypeName(s.dtype) + " (";
     for (size_t d = 0; d < s.shape.size(); ++d)
       u += (d ? ", " : "") + std::to_string(s.shape[d]);
-    u += ")\\n";
+    u += ")";
+    if (s.stateInput >= 0)
+      u += ", the state input " + std::to_string(s.stateInput) + " takes next";
+    u += "\\n";
   };
   for (size_t i = 0; i < inputs.size(); ++i)
     line("input", i, inputs[i]);

@@ -94,6 +94,32 @@ struct HeaderModel {
   bool threadControl;
 };
 
+/// A tensor as the header's comments name it: "output 1 'y_h'".
+std::string tensorLabel(const char *kind, size_t i, const TensorSpec &t) {
+  return std::string(kind) + " " + std::to_string(i) +
+         (t.name.empty() ? "" : " '" + t.name + "'");
+}
+
+/// For a model that returns states: which output is which input's next
+/// value, and how to pass it on without copying.
+std::string stateParagraph(const HeaderModel &m) {
+  std::string text;
+  for (size_t o = 0; o < m.outputs.size(); ++o) {
+    int in = m.outputs[o].stateInput;
+    if (in < 0)
+      continue;
+    text += "\n * - " + tensorLabel("output", o, m.outputs[o]) + " is the next call's " +
+            tensorLabel("input", in, m.inputs[in]) + ";";
+  }
+  if (text.empty())
+    return text;
+  return "\n *\n * Stateful: each call returns the state the next one takes\n"
+         " * (" + m.macro + "_OUTPUT<o>_STATE_INPUT says which input):" + text +
+         "\n * no copy is needed: give each state two buffers and swap them\n"
+         " * between calls (call k reads A and writes B, call k+1 reads B and\n"
+         " * writes A); an output must not be the memory of an input.";
+}
+
 void writePreamble(llvm::raw_ostream &os, const HeaderModel &m, llvm::StringRef modelPath,
                    const TargetSpec &target) {
   llvm::StringRef name = m.name;
@@ -115,7 +141,8 @@ void writePreamble(llvm::raw_ostream &os, const HeaderModel &m, llvm::StringRef 
                                : std::string("which the model allocates per call (malloc/free)."))
      << "\n * The object needs only the C library, libm and pthreads (link with\n"
      << " * -pthread; none with --threads=1). Threads: " << name
-     << "_set_threads, or\n * QFORGE_NUM_THREADS, read at the first threaded kernel. */\n"
+     << "_set_threads, or\n * QFORGE_NUM_THREADS, read at the first threaded kernel."
+     << stateParagraph(m) << " */\n"
      << "#ifndef QFORGE_MODEL_" << m.macro << "_H\n#define QFORGE_MODEL_" << m.macro
      << "_H\n\n#include <stdint.h>\n#include <stdlib.h>\n\n"
      << kModelApiHeader << "\n";
@@ -148,6 +175,10 @@ void writeTensorMacros(llvm::raw_ostream &os, const HeaderModel &m) {
        << "#define " << prefix << "_ELEMENTS " << elementCount(t) << "\n"
        << "typedef " << cNames(t.dtype).type << " " << m.name << "_"
        << llvm::StringRef(kind).lower() << i << "_t;\n";
+    if (t.stateInput >= 0)
+      os << "/* output " << i << " is the state the next call passes as input "
+         << t.stateInput << " */\n"
+         << "#define " << prefix << "_STATE_INPUT " << t.stateInput << "\n";
   };
   for (size_t i = 0; i < m.inputs.size(); ++i)
     describe("INPUT", i, m.inputs[i]);

@@ -5,6 +5,7 @@
 #include "FoldBatchNorm.h"
 #include "ModelLoader.h"
 #include "OnnxSchemas.h"
+#include "StateOutputs.h"
 #include "TosaBuilders.h"
 
 #include "qforge/Dialect/QF/IR/QFDialect.h"
@@ -895,6 +896,9 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   GraphImporter importer(*module, model, fileLoc, opset, options);
   if (failed(importer.run()))
+    return nullptr;
+  auto func = module->lookupSymbol<func::FuncOp>(options.functionName);
+  if (failed(markStateOutputs(func, model.graph(), options.states, fileLoc)))
     return nullptr;
   if (failed(verify(*module))) {
     emitError(fileLoc) << "internal error: the imported IR does not verify "

@@ -74,6 +74,8 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef name,
   // (functionSignature); LLVM IR has no place for them.
   for (unsigned i = 0; i < func.getNumArguments(); ++i)
     func.removeArgAttr(i, kSequenceInputAttrName);
+  for (unsigned i = 0; i < func.getNumResults(); ++i)
+    func.removeResultAttr(i, StringAttr::get(module.getContext(), kStateInputAttrName));
   PassManager toBuffers(module.getContext());
   buildTosaToLinalgPipeline(toBuffers, kernels);
   buildBufferizePipeline(toBuffers, ScratchOptions{/*planArena=*/false});

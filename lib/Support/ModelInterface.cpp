@@ -66,10 +66,17 @@ static std::string nameAt(Location loc) {
   return "";
 }
 
-/// The graph output names the importer locates the return at
-/// (graphOutputsLoc), else none.
-static SmallVector<std::string> resultNames(func::FuncOp func) {
-  SmallVector<std::string> names;
+std::vector<std::string> functionInputNames(Operation *op) {
+  auto func = cast<func::FuncOp>(op);
+  std::vector<std::string> names;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    names.push_back(func.isExternal() ? "" : nameAt(func.getArgument(i).getLoc()));
+  return names;
+}
+
+std::vector<std::string> functionOutputNames(Operation *op) {
+  auto func = cast<func::FuncOp>(op);
+  std::vector<std::string> names;
   if (func.isExternal())
     return names;
   Location loc = func.front().getTerminator()->getLoc();
@@ -93,18 +100,18 @@ bool functionSignature(ModuleOp module, StringRef name,
   }
   inputs.clear();
   outputs.clear();
+  std::vector<std::string> inputNames = functionInputNames(func);
   for (auto [i, t] : llvm::enumerate(func.getArgumentTypes())) {
     auto spec = specFor(t);
     if (!spec) {
       emitError(func.getLoc()) << "cannot pass an argument of type " << t;
       return false;
     }
-    if (!func.isExternal())
-      spec->name = nameAt(func.getArgument(i).getLoc());
+    spec->name = inputNames[i];
     spec->sequence = static_cast<bool>(func.getArgAttr(i, kSequenceInputAttrName));
     inputs.push_back(*spec);
   }
-  SmallVector<std::string> names = resultNames(func);
+  std::vector<std::string> names = functionOutputNames(func);
   for (auto [i, t] : llvm::enumerate(func.getResultTypes())) {
     auto spec = specFor(t);
     if (!spec) {
@@ -113,6 +120,16 @@ bool functionSignature(ModuleOp module, StringRef name,
     }
     if (i < names.size())
       spec->name = names[i];
+    if (auto state = func.getResultAttrOfType<IntegerAttr>(i, kStateInputAttrName)) {
+      int64_t input = state.getInt();
+      if (input < 0 || input >= static_cast<int64_t>(inputs.size()) ||
+          func.getArgumentTypes()[input] != t) {
+        emitError(func.getLoc()) << "result " << i << " is marked as the state of input "
+                                 << input << ", which is not an input of its type";
+        return false;
+      }
+      spec->stateInput = static_cast<int>(input);
+    }
     outputs.push_back(*spec);
   }
   return true;

@@ -127,6 +127,15 @@ static cl::list<std::string> inputShapes(
              "becomes 1 and any other dynamic dimension is an error"),
     cl::value_desc("NAME:DIMS"), cl::sub(importCmd), cl::sub(runCmd),
     cl::sub(compileCmd), cl::sub(calibrateCmd), cl::cat(qforgeCategory));
+static cl::list<std::string> stateOutputs(
+    "state",
+    cl::desc("Output OUTPUT is a state the next call passes back as input "
+             "INPUT (repeatable); the header and the executable's --stream "
+             "carry it. A recurrent layer (LSTM, GRU, RNN) whose initial "
+             "state is a graph input and whose final state a graph output "
+             "needs none"),
+    cl::value_desc("OUTPUT=INPUT"), cl::sub(importCmd), cl::sub(compileCmd),
+    cl::cat(qforgeCategory));
 static cl::opt<std::string> functionName(
     "name",
     cl::desc("Name of the generated function (import: default main; compile: "
@@ -302,6 +311,14 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext &context,
       return nullptr;
     }
     options.inputShapes[name] = shape;
+  }
+  for (const std::string &text : stateOutputs) {
+    std::string output, input, error;
+    if (!qforge::parseStatePair(text, output, input, error)) {
+      llvm::errs() << "qforge: error: --state: " << error << "\n";
+      return nullptr;
+    }
+    options.states.emplace_back(output, input);
   }
   return qforge::importOnnxFile(context, inputFile, options);
 }

@@ -24,7 +24,15 @@ struct ImportOptions {
   std::map<std::string, std::vector<int64_t>> inputShapes;
   /// Name of the generated function.
   std::string functionName = "main";
+  /// Graph output -> graph input: states the next call passes back in, beyond
+  /// the recurrent layers' own (which are found; see markStateOutputs).
+  std::vector<std::pair<std::string, std::string>> states;
 };
+
+/// Parses "OUTPUT=INPUT" (the --state syntax). Returns false and sets `error`
+/// when the text is malformed.
+bool parseStatePair(llvm::StringRef text, std::string &output, std::string &input,
+                    std::string &error);
 
 /// Parses "NAME:1x3x224x224" (the --input-shape syntax). Returns false and
 /// sets `error` when the text is malformed.

@@ -25,6 +25,10 @@ namespace qforge {
 /// a sequence (a recurrent layer's time steps), not a batch, so callers may
 /// not stack several inputs along it.
 inline constexpr llvm::StringLiteral kSequenceInputAttrName = "qf.sequence_input";
+/// Integer attribute on a model function's result: the index of the argument
+/// the next call passes this result as (a recurrent state carried from call
+/// to call, as in streaming models).
+inline constexpr llvm::StringLiteral kStateInputAttrName = "qf.state_input";
 
 struct TensorSpec {
   DType dtype;
@@ -33,6 +37,9 @@ struct TensorSpec {
   /// An input whose leading dimension is a sequence (qf.sequence_input):
   /// the executable takes exactly that length, never a multiple.
   bool sequence = false;
+  /// An output that is a state (qf.state_input): the index of the input the
+  /// next call passes it as; -1 for other tensors.
+  int stateInput = -1;
 };
 
 /// The location the importer gives a model function's return: one NameLoc
@@ -41,6 +48,12 @@ struct TensorSpec {
 mlir::Location graphOutputsLoc(mlir::MLIRContext *context,
                                llvm::ArrayRef<mlir::Location> outputNames);
 bool isGraphOutputsLoc(mlir::Location loc);
+
+/// The ONNX names of a model function's inputs and outputs, as the importer
+/// located them ("" where unknown; outputs: none if the return is not
+/// located at the graph's outputs).
+std::vector<std::string> functionInputNames(mlir::Operation *func);
+std::vector<std::string> functionOutputNames(mlir::Operation *func);
 
 /// The .npy dtype holding an MLIR element type, if any.
 std::optional<DType> dtypeFor(mlir::Type elementType);

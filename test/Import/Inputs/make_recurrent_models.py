@@ -1,8 +1,10 @@
 """Recurrent models beyond ONNX's twelve node tests, written to OUTDIR, with
 random weights: bidirectional LSTM with peepholes, initial states and
 sequence lengths; GRU with linear_before_reset, reverse, clip; RNN with
-parameterized activations; an LSTM whose weights are graph inputs; a
-streaming LSTM whose initial states are graph inputs (onnxruntime has no batch-first layout: ONNX's node tests cover it); and
+parameterized activations; an LSTM whose weights are graph inputs; two
+streaming LSTMs whose initial states are graph inputs, of 3 steps and of
+any number (onnxruntime has no batch-first layout: ONNX's node tests
+cover it); and
 three that qforge rejects (LSTM input_forget, an unknown activation, W of
 the wrong shape).
 
@@ -84,6 +86,10 @@ def main():
          direction="bidirectional", activations=["LeakyRelu", "ScaledTanh"],
          activation_alpha=[0.2, 0.9], activation_beta=[1.3])
     save(out, "lstm_streaming", "LSTM", 3, 1, 2, 4, initial=True, state_inputs=True)
+    # Any number of steps (a symbolic T): the reference runs a whole
+    # sequence, qforge chunks of it with the state carried between calls.
+    save(out, "lstm_streaming_any_length", "LSTM", "T", 1, 2, 4, initial=True,
+         state_inputs=True)
     save(out, "lstm_input_forget", "LSTM", 2, 1, 2, 2, input_forget=1)
     save(out, "rnn_unknown_activation", "RNN", 2, 1, 2, 2, activations=["Swish"])
     save(out, "gru_bad_weights", "GRU", 2, 1, 2, 2, w_rows=5)
