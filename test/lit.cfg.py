@@ -34,15 +34,18 @@ if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64"):
     config.available_features.add("aarch64-cross")
 
 # Tests that run AVX-512 VNNI code need a CPU that has it (the flag Linux
-# reports as avx512_vnni), and those that run the vpermi2b table lookup
-# one with AVX-512 VBMI too (avx512vbmi); elsewhere they are reported
-# UNSUPPORTED.
+# reports as avx512_vnni), those that run the vpermi2b table lookup one
+# with AVX-512 VBMI too (avx512vbmi), and those that run the 256-bit
+# AVX-VNNI kernels one with AVX-VNNI (avx_vnni); elsewhere they are
+# reported UNSUPPORTED.
 try:
     with open("/proc/cpuinfo") as cpuinfo:
         flags = set()
         for line in cpuinfo:
             if line.startswith("flags"):
                 flags.update(line.split())
+        if "avx_vnni" in flags:
+            config.available_features.add("avx-vnni")
         if "avx512_vnni" in flags:
             config.available_features.add("avx512-vnni")
             if "avx512vbmi" in flags:

@@ -17,6 +17,7 @@ def QF_Kernel : I32EnumAttr<"Kernel",
   I32EnumAttrCase<"FmaProduct", 5, "fma_product">,
   I32EnumAttrCase<"FmaDepthwise", 6, "fma_depthwise">,
   I32EnumAttrCase<"VbmiLookup", 7, "vbmi_lookup">,
+  I32EnumAttrCase<"AvxVnniProduct", 8, "avx_vnni_product">,
 ]> {
   let cppNamespace = "::qforge::qf";
   let genSpecializedAttr = 0;
@@ -30,9 +31,10 @@ def QF_KernelAttr : EnumAttr<QF_Dialect, QF_Kernel, "kernel"> {
     which replaces them by the kernel's code; ops without it take the
     reference lowering (`qf-lower-to-linalg`, TOSA's own for float ops).
 
-    - `vnni_product`, `sdot_product`, `smmla_product`: `qf.matmul` and
-      ungrouped `qf.conv2d` with constant symmetric weights on the packed
-      dot-product kernel of x86 `vpdpbusd`, AArch64 `sdot` or `smmla`.
+    - `vnni_product`, `avx_vnni_product`, `sdot_product`, `smmla_product`:
+      `qf.matmul` and ungrouped `qf.conv2d` with constant symmetric weights
+      on the packed dot-product kernel of x86 `vpdpbusd` (AVX-512 on zmm,
+      AVX-VNNI on ymm), AArch64 `sdot` or `smmla`.
     - `vnni_depthwise_rows`: a depthwise `qf.conv2d` with one `vpdpbusd`
       per kernel row for 16 channels.
     - `vector_depthwise`: a depthwise `qf.conv2d` with 16 channels per

@@ -18,6 +18,9 @@ constexpr KernelEntry kKernels[] = {
     {Kernel::VnniProduct,
      [](Operation *op) { return dotProductComputes(op, DotInstruction::X86Vnni); },
      [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::X86Vnni, r); }},
+    {Kernel::AvxVnniProduct,
+     [](Operation *op) { return dotProductComputes(op, DotInstruction::X86AvxVnni); },
+     [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::X86AvxVnni, r); }},
     {Kernel::SdotProduct,
      [](Operation *op) { return dotProductComputes(op, DotInstruction::ArmSdot); },
      [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::ArmSdot, r); }},
@@ -48,6 +51,7 @@ constexpr Kernel kAvx512Vnni[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepth
 constexpr Kernel kAvx512VnniVbmi[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepthwise,
                                       Kernel::VnniProduct,       Kernel::FmaDepthwise,
                                       Kernel::FmaProduct,        Kernel::VbmiLookup};
+constexpr Kernel kAvxVnni[] = {Kernel::VectorDepthwise, Kernel::AvxVnniProduct};
 constexpr Kernel kDotprod[] = {Kernel::VectorDepthwise, Kernel::SdotProduct};
 constexpr Kernel kI8mm[] = {Kernel::VectorDepthwise, Kernel::SmmlaProduct};
 
@@ -56,6 +60,7 @@ const FamilyEntry kFamilies[] = {
     {KernelFamily::X86Avx512, kAvx512, false},
     {KernelFamily::X86Avx512Vnni, kAvx512Vnni, true},
     {KernelFamily::X86Avx512VnniVbmi, kAvx512VnniVbmi, true},
+    {KernelFamily::X86AvxVnni, kAvxVnni, false},
     {KernelFamily::ArmDotprod, kDotprod, false},
     {KernelFamily::ArmI8mm, kI8mm, false},
 };

@@ -1040,3 +1040,21 @@ func.func @vbmi_lookup(%x: tensor<1x100xi8>) -> tensor<1x100xi8> {
   %r = quant.scast %y : tensor<1x100x!quant.uniform<i8:f32, 0.2>> to tensor<1x100xi8>
   return %r : tensor<1x100xi8>
 }
+
+// -----
+
+// AVX-VNNI: the same kernel on ymm registers (8 int32 lanes, 32 bytes a
+// step), and with half of AVX-512's registers a smaller register tile:
+// 4 rows by 3 vectors of 8 columns (12 accumulators), where AVX-512 takes
+// 4 by 4.
+// CHECK-LABEL: func.func @avx_vnni_matmul
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// CHECK-COUNT-12: qf.vnni_dot %{{.*}}, %{{.*}}, %{{.*}} : vector<8xi32>, vector<32xi8>
+// CHECK-NOT: qf.vnni_dot
+func.func @avx_vnni_matmul(%x: tensor<8x64xi8>) -> tensor<8x40xi32> {
+  %q = quant.scast %x : tensor<8x64xi8> to tensor<8x64x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<3> : tensor<64x40xi8>
+  %w = quant.scast %wi : tensor<64x40xi8> to tensor<64x40x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.matmul %q, %w {qf.kernel = #qf.kernel<avx_vnni_product>} : (tensor<8x64x!quant.uniform<i8:f32, 0.1:-3>>, tensor<64x40x!quant.uniform<i8:f32, 0.01>>) -> tensor<8x40xi32>
+  return %y : tensor<8x40xi32>
+}

@@ -1,6 +1,7 @@
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx512-vnni}))' | FileCheck %s --check-prefix=VNNI
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx512-vnni-vbmi}))' | FileCheck %s --check-prefix=VBMI
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx512}))' | FileCheck %s --check-prefix=AVX512
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx-vnni}))' | FileCheck %s --check-prefix=AVXVNNI
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=arm-dotprod}))' | FileCheck %s --check-prefix=DOTPROD
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=arm-i8mm}))' | FileCheck %s --check-prefix=I8MM
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels))' | FileCheck %s --check-prefix=REFERENCE
@@ -20,6 +21,9 @@
 // VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_product>
 // AVX512-LABEL: func.func @products
 // AVX512-NOT: qf.kernel
+// AVXVNNI-LABEL: func.func @products
+// AVXVNNI: qf.matmul {{.*}}qf.kernel = #qf.kernel<avx_vnni_product>
+// AVXVNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<avx_vnni_product>
 // DOTPROD-LABEL: func.func @products
 // DOTPROD: qf.matmul {{.*}}qf.kernel = #qf.kernel<sdot_product>
 // DOTPROD: qf.conv2d {{.*}}qf.kernel = #qf.kernel<sdot_product>
@@ -43,7 +47,9 @@ func.func @products(%x: tensor<2x8xi8>, %img: tensor<1x4x4x8xi8>) -> (tensor<2x2
 // Depthwise convolutions of 16 channels: a 3x3 kernel's row spans 3
 // pixels, so VNNI computes it one vpdpbusd per kernel row, a 5x5 one two;
 // a 5x5 one dilated by 2 (9 pixels), and every depthwise convolution on
-// AArch64, 16 channels per vector.
+// AArch64 and with AVX-VNNI, 16 channels per vector.
+// AVXVNNI-LABEL: func.func @depthwise
+// AVXVNNI-COUNT-3: qf.kernel = #qf.kernel<vector_depthwise>
 // VNNI-LABEL: func.func @depthwise
 // VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_depthwise_rows>
 // VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_depthwise_rows>
@@ -86,10 +92,12 @@ func.func @depthwise_partial_vectors(%img: tensor<1x4x4x2xi8>, %wide: tensor<1x4
 
 // -----
 
-// 4-bit weights (per channel, and in blocks of 4): only VNNI's product
-// kernel unpacks them; elsewhere they keep the reference loops.
+// 4-bit weights (per channel, and in blocks of 4): only AVX-512 VNNI's
+// product kernel unpacks them; elsewhere they keep the reference loops.
 // VNNI-LABEL: func.func @four_bit
 // VNNI-COUNT-2: qf.kernel = #qf.kernel<vnni_product>
+// AVXVNNI-LABEL: func.func @four_bit
+// AVXVNNI-NOT: qf.kernel
 // DOTPROD-LABEL: func.func @four_bit
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @four_bit
@@ -145,6 +153,8 @@ func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %long: tensor<1x34
 // AVX512: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
 // AVX512: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
 // AVX512-NOT: qf.kernel
+// AVXVNNI-LABEL: func.func @float_products
+// AVXVNNI-NOT: qf.kernel
 // DOTPROD-LABEL: func.func @float_products
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @float_products
@@ -200,6 +210,8 @@ func.func @float_depthwise(%x: tensor<1x6x6x5xf32>) -> (tensor<1x6x6x5xf32>, ten
 // VNNI-LABEL: func.func @already_marked
 // VNNI: qf.kernel = #qf.kernel<vector_depthwise>
 // AVX512-LABEL: func.func @already_marked
+// AVXVNNI-LABEL: func.func @already_marked
+// AVXVNNI: qf.kernel = #qf.kernel<vector_depthwise>
 // DOTPROD-LABEL: func.func @already_marked
 // I8MM-LABEL: func.func @already_marked
 func.func @already_marked(%x: tensor<1x6x6x16xi8>) -> tensor<1x6x6x16xi32> {
@@ -220,6 +232,8 @@ func.func @already_marked(%x: tensor<1x6x6x16xi8>) -> tensor<1x6x6x16xi32> {
 // VNNI-NOT: qf.kernel
 // DOTPROD-LABEL: func.func @lookup
 // DOTPROD-NOT: qf.kernel
+// AVXVNNI-LABEL: func.func @lookup
+// AVXVNNI-NOT: qf.kernel
 func.func @lookup(%x: tensor<1x100xi8>) -> tensor<1x100xi8> {
   %q = quant.scast %x : tensor<1x100xi8> to tensor<1x100x!quant.uniform<i8:f32, 0.1:-3>>
   %y = qf.lookup %q table dense<5> : tensor<256xi8> : (tensor<1x100x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x100x!quant.uniform<i8:f32, 0.2>>

@@ -25,15 +25,17 @@ SmallVector<std::pair<int64_t, int64_t>> WindowAxis::usesOf(int64_t i) const {
 }
 
 GemmTile chooseConvTile(int64_t outWidth, int64_t m, int64_t n, int64_t lanes, int64_t maxRows,
-                        int64_t registersPerAccumulator, int64_t maxVectors) {
+                        int64_t registersPerAccumulator, int64_t maxVectors,
+                        int64_t registers) {
   int64_t rows = 0;
   for (int64_t r = maxRows; r >= 4 && !rows; --r)
     if (outWidth % r == 0)
       rows = r;
   if (!rows)
-    return chooseGemmTile(m, n, lanes);
-  int64_t vectors = std::min<int64_t>(30 / (rows * registersPerAccumulator + 1), maxVectors);
-  return chooseGemmTile(m, n, lanes, 1, rows, vectors);
+    return chooseGemmTile(m, n, lanes, 1, 0, 8, registers);
+  int64_t vectors = std::min<int64_t>(
+      std::max<int64_t>((registers - 2) / (rows * registersPerAccumulator + 1), 1), maxVectors);
+  return chooseGemmTile(m, n, lanes, 1, rows, vectors, registers);
 }
 
 WindowGeometry::WindowGeometry(const ConvWindows &padded, GemmTile tile, int64_t m,

@@ -31,16 +31,19 @@ struct DotTraits {
   int64_t blockRows;  // output rows an accumulator holds (lanes / blockRows columns)
   int64_t depth;      // bytes of the reduction one instruction takes per output
   bool unsignedLhs;   // the activations' bytes are read as unsigned
+  int64_t registers;  // vector registers the register tile has
 };
 
 DotTraits traitsOf(DotInstruction instruction) {
   switch (instruction) {
   case DotInstruction::X86Vnni:
-    return {16, 1, 4, true}; // zmm; vpdpbusd: u8 x s8, 16 columns x 4 bytes
+    return {16, 1, 4, true, 32}; // zmm; vpdpbusd: u8 x s8, 16 columns x 4 bytes
+  case DotInstruction::X86AvxVnni:
+    return {8, 1, 4, true, 16}; // ymm; {vex} vpdpbusd: u8 x s8, 8 columns x 4 bytes
   case DotInstruction::ArmSdot:
-    return {4, 1, 4, false}; // q register; sdot: s8 x s8, 4 columns x 4 bytes
+    return {4, 1, 4, false, 32}; // q register; sdot: s8 x s8, 4 columns x 4 bytes
   case DotInstruction::ArmSmmla:
-    return {4, 2, 8, false}; // q register; smmla: s8 x s8, a 2 x 2 block over 8 bytes
+    return {4, 2, 8, false, 32}; // q register; smmla: s8 x s8, a 2 x 2 block over 8 bytes
   }
   llvm_unreachable("unknown dot-product instruction");
 }
@@ -368,9 +371,11 @@ void DotProductBuilder::planTile() {
   }
   // Runs' partial sums double the accumulators; 4-bit weights take at
   // most 2 vectors (their panels are unpacked in registers).
-  tile = conv ? chooseConvTile(conv->outShape[2], m, n, lanes, w.runs ? 7 : 8, w.runs ? 2 : 1,
-                               w.nibbles ? 2 : 8)
-              : chooseGemmTile(m, n, lanes, blockRows);
+  // With 16 registers, at most 6 rows: two vectors of columns each.
+  int64_t maxRows = std::min<int64_t>(w.runs ? 7 : 8, traits.registers / 2 - 2);
+  tile = conv ? chooseConvTile(conv->outShape[2], m, n, lanes, maxRows, w.runs ? 2 : 1,
+                               w.nibbles ? 2 : 8, traits.registers)
+              : chooseGemmTile(m, n, lanes, blockRows, 0, 8, traits.registers);
   if (w.nibbles && tile.rows > 1 && !(conv && conv->outShape[2] % tile.rows == 0)) {
     tile.vectors = std::min<int64_t>(tile.vectors, 2);
     tile.rows = std::min<int64_t>(m, 7);
@@ -545,6 +550,7 @@ void DotProductBuilder::combineWithInstruction() {
   g.combine = [this](OpBuilder &cb, Location cl, Value acc, Value a, Value panel) -> Value {
     switch (instruction) {
     case DotInstruction::X86Vnni:
+    case DotInstruction::X86AvxVnni:
       return qf::VnniDotOp::create(cb, cl, accType, acc, a, panel);
     case DotInstruction::ArmSdot:
       return arm_neon::SdotOp::create(cb, cl, accType, acc, a, panel);

@@ -20,19 +20,29 @@ using namespace mlir;
 namespace qforge {
 
 GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes, int64_t blockRows,
-                        int64_t rows, int64_t maxVectors) {
+                        int64_t rows, int64_t maxVectors, int64_t registers) {
   GemmTile tile;
   int64_t columns = lanes / blockRows;
   int64_t columnVectors = (n + columns - 1) / columns;
   tile.rows = rows ? rows : std::min<int64_t>((m + blockRows - 1) / blockRows, 4);
-  int64_t widest =
-      std::min<int64_t>({columnVectors, tile.rows == 1 ? 8 : 4, std::max<int64_t>(maxVectors, 1)});
+  // Accumulators leave four registers to the operands.
+  int64_t fit = std::max<int64_t>((registers - 4) / tile.rows, 1);
+  int64_t widest = std::min<int64_t>(
+      {columnVectors, tile.rows == 1 ? 8 : 4, std::max<int64_t>(maxVectors, 1), fit});
   // The widest tile down to half of it that pads the columns least (144
-  // channels: 3 vectors of 16 fit exactly, 4 would compute 192).
+  // channels: 3 vectors of 16 fit exactly, 4 would compute 192). With 16
+  // registers a vector less is a third of the accumulators, each step's
+  // loads then feed too few instructions: only padding a tenth less pays
+  // for it (1024 columns of 8: 3 vectors pad to 1032, and are 1.2x the
+  // speed of 2, which pad to none; docs/performance.md).
   tile.vectors = widest;
   auto padded = [&](int64_t v) { return (columnVectors + v - 1) / v * v; };
+  auto paysOff = [&](int64_t v) {
+    return registers < 32 ? 10 * padded(v) < 9 * padded(tile.vectors)
+                          : padded(v) < padded(tile.vectors);
+  };
   for (int64_t v = widest; v > 0 && 2 * v >= widest; --v)
-    if (padded(v) < padded(tile.vectors))
+    if (paysOff(v))
       tile.vectors = v;
   if (blockRows > 1)
     tile.vectors += tile.vectors % 2;

@@ -8,7 +8,8 @@ of onnxruntime's float output (quantization error, not a wrong answer), and
 the AArch64 output equals the x86-64 output bit for bit. With
 --same-as-target NAME it also compiles for the x86 target NAME (run on this
 machine) and checks that its output equals the host's bit for bit: e.g.
-the reference kernels (x86_64) against the host's VNNI micro-kernels.
+the reference kernels (x86_64) against the host's VNNI micro-kernels
+(repeatable: each target is compared with the host).
 With --min-cosine C the output's cosine similarity to the reference must
 be at least C too (a check that scales with the output, however small).
 
@@ -97,7 +98,7 @@ def main():
     p.add_argument("--runner")
     p.add_argument("--aarch64-target", default="aarch64",
                    help="the AArch64 target --runner runs (aarch64, aarch64-dotprod, ...)")
-    p.add_argument("--same-as-target")
+    p.add_argument("--same-as-target", action="append", default=[])
     p.add_argument("--precision", default="int8")
     p.add_argument("--group-size", type=int, default=32)
     p.add_argument("--activation-scheme", default="asymmetric",
@@ -139,8 +140,7 @@ def main():
     outputs = {}
     arm = args.aarch64_target
     targets = [("host", [])] + ([(arm, shlex.split(args.runner))] if args.runner else [])
-    if args.same_as_target:
-        targets.append((args.same_as_target, []))
+    targets += [(target, []) for target in args.same_as_target]
     for target, runner in targets:
         exe = os.path.join(args.work, args.precision + "-" + target)
         # int8-dynamic quantizes at run time: no table, groups or scheme.
@@ -178,10 +178,10 @@ def main():
         where = "AArch64" if arm == "aarch64" else arm
         print(("ok   " if same else "FAIL ") + f"{name} {args.precision} on {where} equals x86-64 bit for bit")
         ok = ok and same
-    if args.same_as_target:
-        same = np.array_equal(outputs["host"], outputs[args.same_as_target])
+    for target in args.same_as_target:
+        same = np.array_equal(outputs["host"], outputs[target])
         print(("ok   " if same else "FAIL ") + f"{name} {args.precision} for "
-              f"{args.same_as_target} equals host bit for bit")
+              f"{target} equals host bit for bit")
         ok = ok and same
     return 0 if ok else 1
 

@@ -46,13 +46,13 @@ struct WindowAxis {
 
 /// A convolution's register tile: rows within one image row when a count
 /// from `maxRows` down to 4 divides the output width, so that a tile's rows
-/// share their kernel rows; as many vectors (up to `maxVectors`) as the 32
-/// registers hold beside the accumulators (`registersPerAccumulator`
+/// share their kernel rows; as many vectors (up to `maxVectors`) as the
+/// `registers` hold beside the accumulators (`registersPerAccumulator`
 /// each), a step's panels and a row's activations. Otherwise the matrix
 /// product's tile.
 GemmTile chooseConvTile(int64_t outWidth, int64_t m, int64_t n, int64_t lanes,
                         int64_t maxRows = 8, int64_t registersPerAccumulator = 1,
-                        int64_t maxVectors = 8);
+                        int64_t maxVectors = 8, int64_t registers = 32);
 
 /// How a convolution's rows find their windows in its padded input, read
 /// as one flat run of elements: the tap (kh, kw) of the row whose window

@@ -8,6 +8,9 @@
 //
 // - x86 AVX-512 VNNI, `vpdpbusd` (qf.vnni_dot): 16 lanes, unsigned
 //   activations by signed weights.
+// - x86 AVX-VNNI, the same instruction VEX-encoded on ymm registers (CPUs
+//   without AVX-512: Intel Alder Lake and later client cores): 8 lanes,
+//   and half the registers, so smaller register tiles.
 // - AArch64 dotprod, `sdot` (arm_neon.intr.sdot): 4 lanes, signed by signed.
 // - AArch64 i8mm, `smmla` (arm_neon.intr.smmla): a 2 x 8 by 8 x 2 product
 //   of signed bytes into a 2 x 2 block of int32 (two rows, two columns per
@@ -47,7 +50,7 @@
 namespace qforge {
 
 /// The dot-product instruction a kernel is built on.
-enum class DotInstruction { X86Vnni, ArmSdot, ArmSmmla };
+enum class DotInstruction { X86Vnni, X86AvxVnni, ArmSdot, ArmSmmla };
 
 /// Weights whose reduction axis is split into runs of `size` values, run r
 /// of column n weighing `multiples[r * N + n]` times its values (4-bit

@@ -57,9 +57,12 @@ struct GemmTile {
 /// accumulators of `blockRows` rows (2 for smmla's 2 x 2 blocks), `rows`
 /// counts blocks of rows and `vectors` is even, so that pairs of
 /// accumulators make whole row vectors. `rows` (when not 0) and
-/// `maxVectors` fix the rows and bound the vectors instead.
+/// `maxVectors` fix the rows and bound the vectors instead. With fewer
+/// `registers` than AVX-512's 32, fewer vectors (the accumulators leave
+/// four registers to the operands).
 GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes = kGemmLanes,
-                        int64_t blockRows = 1, int64_t rows = 0, int64_t maxVectors = 8);
+                        int64_t blockRows = 1, int64_t rows = 0, int64_t maxVectors = 8,
+                        int64_t registers = 32);
 
 /// A convolution's rows read in place from its padded NHWC input (an
 /// implicit im2col): row m of the product is output pixel m, and the

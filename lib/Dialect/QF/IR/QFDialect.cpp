@@ -36,6 +36,7 @@ static LogicalResult verifyKernelTarget(Operation *op, Kernel kernel) {
   auto conv = dyn_cast<Conv2DOp>(op);
   switch (kernel) {
   case Kernel::VnniProduct:
+  case Kernel::AvxVnniProduct:
   case Kernel::SdotProduct:
   case Kernel::SmmlaProduct:
     if (isa<MatmulOp>(op) || (conv && conv.getGroups() == 1))

@@ -56,6 +56,14 @@ func.func @product_kernel_on_depthwise(%x: tensor<1x4x4x16xi8>) -> tensor<1x4x4x
 
 // -----
 
+func.func @avx_vnni_product_on_float(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{'qf.kernel' avx_vnni_product computes qf.matmul and ungrouped qf.conv2d, not this op}}
+  %y = math.exp %x {qf.kernel = #qf.kernel<avx_vnni_product>} : tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
 func.func @depthwise_kernel_on_matmul(%x: tensor<1x4xi8>) -> tensor<1x2xi32> {
   %q = quant.scast %x : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.1>>
   %wi = arith.constant dense<1> : tensor<4x2xi8>
@@ -101,7 +109,7 @@ func.func @lookup_kernel_on_add(%a: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> te
 // -----
 
 func.func @unknown_kernel(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
-  // expected-error @+2 {{expected ::qforge::qf::Kernel to be one of: vnni_product, sdot_product, smmla_product, vnni_depthwise_rows, vector_depthwise, fma_product, fma_depthwise, vbmi_lookup}}
+  // expected-error @+2 {{expected ::qforge::qf::Kernel to be one of: vnni_product, sdot_product, smmla_product, vnni_depthwise_rows, vector_depthwise, fma_product, fma_depthwise, vbmi_lookup, avx_vnni_product}}
   // expected-error @+1 {{failed to parse QF_KernelAttr parameter 'value'}}
   %y = math.exp %x {qf.kernel = #qf.kernel<amx_product>} : tensor<1x4xf32>
   return %y : tensor<1x4xf32>
