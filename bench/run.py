@@ -70,9 +70,10 @@ class Bench:
 
     def peak(self, registers="zmm"):
         """The vpdpbusd peak in GOPS on zmm (AVX-512 VNNI) or ymm (AVX-VNNI)
-        registers; None where this CPU has no such instruction."""
-        out = sh([os.path.join(self.tools, "vnni_peak")] + ([registers] if registers == "ymm" else []))
-        m = re.search(r"([\d.]+) GOPS", out)
+        registers, or the FMA peak in GFLOPS ("fma-zmm", "fma-ymm"); None
+        where this CPU has no such instruction."""
+        out = sh([os.path.join(self.tools, "vnni_peak")] + ([] if registers == "zmm" else [registers]))
+        m = re.search(r"([\d.]+) G(?:OPS|FLOPS)", out)
         return float(m.group(1)) if m else None
 
     def onednn(self, *argv, isa=None):

@@ -1,13 +1,15 @@
 """qforge's x86 target families on this CPU (a benchmark, never a test).
 
-For each x86 target this CPU can run -- x86_64-avx2 (AVX2: the reference
-loops, tiled and vectorized), x86_64-avxvnni (AVX2 and AVX-VNNI: vpdpbusd
-kernels on ymm registers) where the CPU has AVX-VNNI, and host -- measures,
+For each x86 target this CPU can run -- x86_64-avx2 (AVX2: the float
+kernel on ymm registers, int8 on the reference loops), x86_64-avxvnni
+(AVX2 and AVX-VNNI: vpdpbusd kernels on ymm registers too) where the CPU
+has AVX-VNNI, and host -- measures,
 in this one run at one thread:
 
   - the 1024^3 int8 GEMM (a QDQ MatMul: u8 x s8 -> requantized u8) and the
     fp32 one, in GOPS, as a fraction of the vpdpbusd peak of the registers
-    the target's kernels use (bench/vnni_peak.c), beside oneDNN limited to
+    the target's kernels use (bench/vnni_peak.c; fp32: of the FMA peak on
+    the float kernel's registers), beside oneDNN limited to
     the same instruction set (ONEDNN_MAX_CPU_ISA=AVX2, AVX2_VNNI; none for
     host);
   - ResNet-18 and MobileNetV2 (torchvision, opset 13) at fp32 and int8,
@@ -29,8 +31,11 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402  (bench/run.py: the shared measuring helpers)
 
-TARGETS = [("x86_64-avx2", "AVX2", None), ("x86_64-avxvnni", "AVX2_VNNI", "ymm"),
-           ("host", None, "zmm")]
+# (target, oneDNN's ISA limit, the int8 kernels' vpdpbusd registers, the
+# float kernel's FMA registers)
+TARGETS = [("x86_64-avx2", "AVX2", None, "fma-ymm"),
+           ("x86_64-avxvnni", "AVX2_VNNI", "ymm", "fma-ymm"),
+           ("host", None, "zmm", "fma-zmm")]
 
 
 def cpu_facts():
@@ -54,14 +59,14 @@ def main():
     b.build_tools()
     name, flags = cpu_facts()
     targets = [t for t in TARGETS if t[0] != "x86_64-avxvnni" or "avx_vnni" in flags]
-    peaks = {"zmm": b.peak("zmm"), "ymm": b.peak("ymm")}
+    peaks = {kind: b.peak(kind) for kind in ("zmm", "ymm", "fma-zmm", "fma-ymm")}
     print("# x86 targets on this CPU\n")
+    shown = lambda kind, unit: "%.0f %s" % (peaks[kind], unit) if peaks[kind] else "n/a"
     print("Machine: %s (AVX-512 VNNI: %s, AVX-VNNI: %s), one thread; `bench/targets.py`, one"
-          " run. vpdpbusd peak: zmm %s, ymm %s.\n" % (
+          " run. Peaks (bench/vnni_peak.c): vpdpbusd zmm %s, ymm %s; FMA zmm %s, ymm %s.\n" % (
               name, "yes" if "avx512_vnni" in flags else "no",
-              "yes" if "avx_vnni" in flags else "no",
-              "%.0f GOPS" % peaks["zmm"] if peaks["zmm"] else "n/a",
-              "%.0f GOPS" % peaks["ymm"] if peaks["ymm"] else "n/a"))
+              "yes" if "avx_vnni" in flags else "no", shown("zmm", "GOPS"),
+              shown("ymm", "GOPS"), shown("fma-zmm", "GFLOPS"), shown("fma-ymm", "GFLOPS")))
 
     mm = b.path("matmul1024.onnx")
     run.sh([sys.executable, os.path.join(run.HERE, "layers.py"), "matmul", "1024", "1024",
@@ -75,18 +80,18 @@ def main():
     gops = lambda ms: 2 * 1024 ** 3 / ms / 1e6
     print("## GEMM 1024^3\n")
     print("| target | qforge int8 | of its vpdpbusd peak | oneDNN int8 (same ISA) |"
-          " qforge vs oneDNN | qforge fp32 | oneDNN f32 (same ISA) |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for target, isa, registers in targets:
+          " qforge vs oneDNN | qforge fp32 | of its FMA peak | oneDNN f32 (same ISA) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    fraction = lambda value, peak: "%.0f%%" % (100 * value / peak) if peak else "-"
+    for target, isa, registers, fma in targets:
         flag = ("--target=" + target,)
         q8 = b.qforge_ms(qmm, "fp32", None, xu, args.runs, extra=flag)
         f32 = b.qforge_ms(mm, "fp32", None, x, max(3, args.runs // 4), extra=flag)
         d8 = b.onednn("matmul", 1024, 1024, 1024, "int8", isa=isa)
         d32 = b.onednn("matmul", 1024, 1024, 1024, "f32", isa=isa)
-        peak = peaks.get(registers) if registers else None
-        print("| %s | %.0f GOPS | %s | %.0f GOPS | %.2fx | %.0f GOPS | %.0f GOPS |" % (
-            target, gops(q8), "%.0f%%" % (100 * gops(q8) / peak) if peak else "-", gops(d8),
-            d8 / q8, gops(f32), gops(d32)))
+        print("| %s | %.0f GOPS | %s | %.0f GOPS | %.2fx | %.0f GFLOPS | %s | %.0f GFLOPS |" % (
+            target, gops(q8), fraction(gops(q8), peaks.get(registers)), gops(d8), d8 / q8,
+            gops(f32), fraction(gops(f32), peaks[fma]), gops(d32)))
 
     print("\n## Whole models, batch 1 (median ms)\n")
     print("| model | target | fp32 | int8 | int8 vs its fp32 | int8 vs AVX2 fp32 |")
@@ -95,7 +100,7 @@ def main():
         path = os.path.join(b.build, "test-models", model + "-opset13.onnx")
         calib, x = run.inputs_for(b, path, [1, 3, 224, 224])
         avx2_fp32 = None
-        for target, _, _ in targets:
+        for target, *_ in targets:
             flag = ("--target=" + target,)
             f32 = b.qforge_ms(path, "fp32", calib, x, args.runs, extra=flag)
             q8 = b.qforge_ms(path, "int8", calib, x, args.runs, extra=flag)

@@ -1,11 +1,12 @@
 /* Peak probe: the throughput of vpdpbusd on one core, the ceiling the int8
  * GEMM benchmarks are measured against: AVX-512 VNNI on zmm registers
- * (default), or with the argument "ymm" AVX-VNNI's VEX form on ymm. The
- * only hand-written intrinsic code in qforge. Twelve independent
- * accumulators hide the instruction's latency; each instruction is 64 (zmm)
- * or 32 (ymm) multiply-adds, twice as many ops.
+ * (default), or with the argument "ymm" AVX-VNNI's VEX form on ymm; with
+ * "fma-zmm" or "fma-ymm", that of vfmadd231ps (the float GEMMs' ceiling).
+ * The only hand-written intrinsic code in qforge. Twelve independent
+ * accumulators hide the instruction's latency; each vpdpbusd is 64 (zmm)
+ * or 32 (ymm) multiply-adds, each FMA 16 or 8, twice as many ops.
  * Prints: "vpdpbusd peak: G GOPS (int8 ops/s, 1 core)", or
- * "vpdpbusd (ymm, AVX-VNNI) peak: ...". */
+ * "vpdpbusd (ymm, AVX-VNNI) peak: ...", "fma (ymm) peak: G GFLOPS ...". */
 #include <immintrin.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,7 +57,39 @@ __attribute__((target("avx2,avxvnni"), noinline)) static int probe_ymm(long iter
   return lanes[0] + lanes[7];
 }
 
-/* The best of five timed runs, in int8 GOPS. */
+__attribute__((target("avx2,fma"), noinline)) static int probe_fma_ymm(long iterations) {
+#define DECLARE_FY(i) __m256 acc##i = _mm256_set1_ps((float)i);
+  ACC_LIST(DECLARE_FY)
+  __m256 a = _mm256_set1_ps(1.0f), b = _mm256_set1_ps(1e-9f);
+  for (long n = 0; n < iterations; ++n) {
+#define STEP_FY(i) acc##i = _mm256_fmadd_ps(a, b, acc##i);
+    ACC_LIST(STEP_FY)
+    __asm__ volatile("" : "+x"(a));
+  }
+  __m256 sum = _mm256_setzero_ps();
+#define ADD_FY(i) sum = _mm256_add_ps(sum, acc##i);
+  ACC_LIST(ADD_FY)
+  float lanes[8];
+  _mm256_storeu_ps(lanes, sum);
+  return (int)(lanes[0] + lanes[7]);
+}
+
+__attribute__((target("avx512f"), noinline)) static int probe_fma_zmm(long iterations) {
+#define DECLARE_FZ(i) __m512 acc##i = _mm512_set1_ps((float)i);
+  ACC_LIST(DECLARE_FZ)
+  __m512 a = _mm512_set1_ps(1.0f), b = _mm512_set1_ps(1e-9f);
+  for (long n = 0; n < iterations; ++n) {
+#define STEP_FZ(i) acc##i = _mm512_fmadd_ps(a, b, acc##i);
+    ACC_LIST(STEP_FZ)
+    __asm__ volatile("" : "+v"(a));
+  }
+  __m512 sum = _mm512_setzero_ps();
+#define ADD_FZ(i) sum = _mm512_add_ps(sum, acc##i);
+  ACC_LIST(ADD_FZ)
+  return (int)_mm512_reduce_add_ps(sum);
+}
+
+/* The best of five timed runs, in int8 GOPS (or GFLOPS). */
 static double measure(int (*run)(long), int macs_per_instruction) {
   long iterations = 20000000;
   run(iterations / 10); /* warm up the clock */
@@ -74,6 +107,22 @@ static double measure(int (*run)(long), int macs_per_instruction) {
 
 int main(int argc, char **argv) {
   __builtin_cpu_init();
+  if (argc > 1 && !strcmp(argv[1], "fma-ymm")) {
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
+      printf("fma (ymm) peak: n/a (this CPU has no AVX2 FMA)\n");
+      return 0;
+    }
+    printf("fma (ymm) peak: %.1f GFLOPS (fp32, 1 core)\n", measure(probe_fma_ymm, 8));
+    return 0;
+  }
+  if (argc > 1 && !strcmp(argv[1], "fma-zmm")) {
+    if (!__builtin_cpu_supports("avx512f")) {
+      printf("fma (zmm) peak: n/a (this CPU has no AVX-512)\n");
+      return 0;
+    }
+    printf("fma (zmm) peak: %.1f GFLOPS (fp32, 1 core)\n", measure(probe_fma_zmm, 16));
+    return 0;
+  }
   if (argc > 1 && !strcmp(argv[1], "ymm")) {
     if (!__builtin_cpu_supports("avxvnni")) {
       printf("vpdpbusd (ymm, AVX-VNNI) peak: n/a (this CPU has no AVX-VNNI)\n");

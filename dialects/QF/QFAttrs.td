@@ -18,6 +18,7 @@ def QF_Kernel : I32EnumAttr<"Kernel",
   I32EnumAttrCase<"FmaDepthwise", 6, "fma_depthwise">,
   I32EnumAttrCase<"VbmiLookup", 7, "vbmi_lookup">,
   I32EnumAttrCase<"AvxVnniProduct", 8, "avx_vnni_product">,
+  I32EnumAttrCase<"Fma256Product", 9, "fma256_product">,
 ]> {
   let cppNamespace = "::qforge::qf";
   let genSpecializedAttr = 0;
@@ -42,7 +43,7 @@ def QF_KernelAttr : EnumAttr<QF_Dialect, QF_Kernel, "kernel"> {
     - `fma_product`: a float `tosa.conv2d` or `tosa.matmul` with constant
       weights, or a `tosa.matmul` whose weights are computed at run time
       (packed at run time), on the packed fused-multiply-add kernel
-      (AVX-512).
+      (AVX-512); `fma256_product` the same on 256-bit registers (AVX2).
     - `fma_depthwise`: a float `tosa.depthwise_conv2d` with constant
       weights, 16 channels per vector, a fused multiply-add per tap.
     - `vbmi_lookup`: a `qf.lookup` on AVX-512 VBMI, 64 bytes at a time:

@@ -101,7 +101,7 @@ ConvWindows windowsOf(ConvOp conv, Value padded, int64_t kernelH, int64_t kernel
 /// A 1x1 stride-1 window is a row of the input itself: the product reads
 /// the input as a matrix. Other windows are read in place from the padded
 /// input (no im2col copy).
-void emitConv(tosa::Conv2DOp conv, RewriterBase &rewriter) {
+void emitConv(tosa::Conv2DOp conv, FloatVectors vectors, RewriterBase &rewriter) {
   auto type = cast<RankedTensorType>(conv.getType());
   DenseFPElementsAttr filter = floatConstant(conv.getWeight());
   DenseFPElementsAttr bias = floatConstant(conv.getBias());
@@ -116,10 +116,10 @@ void emitConv(tosa::Conv2DOp conv, RewriterBase &rewriter) {
   if (pointwise) {
     Value rows = unfoldPatches(rewriter, loc, input, fs[1], fs[2], type.getShape(), strides,
                                conv.getDilation());
-    y = buildFloatGemm(rewriter, loc, rows, weights, floats(bias));
+    y = buildFloatGemm(rewriter, loc, rows, weights, floats(bias), vectors);
   } else {
     y = buildFloatConv(rewriter, loc, windowsOf(conv, input, fs[1], fs[2]), weights,
-                       floats(bias));
+                       floats(bias), vectors);
   }
   rewriter.replaceOp(conv, tensor::ExpandShapeOp::create(
                                rewriter, loc, type, y,
@@ -137,11 +137,12 @@ void emitDepthwise(tosa::DepthwiseConv2DOp conv, RewriterBase &rewriter) {
                                                filter, floats(bias)));
 }
 
-void emitMatmul(tosa::MatMulOp mm, RewriterBase &rewriter) {
+void emitMatmul(tosa::MatMulOp mm, FloatVectors vectors, RewriterBase &rewriter) {
   auto type = cast<RankedTensorType>(mm.getType());
   DenseFPElementsAttr weights = weightConstant(mm.getB());
   if (!weights) {
-    rewriter.replaceOp(mm, buildFloatBatchMatmul(rewriter, mm.getLoc(), mm.getA(), mm.getB()));
+    rewriter.replaceOp(
+        mm, buildFloatBatchMatmul(rewriter, mm.getLoc(), mm.getA(), mm.getB(), vectors));
     return;
   }
   auto aType = cast<RankedTensorType>(mm.getA().getType());
@@ -150,7 +151,7 @@ void emitMatmul(tosa::MatMulOp mm, RewriterBase &rewriter) {
   SmallVector<ReassociationIndices> drop = {{0, 1}, {2}};
   Value a = tensor::CollapseShapeOp::create(rewriter, loc, mm.getA(), drop);
   FloatMatrix matrix{floats(weights), k, n};
-  Value y = buildFloatGemm(rewriter, loc, a, matrix, {0.0f});
+  Value y = buildFloatGemm(rewriter, loc, a, matrix, {0.0f}, vectors);
   rewriter.replaceOp(mm, tensor::ExpandShapeOp::create(rewriter, loc, type, y, drop));
 }
 
@@ -174,11 +175,11 @@ void emitFmaDepthwise(Operation *op, RewriterBase &rewriter) {
   emitDepthwise(cast<tosa::DepthwiseConv2DOp>(op), rewriter);
 }
 
-void emitFmaProduct(Operation *op, RewriterBase &rewriter) {
+void emitFmaProduct(Operation *op, FloatVectors vectors, RewriterBase &rewriter) {
   rewriter.setInsertionPoint(op);
   if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
-    return emitConv(conv, rewriter);
-  emitMatmul(cast<tosa::MatMulOp>(op), rewriter);
+    return emitConv(conv, vectors, rewriter);
+  emitMatmul(cast<tosa::MatMulOp>(op), vectors, rewriter);
 }
 
 } // namespace qforge

@@ -10,6 +10,7 @@
 #define QFORGE_LIB_CODEGEN_KERNELENTRIES_H
 
 #include "qforge/Codegen/Kernels/DotProductMatmul.h"
+#include "qforge/Codegen/Kernels/FloatGemm.h"
 
 #include "mlir/IR/PatternMatch.h"
 
@@ -25,9 +26,10 @@ void emitDotProduct(mlir::Operation *op, DotInstruction instruction,
 bool depthwiseComputes(mlir::Operation *op, bool rows);
 void emitDepthwise(mlir::Operation *op, bool rows, mlir::RewriterBase &rewriter);
 
-/// Float tosa.conv2d and tosa.matmul on the packed FMA kernel.
+/// Float tosa.conv2d and tosa.matmul on the packed FMA kernel, built for
+/// zmm (AVX-512) or ymm (AVX2) registers.
 bool fmaProductComputes(mlir::Operation *op);
-void emitFmaProduct(mlir::Operation *op, mlir::RewriterBase &rewriter);
+void emitFmaProduct(mlir::Operation *op, FloatVectors vectors, mlir::RewriterBase &rewriter);
 
 /// Float tosa.depthwise_conv2d, 16 channels per vector.
 bool fmaDepthwiseComputes(mlir::Operation *op);

@@ -31,7 +31,10 @@ constexpr KernelEntry kKernels[] = {
      [](Operation *op, RewriterBase &r) { emitDepthwise(op, true, r); }},
     {Kernel::VectorDepthwise, [](Operation *op) { return depthwiseComputes(op, false); },
      [](Operation *op, RewriterBase &r) { emitDepthwise(op, false, r); }},
-    {Kernel::FmaProduct, fmaProductComputes, emitFmaProduct},
+    {Kernel::FmaProduct, fmaProductComputes,
+     [](Operation *op, RewriterBase &r) { emitFmaProduct(op, kZmmFloats, r); }},
+    {Kernel::Fma256Product, fmaProductComputes,
+     [](Operation *op, RewriterBase &r) { emitFmaProduct(op, kYmmFloats, r); }},
     {Kernel::FmaDepthwise, fmaDepthwiseComputes, emitFmaDepthwise},
     {Kernel::VbmiLookup, vbmiLookupComputes, emitVbmiLookup},
 };
@@ -51,7 +54,9 @@ constexpr Kernel kAvx512Vnni[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepth
 constexpr Kernel kAvx512VnniVbmi[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepthwise,
                                       Kernel::VnniProduct,       Kernel::FmaDepthwise,
                                       Kernel::FmaProduct,        Kernel::VbmiLookup};
-constexpr Kernel kAvxVnni[] = {Kernel::VectorDepthwise, Kernel::AvxVnniProduct};
+constexpr Kernel kAvx2[] = {Kernel::Fma256Product};
+constexpr Kernel kAvxVnni[] = {Kernel::VectorDepthwise, Kernel::AvxVnniProduct,
+                               Kernel::Fma256Product};
 constexpr Kernel kDotprod[] = {Kernel::VectorDepthwise, Kernel::SdotProduct};
 constexpr Kernel kI8mm[] = {Kernel::VectorDepthwise, Kernel::SmmlaProduct};
 
@@ -60,6 +65,7 @@ const FamilyEntry kFamilies[] = {
     {KernelFamily::X86Avx512, kAvx512, false},
     {KernelFamily::X86Avx512Vnni, kAvx512Vnni, true},
     {KernelFamily::X86Avx512VnniVbmi, kAvx512VnniVbmi, true},
+    {KernelFamily::X86Avx2, kAvx2, false},
     {KernelFamily::X86AvxVnni, kAvxVnni, false},
     {KernelFamily::ArmDotprod, kDotprod, false},
     {KernelFamily::ArmI8mm, kI8mm, false},

@@ -30,6 +30,8 @@ KernelFamily kernelFamilyFor(const TargetSpec &target) {
     return KernelFamily::X86Avx512;
   if (hasFeature(target, "avxvnni"))
     return KernelFamily::X86AvxVnni;
+  if (hasFeature(target, "avx2") && hasFeature(target, "fma"))
+    return KernelFamily::X86Avx2;
   if (hasFeature(target, "i8mm"))
     return KernelFamily::ArmI8mm;
   if (hasFeature(target, "dotprod"))
@@ -167,8 +169,11 @@ struct LoweringOptions : PassPipelineOptions<LoweringOptions> {
                      "AVX-512 VNNI: vpdpbusd int8/int4 kernels and the float kernel"),
           clEnumValN(KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi",
                      "AVX-512 VNNI and VBMI: those, and vpermi2b table lookups"),
+          clEnumValN(KernelFamily::X86Avx2, "x86-avx2",
+                     "AVX2 and FMA without AVX-512: the float FMA kernel on ymm"),
           clEnumValN(KernelFamily::X86AvxVnni, "x86-avx-vnni",
-                     "AVX-VNNI without AVX-512: vpdpbusd int8 kernels on ymm"),
+                     "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float kernel "
+                     "on ymm"),
           clEnumValN(KernelFamily::ArmDotprod, "arm-dotprod", "AArch64 dotprod: sdot kernels"),
           clEnumValN(KernelFamily::ArmI8mm, "arm-i8mm", "AArch64 i8mm: smmla kernels"))};
   Option<int64_t> threads{*this, "threads",

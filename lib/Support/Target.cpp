@@ -14,18 +14,20 @@ namespace {
 struct KnownTarget {
   const char *name, *triple, *cpu, *features;
 };
-// Baselines: x86_64 is AVX2 (x86-64-v3); x86_64-avxvnni adds AVX-VNNI (VEX
+// Baselines: x86_64 is AVX2 (x86-64-v3), x86_64-v2 SSE4.2 without AVX (the
+// reference loops everywhere); x86_64-avxvnni adds AVX-VNNI (VEX
 // vpdpbusd, without AVX-512); the VNNI target is x86-64-v4 (AVX-512) plus
 // VNNI; AArch64 is Armv8-A NEON, with dotprod (v8.2) or i8mm (v8.6). The
 // CPU names list the features kernel selection reads (the CPU implies the
 // rest for LLVM).
 constexpr KnownTarget kTargets[] = {
-    {"x86_64", "x86_64-pc-linux-gnu", "x86-64-v3", ""},
-    {"x86_64-avx2", "x86_64-pc-linux-gnu", "x86-64-v3", ""},
-    {"x86_64-avxvnni", "x86_64-pc-linux-gnu", "x86-64-v3", "+avxvnni"},
+    {"x86_64", "x86_64-pc-linux-gnu", "x86-64-v3", "+avx2,+fma"},
+    {"x86_64-avx2", "x86_64-pc-linux-gnu", "x86-64-v3", "+avx2,+fma"},
+    {"x86_64-v2", "x86_64-pc-linux-gnu", "x86-64-v2", ""},
+    {"x86_64-avxvnni", "x86_64-pc-linux-gnu", "x86-64-v3", "+avx2,+fma,+avxvnni"},
     {"x86_64-avx512vnni", "x86_64-pc-linux-gnu", "x86-64-v4", "+avx512vnni"},
-    {"skylake", "x86_64-pc-linux-gnu", "skylake", ""},
-    {"alderlake", "x86_64-pc-linux-gnu", "alderlake", "+avxvnni"},
+    {"skylake", "x86_64-pc-linux-gnu", "skylake", "+avx2,+fma"},
+    {"alderlake", "x86_64-pc-linux-gnu", "alderlake", "+avx2,+fma,+avxvnni"},
     {"icelake-server", "x86_64-pc-linux-gnu", "icelake-server",
      "+avx512f,+avx512vnni,+avx512vbmi"},
     {"sapphirerapids", "x86_64-pc-linux-gnu", "sapphirerapids",

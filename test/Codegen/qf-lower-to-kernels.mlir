@@ -1058,3 +1058,18 @@ func.func @avx_vnni_matmul(%x: tensor<8x64xi8>) -> tensor<8x40xi32> {
   %y = qf.matmul %q, %w {qf.kernel = #qf.kernel<avx_vnni_product>} : (tensor<8x64x!quant.uniform<i8:f32, 0.1:-3>>, tensor<64x40x!quant.uniform<i8:f32, 0.01>>) -> tensor<8x40xi32>
   return %y : tensor<8x40xi32>
 }
+
+// -----
+
+// The float kernel on ymm registers (AVX2): 8 lanes, and with 16
+// registers a 4 x 3 tile of accumulators (AVX-512's is 4 x 4 of 16).
+// CHECK-LABEL: func.func @fma256_matmul
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK-COUNT-12: vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<8xf32>
+// CHECK-NOT: vector.fma
+func.func @fma256_matmul(%x: tensor<1x8x64xf32>) -> tensor<1x8x48xf32> {
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<1x64x48xf32>}> : () -> tensor<1x64x48xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.matmul %x, %w, %zp, %zp {qf.kernel = #qf.kernel<fma256_product>} : (tensor<1x8x64xf32>, tensor<1x64x48xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x48xf32>
+  return %y : tensor<1x8x48xf32>
+}

@@ -5,14 +5,15 @@
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=arm-dotprod}))' | FileCheck %s --check-prefix=DOTPROD
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=arm-i8mm}))' | FileCheck %s --check-prefix=I8MM
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels))' | FileCheck %s --check-prefix=REFERENCE
-// RUN: not qforge-opt %s --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx2}))' 2>&1 | FileCheck %s --check-prefix=BAD-FAMILY
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx2}))' | FileCheck %s --check-prefix=AVX2
+// RUN: not qforge-opt %s --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-sse2}))' 2>&1 | FileCheck %s --check-prefix=BAD-FAMILY
 
 // Each family marks the ops its kernels compute; the reference family
 // (the default) marks none.
 // REFERENCE-LABEL: func.func @products
 // REFERENCE-NOT: qf.kernel
 // REFERENCE-LABEL: func.func @already_marked
-// BAD-FAMILY: for the --kernels option: Cannot find option named 'x86-avx2'!
+// BAD-FAMILY: for the --kernels option: Cannot find option named 'x86-sse2'!
 
 // An int8 matmul and an ungrouped convolution with constant weights: the
 // dot-product kernels of the families that have one.
@@ -21,6 +22,8 @@
 // VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_product>
 // AVX512-LABEL: func.func @products
 // AVX512-NOT: qf.kernel
+// AVX2-LABEL: func.func @products
+// AVX2-NOT: qf.kernel
 // AVXVNNI-LABEL: func.func @products
 // AVXVNNI: qf.matmul {{.*}}qf.kernel = #qf.kernel<avx_vnni_product>
 // AVXVNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<avx_vnni_product>
@@ -135,7 +138,8 @@ func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %long: tensor<1x34
 
 // -----
 
-// Float products: the FMA kernel on the AVX-512 families, for constant
+// Float products: the FMA kernel on the AVX-512 families (on ymm, 8 lanes,
+// with AVX2 and AVX-VNNI alone), for constant
 // weights (packed at compile time; also through the importer's reshape to
 // [1, K, N] for MatMul and Gemm) and for both operands computed at run time
 // (packed at run time, any batch: attention's products). Constant weights
@@ -154,7 +158,13 @@ func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %long: tensor<1x34
 // AVX512: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma_product>
 // AVX512-NOT: qf.kernel
 // AVXVNNI-LABEL: func.func @float_products
+// AVXVNNI: tosa.conv2d {{.*}}qf.kernel = #qf.kernel<fma256_product>
+// AVXVNNI-COUNT-3: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma256_product>
 // AVXVNNI-NOT: qf.kernel
+// AVX2-LABEL: func.func @float_products
+// AVX2: tosa.conv2d {{.*}}qf.kernel = #qf.kernel<fma256_product>
+// AVX2-COUNT-3: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma256_product>
+// AVX2-NOT: qf.kernel
 // DOTPROD-LABEL: func.func @float_products
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @float_products
@@ -180,7 +190,7 @@ func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: t
 
 // Float depthwise convolutions (one output per channel) with a constant
 // filter: the float depthwise kernel on the AVX-512 families, whatever the
-// channel count (the last block is masked). A channel multiplier of 2 keeps
+// channel count (the last block is masked); none on AVX2 yet. A channel multiplier of 2 keeps
 // TOSA's lowering.
 // VNNI-LABEL: func.func @float_depthwise
 // VNNI: tosa.depthwise_conv2d {{.*}}qf.kernel = #qf.kernel<fma_depthwise>
@@ -188,6 +198,8 @@ func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: t
 // AVX512-LABEL: func.func @float_depthwise
 // AVX512: tosa.depthwise_conv2d {{.*}}qf.kernel = #qf.kernel<fma_depthwise>
 // AVX512-NOT: qf.kernel
+// AVX2-LABEL: func.func @float_depthwise
+// AVX2-NOT: qf.kernel
 // DOTPROD-LABEL: func.func @float_depthwise
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @float_depthwise
@@ -212,6 +224,8 @@ func.func @float_depthwise(%x: tensor<1x6x6x5xf32>) -> (tensor<1x6x6x5xf32>, ten
 // AVX512-LABEL: func.func @already_marked
 // AVXVNNI-LABEL: func.func @already_marked
 // AVXVNNI: qf.kernel = #qf.kernel<vector_depthwise>
+// AVX2-LABEL: func.func @already_marked
+// AVX2: qf.kernel = #qf.kernel<vector_depthwise>
 // DOTPROD-LABEL: func.func @already_marked
 // I8MM-LABEL: func.func @already_marked
 func.func @already_marked(%x: tensor<1x6x6x16xi8>) -> tensor<1x6x6x16xi32> {
@@ -234,6 +248,8 @@ func.func @already_marked(%x: tensor<1x6x6x16xi8>) -> tensor<1x6x6x16xi32> {
 // DOTPROD-NOT: qf.kernel
 // AVXVNNI-LABEL: func.func @lookup
 // AVXVNNI-NOT: qf.kernel
+// AVX2-LABEL: func.func @lookup
+// AVX2-NOT: qf.kernel
 func.func @lookup(%x: tensor<1x100xi8>) -> tensor<1x100xi8> {
   %q = quant.scast %x : tensor<1x100xi8> to tensor<1x100x!quant.uniform<i8:f32, 0.1:-3>>
   %y = qf.lookup %q table dense<5> : tensor<256xi8> : (tensor<1x100x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x100x!quant.uniform<i8:f32, 0.2>>

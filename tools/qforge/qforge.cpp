@@ -95,14 +95,16 @@ static cl::opt<std::string> emitKind(
 static cl::opt<std::string> targetName(
     "target",
     cl::desc("Code generation target: host (default; this CPU's features), "
-             "x86_64 or x86_64-avx2 (AVX2), x86_64-avxvnni (AVX2 and AVX-VNNI), "
+             "x86_64 or x86_64-avx2 (AVX2), x86_64-v2 (SSE4.2, no AVX), "
+             "x86_64-avxvnni (AVX2 and AVX-VNNI), "
              "x86_64-avx512vnni, the CPUs skylake, alderlake, icelake-server, "
              "sapphirerapids and znver4, aarch64, aarch64-dotprod, aarch64-i8mm. "
              "It also picks the kernels: targets with AVX-512 VNNI get qforge's "
              "vpdpbusd int8 and int4 kernels, targets with AVX-512 the float FMA "
              "kernels (convolutions, matmuls, depthwise convolutions), targets "
              "with AVX-VNNI but no AVX-512 the vpdpbusd int8 kernels on 256-bit "
-             "registers, AArch64 targets with dotprod or i8mm the sdot or smmla "
+             "registers, targets with AVX2 and FMA but no AVX-512 the float "
+             "kernel for convolutions and matmuls on 256-bit registers, AArch64 targets with dotprod or i8mm the sdot or smmla "
              "int8 kernels, the others the reference loops"),
     cl::value_desc("name"), cl::init("host"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));

@@ -25,7 +25,10 @@ enum class KernelFamily {
   X86Avx512Vnni,
   /// x86 with AVX-512 VNNI and VBMI: those, and vpermi2b table lookups.
   X86Avx512VnniVbmi,
-  /// x86 with AVX-VNNI but no AVX-512: vpdpbusd int8 kernels on ymm.
+  /// x86 with AVX2 and FMA but no AVX-512: the float FMA kernel on ymm.
+  X86Avx2,
+  /// x86 with AVX-VNNI but no AVX-512: vpdpbusd int8 kernels and the float
+  /// kernel on ymm.
   X86AvxVnni,
   /// AArch64 with dotprod: sdot kernels for int8.
   ArmDotprod,
@@ -35,7 +38,7 @@ enum class KernelFamily {
 
 /// The family's name as the pass option and the docs spell it
 /// ("reference", "x86-avx512", "x86-avx512-vnni", "x86-avx512-vnni-vbmi",
-/// "x86-avx-vnni", "arm-dotprod", "arm-i8mm").
+/// "x86-avx2", "x86-avx-vnni", "arm-dotprod", "arm-i8mm").
 llvm::StringRef kernelFamilyName(KernelFamily family);
 
 /// The family of a name kernelFamilyName gives, if any.

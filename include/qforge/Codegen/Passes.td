@@ -27,7 +27,8 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     | `x86-avx512` | `fma_depthwise`, `fma_product` |
     | `x86-avx512-vnni` | `vnni_depthwise_rows`, `vector_depthwise`, `vnni_product`, `fma_depthwise`, `fma_product` |
     | `x86-avx512-vnni-vbmi` | those of `x86-avx512-vnni`, `vbmi_lookup` |
-    | `x86-avx-vnni` | `vector_depthwise`, `avx_vnni_product` |
+    | `x86-avx2` | `fma256_product` |
+    | `x86-avx-vnni` | `vector_depthwise`, `avx_vnni_product`, `fma256_product` |
     | `arm-dotprod` | `vector_depthwise`, `sdot_product` |
     | `arm-i8mm` | `vector_depthwise`, `smmla_product` |
 
@@ -37,7 +38,7 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
       and constant symmetric signed weights: int8 ones (a `quant.scast` of
       a constant), or, on `vpdpbusd` only, 4-bit ones from a
       `qf.packed_constant`, per channel or in blocks of whole 4-byte steps;
-    - `*_product` (but `fma_product`): `qf.matmul`, and ungrouped `qf.conv2d`, whose int32
+    - the integer `*_product` kernels: `qf.matmul`, and ungrouped `qf.conv2d`, whose int32
       sums cannot overflow for any activations;
     - `vnni_depthwise_rows`: a depthwise `qf.conv2d` (one output per input
       channel, any channel count: the kernels compute whole vectors of 16
@@ -46,7 +47,7 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
       most 4 input pixels, or 8 undilated (two windows of 4 per row), not
       block-quantized;
     - `vector_depthwise`: any other such depthwise convolution;
-    - `fma_product`: float `tosa.conv2d` with a constant filter and bias,
+    - `fma_product`, `fma256_product`: float `tosa.conv2d` with a constant filter and bias,
       `tosa.matmul` of batch 1 with constant weights (also through a
       `tosa.reshape` of the constant), and `tosa.matmul` of any batch
       whose weights are computed at run time (attention's products);
@@ -58,7 +59,8 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
 
     `qforge compile` derives the family from `--target` (VNNI implies
     AVX-512, and VBMI beside it adds the lookup kernel; AVX-VNNI without
-    AVX-512 takes the 256-bit kernels; i8mm is preferred to dotprod).
+    AVX-512 takes the 256-bit kernels, AVX2 with FMA alone the 256-bit
+    float kernel; i8mm is preferred to dotprod).
   }];
   let options = [
     Option<"family", "kernels", "qforge::KernelFamily", "qforge::KernelFamily::Reference",
@@ -72,8 +74,11 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
                           "AVX-512 VNNI: vpdpbusd int8/int4 kernels and the float kernels"),
                clEnumValN(qforge::KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi",
                           "AVX-512 VNNI and VBMI: those, and vpermi2b table lookups"),
+               clEnumValN(qforge::KernelFamily::X86Avx2, "x86-avx2",
+                          "AVX2 and FMA without AVX-512: the float FMA kernel on ymm"),
                clEnumValN(qforge::KernelFamily::X86AvxVnni, "x86-avx-vnni",
-                          "AVX-VNNI without AVX-512: vpdpbusd int8 kernels on ymm"),
+                          "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float "
+                          "kernel on ymm"),
                clEnumValN(qforge::KernelFamily::ArmDotprod, "arm-dotprod",
                           "AArch64 dotprod: sdot int8 kernels"),
                clEnumValN(qforge::KernelFamily::ArmI8mm, "arm-i8mm",

@@ -24,12 +24,14 @@ namespace {
 /// fused multiply-add per step and the bias in the epilogue.
 class FloatGemmBuilder {
 public:
-  FloatGemmBuilder(OpBuilder &b, Location loc, const FloatMatrix &weights, ArrayRef<float> bias)
-      : b(b), loc(loc), weights(&weights), bias(bias), f32(b.getF32Type()), k(weights.rows),
-        n(weights.cols) {}
+  FloatGemmBuilder(OpBuilder &b, Location loc, FloatVectors vectors, const FloatMatrix &weights,
+                   ArrayRef<float> bias)
+      : b(b), loc(loc), lanes(vectors.lanes), registers(vectors.registers), weights(&weights),
+        bias(bias), f32(b.getF32Type()), k(weights.rows), n(weights.cols) {}
   /// A product of two run-time operands [B, M, K] x [B, K, N].
-  FloatGemmBuilder(OpBuilder &b, Location loc, Value x, Value w)
-      : b(b), loc(loc), f32(b.getF32Type()), k(cast<RankedTensorType>(w.getType()).getDimSize(1)),
+  FloatGemmBuilder(OpBuilder &b, Location loc, FloatVectors vectors, Value x, Value w)
+      : b(b), loc(loc), lanes(vectors.lanes), registers(vectors.registers), f32(b.getF32Type()),
+        k(cast<RankedTensorType>(w.getType()).getDimSize(1)),
         n(cast<RankedTensorType>(w.getType()).getDimSize(2)), batchX(x), batchW(w) {}
 
   /// Rows from `x` [M, K].
@@ -54,8 +56,14 @@ private:
   void addBias();
   Value emit();
 
+  /// A tile for `rows` rows of a matrix, within the registers.
+  GemmTile matrixTile(int64_t rows) const {
+    return chooseGemmTile(rows, n, lanes, 1, 0, 8, registers);
+  }
+
   OpBuilder &b;
   Location loc;
+  int64_t lanes, registers;
   const FloatMatrix *weights = nullptr;
   ArrayRef<float> bias;
   Type f32;
@@ -68,8 +76,8 @@ private:
 };
 
 Value FloatGemmBuilder::fromMatrix(Value x) {
-  plan(cast<RankedTensorType>(x.getType()).getDimSize(0),
-       chooseGemmTile(cast<RankedTensorType>(x.getType()).getDimSize(0), n));
+  int64_t rows = cast<RankedTensorType>(x.getType()).getDimSize(0);
+  plan(rows, matrixTile(rows));
   g.lhs = padWithZeros(x, 0, g.mp);
   packWeights();
   readMatrixRows();
@@ -79,7 +87,9 @@ Value FloatGemmBuilder::fromMatrix(Value x) {
 Value FloatGemmBuilder::fromWindows(const ConvWindows &padded) {
   ArrayRef<int64_t> out = padded.outShape;
   int64_t rows = out[0] * out[1] * out[2];
-  plan(rows, chooseConvTile(out[2], rows, n, kGemmLanes));
+  // With 16 registers, at most 6 rows: two vectors of columns each.
+  plan(rows, chooseConvTile(out[2], rows, n, lanes, std::min<int64_t>(8, registers / 2 - 2), 1,
+                            8, registers));
   packWeights();
   readWindowsInPlace(padded);
   return emit();
@@ -88,7 +98,7 @@ Value FloatGemmBuilder::fromWindows(const ConvWindows &padded) {
 Value FloatGemmBuilder::fromBatches() {
   auto xType = cast<RankedTensorType>(batchX.getType());
   int64_t batches = xType.getDimSize(0);
-  plan(xType.getDimSize(1), chooseGemmTile(xType.getDimSize(1), n));
+  plan(xType.getDimSize(1), matrixTile(xType.getDimSize(1)));
   zero = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
   Value lhs = padWithZeros(batchX, 1, g.mp);
   Value packed = packAtRunTime();
@@ -125,7 +135,7 @@ Value FloatGemmBuilder::padWithZeros(Value x, int64_t dim, int64_t size) {
 /// K, W] (packWeights' layout per batch): columns padded with zeros,
 /// split into panels of W, panels moved before the reduction.
 Value FloatGemmBuilder::packAtRunTime() {
-  int64_t width = kGemmLanes * g.tile.vectors;
+  int64_t width = lanes * g.tile.vectors;
   auto type = cast<RankedTensorType>(batchW.getType());
   int64_t batches = type.getDimSize(0);
   Value w = padWithZeros(batchW, 2, g.np);
@@ -153,7 +163,7 @@ Value FloatGemmBuilder::batchProduct(OpBuilder &bb, Location bl, Value batch, Va
     auto type = RankedTensorType::get(shape, f32);
     return tensor::ExtractSliceOp::create(bb, bl, type, t, offsets, sizes, strides);
   };
-  int64_t width = kGemmLanes * g.tile.vectors;
+  int64_t width = lanes * g.tile.vectors;
   g.lhs = batchSlice(lhs, {g.mp, k});
   g.packed = batchSlice(packed, {g.np / width, k, width});
   g.into = out;
@@ -166,10 +176,10 @@ void FloatGemmBuilder::plan(int64_t rows, GemmTile chosen) {
   m = rows;
   g.tile = chosen;
   g.mp = llvm::alignTo(m, chosen.rows);
-  g.np = llvm::alignTo(n, kGemmLanes * chosen.vectors);
+  g.np = llvm::alignTo(n, lanes * chosen.vectors);
   g.kp = k;
   g.depth = 1;
-  g.accType = VectorType::get({kGemmLanes}, f32);
+  g.accType = VectorType::get({lanes}, f32);
   g.panelType = g.accType;
   g.outElement = f32;
 }
@@ -177,7 +187,7 @@ void FloatGemmBuilder::plan(int64_t rows, GemmTile chosen) {
 /// Weights as [Np/W][K][W]: step s of column tile t reads w[s][W t ..
 /// W t + W - 1], contiguous; padded columns are zero, and so is their bias.
 void FloatGemmBuilder::packWeights() {
-  int64_t width = kGemmLanes * g.tile.vectors, np = g.np;
+  int64_t width = lanes * g.tile.vectors, np = g.np;
   const std::vector<float> &values = weights->values;
   std::vector<float> packed(np * k, 0.0f);
   for (int64_t t = 0; t < np / width; ++t)
@@ -251,17 +261,18 @@ std::vector<float> paddedBias(ArrayRef<float> bias, int64_t n, int64_t padded) {
 }
 
 Value buildFloatGemm(OpBuilder &b, Location loc, Value x, const FloatMatrix &weights,
-                     ArrayRef<float> bias) {
-  return FloatGemmBuilder(b, loc, weights, bias).fromMatrix(x);
+                     ArrayRef<float> bias, FloatVectors vectors) {
+  return FloatGemmBuilder(b, loc, vectors, weights, bias).fromMatrix(x);
 }
 
-Value buildFloatBatchMatmul(OpBuilder &b, Location loc, Value x, Value w) {
-  return FloatGemmBuilder(b, loc, x, w).fromBatches();
+Value buildFloatBatchMatmul(OpBuilder &b, Location loc, Value x, Value w,
+                            FloatVectors vectors) {
+  return FloatGemmBuilder(b, loc, vectors, x, w).fromBatches();
 }
 
 Value buildFloatConv(OpBuilder &b, Location loc, const ConvWindows &padded,
-                     const FloatMatrix &weights, ArrayRef<float> bias) {
-  return FloatGemmBuilder(b, loc, weights, bias).fromWindows(padded);
+                     const FloatMatrix &weights, ArrayRef<float> bias, FloatVectors vectors) {
+  return FloatGemmBuilder(b, loc, vectors, weights, bias).fromWindows(padded);
 }
 
 } // namespace qforge

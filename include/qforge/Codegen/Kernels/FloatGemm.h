@@ -19,17 +19,29 @@
 
 namespace qforge {
 
+/// The vector registers a float kernel is built for: their f32 lanes and
+/// how many there are (which bounds the register tile).
+struct FloatVectors {
+  int64_t lanes;
+  int64_t registers;
+};
+/// AVX-512: 32 zmm registers of 16 floats.
+inline constexpr FloatVectors kZmmFloats{16, 32};
+/// AVX2 with FMA: 16 ymm registers of 8 floats.
+inline constexpr FloatVectors kYmmFloats{8, 16};
+
 /// y [M, N] = x [M, K] * w [K, N] + bias[n] (one bias value: the same for
 /// every column), in f32 on packed weights.
 mlir::Value buildFloatGemm(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
-                           const FloatMatrix &weights, llvm::ArrayRef<float> bias);
+                           const FloatMatrix &weights, llvm::ArrayRef<float> bias,
+                           FloatVectors vectors = kZmmFloats);
 
 /// y [B, M, N] = x [B, M, K] * w [B, K, N], both computed at run time:
 /// each batch's `w` packed into column panels by one transpose over all
 /// batches, then the product above per batch, threads splitting the
 /// batches.
 mlir::Value buildFloatBatchMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
-                                  mlir::Value w);
+                                  mlir::Value w, FloatVectors vectors = kZmmFloats);
 
 /// The same product on a convolution's windows read in place from
 /// `padded.input` (NHWC, already padded with zeros; `padded.pad` says by
@@ -37,7 +49,8 @@ mlir::Value buildFloatBatchMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::
 /// matrix) + bias. Row tiles of one image row leave out the taps that fall
 /// only on padding.
 mlir::Value buildFloatConv(mlir::OpBuilder &b, mlir::Location loc, const ConvWindows &padded,
-                           const FloatMatrix &weights, llvm::ArrayRef<float> bias);
+                           const FloatMatrix &weights, llvm::ArrayRef<float> bias,
+                           FloatVectors vectors = kZmmFloats);
 
 /// The float kernels' bias table: `bias` per output channel (one value:
 /// the same for all `n`), zero up to `padded` channels, so that a

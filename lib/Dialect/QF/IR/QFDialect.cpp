@@ -50,6 +50,7 @@ static LogicalResult verifyKernelTarget(Operation *op, Kernel kernel) {
     return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)
                            << " computes depthwise (grouped) qf.conv2d, not this op";
   case Kernel::FmaProduct:
+  case Kernel::Fma256Product:
     if (opName == "tosa.conv2d" || opName == "tosa.matmul")
       return success();
     return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)
