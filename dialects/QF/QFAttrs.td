@@ -19,6 +19,7 @@ def QF_Kernel : I32EnumAttr<"Kernel",
   I32EnumAttrCase<"VbmiLookup", 7, "vbmi_lookup">,
   I32EnumAttrCase<"AvxVnniProduct", 8, "avx_vnni_product">,
   I32EnumAttrCase<"Fma256Product", 9, "fma256_product">,
+  I32EnumAttrCase<"Fma256Depthwise", 10, "fma256_depthwise">,
 ]> {
   let cppNamespace = "::qforge::qf";
   let genSpecializedAttr = 0;
@@ -45,7 +46,8 @@ def QF_KernelAttr : EnumAttr<QF_Dialect, QF_Kernel, "kernel"> {
       (packed at run time), on the packed fused-multiply-add kernel
       (AVX-512); `fma256_product` the same on 256-bit registers (AVX2).
     - `fma_depthwise`: a float `tosa.depthwise_conv2d` with constant
-      weights, 16 channels per vector, a fused multiply-add per tap.
+      weights, 16 channels per vector, a fused multiply-add per tap;
+      `fma256_depthwise` the same with 8 channels per vector (AVX2).
     - `vbmi_lookup`: a `qf.lookup` on AVX-512 VBMI, 64 bytes at a time:
       two `vpermi2b` each pick from half of the 256-byte table, the
       input byte's top bit chooses between them.

@@ -126,7 +126,8 @@ void emitConv(tosa::Conv2DOp conv, FloatVectors vectors, RewriterBase &rewriter)
                                SmallVector<ReassociationIndices>{{0, 1, 2}, {3}}));
 }
 
-void emitDepthwise(tosa::DepthwiseConv2DOp conv, RewriterBase &rewriter) {
+void emitDepthwise(tosa::DepthwiseConv2DOp conv, FloatVectors vectors,
+                   RewriterBase &rewriter) {
   DenseFPElementsAttr filter = floatConstant(conv.getWeight()); // KH, KW, C, 1
   DenseFPElementsAttr bias = floatConstant(conv.getBias());
   Location loc = conv.getLoc();
@@ -134,7 +135,7 @@ void emitDepthwise(tosa::DepthwiseConv2DOp conv, RewriterBase &rewriter) {
       padSpatial(rewriter, loc, conv.getInput(), conv.getPad(), rewriter.getF32FloatAttr(0));
   ArrayRef<int64_t> fs = cast<ShapedType>(filter.getType()).getShape();
   rewriter.replaceOp(conv, buildFloatDepthwise(rewriter, loc, windowsOf(conv, input, fs[0], fs[1]),
-                                               filter, floats(bias)));
+                                               filter, floats(bias), vectors));
 }
 
 void emitMatmul(tosa::MatMulOp mm, FloatVectors vectors, RewriterBase &rewriter) {
@@ -170,9 +171,9 @@ bool fmaDepthwiseComputes(Operation *op) {
   return conv && computesDepthwise(conv);
 }
 
-void emitFmaDepthwise(Operation *op, RewriterBase &rewriter) {
+void emitFmaDepthwise(Operation *op, FloatVectors vectors, RewriterBase &rewriter) {
   rewriter.setInsertionPoint(op);
-  emitDepthwise(cast<tosa::DepthwiseConv2DOp>(op), rewriter);
+  emitDepthwise(cast<tosa::DepthwiseConv2DOp>(op), vectors, rewriter);
 }
 
 void emitFmaProduct(Operation *op, FloatVectors vectors, RewriterBase &rewriter) {

@@ -31,9 +31,10 @@ void emitDepthwise(mlir::Operation *op, bool rows, mlir::RewriterBase &rewriter)
 bool fmaProductComputes(mlir::Operation *op);
 void emitFmaProduct(mlir::Operation *op, FloatVectors vectors, mlir::RewriterBase &rewriter);
 
-/// Float tosa.depthwise_conv2d, 16 channels per vector.
+/// Float tosa.depthwise_conv2d, a vector of channels (16 on zmm, 8 on ymm)
+/// at a time.
 bool fmaDepthwiseComputes(mlir::Operation *op);
-void emitFmaDepthwise(mlir::Operation *op, mlir::RewriterBase &rewriter);
+void emitFmaDepthwise(mlir::Operation *op, FloatVectors vectors, mlir::RewriterBase &rewriter);
 
 bool vbmiLookupComputes(mlir::Operation *op);
 void emitVbmiLookup(mlir::Operation *op, mlir::RewriterBase &rewriter);

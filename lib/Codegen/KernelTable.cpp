@@ -35,7 +35,10 @@ constexpr KernelEntry kKernels[] = {
      [](Operation *op, RewriterBase &r) { emitFmaProduct(op, kZmmFloats, r); }},
     {Kernel::Fma256Product, fmaProductComputes,
      [](Operation *op, RewriterBase &r) { emitFmaProduct(op, kYmmFloats, r); }},
-    {Kernel::FmaDepthwise, fmaDepthwiseComputes, emitFmaDepthwise},
+    {Kernel::FmaDepthwise, fmaDepthwiseComputes,
+     [](Operation *op, RewriterBase &r) { emitFmaDepthwise(op, kZmmFloats, r); }},
+    {Kernel::Fma256Depthwise, fmaDepthwiseComputes,
+     [](Operation *op, RewriterBase &r) { emitFmaDepthwise(op, kYmmFloats, r); }},
     {Kernel::VbmiLookup, vbmiLookupComputes, emitVbmiLookup},
 };
 
@@ -54,9 +57,9 @@ constexpr Kernel kAvx512Vnni[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepth
 constexpr Kernel kAvx512VnniVbmi[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepthwise,
                                       Kernel::VnniProduct,       Kernel::FmaDepthwise,
                                       Kernel::FmaProduct,        Kernel::VbmiLookup};
-constexpr Kernel kAvx2[] = {Kernel::Fma256Product};
+constexpr Kernel kAvx2[] = {Kernel::Fma256Depthwise, Kernel::Fma256Product};
 constexpr Kernel kAvxVnni[] = {Kernel::VectorDepthwise, Kernel::AvxVnniProduct,
-                               Kernel::Fma256Product};
+                               Kernel::Fma256Depthwise, Kernel::Fma256Product};
 constexpr Kernel kDotprod[] = {Kernel::VectorDepthwise, Kernel::SdotProduct};
 constexpr Kernel kI8mm[] = {Kernel::VectorDepthwise, Kernel::SmmlaProduct};
 

@@ -170,9 +170,9 @@ struct LoweringOptions : PassPipelineOptions<LoweringOptions> {
           clEnumValN(KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi",
                      "AVX-512 VNNI and VBMI: those, and vpermi2b table lookups"),
           clEnumValN(KernelFamily::X86Avx2, "x86-avx2",
-                     "AVX2 and FMA without AVX-512: the float FMA kernel on ymm"),
+                     "AVX2 and FMA without AVX-512: the float FMA kernels on ymm"),
           clEnumValN(KernelFamily::X86AvxVnni, "x86-avx-vnni",
-                     "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float kernel "
+                     "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float kernels "
                      "on ymm"),
           clEnumValN(KernelFamily::ArmDotprod, "arm-dotprod", "AArch64 dotprod: sdot kernels"),
           clEnumValN(KernelFamily::ArmI8mm, "arm-i8mm", "AArch64 i8mm: smmla kernels"))};

@@ -1073,3 +1073,22 @@ func.func @fma256_matmul(%x: tensor<1x8x64xf32>) -> tensor<1x8x48xf32> {
   %y = tosa.matmul %x, %w, %zp, %zp {qf.kernel = #qf.kernel<fma256_product>} : (tensor<1x8x64xf32>, tensor<1x64x48xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x48xf32>
   return %y : tensor<1x8x48xf32>
 }
+
+// -----
+
+// The float depthwise kernel on ymm registers: 8 channels per vector, so
+// 12 channels are a whole block and a masked block of 4; a tile of 4
+// pixels (the row's width), a fused multiply-add per tap and pixel.
+// CHECK-LABEL: func.func @fma256_depthwise
+// CHECK: vector.transfer_read {{.*}} : tensor<1x6x6x12xf32>, vector<8xf32>
+// CHECK: vector.fma {{.*}} : vector<8xf32>
+// CHECK-DAG: vector.transfer_write {{.*}} {in_bounds = [true], qf.kernel_store} : vector<8xf32>, tensor<1x4x4x12xf32>
+// CHECK-DAG: vector.transfer_write %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %c8{{.*}}] {qf.kernel_store} : vector<8xf32>, tensor<1x4x4x12xf32>
+// CHECK-NOT: vector<16xf32>
+func.func @fma256_depthwise(%x: tensor<1x6x6x12xf32>) -> tensor<1x4x4x12xf32> {
+  %w = "tosa.const"() <{values = dense<0.25> : tensor<3x3x12x1xf32>}> : () -> tensor<3x3x12x1xf32>
+  %b = "tosa.const"() <{values = dense<1.0> : tensor<12xf32>}> : () -> tensor<12xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qf.kernel = #qf.kernel<fma256_depthwise>} : (tensor<1x6x6x12xf32>, tensor<3x3x12x1xf32>, tensor<12xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x12xf32>
+  return %y : tensor<1x4x4x12xf32>
+}

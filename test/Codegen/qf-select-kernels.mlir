@@ -190,7 +190,8 @@ func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: t
 
 // Float depthwise convolutions (one output per channel) with a constant
 // filter: the float depthwise kernel on the AVX-512 families, whatever the
-// channel count (the last block is masked); none on AVX2 yet. A channel multiplier of 2 keeps
+// channel count (the last block is masked), on ymm (8 channels per
+// vector) with AVX2. A channel multiplier of 2 keeps
 // TOSA's lowering.
 // VNNI-LABEL: func.func @float_depthwise
 // VNNI: tosa.depthwise_conv2d {{.*}}qf.kernel = #qf.kernel<fma_depthwise>
@@ -199,7 +200,11 @@ func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: t
 // AVX512: tosa.depthwise_conv2d {{.*}}qf.kernel = #qf.kernel<fma_depthwise>
 // AVX512-NOT: qf.kernel
 // AVX2-LABEL: func.func @float_depthwise
+// AVX2: tosa.depthwise_conv2d {{.*}}qf.kernel = #qf.kernel<fma256_depthwise>
 // AVX2-NOT: qf.kernel
+// AVXVNNI-LABEL: func.func @float_depthwise
+// AVXVNNI: tosa.depthwise_conv2d {{.*}}qf.kernel = #qf.kernel<fma256_depthwise>
+// AVXVNNI-NOT: qf.kernel
 // DOTPROD-LABEL: func.func @float_depthwise
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @float_depthwise

@@ -27,8 +27,8 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     | `x86-avx512` | `fma_depthwise`, `fma_product` |
     | `x86-avx512-vnni` | `vnni_depthwise_rows`, `vector_depthwise`, `vnni_product`, `fma_depthwise`, `fma_product` |
     | `x86-avx512-vnni-vbmi` | those of `x86-avx512-vnni`, `vbmi_lookup` |
-    | `x86-avx2` | `fma256_product` |
-    | `x86-avx-vnni` | `vector_depthwise`, `avx_vnni_product`, `fma256_product` |
+    | `x86-avx2` | `fma256_depthwise`, `fma256_product` |
+    | `x86-avx-vnni` | `vector_depthwise`, `avx_vnni_product`, `fma256_depthwise`, `fma256_product` |
     | `arm-dotprod` | `vector_depthwise`, `sdot_product` |
     | `arm-i8mm` | `vector_depthwise`, `smmla_product` |
 
@@ -52,7 +52,7 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
       `tosa.reshape` of the constant), and `tosa.matmul` of any batch
       whose weights are computed at run time (attention's products);
       static shapes, zero zero points;
-    - `fma_depthwise`: float `tosa.depthwise_conv2d` with one output per
+    - `fma_depthwise`, `fma256_depthwise`: float `tosa.depthwise_conv2d` with one output per
       channel (any channel count), constant filter and bias, static
       shapes, zero zero points;
     - `vbmi_lookup`: `qf.lookup` of static shape.
@@ -75,10 +75,10 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
                clEnumValN(qforge::KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi",
                           "AVX-512 VNNI and VBMI: those, and vpermi2b table lookups"),
                clEnumValN(qforge::KernelFamily::X86Avx2, "x86-avx2",
-                          "AVX2 and FMA without AVX-512: the float FMA kernel on ymm"),
+                          "AVX2 and FMA without AVX-512: the float FMA kernels on ymm"),
                clEnumValN(qforge::KernelFamily::X86AvxVnni, "x86-avx-vnni",
                           "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float "
-                          "kernel on ymm"),
+                          "kernels on ymm"),
                clEnumValN(qforge::KernelFamily::ArmDotprod, "arm-dotprod",
                           "AArch64 dotprod: sdot int8 kernels"),
                clEnumValN(qforge::KernelFamily::ArmI8mm, "arm-i8mm",

@@ -27,11 +27,13 @@ Value idx(OpBuilder &b, Location loc, int64_t v) {
 /// block), and one tile's fused multiply-adds.
 class FloatDepthwiseKernel {
 public:
-  FloatDepthwiseKernel(OpBuilder &b, Location loc, const ConvWindows &padded,
-                       DenseFPElementsAttr weights, ArrayRef<float> bias)
-      : b(b), loc(loc), x(padded.input), weights(weights), bias(bias), out(padded.outShape),
-        strides(padded.strides), dilations(padded.dilations), kh(padded.kernelH),
-        kw(padded.kernelW), f32(b.getF32Type()), laneType(VectorType::get({kLanes}, f32)) {
+  FloatDepthwiseKernel(OpBuilder &b, Location loc, FloatVectors vectors,
+                       const ConvWindows &padded, DenseFPElementsAttr weights,
+                       ArrayRef<float> bias)
+      : b(b), loc(loc), kLanes(vectors.lanes), x(padded.input), weights(weights), bias(bias),
+        out(padded.outShape), strides(padded.strides), dilations(padded.dilations),
+        kh(padded.kernelH), kw(padded.kernelW), f32(b.getF32Type()),
+        laneType(VectorType::get({kLanes}, f32)) {
     channels = out[3];
     fullBlocks = channels / kLanes;
     tailChannels = channels % kLanes;
@@ -53,14 +55,16 @@ private:
   Value row(OpBuilder &rb, Location rl, Value n, Value oh, Value o);
   /// The tile of `pixels` outputs from column ow, all channel blocks.
   Value tileAt(OpBuilder &tb, Location tl, Value n, Value oh, Value ow, int64_t pixels, Value o);
-  /// The tile's `pixels` outputs of the channel block at c (`whole`: 16
-  /// channels; else the masked last block), stored into `o`.
+  /// The tile's `pixels` outputs of the channel block at c (`whole`: a
+  /// vector of channels; else the masked last block), stored into `o`.
   Value block(OpBuilder &cb, Location cl, Value n, Value oh, Value ow, Value c, int64_t pixels,
               bool whole, Value o);
 
-  static constexpr int64_t kLanes = kGemmLanes;
   OpBuilder &b;
   Location loc;
+  /// Channels per vector (a tile's 8 accumulators, a kernel row's weights
+  /// and an input vector fit in 16 registers too).
+  int64_t kLanes;
   Value x;
   DenseFPElementsAttr weights;
   ArrayRef<float> bias;
@@ -171,8 +175,9 @@ Value FloatDepthwiseKernel::block(OpBuilder &cb, Location cl, Value n, Value oh,
 } // namespace
 
 Value buildFloatDepthwise(OpBuilder &b, Location loc, const ConvWindows &padded,
-                          DenseFPElementsAttr weights, ArrayRef<float> bias) {
-  return FloatDepthwiseKernel(b, loc, padded, weights, bias).build();
+                          DenseFPElementsAttr weights, ArrayRef<float> bias,
+                          FloatVectors vectors) {
+  return FloatDepthwiseKernel(b, loc, vectors, padded, weights, bias).build();
 }
 
 } // namespace qforge

@@ -14,6 +14,7 @@
 #define QFORGE_CODEGEN_KERNELS_FLOATDEPTHWISE_H
 
 #include "qforge/Codegen/Kernels/ConvWindows.h"
+#include "qforge/Codegen/Kernels/FloatGemm.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -25,7 +26,7 @@ namespace qforge {
 /// with zeros, `weights` the [KH, KW, C] filter (one output per channel).
 mlir::Value buildFloatDepthwise(mlir::OpBuilder &b, mlir::Location loc,
                                 const ConvWindows &padded, mlir::DenseFPElementsAttr weights,
-                                llvm::ArrayRef<float> bias);
+                                llvm::ArrayRef<float> bias, FloatVectors vectors = kZmmFloats);
 
 } // namespace qforge
 

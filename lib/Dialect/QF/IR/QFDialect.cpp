@@ -56,6 +56,7 @@ static LogicalResult verifyKernelTarget(Operation *op, Kernel kernel) {
     return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)
                            << " computes float tosa.conv2d and tosa.matmul, not this op";
   case Kernel::FmaDepthwise:
+  case Kernel::Fma256Depthwise:
     if (opName == "tosa.depthwise_conv2d")
       return success();
     return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)
