@@ -69,7 +69,7 @@ const FamilyEntry kFamilies[] = {
     {KernelFamily::X86Avx512Vnni, kAvx512Vnni, true},
     {KernelFamily::X86Avx512VnniVbmi, kAvx512VnniVbmi, true},
     {KernelFamily::X86Avx2, kAvx2, false},
-    {KernelFamily::X86AvxVnni, kAvxVnni, false},
+    {KernelFamily::X86AvxVnni, kAvxVnni, true},
     {KernelFamily::ArmDotprod, kDotprod, false},
     {KernelFamily::ArmI8mm, kI8mm, false},
 };

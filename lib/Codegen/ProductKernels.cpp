@@ -127,7 +127,8 @@ bool dotProductComputes(Operation *op, DotInstruction instruction) {
     return false;
   std::optional<QuantizedProduct> p = readQuantizedProduct(op);
   // 4-bit weights are unpacked in registers for vpdpbusd only.
-  if (!p || (p->nibbles && instruction != DotInstruction::X86Vnni))
+  if (!p || (p->nibbles && instruction != DotInstruction::X86Vnni &&
+             instruction != DotInstruction::X86AvxVnni))
     return false;
   return dotProductFitsInt32(productMatrix(op, *p)->weights);
 }

@@ -95,12 +95,12 @@ func.func @depthwise_partial_vectors(%img: tensor<1x4x4x2xi8>, %wide: tensor<1x4
 
 // -----
 
-// 4-bit weights (per channel, and in blocks of 4): only AVX-512 VNNI's
-// product kernel unpacks them; elsewhere they keep the reference loops.
+// 4-bit weights (per channel, and in blocks of 4): the vpdpbusd product
+// kernels unpack them; elsewhere they keep the reference loops.
 // VNNI-LABEL: func.func @four_bit
 // VNNI-COUNT-2: qf.kernel = #qf.kernel<vnni_product>
 // AVXVNNI-LABEL: func.func @four_bit
-// AVXVNNI-NOT: qf.kernel
+// AVXVNNI-COUNT-2: qf.kernel = #qf.kernel<avx_vnni_product>
 // DOTPROD-LABEL: func.func @four_bit
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @four_bit

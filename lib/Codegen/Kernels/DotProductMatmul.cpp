@@ -270,8 +270,9 @@ public:
                     const DotProductWeights &w, const ChannelRequantization *epilogue)
       : b(b), loc(loc), instruction(instruction), traits(traitsOf(instruction)), x(x),
         conv(conv), xSigned(xSigned), zeroPoint(zeroPoint), w(w), epilogue(epilogue) {
-    assert((!w.nibbles || instruction == DotInstruction::X86Vnni) &&
-           "4-bit weights are unpacked for the VNNI kernel only");
+    assert((!w.nibbles || instruction == DotInstruction::X86Vnni ||
+            instruction == DotInstruction::X86AvxVnni) &&
+           "4-bit weights are unpacked for the vpdpbusd kernels only");
     assert((!w.runs || w.runs->size % traits.depth == 0) && "runs are whole steps");
   }
 
@@ -372,15 +373,17 @@ void DotProductBuilder::planTile() {
   // Runs' partial sums double the accumulators; 4-bit weights take at
   // most 2 vectors (their panels are unpacked in registers).
   // With 16 registers, at most 6 rows: two vectors of columns each.
-  int64_t maxRows = std::min<int64_t>(w.runs ? 7 : 8, traits.registers / 2 - 2);
+  int64_t registerRows = traits.registers / 2 - 2;
+  int64_t maxRows = std::min<int64_t>(w.runs ? 7 : 8, registerRows);
   tile = conv ? chooseConvTile(conv->outShape[2], m, n, lanes, maxRows, w.runs ? 2 : 1,
                                w.nibbles ? 2 : 8, traits.registers)
               : chooseGemmTile(m, n, lanes, blockRows, 0, 8, traits.registers);
   if (w.nibbles && tile.rows > 1 && !(conv && conv->outShape[2] % tile.rows == 0)) {
     tile.vectors = std::min<int64_t>(tile.vectors, 2);
-    tile.rows = std::min<int64_t>(m, 7);
+    tile.rows = std::min<int64_t>(m, std::min<int64_t>(7, registerRows));
     for (int64_t rows : {8, 6})
-      if (m > rows && llvm::alignTo(m, rows) < llvm::alignTo(m, tile.rows))
+      if (rows <= registerRows && m > rows &&
+          llvm::alignTo(m, rows) < llvm::alignTo(m, tile.rows))
         tile.rows = rows;
   }
   mp = llvm::alignTo(m, tile.rows * blockRows);
