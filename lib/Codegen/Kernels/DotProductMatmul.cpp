@@ -81,7 +81,8 @@ std::vector<int64_t> effectiveWeights(const DotProductWeights &w, int64_t &k, in
 /// Two 4-bit weights per byte, for a step's `vectors` panels of `panel`
 /// weights each: panels 2p and 2p + 1 share `panel` bytes, byte i holding
 /// weight i of the first in its low nibble and weight i of the second in its
-/// high one, so that one 64-byte load unpacks to both (one shift pair for
+/// high one, so that one load of a panel (64 bytes on zmm, 32 on ymm)
+/// unpacks to both (one shift pair for
 /// the low nibbles, one shift for the high ones). A last panel without a
 /// partner takes panel / 2 bytes, weight i low and weight i + panel / 2 high.
 std::vector<int8_t> twoPerByte(const std::vector<int8_t> &values, int64_t panel,

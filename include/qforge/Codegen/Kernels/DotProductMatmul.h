@@ -27,8 +27,8 @@
 // sum_k (x - z) w = sum_k x' w - z' colsum(w), x' the byte the
 // instruction reads and z' the zero point in its units.
 //
-// 4-bit weights (VNNI only) stay 4-bit in memory: the panels of two
-// neighbouring column vectors share 64 bytes (weight i of the first in the
+// 4-bit weights (vpdpbusd only, zmm or ymm) stay 4-bit in memory: the
+// panels of two neighbouring column vectors share 64 (zmm; ymm: 32) bytes (weight i of the first in the
 // low nibble of byte i, weight i of the second in its high nibble; a last
 // unpaired panel keeps its halves, weight i and i + 32, in 32 bytes) and are
 // unpacked in registers by byte shifts.
