@@ -30,13 +30,13 @@ public:
   FloatDepthwiseKernel(OpBuilder &b, Location loc, FloatVectors vectors,
                        const ConvWindows &padded, DenseFPElementsAttr weights,
                        ArrayRef<float> bias)
-      : b(b), loc(loc), kLanes(vectors.lanes), x(padded.input), weights(weights), bias(bias),
+      : b(b), loc(loc), lanes(vectors.lanes), x(padded.input), weights(weights), bias(bias),
         out(padded.outShape), strides(padded.strides), dilations(padded.dilations),
         kh(padded.kernelH), kw(padded.kernelW), f32(b.getF32Type()),
-        laneType(VectorType::get({kLanes}, f32)) {
+        laneType(VectorType::get({lanes}, f32)) {
     channels = out[3];
-    fullBlocks = channels / kLanes;
-    tailChannels = channels % kLanes;
+    fullBlocks = channels / lanes;
+    tailChannels = channels % lanes;
     // The widest tile of pixels up to 8 that divides the row; a row that
     // only 1, 2 or 3 divide takes tiles of 8 and one shorter tile at its end.
     tile = std::min<int64_t>(8, out[2]);
@@ -64,7 +64,7 @@ private:
   Location loc;
   /// Channels per vector (a tile's 8 accumulators, a kernel row's weights
   /// and an input vector fit in 16 registers too).
-  int64_t kLanes;
+  int64_t lanes;
   Value x;
   DenseFPElementsAttr weights;
   ArrayRef<float> bias;
@@ -96,7 +96,7 @@ Value FloatDepthwiseKernel::build() {
 /// channels rounded up to whole blocks, zero beyond C: the masked last
 /// block reads them in bounds.
 void FloatDepthwiseKernel::buildTables() {
-  int64_t cp = llvm::alignTo(channels, kLanes), taps = kh * kw;
+  int64_t cp = llvm::alignTo(channels, lanes), taps = kh * kw;
   std::vector<float> w(taps * cp, 0.0f), bv = paddedBias(bias, channels, cp);
   int64_t i = 0;
   for (float v : weights.getValues<float>()) { // [KH][KW][C]
@@ -121,12 +121,12 @@ Value FloatDepthwiseKernel::row(OpBuilder &rb, Location rl, Value n, Value oh, V
 
 Value FloatDepthwiseKernel::tileAt(OpBuilder &tb, Location tl, Value n, Value oh, Value ow,
                                    int64_t pixels, Value o) {
-  o = carryingLoop(tb, tl, fullBlocks * kLanes, kLanes, o,
+  o = carryingLoop(tb, tl, fullBlocks * lanes, lanes, o,
                    [&](OpBuilder &cb, Location cl, Value c, Value o1) {
                      return block(cb, cl, n, oh, ow, c, pixels, /*whole=*/true, o1);
                    }).getResult(0);
   if (tailChannels)
-    o = block(tb, tl, n, oh, ow, idx(tb, tl, fullBlocks * kLanes), pixels, /*whole=*/false, o);
+    o = block(tb, tl, n, oh, ow, idx(tb, tl, fullBlocks * lanes), pixels, /*whole=*/false, o);
   return o;
 }
 
