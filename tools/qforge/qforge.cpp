@@ -102,10 +102,11 @@ static cl::opt<std::string> targetName(
              "It also picks the kernels: targets with AVX-512 VNNI get qforge's "
              "vpdpbusd int8 and int4 kernels, targets with AVX-512 the float FMA "
              "kernels (convolutions, matmuls, depthwise convolutions), targets "
-             "with AVX-VNNI but no AVX-512 the vpdpbusd int8 kernels on 256-bit "
-             "registers, targets with AVX2 and FMA but no AVX-512 the float "
-             "kernel for convolutions and matmuls on 256-bit registers, AArch64 targets with dotprod or i8mm the sdot or smmla "
-             "int8 kernels, the others the reference loops"),
+             "with AVX-VNNI but no AVX-512 the vpdpbusd int8 and int4 kernels on "
+             "256-bit registers, targets with AVX2 and FMA but no AVX-512 the "
+             "float FMA kernels on 256-bit registers, AArch64 targets with "
+             "dotprod or i8mm the sdot or smmla int8 kernels, the others the "
+             "reference loops"),
     cl::value_desc("name"), cl::init("host"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
 static cl::opt<int64_t> threads(
