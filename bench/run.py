@@ -70,8 +70,9 @@ class Bench:
 
     def peak(self, registers="zmm"):
         """The vpdpbusd peak in GOPS on zmm (AVX-512 VNNI) or ymm (AVX-VNNI)
-        registers, or the FMA peak in GFLOPS ("fma-zmm", "fma-ymm"); None
-        where this CPU has no such instruction."""
+        registers, AVX2's int8 peaks ("maddwd-ymm", "maddubs-ymm"), or the
+        FMA peak in GFLOPS ("fma-zmm", "fma-ymm"); None where this CPU has
+        no such instruction."""
         out = sh([os.path.join(self.tools, "vnni_peak")] + ([] if registers == "zmm" else [registers]))
         m = re.search(r"([\d.]+) G(?:OPS|FLOPS)", out)
         return float(m.group(1)) if m else None

@@ -1,17 +1,17 @@
 """qforge's x86 target families on this CPU (a benchmark, never a test).
 
 For each x86 target this CPU can run -- x86_64-avx2 (AVX2: the float
-kernel on ymm registers, int8 on the reference loops), x86_64-avxvnni
-(AVX2 and AVX-VNNI: vpdpbusd kernels on ymm registers too) where the CPU
-has AVX-VNNI, and host -- measures,
-in this one run at one thread:
+kernel on ymm registers, int8 on vpmaddwd), x86_64-avxvnni (AVX2 and
+AVX-VNNI: vpdpbusd kernels on ymm registers) where the CPU has AVX-VNNI,
+and host -- measures, in this one run at one thread:
 
   - the 1024^3 int8 GEMM (a QDQ MatMul: u8 x s8 -> requantized u8) and the
-    fp32 one, in GOPS, as a fraction of the vpdpbusd peak of the registers
-    the target's kernels use (bench/vnni_peak.c; fp32: of the FMA peak on
-    the float kernel's registers), beside oneDNN limited to
-    the same instruction set (ONEDNN_MAX_CPU_ISA=AVX2, AVX2_VNNI; none for
-    host);
+    fp32 one, in GOPS, as a fraction of the peak of the instruction the
+    target's int8 kernel uses (bench/vnni_peak.c: vpdpbusd on zmm or ymm,
+    vpmaddwd on ymm; for AVX2 also of the vpmaddubsw peak, the ceiling of
+    the saturating form oneDNN uses; fp32: of the FMA peak on the float
+    kernel's registers), beside oneDNN limited to the same instruction set
+    (ONEDNN_MAX_CPU_ISA=AVX2, AVX2_VNNI; none for host);
   - ResNet-18 and MobileNetV2 (torchvision, opset 13) at fp32 and int8,
     median ms, and int8's speed-up over the same target's fp32 and over
     the AVX2 target's fp32.
@@ -31,9 +31,9 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402  (bench/run.py: the shared measuring helpers)
 
-# (target, oneDNN's ISA limit, the int8 kernels' vpdpbusd registers, the
+# (target, oneDNN's ISA limit, the int8 kernel's instruction peak, the
 # float kernel's FMA registers)
-TARGETS = [("x86_64-avx2", "AVX2", None, "fma-ymm"),
+TARGETS = [("x86_64-avx2", "AVX2", "maddwd-ymm", "fma-ymm"),
            ("x86_64-avxvnni", "AVX2_VNNI", "ymm", "fma-ymm"),
            ("host", None, "zmm", "fma-zmm")]
 
@@ -59,14 +59,17 @@ def main():
     b.build_tools()
     name, flags = cpu_facts()
     targets = [t for t in TARGETS if t[0] != "x86_64-avxvnni" or "avx_vnni" in flags]
-    peaks = {kind: b.peak(kind) for kind in ("zmm", "ymm", "fma-zmm", "fma-ymm")}
+    peaks = {kind: b.peak(kind)
+             for kind in ("zmm", "ymm", "maddwd-ymm", "maddubs-ymm", "fma-zmm", "fma-ymm")}
     print("# x86 targets on this CPU\n")
     shown = lambda kind, unit: "%.0f %s" % (peaks[kind], unit) if peaks[kind] else "n/a"
     print("Machine: %s (AVX-512 VNNI: %s, AVX-VNNI: %s), one thread; `bench/targets.py`, one"
-          " run. Peaks (bench/vnni_peak.c): vpdpbusd zmm %s, ymm %s; FMA zmm %s, ymm %s.\n" % (
+          " run. Peaks (bench/vnni_peak.c): vpdpbusd zmm %s, ymm %s; vpmaddwd ymm %s,"
+          " vpmaddubsw ymm %s; FMA zmm %s, ymm %s.\n" % (
               name, "yes" if "avx512_vnni" in flags else "no",
               "yes" if "avx_vnni" in flags else "no", shown("zmm", "GOPS"),
-              shown("ymm", "GOPS"), shown("fma-zmm", "GFLOPS"), shown("fma-ymm", "GFLOPS")))
+              shown("ymm", "GOPS"), shown("maddwd-ymm", "GOPS"), shown("maddubs-ymm", "GOPS"),
+              shown("fma-zmm", "GFLOPS"), shown("fma-ymm", "GFLOPS")))
 
     mm = b.path("matmul1024.onnx")
     run.sh([sys.executable, os.path.join(run.HERE, "layers.py"), "matmul", "1024", "1024",
@@ -79,7 +82,7 @@ def main():
     np.save(xu, np.random.default_rng(0).integers(0, 256, (1024, 1024)).astype(np.uint8))
     gops = lambda ms: 2 * 1024 ** 3 / ms / 1e6
     print("## GEMM 1024^3\n")
-    print("| target | qforge int8 | of its vpdpbusd peak | oneDNN int8 (same ISA) |"
+    print("| target | qforge int8 | of its instruction's peak | oneDNN int8 (same ISA) |"
           " qforge vs oneDNN | qforge fp32 | of its FMA peak | oneDNN f32 (same ISA) |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     fraction = lambda value, peak: "%.0f%%" % (100 * value / peak) if peak else "-"
@@ -90,7 +93,9 @@ def main():
         d8 = b.onednn("matmul", 1024, 1024, 1024, "int8", isa=isa)
         d32 = b.onednn("matmul", 1024, 1024, 1024, "f32", isa=isa)
         print("| %s | %.0f GOPS | %s | %.0f GOPS | %.2fx | %.0f GFLOPS | %s | %.0f GFLOPS |" % (
-            target, gops(q8), fraction(gops(q8), peaks.get(registers)), gops(d8), d8 / q8,
+            target, gops(q8), fraction(gops(q8), peaks.get(registers)) + (
+                " (%s of vpmaddubsw's)" % fraction(gops(q8), peaks["maddubs-ymm"])
+                if registers == "maddwd-ymm" else ""), gops(d8), d8 / q8,
             gops(f32), fraction(gops(f32), peaks[fma]), gops(d32)))
 
     print("\n## Whole models, batch 1 (median ms)\n")

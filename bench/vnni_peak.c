@@ -2,6 +2,11 @@
  * GEMM benchmarks are measured against: AVX-512 VNNI on zmm registers
  * (default), or with the argument "ymm" AVX-VNNI's VEX form on ymm; with
  * "fma-zmm" or "fma-ymm", that of vfmadd231ps (the float GEMMs' ceiling).
+ * AVX2 without VNNI has two int8 ceilings on ymm: "maddubs-ymm", bytes
+ * multiplied directly (vpmaddubsw, vpmaddwd by ones to widen, vpaddd: 32
+ * multiply-adds per three instructions, saturating), and "maddwd-ymm",
+ * bytes widened to int16 first (vpmaddwd, vpaddd: 16 per two, exact), the
+ * form qforge's AVX2 kernel uses.
  * The only hand-written intrinsic code in qforge. Twelve independent
  * accumulators hide the instruction's latency; each vpdpbusd is 64 (zmm)
  * or 32 (ymm) multiply-adds, each FMA 16 or 8, twice as many ops.
@@ -55,6 +60,47 @@ __attribute__((target("avx2,avxvnni"), noinline)) static int probe_ymm(long iter
   int lanes[8];
   _mm256_storeu_si256((__m256i *)lanes, sum);
   return lanes[0] + lanes[7];
+}
+
+/* Accumulators folded to one int, for the probes on ymm integers. */
+__attribute__((target("avx2"))) static int sum_lanes(__m256i sum) {
+  int lanes[8];
+  _mm256_storeu_si256((__m256i *)lanes, sum);
+  return lanes[0] + lanes[7];
+}
+
+__attribute__((target("avx2"), noinline)) static int probe_maddubs_ymm(long iterations) {
+#define DECLARE_MB(i) __m256i acc##i = _mm256_set1_epi32(i);
+  ACC_LIST(DECLARE_MB)
+  __m256i a = _mm256_set1_epi8(3), b = _mm256_set1_epi8(-2), ones = _mm256_set1_epi16(1);
+  for (long n = 0; n < iterations; ++n) {
+    /* The products do not depend on the accumulators: the empty asm makes
+     * each step's operand new, so that no product is shared. */
+#define STEP_MB(i)                                                                         \
+  __asm__ volatile("" : "+x"(a));                                                          \
+  acc##i = _mm256_add_epi32(acc##i, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones));
+    ACC_LIST(STEP_MB)
+  }
+  __m256i sum = _mm256_setzero_si256();
+#define ADD_MB(i) sum = _mm256_add_epi32(sum, acc##i);
+  ACC_LIST(ADD_MB)
+  return sum_lanes(sum);
+}
+
+__attribute__((target("avx2"), noinline)) static int probe_maddwd_ymm(long iterations) {
+#define DECLARE_MW(i) __m256i acc##i = _mm256_set1_epi32(i);
+  ACC_LIST(DECLARE_MW)
+  __m256i a = _mm256_set1_epi16(3), b = _mm256_set1_epi16(-2);
+  for (long n = 0; n < iterations; ++n) {
+#define STEP_MW(i)                                                                         \
+  __asm__ volatile("" : "+x"(a));                                                          \
+  acc##i = _mm256_add_epi32(acc##i, _mm256_madd_epi16(a, b));
+    ACC_LIST(STEP_MW)
+  }
+  __m256i sum = _mm256_setzero_si256();
+#define ADD_MW(i) sum = _mm256_add_epi32(sum, acc##i);
+  ACC_LIST(ADD_MW)
+  return sum_lanes(sum);
 }
 
 __attribute__((target("avx2,fma"), noinline)) static int probe_fma_ymm(long iterations) {
@@ -113,6 +159,17 @@ int main(int argc, char **argv) {
       return 0;
     }
     printf("fma (ymm) peak: %.1f GFLOPS (fp32, 1 core)\n", measure(probe_fma_ymm, 8));
+    return 0;
+  }
+  if (argc > 1 && (!strcmp(argv[1], "maddubs-ymm") || !strcmp(argv[1], "maddwd-ymm"))) {
+    int bytes = !strcmp(argv[1], "maddubs-ymm");
+    const char *what = bytes ? "vpmaddubsw (ymm, AVX2)" : "vpmaddwd (ymm, AVX2)";
+    if (!__builtin_cpu_supports("avx2")) {
+      printf("%s peak: n/a (this CPU has no AVX2)\n", what);
+      return 0;
+    }
+    printf("%s peak: %.1f GOPS (int8 ops/s, 1 core)\n", what,
+           measure(bytes ? probe_maddubs_ymm : probe_maddwd_ymm, bytes ? 32 : 16));
     return 0;
   }
   if (argc > 1 && !strcmp(argv[1], "fma-zmm")) {

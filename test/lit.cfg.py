@@ -35,8 +35,9 @@ if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64"):
 
 # Tests that run AVX-512 VNNI code need a CPU that has it (the flag Linux
 # reports as avx512_vnni), those that run the vpermi2b table lookup one
-# with AVX-512 VBMI too (avx512vbmi), and those that run the 256-bit
-# AVX-VNNI kernels one with AVX-VNNI (avx_vnni); elsewhere they are
+# with AVX-512 VBMI too (avx512vbmi), those that run the 256-bit
+# AVX-VNNI kernels one with AVX-VNNI (avx_vnni), and those that run the
+# AVX2 kernels (--target=x86_64) one with AVX2 and FMA; elsewhere they are
 # reported UNSUPPORTED.
 try:
     with open("/proc/cpuinfo") as cpuinfo:
@@ -44,6 +45,8 @@ try:
         for line in cpuinfo:
             if line.startswith("flags"):
                 flags.update(line.split())
+        if "avx2" in flags and "fma" in flags:
+            config.available_features.add("avx2")
         if "avx_vnni" in flags:
             config.available_features.add("avx-vnni")
         if "avx512_vnni" in flags:

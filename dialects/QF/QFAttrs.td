@@ -20,6 +20,7 @@ def QF_Kernel : I32EnumAttr<"Kernel",
   I32EnumAttrCase<"AvxVnniProduct", 8, "avx_vnni_product">,
   I32EnumAttrCase<"Fma256Product", 9, "fma256_product">,
   I32EnumAttrCase<"Fma256Depthwise", 10, "fma256_depthwise">,
+  I32EnumAttrCase<"PmaddwdProduct", 11, "pmaddwd_product">,
 ]> {
   let cppNamespace = "::qforge::qf";
   let genSpecializedAttr = 0;
@@ -36,7 +37,9 @@ def QF_KernelAttr : EnumAttr<QF_Dialect, QF_Kernel, "kernel"> {
     - `vnni_product`, `avx_vnni_product`, `sdot_product`, `smmla_product`:
       `qf.matmul` and ungrouped `qf.conv2d` with constant symmetric weights
       on the packed dot-product kernel of x86 `vpdpbusd` (AVX-512 on zmm,
-      AVX-VNNI on ymm), AArch64 `sdot` or `smmla`.
+      AVX-VNNI on ymm), AArch64 `sdot` or `smmla`; `pmaddwd_product` the
+      same on AVX2 without VNNI, bytes widened to int16 and multiplied in
+      pairs by `vpmaddwd` (`qf.pair_dot`).
     - `vnni_depthwise_rows`: a depthwise `qf.conv2d` with one `vpdpbusd`
       per kernel row for 16 channels.
     - `vector_depthwise`: a depthwise `qf.conv2d` with 16 channels per

@@ -341,6 +341,36 @@ def QF_VnniDotOp : QF_Op<"vnni_dot", [Pure, AllTypesMatch<["acc", "result"]>,
   let hasVerifier = 1;
 }
 
+def QF_PairDotOp : QF_Op<"pair_dot", [Pure, AllTypesMatch<["acc", "result"]>,
+                                      AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "x86 multiply-add of int16 pairs into int32 lanes, accumulated";
+  let description = [{
+    The instruction `vpmaddwd` (SSE2 on xmm, AVX2 on ymm, AVX-512BW on
+    zmm) followed by an int32 add: for each int32 lane i of `acc`,
+    result[i] = acc[i] + lhs[2i] * rhs[2i] + lhs[2i + 1] * rhs[2i + 1],
+    the int16 operands read as signed and the add wrapping on overflow.
+    Each product is exact, and so is a pair's sum except for
+    (-32768)^2 twice, which the int8 kernels never form (their operands
+    are bytes widened to int16). `lhs` and `rhs` have twice as many i16
+    lanes as `acc` has i32 lanes: 4, 8 or 16 lanes.
+
+    The int8 kernel of x86 CPUs without VNNI multiplies bytes widened to
+    int16 on it: unlike `vpmaddubsw` on the bytes themselves, no sum
+    saturates, so the kernel stays bit-identical to the reference loops.
+    `qf-lower-vnni-dot` turns it into the LLVM intrinsic and an add.
+
+    ```mlir
+    %acc2 = qf.pair_dot %acc, %a, %b : vector<8xi32>, vector<16xi16>
+    ```
+  }];
+  let arguments = (ins VectorOfRankAndType<[1], [I32]>:$acc,
+                       VectorOfRankAndType<[1], [I16]>:$lhs,
+                       VectorOfRankAndType<[1], [I16]>:$rhs);
+  let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
+  let assemblyFormat = "$acc `,` $lhs `,` $rhs attr-dict `:` type($acc) `,` type($lhs)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Threads
 //===----------------------------------------------------------------------===//

@@ -21,6 +21,9 @@ constexpr KernelEntry kKernels[] = {
     {Kernel::AvxVnniProduct,
      [](Operation *op) { return dotProductComputes(op, DotInstruction::X86AvxVnni); },
      [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::X86AvxVnni, r); }},
+    {Kernel::PmaddwdProduct,
+     [](Operation *op) { return dotProductComputes(op, DotInstruction::X86Pmaddwd); },
+     [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::X86Pmaddwd, r); }},
     {Kernel::SdotProduct,
      [](Operation *op) { return dotProductComputes(op, DotInstruction::ArmSdot); },
      [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::ArmSdot, r); }},
@@ -57,7 +60,8 @@ constexpr Kernel kAvx512Vnni[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepth
 constexpr Kernel kAvx512VnniVbmi[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepthwise,
                                       Kernel::VnniProduct,       Kernel::FmaDepthwise,
                                       Kernel::FmaProduct,        Kernel::VbmiLookup};
-constexpr Kernel kAvx2[] = {Kernel::Fma256Depthwise, Kernel::Fma256Product};
+constexpr Kernel kAvx2[] = {Kernel::VectorDepthwise, Kernel::PmaddwdProduct,
+                            Kernel::Fma256Depthwise, Kernel::Fma256Product};
 constexpr Kernel kAvxVnni[] = {Kernel::VectorDepthwise, Kernel::AvxVnniProduct,
                                Kernel::Fma256Depthwise, Kernel::Fma256Product};
 constexpr Kernel kDotprod[] = {Kernel::VectorDepthwise, Kernel::SdotProduct};
@@ -68,7 +72,7 @@ const FamilyEntry kFamilies[] = {
     {KernelFamily::X86Avx512, kAvx512, false},
     {KernelFamily::X86Avx512Vnni, kAvx512Vnni, true},
     {KernelFamily::X86Avx512VnniVbmi, kAvx512VnniVbmi, true},
-    {KernelFamily::X86Avx2, kAvx2, false},
+    {KernelFamily::X86Avx2, kAvx2, true},
     {KernelFamily::X86AvxVnni, kAvxVnni, true},
     {KernelFamily::ArmDotprod, kDotprod, false},
     {KernelFamily::ArmI8mm, kI8mm, false},

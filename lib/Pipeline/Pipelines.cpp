@@ -170,7 +170,8 @@ struct LoweringOptions : PassPipelineOptions<LoweringOptions> {
           clEnumValN(KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi",
                      "AVX-512 VNNI and VBMI: those, and vpermi2b table lookups"),
           clEnumValN(KernelFamily::X86Avx2, "x86-avx2",
-                     "AVX2 and FMA without AVX-512: the float FMA kernels on ymm"),
+                     "AVX2 and FMA without AVX-512 or VNNI: vpmaddwd int8 kernels and the "
+                     "float FMA kernels on ymm"),
           clEnumValN(KernelFamily::X86AvxVnni, "x86-avx-vnni",
                      "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float kernels "
                      "on ymm"),

@@ -1061,6 +1061,29 @@ func.func @avx_vnni_matmul(%x: tensor<8x64xi8>) -> tensor<8x40xi32> {
 
 // -----
 
+// AVX2 without VNNI: the activations widened once to int16 (their top bit
+// flipped first: unsigned bytes, as vpdpbusd reads them), the weights
+// packed in panels of 8 columns x 4 bytes sign-extended in registers, two
+// qf.pair_dot (vpmaddwd) per panel and row: one for each pair of the 4
+// bytes. Widened weights leave room for fewer accumulators: 40 columns
+// take 5 column tiles of one vector, 8 rows 2 row tiles of 4.
+// CHECK-LABEL: func.func @pmaddwd_matmul
+// CHECK: arith.xori %{{.*}}, %{{.*}} : i8
+// CHECK-NEXT: arith.extui %{{.*}} : i8 to i16
+// CHECK: arith.constant dense<3> : tensor<5x16x32xi8>
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// CHECK-COUNT-8: qf.pair_dot %{{.*}}, %{{.*}}, %{{.*}} : vector<8xi32>, vector<16xi16>
+// CHECK-NOT: qf.pair_dot
+func.func @pmaddwd_matmul(%x: tensor<8x64xi8>) -> tensor<8x40xi32> {
+  %q = quant.scast %x : tensor<8x64xi8> to tensor<8x64x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<3> : tensor<64x40xi8>
+  %w = quant.scast %wi : tensor<64x40xi8> to tensor<64x40x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.matmul %q, %w {qf.kernel = #qf.kernel<pmaddwd_product>} : (tensor<8x64x!quant.uniform<i8:f32, 0.1:-3>>, tensor<64x40x!quant.uniform<i8:f32, 0.01>>) -> tensor<8x40xi32>
+  return %y : tensor<8x40xi32>
+}
+
+// -----
+
 // The float kernel on ymm registers (AVX2): 8 lanes, and with 16
 // registers a 4 x 3 tile of accumulators (AVX-512's is 4 x 4 of 16).
 // CHECK-LABEL: func.func @fma256_matmul

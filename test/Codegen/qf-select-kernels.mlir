@@ -23,7 +23,8 @@
 // AVX512-LABEL: func.func @products
 // AVX512-NOT: qf.kernel
 // AVX2-LABEL: func.func @products
-// AVX2-NOT: qf.kernel
+// AVX2: qf.matmul {{.*}}qf.kernel = #qf.kernel<pmaddwd_product>
+// AVX2: qf.conv2d {{.*}}qf.kernel = #qf.kernel<pmaddwd_product>
 // AVXVNNI-LABEL: func.func @products
 // AVXVNNI: qf.matmul {{.*}}qf.kernel = #qf.kernel<avx_vnni_product>
 // AVXVNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<avx_vnni_product>
@@ -50,9 +51,11 @@ func.func @products(%x: tensor<2x8xi8>, %img: tensor<1x4x4x8xi8>) -> (tensor<2x2
 // Depthwise convolutions of 16 channels: a 3x3 kernel's row spans 3
 // pixels, so VNNI computes it one vpdpbusd per kernel row, a 5x5 one two;
 // a 5x5 one dilated by 2 (9 pixels), and every depthwise convolution on
-// AArch64 and with AVX-VNNI, 16 channels per vector.
+// AArch64 and with AVX-VNNI or AVX2, 16 channels per vector.
 // AVXVNNI-LABEL: func.func @depthwise
 // AVXVNNI-COUNT-3: qf.kernel = #qf.kernel<vector_depthwise>
+// AVX2-LABEL: func.func @depthwise
+// AVX2-COUNT-3: qf.kernel = #qf.kernel<vector_depthwise>
 // VNNI-LABEL: func.func @depthwise
 // VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_depthwise_rows>
 // VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_depthwise_rows>
@@ -95,12 +98,14 @@ func.func @depthwise_partial_vectors(%img: tensor<1x4x4x2xi8>, %wide: tensor<1x4
 
 // -----
 
-// 4-bit weights (per channel, and in blocks of 4): the vpdpbusd product
+// 4-bit weights (per channel, and in blocks of 4): the x86 product
 // kernels unpack them; elsewhere they keep the reference loops.
 // VNNI-LABEL: func.func @four_bit
 // VNNI-COUNT-2: qf.kernel = #qf.kernel<vnni_product>
 // AVXVNNI-LABEL: func.func @four_bit
 // AVXVNNI-COUNT-2: qf.kernel = #qf.kernel<avx_vnni_product>
+// AVX2-LABEL: func.func @four_bit
+// AVX2-COUNT-2: qf.kernel = #qf.kernel<pmaddwd_product>
 // DOTPROD-LABEL: func.func @four_bit
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @four_bit
@@ -121,6 +126,8 @@ func.func @four_bit(%xi: tensor<1x8xi8>) -> (tensor<1x2x!quant.uniform<i8:f32, 0
 // 34000 > 2^31).
 // VNNI-LABEL: func.func @reference
 // VNNI-NOT: qf.kernel
+// AVX2-LABEL: func.func @reference
+// AVX2-NOT: qf.kernel
 // DOTPROD-LABEL: func.func @reference
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @reference

@@ -25,7 +25,8 @@ enum class KernelFamily {
   X86Avx512Vnni,
   /// x86 with AVX-512 VNNI and VBMI: those, and vpermi2b table lookups.
   X86Avx512VnniVbmi,
-  /// x86 with AVX2 and FMA but no AVX-512: the float FMA kernels on ymm.
+  /// x86 with AVX2 and FMA but no AVX-512 or VNNI: vpmaddwd int8 kernels
+  /// and the float FMA kernels on ymm.
   X86Avx2,
   /// x86 with AVX-VNNI but no AVX-512: vpdpbusd int8 and int4 kernels and
   /// the float kernels on ymm.

@@ -27,7 +27,7 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     | `x86-avx512` | `fma_depthwise`, `fma_product` |
     | `x86-avx512-vnni` | `vnni_depthwise_rows`, `vector_depthwise`, `vnni_product`, `fma_depthwise`, `fma_product` |
     | `x86-avx512-vnni-vbmi` | those of `x86-avx512-vnni`, `vbmi_lookup` |
-    | `x86-avx2` | `fma256_depthwise`, `fma256_product` |
+    | `x86-avx2` | `vector_depthwise`, `pmaddwd_product`, `fma256_depthwise`, `fma256_product` |
     | `x86-avx-vnni` | `vector_depthwise`, `avx_vnni_product`, `fma256_depthwise`, `fma256_product` |
     | `arm-dotprod` | `vector_depthwise`, `sdot_product` |
     | `arm-i8mm` | `vector_depthwise`, `smmla_product` |
@@ -60,7 +60,7 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     `qforge compile` derives the family from `--target` (VNNI implies
     AVX-512, and VBMI beside it adds the lookup kernel; AVX-VNNI without
     AVX-512 takes the 256-bit kernels, AVX2 with FMA alone the 256-bit
-    float kernel; i8mm is preferred to dotprod).
+    float kernels and `vpmaddwd` for int8; i8mm is preferred to dotprod).
   }];
   let options = [
     Option<"family", "kernels", "qforge::KernelFamily", "qforge::KernelFamily::Reference",
@@ -75,7 +75,7 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
                clEnumValN(qforge::KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi",
                           "AVX-512 VNNI and VBMI: those, and vpermi2b table lookups"),
                clEnumValN(qforge::KernelFamily::X86Avx2, "x86-avx2",
-                          "AVX2 and FMA without AVX-512: the float FMA kernels on ymm"),
+                          "AVX2 and FMA without AVX-512 or VNNI: vpmaddwd int8 kernels and the float FMA kernels on ymm"),
                clEnumValN(qforge::KernelFamily::X86AvxVnni, "x86-avx-vnni",
                           "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float "
                           "kernels on ymm"),

@@ -92,11 +92,14 @@ def LowerObserversToCallsPass
 }
 
 def LowerVnniDotPass : Pass<"qf-lower-vnni-dot", "mlir::func::FuncOp"> {
-  let summary = "Lower qf.vnni_dot and qf.vbmi_permute to their x86 intrinsics";
+  let summary = "Lower qf.vnni_dot, qf.pair_dot and qf.vbmi_permute to their x86 intrinsics";
   let description = [{
     Each `qf.vnni_dot` becomes `llvm.call_intrinsic` of
     `llvm.x86.avx512.vpdpbusd.{128,256,512}` (by its lane count) with the
-    same operands, each `qf.vbmi_permute` one of
+    same operands, each `qf.pair_dot` one of `llvm.x86.sse2.pmadd.wd`,
+    `llvm.x86.avx2.pmadd.wd` or `llvm.x86.avx512.pmaddw.d.512` (by its
+    lane count) on its two int16 operands and an `llvm.add` of the
+    accumulator, each `qf.vbmi_permute` one of
     `llvm.x86.avx512.vpermi2var.qi.512`. Runs after bufferization: the
     intrinsic call has no declared memory effects, which bufferization and
     deallocation refuse.

@@ -32,6 +32,10 @@ struct DotTraits {
   int64_t depth;      // bytes of the reduction one instruction takes per output
   bool unsignedLhs;   // the activations' bytes are read as unsigned
   int64_t registers;  // vector registers the register tile has
+  // Bytes widened to int16 and multiplied in pairs (vpmaddwd): the
+  // activations are widened before the kernel reads them, and each panel
+  // holds its first two bytes of every column, then its last two.
+  bool pairs = false;
 };
 
 DotTraits traitsOf(DotInstruction instruction) {
@@ -40,6 +44,8 @@ DotTraits traitsOf(DotInstruction instruction) {
     return {16, 1, 4, true, 32}; // zmm; vpdpbusd: u8 x s8, 16 columns x 4 bytes
   case DotInstruction::X86AvxVnni:
     return {8, 1, 4, true, 16}; // ymm; {vex} vpdpbusd: u8 x s8, 8 columns x 4 bytes
+  case DotInstruction::X86Pmaddwd:
+    return {8, 1, 4, true, 16, true}; // ymm; 2 vpmaddwd: u8 x s8 widened, 8 columns x 4
   case DotInstruction::ArmSdot:
     return {4, 1, 4, false, 32}; // q register; sdot: s8 x s8, 4 columns x 4 bytes
   case DotInstruction::ArmSmmla:
@@ -112,9 +118,11 @@ std::vector<int8_t> twoPerByte(const std::vector<int8_t> &values, int64_t panel,
 /// weights w[D kb .. D kb + D-1][W t + C v + j]. One step of the kernel
 /// reads V panels, contiguous. The padding is zero, so padded rows and
 /// columns add nothing. With `nibbles`, the panels then go two weights
-/// per byte (twoPerByte).
+/// per byte (twoPerByte). With `pairs`, a panel holds pairs of weights:
+/// weights 0 and 1 of each column, then weights 2 and 3 of each column.
 Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int64_t kp,
-                  int64_t np, int64_t columns, int64_t depth, int64_t vectors, bool nibbles) {
+                  int64_t np, int64_t columns, int64_t depth, int64_t vectors, bool nibbles,
+                  bool pairs) {
   auto type = cast<ShapedType>(weights.getType());
   int64_t k = type.getDimSize(0), n = type.getDimSize(1);
   std::vector<int8_t> values = weightBytes(weights);
@@ -126,8 +134,9 @@ Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int6
         for (int64_t j = 0; j < columns; ++j)
           for (int64_t i = 0; i < depth; ++i) {
             int64_t row = kb * depth + i, col = t * width + v * columns + j;
+            int64_t inPanel = pairs ? (i / 2) * columns * 2 + j * 2 + i % 2 : j * depth + i;
             if (row < k && col < n)
-              packed[(((t * steps + kb) * vectors + v) * columns + j) * depth + i] =
+              packed[((t * steps + kb) * vectors + v) * columns * depth + inPanel] =
                   values[row * n + col];
           }
   int64_t perStep = vectors * columns * depth;
@@ -140,41 +149,61 @@ Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int6
       b, loc, DenseElementsAttr::get(packedType, ArrayRef<int8_t>(packed)));
 }
 
-/// x with the top bit of every byte flipped (x ^ 0x80: a shift by 128 that
-/// changes the signedness the instruction reads it with), written into
-/// `init` (a new tensor by default).
-Value flipTopBits(OpBuilder &b, Location loc, Value x, Value init = Value()) {
+/// How the activation bytes become what the instruction reads.
+struct ReadForm {
+  bool flip = false; // x ^ 0x80: a shift by 128 that changes the signedness
+  bool wide = false; // then zero-extended to int16 (unsigned by then)
+  Type element(OpBuilder &b) const { return wide ? b.getI16Type() : b.getI8Type(); }
+  bool identity() const { return !flip && !wide; }
+};
+
+/// The read form of activations `x` for `traits`, given their signedness:
+/// elements already widened (a convolution's unfolded windows) stay.
+ReadForm readFormOf(Value x, bool xSigned, const DotTraits &traits) {
+  assert((!traits.pairs || traits.unsignedLhs) && "widened bytes are read unsigned");
+  bool bytes = cast<ShapedType>(x.getType()).getElementType().isInteger(8);
+  return {xSigned == traits.unsignedLhs, traits.pairs && bytes};
+}
+
+/// x as `form` reads it, written into `init` (a new tensor by default).
+Value readElements(OpBuilder &b, Location loc, Value x, ReadForm form, Value init = Value()) {
   auto type = cast<RankedTensorType>(x.getType());
+  Type element = form.element(b);
   if (!init)
-    init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI8Type());
+    init = tensor::EmptyOp::create(b, loc, type.getShape(), element);
   AffineMap id = b.getMultiDimIdentityMap(type.getRank());
   return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
+             b, loc, TypeRange{init.getType()}, ValueRange{x}, ValueRange{init},
              SmallVector<AffineMap>{id, id},
              SmallVector<utils::IteratorType>(type.getRank(), utils::IteratorType::parallel),
              [&](OpBuilder &nb, Location nl, ValueRange args) {
-               Value top = arith::ConstantOp::create(nb, nl, nb.getI8Type(),
-                                                     nb.getI8IntegerAttr(-128));
-               linalg::YieldOp::create(
-                   nb, nl, ValueRange{arith::XOrIOp::create(nb, nl, args[0], top)});
+               Value v = args[0];
+               if (form.flip)
+                 v = arith::XOrIOp::create(
+                     nb, nl, v,
+                     arith::ConstantOp::create(nb, nl, nb.getI8Type(), nb.getI8IntegerAttr(-128)));
+               if (form.wide)
+                 v = arith::ExtUIOp::create(nb, nl, element, v);
+               linalg::YieldOp::create(nb, nl, ValueRange{v});
              })
       .getResult(0);
 }
 
-/// An NHWC input as the bytes the instruction reads, padded by `pad` =
-/// [top, bottom, left, right] of `padByte`: a new buffer whose border alone
-/// is filled, the input copied (its top bits flipped when `flip`) straight
-/// into its interior, so that the bytes move once.
-Value paddedBytes(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad, int8_t padByte,
-                  bool flip) {
+/// An NHWC input as the elements the instruction reads (`form`), padded by
+/// `pad` = [top, bottom, left, right] of `padValue` (in the read units): a
+/// new buffer whose border alone is filled, the input copied (read as
+/// `form`) straight into its interior, so that the bytes move once.
+Value paddedElements(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad, int64_t padValue,
+                  ReadForm form) {
   auto type = cast<RankedTensorType>(x.getType());
   if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
-    return flip ? flipTopBits(b, loc, x) : x;
+    return form.identity() ? x : readElements(b, loc, x, form);
   int64_t n = type.getDimSize(0), h = type.getDimSize(1), w = type.getDimSize(2),
           c = type.getDimSize(3);
   int64_t hp = h + pad[0] + pad[1], wp = w + pad[2] + pad[3];
-  Value buffer = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{n, hp, wp, c}, b.getI8Type());
-  Value fill = arith::ConstantOp::create(b, loc, b.getI8Type(), b.getI8IntegerAttr(padByte));
+  Type element = form.element(b);
+  Value buffer = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{n, hp, wp, c}, element);
+  Value fill = arith::ConstantOp::create(b, loc, element, b.getIntegerAttr(element, padValue));
   // Writes the box [offsets, offsets + sizes) of the buffer: what `write`
   // makes of the buffer's slice there (so that it bufferizes in place).
   auto region = [&](ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
@@ -196,7 +225,7 @@ Value paddedBytes(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad, in
   region({0, pad[0] + h, 0, 0}, {n, pad[1], wp, c}, border);
   region({0, pad[0], 0, 0}, {n, h, pad[2], c}, border);
   region({0, pad[0], pad[2] + w, 0}, {n, h, pad[3], c}, border);
-  if (!flip) {
+  if (form.identity()) {
     // A copy into the interior (memcpy of rows after bufferization).
     SmallVector<OpFoldResult> offs = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
                                       b.getIndexAttr(pad[2]), b.getIndexAttr(0)};
@@ -206,23 +235,24 @@ Value paddedBytes(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad, in
                                          SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
   }
   region({0, pad[0], pad[2], 0}, {n, h, w, c},
-         [&](Value box) { return flipTopBits(b, loc, x, box); });
+         [&](Value box) { return readElements(b, loc, x, form, box); });
   return buffer;
 }
 
-/// The activations as the bytes the instruction reads: with their top bit
-/// flipped when `flip`, padded with zeros to [Mp, Kp].
-Value activationBytes(OpBuilder &b, Location loc, Value x, bool flip, int64_t mp,
+/// The activations as the elements the instruction reads (`form`), padded
+/// with zeros to [Mp, Kp].
+Value activationElements(OpBuilder &b, Location loc, Value x, ReadForm form, int64_t mp,
                       int64_t kp) {
   auto type = cast<RankedTensorType>(x.getType());
-  if (flip)
-    x = flipTopBits(b, loc, x);
+  if (!form.identity())
+    x = readElements(b, loc, x, form);
   int64_t m = type.getDimSize(0), k = type.getDimSize(1);
   if (m == mp && k == kp)
     return x;
-  Value zero = arith::ConstantOp::create(b, loc, b.getI8Type(), b.getI8IntegerAttr(0));
+  Type element = cast<RankedTensorType>(x.getType()).getElementType();
+  Value zero = arith::ConstantOp::create(b, loc, element, b.getIntegerAttr(element, 0));
   return tensor::PadOp::create(
-      b, loc, RankedTensorType::get({mp, kp}, b.getI8Type()), x,
+      b, loc, RankedTensorType::get({mp, kp}, element), x,
       ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
       ArrayRef<OpFoldResult>{b.getIndexAttr(mp - m), b.getIndexAttr(kp - k)}, zero);
 }
@@ -236,6 +266,31 @@ Value broadcastWord(OpBuilder &b, Location loc, Value bytes, VectorType accType,
       ArrayRef<int64_t>{0});
   return vector::BitCastOp::create(b, loc, bytesType,
                                    vector::BroadcastOp::create(b, loc, accType, word));
+}
+
+/// The four int16 of `lhs` from `indices` (the last one advancing) as two
+/// pairs, each copied to every lane of an accumulator: a vector<2L x i32>,
+/// the first pair in its low L lanes. Each pair is read as one int32,
+/// which x86 broadcasts straight from memory.
+Value broadcastPairs(OpBuilder &b, Location loc, Value lhs, ValueRange indices,
+                     VectorType accType) {
+  Type i16 = b.getI16Type();
+  Value zero = arith::ConstantOp::create(b, loc, i16, b.getIntegerAttr(i16, 0));
+  SmallVector<Value> at(indices);
+  SmallVector<Value> pairs;
+  for (int64_t p = 0; p < 2; ++p) {
+    if (p)
+      at.back() = arith::AddIOp::create(b, loc, at.back(),
+                                        arith::ConstantIndexOp::create(b, loc, 2));
+    Value two = vector::TransferReadOp::create(b, loc, VectorType::get({2}, i16), lhs, at, zero,
+                                               SmallVector<bool>{true});
+    Value word = vector::ExtractOp::create(
+        b, loc, vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), two),
+        ArrayRef<int64_t>{0});
+    pairs.push_back(vector::BroadcastOp::create(b, loc, accType, word));
+  }
+  SmallVector<int64_t> both = llvm::to_vector(llvm::seq<int64_t>(0, 2 * accType.getNumElements()));
+  return vector::ShuffleOp::create(b, loc, pairs[0], pairs[1], both);
 }
 
 /// A bound on |accumulator| + |compensation| over any activation bytes for
@@ -272,8 +327,9 @@ public:
       : b(b), loc(loc), instruction(instruction), traits(traitsOf(instruction)), x(x),
         conv(conv), xSigned(xSigned), zeroPoint(zeroPoint), w(w), epilogue(epilogue) {
     assert((!w.nibbles || instruction == DotInstruction::X86Vnni ||
-            instruction == DotInstruction::X86AvxVnni) &&
-           "4-bit weights are unpacked for the vpdpbusd kernels only");
+            instruction == DotInstruction::X86AvxVnni ||
+            instruction == DotInstruction::X86Pmaddwd) &&
+           "4-bit weights are unpacked for the x86 kernels only");
     assert((!w.runs || w.runs->size % traits.depth == 0) && "runs are whole steps");
   }
 
@@ -289,6 +345,8 @@ private:
   void readMatrixRows();
   void combineWithInstruction();
   void finishColumns();
+  Value broadcastDepth(OpBuilder &rb, Location rl, Value lhs, ValueRange indices);
+  Value combinePairs(OpBuilder &cb, Location cl, Value acc, Value row, Value panel);
 
   OpBuilder &b;
   Location loc;
@@ -311,9 +369,9 @@ private:
   bool runs16 = false, times16 = false;
   int64_t factor = 1; // what the accumulators are of the true sums
   std::optional<ChannelRequantization> scaled;
-  // The bytes the instruction reads: flipped to its signedness, and the
-  // zero point in its units.
-  bool flip = false;
+  // The elements the instruction reads: flipped to its signedness (and
+  // widened for vpmaddwd), and the zero point in its units.
+  ReadForm form;
   int64_t readZero = 0;
   // Types and constants of the steps.
   Type i8, i32;
@@ -336,9 +394,9 @@ Value DotProductBuilder::build() {
   g.depth = traits.depth;
   g.blockRows = traits.blockRows;
   if (!conv)
-    g.lhs = activationBytes(b, loc, x, flip, mp, kp);
+    g.lhs = activationElements(b, loc, x, form, mp, kp);
   g.packed = packWeights(b, loc, w.values, kp, np, columns, traits.depth, tile.vectors,
-                         w.nibbles);
+                         w.nibbles, traits.pairs);
   if (w.nibbles)
     unpackFourBitPanels();
   if (w.runs)
@@ -374,11 +432,15 @@ void DotProductBuilder::planTile() {
   // Runs' partial sums double the accumulators; 4-bit weights take at
   // most 2 vectors (their panels are unpacked in registers).
   // With 16 registers, at most 6 rows: two vectors of columns each.
-  int64_t registerRows = traits.registers / 2 - 2;
+  // vpmaddwd's widened weights take two registers per vector and its
+  // activations two per row: four fewer for accumulators (4 rows by 2
+  // vectors; docs/performance.md).
+  int64_t registers = traits.pairs ? traits.registers - 4 : traits.registers;
+  int64_t registerRows = registers / 2 - 2;
   int64_t maxRows = std::min<int64_t>(w.runs ? 7 : 8, registerRows);
   tile = conv ? chooseConvTile(conv->outShape[2], m, n, lanes, maxRows, w.runs ? 2 : 1,
-                               w.nibbles ? 2 : 8, traits.registers)
-              : chooseGemmTile(m, n, lanes, blockRows, 0, 8, traits.registers);
+                               w.nibbles ? 2 : 8, registers)
+              : chooseGemmTile(m, n, lanes, blockRows, 0, 8, registers);
   if (w.nibbles && tile.rows > 1 && !(conv && conv->outShape[2] % tile.rows == 0)) {
     tile.vectors = std::min<int64_t>(tile.vectors, 2);
     tile.rows = std::min<int64_t>(m, std::min<int64_t>(7, registerRows));
@@ -439,8 +501,8 @@ void DotProductBuilder::scaleFourBitSums() {
 /// reads times each column's sum, taken from the accumulators before they
 /// leave the registers; the epilogue's tables; the constants of the steps.
 void DotProductBuilder::buildTables() {
-  flip = xSigned == traits.unsignedLhs;
-  readZero = !flip ? zeroPoint : xSigned ? zeroPoint + 128 : zeroPoint - 128;
+  form = readFormOf(conv ? conv->input : x, xSigned, traits);
+  readZero = !form.flip ? zeroPoint : xSigned ? zeroPoint + 128 : zeroPoint - 128;
   std::vector<int32_t> correction(np, 0);
   for (int64_t row = 0; row < rows; ++row)
     for (int64_t col = 0; col < cols; ++col)
@@ -521,9 +583,7 @@ void DotProductBuilder::readWindowsInPlace() {
   g.lhs = tensor::CollapseShapeOp::create(b, loc, conv->input,
                                           SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
   walk = geo.walk([this](OpBuilder &rb, Location rl, Value offset) -> Value {
-    Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({traits.depth}, i8),
-                                                g.lhs, ValueRange{offset}, zeroI8, inBounds);
-    return broadcastWord(rb, rl, four, accType, bytesType);
+    return broadcastDepth(rb, rl, g.lhs, ValueRange{offset});
   });
   g.conv = &walk;
 }
@@ -542,11 +602,40 @@ void DotProductBuilder::readMatrixRows() {
           SmallVector<bool>{true, true});
       return vector::ShapeCastOp::create(rb, rl, bytesType, pair);
     }
-    // x[row, 4 step .. 4 step + 3] as one int32, copied to every lane.
-    Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({depth}, i8), g.lhs,
-                                                ValueRange{row, col}, zeroI8, inBounds);
-    return broadcastWord(rb, rl, four, accType, bytesType);
+    return broadcastDepth(rb, rl, g.lhs, ValueRange{row, col});
   };
+}
+
+/// The depth's elements of `lhs` at `indices` copied to every lane: as
+/// one int32 (4 bytes), or as two pairs of int16 (broadcastPairs).
+Value DotProductBuilder::broadcastDepth(OpBuilder &rb, Location rl, Value lhs,
+                                        ValueRange indices) {
+  if (traits.pairs)
+    return broadcastPairs(rb, rl, lhs, indices, accType);
+  Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({traits.depth}, i8), lhs,
+                                              indices, zeroI8, inBounds);
+  return broadcastWord(rb, rl, four, accType, bytesType);
+}
+
+/// acc + row * panel on two vpmaddwd: the panel's first half (the first
+/// two weights of each column) sign-extended against the row's first
+/// pair, its second half against the second pair.
+Value DotProductBuilder::combinePairs(OpBuilder &cb, Location cl, Value acc, Value row,
+                                      Value panel) {
+  int64_t lanes = accType.getNumElements();
+  auto halves = VectorType::get({2 * lanes}, cb.getI16Type());
+  for (int64_t half = 0; half < 2; ++half) {
+    Value weights = vector::ExtractStridedSliceOp::create(
+        cb, cl, panel, ArrayRef<int64_t>{half * 2 * lanes}, ArrayRef<int64_t>{2 * lanes},
+        ArrayRef<int64_t>{1});
+    Value pair = vector::ExtractStridedSliceOp::create(cb, cl, row, ArrayRef<int64_t>{half * lanes},
+                                                       ArrayRef<int64_t>{lanes},
+                                                       ArrayRef<int64_t>{1});
+    acc = qf::PairDotOp::create(cb, cl, accType, acc,
+                                vector::BitCastOp::create(cb, cl, halves, pair),
+                                arith::ExtSIOp::create(cb, cl, halves, weights));
+  }
+  return acc;
 }
 
 /// acc + row * panel on the kernel's instruction.
@@ -556,6 +645,8 @@ void DotProductBuilder::combineWithInstruction() {
     case DotInstruction::X86Vnni:
     case DotInstruction::X86AvxVnni:
       return qf::VnniDotOp::create(cb, cl, accType, acc, a, panel);
+    case DotInstruction::X86Pmaddwd:
+      return combinePairs(cb, cl, acc, a, panel);
     case DotInstruction::ArmSdot:
       return arm_neon::SdotOp::create(cb, cl, accType, acc, a, panel);
     case DotInstruction::ArmSmmla:
@@ -597,17 +688,19 @@ Value buildDotProductMatmul(OpBuilder &b, Location loc, DotInstruction instructi
 Value buildDotProductConv(OpBuilder &b, Location loc, DotInstruction instruction,
                           const ConvWindows &windows, bool xSigned, int64_t zeroPoint,
                           const DotProductWeights &w, const ChannelRequantization *epilogue) {
-  // The input padded, as the bytes the instruction reads (flipped to its
-  // signedness as they are copied, before any unfolding multiplies them):
-  // from here on the activations are of that signedness, with the zero
-  // point in its units.
+  // The input padded, as the elements the instruction reads (flipped to
+  // its signedness, and widened for vpmaddwd, as they are copied, before
+  // any unfolding multiplies them): from here on the activations are of
+  // that signedness, with the zero point in its units.
   DotTraits traits = traitsOf(instruction);
-  bool flip = xSigned == traits.unsignedLhs;
-  int64_t readZero = !flip ? zeroPoint : xSigned ? zeroPoint + 128 : zeroPoint - 128;
+  ReadForm form = readFormOf(windows.input, xSigned, traits);
+  int64_t readZero = !form.flip ? zeroPoint : xSigned ? zeroPoint + 128 : zeroPoint - 128;
   bool readSigned = !traits.unsignedLhs;
   ConvWindows padded = windows;
-  padded.input =
-      paddedBytes(b, loc, windows.input, windows.pad, static_cast<int8_t>(readZero), flip);
+  // Bytes are filled by their bit pattern, int16 (widened unsigned bytes)
+  // by their value.
+  padded.input = paddedElements(b, loc, windows.input, windows.pad,
+                             form.wide ? readZero : static_cast<int8_t>(readZero), form);
   int64_t channels = cast<RankedTensorType>(windows.input.getType()).getDimSize(3);
   if (traits.blockRows == 1 && channels % traits.depth == 0 &&
       (!w.runs || channels % w.runs->size == 0))

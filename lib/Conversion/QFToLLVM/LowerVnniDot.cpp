@@ -1,4 +1,4 @@
-//===- LowerVnniDot.cpp - qf.vnni_dot, qf.vbmi_permute to x86 intrinsics --===//
+//===- LowerVnniDot.cpp - qf's x86 instruction ops to intrinsics ----------===//
 
 #include "qforge/Conversion/Passes.h"
 
@@ -14,6 +14,18 @@ using namespace mlir;
 
 namespace {
 
+/// vpmaddwd's intrinsic for an accumulator of `lanes` int32.
+std::string pairDotIntrinsic(int64_t lanes) {
+  switch (lanes) {
+  case 4:
+    return "llvm.x86.sse2.pmadd.wd";
+  case 8:
+    return "llvm.x86.avx2.pmadd.wd";
+  default:
+    return "llvm.x86.avx512.pmaddw.d.512";
+  }
+}
+
 struct LowerVnniDotPass : qforge::impl::LowerVnniDotPassBase<LowerVnniDotPass> {
   void runOnOperation() override {
     getOperation().walk([](qforge::qf::VnniDotOp dot) {
@@ -24,6 +36,17 @@ struct LowerVnniDotPass : qforge::impl::LowerVnniDotPassBase<LowerVnniDotPass> {
                          b, dot.getLoc(), dot.getType(), b.getStringAttr(name),
                          ValueRange{dot.getAcc(), dot.getLhs(), dot.getRhs()})
                          .getResult(0);
+      dot.replaceAllUsesWith(result);
+      dot.erase();
+    });
+    getOperation().walk([](qforge::qf::PairDotOp dot) {
+      OpBuilder b(dot);
+      Value products = LLVM::CallIntrinsicOp::create(
+                           b, dot.getLoc(), dot.getType(),
+                           b.getStringAttr(pairDotIntrinsic(dot.getType().getNumElements())),
+                           ValueRange{dot.getLhs(), dot.getRhs()})
+                           .getResult(0);
+      Value result = LLVM::AddOp::create(b, dot.getLoc(), dot.getAcc(), products);
       dot.replaceAllUsesWith(result);
       dot.erase();
     });

@@ -11,6 +11,14 @@
 // - x86 AVX-VNNI, the same instruction VEX-encoded on ymm registers (CPUs
 //   without AVX-512: Intel Alder Lake and later client cores): 8 lanes,
 //   and half the registers, so smaller register tiles.
+// - x86 AVX2 without VNNI, `vpmaddwd` (qf.pair_dot) twice per 4 bytes:
+//   the activations widened to int16 (unsigned) once before the kernel,
+//   the weights sign-extended in registers from panels that hold each
+//   column's first two bytes, then its last two. `vpmaddubsw`, which
+//   multiplies bytes directly, saturates its int16 pair sums (255 * 127
+//   * 2 does not fit) and so would not match the reference loops; the
+//   widened form is exact and, on cores with two vector multipliers,
+//   does as many multiply-adds per cycle (docs/performance.md).
 // - AArch64 dotprod, `sdot` (arm_neon.intr.sdot): 4 lanes, signed by signed.
 // - AArch64 i8mm, `smmla` (arm_neon.intr.smmla): a 2 x 8 by 8 x 2 product
 //   of signed bytes into a 2 x 2 block of int32 (two rows, two columns per
@@ -50,7 +58,7 @@
 namespace qforge {
 
 /// The dot-product instruction a kernel is built on.
-enum class DotInstruction { X86Vnni, X86AvxVnni, ArmSdot, ArmSmmla };
+enum class DotInstruction { X86Vnni, X86AvxVnni, X86Pmaddwd, ArmSdot, ArmSmmla };
 
 /// Weights whose reduction axis is split into runs of `size` values, run r
 /// of column n weighing `multiples[r * N + n]` times its values (4-bit

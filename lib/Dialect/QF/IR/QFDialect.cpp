@@ -39,6 +39,7 @@ static LogicalResult verifyKernelTarget(Operation *op, Kernel kernel) {
   case Kernel::AvxVnniProduct:
   case Kernel::SdotProduct:
   case Kernel::SmmlaProduct:
+  case Kernel::PmaddwdProduct:
     if (isa<MatmulOp>(op) || (conv && conv.getGroups() == 1))
       return success();
     return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)

@@ -614,6 +614,22 @@ LogicalResult VnniDotOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// PairDotOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PairDotOp::verify() {
+  int64_t lanes = getAcc().getType().getNumElements();
+  if (lanes != 4 && lanes != 8 && lanes != 16)
+    return emitOpError() << "acc must have 4, 8 or 16 int32 lanes (xmm, ymm, zmm), got "
+                         << lanes;
+  int64_t halves = getLhs().getType().getNumElements();
+  if (halves != 2 * lanes)
+    return emitOpError() << "operands must have 2 int16 values per int32 lane: " << 2 * lanes
+                         << " for " << lanes << " lanes, got " << halves;
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "qforge/Dialect/QF/IR/QFOps.cpp.inc"
 
