@@ -74,8 +74,8 @@ const FamilyEntry kFamilies[] = {
     {KernelFamily::X86Avx512VnniVbmi, kAvx512VnniVbmi, true},
     {KernelFamily::X86Avx2, kAvx2, true},
     {KernelFamily::X86AvxVnni, kAvxVnni, true},
-    {KernelFamily::ArmDotprod, kDotprod, false},
-    {KernelFamily::ArmI8mm, kI8mm, false},
+    {KernelFamily::ArmDotprod, kDotprod, true},
+    {KernelFamily::ArmI8mm, kI8mm, true},
 };
 
 const FamilyEntry &familyEntry(KernelFamily family) {

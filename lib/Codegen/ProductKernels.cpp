@@ -126,10 +126,7 @@ bool dotProductComputes(Operation *op, DotInstruction instruction) {
   if (!isa<qf::MatmulOp>(op) && !(conv && conv.getGroups() == 1))
     return false;
   std::optional<QuantizedProduct> p = readQuantizedProduct(op);
-  // 4-bit weights are unpacked in registers on x86 only.
-  if (!p || (p->nibbles && instruction != DotInstruction::X86Vnni &&
-             instruction != DotInstruction::X86AvxVnni &&
-             instruction != DotInstruction::X86Pmaddwd))
+  if (!p || (p->blocks && p->blocks->size % dotProductDepth(instruction) != 0))
     return false;
   return dotProductFitsInt32(productMatrix(op, *p)->weights);
 }

@@ -988,13 +988,14 @@ func.func @weights_not_constant(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>) -> tens
 
 // -----
 
-// sdot takes int8 weights only; 4-bit ones are unpacked for vpdpbusd.
-func.func @sdot_four_bit(%xi: tensor<1x8xi8>) -> tensor<1x2x!quant.uniform<i8:f32, 0.05>> {
-  %x = quant.scast %xi : tensor<1x8xi8> to tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>
-  %w = qf.packed_constant dense<17> : tensor<8xi8> : tensor<8x2x!quant.uniform<i4<-7:7>:f32:1, {0.1, 0.02}>>
-  // expected-error @+1 {{'qf.matmul' op is marked for the sdot_product kernel, which cannot compute it}}
-  %y = qf.matmul %x, %w {qf.kernel = #qf.kernel<sdot_product>} : (tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>, tensor<8x2x!quant.uniform<i4<-7:7>:f32:1, {0.1, 0.02}>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.05>>
-  return %y : tensor<1x2x!quant.uniform<i8:f32, 0.05>>
+// smmla reduces 8 values per instruction: 4-bit weights in blocks of 4
+// would split its steps.
+func.func @smmla_blocks_of_four(%xi: tensor<2x8xi8>) -> tensor<2x2x!quant.uniform<i8:f32, 0.05>> {
+  %x = quant.scast %xi : tensor<2x8xi8> to tensor<2x8x!quant.uniform<i8:f32, 0.01:-128>>
+  %w = qf.packed_constant dense<[33, 67, 101, 117, 18, 52, 86, 114]> : tensor<8xi8> : tensor<8x2x!quant.uniform<i4<-7:7>:f32:{0:4, 1:1}, {{0.1, 0.1}, {0.02, 0.1}}>>
+  // expected-error @+1 {{'qf.matmul' op is marked for the smmla_product kernel, which cannot compute it}}
+  %y = qf.matmul %x, %w {qf.kernel = #qf.kernel<smmla_product>} : (tensor<2x8x!quant.uniform<i8:f32, 0.01:-128>>, tensor<8x2x!quant.uniform<i4<-7:7>:f32:{0:4, 1:1}, {{0.1, 0.1}, {0.02, 0.1}}>>) -> tensor<2x2x!quant.uniform<i8:f32, 0.05>>
+  return %y : tensor<2x2x!quant.uniform<i8:f32, 0.05>>
 }
 
 // -----

@@ -98,8 +98,9 @@ func.func @depthwise_partial_vectors(%img: tensor<1x4x4x2xi8>, %wide: tensor<1x4
 
 // -----
 
-// 4-bit weights (per channel, and in blocks of 4): the x86 product
-// kernels unpack them; elsewhere they keep the reference loops.
+// 4-bit weights (per channel, and in blocks of 4): every product kernel
+// unpacks them, but smmla, which reduces 8 values per instruction, takes
+// no blocks of 4.
 // VNNI-LABEL: func.func @four_bit
 // VNNI-COUNT-2: qf.kernel = #qf.kernel<vnni_product>
 // AVXVNNI-LABEL: func.func @four_bit
@@ -107,8 +108,9 @@ func.func @depthwise_partial_vectors(%img: tensor<1x4x4x2xi8>, %wide: tensor<1x4
 // AVX2-LABEL: func.func @four_bit
 // AVX2-COUNT-2: qf.kernel = #qf.kernel<pmaddwd_product>
 // DOTPROD-LABEL: func.func @four_bit
-// DOTPROD-NOT: qf.kernel
+// DOTPROD-COUNT-2: qf.kernel = #qf.kernel<sdot_product>
 // I8MM-LABEL: func.func @four_bit
+// I8MM: qf.matmul {{.*}}qf.kernel = #qf.kernel<smmla_product>
 // I8MM-NOT: qf.kernel
 func.func @four_bit(%xi: tensor<1x8xi8>) -> (tensor<1x2x!quant.uniform<i8:f32, 0.05>>, tensor<1x2x!quant.uniform<i8:f32, 0.05>>) {
   %x = quant.scast %xi : tensor<1x8xi8> to tensor<1x8x!quant.uniform<i8:f32, 0.01:-128>>

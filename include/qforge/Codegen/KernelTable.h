@@ -32,8 +32,9 @@ const KernelEntry &kernelEntry(qf::Kernel kernel);
 /// The kernels of `family`, in the order selection tries them.
 llvm::ArrayRef<qf::Kernel> familyKernels(KernelFamily family);
 
-/// Whether `family`'s kernels take 4-bit weights (x86 VNNI unpacks them in
-/// registers); on the others such products keep the reference loops.
+/// Whether `family`'s kernels take 4-bit weights (its product kernel
+/// unpacks them in registers); on the others such products keep the
+/// reference loops.
 bool familyTakesFourBitWeights(KernelFamily family);
 
 } // namespace qforge

@@ -36,8 +36,9 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
 
     - the integer kernels: `qf.matmul` / `qf.conv2d` with int8 activations
       and constant symmetric signed weights: int8 ones (a `quant.scast` of
-      a constant), or, on `vpdpbusd` only (zmm or ymm), 4-bit ones from a
-      `qf.packed_constant`, per channel or in blocks of whole 4-byte steps;
+      a constant), or 4-bit ones from a
+      `qf.packed_constant`, per channel or in blocks of whole steps (4
+      values; 8 on `smmla`);
     - the integer `*_product` kernels: `qf.matmul`, and ungrouped `qf.conv2d`, whose int32
       sums cannot overflow for any activations;
     - `vnni_depthwise_rows`: a depthwise `qf.conv2d` (one output per input

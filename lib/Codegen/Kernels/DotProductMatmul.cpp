@@ -306,6 +306,8 @@ int64_t productBound(const std::vector<int64_t> &effective, int64_t cols) {
 
 } // namespace
 
+int64_t dotProductDepth(DotInstruction instruction) { return traitsOf(instruction).depth; }
+
 bool dotProductFitsInt32(const DotProductWeights &weights) {
   int64_t k, n;
   std::vector<int64_t> effective = effectiveWeights(weights, k, n);
@@ -326,10 +328,6 @@ public:
                     const DotProductWeights &w, const ChannelRequantization *epilogue)
       : b(b), loc(loc), instruction(instruction), traits(traitsOf(instruction)), x(x),
         conv(conv), xSigned(xSigned), zeroPoint(zeroPoint), w(w), epilogue(epilogue) {
-    assert((!w.nibbles || instruction == DotInstruction::X86Vnni ||
-            instruction == DotInstruction::X86AvxVnni ||
-            instruction == DotInstruction::X86Pmaddwd) &&
-           "4-bit weights are unpacked for the x86 kernels only");
     assert((!w.runs || w.runs->size % traits.depth == 0) && "runs are whole steps");
   }
 
@@ -566,8 +564,12 @@ void DotProductBuilder::sumInRuns() {
   g.runSteps = w.runs->size / traits.depth;
   g.finishRun = [this](OpBuilder &fb, Location fl, Value total, Value partial, Value run,
                        Value col) -> Value {
-    Value multiple = vector::TransferReadOp::create(fb, fl, accType, multTable,
-                                                    ValueRange{run, col}, zeroI32, inBounds);
+    Value multiple = vector::TransferReadOp::create(fb, fl, VectorType::get({columns}, i32),
+                                                    multTable, ValueRange{run, col}, zeroI32,
+                                                    inBounds);
+    if (traits.blockRows == 2) // a 2 x 2 block: both rows take the 2 columns' multiples
+      multiple = vector::ShuffleOp::create(fb, fl, multiple, multiple,
+                                           ArrayRef<int64_t>{0, 1, 0, 1});
     if (runs16)
       partial = arith::ShRSIOp::create(
           fb, fl, partial,

@@ -211,7 +211,7 @@ SmallVector<Value> PackedGemmEmitter::run(OpBuilder &b, Location loc, Value run,
   for (int64_t r = 0; r < g.tile.rows; ++r)
     for (int64_t v = 0; active[r] && v < g.tile.vectors; ++v) {
       int64_t i = r * g.tile.vectors + v;
-      Value col = arith::AddIOp::create(b, loc, n0, idx(b, loc, v * lanes));
+      Value col = arith::AddIOp::create(b, loc, n0, idx(b, loc, v * columns));
       next[i] = g.finishRun(b, loc, totals[i], partial[i], run, col);
     }
   return next;

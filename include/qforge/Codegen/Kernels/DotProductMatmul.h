@@ -35,13 +35,15 @@
 // sum_k (x - z) w = sum_k x' w - z' colsum(w), x' the byte the
 // instruction reads and z' the zero point in its units.
 //
-// 4-bit weights (vpdpbusd only, zmm or ymm) stay 4-bit in memory: the
-// panels of two neighbouring column vectors share 64 (zmm; ymm: 32) bytes (weight i of the first in the
-// low nibble of byte i, weight i of the second in its high nibble; a last
-// unpaired panel keeps its halves, weight i and i + 32, in 32 bytes) and are
-// unpacked in registers by byte shifts.
+// 4-bit weights (every instruction) stay 4-bit in memory: the panels of
+// two neighbouring column vectors share one panel's bytes (64 on zmm, 32
+// on ymm, 16 on a q register; weight i of the first in the low nibble of
+// byte i, weight i of the second in its high nibble; a last unpaired panel
+// keeps its halves, weight i and i + half, in half the bytes) and are
+// unpacked in registers by byte shifts, before any widening.
 // Block-quantized ones are summed in runs of one block each, every run's
 // partial sums multiplied by the block's integer multiple per column
+// (smmla's 2 x 2 blocks: the multiples of its 2 columns in both rows)
 // before they join the totals.
 //
 //===----------------------------------------------------------------------===//
@@ -77,6 +79,10 @@ struct DotProductWeights {
   const WeightRuns *runs = nullptr;
 };
 
+/// The reduction values one instruction takes per output (4; smmla 8):
+/// block-quantized weights need blocks of whole multiples of it.
+int64_t dotProductDepth(DotInstruction instruction);
+
 /// Whether the kernel's int32 accumulators hold every sum exactly for any
 /// activations: twice 255 times the largest column sum of |weight x
 /// multiple| is below 2^31 (the reference computes block sums in int64).
@@ -86,7 +92,7 @@ bool dotProductFitsInt32(const DotProductWeights &weights);
 /// `x` is a tensor<MxKxi8> of activation storage (`xSigned`: int8, else
 /// uint8) with zero point `zeroPoint`. With `epilogue` (per column n) the
 /// kernel requantizes its accumulators in registers and returns the [M, N]
-/// storage integers instead. 4-bit weights need X86Vnni.
+/// storage integers instead.
 mlir::Value buildDotProductMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                   DotInstruction instruction, mlir::Value x, bool xSigned,
                                   int64_t zeroPoint, const DotProductWeights &weights,

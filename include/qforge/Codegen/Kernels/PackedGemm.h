@@ -128,7 +128,8 @@ struct PackedGemm {
   /// with their own integer multiple), 0 for one sum: each run starts its
   /// accumulators at zero and finishRun folds them into the totals.
   int64_t runSteps = 0;
-  /// totals + partial (of run `run`, columns [col, col + L)) -> new totals.
+  /// totals + partial (of run `run`, the accumulator's columns from `col`:
+  /// [col, col + L), or [col, col + 2) of a 2 x 2 block) -> new totals.
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value total,
                             mlir::Value partial, mlir::Value run, mlir::Value col)>
       finishRun;
