@@ -21,6 +21,8 @@ def QF_Kernel : I32EnumAttr<"Kernel",
   I32EnumAttrCase<"Fma256Product", 9, "fma256_product">,
   I32EnumAttrCase<"Fma256Depthwise", 10, "fma256_depthwise">,
   I32EnumAttrCase<"PmaddwdProduct", 11, "pmaddwd_product">,
+  I32EnumAttrCase<"FmlaProduct", 12, "fmla_product">,
+  I32EnumAttrCase<"FmlaDepthwise", 13, "fmla_depthwise">,
 ]> {
   let cppNamespace = "::qforge::qf";
   let genSpecializedAttr = 0;
@@ -47,10 +49,12 @@ def QF_KernelAttr : EnumAttr<QF_Dialect, QF_Kernel, "kernel"> {
     - `fma_product`: a float `tosa.conv2d` or `tosa.matmul` with constant
       weights, or a `tosa.matmul` whose weights are computed at run time
       (packed at run time), on the packed fused-multiply-add kernel
-      (AVX-512); `fma256_product` the same on 256-bit registers (AVX2).
+      (AVX-512); `fma256_product` the same on 256-bit registers (AVX2),
+      `fmla_product` on AArch64's 128-bit q registers (NEON `fmla`).
     - `fma_depthwise`: a float `tosa.depthwise_conv2d` with constant
       weights, 16 channels per vector, a fused multiply-add per tap;
-      `fma256_depthwise` the same with 8 channels per vector (AVX2).
+      `fma256_depthwise` the same with 8 channels per vector (AVX2),
+      `fmla_depthwise` with 4 (AArch64 NEON).
     - `vbmi_lookup`: a `qf.lookup` on AVX-512 VBMI, 64 bytes at a time:
       two `vpermi2b` each pick from half of the 256-byte table, the
       input byte's top bit chooses between them.

@@ -19,6 +19,7 @@ constexpr FamilyName kFamilyNames[] = {
     {KernelFamily::X86Avx2, "x86-avx2"},
     {KernelFamily::X86AvxVnni, "x86-avx-vnni"},
     {KernelFamily::ArmDotprod, "arm-dotprod"},
+    {KernelFamily::ArmNeon, "arm-neon"},
     {KernelFamily::ArmI8mm, "arm-i8mm"},
 };
 } // namespace

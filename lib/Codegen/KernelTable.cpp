@@ -42,6 +42,10 @@ constexpr KernelEntry kKernels[] = {
      [](Operation *op, RewriterBase &r) { emitFmaDepthwise(op, kZmmFloats, r); }},
     {Kernel::Fma256Depthwise, fmaDepthwiseComputes,
      [](Operation *op, RewriterBase &r) { emitFmaDepthwise(op, kYmmFloats, r); }},
+    {Kernel::FmlaProduct, fmaProductComputes,
+     [](Operation *op, RewriterBase &r) { emitFmaProduct(op, kNeonFloats, r); }},
+    {Kernel::FmlaDepthwise, fmaDepthwiseComputes,
+     [](Operation *op, RewriterBase &r) { emitFmaDepthwise(op, kNeonFloats, r); }},
     {Kernel::VbmiLookup, vbmiLookupComputes, emitVbmiLookup},
 };
 
@@ -64,8 +68,12 @@ constexpr Kernel kAvx2[] = {Kernel::VectorDepthwise, Kernel::PmaddwdProduct,
                             Kernel::Fma256Depthwise, Kernel::Fma256Product};
 constexpr Kernel kAvxVnni[] = {Kernel::VectorDepthwise, Kernel::AvxVnniProduct,
                                Kernel::Fma256Depthwise, Kernel::Fma256Product};
-constexpr Kernel kDotprod[] = {Kernel::VectorDepthwise, Kernel::SdotProduct};
-constexpr Kernel kI8mm[] = {Kernel::VectorDepthwise, Kernel::SmmlaProduct};
+constexpr Kernel kNeon[] = {Kernel::VectorDepthwise, Kernel::FmlaDepthwise,
+                            Kernel::FmlaProduct};
+constexpr Kernel kDotprod[] = {Kernel::VectorDepthwise, Kernel::SdotProduct,
+                               Kernel::FmlaDepthwise, Kernel::FmlaProduct};
+constexpr Kernel kI8mm[] = {Kernel::VectorDepthwise, Kernel::SmmlaProduct,
+                            Kernel::FmlaDepthwise, Kernel::FmlaProduct};
 
 const FamilyEntry kFamilies[] = {
     {KernelFamily::Reference, {}, false},
@@ -74,6 +82,7 @@ const FamilyEntry kFamilies[] = {
     {KernelFamily::X86Avx512VnniVbmi, kAvx512VnniVbmi, true},
     {KernelFamily::X86Avx2, kAvx2, true},
     {KernelFamily::X86AvxVnni, kAvxVnni, true},
+    {KernelFamily::ArmNeon, kNeon, false},
     {KernelFamily::ArmDotprod, kDotprod, true},
     {KernelFamily::ArmI8mm, kI8mm, true},
 };

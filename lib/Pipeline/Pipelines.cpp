@@ -36,6 +36,8 @@ KernelFamily kernelFamilyFor(const TargetSpec &target) {
     return KernelFamily::ArmI8mm;
   if (hasFeature(target, "dotprod"))
     return KernelFamily::ArmDotprod;
+  if (llvm::StringRef(target.triple).starts_with("aarch64"))
+    return KernelFamily::ArmNeon;
   return KernelFamily::Reference;
 }
 
@@ -175,8 +177,12 @@ struct LoweringOptions : PassPipelineOptions<LoweringOptions> {
           clEnumValN(KernelFamily::X86AvxVnni, "x86-avx-vnni",
                      "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float kernels "
                      "on ymm"),
-          clEnumValN(KernelFamily::ArmDotprod, "arm-dotprod", "AArch64 dotprod: sdot kernels"),
-          clEnumValN(KernelFamily::ArmI8mm, "arm-i8mm", "AArch64 i8mm: smmla kernels"))};
+          clEnumValN(KernelFamily::ArmNeon, "arm-neon",
+                     "AArch64 NEON: the float fmla kernels, vector depthwise int8"),
+          clEnumValN(KernelFamily::ArmDotprod, "arm-dotprod",
+                     "AArch64 dotprod: sdot int8/int4 kernels and the NEON ones"),
+          clEnumValN(KernelFamily::ArmI8mm, "arm-i8mm",
+                     "AArch64 i8mm: smmla int8/int4 kernels and the NEON ones"))};
   Option<int64_t> threads{*this, "threads",
                           llvm::cl::desc("Threads the kernels split their work over (1: "
                                          "sequential code, 0: the CPUs online at run time)"),

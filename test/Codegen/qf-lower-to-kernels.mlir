@@ -1100,6 +1100,29 @@ func.func @fma256_matmul(%x: tensor<1x8x64xf32>) -> tensor<1x8x48xf32> {
 
 // -----
 
+// The float kernel on AArch64's q registers (4 lanes): steps of 4 values
+// of the reduction, each row's 4 read by one load and taken by element by
+// 4 fused multiply-adds per panel; K = 62 padded with zeros to 64 (the
+// rows and the packed weights [Np/W, Kp/4, W x 4]), and a tile of 8 rows
+// by 2 vectors (16 accumulators, 8 panel vectors, 8 rows' values: the 32
+// registers).
+// CHECK-LABEL: func.func @fmla_matmul
+// CHECK: tensor.pad %{{.*}} low[0, 0] high[0, 2]
+// CHECK: arith.constant dense<{{.*}}> : tensor<2x16x32xf32>
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK-COUNT-2: vector.transfer_read {{.*}} : tensor<2x16x32xf32>, vector<16xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<8x64xf32>, vector<4xf32>
+// CHECK-COUNT-64: vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<4xf32>
+// CHECK-NOT: vector.fma
+func.func @fmla_matmul(%x: tensor<1x8x62xf32>) -> tensor<1x8x16xf32> {
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<1x62x16xf32>}> : () -> tensor<1x62x16xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.matmul %x, %w, %zp, %zp {qf.kernel = #qf.kernel<fmla_product>} : (tensor<1x8x62xf32>, tensor<1x62x16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x16xf32>
+  return %y : tensor<1x8x16xf32>
+}
+
+// -----
+
 // The float depthwise kernel on ymm registers: 8 channels per vector, so
 // 12 channels are a whole block and a masked block of 4; a tile of 4
 // pixels (the row's width), a fused multiply-add per tap and pixel.

@@ -2,6 +2,7 @@
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx512-vnni-vbmi}))' | FileCheck %s --check-prefix=VBMI
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx512}))' | FileCheck %s --check-prefix=AVX512
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx-vnni}))' | FileCheck %s --check-prefix=AVXVNNI
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=arm-neon}))' | FileCheck %s --check-prefix=NEON
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=arm-dotprod}))' | FileCheck %s --check-prefix=DOTPROD
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=arm-i8mm}))' | FileCheck %s --check-prefix=I8MM
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels))' | FileCheck %s --check-prefix=REFERENCE
@@ -34,6 +35,8 @@
 // I8MM-LABEL: func.func @products
 // I8MM: qf.matmul {{.*}}qf.kernel = #qf.kernel<smmla_product>
 // I8MM: qf.conv2d {{.*}}qf.kernel = #qf.kernel<smmla_product>
+// NEON-LABEL: func.func @products
+// NEON-NOT: qf.kernel
 func.func @products(%x: tensor<2x8xi8>, %img: tensor<1x4x4x8xi8>) -> (tensor<2x2xi32>, tensor<1x4x4x2xi32>) {
   %q = quant.scast %x : tensor<2x8xi8> to tensor<2x8x!quant.uniform<i8:f32, 0.1:-3>>
   %wi = arith.constant dense<3> : tensor<8x2xi8>
@@ -64,6 +67,8 @@ func.func @products(%x: tensor<2x8xi8>, %img: tensor<1x4x4x8xi8>) -> (tensor<2x2
 // DOTPROD-COUNT-3: qf.kernel = #qf.kernel<vector_depthwise>
 // I8MM-LABEL: func.func @depthwise
 // I8MM-COUNT-3: qf.kernel = #qf.kernel<vector_depthwise>
+// NEON-LABEL: func.func @depthwise
+// NEON-COUNT-3: qf.kernel = #qf.kernel<vector_depthwise>
 func.func @depthwise(%x: tensor<1x6x6x16xi8>) -> (tensor<1x6x6x16xi32>, tensor<1x6x6x16xi32>, tensor<1x2x2x16xi32>) {
   %q = quant.scast %x : tensor<1x6x6x16xi8> to tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:7>>
   %f3i = arith.constant dense<2> : tensor<16x3x3x1xi8>
@@ -148,7 +153,8 @@ func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %long: tensor<1x34
 // -----
 
 // Float products: the FMA kernel on the AVX-512 families (on ymm, 8 lanes,
-// with AVX2 and AVX-VNNI alone), for constant
+// with AVX2 and AVX-VNNI alone; on AArch64's q registers, 4 lanes, with
+// fmla), for constant
 // weights (packed at compile time; also through the importer's reshape to
 // [1, K, N] for MatMul and Gemm) and for both operands computed at run time
 // (packed at run time, any batch: attention's products). Constant weights
@@ -174,9 +180,17 @@ func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %long: tensor<1x34
 // AVX2: tosa.conv2d {{.*}}qf.kernel = #qf.kernel<fma256_product>
 // AVX2-COUNT-3: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fma256_product>
 // AVX2-NOT: qf.kernel
+// NEON-LABEL: func.func @float_products
+// NEON: tosa.conv2d {{.*}}qf.kernel = #qf.kernel<fmla_product>
+// NEON-COUNT-3: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fmla_product>
+// NEON-NOT: qf.kernel
 // DOTPROD-LABEL: func.func @float_products
+// DOTPROD: tosa.conv2d {{.*}}qf.kernel = #qf.kernel<fmla_product>
+// DOTPROD-COUNT-3: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fmla_product>
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @float_products
+// I8MM: tosa.conv2d {{.*}}qf.kernel = #qf.kernel<fmla_product>
+// I8MM-COUNT-3: tosa.matmul {{.*}}qf.kernel = #qf.kernel<fmla_product>
 // I8MM-NOT: qf.kernel
 func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: tensor<1x8x20xf32>, %vb: tensor<3x4x8xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>, tensor<1x1x20xf32>, tensor<3x4x20xf32>) {
   %w = "tosa.const"() {values = dense<1.0> : tensor<2x3x3x1xf32>} : () -> tensor<2x3x3x1xf32>
@@ -214,9 +228,14 @@ func.func @float_products(%x: tensor<1x2x2x1xf32>, %v: tensor<1x1x8xf32>, %wr: t
 // AVXVNNI-LABEL: func.func @float_depthwise
 // AVXVNNI: tosa.depthwise_conv2d {{.*}}qf.kernel = #qf.kernel<fma256_depthwise>
 // AVXVNNI-NOT: qf.kernel
+// NEON-LABEL: func.func @float_depthwise
+// NEON: tosa.depthwise_conv2d {{.*}}qf.kernel = #qf.kernel<fmla_depthwise>
+// NEON-NOT: qf.kernel
 // DOTPROD-LABEL: func.func @float_depthwise
+// DOTPROD: tosa.depthwise_conv2d {{.*}}qf.kernel = #qf.kernel<fmla_depthwise>
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @float_depthwise
+// I8MM: tosa.depthwise_conv2d {{.*}}qf.kernel = #qf.kernel<fmla_depthwise>
 // I8MM-NOT: qf.kernel
 func.func @float_depthwise(%x: tensor<1x6x6x5xf32>) -> (tensor<1x6x6x5xf32>, tensor<1x6x6x10xf32>) {
   %w = "tosa.const"() {values = dense<1.0> : tensor<3x3x5x1xf32>} : () -> tensor<3x3x5x1xf32>
@@ -242,6 +261,8 @@ func.func @float_depthwise(%x: tensor<1x6x6x5xf32>) -> (tensor<1x6x6x5xf32>, ten
 // AVX2: qf.kernel = #qf.kernel<vector_depthwise>
 // DOTPROD-LABEL: func.func @already_marked
 // I8MM-LABEL: func.func @already_marked
+// NEON-LABEL: func.func @already_marked
+// NEON: qf.kernel = #qf.kernel<vector_depthwise>
 func.func @already_marked(%x: tensor<1x6x6x16xi8>) -> tensor<1x6x6x16xi32> {
   %q = quant.scast %x : tensor<1x6x6x16xi8> to tensor<1x6x6x16x!quant.uniform<u8:f32, 0.1:7>>
   %fi = arith.constant dense<2> : tensor<16x3x3x1xi8>
@@ -252,6 +273,8 @@ func.func @already_marked(%x: tensor<1x6x6x16xi8>) -> tensor<1x6x6x16xi32> {
 
 // -----
 
+// NEON-LABEL: func.func @lookup
+// NEON-NOT: qf.kernel
 // A table lookup: the VBMI family's vpermi2b kernel; the others keep the
 // reference byte loads (VNNI alone has no byte permute of 64 entries).
 // VBMI-LABEL: func.func @lookup

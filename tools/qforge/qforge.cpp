@@ -105,9 +105,9 @@ static cl::opt<std::string> targetName(
              "with AVX-VNNI but no AVX-512 the vpdpbusd int8 and int4 kernels on "
              "256-bit registers, targets with AVX2 and FMA but no AVX-512 the "
              "float FMA kernels on 256-bit registers and, without AVX-VNNI, "
-             "int8 and int4 kernels on vpmaddwd (bytes widened to int16), AArch64 "
-             "targets with "
-             "dotprod or i8mm the sdot or smmla int8 kernels, the others the "
+             "int8 and int4 kernels on vpmaddwd (bytes widened to int16), every "
+             "AArch64 target the float fmla kernels and those with dotprod or "
+             "i8mm the sdot or smmla int8 and int4 kernels, the others the "
              "reference loops"),
     cl::value_desc("name"), cl::init("host"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));

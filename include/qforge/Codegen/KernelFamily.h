@@ -31,15 +31,18 @@ enum class KernelFamily {
   /// x86 with AVX-VNNI but no AVX-512: vpdpbusd int8 and int4 kernels and
   /// the float kernels on ymm.
   X86AvxVnni,
-  /// AArch64 with dotprod: sdot kernels for int8.
+  /// AArch64 with NEON alone: the float fmla kernels and the vector
+  /// depthwise kernel for int8.
+  ArmNeon,
+  /// AArch64 with dotprod: those, and sdot kernels for int8 and int4.
   ArmDotprod,
-  /// AArch64 with i8mm: smmla kernels for int8.
+  /// AArch64 with i8mm: those, and smmla kernels for int8 and int4.
   ArmI8mm,
 };
 
 /// The family's name as the pass option and the docs spell it
 /// ("reference", "x86-avx512", "x86-avx512-vnni", "x86-avx512-vnni-vbmi",
-/// "x86-avx2", "x86-avx-vnni", "arm-dotprod", "arm-i8mm").
+/// "x86-avx2", "x86-avx-vnni", "arm-neon", "arm-dotprod", "arm-i8mm").
 llvm::StringRef kernelFamilyName(KernelFamily family);
 
 /// The family of a name kernelFamilyName gives, if any.

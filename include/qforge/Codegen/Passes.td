@@ -29,8 +29,9 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     | `x86-avx512-vnni-vbmi` | those of `x86-avx512-vnni`, `vbmi_lookup` |
     | `x86-avx2` | `vector_depthwise`, `pmaddwd_product`, `fma256_depthwise`, `fma256_product` |
     | `x86-avx-vnni` | `vector_depthwise`, `avx_vnni_product`, `fma256_depthwise`, `fma256_product` |
-    | `arm-dotprod` | `vector_depthwise`, `sdot_product` |
-    | `arm-i8mm` | `vector_depthwise`, `smmla_product` |
+    | `arm-neon` | `vector_depthwise`, `fmla_depthwise`, `fmla_product` |
+    | `arm-dotprod` | `vector_depthwise`, `sdot_product`, `fmla_depthwise`, `fmla_product` |
+    | `arm-i8mm` | `vector_depthwise`, `smmla_product`, `fmla_depthwise`, `fmla_product` |
 
     What each kernel takes:
 
@@ -48,12 +49,12 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
       most 4 input pixels, or 8 undilated (two windows of 4 per row), not
       block-quantized;
     - `vector_depthwise`: any other such depthwise convolution;
-    - `fma_product`, `fma256_product`: float `tosa.conv2d` with a constant filter and bias,
+    - `fma_product`, `fma256_product`, `fmla_product`: float `tosa.conv2d` with a constant filter and bias,
       `tosa.matmul` of batch 1 with constant weights (also through a
       `tosa.reshape` of the constant), and `tosa.matmul` of any batch
       whose weights are computed at run time (attention's products);
       static shapes, zero zero points;
-    - `fma_depthwise`, `fma256_depthwise`: float `tosa.depthwise_conv2d` with one output per
+    - `fma_depthwise`, `fma256_depthwise`, `fmla_depthwise`: float `tosa.depthwise_conv2d` with one output per
       channel (any channel count), constant filter and bias, static
       shapes, zero zero points;
     - `vbmi_lookup`: `qf.lookup` of static shape.
@@ -61,7 +62,8 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     `qforge compile` derives the family from `--target` (VNNI implies
     AVX-512, and VBMI beside it adds the lookup kernel; AVX-VNNI without
     AVX-512 takes the 256-bit kernels, AVX2 with FMA alone the 256-bit
-    float kernels and `vpmaddwd` for int8; i8mm is preferred to dotprod).
+    float kernels and `vpmaddwd` for int8; i8mm is preferred to dotprod,
+    and AArch64 with neither takes the NEON float kernels).
   }];
   let options = [
     Option<"family", "kernels", "qforge::KernelFamily", "qforge::KernelFamily::Reference",
@@ -80,10 +82,12 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
                clEnumValN(qforge::KernelFamily::X86AvxVnni, "x86-avx-vnni",
                           "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float "
                           "kernels on ymm"),
+               clEnumValN(qforge::KernelFamily::ArmNeon, "arm-neon",
+                          "AArch64 NEON: the float fmla kernels, vector depthwise int8"),
                clEnumValN(qforge::KernelFamily::ArmDotprod, "arm-dotprod",
-                          "AArch64 dotprod: sdot int8 kernels"),
+                          "AArch64 dotprod: sdot int8/int4 kernels and the NEON ones"),
                clEnumValN(qforge::KernelFamily::ArmI8mm, "arm-i8mm",
-                          "AArch64 i8mm: smmla int8 kernels"))}]>,
+                          "AArch64 i8mm: smmla int8/int4 kernels and the NEON ones"))}]>,
   ];
   let dependentDialects = ["qforge::qf::QFDialect"];
 }

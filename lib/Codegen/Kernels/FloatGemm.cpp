@@ -43,7 +43,7 @@ public:
   Value fromBatches();
 
 private:
-  void plan(int64_t rows, GemmTile chosen);
+  void plan(int64_t rows, GemmTile chosen, int64_t stepDepth = 1);
   void packWeights();
   Value padWithZeros(Value x, int64_t dim, int64_t size);
   Value packAtRunTime();
@@ -56,14 +56,26 @@ private:
   void addBias();
   Value emit();
 
-  /// A tile for `rows` rows of a matrix, within the registers.
-  GemmTile matrixTile(int64_t rows) const {
-    return chooseGemmTile(rows, n, lanes, 1, 0, 8, registers);
+  /// A tile for `rows` rows of a matrix, within the registers, for steps
+  /// of `stepDepth` values. Steps of several values (AArch64) load the
+  /// step's D vectors of each of the tile's V panels and one vector per
+  /// row: rows x V accumulators, V x D panel vectors and the rows fill the
+  /// 32 registers at 8 rows by 2 vectors. 4-float steps of one value take
+  /// 6 rows, whose loads feed enough fmla (llvm-mca; docs/performance.md).
+  GemmTile matrixTile(int64_t rows, int64_t stepDepth = 1) const {
+    if (stepDepth > 1) {
+      int64_t tileRows = std::min<int64_t>(rows, 8);
+      return chooseGemmTile(rows, n, lanes, 1, tileRows,
+                            (registers - tileRows) / (tileRows + stepDepth), registers);
+    }
+    int64_t fixedRows = lanes == 4 && rows >= 6 ? 6 : 0;
+    return chooseGemmTile(rows, n, lanes, 1, fixedRows, 8, registers);
   }
 
   OpBuilder &b;
   Location loc;
   int64_t lanes, registers;
+  int64_t depth = 1; // reduction values per step (see stepDepthFor)
   const FloatMatrix *weights = nullptr;
   ArrayRef<float> bias;
   Type f32;
@@ -75,10 +87,22 @@ private:
   ConvWalk walk;
 };
 
+/// Reduction values per step for products whose rows are read `run`
+/// contiguous values at a time (a matrix's whole rows; a convolution's
+/// window, a tap's channels): 4 on 4-float vectors (AArch64) when the run
+/// allows, so that one q load brings 4 of a row's values and the step's
+/// fused multiply-adds take them by element (fmla v, v, v.s[i]); 1
+/// elsewhere, each value broadcast from memory.
+static int64_t stepDepthFor(int64_t lanes, int64_t run) {
+  return lanes == 4 && run % 4 == 0 ? 4 : 1;
+}
+
 Value FloatGemmBuilder::fromMatrix(Value x) {
   int64_t rows = cast<RankedTensorType>(x.getType()).getDimSize(0);
-  plan(rows, matrixTile(rows));
-  g.lhs = padWithZeros(x, 0, g.mp);
+  // A matrix's rows are padded with zeros to whole steps.
+  int64_t stepDepth = stepDepthFor(lanes, 4);
+  plan(rows, matrixTile(rows, stepDepth), stepDepth);
+  g.lhs = padWithZeros(padWithZeros(x, 0, g.mp), 1, g.kp);
   packWeights();
   readMatrixRows();
   return emit();
@@ -88,8 +112,13 @@ Value FloatGemmBuilder::fromWindows(const ConvWindows &padded) {
   ArrayRef<int64_t> out = padded.outShape;
   int64_t rows = out[0] * out[1] * out[2];
   // With 16 registers, at most 6 rows: two vectors of columns each.
-  plan(rows, chooseConvTile(out[2], rows, n, lanes, std::min<int64_t>(8, registers / 2 - 2), 1,
-                            8, registers));
+  // Steps of several values: at most 2 vectors (matrixTile).
+  int64_t channels = cast<RankedTensorType>(padded.input.getType()).getDimSize(3);
+  int64_t stepDepth = stepDepthFor(lanes, channels);
+  plan(rows,
+       chooseConvTile(out[2], rows, n, lanes, std::min<int64_t>(8, registers / 2 - 2), 1,
+                      stepDepth > 1 ? 2 : 8, registers),
+       stepDepth);
   packWeights();
   readWindowsInPlace(padded);
   return emit();
@@ -171,31 +200,40 @@ Value FloatGemmBuilder::batchProduct(OpBuilder &bb, Location bl, Value batch, Va
   return emitPackedGemm(bb, bl, g);
 }
 
-/// The register tile and the extents padded to it.
-void FloatGemmBuilder::plan(int64_t rows, GemmTile chosen) {
+/// The register tile, the reduction values per step and the extents
+/// padded to them.
+void FloatGemmBuilder::plan(int64_t rows, GemmTile chosen, int64_t stepDepth) {
   m = rows;
+  depth = stepDepth;
   g.tile = chosen;
   g.mp = llvm::alignTo(m, chosen.rows);
   g.np = llvm::alignTo(n, lanes * chosen.vectors);
-  g.kp = k;
-  g.depth = 1;
+  g.kp = llvm::alignTo(k, depth);
+  g.depth = depth;
   g.accType = VectorType::get({lanes}, f32);
-  g.panelType = g.accType;
+  g.panelType = VectorType::get({depth * lanes}, f32);
   g.outElement = f32;
 }
 
-/// Weights as [Np/W][K][W]: step s of column tile t reads w[s][W t ..
-/// W t + W - 1], contiguous; padded columns are zero, and so is their bias.
+/// Weights as [Np/W][Kp/D][V][D][L] (W = V L columns of a tile, D values
+/// of the reduction per step): step s of column tile t reads, for each of
+/// its V vectors, the D rows' L weights, contiguous (with D = 1: w[s][W t
+/// .. W t + W - 1]); padded rows and columns are zero, and so is their
+/// bias.
 void FloatGemmBuilder::packWeights() {
-  int64_t width = lanes * g.tile.vectors, np = g.np;
+  int64_t width = lanes * g.tile.vectors, np = g.np, kp = g.kp;
   const std::vector<float> &values = weights->values;
-  std::vector<float> packed(np * k, 0.0f);
+  std::vector<float> packed(np * kp, 0.0f);
   for (int64_t t = 0; t < np / width; ++t)
     for (int64_t s = 0; s < k; ++s)
-      for (int64_t j = 0; j < width && t * width + j < n; ++j)
-        packed[(t * k + s) * width + j] = values[s * n + t * width + j];
+      for (int64_t j = 0; j < width && t * width + j < n; ++j) {
+        int64_t step = s / depth, v = j / lanes;
+        int64_t at = ((t * (kp / depth) + step) * g.tile.vectors + v) * depth * lanes +
+                     (s % depth) * lanes + j % lanes;
+        packed[at] = values[s * n + t * width + j];
+      }
   std::vector<float> biasTable = paddedBias(bias, n, np);
-  auto packedType = RankedTensorType::get({np / width, k, width}, f32);
+  auto packedType = RankedTensorType::get({np / width, kp / depth, width * depth}, f32);
   g.packed = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(packedType, ArrayRef<float>(packed)));
   biasValues = arith::ConstantOp::create(
@@ -203,18 +241,26 @@ void FloatGemmBuilder::packWeights() {
   zero = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
 }
 
-/// g.lhs at `at`, copied to every lane.
+/// g.lhs at `at`, copied to every lane; with steps of several values,
+/// those values as they are (multiplyAdd takes them by element).
 Value FloatGemmBuilder::broadcastElement(OpBuilder &rb, Location rl, ValueRange at) {
+  if (depth > 1)
+    return vector::TransferReadOp::create(rb, rl, VectorType::get({depth}, f32), g.lhs, at, zero,
+                                          inBounds);
   Value one = vector::TransferReadOp::create(rb, rl, VectorType::get({1}, f32), g.lhs, at, zero,
                                              inBounds);
   Value scalar = vector::ExtractOp::create(rb, rl, one, ArrayRef<int64_t>{0});
   return vector::BroadcastOp::create(rb, rl, g.accType, scalar);
 }
 
-/// x[row, step], copied to every lane.
+/// x[row, step], copied to every lane (x[row, D step ..] with steps of D).
 void FloatGemmBuilder::readMatrixRows() {
   g.loadRow = [this](OpBuilder &rb, Location rl, Value row, Value step) -> Value {
-    return broadcastElement(rb, rl, ValueRange{row, step});
+    Value col = depth == 1 ? step
+                           : arith::MulIOp::create(rb, rl, step,
+                                                   arith::ConstantIndexOp::create(rb, rl, depth))
+                                 .getResult();
+    return broadcastElement(rb, rl, ValueRange{row, col});
   };
 }
 
@@ -222,7 +268,7 @@ void FloatGemmBuilder::readMatrixRows() {
 /// the padded input flattened (zero padding adds nothing: taps on it only
 /// are left out).
 void FloatGemmBuilder::readWindowsInPlace(const ConvWindows &padded) {
-  WindowGeometry geo(padded, g.tile, m, /*depth=*/1, /*paddingAddsNothing=*/true);
+  WindowGeometry geo(padded, g.tile, m, depth, /*paddingAddsNothing=*/true);
   g.lhs = tensor::CollapseShapeOp::create(b, loc, padded.input,
                                           SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
   walk = geo.walk([this](OpBuilder &rb, Location rl, Value offset) -> Value {
@@ -231,9 +277,21 @@ void FloatGemmBuilder::readWindowsInPlace(const ConvWindows &padded) {
   g.conv = &walk;
 }
 
+/// acc + a * panel; with steps of D values, D fused multiply-adds, value
+/// d of the row times the panel's d-th vector.
 void FloatGemmBuilder::multiplyAdd() {
-  g.combine = [](OpBuilder &cb, Location cl, Value acc, Value a, Value panel) -> Value {
-    return vector::FMAOp::create(cb, cl, a, panel, acc);
+  g.combine = [this](OpBuilder &cb, Location cl, Value acc, Value a, Value panel) -> Value {
+    if (depth == 1)
+      return vector::FMAOp::create(cb, cl, a, panel, acc);
+    for (int64_t d = 0; d < depth; ++d) {
+      Value weights = vector::ExtractStridedSliceOp::create(
+          cb, cl, panel, ArrayRef<int64_t>{d * lanes}, ArrayRef<int64_t>{lanes},
+          ArrayRef<int64_t>{1});
+      Value value = vector::BroadcastOp::create(
+          cb, cl, g.accType, vector::ExtractOp::create(cb, cl, a, ArrayRef<int64_t>{d}));
+      acc = vector::FMAOp::create(cb, cl, value, weights, acc);
+    }
+    return acc;
   };
 }
 

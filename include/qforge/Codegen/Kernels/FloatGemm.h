@@ -29,6 +29,8 @@ struct FloatVectors {
 inline constexpr FloatVectors kZmmFloats{16, 32};
 /// AVX2 with FMA: 16 ymm registers of 8 floats.
 inline constexpr FloatVectors kYmmFloats{8, 16};
+/// AArch64 NEON: 32 q registers of 4 floats.
+inline constexpr FloatVectors kNeonFloats{4, 32};
 
 /// y [M, N] = x [M, K] * w [K, N] + bias[n] (one bias value: the same for
 /// every column), in f32 on packed weights.

@@ -52,12 +52,14 @@ static LogicalResult verifyKernelTarget(Operation *op, Kernel kernel) {
                            << " computes depthwise (grouped) qf.conv2d, not this op";
   case Kernel::FmaProduct:
   case Kernel::Fma256Product:
+  case Kernel::FmlaProduct:
     if (opName == "tosa.conv2d" || opName == "tosa.matmul")
       return success();
     return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)
                            << " computes float tosa.conv2d and tosa.matmul, not this op";
   case Kernel::FmaDepthwise:
   case Kernel::Fma256Depthwise:
+  case Kernel::FmlaDepthwise:
     if (opName == "tosa.depthwise_conv2d")
       return success();
     return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)
