@@ -633,27 +633,32 @@ func.func @vnni_matmul_int4_paired_int32(%xi: tensor<1x8xi8>) -> tensor<1x32xi32
 //===----------------------------------------------------------------------===//
 
 // A 2x6 by 6x2 product with signed activations, which sdot reads as they
-// are (no shift): K pads to 8 (two 4-byte steps), N to one vector of 4
-// columns, the two rows form one register tile (2 rows x 1 vector).
-// Packed weights [N/(4 V)][K/4][V x 4 x 4], here V = 1: panel
-// (0, 0) holds w[0..3][0] = 1 3 5 7 for column 0 and w[0..3][1] = 2 4 6 8
-// for column 1, then zeros for the padded columns; panel (0, 1) holds
-// 9 11 0 0 and 10 12 0 0. The compensation z * colsum(w) = -3 * [36, 42]
-// = [-108, -126] (zero for the padded columns) comes off the accumulators.
+// are (no shift). A step takes 16 bytes of each row, 4 sdot of 4 bytes:
+// K pads to 16, N to one vector of 4 columns, the two rows form one
+// register tile (2 rows x 1 vector). Packed weights [N/(4 V)][K/16][V x 4
+// x 4 x 4], here V = 1, the panel of a step one instruction's 16 bytes
+// after another: w[0..3][0] = 1 3 5 7 for column 0 and w[0..3][1] = 2 4 6
+// 8 for column 1, zeros for the padded columns; then 9 11 0 0 and 10 12 0
+// 0; then zeros. A row's 16 bytes are read once and each sdot takes its
+// 4-byte word d copied to every lane (sdot by element), as the second
+// operand. The compensation z * colsum(w) = -3 * [36, 42] = [-108, -126]
+// (zero for the padded columns) comes off the accumulators.
 // CHECK-LABEL: func.func @sdot_matmul_signed
 // CHECK: %[[CORR:.*]] = arith.constant dense<[-108, -126, 0, 0]> : tensor<4xi32>
 // CHECK-NOT: arith.xori
-// CHECK: %[[P:.*]] = tensor.pad %arg0 low[0, 0] high[0, 2]
-// CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[}}1, 3, 5, 7, 2, 4, 6, 8, 0, 0, 0, 0, 0, 0, 0, 0], [9, 11, 0, 0, 10, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0{{\]\]\]}}> : tensor<1x2x16xi8>
+// CHECK: %[[P:.*]] = tensor.pad %arg0 low[0, 0] high[0, 10]
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[}}1, 3, 5, 7, 2, 4, 6, 8, 0, 0, 0, 0, 0, 0, 0, 0, 9, 11, 0, 0, 10, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0{{\]\]\]}}> : tensor<1x1x64xi8>
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xi32>, vector<4xi32>)
-// CHECK: vector.transfer_read %[[W]]{{.*}} {in_bounds = [true]} : tensor<1x2x16xi8>, vector<16xi8>
-// CHECK: vector.transfer_read %[[P]]{{.*}} {in_bounds = [true]} : tensor<2x8xi8>, vector<4xi8>
+// CHECK: vector.transfer_read %[[W]]{{.*}} {in_bounds = [true]} : tensor<1x1x64xi8>, vector<64xi8>
+// CHECK: %[[ROW:.*]] = vector.transfer_read %[[P]]{{.*}} {in_bounds = [true]} : tensor<2x16xi8>, vector<16xi8>
+// CHECK: %[[WORDS:.*]] = vector.bitcast %[[ROW]] : vector<16xi8> to vector<4xi32>
+// CHECK: vector.extract %[[WORDS]][0] : i32 from vector<4xi32>
 // CHECK: vector.broadcast %{{.*}} : i32 to vector<4xi32>
-// CHECK: vector.bitcast %{{.*}} : vector<4xi32> to vector<16xi8>
-// CHECK: arm_neon.intr.sdot %{{.*}}, %{{.*}}, %{{.*}} : vector<16xi8>, vector<16xi8> to vector<4xi32>
-// CHECK: arm_neon.intr.sdot
+// CHECK: %[[BY:.*]] = vector.bitcast %{{.*}} : vector<4xi32> to vector<16xi8>
+// CHECK: arm_neon.intr.sdot %{{.*}}, %{{.*}}, %[[BY]] : vector<16xi8>, vector<16xi8> to vector<4xi32>
+// CHECK-COUNT-7: arm_neon.intr.sdot
 // CHECK-NOT: arm_neon.intr.sdot
 // CHECK: scf.yield
 // CHECK: %[[C0:.*]] = vector.transfer_read %[[CORR]]

@@ -118,11 +118,13 @@ std::vector<int8_t> twoPerByte(const std::vector<int8_t> &values, int64_t panel,
 /// weights w[D kb .. D kb + D-1][W t + C v + j]. One step of the kernel
 /// reads V panels, contiguous. The padding is zero, so padded rows and
 /// columns add nothing. With `nibbles`, the panels then go two weights
-/// per byte (twoPerByte). With `pairs`, a panel holds pairs of weights:
-/// weights 0 and 1 of each column, then weights 2 and 3 of each column.
+/// per byte (twoPerByte). With a `run` shorter than D, a panel holds its
+/// D weights per column in runs: the first `run` of each column, then the
+/// next `run` of each column, ... (vpmaddwd's pairs: runs of 2; steps of
+/// several sdot: runs of 4, one per instruction).
 Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int64_t kp,
-                  int64_t np, int64_t columns, int64_t depth, int64_t vectors, bool nibbles,
-                  bool pairs) {
+                  int64_t np, int64_t columns, int64_t depth, int64_t run, int64_t vectors,
+                  bool nibbles) {
   auto type = cast<ShapedType>(weights.getType());
   int64_t k = type.getDimSize(0), n = type.getDimSize(1);
   std::vector<int8_t> values = weightBytes(weights);
@@ -134,7 +136,7 @@ Value packWeights(OpBuilder &b, Location loc, DenseIntElementsAttr weights, int6
         for (int64_t j = 0; j < columns; ++j)
           for (int64_t i = 0; i < depth; ++i) {
             int64_t row = kb * depth + i, col = t * width + v * columns + j;
-            int64_t inPanel = pairs ? (i / 2) * columns * 2 + j * 2 + i % 2 : j * depth + i;
+            int64_t inPanel = (i / run) * columns * run + j * run + i % run;
             if (row < k && col < n)
               packed[((t * steps + kb) * vectors + v) * columns * depth + inPanel] =
                   values[row * n + col];
@@ -316,6 +318,19 @@ bool dotProductFitsInt32(const DotProductWeights &weights) {
 
 namespace {
 
+/// Instructions per step of the kernel: 4 for sdot on int8 weights (a
+/// step's 16 bytes of each row come in one q load, each instruction takes
+/// its 4 by element: on one sdot per step the row broadcasts outnumber
+/// the instructions' dispatch slots, docs/performance.md) when a
+/// convolution read in place has whole steps of channels (`channels`, 0
+/// for a matrix), else 1.
+int64_t instructionsPerStep(DotInstruction instruction, const DotProductWeights &w,
+                            int64_t channels) {
+  bool grouped = instruction == DotInstruction::ArmSdot && !w.nibbles && !w.runs &&
+                 channels % 16 == 0;
+  return grouped ? 4 : 1;
+}
+
 /// Builds one dot-product kernel: plans the tile and the padded extents,
 /// packs the weights, prepares the compensation and requantization
 /// tables, and gives the packed loop nest (PackedGemm) its steps: how rows
@@ -345,6 +360,9 @@ private:
   void finishColumns();
   Value broadcastDepth(OpBuilder &rb, Location rl, Value lhs, ValueRange indices);
   Value combinePairs(OpBuilder &cb, Location cl, Value acc, Value row, Value panel);
+  Value combineGroup(OpBuilder &cb, Location cl, Value acc, Value row, Value panel);
+  /// Bytes of the reduction one step of the kernel takes per output.
+  int64_t stepDepth() const { return traits.depth * group; }
 
   OpBuilder &b;
   Location loc;
@@ -359,6 +377,7 @@ private:
 
   // The plan.
   int64_t m = 0, k = 0, n = 0, channels = 0, columns = 0;
+  int64_t group = 1; // instructions per step (instructionsPerStep)
   GemmTile tile;
   int64_t mp = 0, kp = 0, np = 0;
   std::vector<int64_t> effective; // the weights times their run multiples
@@ -389,12 +408,12 @@ Value DotProductBuilder::build() {
   g.mp = mp;
   g.np = np;
   g.kp = kp;
-  g.depth = traits.depth;
+  g.depth = stepDepth();
   g.blockRows = traits.blockRows;
   if (!conv)
     g.lhs = activationElements(b, loc, x, form, mp, kp);
-  g.packed = packWeights(b, loc, w.values, kp, np, columns, traits.depth, tile.vectors,
-                         w.nibbles, traits.pairs);
+  g.packed = packWeights(b, loc, w.values, kp, np, columns, stepDepth(),
+                         traits.pairs ? 2 : traits.depth, tile.vectors, w.nibbles);
   if (w.nibbles)
     unpackFourBitPanels();
   if (w.runs)
@@ -433,12 +452,22 @@ void DotProductBuilder::planTile() {
   // vpmaddwd's widened weights take two registers per vector and its
   // activations two per row: four fewer for accumulators (4 rows by 2
   // vectors; docs/performance.md).
+  // Steps of several instructions hold each of the tile's V panels in
+  // `group` registers and each row in one: 8 rows by 2 vectors fill the
+  // 32 registers.
+  group = instructionsPerStep(instruction, w, conv ? channels : 0);
   int64_t registers = traits.pairs ? traits.registers - 4 : traits.registers;
   int64_t registerRows = registers / 2 - 2;
   int64_t maxRows = std::min<int64_t>(w.runs ? 7 : 8, registerRows);
-  tile = conv ? chooseConvTile(conv->outShape[2], m, n, lanes, maxRows, w.runs ? 2 : 1,
-                               w.nibbles ? 2 : 8, registers)
-              : chooseGemmTile(m, n, lanes, blockRows, 0, 8, registers);
+  int64_t groupRows = std::min<int64_t>(m, 8);
+  int64_t groupVectors = (registers - groupRows) / (groupRows + group);
+  if (group > 1)
+    tile = conv ? chooseConvTile(conv->outShape[2], m, n, lanes, 8, 1, 2, registers)
+                : chooseGemmTile(m, n, lanes, blockRows, groupRows, groupVectors, registers);
+  else
+    tile = conv ? chooseConvTile(conv->outShape[2], m, n, lanes, maxRows, w.runs ? 2 : 1,
+                                 w.nibbles ? 2 : 8, registers)
+                : chooseGemmTile(m, n, lanes, blockRows, 0, 8, registers);
   if (w.nibbles && tile.rows > 1 && !(conv && conv->outShape[2] % tile.rows == 0)) {
     tile.vectors = std::min<int64_t>(tile.vectors, 2);
     tile.rows = std::min<int64_t>(m, std::min<int64_t>(7, registerRows));
@@ -448,12 +477,12 @@ void DotProductBuilder::planTile() {
         tile.rows = rows;
   }
   mp = llvm::alignTo(m, tile.rows * blockRows);
-  kp = llvm::alignTo(k, traits.depth);
+  kp = llvm::alignTo(k, stepDepth());
   np = llvm::alignTo(n, columns * tile.vectors);
   i8 = b.getI8Type();
   i32 = b.getI32Type();
   accType = VectorType::get({lanes}, i32);
-  bytesType = VectorType::get({columns * traits.depth}, i8);
+  bytesType = VectorType::get({columns * stepDepth()}, i8);
   effective = effectiveWeights(w, rows, cols);
 }
 
@@ -581,7 +610,7 @@ void DotProductBuilder::sumInRuns() {
 
 /// A convolution's rows read from its padded input in place, tap by tap.
 void DotProductBuilder::readWindowsInPlace() {
-  WindowGeometry geo(*conv, tile, m, traits.depth, /*paddingAddsNothing=*/readZero == 0);
+  WindowGeometry geo(*conv, tile, m, stepDepth(), /*paddingAddsNothing=*/readZero == 0);
   g.lhs = tensor::CollapseShapeOp::create(b, loc, conv->input,
                                           SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
   walk = geo.walk([this](OpBuilder &rb, Location rl, Value offset) -> Value {
@@ -594,7 +623,7 @@ void DotProductBuilder::readWindowsInPlace() {
 /// takes it.
 void DotProductBuilder::readMatrixRows() {
   g.loadRow = [this](OpBuilder &rb, Location rl, Value row, Value step) -> Value {
-    int64_t depth = traits.depth;
+    int64_t depth = stepDepth();
     Value col = arith::MulIOp::create(rb, rl, step,
                                       arith::ConstantIndexOp::create(rb, rl, depth));
     if (traits.blockRows == 2) {
@@ -614,6 +643,9 @@ Value DotProductBuilder::broadcastDepth(OpBuilder &rb, Location rl, Value lhs,
                                         ValueRange indices) {
   if (traits.pairs)
     return broadcastPairs(rb, rl, lhs, indices, accType);
+  if (group > 1) // the step's bytes as they are: combineGroup takes them by lane
+    return vector::TransferReadOp::create(rb, rl, VectorType::get({stepDepth()}, i8), lhs,
+                                          indices, zeroI8, inBounds);
   Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({traits.depth}, i8), lhs,
                                               indices, zeroI8, inBounds);
   return broadcastWord(rb, rl, four, accType, bytesType);
@@ -640,6 +672,27 @@ Value DotProductBuilder::combinePairs(OpBuilder &cb, Location cl, Value acc, Val
   return acc;
 }
 
+/// acc + row * panel for steps of `group` sdot: the row's 4-byte word d
+/// copied to every lane (sdot by element, `v.4b[d]`) against the panel's
+/// d-th 16 bytes.
+Value DotProductBuilder::combineGroup(OpBuilder &cb, Location cl, Value acc, Value row,
+                                      Value panel) {
+  int64_t panelBytes = columns * traits.depth;
+  auto oneBytes = VectorType::get({panelBytes}, i8);
+  Value words = vector::BitCastOp::create(cb, cl, VectorType::get({group}, i32), row);
+  for (int64_t d = 0; d < group; ++d) {
+    Value word = vector::BroadcastOp::create(
+        cb, cl, accType, vector::ExtractOp::create(cb, cl, words, ArrayRef<int64_t>{d}));
+    Value weights = vector::ExtractStridedSliceOp::create(
+        cb, cl, panel, ArrayRef<int64_t>{d * panelBytes}, ArrayRef<int64_t>{panelBytes},
+        ArrayRef<int64_t>{1});
+    // The by-element operand second: LLVM folds that copy into sdot.
+    acc = arm_neon::SdotOp::create(cb, cl, accType, acc, weights,
+                                   vector::BitCastOp::create(cb, cl, oneBytes, word));
+  }
+  return acc;
+}
+
 /// acc + row * panel on the kernel's instruction.
 void DotProductBuilder::combineWithInstruction() {
   g.combine = [this](OpBuilder &cb, Location cl, Value acc, Value a, Value panel) -> Value {
@@ -650,6 +703,8 @@ void DotProductBuilder::combineWithInstruction() {
     case DotInstruction::X86Pmaddwd:
       return combinePairs(cb, cl, acc, a, panel);
     case DotInstruction::ArmSdot:
+      if (group > 1)
+        return combineGroup(cb, cl, acc, a, panel);
       return arm_neon::SdotOp::create(cb, cl, accType, acc, a, panel);
     case DotInstruction::ArmSmmla:
       return arm_neon::SmmlaOp::create(cb, cl, accType, acc, a, panel);
