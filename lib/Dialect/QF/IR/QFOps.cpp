@@ -599,35 +599,32 @@ std::vector<int8_t> PackedConstantOp::nibbleValues() {
 }
 
 //===----------------------------------------------------------------------===//
-// VnniDotOp
+// VnniDotOp, PairDotOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult VnniDotOp::verify() {
-  int64_t lanes = getAcc().getType().getNumElements();
+/// An x86 dot-product op's shapes: an accumulator of 4, 8 or 16 int32
+/// lanes (one xmm, ymm or zmm register) and operands of `perLane` values
+/// (`what`) per lane.
+static LogicalResult verifyX86Dot(Operation *op, VectorType acc, VectorType operand,
+                                  int64_t perLane, StringRef what) {
+  int64_t lanes = acc.getNumElements();
   if (lanes != 4 && lanes != 8 && lanes != 16)
-    return emitOpError() << "acc must have 4, 8 or 16 int32 lanes (xmm, ymm, zmm), got "
-                         << lanes;
-  int64_t bytes = getLhs().getType().getNumElements();
-  if (bytes != 4 * lanes)
-    return emitOpError() << "operands must have 4 bytes per int32 lane: " << 4 * lanes
-                         << " for " << lanes << " lanes, got " << bytes;
+    return op->emitOpError() << "acc must have 4, 8 or 16 int32 lanes (xmm, ymm, zmm), got "
+                             << lanes;
+  int64_t values = operand.getNumElements();
+  if (values != perLane * lanes)
+    return op->emitOpError() << "operands must have " << perLane << " " << what
+                             << " per int32 lane: " << perLane * lanes << " for " << lanes
+                             << " lanes, got " << values;
   return success();
 }
 
-//===----------------------------------------------------------------------===//
-// PairDotOp
-//===----------------------------------------------------------------------===//
+LogicalResult VnniDotOp::verify() {
+  return verifyX86Dot(*this, getAcc().getType(), getLhs().getType(), 4, "bytes");
+}
 
 LogicalResult PairDotOp::verify() {
-  int64_t lanes = getAcc().getType().getNumElements();
-  if (lanes != 4 && lanes != 8 && lanes != 16)
-    return emitOpError() << "acc must have 4, 8 or 16 int32 lanes (xmm, ymm, zmm), got "
-                         << lanes;
-  int64_t halves = getLhs().getType().getNumElements();
-  if (halves != 2 * lanes)
-    return emitOpError() << "operands must have 2 int16 values per int32 lane: " << 2 * lanes
-                         << " for " << lanes << " lanes, got " << halves;
-  return success();
+  return verifyX86Dot(*this, getAcc().getType(), getLhs().getType(), 2, "int16 values");
 }
 
 #define GET_OP_CLASSES
