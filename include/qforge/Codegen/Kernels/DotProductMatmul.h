@@ -19,7 +19,9 @@
 //   * 2 does not fit) and so would not match the reference loops; the
 //   widened form is exact and, on cores with two vector multipliers,
 //   does as many multiply-adds per cycle (docs/performance.md).
-// - AArch64 dotprod, `sdot` (arm_neon.intr.sdot): 4 lanes, signed by signed.
+// - AArch64 dotprod, `sdot` (arm_neon.intr.sdot): 4 lanes, signed by signed;
+//   with int8 weights 4 instructions a step, each row's 16 bytes loaded
+//   once and taken 4 at a time by element.
 // - AArch64 i8mm, `smmla` (arm_neon.intr.smmla): a 2 x 8 by 8 x 2 product
 //   of signed bytes into a 2 x 2 block of int32 (two rows, two columns per
 //   accumulator; 8 bytes of the reduction per instruction).
