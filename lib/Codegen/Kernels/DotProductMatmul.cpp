@@ -157,6 +157,11 @@ struct ReadForm {
   bool wide = false; // then zero-extended to int16 (unsigned by then)
   Type element(OpBuilder &b) const { return wide ? b.getI16Type() : b.getI8Type(); }
   bool identity() const { return !flip && !wide; }
+  /// Zero point `zeroPoint` of activations of signedness `xSigned` in the
+  /// units read: shifted by 128 with the flip.
+  int64_t readZero(bool xSigned, int64_t zeroPoint) const {
+    return !flip ? zeroPoint : xSigned ? zeroPoint + 128 : zeroPoint - 128;
+  }
 };
 
 /// The read form of activations `x` for `traits`, given their signedness:
@@ -195,8 +200,8 @@ Value readElements(OpBuilder &b, Location loc, Value x, ReadForm form, Value ini
 /// `pad` = [top, bottom, left, right] of `padValue` (in the read units): a
 /// new buffer whose border alone is filled, the input copied (read as
 /// `form`) straight into its interior, so that the bytes move once.
-Value paddedElements(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad, int64_t padValue,
-                  ReadForm form) {
+Value paddedElements(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
+                     int64_t padValue, ReadForm form) {
   auto type = cast<RankedTensorType>(x.getType());
   if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
     return form.identity() ? x : readElements(b, loc, x, form);
@@ -244,7 +249,7 @@ Value paddedElements(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
 /// The activations as the elements the instruction reads (`form`), padded
 /// with zeros to [Mp, Kp].
 Value activationElements(OpBuilder &b, Location loc, Value x, ReadForm form, int64_t mp,
-                      int64_t kp) {
+                         int64_t kp) {
   auto type = cast<RankedTensorType>(x.getType());
   if (!form.identity())
     x = readElements(b, loc, x, form);
@@ -452,18 +457,15 @@ void DotProductBuilder::planTile() {
   // vpmaddwd's widened weights take two registers per vector and its
   // activations two per row: four fewer for accumulators (4 rows by 2
   // vectors; docs/performance.md).
-  // Steps of several instructions hold each of the tile's V panels in
-  // `group` registers and each row in one: 8 rows by 2 vectors fill the
-  // 32 registers.
+  // Steps of several instructions take each row's words by element
+  // (chooseByElementTile; convolutions at most 2 vectors, as for floats).
   group = instructionsPerStep(instruction, w, conv ? channels : 0);
   int64_t registers = traits.pairs ? traits.registers - 4 : traits.registers;
   int64_t registerRows = registers / 2 - 2;
   int64_t maxRows = std::min<int64_t>(w.runs ? 7 : 8, registerRows);
-  int64_t groupRows = std::min<int64_t>(m, 8);
-  int64_t groupVectors = (registers - groupRows) / (groupRows + group);
   if (group > 1)
     tile = conv ? chooseConvTile(conv->outShape[2], m, n, lanes, 8, 1, 2, registers)
-                : chooseGemmTile(m, n, lanes, blockRows, groupRows, groupVectors, registers);
+                : chooseByElementTile(m, n, lanes, group, registers);
   else
     tile = conv ? chooseConvTile(conv->outShape[2], m, n, lanes, maxRows, w.runs ? 2 : 1,
                                  w.nibbles ? 2 : 8, registers)
@@ -529,7 +531,7 @@ void DotProductBuilder::scaleFourBitSums() {
 /// leave the registers; the epilogue's tables; the constants of the steps.
 void DotProductBuilder::buildTables() {
   form = readFormOf(conv ? conv->input : x, xSigned, traits);
-  readZero = !form.flip ? zeroPoint : xSigned ? zeroPoint + 128 : zeroPoint - 128;
+  readZero = form.readZero(xSigned, zeroPoint);
   std::vector<int32_t> correction(np, 0);
   for (int64_t row = 0; row < rows; ++row)
     for (int64_t col = 0; col < cols; ++col)
@@ -751,13 +753,13 @@ Value buildDotProductConv(OpBuilder &b, Location loc, DotInstruction instruction
   // that signedness, with the zero point in its units.
   DotTraits traits = traitsOf(instruction);
   ReadForm form = readFormOf(windows.input, xSigned, traits);
-  int64_t readZero = !form.flip ? zeroPoint : xSigned ? zeroPoint + 128 : zeroPoint - 128;
+  int64_t readZero = form.readZero(xSigned, zeroPoint);
   bool readSigned = !traits.unsignedLhs;
   ConvWindows padded = windows;
   // Bytes are filled by their bit pattern, int16 (widened unsigned bytes)
   // by their value.
   padded.input = paddedElements(b, loc, windows.input, windows.pad,
-                             form.wide ? readZero : static_cast<int8_t>(readZero), form);
+                                form.wide ? readZero : static_cast<int8_t>(readZero), form);
   int64_t channels = cast<RankedTensorType>(windows.input.getType()).getDimSize(3);
   if (traits.blockRows == 1 && channels % traits.depth == 0 &&
       (!w.runs || channels % w.runs->size == 0))

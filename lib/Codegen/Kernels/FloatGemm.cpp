@@ -57,17 +57,13 @@ private:
   Value emit();
 
   /// A tile for `rows` rows of a matrix, within the registers, for steps
-  /// of `stepDepth` values. Steps of several values (AArch64) load the
-  /// step's D vectors of each of the tile's V panels and one vector per
-  /// row: rows x V accumulators, V x D panel vectors and the rows fill the
-  /// 32 registers at 8 rows by 2 vectors. 4-float steps of one value take
-  /// 6 rows, whose loads feed enough fmla (llvm-mca; docs/performance.md).
+  /// of `stepDepth` values. Steps of several values (AArch64) take them by
+  /// element (chooseByElementTile: each panel's D vectors, each row's
+  /// values). 4-float steps of one value take 6 rows, whose loads feed
+  /// enough fmla (llvm-mca; docs/performance.md).
   GemmTile matrixTile(int64_t rows, int64_t stepDepth = 1) const {
-    if (stepDepth > 1) {
-      int64_t tileRows = std::min<int64_t>(rows, 8);
-      return chooseGemmTile(rows, n, lanes, 1, tileRows,
-                            (registers - tileRows) / (tileRows + stepDepth), registers);
-    }
+    if (stepDepth > 1)
+      return chooseByElementTile(rows, n, lanes, stepDepth, registers);
     int64_t fixedRows = lanes == 4 && rows >= 6 ? 6 : 0;
     return chooseGemmTile(rows, n, lanes, 1, fixedRows, 8, registers);
   }
@@ -87,20 +83,19 @@ private:
   ConvWalk walk;
 };
 
-/// Reduction values per step for products whose rows are read `run`
-/// contiguous values at a time (a matrix's whole rows; a convolution's
-/// window, a tap's channels): 4 on 4-float vectors (AArch64) when the run
-/// allows, so that one q load brings 4 of a row's values and the step's
-/// fused multiply-adds take them by element (fmla v, v, v.s[i]); 1
-/// elsewhere, each value broadcast from memory.
-static int64_t stepDepthFor(int64_t lanes, int64_t run) {
-  return lanes == 4 && run % 4 == 0 ? 4 : 1;
+/// Reduction values per step: 4 on 4-float vectors (AArch64), so that one
+/// q load brings 4 of a row's values and the step's fused multiply-adds
+/// take them by element (fmla v, v, v.s[i]), for a matrix (`channels` 0:
+/// its rows are padded to whole steps) or a convolution read in place
+/// whose taps hold whole steps of channels; 1 elsewhere, each value
+/// broadcast from memory.
+static int64_t stepDepthFor(int64_t lanes, int64_t channels = 0) {
+  return lanes == 4 && channels % 4 == 0 ? 4 : 1;
 }
 
 Value FloatGemmBuilder::fromMatrix(Value x) {
   int64_t rows = cast<RankedTensorType>(x.getType()).getDimSize(0);
-  // A matrix's rows are padded with zeros to whole steps.
-  int64_t stepDepth = stepDepthFor(lanes, 4);
+  int64_t stepDepth = stepDepthFor(lanes);
   plan(rows, matrixTile(rows, stepDepth), stepDepth);
   g.lhs = padWithZeros(padWithZeros(x, 0, g.mp), 1, g.kp);
   packWeights();

@@ -49,6 +49,13 @@ GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes, int64_t blockRows,
   return tile;
 }
 
+GemmTile chooseByElementTile(int64_t m, int64_t n, int64_t lanes, int64_t panelVectors,
+                             int64_t registers) {
+  int64_t rows = std::min<int64_t>(m, 8);
+  return chooseGemmTile(m, n, lanes, 1, rows, (registers - rows) / (rows + panelVectors),
+                        registers);
+}
+
 namespace {
 
 Value idx(OpBuilder &b, Location loc, int64_t v) {

@@ -64,6 +64,15 @@ GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t lanes = kGemmLanes,
                         int64_t blockRows = 1, int64_t rows = 0, int64_t maxVectors = 8,
                         int64_t registers = 32);
 
+/// The tile of a matrix product whose steps take each row's values by
+/// element (AArch64: one load of a row's values, several instructions each
+/// taking one of them): per vector of columns a step holds `panelVectors`
+/// registers of weights, per row one register of values, so up to 8 rows
+/// and the vectors the rest of the `registers` allow beside the
+/// accumulators (8 rows by 2 vectors of 32 registers).
+GemmTile chooseByElementTile(int64_t m, int64_t n, int64_t lanes, int64_t panelVectors,
+                             int64_t registers = 32);
+
 /// A convolution's rows read in place from its padded NHWC input (an
 /// implicit im2col): row m of the product is output pixel m, and the
 /// reduction walks the kernel window, kernel row by kernel row and tap by
