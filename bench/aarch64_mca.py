@@ -4,11 +4,13 @@ No AArch64 machine here: correctness runs under qemu in the tests, and
 speed is estimated. For each layer (the 1024^3 GEMM at fp32 and as a QDQ
 int8 MatMul, and ResNet-18's 56x56x64 3x3 convolution at both) and each
 AArch64 target that has a kernel for it (fp32: fmla on every target;
-int8: sdot for aarch64-dotprod, smmla for aarch64-i8mm), this compiles
+int8: smull for aarch64, sdot for aarch64-dotprod, smmla for
+aarch64-i8mm), this compiles
 the layer with qforge, takes from the assembly the loop with the most
 multiply-accumulate instructions (the kernel's inner loop), and runs
 llvm-mca on it for the cores that have the instruction: fmla on
-Cortex-A53, Cortex-A72, Cortex-A76 and Neoverse N1; sdot (Armv8.2
+Cortex-A53, Cortex-A72, Cortex-A76 and Neoverse N1; smull (Armv8.0,
+with sadalp: what Cortex-A53 and A72 have for int8) on the same four; sdot (Armv8.2
 dotprod) on Cortex-A55, Cortex-A76 and Neoverse N1; smmla (Armv8.6 i8mm)
 on Neoverse N2 and V1.
 
@@ -34,20 +36,21 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 MCA = "/usr/lib/llvm-22/bin/llvm-mca"
 CPUS = {"fmla": ["cortex-a53", "cortex-a72", "cortex-a76", "neoverse-n1"],
+        "smull": ["cortex-a53", "cortex-a72", "cortex-a76", "neoverse-n1"],
         "sdot": ["cortex-a55", "cortex-a76", "neoverse-n1"],
         "smmla": ["neoverse-n2", "neoverse-v1"]}
-MAC = re.compile(r"^\s*(fmla|sdot|smmla)\s")
+MAC = re.compile(r"^\s*(fmla|smull|smlal|sdot|smmla)\s")
 
 # (layer, its bench/layers.py arguments, precision, [(target, instruction)])
 LAYERS = [
     ("GEMM 1024^3", ["matmul", "1024", "1024", "1024"], "fp32",
      [("aarch64", "fmla")]),
     ("GEMM 1024^3", ["qdq-matmul", "1024", "1024", "1024"], "int8",
-     [("aarch64-dotprod", "sdot"), ("aarch64-i8mm", "smmla")]),
+     [("aarch64", "smull"), ("aarch64-dotprod", "sdot"), ("aarch64-i8mm", "smmla")]),
     ("3x3 conv 56x56x64", ["conv", "1", "64", "56", "56", "64", "3", "3", "1", "1", "1"],
      "fp32", [("aarch64", "fmla")]),
     ("3x3 conv 56x56x64", ["qdq-conv", "1", "64", "56", "56", "64", "3", "3", "1", "1", "1"],
-     "int8", [("aarch64-dotprod", "sdot"), ("aarch64-i8mm", "smmla")]),
+     "int8", [("aarch64", "smull"), ("aarch64-dotprod", "sdot"), ("aarch64-i8mm", "smmla")]),
 ]
 
 

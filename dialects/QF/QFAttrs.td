@@ -23,6 +23,7 @@ def QF_Kernel : I32EnumAttr<"Kernel",
   I32EnumAttrCase<"PmaddwdProduct", 11, "pmaddwd_product">,
   I32EnumAttrCase<"FmlaProduct", 12, "fmla_product">,
   I32EnumAttrCase<"FmlaDepthwise", 13, "fmla_depthwise">,
+  I32EnumAttrCase<"SmullProduct", 14, "smull_product">,
 ]> {
   let cppNamespace = "::qforge::qf";
   let genSpecializedAttr = 0;
@@ -41,7 +42,9 @@ def QF_KernelAttr : EnumAttr<QF_Dialect, QF_Kernel, "kernel"> {
       on the packed dot-product kernel of x86 `vpdpbusd` (AVX-512 on zmm,
       AVX-VNNI on ymm), AArch64 `sdot` or `smmla`; `pmaddwd_product` the
       same on AVX2 without VNNI, bytes widened to int16 and multiplied in
-      pairs by `vpmaddwd` (`qf.pair_dot`).
+      pairs by `vpmaddwd` (`qf.pair_dot`); `smull_product` the same on
+      AArch64 without `sdot`, bytes multiplied in pairs by `smull` and
+      `sadalp` (`qf.byte_pair_dot`).
     - `vnni_depthwise_rows`: a depthwise `qf.conv2d` with one `vpdpbusd`
       per kernel row for 16 channels.
     - `vector_depthwise`: a depthwise `qf.conv2d` with 16 channels per

@@ -371,6 +371,64 @@ def QF_PairDotOp : QF_Op<"pair_dot", [Pure, AllTypesMatch<["acc", "result"]>,
   let hasVerifier = 1;
 }
 
+def QF_BytePairDotOp : QF_Op<"byte_pair_dot", [Pure, AllTypesMatch<["acc", "result"]>,
+                                           AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "AArch64 multiply of int8 pairs into int32 lanes, accumulated";
+  let description = [{
+    AArch64's `smull` (8 signed byte products, each exact in int16)
+    followed by `sadalp` (adjacent int16 pairs added into int32 lanes and
+    accumulated): for each of the 4 int32 lanes i of `acc`,
+    result[i] = acc[i] + lhs[2i] * rhs[2i] + lhs[2i + 1] * rhs[2i + 1],
+    the bytes read as signed. Every product and sum is exact (|x y| <=
+    16384), whatever the bytes, unlike `smlal2`'s pairs of products in
+    int16 (two of -128 x -128 overflow).
+
+    The int8 kernel of AArch64 CPUs without `sdot` (ARMv8.0: Cortex-A53,
+    A72) multiplies in pairs on it, each row's two bytes copied to every
+    lane pair. `qf-lower-vnni-dot` turns it into the two LLVM intrinsics
+    and an add, which LLVM selects as `smull` and `sadalp`.
+
+    ```mlir
+    %acc2 = qf.byte_pair_dot %acc, %w, %x : vector<4xi32>, vector<8xi8>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[4], [I32]>:$acc,
+                       VectorOfLengthAndType<[8], [I8]>:$lhs,
+                       VectorOfLengthAndType<[8], [I8]>:$rhs);
+  let results = (outs VectorOfLengthAndType<[4], [I32]>:$result);
+  let assemblyFormat = "$acc `,` $lhs `,` $rhs attr-dict `:` type($acc) `,` type($lhs)";
+}
+
+def QF_TwoBytePairDotOp : QF_Op<"two_byte_pair_dot", [Pure,
+    AllTypesMatch<["acc", "result"]>,
+    AllTypesMatch<["lhs", "rhs", "lhs2", "rhs2"]>]> {
+  let summary = "AArch64 multiply of two int8 pairs per int32 lane, the products paired in int16";
+  let description = [{
+    AArch64's `smull` of `lhs` and `rhs`, `smlal` of `lhs2` and `rhs2` into
+    the same 8 int16 lanes, then `sadalp` (adjacent int16 lanes added into
+    int32 lanes and accumulated): for each of the 4 int32 lanes i of
+    `acc`, result[i] = acc[i] + s(2i) + s(2i + 1), where
+    s(j) = lhs[j] * rhs[j] + lhs2[j] * rhs2[j] wraps to int16. Exact
+    unless both products of some j are (-128)^2: the kernel takes this
+    form only for weights without -128 (|w x| <= 127 x 128, two of them fit
+    in int16), where it issues one `sadalp` per two multiplies instead of
+    one per multiply (`qf.byte_pair_dot`).
+
+    ```mlir
+    %acc2 = qf.two_byte_pair_dot %acc, %w, %x, %w2, %x2 : vector<4xi32>, vector<8xi8>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[4], [I32]>:$acc,
+                       VectorOfLengthAndType<[8], [I8]>:$lhs,
+                       VectorOfLengthAndType<[8], [I8]>:$rhs,
+                       VectorOfLengthAndType<[8], [I8]>:$lhs2,
+                       VectorOfLengthAndType<[8], [I8]>:$rhs2);
+  let results = (outs VectorOfLengthAndType<[4], [I32]>:$result);
+  let assemblyFormat = [{
+    $acc `,` $lhs `,` $rhs `,` $lhs2 `,` $rhs2 attr-dict `:` type($acc) `,` type($lhs)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Threads
 //===----------------------------------------------------------------------===//

@@ -30,6 +30,9 @@ constexpr KernelEntry kKernels[] = {
     {Kernel::SmmlaProduct,
      [](Operation *op) { return dotProductComputes(op, DotInstruction::ArmSmmla); },
      [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::ArmSmmla, r); }},
+    {Kernel::SmullProduct,
+     [](Operation *op) { return dotProductComputes(op, DotInstruction::ArmSmull); },
+     [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::ArmSmull, r); }},
     {Kernel::VnniDepthwiseRows, [](Operation *op) { return depthwiseComputes(op, true); },
      [](Operation *op, RewriterBase &r) { emitDepthwise(op, true, r); }},
     {Kernel::VectorDepthwise, [](Operation *op) { return depthwiseComputes(op, false); },
@@ -68,8 +71,8 @@ constexpr Kernel kAvx2[] = {Kernel::VectorDepthwise, Kernel::PmaddwdProduct,
                             Kernel::Fma256Depthwise, Kernel::Fma256Product};
 constexpr Kernel kAvxVnni[] = {Kernel::VectorDepthwise, Kernel::AvxVnniProduct,
                                Kernel::Fma256Depthwise, Kernel::Fma256Product};
-constexpr Kernel kNeon[] = {Kernel::VectorDepthwise, Kernel::FmlaDepthwise,
-                            Kernel::FmlaProduct};
+constexpr Kernel kNeon[] = {Kernel::VectorDepthwise, Kernel::SmullProduct,
+                            Kernel::FmlaDepthwise, Kernel::FmlaProduct};
 constexpr Kernel kDotprod[] = {Kernel::VectorDepthwise, Kernel::SdotProduct,
                                Kernel::FmlaDepthwise, Kernel::FmlaProduct};
 constexpr Kernel kI8mm[] = {Kernel::VectorDepthwise, Kernel::SmmlaProduct,
@@ -82,7 +85,7 @@ const FamilyEntry kFamilies[] = {
     {KernelFamily::X86Avx512VnniVbmi, kAvx512VnniVbmi, true},
     {KernelFamily::X86Avx2, kAvx2, true},
     {KernelFamily::X86AvxVnni, kAvxVnni, true},
-    {KernelFamily::ArmNeon, kNeon, false},
+    {KernelFamily::ArmNeon, kNeon, true},
     {KernelFamily::ArmDotprod, kDotprod, true},
     {KernelFamily::ArmI8mm, kI8mm, true},
 };

@@ -178,7 +178,8 @@ struct LoweringOptions : PassPipelineOptions<LoweringOptions> {
                      "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float kernels "
                      "on ymm"),
           clEnumValN(KernelFamily::ArmNeon, "arm-neon",
-                     "AArch64 NEON: the float fmla kernels, vector depthwise int8"),
+                     "AArch64 NEON: smull int8/int4 kernels, the float fmla kernels, "
+                     "vector depthwise int8"),
           clEnumValN(KernelFamily::ArmDotprod, "arm-dotprod",
                      "AArch64 dotprod: sdot int8/int4 kernels and the NEON ones"),
           clEnumValN(KernelFamily::ArmI8mm, "arm-i8mm",

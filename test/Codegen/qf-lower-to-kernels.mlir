@@ -1090,6 +1090,66 @@ func.func @pmaddwd_matmul(%x: tensor<8x64xi8>) -> tensor<8x40xi32> {
 
 // -----
 
+// AArch64 without sdot: smull + sadalp on pairs of bytes. The same 2x6 by
+// 6x2 product as @sdot_matmul_signed: a step takes 8 bytes of each row (K
+// pads to 8), 4 pairs, each copied to every column of a vector (its 2
+// bytes bitcast to one i16 and broadcast); the tile is 2 rows by 1
+// vector of 4 columns. Packed weights [N/(4 V)][K/8][V x 4 x 4 x 2], a
+// step's panel one pair's 8 bytes after another, each column's 2 weights
+// together: pair 0 is w[0..1][0] = 1 3, w[0..1][1] = 2 4, zeros for the
+// padded columns; pair 1 is 5 7 6 8; pair 2 9 11 10 12; pair 3 zeros. No
+// weight is -128, so pairs 0 and 1 (and 2 and 3) share their int16
+// products before they join the accumulator: qf.two_byte_pair_dot, 2 per
+// row. Compensation as for sdot: -3 * [36, 42].
+// CHECK-LABEL: func.func @smull_matmul
+// CHECK: %[[CORR:.*]] = arith.constant dense<[-108, -126, 0, 0]> : tensor<4xi32>
+// CHECK-NOT: arith.xori
+// CHECK: %[[P:.*]] = tensor.pad %arg0 low[0, 0] high[0, 2]
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[}}1, 3, 2, 4, 0, 0, 0, 0, 5, 7, 6, 8, 0, 0, 0, 0, 9, 11, 10, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0{{\]\]\]}}> : tensor<1x1x32xi8>
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xi32>, vector<4xi32>)
+// CHECK: %[[PANEL:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<1x1x32xi8>, vector<32xi8>
+// CHECK: %[[ROW:.*]] = vector.transfer_read %[[P]]{{.*}} : tensor<2x8xi8>, vector<8xi8>
+// CHECK: %[[PAIRS:.*]] = vector.bitcast %[[ROW]] : vector<8xi8> to vector<4xi16>
+// CHECK: %[[PAIR0:.*]] = vector.extract %[[PAIRS]][0] : i16 from vector<4xi16>
+// CHECK: %[[COPIES0:.*]] = vector.broadcast %[[PAIR0]] : i16 to vector<4xi16>
+// CHECK: %[[X0:.*]] = vector.bitcast %[[COPIES0]] : vector<4xi16> to vector<8xi8>
+// CHECK: %[[W0:.*]] = vector.extract_strided_slice %[[PANEL]] {offsets = [0], sizes = [8], strides = [1]}
+// CHECK: %[[X1:.*]] = vector.bitcast %{{.*}} : vector<4xi16> to vector<8xi8>
+// CHECK: %[[W1:.*]] = vector.extract_strided_slice %[[PANEL]] {offsets = [8], sizes = [8], strides = [1]}
+// CHECK: qf.two_byte_pair_dot %{{.*}}, %[[W0]], %[[X0]], %[[W1]], %[[X1]] : vector<4xi32>, vector<8xi8>
+// CHECK-COUNT-3: qf.two_byte_pair_dot
+// CHECK-NOT: qf.two_byte_pair_dot
+// CHECK: scf.yield
+// CHECK: %[[C0:.*]] = vector.transfer_read %[[CORR]]
+// CHECK: arith.subi %{{.*}}, %[[C0]] : vector<4xi32>
+func.func @smull_matmul(%x: tensor<2x6xi8>) -> tensor<2x2xi32> {
+  %q = quant.scast %x : tensor<2x6xi8> to tensor<2x6x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<[[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]]> : tensor<6x2xi8>
+  %w = quant.scast %wi : tensor<6x2xi8> to tensor<6x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>
+  %y = qf.matmul %q, %w {qf.kernel = #qf.kernel<smull_product>} : (tensor<2x6x!quant.uniform<i8:f32, 0.1:-3>>, tensor<6x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>) -> tensor<2x2xi32>
+  return %y : tensor<2x2xi32>
+}
+
+// -----
+
+// A weight of -128: two products of (-128)^2 would not fit one int16
+// lane, so each pair joins the accumulator on its own (qf.byte_pair_dot,
+// 4 per row).
+// CHECK-LABEL: func.func @smull_matmul_minus_128
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xi32>, vector<4xi32>)
+// CHECK-COUNT-8: qf.byte_pair_dot %{{.*}}, %{{.*}}, %{{.*}} : vector<4xi32>, vector<8xi8>
+// CHECK-NOT: qf.two_byte_pair_dot
+// CHECK: scf.yield
+func.func @smull_matmul_minus_128(%x: tensor<2x6xi8>) -> tensor<2x2xi32> {
+  %q = quant.scast %x : tensor<2x6xi8> to tensor<2x6x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<[[1, 2], [3, 4], [5, 6], [7, -128], [9, 10], [11, 12]]> : tensor<6x2xi8>
+  %w = quant.scast %wi : tensor<6x2xi8> to tensor<6x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>
+  %y = qf.matmul %q, %w {qf.kernel = #qf.kernel<smull_product>} : (tensor<2x6x!quant.uniform<i8:f32, 0.1:-3>>, tensor<6x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>) -> tensor<2x2xi32>
+  return %y : tensor<2x2xi32>
+}
+
+// -----
+
 // The float kernel on ymm registers (AVX2): 8 lanes, and with 16
 // registers a 4 x 3 tile of accumulators (AVX-512's is 4 x 4 of 16).
 // CHECK-LABEL: func.func @fma256_matmul

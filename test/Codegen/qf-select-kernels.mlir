@@ -36,7 +36,8 @@
 // I8MM: qf.matmul {{.*}}qf.kernel = #qf.kernel<smmla_product>
 // I8MM: qf.conv2d {{.*}}qf.kernel = #qf.kernel<smmla_product>
 // NEON-LABEL: func.func @products
-// NEON-NOT: qf.kernel
+// NEON: qf.matmul {{.*}}qf.kernel = #qf.kernel<smull_product>
+// NEON: qf.conv2d {{.*}}qf.kernel = #qf.kernel<smull_product>
 func.func @products(%x: tensor<2x8xi8>, %img: tensor<1x4x4x8xi8>) -> (tensor<2x2xi32>, tensor<1x4x4x2xi32>) {
   %q = quant.scast %x : tensor<2x8xi8> to tensor<2x8x!quant.uniform<i8:f32, 0.1:-3>>
   %wi = arith.constant dense<3> : tensor<8x2xi8>
@@ -114,6 +115,8 @@ func.func @depthwise_partial_vectors(%img: tensor<1x4x4x2xi8>, %wide: tensor<1x4
 // AVX2-COUNT-2: qf.kernel = #qf.kernel<pmaddwd_product>
 // DOTPROD-LABEL: func.func @four_bit
 // DOTPROD-COUNT-2: qf.kernel = #qf.kernel<sdot_product>
+// NEON-LABEL: func.func @four_bit
+// NEON-COUNT-2: qf.kernel = #qf.kernel<smull_product>
 // I8MM-LABEL: func.func @four_bit
 // I8MM: qf.matmul {{.*}}qf.kernel = #qf.kernel<smmla_product>
 // I8MM-NOT: qf.kernel
@@ -139,6 +142,8 @@ func.func @four_bit(%xi: tensor<1x8xi8>) -> (tensor<1x2x!quant.uniform<i8:f32, 0
 // DOTPROD-NOT: qf.kernel
 // I8MM-LABEL: func.func @reference
 // I8MM-NOT: qf.kernel
+// NEON-LABEL: func.func @reference
+// NEON-NOT: qf.kernel
 func.func @reference(%x: tensor<1x4xi8>, %wv: tensor<4x2xi8>, %long: tensor<1x34000xi8>) -> (tensor<1x2xi32>, tensor<1x1xi32>) {
   %q = quant.scast %x : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.1:-3>>
   %w = quant.scast %wv : tensor<4x2xi8> to tensor<4x2x!quant.uniform<i8:f32:1, {0.01, 0.02}>>

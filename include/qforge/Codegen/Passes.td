@@ -29,7 +29,7 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     | `x86-avx512-vnni-vbmi` | those of `x86-avx512-vnni`, `vbmi_lookup` |
     | `x86-avx2` | `vector_depthwise`, `pmaddwd_product`, `fma256_depthwise`, `fma256_product` |
     | `x86-avx-vnni` | `vector_depthwise`, `avx_vnni_product`, `fma256_depthwise`, `fma256_product` |
-    | `arm-neon` | `vector_depthwise`, `fmla_depthwise`, `fmla_product` |
+    | `arm-neon` | `vector_depthwise`, `smull_product`, `fmla_depthwise`, `fmla_product` |
     | `arm-dotprod` | `vector_depthwise`, `sdot_product`, `fmla_depthwise`, `fmla_product` |
     | `arm-i8mm` | `vector_depthwise`, `smmla_product`, `fmla_depthwise`, `fmla_product` |
 
@@ -39,7 +39,7 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
       and constant symmetric signed weights: int8 ones (a `quant.scast` of
       a constant), or 4-bit ones from a
       `qf.packed_constant`, per channel or in blocks of whole steps (4
-      values; 8 on `smmla`);
+      values; 8 on `smmla`, 2 on `smull`);
     - the integer `*_product` kernels: `qf.matmul`, and ungrouped `qf.conv2d`, whose int32
       sums cannot overflow for any activations;
     - `vnni_depthwise_rows`: a depthwise `qf.conv2d` (one output per input
@@ -83,7 +83,8 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
                           "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float "
                           "kernels on ymm"),
                clEnumValN(qforge::KernelFamily::ArmNeon, "arm-neon",
-                          "AArch64 NEON: the float fmla kernels, vector depthwise int8"),
+                          "AArch64 NEON: smull int8/int4 kernels, the float fmla kernels, "
+                          "vector depthwise int8"),
                clEnumValN(qforge::KernelFamily::ArmDotprod, "arm-dotprod",
                           "AArch64 dotprod: sdot int8/int4 kernels and the NEON ones"),
                clEnumValN(qforge::KernelFamily::ArmI8mm, "arm-i8mm",

@@ -92,7 +92,7 @@ def LowerObserversToCallsPass
 }
 
 def LowerVnniDotPass : Pass<"qf-lower-vnni-dot", "mlir::func::FuncOp"> {
-  let summary = "Lower qf.vnni_dot, qf.pair_dot and qf.vbmi_permute to their x86 intrinsics";
+  let summary = "Lower qf's instruction ops (qf.vnni_dot, qf.pair_dot, qf.vbmi_permute on x86, qf.byte_pair_dot on AArch64) to their LLVM intrinsics";
   let description = [{
     Each `qf.vnni_dot` becomes `llvm.call_intrinsic` of
     `llvm.x86.avx512.vpdpbusd.{128,256,512}` (by its lane count) with the
@@ -100,7 +100,12 @@ def LowerVnniDotPass : Pass<"qf-lower-vnni-dot", "mlir::func::FuncOp"> {
     `llvm.x86.avx2.pmadd.wd` or `llvm.x86.avx512.pmaddw.d.512` (by its
     lane count) on its two int16 operands and an `llvm.add` of the
     accumulator, each `qf.vbmi_permute` one of
-    `llvm.x86.avx512.vpermi2var.qi.512`. Runs after bufferization: the
+    `llvm.x86.avx512.vpermi2var.qi.512`, and each `qf.byte_pair_dot`
+    `llvm.aarch64.neon.smull` (8 bytes to 8 int16) then
+    `llvm.aarch64.neon.saddlp` (pairs to 4 int32) and an `llvm.add` of the
+    accumulator, which LLVM selects as `smull` and `sadalp`. (The pass
+    took its name when it lowered `qf.vnni_dot` alone.) Runs after
+    bufferization: the
     intrinsic call has no declared memory effects, which bufferization and
     deallocation refuse.
   }];

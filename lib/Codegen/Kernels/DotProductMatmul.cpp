@@ -50,6 +50,8 @@ DotTraits traitsOf(DotInstruction instruction) {
     return {4, 1, 4, false, 32}; // q register; sdot: s8 x s8, 4 columns x 4 bytes
   case DotInstruction::ArmSmmla:
     return {4, 2, 8, false, 32}; // q register; smmla: s8 x s8, a 2 x 2 block over 8 bytes
+  case DotInstruction::ArmSmull:
+    return {4, 1, 2, false, 32}; // q register; smull + sadalp: s8 x s8, 4 columns x 2 bytes
   }
   llvm_unreachable("unknown dot-product instruction");
 }
@@ -264,15 +266,19 @@ Value activationElements(OpBuilder &b, Location loc, Value x, ReadForm form, int
       ArrayRef<OpFoldResult>{b.getIndexAttr(mp - m), b.getIndexAttr(kp - k)}, zero);
 }
 
-/// Four bytes of `bytes` (a vector<4xi8>) as one int32 copied to every lane
-/// of an accumulator, viewed as the instruction's byte operand.
-Value broadcastWord(OpBuilder &b, Location loc, Value bytes, VectorType accType,
+/// The D bytes of `bytes` (a vector<D x i8>) as one integer copied `copies`
+/// times (once per column of an accumulator), viewed as the instruction's
+/// byte operand `bytesType`: vpdpbusd's and sdot's 4-byte words, smull's
+/// 2-byte pairs.
+Value broadcastWord(OpBuilder &b, Location loc, Value bytes, int64_t copies,
                     VectorType bytesType) {
+  Type unit = b.getIntegerType(8 * cast<VectorType>(bytes.getType()).getNumElements());
   Value word = vector::ExtractOp::create(
-      b, loc, vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), bytes),
+      b, loc, vector::BitCastOp::create(b, loc, VectorType::get({1}, unit), bytes),
       ArrayRef<int64_t>{0});
-  return vector::BitCastOp::create(b, loc, bytesType,
-                                   vector::BroadcastOp::create(b, loc, accType, word));
+  return vector::BitCastOp::create(
+      b, loc, bytesType,
+      vector::BroadcastOp::create(b, loc, VectorType::get({copies}, unit), word));
 }
 
 /// The four int16 of `lhs` from `indices` (the last one advancing) as two
@@ -323,16 +329,23 @@ bool dotProductFitsInt32(const DotProductWeights &weights) {
 
 namespace {
 
-/// Instructions per step of the kernel: 4 for sdot on int8 weights (a
-/// step's 16 bytes of each row come in one q load, each instruction takes
-/// its 4 by element: on one sdot per step the row broadcasts outnumber
-/// the instructions' dispatch slots, docs/performance.md) when a
-/// convolution read in place has whole steps of channels (`channels`, 0
-/// for a matrix), else 1.
+/// Instructions per step of the kernel: 4 for sdot on int8 weights and
+/// for smull (a step's 16 or 8 bytes of each row come in one load, each
+/// instruction takes its 4 or 2 by element: on one sdot per step the row
+/// broadcasts outnumber the instructions' dispatch slots, and smull's 2
+/// bytes come from memory badly, docs/performance.md) when a convolution
+/// read in place has whole steps of channels (`channels`, 0 for a
+/// matrix) and runs, if any, are whole steps; else 1.
 int64_t instructionsPerStep(DotInstruction instruction, const DotProductWeights &w,
                             int64_t channels) {
-  bool grouped = instruction == DotInstruction::ArmSdot && !w.nibbles && !w.runs &&
-                 channels % 16 == 0;
+  int64_t stepBytes = 4 * traitsOf(instruction).depth;
+  bool grouped = channels % stepBytes == 0;
+  if (instruction == DotInstruction::ArmSdot)
+    grouped = grouped && !w.nibbles && !w.runs;
+  else if (instruction == DotInstruction::ArmSmull)
+    grouped = grouped && (!w.runs || w.runs->size % stepBytes == 0);
+  else
+    grouped = false;
   return grouped ? 4 : 1;
 }
 
@@ -356,6 +369,7 @@ public:
 private:
   void planTile();
   void scaleFourBitSums();
+  void chooseSharedHalves();
   void buildTables();
   void unpackFourBitPanels();
   void sumInRuns();
@@ -366,6 +380,7 @@ private:
   Value broadcastDepth(OpBuilder &rb, Location rl, Value lhs, ValueRange indices);
   Value combinePairs(OpBuilder &cb, Location cl, Value acc, Value row, Value panel);
   Value combineGroup(OpBuilder &cb, Location cl, Value acc, Value row, Value panel);
+  Value combineOne(OpBuilder &cb, Location cl, Value acc, Value row, Value panel);
   /// Bytes of the reduction one step of the kernel takes per output.
   int64_t stepDepth() const { return traits.depth * group; }
 
@@ -383,6 +398,7 @@ private:
   // The plan.
   int64_t m = 0, k = 0, n = 0, channels = 0, columns = 0;
   int64_t group = 1; // instructions per step (instructionsPerStep)
+  bool sharedHalves = false; // smull pairs of steps as qf.two_byte_pair_dot
   GemmTile tile;
   int64_t mp = 0, kp = 0, np = 0;
   std::vector<int64_t> effective; // the weights times their run multiples
@@ -408,6 +424,7 @@ private:
 Value DotProductBuilder::build() {
   planTile();
   scaleFourBitSums();
+  chooseSharedHalves();
   buildTables();
   g.tile = tile;
   g.mp = mp;
@@ -457,20 +474,28 @@ void DotProductBuilder::planTile() {
   // vpmaddwd's widened weights take two registers per vector and its
   // activations two per row: four fewer for accumulators (4 rows by 2
   // vectors; docs/performance.md).
-  // Steps of several instructions take each row's words by element
+  // Steps of several sdot take each row's words by element
   // (chooseByElementTile; convolutions at most 2 vectors, as for floats).
+  // smull's steps copy each row's pair to a register before the row's
+  // vectors take it: 2 rows by 4 vectors, so that 4 multiplies share each
+  // copy and 16 registers hold the operands; runs, whose totals double the
+  // accumulators, 3 rows by 2 (docs/performance.md).
   group = instructionsPerStep(instruction, w, conv ? channels : 0);
   int64_t registers = traits.pairs ? traits.registers - 4 : traits.registers;
   int64_t registerRows = registers / 2 - 2;
   int64_t maxRows = std::min<int64_t>(w.runs ? 7 : 8, registerRows);
-  if (group > 1)
+  if (group > 1 && instruction == DotInstruction::ArmSdot)
     tile = conv ? chooseConvTile(conv->outShape[2], m, n, lanes, 8, 1, 2, registers)
                 : chooseByElementTile(m, n, lanes, group, registers);
+  else if (instruction == DotInstruction::ArmSmull)
+    tile = w.runs ? chooseGemmTile(m, n, lanes, 1, std::min<int64_t>(m, 3), 2, registers)
+                  : chooseGemmTile(m, n, lanes, 1, std::min<int64_t>(m, 2), 4, registers);
   else
     tile = conv ? chooseConvTile(conv->outShape[2], m, n, lanes, maxRows, w.runs ? 2 : 1,
                                  w.nibbles ? 2 : 8, registers)
                 : chooseGemmTile(m, n, lanes, blockRows, 0, 8, registers);
-  if (w.nibbles && tile.rows > 1 && !(conv && conv->outShape[2] % tile.rows == 0)) {
+  if (w.nibbles && instruction != DotInstruction::ArmSmull && tile.rows > 1 &&
+      !(conv && conv->outShape[2] % tile.rows == 0)) {
     tile.vectors = std::min<int64_t>(tile.vectors, 2);
     tile.rows = std::min<int64_t>(m, std::min<int64_t>(7, registerRows));
     for (int64_t rows : {8, 6})
@@ -486,6 +511,17 @@ void DotProductBuilder::planTile() {
   accType = VectorType::get({lanes}, i32);
   bytesType = VectorType::get({columns * stepDepth()}, i8);
   effective = effectiveWeights(w, rows, cols);
+}
+
+/// Two smull products share an int16 lane before sadalp only when no
+/// weight the kernel multiplies is -128 (4-bit ones as 16 w included):
+/// then |w x| <= 127 x 128 and two of them fit.
+void DotProductBuilder::chooseSharedHalves() {
+  if (instruction != DotInstruction::ArmSmull || group % 2 != 0)
+    return;
+  int64_t scale = times16 ? 16 : 1;
+  sharedHalves = llvm::none_of(weightBytes(w.values),
+                               [&](int8_t v) { return scale * v == -128; });
 }
 
 /// 4-bit weights unpack as 16 w where they can: the low nibble of a byte
@@ -550,7 +586,7 @@ void DotProductBuilder::buildTables() {
 /// nibble moved up first, so that one arithmetic right shift extends
 /// either.
 void DotProductBuilder::unpackFourBitPanels() {
-  int64_t panelBytes = columns * traits.depth;
+  int64_t panelBytes = columns * stepDepth();
   int64_t vectors = tile.vectors;
   g.loadPanel = [this, panelBytes, vectors](OpBuilder &pb, Location pl, Value tileIndex,
                                             Value step, int64_t v) -> Value {
@@ -592,7 +628,7 @@ void DotProductBuilder::sumInRuns() {
   multTable = arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::get(RankedTensorType::get({runs, np}, i32), ArrayRef<int32_t>(multiples)));
-  g.runSteps = w.runs->size / traits.depth;
+  g.runSteps = w.runs->size / stepDepth();
   g.finishRun = [this](OpBuilder &fb, Location fl, Value total, Value partial, Value run,
                        Value col) -> Value {
     Value multiple = vector::TransferReadOp::create(fb, fl, VectorType::get({columns}, i32),
@@ -648,9 +684,9 @@ Value DotProductBuilder::broadcastDepth(OpBuilder &rb, Location rl, Value lhs,
   if (group > 1) // the step's bytes as they are: combineGroup takes them by lane
     return vector::TransferReadOp::create(rb, rl, VectorType::get({stepDepth()}, i8), lhs,
                                           indices, zeroI8, inBounds);
-  Value four = vector::TransferReadOp::create(rb, rl, VectorType::get({traits.depth}, i8), lhs,
+  Value word = vector::TransferReadOp::create(rb, rl, VectorType::get({traits.depth}, i8), lhs,
                                               indices, zeroI8, inBounds);
-  return broadcastWord(rb, rl, four, accType, bytesType);
+  return broadcastWord(rb, rl, word, columns, bytesType);
 }
 
 /// acc + row * panel on two vpmaddwd: the panel's first half (the first
@@ -674,44 +710,64 @@ Value DotProductBuilder::combinePairs(OpBuilder &cb, Location cl, Value acc, Val
   return acc;
 }
 
-/// acc + row * panel for steps of `group` sdot: the row's 4-byte word d
-/// copied to every lane (sdot by element, `v.4b[d]`) against the panel's
-/// d-th 16 bytes.
+/// acc + row * panel for steps of `group` instructions: the row's word d
+/// (4 bytes for sdot, 2 for smull) copied to every column (sdot by
+/// element, `v.4b[d]`; a `dup` for smull) against the panel's d-th
+/// columns x depth bytes.
 Value DotProductBuilder::combineGroup(OpBuilder &cb, Location cl, Value acc, Value row,
                                       Value panel) {
   int64_t panelBytes = columns * traits.depth;
   auto oneBytes = VectorType::get({panelBytes}, i8);
-  Value words = vector::BitCastOp::create(cb, cl, VectorType::get({group}, i32), row);
+  Type unit = cb.getIntegerType(8 * traits.depth);
+  Value words = vector::BitCastOp::create(cb, cl, VectorType::get({group}, unit), row);
+  SmallVector<Value> copies, weights;
   for (int64_t d = 0; d < group; ++d) {
     Value word = vector::BroadcastOp::create(
-        cb, cl, accType, vector::ExtractOp::create(cb, cl, words, ArrayRef<int64_t>{d}));
-    Value weights = vector::ExtractStridedSliceOp::create(
+        cb, cl, VectorType::get({columns}, unit),
+        vector::ExtractOp::create(cb, cl, words, ArrayRef<int64_t>{d}));
+    copies.push_back(vector::BitCastOp::create(cb, cl, oneBytes, word));
+    weights.push_back(vector::ExtractStridedSliceOp::create(
         cb, cl, panel, ArrayRef<int64_t>{d * panelBytes}, ArrayRef<int64_t>{panelBytes},
-        ArrayRef<int64_t>{1});
-    // The by-element operand second: LLVM folds that copy into sdot.
-    acc = arm_neon::SdotOp::create(cb, cl, accType, acc, weights,
-                                   vector::BitCastOp::create(cb, cl, oneBytes, word));
+        ArrayRef<int64_t>{1}));
+  }
+  for (int64_t d = 0; d < group; ++d) {
+    if (sharedHalves) {
+      acc = qf::TwoBytePairDotOp::create(cb, cl, accType, acc, weights[d], copies[d],
+                                         weights[d + 1], copies[d + 1]);
+      ++d;
+    } else if (instruction == DotInstruction::ArmSdot) {
+      // sdot's by-element operand second: LLVM folds that copy into sdot.
+      acc = arm_neon::SdotOp::create(cb, cl, accType, acc, weights[d], copies[d]);
+    } else {
+      acc = combineOne(cb, cl, acc, copies[d], weights[d]);
+    }
   }
   return acc;
+}
+
+/// acc + row * panel on one instruction (or vpmaddwd's two).
+Value DotProductBuilder::combineOne(OpBuilder &cb, Location cl, Value acc, Value row,
+                                    Value panel) {
+  switch (instruction) {
+  case DotInstruction::X86Vnni:
+  case DotInstruction::X86AvxVnni:
+    return qf::VnniDotOp::create(cb, cl, accType, acc, row, panel);
+  case DotInstruction::X86Pmaddwd:
+    return combinePairs(cb, cl, acc, row, panel);
+  case DotInstruction::ArmSdot:
+    return arm_neon::SdotOp::create(cb, cl, accType, acc, row, panel);
+  case DotInstruction::ArmSmmla:
+    return arm_neon::SmmlaOp::create(cb, cl, accType, acc, row, panel);
+  case DotInstruction::ArmSmull:
+    return qf::BytePairDotOp::create(cb, cl, accType, acc, panel, row);
+  }
+  llvm_unreachable("unknown dot-product instruction");
 }
 
 /// acc + row * panel on the kernel's instruction.
 void DotProductBuilder::combineWithInstruction() {
   g.combine = [this](OpBuilder &cb, Location cl, Value acc, Value a, Value panel) -> Value {
-    switch (instruction) {
-    case DotInstruction::X86Vnni:
-    case DotInstruction::X86AvxVnni:
-      return qf::VnniDotOp::create(cb, cl, accType, acc, a, panel);
-    case DotInstruction::X86Pmaddwd:
-      return combinePairs(cb, cl, acc, a, panel);
-    case DotInstruction::ArmSdot:
-      if (group > 1)
-        return combineGroup(cb, cl, acc, a, panel);
-      return arm_neon::SdotOp::create(cb, cl, accType, acc, a, panel);
-    case DotInstruction::ArmSmmla:
-      return arm_neon::SmmlaOp::create(cb, cl, accType, acc, a, panel);
-    }
-    llvm_unreachable("unknown dot-product instruction");
+    return group > 1 ? combineGroup(cb, cl, acc, a, panel) : combineOne(cb, cl, acc, a, panel);
   };
 }
 

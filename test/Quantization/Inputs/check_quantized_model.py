@@ -2,13 +2,14 @@
 
 Calibrates MODEL on random samples (seeded), compiles executables at
 PRECISION for the host and, with --runner, for AArch64 (--aarch64-target:
-aarch64, the reference loops, or aarch64-dotprod, the sdot kernels), runs both on one
+aarch64, the smull kernels, aarch64-dotprod, the sdot ones, or aarch64-i8mm,
+the smmla ones), runs both on one
 more random input and checks: the output is within TOL of the output range
 of onnxruntime's float output (quantization error, not a wrong answer), and
 the AArch64 output equals the x86-64 output bit for bit. With
 --same-as-target NAME it also compiles for the x86 target NAME (run on this
 machine) and checks that its output equals the host's bit for bit: e.g.
-the reference kernels (x86_64) against the host's VNNI micro-kernels
+the reference loops (x86_64-v2) against the host's VNNI micro-kernels
 (repeatable: each target is compared with the host).
 With --min-cosine C the output's cosine similarity to the reference must
 be at least C too (a check that scales with the output, however small).

@@ -25,9 +25,16 @@
 // - AArch64 i8mm, `smmla` (arm_neon.intr.smmla): a 2 x 8 by 8 x 2 product
 //   of signed bytes into a 2 x 2 block of int32 (two rows, two columns per
 //   accumulator; 8 bytes of the reduction per instruction).
+// - AArch64 without either (ARMv8.0: Cortex-A53, A72), `smull` + `sadalp`
+//   (qf.byte_pair_dot): 8 byte products in int16, added in pairs into 4
+//   int32 lanes, signed by signed, 2 bytes of the reduction per
+//   instruction (each row's pair copied to every column); exact for every
+//   byte, unlike gemmlowp's `smlal2` form, which adds two products in
+//   int16. With int8 weights 4 instructions a step, as for sdot.
 //
 // Data tiling: the weights [K, N] are packed at compile time into
-// [N/W][K/D][W x D] panels, D the instruction's depth (4, or 8 for smmla),
+// [N/W][K/D][W x D] panels, D the instruction's depth (4; 8 for smmla, 2
+// for smull),
 // W = C V for C columns per accumulator and V accumulators across a column
 // tile; one step of the kernel reads a column tile's V panels of C x D
 // bytes, contiguous. Activations are read in place, with their top bit
@@ -62,7 +69,7 @@
 namespace qforge {
 
 /// The dot-product instruction a kernel is built on.
-enum class DotInstruction { X86Vnni, X86AvxVnni, X86Pmaddwd, ArmSdot, ArmSmmla };
+enum class DotInstruction { X86Vnni, X86AvxVnni, X86Pmaddwd, ArmSdot, ArmSmmla, ArmSmull };
 
 /// Weights whose reduction axis is split into runs of `size` values, run r
 /// of column n weighing `multiples[r * N + n]` times its values (4-bit

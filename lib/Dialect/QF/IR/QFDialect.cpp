@@ -40,6 +40,7 @@ static LogicalResult verifyKernelTarget(Operation *op, Kernel kernel) {
   case Kernel::SdotProduct:
   case Kernel::SmmlaProduct:
   case Kernel::PmaddwdProduct:
+  case Kernel::SmullProduct:
     if (isa<MatmulOp>(op) || (conv && conv.getGroups() == 1))
       return success();
     return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)
