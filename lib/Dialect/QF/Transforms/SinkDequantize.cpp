@@ -1,10 +1,12 @@
 //===- SinkDequantize.cpp - quantized values through pass-through ops -----===//
 //
 // Between two integer ops, the float ops that only move or select values
-// (layout, slices, reversal, tiling, constant padding, max pooling) can run
-// on the stored integers instead: the
-// dequantize at the first op's output and the quantize at the next op's
-// input then meet and fold away, and nothing float is left in between.
+// (layout, slices, reversal, tiling, gathers, constant padding, max
+// pooling, max and min reductions) can run on the stored integers instead:
+// the dequantize at the first op's output and the quantize at the next
+// op's input then meet and fold away, and nothing float is left in
+// between. An arg max of a dequantized value (ONNX ArgMax, and ArgMin as
+// the arg max of its negation) takes the stored integers directly.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,11 +48,11 @@ std::optional<int64_t> padStorageValue(tosa::PadOp pad, quant::UniformQuantizedT
 
 /// The per-tensor quantized element type of `type` if `op` can run on its
 /// storage integers: ops that only move values work on any storage; max
-/// pooling compares, and TOSA's integers are signed; padding needs its value
-/// on the integer grid.
+/// pooling and max/min reductions compare, and TOSA's integers are signed;
+/// padding needs its value on the integer grid.
 quant::UniformQuantizedType storableThrough(Operation *op, Type type) {
   auto q = dyn_cast<quant::UniformQuantizedType>(cast<ShapedType>(type).getElementType());
-  if (!q || (isa<tosa::MaxPool2dOp>(op) && !q.isSigned()))
+  if (!q || (qforge::comparesValues(op) && !q.isSigned()))
     return {};
   if (auto pad = dyn_cast<tosa::PadOp>(op); pad && !padStorageValue(pad, q))
     return {};
@@ -100,6 +102,15 @@ struct SinkBelowPassThrough : RewritePattern {
   }
 };
 
+/// Whether quantizing an op's input instead of its result costs no more
+/// than it saves: a gather's or a reduction's input can be many times its
+/// result, so there only when the new quantize folds into a dequantize.
+bool worthHoisting(Operation *op) {
+  if (!isa<tosa::GatherOp, tosa::ReduceMaxOp, tosa::ReduceMinOp>(op))
+    return true;
+  return op->getOperand(0).getDefiningOp<qforge::qf::DequantizeOp>() != nullptr;
+}
+
 /// quantize(op(x)) -> op'(quantize(x)) when x feeds only op: quantization
 /// commutes with moving values and, being monotonic, with taking maxima.
 struct HoistAbovePassThrough : OpRewritePattern<qforge::qf::QuantizeOp> {
@@ -108,7 +119,8 @@ struct HoistAbovePassThrough : OpRewritePattern<qforge::qf::QuantizeOp> {
   LogicalResult matchAndRewrite(qforge::qf::QuantizeOp quantize,
                                 PatternRewriter &rewriter) const override {
     Operation *op = quantize.getInput().getDefiningOp();
-    if (!op || !qforge::isQuantizedPassThrough(op) || !op->getResult(0).hasOneUse())
+    if (!op || !qforge::isQuantizedPassThrough(op) || !op->getResult(0).hasOneUse() ||
+        !worthHoisting(op))
       return failure();
     quant::UniformQuantizedType q = storableThrough(op, quantize.getType());
     if (!q)
@@ -124,11 +136,61 @@ struct HoistAbovePassThrough : OpRewritePattern<qforge::qf::QuantizeOp> {
   }
 };
 
+/// Whether `v` is a splat constant equal to `value`.
+bool isSplatOf(Value v, double value) {
+  DenseFPElementsAttr dense;
+  return matchPattern(v, m_Constant(&dense)) && dense.isSplat() &&
+         (*dense.value_begin<APFloat>()).convertToDouble() == value;
+}
+
+/// The storage integers a dequantized value `v` holds, and whether `v` is
+/// their negation (x * -1, the importer's ArgMin): null unless the storage
+/// is signed (TOSA compares integers as signed) and the type per tensor.
+std::pair<Value, bool> storageOrdered(PatternRewriter &rewriter, Value v, Location loc) {
+  bool negated = false;
+  if (auto mul = v.getDefiningOp<tosa::MulOp>()) {
+    if (!isSplatOf(mul.getInput2(), -1.0) || !matchPattern(mul.getShift(), m_Zero()))
+      return {};
+    v = mul.getInput1();
+    negated = true;
+  }
+  auto dequantize = v.getDefiningOp<qforge::qf::DequantizeOp>();
+  if (!dequantize)
+    return {};
+  auto type = cast<RankedTensorType>(dequantize.getInput().getType());
+  auto q = dyn_cast<quant::UniformQuantizedType>(type.getElementType());
+  if (!q || !q.isSigned())
+    return {};
+  Value stored = quant::StorageCastOp::create(rewriter, loc, type.clone(q.getStorageType()),
+                                              dequantize.getInput());
+  return {stored, negated};
+}
+
+/// argmax(dequantize(q)) -> argmax(q's storage), and argmax(-dequantize(q))
+/// -> argmax(~storage): dequantization is strictly increasing, so the
+/// largest stored integer is at the largest real value, ties included
+/// (the first index either way); ~x = -x - 1 reverses the order of signed
+/// integers exactly, where negating -128 would not fit.
+struct ArgMaxOfStorage : OpRewritePattern<tosa::ArgMaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::ArgMaxOp argmax,
+                                PatternRewriter &rewriter) const override {
+    auto [stored, negated] = storageOrdered(rewriter, argmax.getInput(), argmax.getLoc());
+    if (!stored)
+      return failure();
+    if (negated)
+      stored = tosa::BitwiseNotOp::create(rewriter, argmax.getLoc(), stored.getType(), stored);
+    rewriter.modifyOpInPlace(argmax, [&] { argmax.getInputMutable().assign(stored); });
+    return success();
+  }
+};
+
 struct SinkDequantizePass : qforge::impl::SinkDequantizePassBase<SinkDequantizePass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    patterns.add<SinkBelowPassThrough, HoistAbovePassThrough>(ctx);
+    patterns.add<SinkBelowPassThrough, HoistAbovePassThrough, ArgMaxOfStorage>(ctx);
     // quantize(dequantize(q)) folds to q or becomes a requantize.
     qforge::qf::QuantizeOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

@@ -6,5 +6,11 @@
 
 bool qforge::isQuantizedPassThrough(mlir::Operation *op) {
   using namespace mlir::tosa;
-  return mlir::isa<TransposeOp, ReshapeOp, SliceOp, ReverseOp, TileOp, PadOp, MaxPool2dOp>(op);
+  return mlir::isa<TransposeOp, ReshapeOp, SliceOp, ReverseOp, TileOp, GatherOp, PadOp,
+                   MaxPool2dOp, ReduceMaxOp, ReduceMinOp>(op);
+}
+
+bool qforge::comparesValues(mlir::Operation *op) {
+  using namespace mlir::tosa;
+  return mlir::isa<MaxPool2dOp, ReduceMaxOp, ReduceMinOp>(op);
 }

@@ -120,3 +120,85 @@ func.func @pad_off_grid(%q: tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>) -> tens
   %out = qf.quantize %p : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<i8:f32, 0.05:-3>>
   return %out : tensor<1x4x!quant.uniform<i8:f32, 0.05:-3>>
 }
+
+// -----
+
+// A gather and a max reduction between two integer ops run on the stored
+// integers; the reduction's minimum too.
+// CHECK-LABEL: func.func @gather_and_reduce
+// CHECK: %[[S:.*]] = quant.scast %arg0 : tensor<1x4x3x!quant.uniform<i8:f32, 5.000000e-02:-3>> to tensor<1x4x3xi8>
+// CHECK: %[[G:.*]] = tosa.gather %[[S]], %arg1 : (tensor<1x4x3xi8>, tensor<1x2xi32>) -> tensor<1x2x3xi8>
+// CHECK: %[[M:.*]] = tosa.reduce_max %[[G]] {axis = 2 : i32} : (tensor<1x2x3xi8>) -> tensor<1x2x1xi8>
+// CHECK: quant.scast %[[M]] : tensor<1x2x1xi8> to tensor<1x2x1x!quant.uniform<i8:f32, 5.000000e-02:-3>>
+// CHECK: %[[N:.*]] = tosa.reduce_min %{{.*}} {axis = 1 : i32} : (tensor<1x4x3xi8>) -> tensor<1x1x3xi8>
+// CHECK: %[[D:.*]] = quant.scast %[[N]] : tensor<1x1x3xi8> to tensor<1x1x3x!quant.uniform<i8:f32, 5.000000e-02:-3>>
+// CHECK: qf.dequantize %[[D]]
+// CHECK-NOT: qf.quantize
+func.func @gather_and_reduce(%q: tensor<1x4x3x!quant.uniform<i8:f32, 0.05:-3>>, %i: tensor<1x2xi32>) -> (tensor<1x2x1x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x1x3xf32>) {
+  %d = qf.dequantize %q : tensor<1x4x3x!quant.uniform<i8:f32, 0.05:-3>> -> tensor<1x4x3xf32>
+  %g = tosa.gather %d, %i : (tensor<1x4x3xf32>, tensor<1x2xi32>) -> tensor<1x2x3xf32>
+  %m = tosa.reduce_max %g {axis = 2 : i32} : (tensor<1x2x3xf32>) -> tensor<1x2x1xf32>
+  %r = qf.quantize %m : tensor<1x2x1xf32> -> tensor<1x2x1x!quant.uniform<i8:f32, 0.05:-3>>
+  %n = tosa.reduce_min %d {axis = 1 : i32} : (tensor<1x4x3xf32>) -> tensor<1x1x3xf32>
+  return %r, %n : tensor<1x2x1x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x1x3xf32>
+}
+
+// -----
+
+// Unsigned storage: TOSA compares integers as signed, so the reductions
+// stay float; the gather, which only moves values, does not.
+// CHECK-LABEL: func.func @unsigned_reduce
+// CHECK: tosa.gather %{{.*}} : (tensor<1x4x3xi8>, tensor<1x2xi32>) -> tensor<1x2x3xi8>
+// CHECK: %[[D:.*]] = qf.dequantize
+// CHECK: tosa.reduce_max %[[D]] {axis = 2 : i32} : (tensor<1x2x3xf32>) -> tensor<1x2x1xf32>
+func.func @unsigned_reduce(%q: tensor<1x4x3x!quant.uniform<u8:f32, 0.05:128>>, %i: tensor<1x2xi32>) -> tensor<1x2x1xf32> {
+  %d = qf.dequantize %q : tensor<1x4x3x!quant.uniform<u8:f32, 0.05:128>> -> tensor<1x4x3xf32>
+  %g = tosa.gather %d, %i : (tensor<1x4x3xf32>, tensor<1x2xi32>) -> tensor<1x2x3xf32>
+  %m = tosa.reduce_max %g {axis = 2 : i32} : (tensor<1x2x3xf32>) -> tensor<1x2x1xf32>
+  return %m : tensor<1x2x1xf32>
+}
+
+// -----
+
+// A reduction's quantize moves above it only onto a dequantize it folds
+// into: quantizing a float input instead of the reduced result would
+// quantize many more values.
+// CHECK-LABEL: func.func @reduce_of_float
+// CHECK: %[[M:.*]] = tosa.reduce_max %arg0 {axis = 1 : i32} : (tensor<4x64xf32>) -> tensor<4x1xf32>
+// CHECK: qf.quantize %[[M]]
+func.func @reduce_of_float(%x: tensor<4x64xf32>) -> tensor<4x1x!quant.uniform<i8:f32, 0.1>> {
+  %m = tosa.reduce_max %x {axis = 1 : i32} : (tensor<4x64xf32>) -> tensor<4x1xf32>
+  %q = qf.quantize %m : tensor<4x1xf32> -> tensor<4x1x!quant.uniform<i8:f32, 0.1>>
+  return %q : tensor<4x1x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+
+// ArgMax of a dequantized value takes the stored integers; ArgMin (the
+// importer's arg max of x * -1) their bitwise complement, ~x = -x - 1,
+// which reverses their order without overflowing at -128. A product by
+// another constant is left float (rounding could make distinct values
+// equal), as is unsigned storage.
+// CHECK-LABEL: func.func @arg_max_min
+// CHECK: %[[S:.*]] = quant.scast %arg0 : tensor<2x8x!quant.uniform<i8:f32, 5.000000e-02:-3>> to tensor<2x8xi8>
+// CHECK: tosa.argmax %[[S]] {axis = 1 : i32} : (tensor<2x8xi8>) -> tensor<2xi32>
+// CHECK: %[[NOT:.*]] = tosa.bitwise_not %{{.*}} : (tensor<2x8xi8>) -> tensor<2x8xi8>
+// CHECK: tosa.argmax %[[NOT]] {axis = 1 : i32} : (tensor<2x8xi8>) -> tensor<2xi32>
+// CHECK: %[[HALF:.*]] = tosa.mul %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x8xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<2x8xf32>
+// CHECK: tosa.argmax %[[HALF]] {axis = 1 : i32} : (tensor<2x8xf32>) -> tensor<2xi32>
+// CHECK: %[[U:.*]] = qf.dequantize %arg1
+// CHECK: tosa.argmax %[[U]] {axis = 1 : i32} : (tensor<2x8xf32>) -> tensor<2xi32>
+func.func @arg_max_min(%q: tensor<2x8x!quant.uniform<i8:f32, 0.05:-3>>, %u: tensor<2x8x!quant.uniform<u8:f32, 0.05:128>>) -> (tensor<2xi32>, tensor<2xi32>, tensor<2xi32>, tensor<2xi32>) {
+  %d = qf.dequantize %q : tensor<2x8x!quant.uniform<i8:f32, 0.05:-3>> -> tensor<2x8xf32>
+  %a = tosa.argmax %d {axis = 1 : i32} : (tensor<2x8xf32>) -> tensor<2xi32>
+  %minus = "tosa.const"() <{values = dense<-1.0> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %half = "tosa.const"() <{values = dense<-0.5> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %n = tosa.mul %d, %minus, %shift : (tensor<2x8xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<2x8xf32>
+  %b = tosa.argmax %n {axis = 1 : i32} : (tensor<2x8xf32>) -> tensor<2xi32>
+  %h = tosa.mul %d, %half, %shift : (tensor<2x8xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<2x8xf32>
+  %c = tosa.argmax %h {axis = 1 : i32} : (tensor<2x8xf32>) -> tensor<2xi32>
+  %du = qf.dequantize %u : tensor<2x8x!quant.uniform<u8:f32, 0.05:128>> -> tensor<2x8xf32>
+  %e = tosa.argmax %du {axis = 1 : i32} : (tensor<2x8xf32>) -> tensor<2xi32>
+  return %a, %b, %c, %e : tensor<2xi32>, tensor<2xi32>, tensor<2xi32>, tensor<2xi32>
+}

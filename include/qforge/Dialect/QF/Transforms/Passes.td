@@ -84,23 +84,29 @@ def SinkTransposesPass : Pass<"qf-sink-transposes", "mlir::func::FuncOp"> {
 }
 
 def SinkDequantizePass : Pass<"qf-sink-dequantize", "mlir::func::FuncOp"> {
-  let summary = "Keep quantized values quantized through ops that only move or select them";
+  let summary = "Keep quantized values quantized through ops that only move, select or compare them";
   let description = [{
     After `qf-quantize` each integer op is wrapped in `qf.dequantize` /
     `qf.quantize`, and the ops between two integer ops run on floats. Some of
     those ops compute the same thing on the stored integers: layout ops
     (`tosa.transpose`, `tosa.reshape`), `tosa.slice`, `tosa.reverse`,
-    `tosa.tile`, `tosa.pad` whose pad value lies on the integer grid (0 pads
-    with the zero point; a value between two steps keeps the pad float),
-    and `tosa.max_pool2d` (dequantization is monotonic, so the largest
-    stored value is the largest real value). This pass moves
+    `tosa.tile`, `tosa.gather` (of the gathered operand), `tosa.pad` whose
+    pad value lies on the integer grid (0 pads with the zero point; a value
+    between two steps keeps the pad float), and `tosa.max_pool2d`,
+    `tosa.reduce_max`, `tosa.reduce_min` (dequantization is monotonic, so
+    the largest stored value is the largest real value). This pass moves
     `qf.dequantize` below such ops (the op then runs on the storage
-    integers, between `quant.scast`s) and `qf.quantize` above them, so that
-    a dequantize meets the next quantize, and then folds
-    `qf.quantize(qf.dequantize(q))` to `q` (same type) or `qf.requantize`
-    (another type). Per-tensor types only; max
-    pooling only for signed storage (TOSA's integers are signed), the ops
-    that only move values for any.
+    integers, between `quant.scast`s) and `qf.quantize` above them (above
+    a gather or a reduction only onto a `qf.dequantize`: their inputs can
+    be much larger than their results), so that a dequantize meets the
+    next quantize, and then folds `qf.quantize(qf.dequantize(q))` to `q`
+    (same type) or `qf.requantize` (another type). A `tosa.argmax` of a
+    dequantized value takes the storage integers, and one of its product
+    by -1 (the importer's ArgMin) their `tosa.bitwise_not` (~x = -x - 1
+    reverses the order without overflowing at -128). Per-tensor types
+    only; the ops that compare (pooling, reductions, arg max) only for
+    signed storage (TOSA's integers are signed), the ops that only move
+    values for any.
   }];
   let dependentDialects = ["qforge::qf::QFDialect", "mlir::quant::QuantDialect",
                            "mlir::tosa::TosaDialect"];

@@ -14,10 +14,15 @@
 namespace qforge {
 
 /// TOSA ops whose results are values of their first operand moved, selected,
-/// repeated (transpose, reshape, slice, reverse, tile), padded (pad) or the
-/// maxima of them (max_pool2d): in integers they need no requantization,
-/// given a pad value on the integer grid and, for maxima, signed storage.
+/// repeated (transpose, reshape, slice, reverse, tile, gather), padded (pad)
+/// or the maxima or minima of them (max_pool2d, reduce_max, reduce_min): in
+/// integers they need no requantization, given a pad value on the integer
+/// grid and, for maxima and minima, signed storage.
 bool isQuantizedPassThrough(mlir::Operation *op);
+
+/// The pass-through ops that compare values (maxima and minima): on
+/// storage integers only where these are signed, as TOSA compares them.
+bool comparesValues(mlir::Operation *op);
 
 } // namespace qforge
 
