@@ -642,7 +642,7 @@ void addIndexingConverters(ConverterMap &map) {
   add("Compress", convertCompress, 9, "tosa.gather (constant positions)",
       "constant condition; axis or flattened");
   add("GatherElements", convertGatherElements, 11, "tosa.gather (flattened)",
-      "negative indices; constant indices give constant offsets");
+      "negative indices; constant indices give constant offsets; quantized data stays int8");
   add("CumProd", convertCumulative<true>, 26,
       "tosa.mul of tosa.pad/tosa.slice shifts (log2 n steps)", "constant axis; exclusive, reverse");
   add("CumSum", convertCumulative<false>, 11, "tosa.add of tosa.pad/tosa.slice shifts (log2 n steps)",
@@ -650,7 +650,7 @@ void addIndexingConverters(ConverterMap &map) {
   add("OneHot", convertOneHot, 9, "tosa.equal with the axis' indices + tosa.select",
       "constant depth; negative indices; axis");
   add("GatherND", convertGatherND, 11, "tosa.gather (flattened rows)",
-      "constant indices; batch_dims; negative indices");
+      "constant indices; batch_dims; negative indices; quantized data stays int8");
   add("Trilu", convertTrilu, 14, "tosa.select with a constant mask", "constant k");
   add("EyeLike", convertEyeLike, 9, "tosa.const", "2-D; dtype and k");
   add("ScatterElements", convertScatterElements, 11,

@@ -290,12 +290,18 @@ LogicalResult convertPool(NodeContext &ctx) {
   int64_t rank = xType.getRank();
   if (rank < 3)
     return ctx.unsupported("pooling of a rank-" + llvm::Twine(rank) + " input");
-  if (isMax && ctx.outputUsed(1))
-    return ctx.unsupported("the Indices output of MaxPool");
   FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, rank - 2);
   if (failed(attrs))
     return failure();
   WindowAttrs a = *attrs;
+  if (isMax && ctx.outputUsed(1)) {
+    auto pooled = maxPoolWithIndices(ctx, x, a, ctx.getInt("storage_order", 0) != 0);
+    if (failed(pooled))
+      return failure();
+    ctx.setOutput(0, pooled->first);
+    ctx.setOutput(1, pooled->second);
+    return success();
+  }
   if (rank > 4 || llvm::any_of(a.dilations, [](int64_t d) { return d != 1; })) {
     auto y = poolByTaps(ctx, x, a, isMax ? TapPool::Max : TapPool::Average);
     if (failed(y))
@@ -375,22 +381,11 @@ template <bool isMax>
 LogicalResult convertGlobalPool(NodeContext &ctx) {
   Value x = ctx.input(0);
   int64_t rank = typeOf(x).getRank();
-  ArrayRef<int64_t> xs = typeOf(x).getShape();
-  Type element = typeOf(x).getElementType();
-  if (!isMax && rank == 4 && isa<FloatType>(element) && !ShapedType::isDynamic(xs[2]) &&
-      !ShapedType::isDynamic(xs[3])) {
-    // One average pooling window over the whole image: an op quantization
-    // recognizes (qf.avg_pool2d), unlike a sum and a multiply.
-    Value nhwc = transpose(ctx.b, ctx.loc, x, kNchwToNhwc);
-    Value zp = zeroPoint(ctx.b, ctx.loc, element);
-    Value pooled = tosa::AvgPool2dOp::create(
-        ctx.b, ctx.loc, tensorType({xs[0], 1, 1, xs[1]}, element), nhwc, zp, zp,
-        ctx.b.getDenseI64ArrayAttr({xs[2], xs[3]}), ctx.b.getDenseI64ArrayAttr({1, 1}),
-        ctx.b.getDenseI64ArrayAttr({0, 0, 0, 0}),
-        TypeAttr::get(accumulatorType(ctx.b, element)));
-    ctx.setOutput(0, transpose(ctx.b, ctx.loc, pooled, kNhwcToNchw));
-    return success();
-  }
+  if (!isMax)
+    if (Value mean = imageMean(ctx.b, ctx.loc, x)) {
+      ctx.setOutput(0, mean);
+      return success();
+    }
   int64_t count = 1;
   for (int64_t d = 2; d < rank; ++d) {
     count *= typeOf(x).getDimSize(d);
@@ -798,7 +793,7 @@ void addNeuralNetConverters(ConverterMap &map) {
       "1-D and 2-D; groups; pads, output_padding, "
       "output_shape, auto_pad; no dilations");
   add("MaxPool", convertPool<true>, 1, "tosa.max_pool2d; dilated or 3-D+: tosa.maximum of taps",
-      "any rank; ceil_mode; dilations; no Indices output");
+      "any rank; ceil_mode; dilations; Indices output (by taps; storage_order)");
   add("AveragePool", convertPool<false>, 1,
       "tosa.avg_pool2d (+ tosa.pad); dilated or 3-D+: sums of taps",
       "any rank; count_include_pad; ceil_mode; dilations");

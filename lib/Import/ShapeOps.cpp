@@ -879,7 +879,12 @@ LogicalResult convertReduce(NodeContext &ctx) {
   for (int64_t d = 0; d < rank; ++d)
     if (reduced[d])
       count *= in[d];
-  x = reduceComposite(ctx, x, reduced, kind, count);
+  // The mean of an NCHW image over H and W (Keras and TensorFlow exports'
+  // global pooling, squeeze-excitation) is GlobalAveragePool's pooling.
+  Value mean;
+  if (kind == ReduceKind::Mean && reduced == ArrayRef<bool>{false, false, true, true})
+    mean = imageMean(ctx.b, ctx.loc, x);
+  x = mean ? mean : reduceComposite(ctx, x, reduced, kind, count);
   if (ctx.getInt("keepdims", 1) == 0) {
     SmallVector<int64_t> shape;
     for (int64_t d = 0; d < rank; ++d)
@@ -951,7 +956,7 @@ void addShapeConverters(ConverterMap &map) {
   add("Slice", convertSlice, 1, "tosa.slice",
       "constant starts/ends/axes/steps; other steps gather (tosa.gather)");
   add("Gather", convertGather, 1, "tosa.gather (+ reshapes)",
-      "negative indices; constants gather on the host");
+      "negative indices; constants gather on the host; quantized data stays int8");
   add("Pad", convertPad, 2,
       "tosa.pad (+ tosa.slice for negative pads); reflect/edge: tosa.slice, "
       "tosa.reverse/tosa.tile, tosa.concat",
@@ -970,12 +975,14 @@ void addShapeConverters(ConverterMap &map) {
   add("Range", convertRange, 11, "(folded)", "constant inputs only");
   add("ReduceSum", convertReduce<ReduceKind::Sum>, 1, "tosa.reduce_sum",
       "axes attribute or constant input; keepdims; noop_with_empty_axes");
-  add("ReduceMean", convertReduce<ReduceKind::Mean>, 1, "tosa.reduce_sum + tosa.mul",
+  add("ReduceMean", convertReduce<ReduceKind::Mean>, 1,
+      "tosa.reduce_sum + tosa.mul; over H and W of a 4-D input tosa.avg_pool2d (as "
+      "GlobalAveragePool, int8 when quantized)",
       "as ReduceSum; float only");
   add("ReduceMax", convertReduce<ReduceKind::Max>, 1, "tosa.reduce_max",
-      "as ReduceSum");
+      "as ReduceSum; quantized input stays int8");
   add("ReduceMin", convertReduce<ReduceKind::Min>, 1, "tosa.reduce_min",
-      "as ReduceSum");
+      "as ReduceSum; quantized input stays int8");
   add("ReduceProd", convertReduce<ReduceKind::Prod>, 1, "tosa.reduce_product",
       "as ReduceSum");
   add("ReduceL1", convertReduce<ReduceKind::L1>, 1, "tosa.abs + tosa.reduce_sum",
@@ -990,7 +997,7 @@ void addShapeConverters(ConverterMap &map) {
       "tosa.reduce_max, tosa.exp, tosa.reduce_sum, tosa.log",
       "as ReduceSum; float only; max-shifted (no overflow)");
   add("ArgMax", convertArgMax<false>, 1, "tosa.argmax + tosa.cast",
-      "select_last_index via tosa.reverse");
+      "select_last_index via tosa.reverse; a quantized input's int8 values read as they are");
   add("ArgMin", convertArgMax<true>, 1, "tosa.argmax of -x (float) or ~x (integer)",
       "as ArgMax");
 }

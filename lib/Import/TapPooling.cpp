@@ -7,7 +7,10 @@
 // combined with maximum or summed. An average divides by how many counted
 // elements each window holds, a constant computed here: per dimension,
 // the taps that fall on the input (or on declared padding, with
-// count_include_pad), multiplied over the dimensions.
+// count_include_pad), multiplied over the dimensions. MaxPool's Indices
+// output follows the maximum: each tap brings a constant of where its
+// input element sits, taken where the tap is strictly greater than the
+// taps before it (the first maximum in scanning order).
 //
 //===----------------------------------------------------------------------===//
 
@@ -106,6 +109,34 @@ HostTensor windowCounts(ArrayRef<TapAxis> axes, Type element) {
   return makeFloatTensor(element, shape, values);
 }
 
+/// Where tap `offsets`' input element of each output position sits in its
+/// image, [1, 1, out...]: the flattened spatial index, row-major (the last
+/// dimension fastest) or column-major (the first). A position on padding
+/// counts 0 along that axis: its -inf is never a window's maximum.
+HostTensor tapPositions(ArrayRef<TapAxis> axes, ArrayRef<int64_t> offsets, bool columnMajor,
+                        Type element) {
+  int64_t rank = static_cast<int64_t>(axes.size());
+  SmallVector<int64_t> shape = {1, 1}, strides(rank, 1);
+  for (const TapAxis &axis : axes)
+    shape.push_back(axis.window.out);
+  for (int64_t k = 1; k < rank; ++k) {
+    int64_t d = columnMajor ? k : rank - 1 - k;
+    int64_t inner = columnMajor ? d - 1 : d + 1;
+    strides[d] = strides[inner] * axes[inner].in;
+  }
+  SmallVector<int64_t> values = {0};
+  for (auto [d, axis] : llvm::enumerate(axes)) {
+    SmallVector<int64_t> next;
+    for (int64_t v : values)
+      for (int64_t o = 0; o < axis.window.out; ++o) {
+        int64_t i = o * axis.stride + offsets[d] - axis.window.padBegin;
+        next.push_back(v + (i < 0 || i >= axis.in ? 0 : i) * strides[d]);
+      }
+    values = std::move(next);
+  }
+  return makeIntTensor(element, shape, values);
+}
+
 /// Every tap's offsets, the last dimension fastest.
 SmallVector<SmallVector<int64_t>> tapOffsets(ArrayRef<TapAxis> axes) {
   SmallVector<SmallVector<int64_t>> taps = {{}};
@@ -121,7 +152,65 @@ SmallVector<SmallVector<int64_t>> tapOffsets(ArrayRef<TapAxis> axes) {
   return taps;
 }
 
+/// x padded with `fill` as the taps read it: [N, C, padded...].
+Value padForTaps(OpBuilder &b, Location loc, Value x, ArrayRef<TapAxis> axes, double fill) {
+  RankedTensorType type = typeOf(x);
+  SmallVector<int64_t> padding = {0, 0, 0, 0}, paddedShape(type.getShape().take_front(2));
+  for (const TapAxis &axis : axes) {
+    padding.append({axis.window.padBegin, axis.padded - axis.window.padBegin - axis.in});
+    paddedShape.push_back(axis.padded);
+  }
+  Type element = type.getElementType();
+  return tosa::PadOp::create(b, loc, tensorType(paddedShape, element), x,
+                             shapeValue(b, loc, padding), splat(b, loc, element, {1}, fill));
+}
+
 } // namespace
+
+FailureOr<std::pair<Value, Value>> maxPoolWithIndices(NodeContext &ctx, Value x,
+                                                      const WindowAttrs &a, bool columnMajor) {
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  RankedTensorType type = typeOf(x);
+  if (!isa<FloatType>(type.getElementType())) {
+    (void)ctx.unsupported("integer MaxPool with its Indices output");
+    return failure();
+  }
+  ArrayRef<int64_t> shape = type.getShape();
+  if (product(shape) > std::numeric_limits<int32_t>::max()) {
+    (void)ctx.unsupported("Indices beyond 2^31 elements");
+    return failure();
+  }
+  auto axes = tapAxes(ctx, shape.drop_front(2), a, /*includePad=*/false);
+  if (failed(axes))
+    return failure();
+  Value padded = padForTaps(b, loc, x, *axes, -std::numeric_limits<double>::infinity());
+  Type i32 = b.getI32Type();
+  Value best, where;
+  for (const SmallVector<int64_t> &offsets : tapOffsets(*axes)) {
+    Value tap = tapView(b, loc, padded, *axes, offsets);
+    Value position = constant(b, loc, tapPositions(*axes, offsets, columnMajor, i32));
+    if (!best) {
+      best = tap;
+      where = position;
+      continue;
+    }
+    Value greater = binary<tosa::GreaterOp>(b, loc, tap, best, b.getI1Type());
+    best = tosa::SelectOp::create(b, loc, typeOf(best), greater, tap, best);
+    auto whereType = tensorType(typeOf(best).getShape(), i32);
+    where = tosa::SelectOp::create(b, loc, whereType, greater, position, where);
+  }
+  // Each image's first element: (n C + c) times the image's size.
+  int64_t n = shape[0], c = shape[1], image = product(shape.drop_front(2));
+  SmallVector<int64_t> starts;
+  for (int64_t i = 0; i < n * c; ++i)
+    starts.push_back(i * image);
+  SmallVector<int64_t> startShape(typeOf(best).getRank(), 1);
+  startShape[0] = n;
+  startShape[1] = c;
+  where = binary<tosa::AddOp>(b, loc, where, constant(b, loc, makeIntTensor(i32, startShape, starts)));
+  return std::make_pair(best, castElements(b, loc, where, b.getI64Type()));
+}
 
 FailureOr<Value> poolByTaps(NodeContext &ctx, Value x, const WindowAttrs &a, TapPool kind) {
   OpBuilder &b = ctx.b;
@@ -137,15 +226,8 @@ FailureOr<Value> poolByTaps(NodeContext &ctx, Value x, const WindowAttrs &a, Tap
   auto axes = tapAxes(ctx, type.getShape().drop_front(2), a, includePad);
   if (failed(axes))
     return failure();
-  SmallVector<int64_t> padding = {0, 0, 0, 0}, paddedShape(type.getShape().take_front(2));
-  for (const TapAxis &axis : *axes) {
-    padding.append({axis.window.padBegin, axis.padded - axis.window.padBegin - axis.in});
-    paddedShape.push_back(axis.padded);
-  }
   double fill = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
-  Value padded = tosa::PadOp::create(b, loc, tensorType(paddedShape, element), x,
-                                     shapeValue(b, loc, padding),
-                                     splat(b, loc, element, {1}, fill));
+  Value padded = padForTaps(b, loc, x, *axes, fill);
   Value result;
   for (const SmallVector<int64_t> &offsets : tapOffsets(*axes)) {
     Value tap = tapView(b, loc, padded, *axes, offsets);

@@ -356,6 +356,23 @@ Value gatherElements(OpBuilder &b, Location loc, Value x, Value offsets,
   return reshape(b, loc, gathered, shape);
 }
 
+Value imageMean(OpBuilder &b, Location loc, Value x) {
+  RankedTensorType type = typeOf(x);
+  Type element = type.getElementType();
+  ArrayRef<int64_t> xs = type.getShape();
+  if (type.getRank() != 4 || !isa<FloatType>(element) || ShapedType::isDynamic(xs[2]) ||
+      ShapedType::isDynamic(xs[3]))
+    return {};
+  Value nhwc = transpose(b, loc, x, kNchwToNhwc);
+  Value zp = zeroPoint(b, loc, element);
+  // f16/bf16 accumulate in f32 for accuracy; f32 in f32.
+  Value pooled = tosa::AvgPool2dOp::create(
+      b, loc, tensorType({xs[0], 1, 1, xs[1]}, element), nhwc, zp, zp,
+      b.getDenseI64ArrayAttr({xs[2], xs[3]}), b.getDenseI64ArrayAttr({1, 1}),
+      b.getDenseI64ArrayAttr({0, 0, 0, 0}), TypeAttr::get(b.getF32Type()));
+  return transpose(b, loc, pooled, kNhwcToNchw);
+}
+
 Value gatherAlongAxis(OpBuilder &b, Location loc, Value x, int64_t axis,
                       ArrayRef<int64_t> indices) {
   RankedTensorType type = typeOf(x);

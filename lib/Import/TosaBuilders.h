@@ -147,6 +147,13 @@ mlir::Value gatherAlongAxis(mlir::OpBuilder &b, mlir::Location loc,
 inline constexpr int32_t kNchwToNhwc[] = {0, 2, 3, 1};
 inline constexpr int32_t kNhwcToNchw[] = {0, 3, 1, 2};
 
+/// The mean over H and W of an NCHW float image, [N, C, 1, 1], as one
+/// average pooling window over the whole image (GlobalAveragePool, and
+/// ReduceMean over those axes): an op quantization recognizes
+/// (qf.avg_pool2d), unlike a sum and a multiply. Null unless `x` is 4-D
+/// float with static H and W.
+mlir::Value imageMean(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+
 } // namespace qforge::onnx_import
 
 #endif // QFORGE_LIB_IMPORT_TOSABUILDERS_H

@@ -52,6 +52,13 @@ enum class TapPool { Max, Average, Sum };
 mlir::FailureOr<mlir::Value> poolByTaps(NodeContext &ctx, mlir::Value x, const WindowAttrs &a,
                                         TapPool kind);
 
+/// MaxPool with its Indices output, by taps as poolByTaps: the maxima and,
+/// for each, the flattened index of its first occurrence in the window
+/// (int64; row-major, or column-major for storage_order 1, each image of
+/// the batch and channel after the ones before it, as ONNX specifies).
+mlir::FailureOr<std::pair<mlir::Value, mlir::Value>>
+maxPoolWithIndices(NodeContext &ctx, mlir::Value x, const WindowAttrs &a, bool columnMajor);
+
 } // namespace qforge::onnx_import
 
 #endif // QFORGE_LIB_IMPORT_WINDOWS_H
