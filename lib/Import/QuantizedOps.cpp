@@ -214,15 +214,70 @@ LogicalResult convertDequantizeLinear(NodeContext &ctx) {
 // MatMul
 //===----------------------------------------------------------------------===//
 
+/// The storage integers of a qf.matmul result (i32 as it is).
+Type storageOf(Type element) {
+  auto q = dyn_cast<quant::QuantizedType>(element);
+  return q ? q.getStorageType() : element;
+}
+
+/// [..., M, K] x [..., K, N] with batch dimensions (numpy broadcasting): one
+/// qf.matmul per batch element on slices of both, the results
+/// concatenated. B varies with the batch, so no product has constant
+/// weights for a packed kernel: the reference loops compute them.
+FailureOr<Value> batchedQuantizedMatmul(NodeContext &ctx, size_t aIndex, Type aType,
+                                        size_t bIndex, Type bType, Type resultElement) {
+  RankedTensorType a = ctx.inputType(aIndex), b = ctx.inputType(bIndex);
+  if (isa<quant::UniformQuantizedPerAxisType>(bType)) {
+    (void)ctx.unsupported("a batched B with per-column parameters");
+    return failure();
+  }
+  int64_t rank = std::max(a.getRank(), b.getRank());
+  int64_t m = a.getDimSize(a.getRank() - 2), k = a.getDimSize(a.getRank() - 1),
+          n = b.getDimSize(b.getRank() - 1);
+  Value lhs = alignRank(ctx.b, ctx.loc, signlessInput(ctx, aIndex), rank);
+  Value rhs = alignRank(ctx.b, ctx.loc, signlessInput(ctx, bIndex), rank);
+  SmallVector<int64_t> batch = broadcastShape(typeOf(lhs).getShape().drop_back(2),
+                                              typeOf(rhs).getShape().drop_back(2));
+  int64_t count = product(batch);
+  auto extended = [&](ArrayRef<int64_t> tail) {
+    SmallVector<int64_t> shape(batch);
+    shape.append(tail.begin(), tail.end());
+    return shape;
+  };
+  lhs = reshape(ctx.b, ctx.loc, broadcastTo(ctx.b, ctx.loc, lhs, extended({m, k})), {count, m, k});
+  rhs = reshape(ctx.b, ctx.loc, broadcastTo(ctx.b, ctx.loc, rhs, extended({k, n})), {count, k, n});
+  Type storage = storageOf(resultElement);
+  SmallVector<Value> products;
+  for (int64_t i = 0; i < count; ++i) {
+    Value x = reshape(ctx.b, ctx.loc, slice(ctx.b, ctx.loc, lhs, {i, 0, 0}, {1, m, k}), {m, k});
+    Value w = reshape(ctx.b, ctx.loc, slice(ctx.b, ctx.loc, rhs, {i, 0, 0}, {1, k, n}), {k, n});
+    Value y = qf::MatmulOp::create(ctx.b, ctx.loc, tensorType({m, n}, resultElement),
+                                   storageCast(ctx, x, aType),
+                                   storageCast(ctx, w, bType), Value(), nullptr);
+    if (storage != resultElement)
+      y = storageCast(ctx, y, storage);
+    products.push_back(reshape(ctx.b, ctx.loc, y, {1, m, n}));
+  }
+  Value y = products.size() == 1
+                ? products[0]
+                : tosa::ConcatOp::create(ctx.b, ctx.loc, tensorType({count, m, n}, storage),
+                                         products, ctx.b.getI32IntegerAttr(0))
+                      .getResult();
+  y = reshape(ctx.b, ctx.loc, y, extended({m, n}));
+  return storage == resultElement ? y : storageCast(ctx, y, resultElement);
+}
+
 /// qf.matmul of inputs `a` and `b` with their quantized types; the result is
 /// `resultElement` (a quantized type or i32).
 FailureOr<Value> quantizedMatmul(NodeContext &ctx, size_t aIndex, Type aType,
                                  size_t bIndex, Type bType, Type resultElement) {
   RankedTensorType a = ctx.inputType(aIndex), b = ctx.inputType(bIndex);
-  if (a.getRank() < 2 || b.getRank() != 2) {
-    (void)ctx.unsupported("quantized MatMul other than [..., M, K] x [K, N]");
+  if (a.getRank() < 2 || b.getRank() < 2) {
+    (void)ctx.unsupported("quantized MatMul of a vector (rank-1 operand)");
     return failure();
   }
+  if (b.getRank() > 2)
+    return batchedQuantizedMatmul(ctx, aIndex, aType, bIndex, bType, resultElement);
   SmallVector<int64_t> shape(a.getShape());
   shape.back() = b.getDimSize(1);
   Value lhs = storageCast(ctx, signlessInput(ctx, aIndex), aType);
@@ -430,11 +485,12 @@ void addQuantizedConverters(ConverterMap &map) {
       "quant.scast + qf.dequantize",
       "per tensor and per axis (int32 biases too); constant scale and zero point");
   add("QLinearMatMul", convertQLinearMatMul, 10, "qf.matmul (requantized)",
-      "B is [K, N], per tensor or per column");
+      "B is [K, N], per tensor or per column, or batched [..., K, N] per tensor (a product "
+      "per batch element)");
   add("QLinearConv", convertQLinearConv, 10, "qf.conv2d (requantized, NHWC)",
       "2-D; per-tensor or per-channel weights; int32 bias");
   add("MatMulInteger", convertMatMulInteger, 10, "qf.matmul (i32 result)",
-      "B is [K, N]; per-column B zero points");
+      "B is [K, N] (per-column B zero points) or batched as QLinearMatMul's");
   add("ConvInteger", convertConvInteger, 10, "qf.conv2d (i32 result, NHWC)",
       "2-D; per-channel weight zero points");
   add("DynamicQuantizeLinear", convertDynamicQuantizeLinear, 11,

@@ -159,6 +159,25 @@ save("qlinearconv", helper.make_graph(
      init("wz", np.array([0, 0], np.int8)), init("ys", np.array(0.1, np.float32)),
      init("yz", np.array(3, np.uint8)), init("b", np.array([100, -50], np.int32))]))
 
+# QOperator QLinearMatMul with batched operands, as quantized attention
+# products are: B computed at run time with batch dimensions that
+# broadcast against A's, and a constant batched B (both per tensor:
+# onnxruntime takes per-column parameters of a batched B only shaped
+# [..., 1, N]).
+save("qlinearmatmul_batched", helper.make_graph(
+    [helper.make_node("QLinearMatMul", ["a", "as", "az", "b", "bs", "bz", "ys", "yz"], ["y"],
+                      name="qmatmul"),
+     helper.make_node("QLinearMatMul", ["a", "as", "az", "w", "ws", "wz", "ys", "yz"], ["z"],
+                      name="qmatmul_const")],
+    "qlinearmatmul_batched",
+    [vi("a", [2, 3, 4, 8], TensorProto.UINT8), vi("b", [3, 8, 5], TensorProto.INT8)],
+    [vi("y", [2, 3, 4, 5], TensorProto.UINT8), vi("z", [2, 3, 4, 5], TensorProto.UINT8)],
+    [init("as", np.array(0.03, np.float32)), init("az", np.array(120, np.uint8)),
+     init("bs", np.array(0.02, np.float32)), init("bz", np.array(0, np.int8)),
+     init("w", rng.integers(-127, 128, (3, 8, 5)).astype(np.int8)),
+     init("ws", np.array(0.015, np.float32)), init("wz", np.array(0, np.int8)),
+     init("ys", np.array(0.2, np.float32)), init("yz", np.array(128, np.uint8))]))
+
 # QDQ form, as onnxruntime's static quantizer writes it for the float
 # conv_bn_relu model, calibrated on seeded random data.
 try:
