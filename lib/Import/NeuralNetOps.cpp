@@ -38,6 +38,8 @@ LogicalResult convertConv(NodeContext &ctx) {
   if (!isa<FloatType>(element))
     return ctx.unsupported("integer Conv (use ConvInteger)");
   int64_t rank = xType.getRank();
+  if (rank == 5)
+    return convertVolumeConv(ctx);
   if (rank != 3 && rank != 4)
     return ctx.unsupported(llvm::Twine(rank - 2) + "-D convolution");
   bool oneD = rank == 3;
@@ -158,6 +160,8 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
   if (!isa<FloatType>(element))
     return ctx.unsupported("integer ConvTranspose");
   int64_t rank = xType.getRank();
+  if (rank == 5)
+    return convertVolumeConvTranspose(ctx);
   if (rank != 3 && rank != 4)
     return ctx.unsupported(llvm::Twine(rank - 2) + "-D ConvTranspose");
   bool oneD = rank == 3;
@@ -224,9 +228,13 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
       int64_t want = !outputShape.empty()
                          ? outputShape[outputShape.size() - 2 + i]
                          : xs[2 + i] * a.strides[i];
+      // ONNX: the odd one at the end for SAME_UPPER, else (SAME_LOWER, and
+      // an output_shape without auto_pad) at the beginning; an output
+      // larger than the full one grows at the end (onnxruntime, and ONNX's
+      // test data).
       int64_t total = full - want;
-      bool upper = a.autoPad != "SAME_LOWER";
-      padBegin[i] = upper ? total / 2 : total - total / 2;
+      bool upper = a.autoPad == "SAME_UPPER";
+      padBegin[i] = total < 0 ? 0 : upper ? total / 2 : total - total / 2;
       padEnd[i] = total - padBegin[i];
     } else {
       padBegin[i] = a.pads[i];
@@ -786,12 +794,13 @@ void addNeuralNetConverters(ConverterMap &map) {
     addConverter(map, name, fn, since, lowersTo, notes);
   };
   add("Conv", convertConv, 1,
-      "tosa.conv2d / tosa.depthwise_conv2d (NCHW<->NHWC transposes)",
-      "1-D and 2-D; groups (depthwise and general); auto_pad; dilations");
+      "tosa.conv2d / tosa.depthwise_conv2d (NCHW<->NHWC transposes); 3-D: tosa.conv3d",
+      "1-D, 2-D and 3-D; groups (depthwise and general); auto_pad; dilations");
   add("ConvTranspose", convertConvTranspose, 1,
-      "tosa.transpose_conv2d (NCHW<->NHWC transposes)",
-      "1-D and 2-D; groups; pads, output_padding, "
-      "output_shape, auto_pad; no dilations");
+      "tosa.transpose_conv2d (NCHW<->NHWC transposes); 3-D: tosa.conv3d of the input spread "
+      "by the strides, kernel flipped",
+      "1-D, 2-D and 3-D; groups; pads, output_padding, output_shape, auto_pad; dilations "
+      "(2-D: with constant weights)");
   add("MaxPool", convertPool<true>, 1, "tosa.max_pool2d; dilated or 3-D+: tosa.maximum of taps",
       "any rank; ceil_mode; dilations; Indices output (by taps; storage_order)");
   add("AveragePool", convertPool<false>, 1,

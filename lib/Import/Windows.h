@@ -44,6 +44,10 @@ llvm::SmallVector<int64_t> withUnitH(llvm::ArrayRef<int64_t> shape);
 mlir::Value toNhwc(NodeContext &ctx, mlir::Value x, const Window &h,
                    const Window &w);
 
+/// Conv and ConvTranspose of a 5-D (NCDHW, float) input on tosa.conv3d.
+mlir::LogicalResult convertVolumeConv(NodeContext &ctx);
+mlir::LogicalResult convertVolumeConvTranspose(NodeContext &ctx);
+
 enum class TapPool { Max, Average, Sum };
 
 /// Pools `x` [N, C, spatial...] (float) by combining the window's taps one
