@@ -730,18 +730,18 @@ Value DotProductBuilder::combineGroup(OpBuilder &cb, Location cl, Value acc, Val
         cb, cl, panel, ArrayRef<int64_t>{d * panelBytes}, ArrayRef<int64_t>{panelBytes},
         ArrayRef<int64_t>{1}));
   }
-  for (int64_t d = 0; d < group; ++d) {
-    if (sharedHalves) {
+  if (sharedHalves) {
+    for (int64_t d = 0; d < group; d += 2)
       acc = qf::TwoBytePairDotOp::create(cb, cl, accType, acc, weights[d], copies[d],
                                          weights[d + 1], copies[d + 1]);
-      ++d;
-    } else if (instruction == DotInstruction::ArmSdot) {
-      // sdot's by-element operand second: LLVM folds that copy into sdot.
-      acc = arm_neon::SdotOp::create(cb, cl, accType, acc, weights[d], copies[d]);
-    } else {
-      acc = combineOne(cb, cl, acc, copies[d], weights[d]);
-    }
+    return acc;
   }
+  for (int64_t d = 0; d < group; ++d)
+    acc = instruction == DotInstruction::ArmSdot
+              // sdot's by-element operand second: LLVM folds that copy into sdot.
+              ? arm_neon::SdotOp::create(cb, cl, accType, acc, weights[d], copies[d])
+                    .getResult()
+              : combineOne(cb, cl, acc, copies[d], weights[d]);
   return acc;
 }
 
