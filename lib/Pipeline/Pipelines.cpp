@@ -164,26 +164,7 @@ struct LoweringOptions : PassPipelineOptions<LoweringOptions> {
   Option<KernelFamily> kernels{
       *this, "kernels", llvm::cl::desc("The target's kernel family (qf-select-kernels)"),
       llvm::cl::init(KernelFamily::Reference),
-      llvm::cl::values(
-          clEnumValN(KernelFamily::Reference, "reference", "no target kernels"),
-          clEnumValN(KernelFamily::X86Avx512, "x86-avx512", "AVX-512: the float FMA kernel"),
-          clEnumValN(KernelFamily::X86Avx512Vnni, "x86-avx512-vnni",
-                     "AVX-512 VNNI: vpdpbusd int8/int4 kernels and the float kernel"),
-          clEnumValN(KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi",
-                     "AVX-512 VNNI and VBMI: those, and vpermi2b table lookups"),
-          clEnumValN(KernelFamily::X86Avx2, "x86-avx2",
-                     "AVX2 and FMA without AVX-512 or VNNI: vpmaddwd int8 kernels and the "
-                     "float FMA kernels on ymm"),
-          clEnumValN(KernelFamily::X86AvxVnni, "x86-avx-vnni",
-                     "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float kernels "
-                     "on ymm"),
-          clEnumValN(KernelFamily::ArmNeon, "arm-neon",
-                     "AArch64 NEON: smull int8/int4 kernels, the float fmla kernels, "
-                     "vector depthwise int8"),
-          clEnumValN(KernelFamily::ArmDotprod, "arm-dotprod",
-                     "AArch64 dotprod: sdot int8/int4 kernels and the NEON ones"),
-          clEnumValN(KernelFamily::ArmI8mm, "arm-i8mm",
-                     "AArch64 i8mm: smmla int8/int4 kernels and the NEON ones"))};
+      QFORGE_KERNEL_FAMILY_VALUES};
   Option<int64_t> threads{*this, "threads",
                           llvm::cl::desc("Threads the kernels split their work over (1: "
                                          "sequential code, 0: the CPUs online at run time)"),

@@ -63,32 +63,13 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     AVX-512, and VBMI beside it adds the lookup kernel; AVX-VNNI without
     AVX-512 takes the 256-bit kernels, AVX2 with FMA alone the 256-bit
     float kernels and `vpmaddwd` for int8; i8mm is preferred to dotprod,
-    and AArch64 with neither takes the NEON float kernels).
+    and AArch64 with neither takes the NEON kernels: `smull` for int8,
+    `fmla` for float).
   }];
   let options = [
     Option<"family", "kernels", "qforge::KernelFamily", "qforge::KernelFamily::Reference",
            "The target's kernel family",
-           [{::llvm::cl::values(
-               clEnumValN(qforge::KernelFamily::Reference, "reference",
-                          "no target kernels"),
-               clEnumValN(qforge::KernelFamily::X86Avx512, "x86-avx512",
-                          "AVX-512: the float FMA kernels"),
-               clEnumValN(qforge::KernelFamily::X86Avx512Vnni, "x86-avx512-vnni",
-                          "AVX-512 VNNI: vpdpbusd int8/int4 kernels and the float kernels"),
-               clEnumValN(qforge::KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi",
-                          "AVX-512 VNNI and VBMI: those, and vpermi2b table lookups"),
-               clEnumValN(qforge::KernelFamily::X86Avx2, "x86-avx2",
-                          "AVX2 and FMA without AVX-512 or VNNI: vpmaddwd int8 kernels and the float FMA kernels on ymm"),
-               clEnumValN(qforge::KernelFamily::X86AvxVnni, "x86-avx-vnni",
-                          "AVX-VNNI without AVX-512: vpdpbusd int8 kernels and the float "
-                          "kernels on ymm"),
-               clEnumValN(qforge::KernelFamily::ArmNeon, "arm-neon",
-                          "AArch64 NEON: smull int8/int4 kernels, the float fmla kernels, "
-                          "vector depthwise int8"),
-               clEnumValN(qforge::KernelFamily::ArmDotprod, "arm-dotprod",
-                          "AArch64 dotprod: sdot int8/int4 kernels and the NEON ones"),
-               clEnumValN(qforge::KernelFamily::ArmI8mm, "arm-i8mm",
-                          "AArch64 i8mm: smmla int8/int4 kernels and the NEON ones"))}]>,
+           "QFORGE_KERNEL_FAMILY_VALUES">,
   ];
   let dependentDialects = ["qforge::qf::QFDialect"];
 }
