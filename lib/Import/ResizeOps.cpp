@@ -27,14 +27,25 @@ struct ResizeMode {
   bool excludeOutside = false;
   std::string coordinates = "half_pixel";
   std::string nearest = "round_prefer_floor";
+  // tf_crop_and_resize: the region of each axis sampled ([start, end], in
+  // fractions of the axis) and the value of samples outside the input.
+  SmallVector<double> roiStart, roiEnd;
+  double extrapolation = 0.0;
+  bool crops() const { return coordinates == "tf_crop_and_resize"; }
 };
 
-/// The input coordinate sampled for output position `x` along an axis.
-FailureOr<double> sourceCoordinate(NodeContext &ctx, const ResizeMode &mode,
-                                   int64_t x, int64_t inLen, int64_t outLen,
-                                   double scale) {
+/// The input coordinate sampled for output position `x` along axis
+/// `axis`.
+FailureOr<double> sourceCoordinate(NodeContext &ctx, const ResizeMode &mode, int64_t axis,
+                                   int64_t x, int64_t inLen, int64_t outLen, double scale) {
   const std::string &c = mode.coordinates;
   double xd = static_cast<double>(x);
+  if (mode.crops()) {
+    double start = mode.roiStart[axis], end = mode.roiEnd[axis];
+    double last = static_cast<double>(inLen - 1);
+    return outLen > 1 ? start * last + xd * (end - start) * last / static_cast<double>(outLen - 1)
+                      : 0.5 * (start + end) * last;
+  }
   if (c == "half_pixel")
     return (xd + 0.5) / scale - 0.5;
   if (c == "pytorch_half_pixel")
@@ -91,10 +102,22 @@ FailureOr<Value> resizeAxis(NodeContext &ctx, Value x, int64_t axis,
                                                            : 4;
   std::vector<SmallVector<int64_t>> index(taps);
   std::vector<SmallVector<double>> weight(taps);
+  // tf_crop_and_resize: samples outside the input take the extrapolation
+  // value instead (their taps weigh nothing).
+  SmallVector<double> outside;
   for (int64_t o = 0; o < outLen; ++o) {
-    auto src = sourceCoordinate(ctx, mode, o, inLen, outLen, scale);
+    auto src = sourceCoordinate(ctx, mode, axis, o, inLen, outLen, scale);
     if (failed(src))
       return failure();
+    bool out = mode.crops() && (*src < 0.0 || *src > static_cast<double>(inLen - 1));
+    outside.push_back(out ? mode.extrapolation : 0.0);
+    if (out) {
+      for (int k = 0; k < taps; ++k) {
+        index[k].push_back(0);
+        weight[k].push_back(0.0);
+      }
+      continue;
+    }
     if (taps == 1) {
       index[0].push_back(
           std::clamp<int64_t>(nearestIndex(mode.nearest, *src), 0, inLen - 1));
@@ -122,7 +145,7 @@ FailureOr<Value> resizeAxis(NodeContext &ctx, Value x, int64_t axis,
       weight[k].push_back(w[k]);
     }
   }
-  if (taps == 1)
+  if (taps == 1 && !mode.crops())
     return gatherAlongAxis(ctx.b, ctx.loc, x, axis, index[0]);
   SmallVector<int64_t> wShape(typeOf(x).getRank(), 1);
   wShape[axis] = outLen;
@@ -134,6 +157,9 @@ FailureOr<Value> resizeAxis(NodeContext &ctx, Value x, int64_t axis,
     Value term = mul(ctx.b, ctx.loc, tap, w);
     sum = sum ? binary<tosa::AddOp>(ctx.b, ctx.loc, sum, term) : term;
   }
+  if (llvm::any_of(outside, [](double v) { return v != 0.0; }))
+    sum = binary<tosa::AddOp>(ctx.b, ctx.loc, sum,
+                              constant(ctx.b, ctx.loc, makeFloatTensor(element, wShape, outside)));
   return sum;
 }
 
@@ -145,11 +171,15 @@ LogicalResult resize(NodeContext &ctx, const ResizeMode &mode,
     return ctx.unsupported("interpolating integer tensors");
   ArrayRef<int64_t> in = typeOf(x).getShape();
   for (int64_t d = 0; d < static_cast<int64_t>(in.size()); ++d) {
+    // With tf_crop_and_resize too, scales scale the axis: ONNX's text says
+    // the region of interest, its reference implementation and onnxruntime
+    // the axis.
     int64_t outLen = sizes.empty() ? static_cast<int64_t>(std::floor(in[d] * scales[d]))
                                    : sizes[d];
     double scale = sizes.empty() ? scales[d]
                                  : static_cast<double>(outLen) / static_cast<double>(in[d]);
-    if (outLen == in[d] && scale == 1.0)
+    bool wholeAxis = !mode.crops() || (mode.roiStart[d] == 0.0 && mode.roiEnd[d] == 1.0);
+    if (outLen == in[d] && scale == 1.0 && wholeAxis)
       continue;
     if (outLen <= 0) {
       ctx.emitError() << "axis " << d << " would resize to " << outLen << " elements";
@@ -184,6 +214,21 @@ LogicalResult convertResize(NodeContext &ctx) {
         ctx.getString("keep_aspect_ratio_policy", "stretch") != "stretch")
       return ctx.unsupported("axes or keep_aspect_ratio_policy");
   int64_t rank = ctx.inputType(0).getRank();
+  if (mode.crops()) {
+    if (!isa<FloatType>(ctx.inputType(0).getElementType()))
+      return ctx.unsupported("tf_crop_and_resize of integer tensors");
+    auto roi = ctx.constFloats(1, "roi");
+    if (failed(roi))
+      return failure();
+    if (static_cast<int64_t>(roi->size()) != 2 * rank) {
+      ctx.emitError() << "roi has " << roi->size() << " values; tf_crop_and_resize needs "
+                      << 2 * rank << " (a start and an end per axis)";
+      return failure();
+    }
+    mode.roiStart.assign(roi->begin(), roi->begin() + rank);
+    mode.roiEnd.assign(roi->begin() + rank, roi->end());
+    mode.extrapolation = ctx.getFloat("extrapolation_value", 0.0f);
+  }
   // Opset 10: (X, scales). Opset 11+: (X, roi, scales, sizes).
   size_t scalesIndex = ctx.opset < 11 ? 1 : 2;
   SmallVector<double> scales;
@@ -241,8 +286,8 @@ void addResizeConverters(ConverterMap &map) {
                "nearest (all nearest_mode values), linear and cubic "
                "(cubic_coeff_a, exclude_outside); coordinate modes half_pixel, "
                "pytorch_half_pixel, align_corners, asymmetric, "
-               "half_pixel_symmetric, tf_half_pixel_for_nn; constant scales or "
-               "sizes; no tf_crop_and_resize or antialias");
+               "half_pixel_symmetric, tf_half_pixel_for_nn, tf_crop_and_resize (constant "
+               "roi, extrapolation_value); constant scales or sizes; no antialias");
   addConverter(map, "Upsample", convertUpsample, 7, "as Resize (asymmetric, floor)",
                "nearest and linear; scales attribute or constant input");
 }

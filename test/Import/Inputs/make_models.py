@@ -234,6 +234,26 @@ save("opset21_forms", helper.make_graph(
     [vi("g", [1, 2, 3, 4]), vi("t", [1, 2, 3, 4]), vi("r", [1, 2, 5, 7])],
     [init("sizes", np.array([1, 2, 5, 7], np.int64))]), opset=21)
 
+# Resize's tf_crop_and_resize (opset 11): a region of interest per axis
+# (fractions of the axis, here partly outside the input, whose samples take
+# extrapolation_value), with sizes or with scales (which scale the whole
+# axis in onnxruntime and ONNX's reference implementation, the region in
+# ONNX's text), in each interpolation mode.
+roi = np.array([0, 0, 0.2, -0.1, 1, 1, 0.9, 0.8], np.float32)
+save("tf_crop_and_resize", helper.make_graph(
+    [helper.make_node("Resize", ["x", "roi", "", "sizes"], ["lin"], name="crop_linear",
+                      mode="linear", coordinate_transformation_mode="tf_crop_and_resize",
+                      extrapolation_value=10.0),
+     helper.make_node("Resize", ["x", "roi", "", "sizes"], ["near"], name="crop_nearest",
+                      mode="nearest", coordinate_transformation_mode="tf_crop_and_resize"),
+     helper.make_node("Resize", ["x", "roi", "scales"], ["cub"], name="crop_cubic",
+                      mode="cubic", coordinate_transformation_mode="tf_crop_and_resize",
+                      extrapolation_value=-2.0)],
+    "tf_crop_and_resize", [vi("x", [1, 2, 6, 5])],
+    [vi("lin", [1, 2, 4, 7]), vi("near", [1, 2, 4, 7]), vi("cub", [1, 2, 12, 12])],
+    [init("roi", roi), init("sizes", np.array([1, 2, 4, 7], np.int64)),
+     init("scales", np.array([1, 1, 2, 2.5], np.float32))]), opset=13)
+
 # Operators whose ONNX node tests are all older than opset 7 (so the
 # conformance runner skips them): one model with each, opset 13.
 save("legacy_tested_ops", helper.make_graph(
