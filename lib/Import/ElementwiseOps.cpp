@@ -43,6 +43,27 @@ Type widerSigned(Type element) {
   return IntegerType::get(element.getContext(), intType.getWidth() < 32 ? 32 : 64);
 }
 
+/// 64-bit unsigned values, which no wider signed type holds, computed on as
+/// their bits: `v` viewed as signless i64, and back.
+Value bitsOf(NodeContext &ctx, Value v) {
+  return UnrealizedConversionCastOp::create(ctx.b, ctx.loc,
+                                            typeOf(v).clone(ctx.b.getI64Type()), v)
+      .getResult(0);
+}
+Value unsignedOf(NodeContext &ctx, Value bits) {
+  Type u64 = IntegerType::get(ctx.b.getContext(), 64, IntegerType::Unsigned);
+  return UnrealizedConversionCastOp::create(ctx.b, ctx.loc, typeOf(bits).clone(u64), bits)
+      .getResult(0);
+}
+
+/// The bits of uint64 values with the top one flipped: signed comparisons
+/// of the results order the unsigned values (x ^ 2^63 maps [0, 2^64) onto
+/// [-2^63, 2^63) keeping order), and flipping again restores them.
+Value flipTopBit(NodeContext &ctx, Value bits) {
+  Value top = splat(ctx.b, ctx.loc, ctx.b.getI64Type(),
+                    SmallVector<int64_t>(typeOf(bits).getRank(), 1), -0x1p63);
+  return binary<tosa::BitwiseXorOp>(ctx.b, ctx.loc, bits, top);
+}
 
 /// Float to integer conversion as ONNX specifies it: truncation toward zero
 /// (TOSA's cast rounds): ceil for negatives, floor otherwise, then cast.
@@ -189,9 +210,21 @@ LogicalResult convertVariadic(NodeContext &ctx) {
       return success();
   }
   Type element = ctx.inputType(0).getElementType();
+  if (element.isUnsignedInteger(64)) {
+    // Sums wrap the same in any signedness; Max and Min compare the bits
+    // with the top one flipped.
+    bool compares = !std::is_same_v<OpT, tosa::AddOp>;
+    auto operand = [&](int i) {
+      Value bits = bitsOf(ctx, ctx.input(i));
+      return compares ? flipTopBit(ctx, bits) : bits;
+    };
+    Value acc = operand(0);
+    for (int i = 1; i < ctx.node.input_size(); ++i)
+      acc = binary<OpT>(ctx.b, ctx.loc, acc, operand(i));
+    ctx.setOutput(0, unsignedOf(ctx, compares ? flipTopBit(ctx, acc) : acc));
+    return success();
+  }
   Type wide = widerSigned(element);
-  if (!wide && element.isUnsignedInteger())
-    return ctx.unsupported("this operator on 64-bit unsigned integers");
   Type work = wide ? wide : element;
   Value acc = castElements(ctx.b, ctx.loc, ctx.input(0), work);
   for (int i = 1; i < ctx.node.input_size(); ++i)
@@ -213,18 +246,22 @@ LogicalResult convertMod(NodeContext &ctx) {
     ctx.emitError() << "fmod must be 1 for floating-point inputs";
     return failure();
   }
+  bool u64 = element.isUnsignedInteger(64);
   Type wide = widerSigned(element);
-  if (!wide && element.isUnsignedInteger())
-    return ctx.unsupported("Mod of 64-bit unsigned integers");
-  Type work = wide ? wide : element;
-  Value a = castElements(ctx.b, ctx.loc, ctx.input(0), work);
-  Value b = castElements(ctx.b, ctx.loc, ctx.input(1), work);
+  Type work = wide ? wide : u64 ? ctx.b.getI64Type() : element;
+  Value a = u64 ? bitsOf(ctx, ctx.input(0)) : castElements(ctx.b, ctx.loc, ctx.input(0), work);
+  Value b = u64 ? bitsOf(ctx, ctx.input(1)) : castElements(ctx.b, ctx.loc, ctx.input(1), work);
   int64_t rank = std::max(typeOf(a).getRank(), typeOf(b).getRank());
   a = alignRank(ctx.b, ctx.loc, a, rank);
   b = alignRank(ctx.b, ctx.loc, b, rank);
   SmallVector<int64_t> shape = broadcastShape(typeOf(a).getShape(), typeOf(b).getShape());
   a = broadcastTo(ctx.b, ctx.loc, a, shape);
   b = broadcastTo(ctx.b, ctx.loc, b, shape);
+  if (u64) {
+    // No negative operands: both forms are the unsigned remainder.
+    ctx.setOutput(0, unsignedOf(ctx, arith::RemUIOp::create(ctx.b, ctx.loc, a, b)));
+    return success();
+  }
   Value r = isFloat ? Value(arith::RemFOp::create(ctx.b, ctx.loc, a, b))
                     : Value(arith::RemSIOp::create(ctx.b, ctx.loc, a, b));
   if (!fmod) {
@@ -254,17 +291,17 @@ LogicalResult convertBitShift(NodeContext &ctx) {
     return failure();
   }
   Type element = ctx.inputType(0).getElementType();
+  bool u64 = element.isUnsignedInteger(64);
   Type work = widerSigned(element);
-  if (!work)
-    return ctx.unsupported("BitShift of " + std::string(element.isUnsignedInteger(64)
-                                                             ? "64-bit unsigned integers"
-                                                             : "signed or non-integer types"));
-  Value x = castElements(ctx.b, ctx.loc, ctx.input(0), work);
-  Value y = castElements(ctx.b, ctx.loc, ctx.input(1), work);
+  if (!work && !u64)
+    return ctx.unsupported("BitShift of signed or non-integer types");
+  // 64-bit values shift as their bits: logical shifts are unsigned ones.
+  Value x = u64 ? bitsOf(ctx, ctx.input(0)) : castElements(ctx.b, ctx.loc, ctx.input(0), work);
+  Value y = u64 ? bitsOf(ctx, ctx.input(1)) : castElements(ctx.b, ctx.loc, ctx.input(1), work);
   Value shifted = direction == "LEFT"
                       ? binary<tosa::LogicalLeftShiftOp>(ctx.b, ctx.loc, x, y)
                       : binary<tosa::LogicalRightShiftOp>(ctx.b, ctx.loc, x, y);
-  ctx.setOutput(0, castElements(ctx.b, ctx.loc, shifted, element));
+  ctx.setOutput(0, u64 ? unsignedOf(ctx, shifted) : castElements(ctx.b, ctx.loc, shifted, element));
   return success();
 }
 
@@ -819,15 +856,17 @@ void addElementwiseConverters(ConverterMap &map) {
       "constants fold on the host");
   add("Pow", convertPow, 7, "tosa.pow", "integer bases computed in f64");
   add("Max", convertVariadic<tosa::MaximumOp>, 8, "tosa.maximum",
-      "variadic; unsigned up to 32 bits via a wider signed type");
+      "variadic; unsigned up to 32 bits via a wider signed type, uint64 on its bits with the "
+      "top one flipped");
   add("Min", convertVariadic<tosa::MinimumOp>, 8, "tosa.minimum",
-      "variadic; unsigned up to 32 bits via a wider signed type");
+      "variadic; unsigned up to 32 bits via a wider signed type, uint64 on its bits with the "
+      "top one flipped");
   add("Sum", convertVariadic<tosa::AddOp>, 8, "tosa.add", "variadic");
   add("Mean", convertMean, 8, "tosa.add + tosa.mul", "variadic");
   add("BitShift", convertBitShift, 11, "tosa.logical_left_shift / tosa.logical_right_shift",
-      "unsigned up to 32 bits via a wider signed type");
+      "unsigned up to 32 bits via a wider signed type, uint64 on its bits");
   add("Mod", convertMod, 10, "arith.remsi / arith.remf on tensors (+ tosa.select)",
-      "fmod 0 and 1; unsigned up to 32 bits via a wider signed type");
+      "fmod 0 and 1; unsigned up to 32 bits via a wider signed type, uint64 as arith.remui");
   add("Equal", convertCompare<tosa::EqualOp, false, false>, 7, "tosa.equal");
   add("Greater", convertCompare<tosa::GreaterOp, false, false>, 7, "tosa.greater");
   add("Less", convertCompare<tosa::GreaterOp, true, false>, 7, "tosa.greater (swapped)");

@@ -136,6 +136,30 @@ with open(os.path.join(out, "corrupt.onnx"), "wb") as f:
 open(os.path.join(out, "empty.onnx"), "wb").close()
 
 # --- Quantized models ------------------------------------------------------
+# --- uint64 element-wise ops on their bits: Max, Min, Mod (both forms, the
+# same for unsigned operands: taken on swapped ones here, since a model
+# whose two outputs are one value does not compile yet), BitShift both ways; inputs from make_uint64_inputs (values above
+# 2^63, which no signed 64-bit type holds).
+save("uint64_ops", helper.make_graph(
+    [helper.make_node("Max", ["a", "b"], ["max"], name="max"),
+     helper.make_node("Min", ["a", "b"], ["min"], name="min"),
+     helper.make_node("Mod", ["a", "b"], ["mod"], name="mod"),
+     helper.make_node("Mod", ["b", "a"], ["fmod"], name="fmod", fmod=1),
+     helper.make_node("BitShift", ["a", "s"], ["left"], name="left", direction="LEFT"),
+     helper.make_node("BitShift", ["a", "s"], ["right"], name="right", direction="RIGHT")],
+    "uint64_ops",
+    [vi(n, [3, 8], TensorProto.UINT64) for n in ("a", "b", "s")],
+    [vi(n, [3, 8], TensorProto.UINT64)
+     for n in ("max", "min", "mod", "fmod", "left", "right")]))
+big = np.uint64(1) << np.uint64(63)
+np.save(os.path.join(out, "uint64_a.npy"), np.concatenate(
+    [rng.integers(0, 2**63, 8, dtype=np.uint64) + big, rng.integers(0, 2**63, 8, dtype=np.uint64),
+     rng.integers(0, 1000, 8, dtype=np.uint64)]).reshape(3, 8))
+np.save(os.path.join(out, "uint64_b.npy"), np.concatenate(
+    [rng.integers(1, 2**63, 8, dtype=np.uint64), rng.integers(0, 2**63, 8, dtype=np.uint64) + big,
+     rng.integers(1, 1000, 8, dtype=np.uint64)]).reshape(3, 8))
+np.save(os.path.join(out, "uint64_s.npy"), rng.integers(0, 64, (3, 8), dtype=np.uint64))
+
 # --- float to unsigned casts above the signed maximum ----------------------
 for name, to in (("uint8", TensorProto.UINT8), ("uint16", TensorProto.UINT16)):
     top = 255.0 if to == TensorProto.UINT8 else 65535.0
