@@ -43,19 +43,6 @@ Type widerSigned(Type element) {
   return IntegerType::get(element.getContext(), intType.getWidth() < 32 ? 32 : 64);
 }
 
-/// 64-bit unsigned values, which no wider signed type holds, computed on as
-/// their bits: `v` viewed as signless i64, and back.
-Value bitsOf(NodeContext &ctx, Value v) {
-  return UnrealizedConversionCastOp::create(ctx.b, ctx.loc,
-                                            typeOf(v).clone(ctx.b.getI64Type()), v)
-      .getResult(0);
-}
-Value unsignedOf(NodeContext &ctx, Value bits) {
-  Type u64 = IntegerType::get(ctx.b.getContext(), 64, IntegerType::Unsigned);
-  return UnrealizedConversionCastOp::create(ctx.b, ctx.loc, typeOf(bits).clone(u64), bits)
-      .getResult(0);
-}
-
 /// The bits of uint64 values with the top one flipped: signed comparisons
 /// of the results order the unsigned values (x ^ 2^63 maps [0, 2^64) onto
 /// [-2^63, 2^63) keeping order), and flipping again restores them.
@@ -215,13 +202,13 @@ LogicalResult convertVariadic(NodeContext &ctx) {
     // with the top one flipped.
     bool compares = !std::is_same_v<OpT, tosa::AddOp>;
     auto operand = [&](int i) {
-      Value bits = bitsOf(ctx, ctx.input(i));
+      Value bits = ctx.signlessInput(i);
       return compares ? flipTopBit(ctx, bits) : bits;
     };
     Value acc = operand(0);
     for (int i = 1; i < ctx.node.input_size(); ++i)
       acc = binary<OpT>(ctx.b, ctx.loc, acc, operand(i));
-    ctx.setOutput(0, unsignedOf(ctx, compares ? flipTopBit(ctx, acc) : acc));
+    ctx.setOutput(0, ctx.onnxView(compares ? flipTopBit(ctx, acc) : acc, element));
     return success();
   }
   Type wide = widerSigned(element);
@@ -249,8 +236,8 @@ LogicalResult convertMod(NodeContext &ctx) {
   bool u64 = element.isUnsignedInteger(64);
   Type wide = widerSigned(element);
   Type work = wide ? wide : u64 ? ctx.b.getI64Type() : element;
-  Value a = u64 ? bitsOf(ctx, ctx.input(0)) : castElements(ctx.b, ctx.loc, ctx.input(0), work);
-  Value b = u64 ? bitsOf(ctx, ctx.input(1)) : castElements(ctx.b, ctx.loc, ctx.input(1), work);
+  Value a = u64 ? ctx.signlessInput(0) : castElements(ctx.b, ctx.loc, ctx.input(0), work);
+  Value b = u64 ? ctx.signlessInput(1) : castElements(ctx.b, ctx.loc, ctx.input(1), work);
   int64_t rank = std::max(typeOf(a).getRank(), typeOf(b).getRank());
   a = alignRank(ctx.b, ctx.loc, a, rank);
   b = alignRank(ctx.b, ctx.loc, b, rank);
@@ -259,7 +246,7 @@ LogicalResult convertMod(NodeContext &ctx) {
   b = broadcastTo(ctx.b, ctx.loc, b, shape);
   if (u64) {
     // No negative operands: both forms are the unsigned remainder.
-    ctx.setOutput(0, unsignedOf(ctx, arith::RemUIOp::create(ctx.b, ctx.loc, a, b)));
+    ctx.setOutput(0, ctx.onnxView(arith::RemUIOp::create(ctx.b, ctx.loc, a, b), element));
     return success();
   }
   Value r = isFloat ? Value(arith::RemFOp::create(ctx.b, ctx.loc, a, b))
@@ -296,12 +283,12 @@ LogicalResult convertBitShift(NodeContext &ctx) {
   if (!work && !u64)
     return ctx.unsupported("BitShift of signed or non-integer types");
   // 64-bit values shift as their bits: logical shifts are unsigned ones.
-  Value x = u64 ? bitsOf(ctx, ctx.input(0)) : castElements(ctx.b, ctx.loc, ctx.input(0), work);
-  Value y = u64 ? bitsOf(ctx, ctx.input(1)) : castElements(ctx.b, ctx.loc, ctx.input(1), work);
+  Value x = u64 ? ctx.signlessInput(0) : castElements(ctx.b, ctx.loc, ctx.input(0), work);
+  Value y = u64 ? ctx.signlessInput(1) : castElements(ctx.b, ctx.loc, ctx.input(1), work);
   Value shifted = direction == "LEFT"
                       ? binary<tosa::LogicalLeftShiftOp>(ctx.b, ctx.loc, x, y)
                       : binary<tosa::LogicalRightShiftOp>(ctx.b, ctx.loc, x, y);
-  ctx.setOutput(0, u64 ? unsignedOf(ctx, shifted) : castElements(ctx.b, ctx.loc, shifted, element));
+  ctx.setOutput(0, u64 ? ctx.onnxView(shifted, element) : castElements(ctx.b, ctx.loc, shifted, element));
   return success();
 }
 

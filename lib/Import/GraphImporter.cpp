@@ -59,6 +59,25 @@ HostTensor NodeContext::constInput(size_t i) const {
   return graph.lookupHost(node.input(i));
 }
 
+Value NodeContext::signlessInput(size_t i) {
+  RankedTensorType type = inputType(i);
+  Type signless = b.getIntegerType(type.getElementType().getIntOrFloatBitWidth());
+  if (HostTensor value = constInput(i))
+    return constant(b, loc, value.bitcast(signless));
+  Value v = input(i);
+  if (type.getElementType() == signless)
+    return v;
+  return UnrealizedConversionCastOp::create(b, loc, type.clone(signless), v).getResult(0);
+}
+
+Value NodeContext::onnxView(Value signless, Type onnxElement) {
+  RankedTensorType type = typeOf(signless);
+  if (type.getElementType() == onnxElement)
+    return signless;
+  return UnrealizedConversionCastOp::create(b, loc, type.clone(onnxElement), signless)
+      .getResult(0);
+}
+
 bool NodeContext::isConstInput(size_t i) const {
   return hasInput(i) && graph.isHost(node.input(i));
 }

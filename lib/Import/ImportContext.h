@@ -92,6 +92,13 @@ public:
   /// Null when the input is computed at run time.
   HostTensor permutedConstInput(size_t i, llvm::ArrayRef<int64_t> shape,
                                 llvm::ArrayRef<int64_t> perms) const;
+  /// Input `i` (an integer tensor, maybe unsigned) as a signless tensor of
+  /// the same bits: constants reinterpreted on the host, run-time values
+  /// through an unrealized cast that qf-erase-integer-signedness removes.
+  mlir::Value signlessInput(size_t i);
+  /// A signless tensor back in ONNX's element type `onnxElement` (the
+  /// inverse view).
+  mlir::Value onnxView(mlir::Value signless, mlir::Type onnxElement);
   /// Integer contents of a constant input; reports an error naming `what`
   /// and fails when the input is not a constant.
   mlir::FailureOr<llvm::SmallVector<int64_t>> constInts(size_t i,

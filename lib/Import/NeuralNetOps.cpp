@@ -223,28 +223,17 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
   // determine it from the wanted output size.
   int64_t out[2], padBegin[2], padEnd[2];
   for (int i = 0; i < 2; ++i) {
-    int64_t full = a.strides[i] * (xs[2 + i] - 1) + outputPadding[i] + ws[2 + i];
-    if (!outputShape.empty() || a.autoPad == "SAME_UPPER" || a.autoPad == "SAME_LOWER") {
-      int64_t want = !outputShape.empty()
-                         ? outputShape[outputShape.size() - 2 + i]
-                         : xs[2 + i] * a.strides[i];
-      // ONNX: the odd one at the end for SAME_UPPER, else (SAME_LOWER, and
-      // an output_shape without auto_pad) at the beginning; an output
-      // larger than the full one grows at the end (onnxruntime, and ONNX's
-      // test data).
-      int64_t total = full - want;
-      bool upper = a.autoPad == "SAME_UPPER";
-      padBegin[i] = total < 0 ? 0 : upper ? total / 2 : total - total / 2;
-      padEnd[i] = total - padBegin[i];
-    } else {
-      padBegin[i] = a.pads[i];
-      padEnd[i] = a.pads[i + 2];
-    }
-    out[i] = full - padBegin[i] - padEnd[i];
-    if (out[i] <= 0) {
-      ctx.emitError() << "the output would be empty along axis " << 2 + i;
+    std::optional<int64_t> size;
+    if (!outputShape.empty())
+      size = outputShape[outputShape.size() - 2 + i];
+    auto w = resolveTransposedWindow(ctx, 2 + i, xs[2 + i], ws[2 + i], a.strides[i],
+                                     outputPadding[i], a.pads[i], a.pads[i + 2], size,
+                                     a.autoPad);
+    if (failed(w))
       return failure();
-    }
+    out[i] = w->out;
+    padBegin[i] = w->padBegin;
+    padEnd[i] = w->padEnd;
   }
   // TOSA: weights [OC, KH, KW, IC]; output = (in - 1) * stride + KH +
   // out_pad_top + out_pad_bottom, where negative out_pad crops.

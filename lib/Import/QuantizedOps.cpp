@@ -28,32 +28,6 @@ Type signlessOf(Type element) {
   return IntegerType::get(element.getContext(), intType.getWidth());
 }
 
-/// Input `i` (an integer tensor, maybe unsigned) as a signless tensor:
-/// constants are reinterpreted on the host, run-time values through an
-/// unrealized cast that qf-erase-integer-signedness removes.
-Value signlessInput(NodeContext &ctx, size_t i) {
-  RankedTensorType type = ctx.inputType(i);
-  Type signless = signlessOf(type.getElementType());
-  if (HostTensor value = ctx.constInput(i))
-    return constant(ctx.b, ctx.loc, value.bitcast(signless));
-  Value v = ctx.input(i);
-  if (type.getElementType() == signless)
-    return v;
-  return UnrealizedConversionCastOp::create(ctx.b, ctx.loc,
-                                            type.clone(signless), v)
-      .getResult(0);
-}
-
-/// A signless tensor back in ONNX's element type `onnxElement`.
-Value onnxView(NodeContext &ctx, Value signless, Type onnxElement) {
-  RankedTensorType type = typeOf(signless);
-  if (type.getElementType() == onnxElement)
-    return signless;
-  return UnrealizedConversionCastOp::create(ctx.b, ctx.loc,
-                                            type.clone(onnxElement), signless)
-      .getResult(0);
-}
-
 /// The !quant.uniform type with `storage`'s width and signedness (signless
 /// storage, full range): per tensor for one scale, else per `axis`.
 FailureOr<quant::QuantizedType>
@@ -132,7 +106,7 @@ FailureOr<Value> broadcastParameter(NodeContext &ctx, Value v, int64_t rank) {
 /// Input `i`, an integer zero point, as i32 (unsigned values kept).
 Value zeroPointAsI32(NodeContext &ctx, size_t i) {
   Type i32 = ctx.b.getI32Type();
-  Value v = castElements(ctx.b, ctx.loc, signlessInput(ctx, i), i32);
+  Value v = castElements(ctx.b, ctx.loc, ctx.signlessInput(i), i32);
   auto element = cast<IntegerType>(ctx.inputType(i).getElementType());
   if (!element.isUnsigned())
     return v;
@@ -192,7 +166,7 @@ LogicalResult convertQuantizeLinear(NodeContext &ctx) {
   if (failed(qtype))
     return failure();
   Value q = qf::QuantizeOp::create(ctx.b, ctx.loc, typeOf(x).clone(*qtype), x);
-  ctx.setOutput(0, onnxView(ctx, storageCast(ctx, q, qtype->getStorageType()), storage));
+  ctx.setOutput(0, ctx.onnxView(storageCast(ctx, q, qtype->getStorageType()), storage));
   return success();
 }
 
@@ -205,7 +179,7 @@ LogicalResult convertDequantizeLinear(NodeContext &ctx) {
                              ctx.getInt("axis", 1), xType.getRank());
   if (failed(qtype))
     return failure();
-  Value q = storageCast(ctx, signlessInput(ctx, 0), *qtype);
+  Value q = storageCast(ctx, ctx.signlessInput(0), *qtype);
   ctx.setOutput(0, qf::DequantizeOp::create(ctx.b, ctx.loc, xType.clone(expressed), q));
   return success();
 }
@@ -234,8 +208,8 @@ FailureOr<Value> batchedQuantizedMatmul(NodeContext &ctx, size_t aIndex, Type aT
   int64_t rank = std::max(a.getRank(), b.getRank());
   int64_t m = a.getDimSize(a.getRank() - 2), k = a.getDimSize(a.getRank() - 1),
           n = b.getDimSize(b.getRank() - 1);
-  Value lhs = alignRank(ctx.b, ctx.loc, signlessInput(ctx, aIndex), rank);
-  Value rhs = alignRank(ctx.b, ctx.loc, signlessInput(ctx, bIndex), rank);
+  Value lhs = alignRank(ctx.b, ctx.loc, ctx.signlessInput(aIndex), rank);
+  Value rhs = alignRank(ctx.b, ctx.loc, ctx.signlessInput(bIndex), rank);
   SmallVector<int64_t> batch = broadcastShape(typeOf(lhs).getShape().drop_back(2),
                                               typeOf(rhs).getShape().drop_back(2));
   int64_t count = product(batch);
@@ -280,8 +254,8 @@ FailureOr<Value> quantizedMatmul(NodeContext &ctx, size_t aIndex, Type aType,
     return batchedQuantizedMatmul(ctx, aIndex, aType, bIndex, bType, resultElement);
   SmallVector<int64_t> shape(a.getShape());
   shape.back() = b.getDimSize(1);
-  Value lhs = storageCast(ctx, signlessInput(ctx, aIndex), aType);
-  Value rhs = storageCast(ctx, signlessInput(ctx, bIndex), bType);
+  Value lhs = storageCast(ctx, ctx.signlessInput(aIndex), aType);
+  Value rhs = storageCast(ctx, ctx.signlessInput(bIndex), bType);
   return qf::MatmulOp::create(ctx.b, ctx.loc, tensorType(shape, resultElement),
                               lhs, rhs, /*bias=*/Value(), /*clamp=*/nullptr)
       .getResult();
@@ -305,7 +279,7 @@ LogicalResult convertQLinearMatMul(NodeContext &ctx) {
   auto y = quantizedMatmul(ctx, 0, *aq, 3, *bq, *yq);
   if (failed(y))
     return failure();
-  ctx.setOutput(0, onnxView(ctx, storageCast(ctx, *y, yq->getStorageType()), yStorage));
+  ctx.setOutput(0, ctx.onnxView(storageCast(ctx, *y, yq->getStorageType()), yStorage));
   return success();
 }
 
@@ -370,7 +344,7 @@ FailureOr<Value> quantizedConv(NodeContext &ctx, size_t xIndex, Type xq,
   int64_t group = ctx.getInt("group", 1);
   // qf.conv2d's output size uses floor division, so the window's padding
   // applies without TOSA's cropping.
-  Value input = transpose(ctx.b, ctx.loc, signlessInput(ctx, xIndex), kNchwToNhwc);
+  Value input = transpose(ctx.b, ctx.loc, ctx.signlessInput(xIndex), kNchwToNhwc);
   input = storageCast(ctx, input, xq);
   Value filter;
   if (HostTensor wHost = ctx.constInput(wIndex))
@@ -378,7 +352,7 @@ FailureOr<Value> quantizedConv(NodeContext &ctx, size_t xIndex, Type xq,
                       permuteConstant(wHost.bitcast(signlessOf(wType.getElementType())),
                                     {0, 2, 3, 1}));
   else
-    filter = transpose(ctx.b, ctx.loc, signlessInput(ctx, wIndex), kNchwToNhwc);
+    filter = transpose(ctx.b, ctx.loc, ctx.signlessInput(wIndex), kNchwToNhwc);
   filter = storageCast(ctx, filter, wq);
   auto resultType = tensorType({xs[0], h->out, w->out, ws[0]}, resultElement);
   Value y = qf::Conv2DOp::create(
@@ -413,7 +387,7 @@ LogicalResult convertQLinearConv(NodeContext &ctx) {
   auto y = quantizedConv(ctx, 0, *xq, 3, *wq, bias, *yq, yq->getStorageType());
   if (failed(y))
     return failure();
-  ctx.setOutput(0, onnxView(ctx, *y, yStorage));
+  ctx.setOutput(0, ctx.onnxView(*y, yStorage));
   return success();
 }
 

@@ -155,23 +155,15 @@ LogicalResult convertVolumeConvTranspose(NodeContext &ctx) {
   SmallVector<int64_t> pad, out, start;
   for (int i = 0; i < 3; ++i) {
     int64_t extent = (ws[2 + i] - 1) * a.dilations[i] + 1;
-    int64_t full = a.strides[i] * (xs[2 + i] - 1) + outputPadding[i] + extent;
-    int64_t padBegin = a.pads[i], padEnd = a.pads[i + 3];
-    if (!outputShape.empty() || a.autoPad == "SAME_UPPER" || a.autoPad == "SAME_LOWER") {
-      int64_t want = !outputShape.empty() ? outputShape[outputShape.size() - 3 + i]
-                                          : xs[2 + i] * a.strides[i];
-      // As convertConvTranspose: the odd one at the end only for
-      // SAME_UPPER, an output larger than the full one grown at the end.
-      int64_t total = full - want;
-      padBegin = total < 0 ? 0 : a.autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
-      padEnd = total - padBegin;
-    }
-    out.push_back(full - padBegin - padEnd);
-    if (out.back() <= 0) {
-      ctx.emitError() << "the output would be empty along axis " << 2 + i;
+    std::optional<int64_t> size;
+    if (!outputShape.empty())
+      size = outputShape[outputShape.size() - 3 + i];
+    auto w = resolveTransposedWindow(ctx, 2 + i, xs[2 + i], extent, a.strides[i],
+                                     outputPadding[i], a.pads[i], a.pads[i + 3], size, a.autoPad);
+    if (failed(w))
       return failure();
-    }
-    int64_t low = extent - 1 - padBegin, high = extent - 1 - padEnd + outputPadding[i];
+    out.push_back(w->out);
+    int64_t low = extent - 1 - w->padBegin, high = extent - 1 - w->padEnd + outputPadding[i];
     pad.append({std::max<int64_t>(low, 0), std::max<int64_t>(high, 0)});
     start.push_back(std::max<int64_t>(-low, 0));
   }

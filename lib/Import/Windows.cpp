@@ -7,6 +7,25 @@ using namespace mlir;
 
 namespace qforge::onnx_import {
 
+FailureOr<TransposedWindow>
+resolveTransposedWindow(NodeContext &ctx, int64_t axis, int64_t in, int64_t extent,
+                        int64_t stride, int64_t outputPadding, int64_t padBegin,
+                        int64_t padEnd, std::optional<int64_t> outputSize, StringRef autoPad) {
+  int64_t full = stride * (in - 1) + outputPadding + extent;
+  TransposedWindow w{padBegin, padEnd, 0};
+  if (outputSize || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    int64_t total = full - (outputSize ? *outputSize : in * stride);
+    w.padBegin = total < 0 ? 0 : autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+    w.padEnd = total - w.padBegin;
+  }
+  w.out = full - w.padBegin - w.padEnd;
+  if (w.out <= 0) {
+    ctx.emitError() << "the output would be empty along axis " << axis;
+    return failure();
+  }
+  return w;
+}
+
 FailureOr<Window> resolveWindow(NodeContext &ctx, int64_t in, int64_t kernel,
                                 int64_t stride, int64_t dilation,
                                 int64_t padBegin, int64_t padEnd,

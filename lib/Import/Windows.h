@@ -21,6 +21,24 @@ mlir::FailureOr<Window> resolveWindow(NodeContext &ctx, int64_t in,
                                      int64_t padEnd, llvm::StringRef autoPad,
                                      bool ceilMode);
 
+/// One spatial dimension of a transposed convolution: the padding taken
+/// off its full output ((in - 1) stride + output_padding + the dilated
+/// kernel's extent) and the output's size.
+struct TransposedWindow {
+  int64_t padBegin = 0, padEnd = 0, out = 0;
+};
+
+/// The declared pads, or, with `outputSize` (output_shape) or SAME
+/// auto_pad (then in x stride), the pads that give that size: the odd one
+/// at the end for SAME_UPPER, else at the beginning, as ONNX specifies; an
+/// output larger than the full one grows at the end (onnxruntime, and
+/// ONNX's test data). An empty output is an error naming `axis`.
+mlir::FailureOr<TransposedWindow>
+resolveTransposedWindow(NodeContext &ctx, int64_t axis, int64_t in, int64_t extent,
+                        int64_t stride, int64_t outputPadding, int64_t padBegin,
+                        int64_t padEnd, std::optional<int64_t> outputSize,
+                        llvm::StringRef autoPad);
+
 /// The spatial attributes of Conv/ConvTranspose/MaxPool/AveragePool for
 /// `spatial` dimensions, with ONNX defaults.
 struct WindowAttrs {
