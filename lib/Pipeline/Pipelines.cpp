@@ -81,6 +81,7 @@ void buildTosaToLinalgPipeline(OpPassManager &pm, const KernelOptions &kernels) 
 }
 
 void buildBufferizePipeline(OpPassManager &pm, const ScratchOptions &scratch) {
+  pm.addNestedPass<func::FuncOp>(createDistinctResultsPass());
   addTextual(pm, "one-shot-bufferize{bufferize-function-boundaries "
                  "function-boundary-type-conversion=identity-layout-map},"
                  // Loops that carried a tensor now carry the same buffer

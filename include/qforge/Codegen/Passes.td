@@ -390,6 +390,21 @@ def LowerStridedCopiesPass
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect"];
 }
 
+def DistinctResultsPass : Pass<"qf-distinct-results", "mlir::func::FuncOp"> {
+  let summary = "Give every returned tensor a value of its own";
+  let description = [{
+    A model may list one value as two outputs (two identical nodes that CSE
+    merged, or a graph output named twice). Bufferization turns each result
+    into an out-parameter of its own (`buffer-results-to-out-params`), which
+    cannot write one buffer into two places. This pass, run on tensors just
+    before bufferization, replaces each repeat of a returned value (after its
+    first place in the `func.return`) by a copy of it
+    (`bufferization.alloc_tensor` with a `copy` operand), so every
+    out-parameter gets its own buffer and its own write.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
+}
+
 def FreeAfterLastUsePass
     : Pass<"qf-free-after-last-use", "mlir::func::FuncOp"> {
   let summary = "Free each intermediate buffer right after its last use";
