@@ -482,4 +482,27 @@ measureSqnr(ModuleOp floatModule, ModuleOp quantizedModule, StringRef name,
   return sqnr;
 }
 
+std::optional<std::vector<std::vector<NpyArray>>>
+runOnSamples(ModuleOp module, StringRef name, const std::vector<std::string> &dataPaths,
+             int64_t maxRuns) {
+  std::optional<SampleSet> set = loadSampleSet(module, name, dataPaths);
+  if (!set)
+    return std::nullopt;
+  std::unique_ptr<JitModel> model = JitModel::compile(module, name);
+  if (!model)
+    return std::nullopt;
+  int64_t runs = std::min(set->runs, maxRuns);
+  std::vector<std::vector<NpyArray>> outputs(runs);
+  std::vector<NpyArray> batch;
+  for (int64_t run = 0; run < runs; ++run) {
+    set->fill(run, batch);
+    std::string error;
+    if (!model->run(batch, outputs[run], error)) {
+      emitError(module.getLoc()) << "run " << run << " failed: " << error;
+      return std::nullopt;
+    }
+  }
+  return outputs;
+}
+
 } // namespace qforge

@@ -337,13 +337,13 @@ Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
   return out;
 }
 
-/// The weights at the precision `options` asks for; `blockAxis` is the
-/// reduction axis int4 blocks run along.
+/// The weights at `precision`; `blockAxis` is the reduction axis int4
+/// blocks of `groupSize` run along.
 Weights quantizeWeightsAt(OpBuilder &b, Location loc, DenseElementsAttr w,
                           int64_t channelAxis, int64_t blockAxis,
-                          const qforge::QuantizeOptions &options) {
-  if (options.precision == qforge::WeightPrecision::Int4)
-    return quantizeWeightsInt4(b, loc, w, channelAxis, blockAxis, options.groupSize);
+                          qforge::WeightPrecision precision, int64_t groupSize) {
+  if (precision == qforge::WeightPrecision::Int4)
+    return quantizeWeightsInt4(b, loc, w, channelAxis, blockAxis, groupSize);
   return quantizeWeights(b, loc, w, channelAxis);
 }
 
@@ -729,7 +729,7 @@ public:
                  const qforge::QuantizeOptions &options,
                  std::vector<qforge::QuantizedLayer> &layers)
       : func(func), ctx(func.getContext()), calibration(calibration), options(options),
-        chosen(options.method), b(ctx), layers(layers) {}
+        chosen(options.method), b(ctx), layers(layers), precision(options.precision) {}
 
   /// Every candidate layer, in program order.
   void run();
@@ -762,6 +762,9 @@ private:
   std::vector<qforge::QuantizedLayer> &layers;
   llvm::DenseSet<Attribute> seenWeights;
   llvm::StringSet<> floatResultNodes; // Nodes of quantizeWithFloatResult.
+  /// The weight precision of the layer being quantized (the plan's, else
+  /// the options').
+  qforge::WeightPrecision precision;
 };
 
 void LayerQuantizer::run() {
@@ -815,7 +818,7 @@ void LayerQuantizer::quantizeWithFloatResult(tosa::MatMulOp op, DenseElementsAtt
   Location loc = op.getLoc();
   b.setInsertionPoint(op);
   DenseElementsAttr flat = w.reshape(RankedTensorType::get({k, n}, wType.getElementType()));
-  bool int4 = options.precision == qforge::WeightPrecision::Int4;
+  bool int4 = precision == qforge::WeightPrecision::Int4;
   Weights wq = int4 ? quantizeWeightsInt4(b, loc, flat, /*channelAxis=*/1, /*blockAxis=*/0,
                                           /*groupSize=*/0)
                     : quantizeWeights(b, loc, flat, /*axis=*/1);
@@ -895,8 +898,20 @@ void LayerQuantizer::keepFloat(Operation *layer) {
   });
 }
 
-/// --exclude and --keep-float.
+/// --exclude, --keep-float and a precision plan's float layers; sets the
+/// weight precision of the others.
 bool LayerQuantizer::userKeepsFloat(Operation *op, qforge::QuantizedLayer &layer) {
+  precision = options.precision;
+  auto planned = options.layerPrecision.find(layer.node);
+  if (planned != options.layerPrecision.end()) {
+    if (planned->second == qforge::LayerPrecision::Float) {
+      layer.note = "float (precision plan)";
+      keepFloat(op);
+      return true;
+    }
+    precision = planned->second == qforge::LayerPrecision::Int4 ? qforge::WeightPrecision::Int4
+                                                                : qforge::WeightPrecision::Int8;
+  }
   if (llvm::is_contained(options.excludedNodes, layer.node)) {
     layer.note = "excluded (--exclude)";
     keepFloat(op);
@@ -977,7 +992,8 @@ Value LayerQuantizer::buildConv(tosa::Conv2DOp conv, Location loc, DenseElements
   DenseElementsAttr bias = constantWeights(conv.getBias());
   if (!bias)
     return {};
-  wq = quantizeWeightsAt(b, loc, w, /*channelAxis=*/0, /*blockAxis=*/3, options);
+  wq = quantizeWeightsAt(b, loc, w, /*channelAxis=*/0, /*blockAxis=*/3, precision,
+                          options.groupSize);
   Value qBias = quantizeBias(b, loc, bias, inP.scale, wq);
   return qforge::qf::Conv2DOp::create(
       b, loc, qResult, qIn, wq.quantized, qBias, b.getDenseI64ArrayAttr(conv.getStride()),
@@ -999,7 +1015,8 @@ Value LayerQuantizer::buildDepthwise(tosa::DepthwiseConv2DOp dw, Location loc,
           m = wType.getDimSize(3);
   auto ohwi = RankedTensorType::get({c * m, kh, kw, 1}, wType.getElementType());
   wq = quantizeWeightsAt(b, loc, qforge::permuteConstant(w, {2, 3, 0, 1}).reshape(ohwi),
-                         /*channelAxis=*/0, /*blockAxis=*/3, options);
+                         /*channelAxis=*/0, /*blockAxis=*/3, precision,
+                          options.groupSize);
   Value qBias = quantizeBias(b, loc, bias, inP.scale, wq);
   return qforge::qf::Conv2DOp::create(
       b, loc, qResult, qIn, wq.quantized, qBias, b.getDenseI64ArrayAttr(dw.getStride()),
@@ -1019,7 +1036,8 @@ Value LayerQuantizer::buildMatmul(Location loc, DenseElementsAttr w, DenseElemen
   int64_t n = wType.getDimSize(2);
   if (bias && bias.getNumElements() != n && !bias.isSplat())
     return {};
-  wq = quantizeWeightsAt(b, loc, w.reshape(flat), /*channelAxis=*/1, /*blockAxis=*/0, options);
+  wq = quantizeWeightsAt(b, loc, w.reshape(flat), /*channelAxis=*/1, /*blockAxis=*/0, precision,
+                          options.groupSize);
   Value qBias;
   if (bias)
     qBias = quantizeBias(b, loc, bias, inP.scale, wq);
@@ -1032,7 +1050,7 @@ void LayerQuantizer::replaceLayer(Operation *op, Value quantized, const Weights 
                                   bool hasBias, const qforge::TableEntry *out,
                                   GemmBias bias, tosa::ClampOp activation) {
   qforge::QuantizedLayer &done = layers.back();
-  done.precision = options.precision == qforge::WeightPrecision::Int4 ? "int4" : "int8";
+  done.precision = precision == qforge::WeightPrecision::Int4 ? "int4" : "int8";
   // Weights, the int32 bias, and per channel the requantization's int32
   // multiplier and 8-bit shift; the float side holds weights and bias.
   auto channels = static_cast<int64_t>(wq.scales.size());

@@ -89,6 +89,25 @@ bool qforge::measureLayerSqnr(ModuleOp floatModule, ModuleOp quantized,
   return true;
 }
 
+llvm::json::Object qforge::searchSummaryJSON(const QuantizationReport &report) {
+  const PrecisionSearchResult &found = *report.search;
+  auto pairs = [](const std::vector<std::pair<std::string, double>> &list) {
+    llvm::json::Array a;
+    for (const auto &[what, drop] : list)
+      a.push_back(llvm::json::Array{what, drop});
+    return a;
+  };
+  return llvm::json::Object{{"model", report.model},
+                            {"metric", metricName(report.searchMetric)},
+                            {"max_drop", report.maxDrop},
+                            {"drop", found.drop},
+                            {"met", found.drop <= report.maxDrop},
+                            {"eval_runs", found.samples},
+                            {"candidates", found.evaluations},
+                            {"uniform_drops", pairs(found.uniform)},
+                            {"sensitivity", pairs(found.sensitivity)}};
+}
+
 void qforge::writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &report) {
   llvm::json::Array layers;
   for (const QuantizedLayer &l : report.layers) {
@@ -127,6 +146,8 @@ void qforge::writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &re
                           {"weight_bytes", t.bytes},
                           {"weight_ratio", ratio(t.bytes, t.floatBytes)},
                           {"activation_arena_bytes", report.activationArenaBytes}}}};
+  if (report.search)
+    root["precision_search"] = searchSummaryJSON(report);
   if (report.sqnrSamples > 0) {
     root["sqnr_samples"] = report.sqnrSamples;
     root["sqnr_threshold_db"] = report.sqnrThresholdDb;
@@ -180,4 +201,10 @@ void qforge::printReportTable(llvm::raw_ostream &os, const QuantizationReport &r
        << " dB (consider --exclude)\n";
   else
     os << "SQNR not measured (give --report-data)\n";
+  if (report.search)
+    os << "precision search: " << metricName(report.searchMetric) << " drop "
+       << llvm::format("%.4f%%", 100 * report.search->drop) << " (budget "
+       << llvm::format("%.4f%%", 100 * report.maxDrop) << ") on "
+       << report.search->samples << " model runs, " << report.search->evaluations
+       << " candidates measured\n";
 }

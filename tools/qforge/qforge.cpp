@@ -15,6 +15,7 @@
 #include "qforge/Emit/Emitter.h"
 #include "qforge/Execution/JitRunner.h"
 #include "qforge/Import/OnnxImporter.h"
+#include "qforge/Quantization/PrecisionSearch.h"
 #include "qforge/Quantization/Quantize.h"
 #include "qforge/Quantization/Report.h"
 #include "qforge/Support/Npy.h"
@@ -38,6 +39,9 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
 
 #include <cctype>
@@ -210,8 +214,54 @@ static cl::opt<std::string> precision(
              "or 4-bit weights with --group-size scales, packed two per byte "
              "(int4); the rest stays float. int8-dynamic: matmuls (Gemm, "
              "MatMul) with int8 weights and their activation quantized at run "
-             "time on each call (no --calib-table)"),
-    cl::value_desc("fp32|int8|int4|int8-dynamic"), cl::init("fp32"), cl::sub(compileCmd),
+             "time on each call (no --calib-table)). auto: a precision per "
+             "layer (int8 or float for --optimize-for=speed; int4, int8 or "
+             "float for size) chosen by measuring the model on --eval-data "
+             "so that the accuracy drop stays within --max-drop"),
+    cl::value_desc("fp32|int8|int4|int8-dynamic|auto"), cl::init("fp32"),
+    cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> precisionPlanFile(
+    "precision-plan",
+    cl::desc("With --precision=int8|int4: a per-layer precision plan (JSON, as "
+             "--save-precision-plan writes): its layers take its precision "
+             "(int4, int8 or fp32), the others --precision's"),
+    cl::value_desc("PLAN.json"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> savePrecisionPlan(
+    "save-precision-plan",
+    cl::desc("With --precision=auto: write the chosen plan (and the search's "
+             "measurements) to FILE, for --precision-plan"),
+    cl::value_desc("PLAN.json"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::list<std::string> evalData(
+    "eval-data",
+    cl::desc("With --precision=auto: the samples the accuracy drop is measured "
+             "on (the calibration data format: one .npy per input, or a "
+             "directory; at most 1000 model runs per candidate)"),
+    cl::value_desc("IN.npy|DIR"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> evalLabels(
+    "eval-labels",
+    cl::desc("With --precision=auto --metric=top1: the class of each evaluation "
+             "sample (.npy of integers); the drop is then float accuracy minus "
+             "quantized accuracy, else the share of samples whose top class "
+             "changes"),
+    cl::value_desc("LABELS.npy"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> maxDrop(
+    "max-drop",
+    cl::desc("With --precision=auto: the largest accepted drop of --metric "
+             "against the float model, as a fraction (0.005) or a percentage "
+             "(0.5%); default 1%"),
+    cl::value_desc("D"), cl::init("1%"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> accuracyMetric(
+    "metric",
+    cl::desc("With --precision=auto: top1 (default with --eval-labels), cosine "
+             "(default without: 1 - mean cosine similarity of the outputs), iou "
+             "(1 - IoU of the first output's mask > 0.5) or mse (relative "
+             "squared error)"),
+    cl::value_desc("top1|cosine|iou|mse"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> optimizeFor(
+    "optimize-for",
+    cl::desc("With --precision=auto: speed (default; int8 layers, float where "
+             "the budget needs it) or size (int4 layers, then int8, then float)"),
+    cl::value_desc("speed|size"), cl::init("speed"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
 static cl::opt<int64_t> groupSize(
     "group-size",
@@ -493,6 +543,7 @@ struct CompileRequest {
   std::string name;      // The model function and the header's prefix.
   bool quantize = false; // int8 or int4 from a calibration table.
   bool dynamic = false;  // int8-dynamic.
+  bool search = false;   // auto: a precision per layer, searched.
   bool callerScratch = false;
 };
 
@@ -527,12 +578,64 @@ static bool checkOutputOptions(CompileRequest &request) {
   return true;
 }
 
+/// --max-drop as a fraction: "0.5%" or "0.005".
+static std::optional<double> parseDrop(StringRef text) {
+  bool percent = text.consume_back("%");
+  double value;
+  if (text.trim().getAsDouble(value) || !(value >= 0) || !std::isfinite(value))
+    return std::nullopt;
+  return percent ? value / 100 : value;
+}
+
+/// --metric, or its default: top1 with labels, cosine without.
+static qforge::AccuracyMetric chosenMetric() {
+  if (!accuracyMetric.empty())
+    return *qforge::parseAccuracyMetric(accuracyMetric);
+  return evalLabels.empty() ? qforge::AccuracyMetric::Cosine : qforge::AccuracyMetric::Top1;
+}
+
+/// Checks the options of --precision=auto, and that none is given without
+/// it.
+static bool checkSearchOptions(const CompileRequest &request) {
+  if (!request.search) {
+    if (!evalData.empty() || !evalLabels.empty() || !savePrecisionPlan.empty() ||
+        accuracyMetric.getNumOccurrences() || maxDrop.getNumOccurrences() ||
+        optimizeFor.getNumOccurrences())
+      return fail("--eval-data, --eval-labels, --metric, --max-drop, --optimize-for and "
+                  "--save-precision-plan steer the precision search; they need "
+                  "--precision=auto");
+    if (!precisionPlanFile.empty() && !request.quantize)
+      return fail("--precision-plan sets precisions per layer of a quantized model; it "
+                  "needs --precision=int8 or int4");
+    return true;
+  }
+  if (evalData.empty())
+    return fail("--precision=auto needs --eval-data: the samples it measures the accuracy "
+                "drop on");
+  if (!precisionPlanFile.empty())
+    return fail("--precision-plan gives the precisions --precision=auto would choose; give "
+                "one or the other");
+  if (!parseDrop(maxDrop))
+    return fail("--max-drop=" + maxDrop +
+                " is not a non-negative fraction (0.005) or percentage (0.5%)");
+  if (!accuracyMetric.empty() && !qforge::parseAccuracyMetric(accuracyMetric))
+    return fail("--metric=" + accuracyMetric + " is not one of top1, cosine, iou, mse");
+  if (!evalLabels.empty() && chosenMetric() != qforge::AccuracyMetric::Top1)
+    return fail("--eval-labels gives the classes --metric=top1 scores; --metric=" +
+                accuracyMetric + " compares with the float model");
+  if (optimizeFor != "speed" && optimizeFor != "size")
+    return fail("--optimize-for=" + optimizeFor + " is not one of speed, size");
+  return true;
+}
+
 /// Checks the options that say how to quantize.
 static bool checkQuantizationOptions(CompileRequest &request) {
   if (precision != "fp32" && precision != "int8" && precision != "int4" &&
-      precision != "int8-dynamic")
-    return fail("--precision=" + precision + " is not one of fp32, int8, int4, int8-dynamic");
+      precision != "int8-dynamic" && precision != "auto")
+    return fail("--precision=" + precision +
+                " is not one of fp32, int8, int4, int8-dynamic, auto");
   request.dynamic = precision == "int8-dynamic";
+  request.search = precision == "auto";
   request.quantize = precision != "fp32" && !request.dynamic;
   if (request.dynamic && (!calibTable.empty() || !excludeNodes.empty() ||
                           !keepFloatOps.empty() || !reportData.empty()))
@@ -551,7 +654,7 @@ static bool checkQuantizationOptions(CompileRequest &request) {
       return fail("--keep-float=" + kind + " is not one of Conv, Gemm, MatMul");
   if ((!excludeNodes.empty() || !keepFloatOps.empty()) && !request.quantize)
     return fail("--exclude and --keep-float choose what stays float in a quantized "
-                "model; they need --precision=int8 or int4");
+                "model; they need --precision=int8, int4 or auto");
   if (!reportData.empty() && reportFile.empty())
     return fail("--report-data measures SQNR for the report; it needs --report");
   if (!reportFile.empty() && !request.quantize && !request.dynamic)
@@ -559,7 +662,7 @@ static bool checkQuantizationOptions(CompileRequest &request) {
                 "int8-dynamic");
   if (!quantMethod.empty() && !qforge::parseCalibMethod(quantMethod))
     return fail("method '" + quantMethod + "' is not one of minmax, percentile, entropy, mse");
-  return true;
+  return checkSearchOptions(request);
 }
 
 /// The quantizer's options from the command line and the table.
@@ -577,19 +680,80 @@ static qforge::QuantizeOptions quantizeOptions(const qforge::CalibrationTable &t
   return options;
 }
 
-/// A name given to --exclude that matched nothing is a typo or a node that
-/// is no convolution or matmul; either way the user's intent was not
-/// applied.
-static bool checkExcludedNodesExist(const qforge::QuantizationReport &report) {
-  std::vector<std::string> unknown;
-  for (const std::string &node : excludeNodes)
-    if (llvm::none_of(report.layers,
-                      [&](const qforge::QuantizedLayer &l) { return l.node == node; }))
-      unknown.push_back(node);
-  if (unknown.empty())
+/// A name given to --exclude or in --precision-plan that matched nothing
+/// is a typo or a node that is no convolution or matmul; either way the
+/// user's intent was not applied.
+static bool checkNamedNodesExist(const qforge::QuantizationReport &report,
+                                 const qforge::QuantizeOptions &options) {
+  auto unknown = [&](auto &&nodes) {
+    std::vector<std::string> missing;
+    for (const std::string &node : nodes)
+      if (llvm::none_of(report.layers,
+                        [&](const qforge::QuantizedLayer &l) { return l.node == node; }))
+        missing.push_back(node);
+    return llvm::join(missing, ", ");
+  };
+  std::string excluded = unknown(excludeNodes);
+  std::string planned = unknown(llvm::make_first_range(options.layerPrecision));
+  if (!excluded.empty())
+    fail(inputFile + ": --exclude names no convolution or matmul node: " + excluded);
+  if (!planned.empty())
+    fail(inputFile + ": " + precisionPlanFile +
+         " names no convolution or matmul node of the model: " + planned);
+  return excluded.empty() && planned.empty();
+}
+
+/// --precision-plan's layers, into `options`.
+static bool readPrecisionPlan(qforge::QuantizeOptions &options) {
+  if (precisionPlanFile.empty())
     return true;
-  return fail(inputFile + ": --exclude names no convolution or matmul node: " +
-              llvm::join(unknown, ", "));
+  auto buffer = llvm::MemoryBuffer::getFile(precisionPlanFile);
+  if (!buffer)
+    return fail(precisionPlanFile + ": " + buffer.getError().message());
+  std::string error;
+  std::optional<qforge::PrecisionPlan> plan =
+      qforge::parsePrecisionPlan((*buffer)->getBuffer(), error);
+  if (!plan)
+    return fail(precisionPlanFile + ": " + error);
+  options.layerPrecision = plan->layers;
+  return true;
+}
+
+/// --precision=auto: searches a plan on copies of the float `module` and
+/// sets it in `options`; records the search in `report` and, with
+/// --save-precision-plan, writes the plan.
+static bool searchPrecisionPlan(MLIRContext &context, ModuleOp module, StringRef name,
+                                const qforge::CalibrationTable &table,
+                                qforge::QuantizeOptions &options,
+                                qforge::QuantizationReport &report) {
+  qforge::PrecisionSearchOptions search;
+  search.base = options;
+  search.evalData.assign(evalData.begin(), evalData.end());
+  search.labelsPath = evalLabels;
+  search.metric = report.searchMetric = chosenMetric();
+  search.maxDrop = report.maxDrop = *parseDrop(maxDrop);
+  search.objective = optimizeFor == "size" ? qforge::SearchObjective::Size
+                                           : qforge::SearchObjective::Speed;
+  search.progress = !quiet;
+  {
+    // Each candidate would repeat quantization's warnings; the final
+    // quantization gives them once.
+    ScopedDiagnosticHandler silence(&context, [](Diagnostic &d) {
+      return success(d.getSeverity() == DiagnosticSeverity::Warning);
+    });
+    report.search = qforge::searchPrecision(module, name, table, search);
+  }
+  if (!report.search)
+    return false;
+  options.layerPrecision = report.search->plan.layers;
+  if (savePrecisionPlan.empty())
+    return true;
+  return writeFile(savePrecisionPlan, [&](llvm::raw_pwrite_stream &os, std::string &) {
+    os << llvm::formatv("{0:2}", llvm::json::Value(qforge::precisionPlanJSON(
+                                     report.search->plan, qforge::searchSummaryJSON(report))))
+       << "\n";
+    return true;
+  });
 }
 
 /// Every quantized layer's int32 accumulator provably holds its sums (the
@@ -649,12 +813,17 @@ static bool quantizeModel(MLIRContext &context, ModuleOp module,
   OwningOpRef<ModuleOp> floatModule;
   if (!reportData.empty())
     floatModule = module.clone();
+  qforge::QuantizeOptions options = quantizeOptions(*table);
+  if (!readPrecisionPlan(options) ||
+      (request.search &&
+       !searchPrecisionPlan(context, module, request.name, *table, options, report)))
+    return false;
   {
     // Degenerate weight channels and ranges are warnings.
     QuietWarnings silence(context);
-    report.layers = qforge::quantizeFunction(func, *table, quantizeOptions(*table));
+    report.layers = qforge::quantizeFunction(func, *table, options);
   }
-  if (!checkExcludedNodesExist(report) || !checkAccumulatorBounds(report))
+  if (!checkNamedNodesExist(report, options) || !checkAccumulatorBounds(report))
     return false;
   report.sqnrThresholdDb = sqnrThreshold;
   if (floatModule) {

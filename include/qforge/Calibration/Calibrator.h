@@ -11,6 +11,7 @@
 #define QFORGE_CALIBRATION_CALIBRATOR_H
 
 #include "qforge/Calibration/CalibrationTable.h"
+#include "qforge/Support/Npy.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -49,6 +50,13 @@ measureSqnr(mlir::ModuleOp floatModule, mlir::ModuleOp quantizedModule,
             llvm::StringRef name, int64_t observed,
             const std::vector<std::string> &dataPaths, int64_t maxRuns,
             int64_t &samples);
+
+/// Runs function `name` of `module` (lowered and JIT-compiled in place) on
+/// the samples of `dataPaths` (as for calibration; at most `maxRuns` model
+/// invocations) and returns each invocation's outputs.
+std::optional<std::vector<std::vector<NpyArray>>>
+runOnSamples(mlir::ModuleOp module, llvm::StringRef name,
+             const std::vector<std::string> &dataPaths, int64_t maxRuns);
 
 } // namespace qforge
 

@@ -4,6 +4,7 @@
 #define QFORGE_QUANTIZATION_QUANTIZE_H
 
 #include "qforge/Calibration/CalibrationTable.h"
+#include "qforge/Quantization/PrecisionPlan.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -24,6 +25,9 @@ struct QuantizeOptions {
   /// not tell apart).
   std::vector<std::string> excludedNodes;
   std::vector<std::string> keepFloatOps;
+  /// Per ONNX node, a precision other than `precision` (a precision plan):
+  /// int4 or int8 weights, or float.
+  std::map<std::string, LayerPrecision> layerPrecision;
 };
 
 /// What quantization did to one convolution or matmul with constant

@@ -3,6 +3,7 @@
 #ifndef QFORGE_QUANTIZATION_REPORT_H
 #define QFORGE_QUANTIZATION_REPORT_H
 
+#include "qforge/Quantization/PrecisionSearch.h"
 #include "qforge/Quantization/Quantize.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -17,7 +18,15 @@ struct QuantizationReport {
   int64_t activationArenaBytes = 0; // The planned scratch arena.
   double sqnrThresholdDb = 20;      // Layers below it are flagged.
   int64_t sqnrSamples = 0;          // Samples the SQNR was measured on.
+  /// --precision=auto: what the search measured, against which budget.
+  std::optional<PrecisionSearchResult> search;
+  AccuracyMetric searchMetric = AccuracyMetric::Cosine;
+  double maxDrop = 0;
 };
+
+/// The search's budget and measurements (report.search set) as JSON: the
+/// report's "precision_search" and the saved plan's summary.
+llvm::json::Object searchSummaryJSON(const QuantizationReport &report);
 
 /// Measures each quantized layer's SQNR: observes the layer's output in a
 /// copy of `quantized` and the same ONNX value in `floatModule` (consumed),
