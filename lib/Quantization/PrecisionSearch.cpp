@@ -224,6 +224,10 @@ bool Search::prepare() {
   if (!reference)
     return false;
   result.samples = static_cast<int64_t>(reference->size());
+  if (reference->empty()) {
+    emitError(loc) << "--eval-data holds no sample";
+    return false;
+  }
   std::vector<std::vector<float>> first = floatOutputs(reference->front());
   if (first.empty()) {
     emitError(loc) << "--precision=auto measures accuracy on float32 outputs; the model "
