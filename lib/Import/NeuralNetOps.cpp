@@ -413,8 +413,34 @@ LogicalResult convertGemm(NodeContext &ctx) {
                         : ctx.constInput(1));
   else
     b = transB ? transpose(ctx.b, ctx.loc, ctx.input(1), {1, 0}) : ctx.input(1);
+  if (typeOf(a).getRank() != 2 || typeOf(b).getRank() != 2) {
+    ctx.emitError() << "A and B must be matrices, not of rank " << typeOf(a).getRank()
+                    << " and " << typeOf(b).getRank();
+    return failure();
+  }
   int64_t m = typeOf(a).getDimSize(0), k = typeOf(a).getDimSize(1),
           n = typeOf(b).getDimSize(1);
+  if (typeOf(b).getDimSize(0) != k) {
+    ctx.emitError() << "inner dimensions differ: A" << (ctx.getInt("transA", 0) ? "'" : "")
+                    << " has " << k << " columns, B" << (transB ? "'" : "") << " "
+                    << typeOf(b).getDimSize(0) << " rows";
+    return failure();
+  }
+  if (ctx.hasInput(2)) {
+    // C broadcasts one way to [M, N]: rank at most 2, each size 1 or equal.
+    ArrayRef<int64_t> c = ctx.inputType(2).getShape();
+    SmallVector<int64_t> target = {m, n};
+    bool fits = c.size() <= 2;
+    for (size_t i = 0; fits && i < c.size(); ++i)
+      fits = c[i] == 1 || c[i] == target[2 - c.size() + i];
+    if (!fits) {
+      InFlightDiagnostic diag = ctx.emitError();
+      diag << "C of shape [";
+      llvm::interleaveComma(c, diag);
+      diag << "] does not broadcast to the product's [" << m << ", " << n << "]";
+      return failure();
+    }
+  }
   Value y = batchMatmul(ctx.b, ctx.loc, reshape(ctx.b, ctx.loc, a, {1, m, k}),
                         reshape(ctx.b, ctx.loc, b, {1, k, n}));
   y = reshape(ctx.b, ctx.loc, y, {m, n});

@@ -292,3 +292,14 @@ save("legacy_tested_ops", helper.make_graph(
     "legacy", [vi("x", [1, 3, 5, 5])], [vi("sp", [1, 3, 5, 5]), vi("y", [1, 3, 1, 1])],
     [init("in_scale", np.array([1.0, 0.5, 2.0], np.float32)),
      init("in_bias", np.array([0.0, 0.1, -0.2], np.float32))]))
+
+# Gemm operands that do not fit: B's rows are not A's columns (after
+# transB), and a C that does not broadcast to [M, N].
+save("gemm_mismatch", helper.make_graph(
+    [helper.make_node("Gemm", ["x", "w"], ["y"], name="fc", transB=1)],
+    "gemm_mismatch", [vi("x", [1, 24])], [vi("y", [1, 24])],
+    [init("w", np.zeros((24, 16), np.float32))]))
+save("gemm_bad_bias", helper.make_graph(
+    [helper.make_node("Gemm", ["x", "w", "c"], ["y"], name="fc")],
+    "gemm_bad_bias", [vi("x", [2, 4])], [vi("y", [2, 3])],
+    [init("w", np.zeros((4, 3), np.float32)), init("c", np.zeros((2, 2), np.float32))]))
