@@ -11,6 +11,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace qforge {
@@ -55,6 +57,14 @@ void writeCalibrationTable(const CalibrationTable &table, llvm::raw_ostream &os)
             json.attribute("abs_p99", t.absP99);
             json.attribute("abs_p99_99", t.absP9999);
           });
+          if (t.meanAxis >= 0)
+            json.attributeObject("channel_mean", [&] {
+              json.attribute("axis", t.meanAxis);
+              json.attributeArray("values", [&] {
+                for (double m : t.channelMean)
+                  json.value(m);
+              });
+            });
           json.attributeObject("ranges", [&] {
             for (const auto &entry : t.ranges) {
               const CalibRange &range = entry.second;
@@ -104,6 +114,33 @@ struct Reader {
   }
 };
 } // namespace
+
+/// "channel_mean": {"axis": A, "values": [...]}: finite values, one per
+/// index of axis A (checkTableMatches compares the count with the model's
+/// shape, after the shape itself).
+static bool readChannelMean(Reader &r, const llvm::json::Object &o, TableEntry &t) {
+  if (!r.integer(o, "axis", t.meanAxis))
+    return false;
+  if (t.meanAxis < 0)
+    return r.fail("channel_mean: axis " + llvm::Twine(t.meanAxis) + " is negative");
+  const llvm::json::Array *values = o.getArray("values");
+  if (!values)
+    return r.fail("channel_mean: 'values' must be an array");
+  for (const llvm::json::Value &v : *values) {
+    std::optional<double> m = v.getAsNumber();
+    if (!m || !std::isfinite(*m))
+      return r.fail("channel_mean: 'values' must hold finite numbers");
+    t.channelMean.push_back(*m);
+  }
+  return true;
+}
+
+int64_t channelMeanAxis(llvm::ArrayRef<int64_t> shape) {
+  auto rank = static_cast<int64_t>(shape.size());
+  if (rank >= 4)
+    return 1;
+  return rank >= 2 ? rank - 1 : -1;
+}
 
 bool readCalibrationTable(llvm::StringRef path, CalibrationTable &table,
                           std::string &error) {
@@ -180,6 +217,9 @@ bool parseCalibrationTable(llvm::StringRef text, CalibrationTable &table,
           !r.number(*h, "abs_p99_99", t.absP9999))
         return false;
     }
+    if (const llvm::json::Object *means = o->getObject("channel_mean"))
+      if (!readChannelMean(r, *means, t))
+        return false;
     const llvm::json::Object *ranges = o->getObject("ranges");
     if (!ranges)
       return r.fail("'ranges' must be an object");
@@ -255,6 +295,14 @@ LogicalResult checkTableMatches(ModuleOp module, const CalibrationTable &table,
           << "calibration table '" << tablePath << "': tensor " << describe(t)
           << " has a different shape in the model than in the table: the "
              "table is stale; run qforge calibrate again";
+      ok = false;
+    } else if (entry->meanAxis >= static_cast<int64_t>(t.shape.size()) ||
+               (entry->meanAxis >= 0 && static_cast<int64_t>(entry->channelMean.size()) !=
+                                            t.shape[entry->meanAxis])) {
+      emitError(module.getLoc())
+          << "calibration table '" << tablePath << "': tensor " << describe(t)
+          << ": channel_mean must hold one value per index of an axis of its shape "
+             "(axis " << entry->meanAxis << ", " << entry->channelMean.size() << " values)";
       ok = false;
     }
   }

@@ -22,9 +22,41 @@ using namespace mlir;
 namespace qforge {
 namespace {
 
+/// Sums of a tensor's values per index of one axis (channelMeanAxis).
+struct ChannelSums {
+  int64_t channels = 0, inner = 1; // Elements after the axis, per index.
+  std::vector<double> sums;
+  int64_t perChannel = 0; // Values summed into each.
+
+  explicit ChannelSums(llvm::ArrayRef<int64_t> shape) {
+    int64_t axis = channelMeanAxis(shape);
+    if (axis < 0)
+      return;
+    channels = shape[axis];
+    for (size_t d = axis + 1; d < shape.size(); ++d)
+      inner *= shape[d];
+    sums.assign(channels, 0.0);
+  }
+
+  void add(const float *data, int64_t size) {
+    if (channels <= 0 || size % (channels * inner) != 0)
+      return;
+    for (int64_t start = 0; start < size; start += channels * inner)
+      for (int64_t c = 0; c < channels; ++c) {
+        const float *run = data + start + c * inner;
+        double sum = 0;
+        for (int64_t i = 0; i < inner; ++i)
+          sum += run[i];
+        sums[c] += sum;
+      }
+    perChannel += size / channels;
+  }
+};
+
 /// Receives every observation of the running model.
 struct Collector {
   std::vector<Histogram> tensors;
+  std::vector<ChannelSums> channels; // By tensor id, as `tensors`.
   // The first non-finite activation: which tensor, in which run.
   int64_t badTensor = -1, badRun = -1;
   int64_t run = 0;
@@ -42,6 +74,7 @@ struct Collector {
       badTensor = id;
       badRun = run;
     }
+    channels[id].add(data, size);
   }
 };
 
@@ -328,6 +361,8 @@ std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
 
   Collector collector;
   collector.tensors.resize(entries.size());
+  for (const TableEntry &t : entries)
+    collector.channels.emplace_back(t.shape);
   activeCollector = &collector;
   bool interactive = !options.quiet && llvm::sys::Process::StandardErrIsDisplayed();
   Progress progress(runs * samplesPerRun, interactive);
@@ -386,6 +421,12 @@ std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
     t.absP9999 = histogramQuantile(h, 0.9999, true);
     for (CalibMethod method : kAllCalibMethods)
       t.ranges[method] = computeRange(method, h, options.range);
+    const ChannelSums &c = collector.channels[t.id];
+    if (c.perChannel > 0) {
+      t.meanAxis = channelMeanAxis(t.shape);
+      for (double sum : c.sums)
+        t.channelMean.push_back(sum / static_cast<double>(c.perChannel));
+    }
     table.tensors.push_back(t);
   }
   if (!options.quiet)

@@ -160,6 +160,11 @@ struct Weights {
   int64_t bytes = 0;        // Stored values plus per-block multiples.
   int64_t largestAbsSum = 0; // Over output channels, the sum of |q|.
   int64_t largestBias = 0;   // The largest |int32 bias|.
+  /// Dequantized minus float, per weight in the float weights' layout.
+  std::vector<float> error;
+  /// Subtracted from the float bias before it is quantized (bias
+  /// correction), per output channel; empty for none.
+  std::vector<double> biasShift;
 };
 
 /// Integer weights and their scale per output channel.
@@ -168,6 +173,7 @@ struct Int8Weights {
   std::vector<double> scales;
   std::vector<int64_t> zeroChannels; // Below kSmallestWeight: quantized as zero.
   int64_t largestAbsSum = 0; // Over output channels, the sum of |q|.
+  std::vector<float> error;  // Dequantized minus float, per weight.
 };
 
 /// Symmetric int8 weights per output channel (`axis`): scale = max|w| / 127,
@@ -198,6 +204,7 @@ Int8Weights int8Weights(DenseElementsAttr w, int64_t axis) {
     double v = std::nearbyint(values[i] / out.scales[c]);
     q[i] = static_cast<int8_t>(std::clamp(v, -127.0, 127.0));
     absSum[c] += std::abs(q[i]);
+    out.error.push_back(static_cast<float>(q[i] * out.scales[c] - values[i]));
   }
   out.largestAbsSum = *llvm::max_element(absSum);
   auto storage = RankedTensorType::get(shape, IntegerType::get(w.getContext(), 8));
@@ -222,6 +229,7 @@ Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
       b, loc, cast<RankedTensorType>(w.getType()).clone(qtype), raw);
   out.bytes = ints.values.getNumElements();
   out.largestAbsSum = ints.largestAbsSum;
+  out.error = std::move(ints.error);
   return out;
 }
 
@@ -291,6 +299,7 @@ Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
     auto q = static_cast<int8_t>(std::clamp(v, -7.0, 7.0));
     packed[i / 2] |= static_cast<uint8_t>((q & 0xF) << (i % 2 ? 4 : 0));
     absSum[group[i]] += std::abs(q);
+    out.error.push_back(static_cast<float>(q * scale[group[i]] - values[i]));
   }
   for (int64_t c = 0; c < channels; ++c) {
     int64_t sum = 0;
@@ -347,6 +356,57 @@ Weights quantizeWeightsAt(OpBuilder &b, Location loc, DenseElementsAttr w,
   return quantizeWeights(b, loc, w, channelAxis);
 }
 
+/// Bias correction's shift per output channel: the mean the weights'
+/// rounding adds to it, sum over its weights of (w_q - w) times the mean
+/// of the input channel each multiplies, times the share of outputs for
+/// which that weight's tap lies inside the input (padding reads zeros): the
+/// empirical form of Nagel et al.'s bias correction. `place(i)` gives
+/// weight i's output channel, input channel and tap (an index into
+/// `tapShare`).
+template <typename Place>
+std::vector<double> roundingShift(const Weights &wq, ArrayRef<double> inputMean,
+                                  ArrayRef<double> tapShare, int64_t channels, Place place) {
+  std::vector<double> shift(channels, 0.0);
+  for (size_t i = 0; i < wq.error.size(); ++i) {
+    auto [out, in, tap] = place(static_cast<int64_t>(i));
+    shift[out] += static_cast<double>(wq.error[i]) * inputMean[in] * tapShare[tap];
+  }
+  return shift;
+}
+
+/// Per tap of a window along one axis: the share of the `outSize` outputs
+/// whose input index (o * stride - padBefore + k * dilation) lies in
+/// [0, inSize).
+std::vector<double> insideShare(int64_t inSize, int64_t outSize, int64_t kernel,
+                                int64_t stride, int64_t padBefore, int64_t dilation) {
+  std::vector<double> share(kernel, 0.0);
+  for (int64_t k = 0; k < kernel; ++k) {
+    int64_t inside = 0;
+    for (int64_t o = 0; o < outSize; ++o) {
+      int64_t i = o * stride - padBefore + k * dilation;
+      inside += i >= 0 && i < inSize;
+    }
+    share[k] = outSize > 0 ? static_cast<double>(inside) / outSize : 0.0;
+  }
+  return share;
+}
+
+/// The same for a 2-D window (row-major taps) of a convolution from NHWC
+/// `input` to NHWC `output`; pad is [top, bottom, left, right].
+std::vector<double> windowInsideShare(Value input, Value output, int64_t kh, int64_t kw,
+                                      ArrayRef<int64_t> stride, ArrayRef<int64_t> pad,
+                                      ArrayRef<int64_t> dilation) {
+  auto in = cast<RankedTensorType>(input.getType()).getShape();
+  auto out = cast<RankedTensorType>(output.getType()).getShape();
+  std::vector<double> rows = insideShare(in[1], out[1], kh, stride[0], pad[0], dilation[0]);
+  std::vector<double> cols = insideShare(in[2], out[2], kw, stride[1], pad[2], dilation[1]);
+  std::vector<double> share;
+  for (double r : rows)
+    for (double c : cols)
+      share.push_back(r * c);
+  return share;
+}
+
 /// The int32 bias at scale s_in * s_w[c] (zero point 0).
 Value quantizeBias(OpBuilder &b, Location loc, DenseElementsAttr bias,
                    double inputScale, Weights &weights) {
@@ -355,6 +415,8 @@ Value quantizeBias(OpBuilder &b, Location loc, DenseElementsAttr bias,
   const std::vector<double> &weightScales = weights.scales;
   for (size_t c = 0; c < weightScales.size(); ++c) {
     double v = bias.isSplat() ? *values.begin() : values[c];
+    if (!weights.biasShift.empty())
+      v -= weights.biasShift[c];
     double r = std::nearbyint(v / (inputScale * weightScales[c]));
     q.push_back(static_cast<int32_t>(std::clamp(r, -2147483648.0, 2147483647.0)));
     weights.largestBias = std::max(weights.largestBias, std::abs(static_cast<int64_t>(q.back())));
@@ -765,7 +827,24 @@ private:
   /// The weight precision of the layer being quantized (the plan's, else
   /// the options').
   qforge::WeightPrecision precision;
+  /// The table's entry for its input (nullptr when none).
+  const qforge::TableEntry *inputEntry = nullptr;
+  ArrayRef<double> inputMeans(bool convolution, int64_t channels) const;
 };
+
+/// With bias correction, the input's channel means along the axis the
+/// layer reduces over (NCHW channels for a convolution, the last axis for
+/// a matmul), when the table has them; else empty.
+ArrayRef<double> LayerQuantizer::inputMeans(bool convolution, int64_t channels) const {
+  if (!options.biasCorrection || !inputEntry || inputEntry->meanAxis < 0)
+    return {};
+  auto rank = static_cast<int64_t>(inputEntry->shape.size());
+  int64_t axis = convolution ? (rank == 4 ? 1 : -1) : rank - 1;
+  if (inputEntry->meanAxis != axis ||
+      static_cast<int64_t>(inputEntry->channelMean.size()) != channels)
+    return {};
+  return inputEntry->channelMean;
+}
 
 void LayerQuantizer::run() {
   // The function now promises integer compute (qf-verify-quantized).
@@ -944,6 +1023,7 @@ void LayerQuantizer::quantize(Operation *op) {
   layers.back().bytes = layers.back().floatBytes;
   if (userKeepsFloat(op, layers.back()))
     return;
+  inputEntry = entryBefore(input, calibration);
   // An input that an earlier integer op produced (a dequantized copy of
   // its result) keeps that op's parameters; any other needs the table.
   std::optional<ActivationParams> inParams = inputParams(op);
@@ -993,7 +1073,18 @@ Value LayerQuantizer::buildConv(tosa::Conv2DOp conv, Location loc, DenseElements
   if (!bias)
     return {};
   wq = quantizeWeightsAt(b, loc, w, /*channelAxis=*/0, /*blockAxis=*/3, precision,
-                          options.groupSize);
+                         options.groupSize);
+  ArrayRef<int64_t> ohwi = cast<RankedTensorType>(w.getType()).getShape();
+  int64_t in = ohwi[3], perChannel = ohwi[1] * ohwi[2] * ohwi[3];
+  if (ArrayRef<double> means = inputMeans(/*convolution=*/true, in); !means.empty()) {
+    std::vector<double> share =
+        windowInsideShare(conv.getInput(), conv.getResult(), ohwi[1], ohwi[2],
+                          conv.getStride(), conv.getPad(), conv.getDilation());
+    wq.biasShift = roundingShift(wq, means, share, ohwi[0], [&](int64_t i) {
+      return std::tuple<int64_t, int64_t, int64_t>(i / perChannel, i % in,
+                                                   (i % perChannel) / in);
+    });
+  }
   Value qBias = quantizeBias(b, loc, bias, inP.scale, wq);
   return qforge::qf::Conv2DOp::create(
       b, loc, qResult, qIn, wq.quantized, qBias, b.getDenseI64ArrayAttr(conv.getStride()),
@@ -1016,7 +1107,16 @@ Value LayerQuantizer::buildDepthwise(tosa::DepthwiseConv2DOp dw, Location loc,
   auto ohwi = RankedTensorType::get({c * m, kh, kw, 1}, wType.getElementType());
   wq = quantizeWeightsAt(b, loc, qforge::permuteConstant(w, {2, 3, 0, 1}).reshape(ohwi),
                          /*channelAxis=*/0, /*blockAxis=*/3, precision,
-                          options.groupSize);
+                         options.groupSize);
+  // Output channel o = input channel o / m's m-th filter.
+  if (ArrayRef<double> means = inputMeans(/*convolution=*/true, c); !means.empty()) {
+    std::vector<double> share = windowInsideShare(dw.getInput(), dw.getResult(), kh, kw,
+                                                  dw.getStride(), dw.getPad(), dw.getDilation());
+    wq.biasShift = roundingShift(wq, means, share, c * m, [&](int64_t i) {
+      int64_t out = i / (kh * kw);
+      return std::tuple<int64_t, int64_t, int64_t>(out, out / m, i % (kh * kw));
+    });
+  }
   Value qBias = quantizeBias(b, loc, bias, inP.scale, wq);
   return qforge::qf::Conv2DOp::create(
       b, loc, qResult, qIn, wq.quantized, qBias, b.getDenseI64ArrayAttr(dw.getStride()),
@@ -1037,7 +1137,15 @@ Value LayerQuantizer::buildMatmul(Location loc, DenseElementsAttr w, DenseElemen
   if (bias && bias.getNumElements() != n && !bias.isSplat())
     return {};
   wq = quantizeWeightsAt(b, loc, w.reshape(flat), /*channelAxis=*/1, /*blockAxis=*/0, precision,
-                          options.groupSize);
+                         options.groupSize);
+  // [K, N]: weight i multiplies input k = i / n into column i % n. A
+  // matmul without a bias keeps its rounding's mean (it has no bias to
+  // correct).
+  int64_t k = wType.getDimSize(1);
+  if (ArrayRef<double> means = inputMeans(/*convolution=*/false, k); bias && !means.empty())
+    wq.biasShift = roundingShift(wq, means, /*tapShare=*/{1.0}, n, [&](int64_t i) {
+      return std::tuple<int64_t, int64_t, int64_t>(i % n, i / n, 0);
+    });
   Value qBias;
   if (bias)
     qBias = quantizeBias(b, loc, bias, inP.scale, wq);
@@ -1134,6 +1242,7 @@ struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
       return emitError(loc) << "group-size must be 0 (per channel) or positive, got "
                             << static_cast<int64_t>(groupSize);
     options.groupSize = groupSize;
+    options.biasCorrection = biasCorrection;
     return success();
   }
 

@@ -9,6 +9,7 @@
 // RUN: not qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json precision=int2}))' 2>&1 | FileCheck %s --check-prefix=BAD-PRECISION
 // RUN: not qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json group-size=-4}))' 2>&1 | FileCheck %s --check-prefix=BAD-GROUP
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json}))' 2>&1 >/dev/null | FileCheck %s --check-prefix=WARN
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table-means.json bias-correction=1}))' | FileCheck %s --check-prefix=BIAS
 // WARN-NOT: warning
 // NO-TABLE: error: qf-quantize needs a calibration table (table=PATH)
 // BAD-METHOD: error: method 'median' is not one of minmax, percentile, entropy, mse
@@ -61,6 +62,12 @@ func.func @conv(%x: tensor<1x2x4x4xf32> loc("x")) -> tensor<1x2x4x4xf32> {
 //     -1.27, 0), 0.02/127 -> [127, 0, 0, 0];
 //   bias 0.3 / (0.01 * 0.01) = 3000, -0.1 / (0.01 * 0.02/127) = -63500.
 // CHECK-LABEL: func.func @gemm
+// With bias correction (the table gives flat's channel means 1, 2, 0.5,
+// 0.7): column 0's rounding adds (25 * 0.01 - 0.254) * 1 + (13 * 0.01 -
+// 0.127) * 2 = 0.002 on average, so its bias becomes 0.298 / (0.01 * 0.01)
+// = 2980; column 1's weights are exact and keep theirs.
+// BIAS-LABEL: func.func @gemm
+// BIAS: arith.constant dense<[2980, -63500]> : tensor<2xi32>
 // CHECK: %[[S:.*]] = tosa.reshape %arg0
 // CHECK: %[[Q:.*]] = qf.quantize %[[S]] : tensor<1x1x4xf32> -> tensor<1x1x4x!quant.uniform<i8:f32, {{0\.0(1|0999999)[0-9]*}}:-128>>
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[\[}}25, 127], [13, 0], [-127, 0], [0, 0]]> : tensor<4x2xi8>

@@ -302,6 +302,13 @@ static cl::list<std::string> keepFloatOps(
              "layers)"),
     cl::value_desc("OPTYPE,..."), cl::CommaSeparated, cl::sub(compileCmd),
     cl::cat(qforgeCategory));
+static cl::opt<bool> biasCorrection(
+    "bias-correction",
+    cl::desc("With --precision=int8|int4|auto: subtract from each output "
+             "channel's bias the mean its weights' rounding adds, from the "
+             "calibration table's channel means of the layer's input (tables "
+             "from an older qforge have none: re-run calibrate)"),
+    cl::init(false), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> activationScheme(
     "activation-scheme",
     cl::desc("With --precision=int8|int4: asymmetric activations (default; "
@@ -673,6 +680,7 @@ static qforge::QuantizeOptions quantizeOptions(const qforge::CalibrationTable &t
                                           : qforge::WeightPrecision::Int8;
   options.groupSize = groupSize;
   options.symmetric = activationScheme == "symmetric";
+  options.biasCorrection = biasCorrection;
   if (!quantMethod.empty())
     options.method = *qforge::parseCalibMethod(quantMethod);
   options.excludedNodes.assign(excludeNodes.begin(), excludeNodes.end());

@@ -32,7 +32,17 @@ struct TableEntry {
   int64_t bins = 0; // Non-empty histogram bins.
   double absP50 = 0, absP99 = 0, absP9999 = 0;
   std::map<CalibMethod, CalibRange> ranges;
+  /// The mean of the calibration samples per index of `meanAxis` (the
+  /// channels a consumer's weights see: see channelMeanAxis); -1 and empty
+  /// when not recorded.
+  int64_t meanAxis = -1;
+  std::vector<double> channelMean;
 };
+
+/// The axis whose per-index means calibration records for a tensor of
+/// `shape`: 1 (NCHW channels, a convolution's input) for rank 4 and more,
+/// the last (a matmul's reduction axis) for rank 2 and 3, none (-1) below.
+int64_t channelMeanAxis(llvm::ArrayRef<int64_t> shape);
 
 struct CalibrationTable {
   static constexpr int kVersion = 1;

@@ -99,6 +99,10 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
            "Weights: int8 or int4">,
     Option<"groupSize", "group-size", "int64_t", "32",
            "int4: values per scale along the reduction axis (0: per channel)">,
+    Option<"biasCorrection", "bias-correction", "bool", "false",
+           "Subtract from each output channel's bias the mean its weights' "
+           "rounding adds (sum of (w_q - w) times the table's channel mean "
+           "of the input)">,
   ];
   let dependentDialects = ["qforge::qf::QFDialect",
                            "mlir::quant::QuantDialect",

@@ -28,6 +28,11 @@ struct QuantizeOptions {
   /// Per ONNX node, a precision other than `precision` (a precision plan):
   /// int4 or int8 weights, or float.
   std::map<std::string, LayerPrecision> layerPrecision;
+  /// Bias correction: each output channel's bias loses the mean its
+  /// weights' rounding adds, sum (w_q - w) * E[x] over its weights, with
+  /// E[x] the table's channel means of the layer's input (layers whose
+  /// input has none are left as they are).
+  bool biasCorrection = false;
 };
 
 /// What quantization did to one convolution or matmul with constant
