@@ -30,6 +30,12 @@ config.substitutions.append(("%torch_python", "/usr/bin/python3"))
 # AArch64 cross-compilation tests need the cross toolchain and qemu-user
 # (scripts/bootstrap installs both).
 import shutil
+
+# The HTML report is checked in a real browser: Debian's chromium
+# (scripts/bootstrap installs it), run headless.
+if shutil.which("chromium"):
+    config.available_features.add("chromium")
+    config.substitutions.append(("%chromium", shutil.which("chromium")))
 if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64"):
     config.available_features.add("aarch64-cross")
 

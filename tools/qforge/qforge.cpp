@@ -272,12 +272,13 @@ static cl::opt<int64_t> groupSize(
     cl::value_desc("n"), cl::init(32), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> reportFile(
     "report",
-    cl::desc("With --precision=int8|int4|int8-dynamic: write what "
+    cl::desc("With --precision=int8|int4|auto|int8-dynamic: write what "
              "quantization did per layer (precision, weight bytes before and "
              "after, SQNR with --report-data) and in total (weight ratio, "
-             "activation arena) as JSON to FILE, or as a table to stdout "
-             "with '-'"),
-    cl::value_desc("FILE.json|-"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+             "activation arena) as JSON to FILE, as one self-contained HTML "
+             "page (charts and a sortable table) to FILE.html, or as a table "
+             "to stdout with '-'"),
+    cl::value_desc("FILE.json|FILE.html|-"), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::list<std::string> reportData(
     "report-data",
     cl::desc("With --report: measure each quantized layer's SQNR against the "
@@ -876,7 +877,10 @@ static bool writeReport(const qforge::QuantizationReport &report) {
   }
   return reportFile.empty() ||
          writeFile(reportFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
-           qforge::writeReportJSON(os, report);
+           if (StringRef(reportFile).ends_with_insensitive(".html"))
+             qforge::writeReportHTML(os, report);
+           else
+             qforge::writeReportJSON(os, report);
            return true;
          });
 }

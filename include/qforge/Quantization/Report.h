@@ -40,6 +40,11 @@ bool measureLayerSqnr(mlir::ModuleOp floatModule, mlir::ModuleOp quantized,
 /// The report as JSON (docs/user-guide.md describes the fields).
 void writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &report);
 
+/// The report as one self-contained HTML page: totals, the search's
+/// budget, bar charts (weight bytes, SQNR, sensitivity) and a sortable
+/// table of every layer.
+void writeReportHTML(llvm::raw_ostream &os, const QuantizationReport &report);
+
 /// The report as a table for a terminal.
 void printReportTable(llvm::raw_ostream &os, const QuantizationReport &report);
 
