@@ -64,6 +64,10 @@ void writeCalibrationTable(const CalibrationTable &table, llvm::raw_ostream &os)
                 for (double m : t.channelMean)
                   json.value(m);
               });
+              json.attributeArray("squares", [&] {
+                for (double m : t.channelMeanSquare)
+                  json.value(m);
+              });
             });
           json.attributeObject("ranges", [&] {
             for (const auto &entry : t.ranges) {
@@ -131,6 +135,17 @@ static bool readChannelMean(Reader &r, const llvm::json::Object &o, TableEntry &
     if (!m || !std::isfinite(*m))
       return r.fail("channel_mean: 'values' must hold finite numbers");
     t.channelMean.push_back(*m);
+  }
+  // Mean squares (int4's scale search) are optional.
+  if (const llvm::json::Array *squares = o.getArray("squares")) {
+    for (const llvm::json::Value &v : *squares) {
+      std::optional<double> m = v.getAsNumber();
+      if (!m || !std::isfinite(*m) || *m < 0)
+        return r.fail("channel_mean: 'squares' must hold finite numbers, none negative");
+      t.channelMeanSquare.push_back(*m);
+    }
+    if (t.channelMeanSquare.size() != t.channelMean.size())
+      return r.fail("channel_mean: 'squares' must hold as many numbers as 'values'");
   }
   return true;
 }

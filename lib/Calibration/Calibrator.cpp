@@ -25,7 +25,7 @@ namespace {
 /// Sums of a tensor's values per index of one axis (channelMeanAxis).
 struct ChannelSums {
   int64_t channels = 0, inner = 1; // Elements after the axis, per index.
-  std::vector<double> sums;
+  std::vector<double> sums, squares;
   int64_t perChannel = 0; // Values summed into each.
 
   explicit ChannelSums(llvm::ArrayRef<int64_t> shape) {
@@ -36,6 +36,7 @@ struct ChannelSums {
     for (size_t d = axis + 1; d < shape.size(); ++d)
       inner *= shape[d];
     sums.assign(channels, 0.0);
+    squares.assign(channels, 0.0);
   }
 
   void add(const float *data, int64_t size) {
@@ -44,10 +45,13 @@ struct ChannelSums {
     for (int64_t start = 0; start < size; start += channels * inner)
       for (int64_t c = 0; c < channels; ++c) {
         const float *run = data + start + c * inner;
-        double sum = 0;
-        for (int64_t i = 0; i < inner; ++i)
+        double sum = 0, square = 0;
+        for (int64_t i = 0; i < inner; ++i) {
           sum += run[i];
+          square += double(run[i]) * run[i];
+        }
         sums[c] += sum;
+        squares[c] += square;
       }
     perChannel += size / channels;
   }
@@ -424,8 +428,10 @@ std::optional<CalibrationTable> calibrate(ModuleOp original, StringRef name,
     const ChannelSums &c = collector.channels[t.id];
     if (c.perChannel > 0) {
       t.meanAxis = channelMeanAxis(t.shape);
-      for (double sum : c.sums)
-        t.channelMean.push_back(sum / static_cast<double>(c.perChannel));
+      for (int64_t i = 0; i < c.channels; ++i) {
+        t.channelMean.push_back(c.sums[i] / static_cast<double>(c.perChannel));
+        t.channelMeanSquare.push_back(c.squares[i] / static_cast<double>(c.perChannel));
+      }
     }
     table.tensors.push_back(t);
   }

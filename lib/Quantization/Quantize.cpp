@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Quantization/Quantize.h"
+#include "Int4ScaleSearch.h"
 
 #include "IntegerProduct.h"
 #include "UnaryFunction.h"
@@ -233,6 +234,54 @@ Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
   return out;
 }
 
+/// How int4 scales are chosen: from each group's largest |w|, or by the
+/// activation-weighted search (QuantizeOptions::int4ScaleSearch).
+struct Int4ScaleChoice {
+  bool enabled = false;
+  ArrayRef<double> importance; // E[x^2] per input channel, or empty.
+};
+
+/// Runs searchInt4Scales on weights of `shape` whose groups are channel *
+/// blocks + block; per-channel scales (blocks == 1) are updated in
+/// `channelScales` too, block scales stay multiples of the channel's unit.
+void searchScales(ArrayRef<float> values, ArrayRef<int64_t> shape, int64_t channelAxis,
+                  int64_t blockAxis, int64_t blocks, const Int4ScaleChoice &search,
+                  std::vector<double> &scale, std::vector<double> &channelScales) {
+  int64_t rank = static_cast<int64_t>(shape.size()), groupSize = shape[blockAxis] / blocks;
+  std::vector<uint32_t> group(values.size()), input(values.size());
+  SmallVector<int64_t> index(rank, 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    input[i] = static_cast<uint32_t>(index[blockAxis]);
+    group[i] = static_cast<uint32_t>(index[channelAxis] * blocks + index[blockAxis] / groupSize);
+    for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d)
+      index[d] = 0;
+  }
+  ArrayRef<double> importance =
+      static_cast<int64_t>(search.importance.size()) == shape[blockAxis] ? search.importance
+                                                                         : ArrayRef<double>();
+  std::vector<double> unit;
+  if (blocks > 1)
+    for (size_t g = 0; g < scale.size(); ++g)
+      unit.push_back(channelScales[g / blocks]);
+  qforge::searchInt4Scales({values, group, input, importance}, scale, unit);
+  if (blocks == 1) {
+    channelScales.assign(scale.begin(), scale.end());
+    return;
+  }
+  // A channel's unit is its largest block scale / 255 (what qf's verifier
+  // and the lowering derive); the search may have lowered that block.
+  for (size_t c = 0; c < channelScales.size(); ++c) {
+    double largest = *std::max_element(scale.begin() + c * blocks,
+                                       scale.begin() + (c + 1) * blocks);
+    double newUnit = largest / 255.0;
+    for (int64_t g = 0; g < blocks; ++g) {
+      double &s = scale[c * blocks + g];
+      s = newUnit * std::clamp(std::nearbyint(s / newUnit), 1.0, 255.0);
+    }
+    channelScales[c] = newUnit;
+  }
+}
+
 /// Symmetric int4 weights in [-7, 7], per output channel (`channelAxis`),
 /// or with one scale per block of `groupSize` values along `blockAxis` when
 /// that axis is longer than a block and a multiple of it. Block scales are
@@ -241,9 +290,13 @@ Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
 /// lowering combines the blocks' integer sums exactly with the integers c
 /// (see qf-lower-to-linalg), and storing c takes one byte per block.
 /// `scales` returns u (or the channel's scale): the bias is at s_in * u.
+/// With `search`, each group's scale is then chosen by searchInt4Scales
+/// (clipping the largest weights where that lowers the error weighted by
+/// `search.importance`, the input channels' mean squares along
+/// `blockAxis`, when it has one per index).
 Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
                             int64_t channelAxis, int64_t blockAxis,
-                            int64_t groupSize) {
+                            int64_t groupSize, const Int4ScaleChoice &search = {}) {
   auto type = cast<RankedTensorType>(w.getType());
   ArrayRef<int64_t> shape = type.getShape();
   int64_t rank = type.getRank();
@@ -292,6 +345,8 @@ Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
       scale[c * blocks + g] = unit * std::clamp(multiple, 1.0, 255.0);
     }
   }
+  if (search.enabled)
+    searchScales(values, shape, channelAxis, blockAxis, blocks, search, scale, out.scales);
   std::vector<uint8_t> packed((values.size() + 1) / 2, 0);
   std::vector<int64_t> absSum(channels * blocks, 0);
   for (size_t i = 0; i < values.size(); ++i) {
@@ -350,9 +405,10 @@ Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
 /// blocks of `groupSize` run along.
 Weights quantizeWeightsAt(OpBuilder &b, Location loc, DenseElementsAttr w,
                           int64_t channelAxis, int64_t blockAxis,
-                          qforge::WeightPrecision precision, int64_t groupSize) {
+                          qforge::WeightPrecision precision, int64_t groupSize,
+                          const Int4ScaleChoice &search) {
   if (precision == qforge::WeightPrecision::Int4)
-    return quantizeWeightsInt4(b, loc, w, channelAxis, blockAxis, groupSize);
+    return quantizeWeightsInt4(b, loc, w, channelAxis, blockAxis, groupSize, search);
   return quantizeWeights(b, loc, w, channelAxis);
 }
 
@@ -830,7 +886,21 @@ private:
   /// The table's entry for its input (nullptr when none).
   const qforge::TableEntry *inputEntry = nullptr;
   ArrayRef<double> inputMeans(bool convolution, int64_t channels) const;
+  Int4ScaleChoice scaleChoice(bool convolution) const;
 };
+
+/// With the int4 scale search, the input's channel mean squares along the
+/// axis the layer reduces over, when the table has them.
+Int4ScaleChoice LayerQuantizer::scaleChoice(bool convolution) const {
+  Int4ScaleChoice choice;
+  choice.enabled = options.int4ScaleSearch;
+  if (!choice.enabled || !inputEntry || inputEntry->meanAxis < 0)
+    return choice;
+  auto rank = static_cast<int64_t>(inputEntry->shape.size());
+  if (inputEntry->meanAxis == (convolution ? (rank == 4 ? 1 : -1) : rank - 1))
+    choice.importance = inputEntry->channelMeanSquare;
+  return choice;
+}
 
 /// With bias correction, the input's channel means along the axis the
 /// layer reduces over (NCHW channels for a convolution, the last axis for
@@ -1073,7 +1143,7 @@ Value LayerQuantizer::buildConv(tosa::Conv2DOp conv, Location loc, DenseElements
   if (!bias)
     return {};
   wq = quantizeWeightsAt(b, loc, w, /*channelAxis=*/0, /*blockAxis=*/3, precision,
-                         options.groupSize);
+                         options.groupSize, scaleChoice(/*convolution=*/true));
   ArrayRef<int64_t> ohwi = cast<RankedTensorType>(w.getType()).getShape();
   int64_t in = ohwi[3], perChannel = ohwi[1] * ohwi[2] * ohwi[3];
   if (ArrayRef<double> means = inputMeans(/*convolution=*/true, in); !means.empty()) {
@@ -1107,7 +1177,7 @@ Value LayerQuantizer::buildDepthwise(tosa::DepthwiseConv2DOp dw, Location loc,
   auto ohwi = RankedTensorType::get({c * m, kh, kw, 1}, wType.getElementType());
   wq = quantizeWeightsAt(b, loc, qforge::permuteConstant(w, {2, 3, 0, 1}).reshape(ohwi),
                          /*channelAxis=*/0, /*blockAxis=*/3, precision,
-                         options.groupSize);
+                         options.groupSize, scaleChoice(/*convolution=*/true));
   // Output channel o = input channel o / m's m-th filter.
   if (ArrayRef<double> means = inputMeans(/*convolution=*/true, c); !means.empty()) {
     std::vector<double> share = windowInsideShare(dw.getInput(), dw.getResult(), kh, kw,
@@ -1137,7 +1207,7 @@ Value LayerQuantizer::buildMatmul(Location loc, DenseElementsAttr w, DenseElemen
   if (bias && bias.getNumElements() != n && !bias.isSplat())
     return {};
   wq = quantizeWeightsAt(b, loc, w.reshape(flat), /*channelAxis=*/1, /*blockAxis=*/0, precision,
-                         options.groupSize);
+                         options.groupSize, scaleChoice(/*convolution=*/false));
   // [K, N]: weight i multiplies input k = i / n into column i % n. A
   // matmul without a bias keeps its rounding's mean (it has no bias to
   // correct).
@@ -1243,6 +1313,7 @@ struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
                             << static_cast<int64_t>(groupSize);
     options.groupSize = groupSize;
     options.biasCorrection = biasCorrection;
+    options.int4ScaleSearch = int4ScaleSearch;
     return success();
   }
 

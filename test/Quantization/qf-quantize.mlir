@@ -10,6 +10,7 @@
 // RUN: not qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json group-size=-4}))' 2>&1 | FileCheck %s --check-prefix=BAD-GROUP
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json}))' 2>&1 >/dev/null | FileCheck %s --check-prefix=WARN
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table-means.json bias-correction=1}))' | FileCheck %s --check-prefix=BIAS
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table-means.json precision=int4 group-size=0 int4-scale-search=1}))' | FileCheck %s --check-prefix=SEARCH
 // WARN-NOT: warning
 // NO-TABLE: error: qf-quantize needs a calibration table (table=PATH)
 // BAD-METHOD: error: method 'median' is not one of minmax, percentile, entropy, mse
@@ -67,6 +68,14 @@ func.func @conv(%x: tensor<1x2x4x4xf32> loc("x")) -> tensor<1x2x4x4xf32> {
 // 0.127) * 2 = 0.002 on average, so its bias becomes 0.298 / (0.01 * 0.01)
 // = 2980; column 1's weights are exact and keep theirs.
 // BIAS-LABEL: func.func @gemm
+// int4 scale search (flat's channel mean squares 1, 4, 0.25, 0.49 weight
+// the error): column 0's candidates s = r * 1.27/7, r = 1 .. 0.6, give
+// weighted errors sum_k m2[k] (w - clamp(round(w/s)) s)^2 that a brute
+// force in numpy puts lowest at r = 0.875 (s = 0.15875, q = [2, 1, -7, 0],
+// error 0.01436 against 0.01712 at r = 1, q = [1, 1, -7, 0]); column 1
+// (one weight, 0.02) keeps 0.02/7, exact. Bytes: low nibble column 0.
+// SEARCH-LABEL: func.func @gemm
+// SEARCH: qf.packed_constant dense<[114, 1, 9, 0]> : tensor<4xi8> : tensor<4x2x!quant.uniform<i4<-7:7>:f32:1, {{[{]}}0.15874999{{[0-9]*}},0.00285714{{[0-9]*}}{{[}]}}>>
 // BIAS: arith.constant dense<[2980, -63500]> : tensor<2xi32>
 // CHECK: %[[S:.*]] = tosa.reshape %arg0
 // CHECK: %[[Q:.*]] = qf.quantize %[[S]] : tensor<1x1x4xf32> -> tensor<1x1x4x!quant.uniform<i8:f32, {{0\.0(1|0999999)[0-9]*}}:-128>>

@@ -310,6 +310,13 @@ static cl::opt<bool> biasCorrection(
              "calibration table's channel means of the layer's input (tables "
              "from an older qforge have none: re-run calibrate)"),
     cl::init(false), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<bool> int4ScaleSearch(
+    "int4-scale-search",
+    cl::desc("With int4 layers: choose each group's scale among clipped "
+             "candidates (1 to 0.6 times the largest |w| / 7) by the least "
+             "weight error weighted by the input channels' mean squares from "
+             "the calibration table"),
+    cl::init(false), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> activationScheme(
     "activation-scheme",
     cl::desc("With --precision=int8|int4: asymmetric activations (default; "
@@ -682,6 +689,7 @@ static qforge::QuantizeOptions quantizeOptions(const qforge::CalibrationTable &t
   options.groupSize = groupSize;
   options.symmetric = activationScheme == "symmetric";
   options.biasCorrection = biasCorrection;
+  options.int4ScaleSearch = int4ScaleSearch;
   if (!quantMethod.empty())
     options.method = *qforge::parseCalibMethod(quantMethod);
   options.excludedNodes.assign(excludeNodes.begin(), excludeNodes.end());

@@ -37,6 +37,7 @@ struct TableEntry {
   /// when not recorded.
   int64_t meanAxis = -1;
   std::vector<double> channelMean;
+  std::vector<double> channelMeanSquare; // E[x^2] along the same axis.
 };
 
 /// The axis whose per-index means calibration records for a tensor of

@@ -103,6 +103,10 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
            "Subtract from each output channel's bias the mean its weights' "
            "rounding adds (sum of (w_q - w) times the table's channel mean "
            "of the input)">,
+    Option<"int4ScaleSearch", "int4-scale-search", "bool", "false",
+           "int4: choose each scale group's scale among clipped candidates by "
+           "the least weight error weighted by the input channels' mean "
+           "squares">,
   ];
   let dependentDialects = ["qforge::qf::QFDialect",
                            "mlir::quant::QuantDialect",

@@ -33,6 +33,10 @@ struct QuantizeOptions {
   /// E[x] the table's channel means of the layer's input (layers whose
   /// input has none are left as they are).
   bool biasCorrection = false;
+  /// int4: each scale group's scale chosen among clipped candidates by the
+  /// least squared weight error weighted by the input channels' mean
+  /// squares (the table's; uniform without them).
+  bool int4ScaleSearch = false;
 };
 
 /// What quantization did to one convolution or matmul with constant

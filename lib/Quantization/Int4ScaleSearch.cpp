@@ -1,0 +1,49 @@
+//===- Int4ScaleSearch.cpp - activation-weighted int4 clipping ------------===//
+
+#include "Int4ScaleSearch.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace qforge;
+
+namespace {
+
+constexpr int kCandidates = 17; // r = 1, 0.975, ..., 0.6.
+
+double candidateScale(double scale, int j, double unit) {
+  double s = scale * (1.0 - 0.025 * j);
+  if (unit <= 0)
+    return s;
+  return unit * std::clamp(std::nearbyint(s / unit), 1.0, 255.0);
+}
+
+} // namespace
+
+void qforge::searchInt4Scales(const Int4Groups &groups, std::vector<double> &scale,
+                              llvm::ArrayRef<double> unit) {
+  size_t count = scale.size();
+  // error[g * kCandidates + j]: group g's weighted error at candidate j.
+  std::vector<double> error(count * kCandidates, 0.0);
+  std::vector<double> candidates(count * kCandidates);
+  for (size_t g = 0; g < count; ++g)
+    for (int j = 0; j < kCandidates; ++j)
+      candidates[g * kCandidates + j] = candidateScale(scale[g], j, unit.empty() ? 0 : unit[g]);
+  for (size_t i = 0; i < groups.values.size(); ++i) {
+    uint32_t g = groups.group[i];
+    double w = groups.values[i];
+    double weight = groups.importance.empty() ? 1.0 : groups.importance[groups.input[i]];
+    for (int j = 0; j < kCandidates; ++j) {
+      double s = candidates[g * kCandidates + j];
+      double d = w - std::clamp(std::nearbyint(w / s), -7.0, 7.0) * s;
+      error[g * kCandidates + j] += weight * d * d;
+    }
+  }
+  for (size_t g = 0; g < count; ++g) {
+    int best = 0;
+    for (int j = 1; j < kCandidates; ++j)
+      if (error[g * kCandidates + j] < error[g * kCandidates + best])
+        best = j;
+    scale[g] = candidates[g * kCandidates + best];
+  }
+}
