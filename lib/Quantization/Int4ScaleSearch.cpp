@@ -47,3 +47,42 @@ void qforge::searchInt4Scales(const Int4Groups &groups, std::vector<double> &sca
     scale[g] = candidates[g * kCandidates + best];
   }
 }
+
+void qforge::chooseInt4Scales(llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> shape,
+                              int64_t channelAxis, int64_t blockAxis, int64_t blocks,
+                              llvm::ArrayRef<double> importance, std::vector<double> &scale,
+                              std::vector<double> &channelScales) {
+  auto rank = static_cast<int64_t>(shape.size());
+  int64_t groupSize = shape[blockAxis] / blocks;
+  std::vector<uint32_t> group(values.size()), input(values.size());
+  std::vector<int64_t> index(rank, 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    input[i] = static_cast<uint32_t>(index[blockAxis]);
+    group[i] = static_cast<uint32_t>(index[channelAxis] * blocks + index[blockAxis] / groupSize);
+    for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d)
+      index[d] = 0;
+  }
+  if (static_cast<int64_t>(importance.size()) != shape[blockAxis])
+    importance = {};
+  std::vector<double> unit;
+  if (blocks > 1)
+    for (size_t g = 0; g < scale.size(); ++g)
+      unit.push_back(channelScales[g / blocks]);
+  searchInt4Scales({values, group, input, importance}, scale, unit);
+  if (blocks == 1) {
+    channelScales.assign(scale.begin(), scale.end());
+    return;
+  }
+  // A channel's unit is its largest block scale / 255 (what qf's verifier
+  // and the lowering derive); the search may have lowered that block.
+  for (size_t c = 0; c < channelScales.size(); ++c) {
+    double largest = *std::max_element(scale.begin() + c * blocks,
+                                       scale.begin() + (c + 1) * blocks);
+    double newUnit = largest / 255.0;
+    for (int64_t g = 0; g < blocks; ++g) {
+      double &s = scale[c * blocks + g];
+      s = newUnit * std::clamp(std::nearbyint(s / newUnit), 1.0, 255.0);
+    }
+    channelScales[c] = newUnit;
+  }
+}

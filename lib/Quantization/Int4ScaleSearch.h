@@ -35,6 +35,17 @@ struct Int4Groups {
 void searchInt4Scales(const Int4Groups &groups, std::vector<double> &scale,
                       llvm::ArrayRef<double> unit);
 
+/// Runs searchInt4Scales on the weights `values` of `shape`, whose scale
+/// groups are channel * blocks + block (blocks along `blockAxis`, which
+/// indexes the input channels `importance` has one entry per, else it is
+/// ignored). Per-channel scales (blocks == 1) are written to
+/// `channelScales` too; block scales stay multiples of their channel's
+/// unit, re-derived as its largest block scale / 255.
+void chooseInt4Scales(llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> shape,
+                      int64_t channelAxis, int64_t blockAxis, int64_t blocks,
+                      llvm::ArrayRef<double> importance, std::vector<double> &scale,
+                      std::vector<double> &channelScales);
+
 } // namespace qforge
 
 #endif // QFORGE_LIB_QUANTIZATION_INT4SCALESEARCH_H

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Quantization/Quantize.h"
+#include "BiasCorrection.h"
 #include "Int4ScaleSearch.h"
 
 #include "IntegerProduct.h"
@@ -241,47 +242,6 @@ struct Int4ScaleChoice {
   ArrayRef<double> importance; // E[x^2] per input channel, or empty.
 };
 
-/// Runs searchInt4Scales on weights of `shape` whose groups are channel *
-/// blocks + block; per-channel scales (blocks == 1) are updated in
-/// `channelScales` too, block scales stay multiples of the channel's unit.
-void searchScales(ArrayRef<float> values, ArrayRef<int64_t> shape, int64_t channelAxis,
-                  int64_t blockAxis, int64_t blocks, const Int4ScaleChoice &search,
-                  std::vector<double> &scale, std::vector<double> &channelScales) {
-  int64_t rank = static_cast<int64_t>(shape.size()), groupSize = shape[blockAxis] / blocks;
-  std::vector<uint32_t> group(values.size()), input(values.size());
-  SmallVector<int64_t> index(rank, 0);
-  for (size_t i = 0; i < values.size(); ++i) {
-    input[i] = static_cast<uint32_t>(index[blockAxis]);
-    group[i] = static_cast<uint32_t>(index[channelAxis] * blocks + index[blockAxis] / groupSize);
-    for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d)
-      index[d] = 0;
-  }
-  ArrayRef<double> importance =
-      static_cast<int64_t>(search.importance.size()) == shape[blockAxis] ? search.importance
-                                                                         : ArrayRef<double>();
-  std::vector<double> unit;
-  if (blocks > 1)
-    for (size_t g = 0; g < scale.size(); ++g)
-      unit.push_back(channelScales[g / blocks]);
-  qforge::searchInt4Scales({values, group, input, importance}, scale, unit);
-  if (blocks == 1) {
-    channelScales.assign(scale.begin(), scale.end());
-    return;
-  }
-  // A channel's unit is its largest block scale / 255 (what qf's verifier
-  // and the lowering derive); the search may have lowered that block.
-  for (size_t c = 0; c < channelScales.size(); ++c) {
-    double largest = *std::max_element(scale.begin() + c * blocks,
-                                       scale.begin() + (c + 1) * blocks);
-    double newUnit = largest / 255.0;
-    for (int64_t g = 0; g < blocks; ++g) {
-      double &s = scale[c * blocks + g];
-      s = newUnit * std::clamp(std::nearbyint(s / newUnit), 1.0, 255.0);
-    }
-    channelScales[c] = newUnit;
-  }
-}
-
 /// Symmetric int4 weights in [-7, 7], per output channel (`channelAxis`),
 /// or with one scale per block of `groupSize` values along `blockAxis` when
 /// that axis is longer than a block and a multiple of it. Block scales are
@@ -346,7 +306,8 @@ Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
     }
   }
   if (search.enabled)
-    searchScales(values, shape, channelAxis, blockAxis, blocks, search, scale, out.scales);
+    qforge::chooseInt4Scales(values, shape, channelAxis, blockAxis, blocks, search.importance,
+                             scale, out.scales);
   std::vector<uint8_t> packed((values.size() + 1) / 2, 0);
   std::vector<int64_t> absSum(channels * blocks, 0);
   for (size_t i = 0; i < values.size(); ++i) {
@@ -410,57 +371,6 @@ Weights quantizeWeightsAt(OpBuilder &b, Location loc, DenseElementsAttr w,
   if (precision == qforge::WeightPrecision::Int4)
     return quantizeWeightsInt4(b, loc, w, channelAxis, blockAxis, groupSize, search);
   return quantizeWeights(b, loc, w, channelAxis);
-}
-
-/// Bias correction's shift per output channel: the mean the weights'
-/// rounding adds to it, sum over its weights of (w_q - w) times the mean
-/// of the input channel each multiplies, times the share of outputs for
-/// which that weight's tap lies inside the input (padding reads zeros): the
-/// empirical form of Nagel et al.'s bias correction. `place(i)` gives
-/// weight i's output channel, input channel and tap (an index into
-/// `tapShare`).
-template <typename Place>
-std::vector<double> roundingShift(const Weights &wq, ArrayRef<double> inputMean,
-                                  ArrayRef<double> tapShare, int64_t channels, Place place) {
-  std::vector<double> shift(channels, 0.0);
-  for (size_t i = 0; i < wq.error.size(); ++i) {
-    auto [out, in, tap] = place(static_cast<int64_t>(i));
-    shift[out] += static_cast<double>(wq.error[i]) * inputMean[in] * tapShare[tap];
-  }
-  return shift;
-}
-
-/// Per tap of a window along one axis: the share of the `outSize` outputs
-/// whose input index (o * stride - padBefore + k * dilation) lies in
-/// [0, inSize).
-std::vector<double> insideShare(int64_t inSize, int64_t outSize, int64_t kernel,
-                                int64_t stride, int64_t padBefore, int64_t dilation) {
-  std::vector<double> share(kernel, 0.0);
-  for (int64_t k = 0; k < kernel; ++k) {
-    int64_t inside = 0;
-    for (int64_t o = 0; o < outSize; ++o) {
-      int64_t i = o * stride - padBefore + k * dilation;
-      inside += i >= 0 && i < inSize;
-    }
-    share[k] = outSize > 0 ? static_cast<double>(inside) / outSize : 0.0;
-  }
-  return share;
-}
-
-/// The same for a 2-D window (row-major taps) of a convolution from NHWC
-/// `input` to NHWC `output`; pad is [top, bottom, left, right].
-std::vector<double> windowInsideShare(Value input, Value output, int64_t kh, int64_t kw,
-                                      ArrayRef<int64_t> stride, ArrayRef<int64_t> pad,
-                                      ArrayRef<int64_t> dilation) {
-  auto in = cast<RankedTensorType>(input.getType()).getShape();
-  auto out = cast<RankedTensorType>(output.getType()).getShape();
-  std::vector<double> rows = insideShare(in[1], out[1], kh, stride[0], pad[0], dilation[0]);
-  std::vector<double> cols = insideShare(in[2], out[2], kw, stride[1], pad[2], dilation[1]);
-  std::vector<double> share;
-  for (double r : rows)
-    for (double c : cols)
-      share.push_back(r * c);
-  return share;
 }
 
 /// The int32 bias at scale s_in * s_w[c] (zero point 0).
@@ -885,32 +795,35 @@ private:
   qforge::WeightPrecision precision;
   /// The table's entry for its input (nullptr when none).
   const qforge::TableEntry *inputEntry = nullptr;
+  bool inputStatisticsFit(bool convolution) const;
   ArrayRef<double> inputMeans(bool convolution, int64_t channels) const;
   Int4ScaleChoice scaleChoice(bool convolution) const;
 };
 
-/// With the int4 scale search, the input's channel mean squares along the
-/// axis the layer reduces over, when the table has them.
+/// Whether the table's channel statistics of the layer's input run along
+/// the axis the layer reduces over: NCHW channels for a convolution, the
+/// last axis for a matmul.
+bool LayerQuantizer::inputStatisticsFit(bool convolution) const {
+  if (!inputEntry || inputEntry->meanAxis < 0)
+    return false;
+  auto rank = static_cast<int64_t>(inputEntry->shape.size());
+  return inputEntry->meanAxis == (convolution ? (rank == 4 ? 1 : -1) : rank - 1);
+}
+
+/// With the int4 scale search, the input's channel mean squares, when the
+/// table has them.
 Int4ScaleChoice LayerQuantizer::scaleChoice(bool convolution) const {
   Int4ScaleChoice choice;
   choice.enabled = options.int4ScaleSearch;
-  if (!choice.enabled || !inputEntry || inputEntry->meanAxis < 0)
-    return choice;
-  auto rank = static_cast<int64_t>(inputEntry->shape.size());
-  if (inputEntry->meanAxis == (convolution ? (rank == 4 ? 1 : -1) : rank - 1))
+  if (choice.enabled && inputStatisticsFit(convolution))
     choice.importance = inputEntry->channelMeanSquare;
   return choice;
 }
 
-/// With bias correction, the input's channel means along the axis the
-/// layer reduces over (NCHW channels for a convolution, the last axis for
-/// a matmul), when the table has them; else empty.
+/// With bias correction, the input's `channels` channel means, when the
+/// table has them; else empty.
 ArrayRef<double> LayerQuantizer::inputMeans(bool convolution, int64_t channels) const {
-  if (!options.biasCorrection || !inputEntry || inputEntry->meanAxis < 0)
-    return {};
-  auto rank = static_cast<int64_t>(inputEntry->shape.size());
-  int64_t axis = convolution ? (rank == 4 ? 1 : -1) : rank - 1;
-  if (inputEntry->meanAxis != axis ||
+  if (!options.biasCorrection || !inputStatisticsFit(convolution) ||
       static_cast<int64_t>(inputEntry->channelMean.size()) != channels)
     return {};
   return inputEntry->channelMean;
@@ -1148,9 +1061,9 @@ Value LayerQuantizer::buildConv(tosa::Conv2DOp conv, Location loc, DenseElements
   int64_t in = ohwi[3], perChannel = ohwi[1] * ohwi[2] * ohwi[3];
   if (ArrayRef<double> means = inputMeans(/*convolution=*/true, in); !means.empty()) {
     std::vector<double> share =
-        windowInsideShare(conv.getInput(), conv.getResult(), ohwi[1], ohwi[2],
+        qforge::windowInsideShare(conv.getInput(), conv.getResult(), ohwi[1], ohwi[2],
                           conv.getStride(), conv.getPad(), conv.getDilation());
-    wq.biasShift = roundingShift(wq, means, share, ohwi[0], [&](int64_t i) {
+    wq.biasShift = qforge::roundingShift(wq.error, means, share, ohwi[0], [&](int64_t i) {
       return std::tuple<int64_t, int64_t, int64_t>(i / perChannel, i % in,
                                                    (i % perChannel) / in);
     });
@@ -1180,9 +1093,9 @@ Value LayerQuantizer::buildDepthwise(tosa::DepthwiseConv2DOp dw, Location loc,
                          options.groupSize, scaleChoice(/*convolution=*/true));
   // Output channel o = input channel o / m's m-th filter.
   if (ArrayRef<double> means = inputMeans(/*convolution=*/true, c); !means.empty()) {
-    std::vector<double> share = windowInsideShare(dw.getInput(), dw.getResult(), kh, kw,
+    std::vector<double> share = qforge::windowInsideShare(dw.getInput(), dw.getResult(), kh, kw,
                                                   dw.getStride(), dw.getPad(), dw.getDilation());
-    wq.biasShift = roundingShift(wq, means, share, c * m, [&](int64_t i) {
+    wq.biasShift = qforge::roundingShift(wq.error, means, share, c * m, [&](int64_t i) {
       int64_t out = i / (kh * kw);
       return std::tuple<int64_t, int64_t, int64_t>(out, out / m, i % (kh * kw));
     });
@@ -1213,7 +1126,7 @@ Value LayerQuantizer::buildMatmul(Location loc, DenseElementsAttr w, DenseElemen
   // correct).
   int64_t k = wType.getDimSize(1);
   if (ArrayRef<double> means = inputMeans(/*convolution=*/false, k); bias && !means.empty())
-    wq.biasShift = roundingShift(wq, means, /*tapShare=*/{1.0}, n, [&](int64_t i) {
+    wq.biasShift = qforge::roundingShift(wq.error, means, /*tapShare=*/{1.0}, n, [&](int64_t i) {
       return std::tuple<int64_t, int64_t, int64_t>(i % n, i / n, 0);
     });
   Value qBias;
