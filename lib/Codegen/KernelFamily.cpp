@@ -31,6 +31,10 @@ llvm::StringRef kernelFamilyName(KernelFamily family) {
   return "unknown";
 }
 
+bool hasIntegerKernels(KernelFamily family) {
+  return family != KernelFamily::Reference && family != KernelFamily::X86Avx512;
+}
+
 std::optional<KernelFamily> parseKernelFamily(llvm::StringRef name) {
   for (const FamilyName &entry : kFamilyNames)
     if (name == entry.name)

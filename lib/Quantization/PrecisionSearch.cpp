@@ -349,6 +349,8 @@ std::optional<PrecisionSearchResult> Search::run() {
   std::vector<LayerPrecision> ladder = {LayerPrecision::Int8, LayerPrecision::Float};
   if (options.objective == SearchObjective::Size)
     ladder.insert(ladder.begin(), LayerPrecision::Int4);
+  else if (!options.integerKernels)
+    ladder = {LayerPrecision::Float};
   std::optional<double> first =
       evaluate(uniformPlan(ladder[0]), "all at " + precisionName(ladder[0]).str());
   if (!first)

@@ -1177,6 +1177,13 @@ qforge::quantizeFunction(func::FuncOp func, const CalibrationTable &calibration,
   std::vector<QuantizedLayer> layers;
   warnDegenerateRanges(func, calibration, options);
   LayerQuantizer(func, calibration, options, layers).run();
+  // When every convolution and matmul stays float (excluded, or a plan's
+  // fp32), integer adds, pools and tables between them would only add
+  // conversions and error: the model stays float.
+  if (!layers.empty() && llvm::all_of(layers, [](const QuantizedLayer &l) {
+        return l.precision == "fp32";
+      }))
+    return layers;
   // After the convolutions and matmuls, whose results these combine or
   // pool.
   // Adds first: they take a following ReLU or Clip as their clamp, which

@@ -739,7 +739,8 @@ static bool readPrecisionPlan(qforge::QuantizeOptions &options) {
 /// --precision=auto: searches a plan on copies of the float `module` and
 /// sets it in `options`; records the search in `report` and, with
 /// --save-precision-plan, writes the plan.
-static bool searchPrecisionPlan(MLIRContext &context, ModuleOp module, StringRef name,
+static bool searchPrecisionPlan(MLIRContext &context, ModuleOp module,
+                                const CompileRequest &request,
                                 const qforge::CalibrationTable &table,
                                 qforge::QuantizeOptions &options,
                                 qforge::QuantizationReport &report) {
@@ -751,6 +752,7 @@ static bool searchPrecisionPlan(MLIRContext &context, ModuleOp module, StringRef
   search.maxDrop = report.maxDrop = *parseDrop(maxDrop);
   search.objective = optimizeFor == "size" ? qforge::SearchObjective::Size
                                            : qforge::SearchObjective::Speed;
+  search.integerKernels = qforge::hasIntegerKernels(qforge::kernelFamilyFor(request.target));
   search.progress = !quiet;
   {
     // Each candidate would repeat quantization's warnings; the final
@@ -758,7 +760,7 @@ static bool searchPrecisionPlan(MLIRContext &context, ModuleOp module, StringRef
     ScopedDiagnosticHandler silence(&context, [](Diagnostic &d) {
       return success(d.getSeverity() == DiagnosticSeverity::Warning);
     });
-    report.search = qforge::searchPrecision(module, name, table, search);
+    report.search = qforge::searchPrecision(module, request.name, table, search);
   }
   if (!report.search)
     return false;
@@ -833,7 +835,7 @@ static bool quantizeModel(MLIRContext &context, ModuleOp module,
   qforge::QuantizeOptions options = quantizeOptions(*table);
   if (!readPrecisionPlan(options) ||
       (request.search &&
-       !searchPrecisionPlan(context, module, request.name, *table, options, report)))
+       !searchPrecisionPlan(context, module, request, *table, options, report)))
     return false;
   {
     // Degenerate weight channels and ranges are warnings.

@@ -71,6 +71,10 @@ enum class KernelFamily {
 /// "x86-avx2", "x86-avx-vnni", "arm-neon", "arm-dotprod", "arm-i8mm").
 llvm::StringRef kernelFamilyName(KernelFamily family);
 
+/// Whether the family has kernels for int8 and int4 products (elsewhere
+/// they run the reference loops, which are not faster than float).
+bool hasIntegerKernels(KernelFamily family);
+
 /// The family of a name kernelFamilyName gives, if any.
 std::optional<KernelFamily> parseKernelFamily(llvm::StringRef name);
 

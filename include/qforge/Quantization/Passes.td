@@ -87,6 +87,10 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
     in its inputs' parameters when they all share them).
 
     Everything else stays float, with quantize/dequantize at its edges.
+    When the function has convolutions or matmuls and every one of them
+    stays float (uncalibrated, excluded, or fp32 in a precision plan), none
+    of the ops of the previous paragraph is quantized either: the function
+    stays float.
   }];
   let options = [
     Option<"table", "table", "std::string", "\"\"",

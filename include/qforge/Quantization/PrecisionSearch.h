@@ -3,8 +3,9 @@
 // --precision=auto: measures, on the user's evaluation data, how much each
 // layer's quantization costs in an accuracy metric, and chooses a precision
 // per layer (int4, int8, float) whose whole-model drop stays within a
-// budget at the least cost for the objective (speed: int8 before float;
-// size: int4, then int8, then float). Every candidate is quantized,
+// budget at the least cost for the objective (speed: int8 before float on
+// targets with integer kernels, float alone elsewhere; size: int4, then
+// int8, then float). Every candidate is quantized,
 // JIT-compiled and run; the drop the result reports is the one measured.
 //
 //===----------------------------------------------------------------------===//
@@ -44,6 +45,9 @@ struct PrecisionSearchOptions {
   AccuracyMetric metric = AccuracyMetric::Cosine;
   double maxDrop = 0.01;
   SearchObjective objective = SearchObjective::Speed;
+  /// Whether the target has integer product kernels; without, speed first
+  /// keeps every layer float (int8 on the reference loops is no faster).
+  bool integerKernels = true;
   int64_t maxRuns = 1000; // Model invocations per candidate.
   bool progress = false;  // One line per candidate on stderr.
 };
