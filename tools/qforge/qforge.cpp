@@ -204,7 +204,7 @@ static cl::opt<std::string> calibTable(
     "calib-table",
     cl::desc("A calibration table from 'qforge calibrate'; checked against the "
              "model (a stale table is an error naming the tensor) and used "
-             "by --precision=int8|int4"),
+             "by --precision=int8|int4|auto"),
     cl::value_desc("TABLE.json"), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> precision(
     "precision",
@@ -214,10 +214,11 @@ static cl::opt<std::string> precision(
              "or 4-bit weights with --group-size scales, packed two per byte "
              "(int4); the rest stays float. int8-dynamic: matmuls (Gemm, "
              "MatMul) with int8 weights and their activation quantized at run "
-             "time on each call (no --calib-table)). auto: a precision per "
-             "layer (int8 or float for --optimize-for=speed; int4, int8 or "
-             "float for size) chosen by measuring the model on --eval-data "
-             "so that the accuracy drop stays within --max-drop"),
+             "time on each call (no --calib-table). auto: a precision per "
+             "layer (int8 or float for --optimize-for=speed, float alone on "
+             "targets without integer kernels; int4, int8 or float for size) "
+             "chosen by measuring the model on --eval-data so that the "
+             "accuracy drop stays within --max-drop"),
     cl::value_desc("fp32|int8|int4|int8-dynamic|auto"), cl::init("fp32"),
     cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> precisionPlanFile(
@@ -260,7 +261,8 @@ static cl::opt<std::string> accuracyMetric(
 static cl::opt<std::string> optimizeFor(
     "optimize-for",
     cl::desc("With --precision=auto: speed (default; int8 layers, float where "
-             "the budget needs it) or size (int4 layers, then int8, then float)"),
+             "the budget needs it; all float on targets without integer "
+             "kernels) or size (int4 layers, then int8, then float)"),
     cl::value_desc("speed|size"), cl::init("speed"), cl::sub(compileCmd),
     cl::cat(qforgeCategory));
 static cl::opt<int64_t> groupSize(
@@ -292,13 +294,13 @@ static cl::opt<double> sqnrThreshold(
     cl::value_desc("dB"), cl::init(20.0), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::list<std::string> excludeNodes(
     "exclude",
-    cl::desc("With --precision=int8|int4: leave these ONNX nodes (convolutions "
+    cl::desc("With --precision=int8|int4|auto: leave these ONNX nodes (convolutions "
              "or matmuls, by node name) float; comma-separated or repeated"),
     cl::value_desc("NODE,..."), cl::CommaSeparated, cl::sub(compileCmd),
     cl::cat(qforgeCategory));
 static cl::list<std::string> keepFloatOps(
     "keep-float",
-    cl::desc("With --precision=int8|int4: leave every node of these kinds "
+    cl::desc("With --precision=int8|int4|auto: leave every node of these kinds "
              "float: Conv, Gemm, MatMul (Gemm and MatMul both name matmul "
              "layers)"),
     cl::value_desc("OPTYPE,..."), cl::CommaSeparated, cl::sub(compileCmd),
@@ -319,13 +321,13 @@ static cl::opt<bool> int4ScaleSearch(
     cl::init(false), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> activationScheme(
     "activation-scheme",
-    cl::desc("With --precision=int8|int4: asymmetric activations (default; "
+    cl::desc("With --precision=int8|int4|auto: asymmetric activations (default; "
              "zero point from the range) or symmetric (zero point 0)"),
     cl::value_desc("asymmetric|symmetric"), cl::init("asymmetric"),
     cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> quantMethod(
     "calib-method-override",
-    cl::desc("With --precision=int8|int4: use this method's ranges instead of the "
+    cl::desc("With --precision=int8|int4|auto: use this method's ranges instead of the "
              "table's default (minmax, percentile, entropy, mse)"),
     cl::value_desc("method"), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<bool> markdown("markdown",
