@@ -27,6 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "examples", "mnist", "data")
 
 VARIANTS = [
+    ("int8, per-tensor weights", ["--precision=int8", "--weight-scales=tensor"]),
     ("int8", ["--precision=int8"]),
     ("int8, bias correction", ["--precision=int8", "--bias-correction"]),
     ("int4 (blocks of 32)", ["--precision=int4"]),

@@ -180,7 +180,7 @@ struct Int8Weights {
 
 /// Symmetric int8 weights per output channel (`axis`): scale = max|w| / 127,
 /// q = round(w / scale) in [-127, 127].
-Int8Weights int8Weights(DenseElementsAttr w, int64_t axis) {
+Int8Weights int8Weights(DenseElementsAttr w, int64_t axis, bool perTensor = false) {
   auto type = cast<RankedTensorType>(w.getType());
   ArrayRef<int64_t> shape = type.getShape();
   int64_t channels = shape[axis], inner = 1;
@@ -192,6 +192,8 @@ Int8Weights int8Weights(DenseElementsAttr w, int64_t axis) {
     int64_t c = (static_cast<int64_t>(i) / inner) % channels;
     amax[c] = std::max(amax[c], static_cast<double>(std::fabs(values[i])));
   }
+  if (perTensor) // One scale, from the largest |w| of all channels.
+    amax.assign(channels, *llvm::max_element(amax));
   Int8Weights out;
   for (int64_t c = 0; c < channels; ++c) {
     bool zero = amax[c] < kSmallestWeight;
@@ -216,8 +218,8 @@ Int8Weights int8Weights(DenseElementsAttr w, int64_t axis) {
 
 /// The int8 weights as a quantized constant (per axis, `axis`).
 Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
-                        int64_t axis) {
-  Int8Weights ints = int8Weights(w, axis);
+                        int64_t axis, bool perTensor = false) {
+  Int8Weights ints = int8Weights(w, axis, perTensor);
   MLIRContext *ctx = b.getContext();
   Value raw = arith::ConstantOp::create(b, loc, ints.values);
   auto qtype = quant::UniformQuantizedPerAxisType::get(
@@ -240,6 +242,14 @@ Weights quantizeWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
 struct Int4ScaleChoice {
   bool enabled = false;
   ArrayRef<double> importance; // E[x^2] per input channel, or empty.
+};
+
+/// How one layer's weights are quantized.
+struct WeightScheme {
+  qforge::WeightPrecision precision = qforge::WeightPrecision::Int8;
+  int64_t groupSize = 32;     // int4: values per scale (0: per channel).
+  bool perTensorInt8 = false; // int8: one scale for every channel.
+  Int4ScaleChoice int4Search;
 };
 
 /// Symmetric int4 weights in [-7, 7], per output channel (`channelAxis`),
@@ -362,15 +372,14 @@ Weights quantizeWeightsInt4(OpBuilder &b, Location loc, DenseElementsAttr w,
   return out;
 }
 
-/// The weights at `precision`; `blockAxis` is the reduction axis int4
-/// blocks of `groupSize` run along.
+/// The weights as `scheme` says; `blockAxis` is the reduction axis int4
+/// blocks run along.
 Weights quantizeWeightsAt(OpBuilder &b, Location loc, DenseElementsAttr w,
-                          int64_t channelAxis, int64_t blockAxis,
-                          qforge::WeightPrecision precision, int64_t groupSize,
-                          const Int4ScaleChoice &search) {
-  if (precision == qforge::WeightPrecision::Int4)
-    return quantizeWeightsInt4(b, loc, w, channelAxis, blockAxis, groupSize, search);
-  return quantizeWeights(b, loc, w, channelAxis);
+                          int64_t channelAxis, int64_t blockAxis, const WeightScheme &scheme) {
+  if (scheme.precision == qforge::WeightPrecision::Int4)
+    return quantizeWeightsInt4(b, loc, w, channelAxis, blockAxis, scheme.groupSize,
+                               scheme.int4Search);
+  return quantizeWeights(b, loc, w, channelAxis, scheme.perTensorInt8);
 }
 
 /// The int32 bias at scale s_in * s_w[c] (zero point 0).
@@ -797,7 +806,7 @@ private:
   const qforge::TableEntry *inputEntry = nullptr;
   bool inputStatisticsFit(bool convolution) const;
   ArrayRef<double> inputMeans(bool convolution, int64_t channels) const;
-  Int4ScaleChoice scaleChoice(bool convolution) const;
+  WeightScheme weightScheme(bool convolution) const;
 };
 
 /// Whether the table's channel statistics of the layer's input run along
@@ -810,14 +819,15 @@ bool LayerQuantizer::inputStatisticsFit(bool convolution) const {
   return inputEntry->meanAxis == (convolution ? (rank == 4 ? 1 : -1) : rank - 1);
 }
 
-/// With the int4 scale search, the input's channel mean squares, when the
-/// table has them.
-Int4ScaleChoice LayerQuantizer::scaleChoice(bool convolution) const {
-  Int4ScaleChoice choice;
-  choice.enabled = options.int4ScaleSearch;
-  if (choice.enabled && inputStatisticsFit(convolution))
-    choice.importance = inputEntry->channelMeanSquare;
-  return choice;
+/// The layer's weight precision and the options' scale rules; with the
+/// int4 scale search, the input's channel mean squares when the table has
+/// them.
+WeightScheme LayerQuantizer::weightScheme(bool convolution) const {
+  WeightScheme scheme{precision, options.groupSize, options.perTensorWeights, {}};
+  scheme.int4Search.enabled = options.int4ScaleSearch;
+  if (scheme.int4Search.enabled && inputStatisticsFit(convolution))
+    scheme.int4Search.importance = inputEntry->channelMeanSquare;
+  return scheme;
 }
 
 /// With bias correction, the input's `channels` channel means, when the
@@ -883,7 +893,7 @@ void LayerQuantizer::quantizeWithFloatResult(tosa::MatMulOp op, DenseElementsAtt
   bool int4 = precision == qforge::WeightPrecision::Int4;
   Weights wq = int4 ? quantizeWeightsInt4(b, loc, flat, /*channelAxis=*/1, /*blockAxis=*/0,
                                           /*groupSize=*/0)
-                    : quantizeWeights(b, loc, flat, /*axis=*/1);
+                    : quantizeWeights(b, loc, flat, /*axis=*/1, options.perTensorWeights);
   Value rows = qforge::withoutBatch(b, loc, op.getA());
   auto rowsType = cast<RankedTensorType>(rows.getType());
   Value x = qforge::qf::QuantizeOp::create(b, loc, rowsType.clone(int8Type(ctx, inP)), rows);
@@ -1055,8 +1065,8 @@ Value LayerQuantizer::buildConv(tosa::Conv2DOp conv, Location loc, DenseElements
   DenseElementsAttr bias = constantWeights(conv.getBias());
   if (!bias)
     return {};
-  wq = quantizeWeightsAt(b, loc, w, /*channelAxis=*/0, /*blockAxis=*/3, precision,
-                         options.groupSize, scaleChoice(/*convolution=*/true));
+  wq = quantizeWeightsAt(b, loc, w, /*channelAxis=*/0, /*blockAxis=*/3,
+                         weightScheme(/*convolution=*/true));
   ArrayRef<int64_t> ohwi = cast<RankedTensorType>(w.getType()).getShape();
   int64_t in = ohwi[3], perChannel = ohwi[1] * ohwi[2] * ohwi[3];
   if (ArrayRef<double> means = inputMeans(/*convolution=*/true, in); !means.empty()) {
@@ -1089,8 +1099,8 @@ Value LayerQuantizer::buildDepthwise(tosa::DepthwiseConv2DOp dw, Location loc,
           m = wType.getDimSize(3);
   auto ohwi = RankedTensorType::get({c * m, kh, kw, 1}, wType.getElementType());
   wq = quantizeWeightsAt(b, loc, qforge::permuteConstant(w, {2, 3, 0, 1}).reshape(ohwi),
-                         /*channelAxis=*/0, /*blockAxis=*/3, precision,
-                         options.groupSize, scaleChoice(/*convolution=*/true));
+                         /*channelAxis=*/0, /*blockAxis=*/3,
+                         weightScheme(/*convolution=*/true));
   // Output channel o = input channel o / m's m-th filter.
   if (ArrayRef<double> means = inputMeans(/*convolution=*/true, c); !means.empty()) {
     std::vector<double> share = qforge::windowInsideShare(dw.getInput(), dw.getResult(), kh, kw,
@@ -1119,8 +1129,8 @@ Value LayerQuantizer::buildMatmul(Location loc, DenseElementsAttr w, DenseElemen
   int64_t n = wType.getDimSize(2);
   if (bias && bias.getNumElements() != n && !bias.isSplat())
     return {};
-  wq = quantizeWeightsAt(b, loc, w.reshape(flat), /*channelAxis=*/1, /*blockAxis=*/0, precision,
-                         options.groupSize, scaleChoice(/*convolution=*/false));
+  wq = quantizeWeightsAt(b, loc, w.reshape(flat), /*channelAxis=*/1, /*blockAxis=*/0,
+                         weightScheme(/*convolution=*/false));
   // [K, N]: weight i multiplies input k = i / n into column i % n. A
   // matmul without a bias keeps its rounding's mean (it has no bias to
   // correct).
@@ -1234,6 +1244,7 @@ struct QuantizePass : qforge::impl::QuantizePassBase<QuantizePass> {
     options.groupSize = groupSize;
     options.biasCorrection = biasCorrection;
     options.int4ScaleSearch = int4ScaleSearch;
+    options.perTensorWeights = perTensorWeights;
     return success();
   }
 

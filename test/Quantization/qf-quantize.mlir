@@ -11,6 +11,7 @@
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json}))' 2>&1 >/dev/null | FileCheck %s --check-prefix=WARN
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table-means.json bias-correction=1}))' | FileCheck %s --check-prefix=BIAS
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table-means.json precision=int4 group-size=0 int4-scale-search=1}))' | FileCheck %s --check-prefix=SEARCH
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-quantize{table=%S/Inputs/qf-quantize-table.json per-tensor-weights=1}))' | FileCheck %s --check-prefix=TENSOR
 // WARN-NOT: warning
 // NO-TABLE: error: qf-quantize needs a calibration table (table=PATH)
 // BAD-METHOD: error: method 'median' is not one of minmax, percentile, entropy, mse
@@ -75,6 +76,12 @@ func.func @conv(%x: tensor<1x2x4x4xf32> loc("x")) -> tensor<1x2x4x4xf32> {
 // error 0.01436 against 0.01712 at r = 1, q = [1, 1, -7, 0]); column 1
 // (one weight, 0.02) keeps 0.02/7, exact. Bytes: low nibble column 0.
 // SEARCH-LABEL: func.func @gemm
+// Per-tensor int8 weights: both columns take 1.27/127 = 0.01 (column 1's
+// 0.02 becomes 2, not 127), and column 1's bias -0.1 / (0.01 * 0.01).
+// TENSOR-LABEL: func.func @gemm
+// TENSOR: arith.constant dense<{{\[\[}}25, 2], [13, 0], [-127, 0], [0, 0]]> : tensor<4x2xi8>
+// TENSOR: tensor<4x2x!quant.uniform<i8:f32:1, {{[{]}}{{0\.0(1|0999999)[0-9]*}},{{0\.0(1|0999999)[0-9]*}}{{[}]}}>>
+// TENSOR: arith.constant dense<[3000, -1000]> : tensor<2xi32>
 // SEARCH: qf.packed_constant dense<[114, 1, 9, 0]> : tensor<4xi8> : tensor<4x2x!quant.uniform<i4<-7:7>:f32:1, {{[{]}}0.15874999{{[0-9]*}},0.00285714{{[0-9]*}}{{[}]}}>>
 // BIAS: arith.constant dense<[2980, -63500]> : tensor<2xi32>
 // CHECK: %[[S:.*]] = tosa.reshape %arg0

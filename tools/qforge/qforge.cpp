@@ -312,6 +312,13 @@ static cl::opt<bool> biasCorrection(
              "calibration table's channel means of the layer's input (tables "
              "from an older qforge have none: re-run calibrate)"),
     cl::init(false), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> weightScales(
+    "weight-scales",
+    cl::desc("With int8 layers: one weight scale per output channel (channel, "
+             "the default) or one for the whole tensor (tensor: the largest "
+             "|w| / 127; coarser, for comparison with per-tensor quantizers)"),
+    cl::value_desc("channel|tensor"), cl::init("channel"), cl::sub(compileCmd),
+    cl::cat(qforgeCategory));
 static cl::opt<bool> int4ScaleSearch(
     "int4-scale-search",
     cl::desc("With int4 layers: choose each group's scale among clipped "
@@ -663,6 +670,8 @@ static bool checkQuantizationOptions(CompileRequest &request) {
   if (groupSize < 0)
     return fail("--group-size=" + llvm::Twine(groupSize.getValue()) +
                 " must be 0 (per channel) or positive");
+  if (weightScales != "channel" && weightScales != "tensor")
+    return fail("--weight-scales=" + weightScales + " is not one of channel, tensor");
   if (activationScheme != "asymmetric" && activationScheme != "symmetric")
     return fail("--activation-scheme=" + activationScheme +
                 " is not one of asymmetric, symmetric");
@@ -692,6 +701,7 @@ static qforge::QuantizeOptions quantizeOptions(const qforge::CalibrationTable &t
   options.symmetric = activationScheme == "symmetric";
   options.biasCorrection = biasCorrection;
   options.int4ScaleSearch = int4ScaleSearch;
+  options.perTensorWeights = weightScales == "tensor";
   if (!quantMethod.empty())
     options.method = *qforge::parseCalibMethod(quantMethod);
   options.excludedNodes.assign(excludeNodes.begin(), excludeNodes.end());

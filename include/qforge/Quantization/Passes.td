@@ -111,6 +111,9 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
            "int4: choose each scale group's scale among clipped candidates by "
            "the least weight error weighted by the input channels' mean "
            "squares">,
+    Option<"perTensorWeights", "per-tensor-weights", "bool", "false",
+           "int8: one weight scale per tensor (the largest |w| / 127) instead "
+           "of one per output channel">,
   ];
   let dependentDialects = ["qforge::qf::QFDialect",
                            "mlir::quant::QuantDialect",

@@ -37,6 +37,9 @@ struct QuantizeOptions {
   /// least squared weight error weighted by the input channels' mean
   /// squares (the table's; uniform without them).
   bool int4ScaleSearch = false;
+  /// int8 weights with one scale for the whole tensor (the largest |w|)
+  /// instead of one per output channel.
+  bool perTensorWeights = false;
 };
 
 /// What quantization did to one convolution or matmul with constant
