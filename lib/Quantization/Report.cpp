@@ -20,21 +20,6 @@ using namespace mlir;
 
 namespace {
 
-struct Totals {
-  int64_t floatBytes = 0, bytes = 0;
-};
-
-Totals totals(const QuantizationReport &report) {
-  Totals t;
-  for (const QuantizedLayer &l : report.layers) {
-    if (l.sharesWeights)
-      continue;
-    t.floatBytes += l.floatBytes;
-    t.bytes += l.bytes;
-  }
-  return t;
-}
-
 double ratio(int64_t part, int64_t whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
@@ -45,6 +30,17 @@ double int32Use(int64_t bound) {
 }
 
 } // namespace
+
+WeightTotals qforge::weightTotals(const QuantizationReport &report) {
+  WeightTotals t;
+  for (const QuantizedLayer &l : report.layers) {
+    if (l.sharesWeights)
+      continue;
+    t.floatBytes += l.floatBytes;
+    t.bytes += l.bytes;
+  }
+  return t;
+}
 
 bool qforge::measureLayerSqnr(ModuleOp floatModule, ModuleOp quantized,
                               StringRef name, QuantizationReport &report,
@@ -134,7 +130,7 @@ void qforge::writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &re
     }
     layers.push_back(std::move(o));
   }
-  Totals t = totals(report);
+  WeightTotals t = weightTotals(report);
   llvm::json::Object root{
       {"format", "qforge-quantization-report"},
       {"version", 1},
@@ -187,7 +183,7 @@ void qforge::printReportTable(llvm::raw_ostream &os, const QuantizationReport &r
       os << "  (" << l.note << ")";
     os << "\n";
   }
-  Totals t = totals(report);
+  WeightTotals t = weightTotals(report);
   os << llvm::left_justify("total", width) << "  " << llvm::left_justify("", 14)
      << "  " << llvm::left_justify(report.precision, 9) << "  "
      << llvm::format_decimal(t.floatBytes, 11) << "  "

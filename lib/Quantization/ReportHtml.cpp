@@ -164,12 +164,7 @@ std::string why(const QuantizedLayer &l, const QuantizationReport &report,
 }
 
 void writeSummary(llvm::raw_ostream &os, const QuantizationReport &report) {
-  int64_t floatBytes = 0, bytes = 0;
-  for (const QuantizedLayer &l : report.layers)
-    if (!l.sharesWeights) {
-      floatBytes += l.floatBytes;
-      bytes += l.bytes;
-    }
+  auto [floatBytes, bytes] = weightTotals(report);
   os << "<table class=\"summary\">\n"
      << "<tr><td>model</td><td>" << escape(report.model) << "</td></tr>\n"
      << "<tr><td>precision</td><td>" << escape(report.precision) << "</td></tr>\n"

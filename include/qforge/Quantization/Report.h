@@ -28,6 +28,13 @@ struct QuantizationReport {
 /// report's "precision_search" and the saved plan's summary.
 llvm::json::Object searchSummaryJSON(const QuantizationReport &report);
 
+/// The model's weight bytes, fp32 and compiled; weights a layer shares
+/// with an earlier one (a recurrent layer's steps) count once.
+struct WeightTotals {
+  int64_t floatBytes = 0, bytes = 0;
+};
+WeightTotals weightTotals(const QuantizationReport &report);
+
 /// Measures each quantized layer's SQNR: observes the layer's output in a
 /// copy of `quantized` and the same ONNX value in `floatModule` (consumed),
 /// runs both on the samples of `dataPaths` (at most `maxRuns` invocations)
