@@ -122,6 +122,8 @@ void qforge::writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &re
     }
     if (!l.outputName.empty())
       o["output"] = l.outputName;
+    if (std::optional<double> ms = report.times ? report.times->of(l.node) : std::nullopt)
+      o["ms_per_run"] = *ms;
     if (!std::isnan(l.sqnrDb)) {
       // JSON has no infinity: an exact layer (no error at all) is null.
       o["sqnr_db"] = std::isinf(l.sqnrDb) ? llvm::json::Value(nullptr)
@@ -144,6 +146,10 @@ void qforge::writeReportJSON(llvm::raw_ostream &os, const QuantizationReport &re
                           {"activation_arena_bytes", report.activationArenaBytes}}}};
   if (report.search)
     root["precision_search"] = searchSummaryJSON(report);
+  if (report.times)
+    root["profile"] = llvm::json::Object{{"file", report.times->file},
+                                         {"runs", report.times->runs},
+                                         {"ms_per_run", report.times->msPerRun}};
   if (report.sqnrSamples > 0) {
     root["sqnr_samples"] = report.sqnrSamples;
     root["sqnr_threshold_db"] = report.sqnrThresholdDb;
@@ -161,7 +167,8 @@ void qforge::printReportTable(llvm::raw_ostream &os, const QuantizationReport &r
     width = std::max(width, l.node.size());
   os << llvm::left_justify("node", width) << "  " << llvm::left_justify("op", 14)
      << "  precision  " << llvm::right_justify("fp32 bytes", 11) << "  "
-     << llvm::right_justify("bytes", 11) << "  ratio  int32 use  SQNR dB\n";
+     << llvm::right_justify("bytes", 11) << "  ratio  int32 use  SQNR dB"
+     << (report.times ? "    ms/run" : "") << "\n";
   for (const QuantizedLayer &l : report.layers) {
     os << llvm::left_justify(l.node, width) << "  " << llvm::left_justify(l.op, 14)
        << "  " << llvm::left_justify(l.precision, 9) << "  "
@@ -177,8 +184,13 @@ void qforge::printReportTable(llvm::raw_ostream &os, const QuantizationReport &r
     else if (std::isinf(l.sqnrDb))
       os << "    exact";
     else
-      os << llvm::format("  %7.1f", l.sqnrDb)
-         << (l.sqnrDb < report.sqnrThresholdDb ? "  LOW" : "");
+      os << llvm::format("  %7.1f", l.sqnrDb);
+    if (report.times) {
+      std::optional<double> ms = report.times->of(l.node);
+      os << (ms ? llvm::formatv("  {0,8:f4}", *ms).str() : std::string("         -"));
+    }
+    if (!std::isnan(l.sqnrDb) && l.sqnrDb < report.sqnrThresholdDb)
+      os << "  LOW";
     if (!l.note.empty())
       os << "  (" << l.note << ")";
     os << "\n";
@@ -197,6 +209,9 @@ void qforge::printReportTable(llvm::raw_ostream &os, const QuantizationReport &r
        << " dB (consider --exclude)\n";
   else
     os << "SQNR not measured (give --report-data)\n";
+  if (report.times)
+    os << "time: " << llvm::format("%.4f", report.times->msPerRun) << " ms per run over "
+       << report.times->runs << " runs (" << report.times->file << ")\n";
   if (report.search)
     os << "precision search: " << metricName(report.searchMetric) << " drop "
        << llvm::format("%.4f%%", 100 * report.search->drop) << " (budget "

@@ -82,7 +82,7 @@ document.querySelectorAll('#layers th').forEach(function (th) {
     sortBy(th.dataset.key, th.classList.contains('sorted-asc'));
   });
 });
-var wanted = /#sort=([a-z_]+?)(-desc)?$/.exec(location.hash);
+var wanted = /#sort=([a-z0-9_]+?)(-desc)?$/.exec(location.hash);
 if (wanted) sortBy(wanted[1], !!wanted[2]);)";
 
 /// One bar chart: a row per label, one bar per series (scaled to the
@@ -147,6 +147,8 @@ std::string why(const QuantizedLayer &l, const QuantizationReport &report,
     return l.note;
   if (l.floatBytes == 0)
     return "no weights: integer when its inputs are";
+  if (!report.search && !report.planFile.empty() && l.precision != report.precision)
+    return "the precision plan " + report.planFile;
   if (!report.search)
     return "--precision=" + report.precision;
   const std::string &first = report.search->uniform.front().first;
@@ -175,6 +177,15 @@ void writeSummary(llvm::raw_ostream &os, const QuantizationReport &report) {
   if (report.sqnrSamples > 0)
     os << "<tr><td>SQNR</td><td>measured on " << report.sqnrSamples << " samples; below "
        << llvm::format("%.1f", report.sqnrThresholdDb) << " dB is flagged</td></tr>\n";
+  if (const std::optional<LayerTimes> &t = report.times) {
+    double listed = 0;
+    for (const QuantizedLayer &l : report.layers)
+      listed += t->of(l.node).value_or(0);
+    os << llvm::formatv("<tr><td>time</td><td>{0:f4} ms per run over {1} runs ({2}); the "
+                        "table's layers {3:f1}% of it</td></tr>\n",
+                        t->msPerRun, t->runs, escape(t->file),
+                        t->msPerRun > 0 ? 100 * listed / t->msPerRun : 0.0);
+  }
   if (const std::optional<PrecisionSearchResult> &s = report.search) {
     bool met = s->drop <= report.maxDrop;
     os << llvm::formatv("<tr><td>budget</td><td>{0} drop at most {1:f4}%: <span class=\"{2}\">"
@@ -210,6 +221,15 @@ void writeCharts(llvm::raw_ostream &os, const QuantizationReport &report,
     os << "<h2>SQNR per layer (higher is better)</h2>\n";
     sqnr.write(os);
   }
+  if (report.times) {
+    BarChart time{{}, {}, {"#7b4fa0"}, "ms"};
+    for (const auto &[node, ms] : report.times->layers) {
+      time.labels.push_back(node);
+      time.values.push_back({ms});
+    }
+    os << "<h2>Time per layer (ms per run, every profiled layer in run order)</h2>\n";
+    time.write(os);
+  }
   if (report.search && !report.search->sensitivity.empty()) {
     BarChart drop{{}, {}, {"#c7652b"}, "%"};
     for (const auto &[node, d] : report.search->sensitivity) {
@@ -233,6 +253,7 @@ void writeTable(llvm::raw_ostream &os, const QuantizationReport &report,
         "<th data-key=\"int32_use\" data-type=\"number\">int32 use %</th>"
         "<th data-key=\"sqnr\" data-type=\"number\">SQNR dB</th>"
         "<th data-key=\"sensitivity\" data-type=\"number\">sensitivity %</th>"
+        "<th data-key=\"time\" data-type=\"number\">ms/run</th>"
         "<th class=\"text\" data-key=\"why\" data-type=\"text\">why</th></tr></thead>\n<tbody>\n";
   for (const QuantizedLayer *l : layers) {
     auto cell = [&](const std::string &value, const std::string &shown, bool text = false) {
@@ -257,6 +278,8 @@ void writeTable(llvm::raw_ostream &os, const QuantizationReport &report,
     bool hasS = s != sensitivity.end();
     cell(hasS ? exact(100 * s->second.first) : "",
          hasS ? llvm::formatv("{0:f4}", 100 * s->second.first).str() : "-");
+    std::optional<double> ms = report.times ? report.times->of(l->node) : std::nullopt;
+    cell(ms ? exact(*ms) : "", ms ? llvm::formatv("{0:f4}", *ms).str() : "-");
     cell(why(*l, report, sensitivity), why(*l, report, sensitivity), true);
     os << "</tr>\n";
   }

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Calibration/Calibrator.h"
+#include "qforge/Dialect/QF/Utils/OnnxNames.h"
 #include "qforge/Emit/Emitter.h"
 #include "qforge/Execution/JitRunner.h"
 #include "qforge/Import/OnnxImporter.h"
@@ -33,6 +34,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -287,6 +289,12 @@ static cl::list<std::string> reportData(
              "float model on these samples (the calibration data format: "
              "one .npy per input, or a directory; at most 100 model runs)"),
     cl::value_desc("IN.npy|DIR"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<std::string> reportProfile(
+    "report-profile",
+    cl::desc("With --report: each layer's time per run in the report, from "
+             "the --profile-json output of this model's executable compiled "
+             "with --profile"),
+    cl::value_desc("PROFILE.json"), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<double> sqnrThreshold(
     "sqnr-threshold",
     cl::desc("With --report-data: flag layers whose SQNR is below this many "
@@ -683,6 +691,8 @@ static bool checkQuantizationOptions(CompileRequest &request) {
                 "model; they need --precision=int8, int4 or auto");
   if (!reportData.empty() && reportFile.empty())
     return fail("--report-data measures SQNR for the report; it needs --report");
+  if (!reportProfile.empty() && reportFile.empty())
+    return fail("--report-profile adds layer times to the report; it needs --report");
   if (!reportFile.empty() && !request.quantize && !request.dynamic)
     return fail("--report describes quantization; it needs --precision=int8, int4 or "
                 "int8-dynamic");
@@ -733,7 +743,8 @@ static bool checkNamedNodesExist(const qforge::QuantizationReport &report,
 }
 
 /// --precision-plan's layers, into `options`.
-static bool readPrecisionPlan(qforge::QuantizeOptions &options) {
+static bool readPrecisionPlan(qforge::QuantizeOptions &options,
+                              qforge::QuantizationReport &report) {
   if (precisionPlanFile.empty())
     return true;
   auto buffer = llvm::MemoryBuffer::getFile(precisionPlanFile);
@@ -745,6 +756,7 @@ static bool readPrecisionPlan(qforge::QuantizeOptions &options) {
   if (!plan)
     return fail(precisionPlanFile + ": " + error);
   options.layerPrecision = plan->layers;
+  report.planFile = precisionPlanFile;
   return true;
 }
 
@@ -825,6 +837,33 @@ static bool reportRemainingFloat(MLIRContext &context, ModuleOp module) {
   return succeeded(verified);
 }
 
+/// --report-profile's layer times into `report`; every layer must be a node
+/// of the imported `module` (a profile of another model is an error).
+static bool readReportProfile(ModuleOp module, qforge::QuantizationReport &report) {
+  if (reportProfile.empty())
+    return true;
+  auto buffer = llvm::MemoryBuffer::getFile(reportProfile);
+  if (!buffer)
+    return fail(reportProfile + ": " + buffer.getError().message());
+  std::string error;
+  std::optional<qforge::LayerTimes> times =
+      qforge::parseLayerTimes((*buffer)->getBuffer(), error);
+  if (!times)
+    return fail(reportProfile + ": " + error);
+  llvm::StringSet<> nodes;
+  module.walk([&](Operation *op) { nodes.insert(qforge::onnxNodeName(op->getLoc())); });
+  std::vector<std::string> unknown;
+  for (const auto &[node, ms] : times->layers)
+    if (!nodes.contains(node))
+      unknown.push_back(node);
+  if (!unknown.empty())
+    return fail(reportProfile + ": layers that are no node of " + inputFile +
+                " (a profile of another model?): " + llvm::join(unknown, ", "));
+  times->file = reportProfile;
+  report.times = std::move(*times);
+  return true;
+}
+
 /// Quantizes the imported model as --precision asks, filling `report`.
 static bool quantizeModel(MLIRContext &context, ModuleOp module,
                           const CompileRequest &request, qforge::QuantizationReport &report) {
@@ -833,7 +872,8 @@ static bool quantizeModel(MLIRContext &context, ModuleOp module,
   auto func = module.lookupSymbol<func::FuncOp>(request.name);
   // A table is checked against the model even when nothing is quantized.
   std::optional<qforge::CalibrationTable> table;
-  if (!calibTable.empty() && !(table = readCheckedTable(module)))
+  if ((!calibTable.empty() && !(table = readCheckedTable(module))) ||
+      !readReportProfile(module, report))
     return false;
   if (request.dynamic) {
     report.layers = qforge::quantizeDynamic(func);
@@ -845,7 +885,7 @@ static bool quantizeModel(MLIRContext &context, ModuleOp module,
   if (!reportData.empty())
     floatModule = module.clone();
   qforge::QuantizeOptions options = quantizeOptions(*table);
-  if (!readPrecisionPlan(options) ||
+  if (!readPrecisionPlan(options, report) ||
       (request.search &&
        !searchPrecisionPlan(context, module, request, *table, options, report)))
     return false;

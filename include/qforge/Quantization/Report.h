@@ -3,6 +3,7 @@
 #ifndef QFORGE_QUANTIZATION_REPORT_H
 #define QFORGE_QUANTIZATION_REPORT_H
 
+#include "qforge/Quantization/LayerTimes.h"
 #include "qforge/Quantization/PrecisionSearch.h"
 #include "qforge/Quantization/Quantize.h"
 
@@ -14,6 +15,7 @@ namespace qforge {
 struct QuantizationReport {
   std::string model;
   std::string precision;
+  std::string planFile; // --precision-plan, when given.
   std::vector<QuantizedLayer> layers;
   int64_t activationArenaBytes = 0; // The planned scratch arena.
   double sqnrThresholdDb = 20;      // Layers below it are flagged.
@@ -22,6 +24,8 @@ struct QuantizationReport {
   std::optional<PrecisionSearchResult> search;
   AccuracyMetric searchMetric = AccuracyMetric::Cosine;
   double maxDrop = 0;
+  /// --report-profile: each layer's time in the compiled executable.
+  std::optional<LayerTimes> times;
 };
 
 /// The search's budget and measurements (report.search set) as JSON: the

@@ -3,9 +3,12 @@ page is self-contained (no URL it would fetch), its table holds every layer
 of the JSON report of the same compilation, its script sorts the table
 (`#sort=sensitivity-desc` must order the rows as the search's sensitivity
 list), and a screenshot is not blank (decoded here: at least 2% of the
-pixels are not the background).
+pixels are not the background). With PROFILE.json (the executable's
+--profile-json output given to --report-profile), each row's time is the
+profile's for its node, the time chart has a bar per profiled layer, and
+`#sort=time-desc` orders the rows slowest first.
 
-    check_html_report.py CHROMIUM REPORT.html REPORT.json WORKDIR
+    check_html_report.py CHROMIUM REPORT.html REPORT.json WORKDIR [PROFILE.json]
 """
 import json
 import os
@@ -58,6 +61,30 @@ def png_pixels(path):
     return rows, bpp
 
 
+def row_cells(dom):
+    """Per table row: its cells' data-value attributes."""
+    rows = re.findall(r'<tr data-layer[^>]*>(.*?)</tr>', dom, re.S)
+    return [re.findall(r'<td data-value="([^"]*)"', row) for row in rows]
+
+
+def check_times(chromium, html, page, profile_json):
+    profile = {l["name"]: l["ms_per_run"] for l in json.load(open(profile_json))["layers"]}
+    heads = re.findall(r'<th[^>]*data-key="([a-z0-9_]+)"', page)
+    column = heads.index("time")
+    dom = browser(chromium, "--dump-dom", "file://" + os.path.abspath(html) + "#sort=time-desc")
+    rows = row_cells(dom)
+    wrong = [r[0] for r in rows
+             if (float(r[column]) if r[column] else None) != profile.get(r[0])]
+    print("%s   each row's time is its node's in the profile %s" % ("FAIL" if wrong else "ok", wrong))
+    times = [float(r[column]) if r[column] else -1 for r in rows]
+    print("%s   the browser sorted the rows by time, slowest first"
+          % ("ok" if times == sorted(times, reverse=True) else "FAIL"))
+    chart = page.split("<h2>Time per layer")[1].split("</svg>")[0]
+    bars = len(re.findall(r"<rect ", chart))
+    print("%s   the time chart has a bar per profiled layer (%d bars, %d layers)"
+          % ("ok" if bars == len(profile) else "FAIL", bars, len(profile)))
+
+
 def main():
     chromium, html, report_json, work = sys.argv[1:5]
     page = open(html).read()
@@ -71,9 +98,10 @@ def main():
     layers = [l["node"] for l in report["layers"]]
     print("%s   the table holds every layer (%d rows, %d layers)"
           % ("ok" if sorted(rows) == sorted(layers) else "FAIL", len(rows), len(layers)))
-    ranked = [node for node, _ in report["precision_search"]["sensitivity"]]
-    print("%s   the browser sorted the rows by sensitivity, most sensitive first"
-          % ("ok" if rows[:len(ranked)] == ranked else "FAIL"))
+    if "precision_search" in report:
+        ranked = [node for node, _ in report["precision_search"]["sensitivity"]]
+        print("%s   the browser sorted the rows by sensitivity, most sensitive first"
+              % ("ok" if rows[:len(ranked)] == ranked else "FAIL"))
 
     shot = os.path.join(work, "report.png")
     browser(chromium, "--screenshot=" + shot, url)
@@ -84,6 +112,8 @@ def main():
     share = inked / (len(pixels) * len(pixels[0]) // bpp)
     print("%s   the screenshot is not blank (%.1f%% of pixels drawn)"
           % ("ok" if share > 0.02 else "FAIL", 100 * share))
+    if len(sys.argv) > 5:
+        check_times(chromium, html, page, sys.argv[5])
 
 
 if __name__ == "__main__":
