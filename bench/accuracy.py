@@ -26,15 +26,25 @@ import onnxruntime as ort
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "examples", "mnist", "data")
 
+# Flags starting with "calibrate:" go to `qforge calibrate` (one table per
+# distinct set); the others to `qforge compile`.
+CLE = "calibrate:--cross-layer-equalization=exact"
+CLE6 = "calibrate:--cross-layer-equalization=relu6-to-relu"
 VARIANTS = [
+    ("fp32 after CLE (ReLU6 lifted)", [CLE6, "--precision=int8", "--keep-float=Conv,Gemm"]),
     ("int8, per-tensor weights", ["--precision=int8", "--weight-scales=tensor"]),
+    ("int8, per-tensor weights, CLE", [CLE, "--precision=int8", "--weight-scales=tensor"]),
+    ("int8, per-tensor weights, CLE (ReLU6 lifted)", [CLE6, "--precision=int8",
+                                                      "--weight-scales=tensor"]),
     ("int8", ["--precision=int8"]),
+    ("int8, CLE (ReLU6 lifted)", [CLE6, "--precision=int8"]),
     ("int8, bias correction", ["--precision=int8", "--bias-correction"]),
     ("int4 (blocks of 32)", ["--precision=int4"]),
     ("int4 (blocks of 32), bias correction", ["--precision=int4", "--bias-correction"]),
     ("int4 (per channel)", ["--precision=int4", "--group-size=0"]),
     ("int4 (per channel), bias correction", ["--precision=int4", "--group-size=0",
                                              "--bias-correction"]),
+    ("int4 (blocks of 32), CLE (ReLU6 lifted)", [CLE6, "--precision=int4"]),
     ("int4 (blocks of 32), scale search", ["--precision=int4", "--int4-scale-search"]),
     ("int4 (per channel), scale search", ["--precision=int4", "--group-size=0",
                                           "--int4-scale-search"]),
@@ -65,11 +75,21 @@ def scores(q, f, labels):
     return (100 * np.mean(q.argmax(1) == labels), 100 * np.mean(q.argmax(1) == f.argmax(1)), cos)
 
 
+TABLES = {}
+
+
+def calibrate(qforge, model, key, work, files, flags):
+    """The table for these calibrate flags (made once per run)."""
+    table = os.path.join(work, key + "".join("_" + f.split("=")[-1] for f in flags) + ".json")
+    if table not in TABLES:
+        subprocess.run([qforge, "calibrate", model, "--calib-data=" + files["calib"], "-o",
+                        table, "--quiet"] + flags, check=True)
+        TABLES[table] = True
+    return table
+
+
 def bench_model(qforge, name, model, work, files):
     key = os.path.splitext(os.path.basename(model))[0]
-    table = os.path.join(work, key + ".json")
-    subprocess.run([qforge, "calibrate", model, "--calib-data=" + files["calib"], "-o", table,
-                    "--quiet"], check=True)
     session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
     f = session.run(None, {session.get_inputs()[0].name: np.load(files["held"])})[0]
     labels = np.load(files["held_labels"]).astype(np.int64)
@@ -83,7 +103,10 @@ def bench_model(qforge, name, model, work, files):
     rows = []
     for label, flags in VARIANTS:
         report = os.path.join(work, key + "_report.json")
-        flags = [flag.format(labels=files["eval_labels"]) for flag in flags]
+        table = calibrate(qforge, model, key, work, files,
+                          [f[len("calibrate:"):] for f in flags if f.startswith("calibrate:")])
+        flags = [flag.format(labels=files["eval_labels"]) for flag in flags
+                 if not flag.startswith("calibrate:")]
         if flags[0] == "--precision=auto":
             flags.append("--eval-data=" + files["eval"])
         subprocess.run([qforge, "compile", model, "--calib-table=" + table, "--emit=exe",

@@ -36,6 +36,11 @@ void writeCalibrationTable(const CalibrationTable &table, llvm::raw_ostream &os)
     json.attribute("method", calibMethodName(table.method));
     json.attribute("percentile", table.options.percentile);
     json.attribute("bits", table.options.bits);
+    if (table.equalization)
+      json.attributeObject("cross_layer_equalization", [&] {
+        json.attribute("relu6_to_relu", table.equalization->relu6ToRelu);
+        json.attribute("iterations", table.equalization->iterations);
+      });
     json.attributeArray("tensors", [&] {
       for (const TableEntry &t : table.tensors)
         json.object([&] {
@@ -167,6 +172,25 @@ bool readCalibrationTable(llvm::StringRef path, CalibrationTable &table,
   return parseCalibrationTable((*buffer)->getBuffer(), table, error);
 }
 
+
+/// "cross_layer_equalization", when present: {"relu6_to_relu": bool,
+/// "iterations": at least 1}.
+static bool readEqualization(const llvm::json::Object &root, Reader &r,
+                             CalibrationTable &table) {
+  const llvm::json::Value *value = root.get("cross_layer_equalization");
+  table.equalization.reset();
+  if (!value)
+    return true;
+  const llvm::json::Object *o = value->getAsObject();
+  std::optional<bool> relu6 = o ? o->getBoolean("relu6_to_relu") : std::nullopt;
+  std::optional<int64_t> iterations = o ? o->getInteger("iterations") : std::nullopt;
+  if (!relu6 || !iterations || *iterations < 1)
+    return r.fail("'cross_layer_equalization' must be an object with a boolean "
+                  "'relu6_to_relu' and an integer 'iterations' of at least 1");
+  table.equalization = CalibrationTable::Equalization{*relu6, *iterations};
+  return true;
+}
+
 bool parseCalibrationTable(llvm::StringRef text, CalibrationTable &table,
                            std::string &error) {
   llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
@@ -194,6 +218,8 @@ bool parseCalibrationTable(llvm::StringRef text, CalibrationTable &table,
       !r.integer(*root, "bits", bits))
     return false;
   table.options.bits = static_cast<int>(bits);
+  if (!readEqualization(*root, r, table))
+    return false;
   std::optional<CalibMethod> m = parseCalibMethod(method);
   if (!m)
     return r.fail("\"method\": '" + method + "' is not a calibration method");

@@ -16,6 +16,7 @@
 #include "qforge/Emit/Emitter.h"
 #include "qforge/Execution/JitRunner.h"
 #include "qforge/Import/OnnxImporter.h"
+#include "qforge/Quantization/Equalize.h"
 #include "qforge/Quantization/PrecisionSearch.h"
 #include "qforge/Quantization/Quantize.h"
 #include "qforge/Quantization/Report.h"
@@ -201,6 +202,17 @@ static cl::opt<double> calibPercentile(
     cl::desc("The percentile method's p: the range holds p% of the values "
              "(default 99.99)"),
     cl::value_desc("p"), cl::init(99.99), cl::sub(calibrateCmd),
+    cl::cat(qforgeCategory));
+static cl::opt<std::string> crossLayerEqualization(
+    "cross-layer-equalization",
+    cl::desc("Before calibrating, rescale the channels consecutive "
+             "convolutions share so that their weight ranges match "
+             "(qf-equalize-cross-layer): 'exact' across ReLU, max pooling and "
+             "layout ops (the float model computes the same); "
+             "'relu6-to-relu' across ReLU6 too, lifting it to ReLU (the float "
+             "model changes where an activation exceeded 6). The table "
+             "records it and compile repeats it (default: off)"),
+    cl::value_desc("off|exact|relu6-to-relu"), cl::init("off"), cl::sub(calibrateCmd),
     cl::cat(qforgeCategory));
 static cl::opt<std::string> calibTable(
     "calib-table",
@@ -519,6 +531,22 @@ static bool writeFile(llvm::StringRef path,
   return true;
 }
 
+/// Cross-layer equalization of the float model, as calibrate chose it (and
+/// the table records it); says what it did unless --quiet.
+static void equalize(ModuleOp module, StringRef name,
+                     const qforge::CalibrationTable::Equalization &how) {
+  qforge::EqualizationSummary done = qforge::equalizeCrossLayer(
+      module.lookupSymbol<func::FuncOp>(name),
+      {how.relu6ToRelu, static_cast<int>(how.iterations)});
+  if (quiet || outputFile == "-")
+    return;
+  llvm::outs() << "qforge: cross-layer equalization: " << done.pairs
+               << " pairs of convolutions rescaled";
+  if (how.relu6ToRelu)
+    llvm::outs() << ", " << done.relu6Lifted << " ReLU6 lifted to ReLU";
+  llvm::outs() << "\n";
+}
+
 static int runCalibrate(MLIRContext &context) {
   std::optional<qforge::CalibMethod> method =
       qforge::parseCalibMethod(calibMethod);
@@ -533,9 +561,21 @@ static int runCalibrate(MLIRContext &context) {
                  << " is not in (0, 100]\n";
     return 1;
   }
+  if (crossLayerEqualization != "off" && crossLayerEqualization != "exact" &&
+      crossLayerEqualization != "relu6-to-relu") {
+    llvm::errs() << "qforge: error: --cross-layer-equalization=" << crossLayerEqualization
+                 << " is not one of off, exact, relu6-to-relu\n";
+    return 1;
+  }
   OwningOpRef<ModuleOp> module = importModel(context, functionName);
   if (!module)
     return 1;
+  std::optional<qforge::CalibrationTable::Equalization> equalization;
+  if (crossLayerEqualization != "off") {
+    equalization = {crossLayerEqualization == "relu6-to-relu",
+                    qforge::EqualizationOptions().iterations};
+    equalize(*module, functionName, *equalization);
+  }
   qforge::CalibrationOptions options;
   options.dataPaths.assign(calibData.begin(), calibData.end());
   options.method = *method;
@@ -546,6 +586,7 @@ static int runCalibrate(MLIRContext &context) {
       qforge::calibrate(*module, functionName, options);
   if (!table)
     return 1;
+  table->equalization = equalization;
   return writeFile(outputFile, [&](llvm::raw_pwrite_stream &os, std::string &) {
            qforge::writeCalibrationTable(*table, os);
            return true;
@@ -881,6 +922,8 @@ static bool quantizeModel(MLIRContext &context, ModuleOp module,
   }
   if (!request.quantize)
     return true;
+  if (table->equalization)
+    equalize(module, request.name, *table->equalization);
   OwningOpRef<ModuleOp> floatModule;
   if (!reportData.empty())
     floatModule = module.clone();

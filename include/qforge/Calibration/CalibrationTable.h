@@ -16,6 +16,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,14 @@ struct CalibrationTable {
   CalibMethod method = CalibMethod::MinMax; // The default for compile.
   RangeOptions options;
   std::vector<TableEntry> tensors;
+  /// The float model was calibrated after cross-layer equalization
+  /// (qf-equalize-cross-layer), which compile must then repeat:
+  /// "cross_layer_equalization": {"relu6_to_relu": B, "iterations": N}.
+  struct Equalization {
+    bool relu6ToRelu = false;
+    int64_t iterations = 0;
+  };
+  std::optional<Equalization> equalization;
 
   const TableEntry *find(llvm::StringRef name) const;
 };

@@ -120,4 +120,33 @@ def QuantizePass : Pass<"qf-quantize", "mlir::func::FuncOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def EqualizeCrossLayerPass : Pass<"qf-equalize-cross-layer", "mlir::func::FuncOp"> {
+  let summary = "Rescale the channels two consecutive float convolutions share so that their weight ranges match";
+  let description = [{
+    Cross-layer equalization (Nagel et al., 2019) on the float model, before
+    calibration. Two convolutions (`tosa.conv2d` or
+    `tosa.depthwise_conv2d`, constant f32 weights and bias used by nothing
+    else) joined only by ops that commute with a positive per-channel scale
+    (`tosa.transpose`, ReLU as `tosa.clamp` [0, inf), `tosa.max_pool2d`),
+    each intermediate value used once, compute the same function when the
+    first one's output channel c (weights and bias) is divided by s_c and
+    the second one's input channel c is multiplied by it. With r1_c and
+    r2_c the largest |w| of channel c in each, s_c = sqrt(r1_c / r2_c)
+    gives both the range sqrt(r1_c r2_c) (s_c = 1 where either is zero).
+    All pairs are rescaled in turn, `iterations` times, so that chains
+    settle. A residual branch (a value with two uses) ends a pair.
+
+    With `relu6-to-relu`, a ReLU6 (`tosa.clamp` [0, 6]) between the two also
+    joins them, and its upper bound is removed: the float model then differs
+    wherever an activation there exceeded 6 (which `--precision=auto` and
+    `--report-data` measure against the model so changed).
+  }];
+  let options = [
+    Option<"relu6ToRelu", "relu6-to-relu", "bool", "false",
+           "Also equalize across ReLU6, lifting it to ReLU">,
+    Option<"iterations", "iterations", "int", "4",
+           "Rounds of rescaling over all pairs">,
+  ];
+}
+
 #endif // QFORGE_QUANTIZATION_PASSES_TD
