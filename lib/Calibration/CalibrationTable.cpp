@@ -174,7 +174,7 @@ bool readCalibrationTable(llvm::StringRef path, CalibrationTable &table,
 
 
 /// "cross_layer_equalization", when present: {"relu6_to_relu": bool,
-/// "iterations": at least 1}.
+/// "iterations": 1..64} (compile repeats that many rounds).
 static bool readEqualization(const llvm::json::Object &root, Reader &r,
                              CalibrationTable &table) {
   const llvm::json::Value *value = root.get("cross_layer_equalization");
@@ -184,9 +184,9 @@ static bool readEqualization(const llvm::json::Object &root, Reader &r,
   const llvm::json::Object *o = value->getAsObject();
   std::optional<bool> relu6 = o ? o->getBoolean("relu6_to_relu") : std::nullopt;
   std::optional<int64_t> iterations = o ? o->getInteger("iterations") : std::nullopt;
-  if (!relu6 || !iterations || *iterations < 1)
+  if (!relu6 || !iterations || *iterations < 1 || *iterations > 64)
     return r.fail("'cross_layer_equalization' must be an object with a boolean "
-                  "'relu6_to_relu' and an integer 'iterations' of at least 1");
+                  "'relu6_to_relu' and an integer 'iterations' from 1 to 64");
   table.equalization = CalibrationTable::Equalization{*relu6, *iterations};
   return true;
 }

@@ -14,6 +14,7 @@
 
 #include "qforge/Calibration/CalibrationTable.h"
 #include "qforge/Import/OnnxImporter.h"
+#include "qforge/Quantization/Equalize.h"
 #include "qforge/Quantization/Quantize.h"
 
 #include "mlir/IR/Verifier.h"
@@ -49,6 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (failed(checkTableMatches(*module, table, "fuzz input")))
     return 0;
   auto func = module->lookupSymbol<func::FuncOp>("main");
+  // As compile does: a table that says so equalizes the float model first.
+  if (table.equalization)
+    equalizeCrossLayer(func, {table.equalization->relu6ToRelu,
+                              static_cast<int>(table.equalization->iterations)});
   // The table's sample count, which nothing else reads, picks the weight
   // precision and activation scheme, so the fuzzer reaches every variant.
   QuantizeOptions options;
