@@ -6,8 +6,9 @@ Models: the MNIST example's CNN and a small MobileNetV2-style network
 (depthwise-separable, ReLU6) trained on the same digits by
 bench/train_mobile_mnist.py (Debian's /usr/bin/python3 with python3-torch;
 about 35 s). Both are calibrated on the example's 500 calibration digits;
---precision=auto searches on the first 500 test digits and every row is
-measured on the other 500 (held apart): top-1 accuracy, agreement with
+--precision=auto searches and --bias-correction-data measures on the first
+500 test digits (the latter on 100 of them), and every row is measured on
+the other 500 (held apart): top-1 accuracy, agreement with
 fp32's top class, cosine of the logits to onnxruntime's fp32 logits, and
 weight bytes. Names the CPU. A measurement, never a test.
 
@@ -39,11 +40,16 @@ VARIANTS = [
     ("int8", ["--precision=int8"]),
     ("int8, CLE (ReLU6 lifted)", [CLE6, "--precision=int8"]),
     ("int8, bias correction", ["--precision=int8", "--bias-correction"]),
+    ("int8, bias correction on data", ["--precision=int8", "--bias-correction-data={eval}"]),
     ("int4 (blocks of 32)", ["--precision=int4"]),
     ("int4 (blocks of 32), bias correction", ["--precision=int4", "--bias-correction"]),
+    ("int4 (blocks of 32), bias correction on data", ["--precision=int4",
+                                                      "--bias-correction-data={eval}"]),
     ("int4 (per channel)", ["--precision=int4", "--group-size=0"]),
     ("int4 (per channel), bias correction", ["--precision=int4", "--group-size=0",
                                              "--bias-correction"]),
+    ("int4 (per channel), bias correction on data", ["--precision=int4", "--group-size=0",
+                                                     "--bias-correction-data={eval}"]),
     ("int4 (blocks of 32), CLE (ReLU6 lifted)", [CLE6, "--precision=int4"]),
     ("int4 (blocks of 32), scale search", ["--precision=int4", "--int4-scale-search"]),
     ("int4 (per channel), scale search", ["--precision=int4", "--group-size=0",
@@ -105,7 +111,7 @@ def bench_model(qforge, name, model, work, files):
         report = os.path.join(work, key + "_report.json")
         table = calibrate(qforge, model, key, work, files,
                           [f[len("calibrate:"):] for f in flags if f.startswith("calibrate:")])
-        flags = [flag.format(labels=files["eval_labels"]) for flag in flags
+        flags = [flag.format(labels=files["eval_labels"], eval=files["eval"]) for flag in flags
                  if not flag.startswith("calibrate:")]
         if flags[0] == "--precision=auto":
             flags.append("--eval-data=" + files["eval"])

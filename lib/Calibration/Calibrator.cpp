@@ -448,11 +448,25 @@ namespace {
 
 /// Pairs the observations of a float run and a quantized run of the same
 /// sample: the float run stores them, the quantized run measures against
-/// them.
-struct SqnrCollector {
+/// them (the SQNR's sums and, for ids with a layout, per channel the sum of
+/// q - f and how many float values lie inside the layout's bounds).
+struct PairCollector {
   bool referenceRun = true;
   std::vector<std::vector<float>> reference;
   std::vector<double> signal, noise;
+  std::vector<ChannelLayout> layouts; // Per id; empty: no channel sums.
+  std::vector<std::vector<double>> difference;
+  std::vector<std::vector<int64_t>> counted, seen; // Inside the bounds; all.
+
+  explicit PairCollector(int64_t observed, std::vector<ChannelLayout> layouts = {})
+      : reference(observed), signal(observed, 0.0), noise(observed, 0.0),
+        layouts(std::move(layouts)) {
+    for (const ChannelLayout &l : this->layouts) {
+      difference.emplace_back(l.channels, 0.0);
+      counted.emplace_back(l.channels, 0);
+      seen.emplace_back(l.channels, 0);
+    }
+  }
 
   void observe(int64_t id, const float *data, int64_t size, int64_t stride) {
     if (id < 0 || id >= static_cast<int64_t>(reference.size()))
@@ -471,41 +485,45 @@ struct SqnrCollector {
       signal[id] += f * f;
       noise[id] += (f - q) * (f - q);
     }
+    if (layouts.empty())
+      return;
+    const ChannelLayout &l = layouts[id];
+    for (int64_t i = 0; i < size; ++i) {
+      double f = ref[i], q = data[i * stride];
+      int64_t c = (i / l.inner) % l.channels;
+      difference[id][c] += q - f;
+      if (f > l.lo && f < l.hi)
+        ++counted[id][c];
+      ++seen[id][c];
+    }
   }
 };
 
-SqnrCollector *activeSqnr = nullptr;
+PairCollector *activePairs = nullptr;
 
-void sqnrThunk(int64_t id, float *allocated, float *aligned, int64_t offset,
-               int64_t size, int64_t stride) {
+void pairThunk(int64_t id, float *allocated, float *aligned, int64_t offset, int64_t size,
+               int64_t stride) {
   (void)allocated;
-  if (activeSqnr)
-    activeSqnr->observe(id, aligned + offset, size, stride);
+  if (activePairs)
+    activePairs->observe(id, aligned + offset, size, stride);
 }
 
-} // namespace
-
-std::optional<std::vector<double>>
-measureSqnr(ModuleOp floatModule, ModuleOp quantizedModule, StringRef name,
-            int64_t observed, const std::vector<std::string> &dataPaths,
-            int64_t maxRuns, int64_t &samples) {
+/// Runs both modules on each sample in turn, float first, into `collector`.
+bool runPairs(ModuleOp floatModule, ModuleOp quantizedModule, StringRef name,
+              const std::vector<std::string> &dataPaths, int64_t maxRuns,
+              PairCollector &collector, int64_t &samples) {
   Location loc = floatModule.getLoc();
   std::optional<SampleSet> set = loadSampleSet(floatModule, name, dataPaths);
   if (!set)
-    return std::nullopt;
+    return false;
   int64_t runs = std::min(set->runs, maxRuns);
   samples = runs * set->perRun;
-
-  std::unique_ptr<JitModel> reference = compileObserved(floatModule, name, &sqnrThunk);
+  std::unique_ptr<JitModel> reference = compileObserved(floatModule, name, &pairThunk);
   std::unique_ptr<JitModel> quantized =
-      reference ? compileObserved(quantizedModule, name, &sqnrThunk) : nullptr;
+      reference ? compileObserved(quantizedModule, name, &pairThunk) : nullptr;
   if (!quantized)
-    return std::nullopt;
-  SqnrCollector collector;
-  collector.reference.resize(observed);
-  collector.signal.assign(observed, 0.0);
-  collector.noise.assign(observed, 0.0);
-  activeSqnr = &collector;
+    return false;
+  activePairs = &collector;
   std::vector<NpyArray> batch, outputs;
   for (int64_t run = 0; run < runs; ++run) {
     set->fill(run, batch);
@@ -515,18 +533,61 @@ measureSqnr(ModuleOp floatModule, ModuleOp quantizedModule, StringRef name,
     collector.referenceRun = false;
     ok = ok && quantized->run(batch, outputs, error);
     if (!ok) {
-      activeSqnr = nullptr;
-      emitError(loc) << "SQNR run " << run << " failed: " << error;
-      return std::nullopt;
+      activePairs = nullptr;
+      emitError(loc) << "paired run " << run << " failed: " << error;
+      return false;
     }
   }
-  activeSqnr = nullptr;
-  std::vector<double> sqnr(observed);
-  for (int64_t id = 0; id < observed; ++id)
-    sqnr[id] = collector.noise[id] > 0
-                   ? 10.0 * std::log10(collector.signal[id] / collector.noise[id])
-                   : std::numeric_limits<double>::infinity();
+  activePairs = nullptr;
+  return true;
+}
+
+/// The SQNR of each id's pairs: 10 log10(sum f^2 / sum (f - q)^2), +inf
+/// when they agree exactly.
+std::vector<double> sqnrOf(const PairCollector &collector) {
+  std::vector<double> sqnr;
+  for (size_t id = 0; id < collector.signal.size(); ++id)
+    sqnr.push_back(collector.noise[id] > 0
+                       ? 10.0 * std::log10(collector.signal[id] / collector.noise[id])
+                       : std::numeric_limits<double>::infinity());
   return sqnr;
+}
+
+} // namespace
+
+std::optional<std::vector<double>>
+measureSqnr(ModuleOp floatModule, ModuleOp quantizedModule, StringRef name,
+            int64_t observed, const std::vector<std::string> &dataPaths,
+            int64_t maxRuns, int64_t &samples) {
+  PairCollector collector(observed);
+  if (!runPairs(floatModule, quantizedModule, name, dataPaths, maxRuns, collector, samples))
+    return std::nullopt;
+  return sqnrOf(collector);
+}
+
+std::optional<PairMeasurement>
+measureChannelMeanError(ModuleOp floatModule, ModuleOp quantizedModule, StringRef name,
+                        const std::vector<ChannelLayout> &layouts,
+                        const std::vector<std::string> &dataPaths, int64_t maxRuns,
+                        int64_t &samples) {
+  PairCollector collector(static_cast<int64_t>(layouts.size()), layouts);
+  if (!runPairs(floatModule, quantizedModule, name, dataPaths, maxRuns, collector, samples))
+    return std::nullopt;
+  PairMeasurement m;
+  m.sqnr = sqnrOf(collector);
+  m.shift.resize(layouts.size());
+  // The mean error over all values: behind a clamp, the shift that would
+  // undo it before the activation is larger (by one over the share of
+  // values in the linear part), so this undershoots, which the caller's
+  // rounds make up. A channel almost always at a bound is left alone.
+  for (size_t id = 0; id < layouts.size(); ++id)
+    for (int64_t c = 0; c < layouts[id].channels; ++c) {
+      int64_t inside = collector.counted[id][c], all = collector.seen[id][c];
+      m.shift[id].push_back(all > 0 && inside >= 0.05 * all
+                                ? collector.difference[id][c] / all
+                                : 0.0);
+    }
+  return m;
 }
 
 std::optional<std::vector<std::vector<NpyArray>>>

@@ -806,6 +806,7 @@ private:
   const qforge::TableEntry *inputEntry = nullptr;
   bool inputStatisticsFit(bool convolution) const;
   ArrayRef<double> inputMeans(bool convolution, int64_t channels) const;
+  void addMeasuredShift(Location loc, Weights &wq) const;
   WeightScheme weightScheme(bool convolution) const;
 };
 
@@ -837,6 +838,17 @@ ArrayRef<double> LayerQuantizer::inputMeans(bool convolution, int64_t channels) 
       static_cast<int64_t>(inputEntry->channelMean.size()) != channels)
     return {};
   return inputEntry->channelMean;
+}
+
+/// The measured bias correction of the layer at `loc`, when there is one
+/// per output channel, added to the weights' bias shift.
+void LayerQuantizer::addMeasuredShift(Location loc, Weights &wq) const {
+  auto found = options.measuredBiasShift.find(qforge::onnxNodeName(loc).str());
+  if (found == options.measuredBiasShift.end() || found->second.size() != wq.scales.size())
+    return;
+  wq.biasShift.resize(wq.scales.size(), 0.0);
+  for (size_t c = 0; c < wq.scales.size(); ++c)
+    wq.biasShift[c] += found->second[c];
 }
 
 void LayerQuantizer::run() {
@@ -1078,6 +1090,7 @@ Value LayerQuantizer::buildConv(tosa::Conv2DOp conv, Location loc, DenseElements
                                                    (i % perChannel) / in);
     });
   }
+  addMeasuredShift(loc, wq);
   Value qBias = quantizeBias(b, loc, bias, inP.scale, wq);
   return qforge::qf::Conv2DOp::create(
       b, loc, qResult, qIn, wq.quantized, qBias, b.getDenseI64ArrayAttr(conv.getStride()),
@@ -1110,6 +1123,7 @@ Value LayerQuantizer::buildDepthwise(tosa::DepthwiseConv2DOp dw, Location loc,
       return std::tuple<int64_t, int64_t, int64_t>(out, out / m, i % (kh * kw));
     });
   }
+  addMeasuredShift(loc, wq);
   Value qBias = quantizeBias(b, loc, bias, inP.scale, wq);
   return qforge::qf::Conv2DOp::create(
       b, loc, qResult, qIn, wq.quantized, qBias, b.getDenseI64ArrayAttr(dw.getStride()),
@@ -1140,8 +1154,10 @@ Value LayerQuantizer::buildMatmul(Location loc, DenseElementsAttr w, DenseElemen
       return std::tuple<int64_t, int64_t, int64_t>(i % n, i / n, 0);
     });
   Value qBias;
-  if (bias)
+  if (bias) {
+    addMeasuredShift(loc, wq);
     qBias = quantizeBias(b, loc, bias, inP.scale, wq);
+  }
   return qforge::qf::MatmulOp::create(b, loc, qResult, qIn, wq.quantized, qBias, clamp);
 }
 

@@ -17,6 +17,7 @@
 #include "qforge/Execution/JitRunner.h"
 #include "qforge/Import/OnnxImporter.h"
 #include "qforge/Quantization/Equalize.h"
+#include "qforge/Quantization/MeasuredBiasCorrection.h"
 #include "qforge/Quantization/PrecisionSearch.h"
 #include "qforge/Quantization/Quantize.h"
 #include "qforge/Quantization/Report.h"
@@ -332,6 +333,20 @@ static cl::opt<bool> biasCorrection(
              "calibration table's channel means of the layer's input (tables "
              "from an older qforge have none: re-run calibrate)"),
     cl::init(false), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::list<std::string> biasCorrectionData(
+    "bias-correction-data",
+    cl::desc("With --precision=int8|int4|auto: run the quantized model beside "
+             "the float model on these samples (the calibration data format; "
+             "at most 100 model runs per round) and take each layer's mean "
+             "output error per channel out of its bias, round by round; the "
+             "round whose outputs came closest to float's is kept (no "
+             "correction if none improved)"),
+    cl::value_desc("IN.npy|DIR"), cl::sub(compileCmd), cl::cat(qforgeCategory));
+static cl::opt<int> biasCorrectionRounds(
+    "bias-correction-rounds",
+    cl::desc("With --bias-correction-data: correction rounds, each measured "
+             "(default 4)"),
+    cl::value_desc("n"), cl::init(4), cl::sub(compileCmd), cl::cat(qforgeCategory));
 static cl::opt<std::string> weightScales(
     "weight-scales",
     cl::desc("With int8 layers: one weight scale per output channel (channel, "
@@ -732,6 +747,12 @@ static bool checkQuantizationOptions(CompileRequest &request) {
                 "model; they need --precision=int8, int4 or auto");
   if (!reportData.empty() && reportFile.empty())
     return fail("--report-data measures SQNR for the report; it needs --report");
+  if (!biasCorrectionData.empty() && !request.quantize)
+    return fail("--bias-correction-data corrects a quantized model's biases; it needs "
+                "--precision=int8, int4 or auto");
+  if (biasCorrectionRounds < 1 || biasCorrectionRounds > 16)
+    return fail("--bias-correction-rounds=" + llvm::Twine(biasCorrectionRounds.getValue()) +
+                " is not in 1..16");
   if (!reportProfile.empty() && reportFile.empty())
     return fail("--report-profile adds layer times to the report; it needs --report");
   if (!reportFile.empty() && !request.quantize && !request.dynamic)
@@ -931,6 +952,12 @@ static bool quantizeModel(MLIRContext &context, ModuleOp module,
   if (!readPrecisionPlan(options, report) ||
       (request.search &&
        !searchPrecisionPlan(context, module, request, *table, options, report)))
+    return false;
+  if (!biasCorrectionData.empty() &&
+      !qforge::correctBiasesOnData(
+          module, request.name, *table, options,
+          std::vector<std::string>(biasCorrectionData.begin(), biasCorrectionData.end()),
+          biasCorrectionRounds, /*maxRuns=*/100))
     return false;
   {
     // Degenerate weight channels and ranges are warnings.

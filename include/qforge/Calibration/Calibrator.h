@@ -17,6 +17,7 @@
 
 #include <optional>
 #include <string>
+#include <limits>
 #include <vector>
 
 namespace qforge {
@@ -50,6 +51,32 @@ measureSqnr(mlir::ModuleOp floatModule, mlir::ModuleOp quantizedModule,
             llvm::StringRef name, int64_t observed,
             const std::vector<std::string> &dataPaths, int64_t maxRuns,
             int64_t &samples);
+
+/// How an observed tensor splits into channels: flat index i is in
+/// channel (i / inner) % channels; lo and hi are the bounds of the
+/// activation that produced it (a clamp).
+struct ChannelLayout {
+  int64_t channels = 1, inner = 1;
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+};
+
+/// What measureChannelMeanError measured, per observer id.
+struct PairMeasurement {
+  /// Per channel, the mean of q - f over all its values (0 for a channel
+  /// whose float values are strictly inside the id's bounds less than 5%
+  /// of the time).
+  std::vector<std::vector<double>> shift;
+  std::vector<double> sqnr; // As measureSqnr's.
+};
+
+/// Runs the two modules as measureSqnr does, for the observer ids
+/// 0..layouts.size()-1.
+std::optional<PairMeasurement>
+measureChannelMeanError(mlir::ModuleOp floatModule, mlir::ModuleOp quantizedModule,
+                        llvm::StringRef name, const std::vector<ChannelLayout> &layouts,
+                        const std::vector<std::string> &dataPaths, int64_t maxRuns,
+                        int64_t &samples);
 
 /// Runs function `name` of `module` (lowered and JIT-compiled in place) on
 /// the samples of `dataPaths` (as for calibration; at most `maxRuns` model

@@ -33,6 +33,10 @@ struct QuantizeOptions {
   /// E[x] the table's channel means of the layer's input (layers whose
   /// input has none are left as they are).
   bool biasCorrection = false;
+  /// Per ONNX node, an amount per output channel subtracted from the float
+  /// bias before it is quantized (measured bias correction: the mean
+  /// output error the quantized layer showed on data).
+  std::map<std::string, std::vector<double>> measuredBiasShift;
   /// int4: each scale group's scale chosen among clipped candidates by the
   /// least squared weight error weighted by the input channels' mean
   /// squares (the table's; uniform without them).
