@@ -106,7 +106,8 @@ public:
       } else if (auto clamp = dyn_cast<tosa::ClampOp>(user)) {
         auto lo = dyn_cast<FloatAttr>(clamp.getMinValAttr());
         auto hi = dyn_cast<FloatAttr>(clamp.getMaxValAttr());
-        if (!isZero(lo) || (!isUnbounded(hi) && !(relu6ToRelu && hi.getValueAsDouble() == 6.0)))
+        bool relu6 = relu6ToRelu && hi && hi.getValueAsDouble() == 6.0;
+        if (!isZero(lo) || (!isUnbounded(hi) && !relu6))
           return std::nullopt;
         if (!isUnbounded(hi))
           pair.relu6.push_back(clamp);
