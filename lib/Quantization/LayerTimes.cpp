@@ -1,6 +1,7 @@
 //===- LayerTimes.cpp - a layer profile from a compiled executable --------===//
 
 #include "qforge/Quantization/LayerTimes.h"
+#include "JsonDocument.h"
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/JSON.h"
@@ -42,18 +43,12 @@ bool parseLayer(const llvm::json::Value &entry, size_t index, llvm::StringSet<> 
 } // namespace
 
 std::optional<LayerTimes> qforge::parseLayerTimes(llvm::StringRef text, std::string &error) {
-  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
-  if (!parsed) {
-    error = "not JSON: " + llvm::toString(parsed.takeError());
+  std::optional<llvm::json::Object> root = parseJsonDocument(
+      text, "qforge-profile", "layer profile",
+      "; an executable compiled with 'qforge compile --profile' writes one with --profile-json",
+      error);
+  if (!root)
     return std::nullopt;
-  }
-  const llvm::json::Object *root = parsed->getAsObject();
-  std::optional<llvm::StringRef> format = root ? root->getString("format") : std::nullopt;
-  if (!format || *format != "qforge-profile") {
-    error = "not a layer profile (its \"format\" is not \"qforge-profile\"; an executable "
-            "compiled with 'qforge compile --profile' writes one with --profile-json)";
-    return std::nullopt;
-  }
   LayerTimes times;
   std::optional<int64_t> runs = root->getInteger("runs");
   std::optional<double> total = root->getNumber("ms_per_run");

@@ -1,13 +1,11 @@
 //===- MeasuredBiasCorrection.cpp - bias correction from data -------------===//
 
 #include "qforge/Quantization/MeasuredBiasCorrection.h"
+#include "LayerObservers.h"
 #include "qforge/Calibration/Calibrator.h"
-#include "qforge/Dialect/QF/IR/QFOps.h"
-#include "qforge/Dialect/QF/Utils/OnnxNames.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Diagnostics.h"
-#include "llvm/ADT/StringMap.h"
 
 #include <cmath>
 #include <limits>
@@ -39,12 +37,6 @@ ChannelLayout layoutOf(Value floatValue) {
   return layout;
 }
 
-void observe(Value v, int64_t id, StringRef label) {
-  OpBuilder b(v.getContext());
-  b.setInsertionPointAfterValue(v);
-  qf::ObserveOp::create(b, v.getLoc(), v, b.getI64IntegerAttr(id), b.getStringAttr(label));
-}
-
 /// Per layer and channel: the shift with the smallest mean error measured
 /// so far, and that error.
 struct Best {
@@ -67,7 +59,7 @@ int64_t observeOutputs(ModuleOp module, StringRef name, int64_t first) {
   int64_t id = first;
   for (Value v : ret->getOperands())
     if (isa<FloatType>(getElementTypeOrSelf(v.getType())))
-      observe(v, id++, "output");
+      observeValue(v, id++, "output");
   return id - first;
 }
 
@@ -86,23 +78,14 @@ std::optional<Measured> measureErrors(ModuleOp floatModule, StringRef name, cons
     });
     layers = quantizeFunction(quantized->lookupSymbol<func::FuncOp>(name), table, options);
   }
-  llvm::StringMap<Value> floatValues;
-  reference->walk([&](Operation *op) {
-    for (Value r : op->getResults())
-      floatValues.try_emplace(onnxValueName(r), r);
-  });
+  std::vector<ObservedLayer> observed = observeLayerOutputs(
+      *reference, layers, [](const QuantizedLayer &l) { return l.output; },
+      [](const QuantizedLayer &l) {
+        return (l.precision == "int8" || l.precision == "int4") && l.floatBytes > 0;
+      });
   std::vector<ChannelLayout> layouts;
-  std::vector<std::string> nodes;
-  for (const QuantizedLayer &l : layers) {
-    Value f = floatValues.lookup(l.outputName);
-    if ((l.precision != "int8" && l.precision != "int4") || l.floatBytes == 0 || !l.output ||
-        !f || f.getType() != l.output.getType())
-      continue;
-    observe(f, static_cast<int64_t>(layouts.size()), l.node);
-    observe(l.output, static_cast<int64_t>(layouts.size()), l.node);
-    layouts.push_back(layoutOf(f));
-    nodes.push_back(l.node);
-  }
+  for (const ObservedLayer &o : observed)
+    layouts.push_back(layoutOf(o.floatValue));
   Measured result;
   if (layouts.empty())
     return result;
@@ -116,8 +99,8 @@ std::optional<Measured> measureErrors(ModuleOp floatModule, StringRef name, cons
       *reference, *quantized, name, layouts, dataPaths, maxRuns, samples);
   if (!measured)
     return std::nullopt;
-  for (size_t i = 0; i < nodes.size(); ++i)
-    result.errors[nodes[i]] = std::move(measured->shift[i]);
+  for (size_t i = 0; i < observed.size(); ++i)
+    result.errors[layers[observed[i].layer].node] = std::move(measured->shift[i]);
   for (int64_t i = 0; i < outputs; ++i)
     result.outputSqnr += std::min(measured->sqnr[first + i], 200.0) / outputs;
   return result;

@@ -1,6 +1,7 @@
 //===- PrecisionPlan.cpp - a precision per layer, as JSON -----------------===//
 
 #include "qforge/Quantization/PrecisionPlan.h"
+#include "JsonDocument.h"
 
 using namespace qforge;
 
@@ -25,17 +26,10 @@ std::optional<LayerPrecision> qforge::parseLayerPrecision(llvm::StringRef name) 
 
 std::optional<PrecisionPlan> qforge::parsePrecisionPlan(llvm::StringRef text,
                                                         std::string &error) {
-  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
-  if (!parsed) {
-    error = "not JSON: " + llvm::toString(parsed.takeError());
+  std::optional<llvm::json::Object> root =
+      parseJsonDocument(text, "qforge-precision-plan", "precision plan", "", error);
+  if (!root)
     return std::nullopt;
-  }
-  const llvm::json::Object *root = parsed->getAsObject();
-  std::optional<llvm::StringRef> format = root ? root->getString("format") : std::nullopt;
-  if (!format || *format != "qforge-precision-plan") {
-    error = "not a precision plan (its \"format\" is not \"qforge-precision-plan\")";
-    return std::nullopt;
-  }
   std::optional<int64_t> version = root->getInteger("version");
   if (version != 1) {
     error = "version " + (version ? std::to_string(*version) : std::string("missing")) +

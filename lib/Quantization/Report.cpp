@@ -1,12 +1,10 @@
 //===- Report.cpp - what quantization did, per layer and in total ---------===//
 
 #include "qforge/Quantization/Report.h"
+#include "LayerObservers.h"
 #include "qforge/Calibration/Calibrator.h"
-#include "qforge/Dialect/QF/Utils/OnnxNames.h"
 
-#include "qforge/Dialect/QF/IR/QFOps.h"
 #include "mlir/IR/IRMapping.h"
-#include "llvm/ADT/StringMap.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -49,39 +47,17 @@ bool qforge::measureLayerSqnr(ModuleOp floatModule, ModuleOp quantized,
   std::vector<QuantizedLayer> &layers = report.layers;
   IRMapping map;
   OwningOpRef<ModuleOp> observed(cast<ModuleOp>(quantized->clone(map)));
-  llvm::StringMap<Value> floatValues;
-  floatModule.walk([&](Operation *op) {
-    for (Value r : op->getResults())
-      floatValues.try_emplace(onnxValueName(r), r);
-  });
-  auto observe = [](Value v, int64_t id, StringRef label) {
-    OpBuilder b(v.getContext());
-    b.setInsertionPointAfterValue(v);
-    qf::ObserveOp::create(b, v.getLoc(), v, b.getI64IntegerAttr(id),
-                          b.getStringAttr(label));
-  };
-  std::vector<int64_t> idOf(layers.size(), -1);
-  int64_t ids = 0;
-  for (size_t i = 0; i < layers.size(); ++i) {
-    QuantizedLayer &l = layers[i];
-    if (!l.output)
-      continue;
-    Value f = floatValues.lookup(l.outputName);
-    Value q = map.lookupOrNull(l.output);
-    if (!f || !q || f.getType() != q.getType())
-      continue;
-    observe(f, ids, l.node);
-    observe(q, ids, l.node);
-    idOf[i] = ids++;
-  }
+  std::vector<ObservedLayer> observedLayers = observeLayerOutputs(
+      floatModule, layers, [&](const QuantizedLayer &l) { return map.lookupOrNull(l.output); },
+      [](const QuantizedLayer &) { return true; });
+  auto ids = static_cast<int64_t>(observedLayers.size());
   std::optional<std::vector<double>> sqnr =
       measureSqnr(floatModule, *observed, name, ids, dataPaths, maxRuns,
                   report.sqnrSamples);
   if (!sqnr)
     return false;
-  for (size_t i = 0; i < layers.size(); ++i)
-    if (idOf[i] >= 0)
-      layers[i].sqnrDb = (*sqnr)[idOf[i]];
+  for (int64_t id = 0; id < ids; ++id)
+    layers[observedLayers[id].layer].sqnrDb = (*sqnr)[id];
   return true;
 }
 

@@ -804,19 +804,32 @@ static bool checkNamedNodesExist(const qforge::QuantizationReport &report,
   return excluded.empty() && planned.empty();
 }
 
+/// The file at `path` as `parse` (text, error) reads it; nullopt after an
+/// error naming the file.
+template <typename T>
+static std::optional<T> readParsedFile(const std::string &path,
+                                       std::optional<T> (*parse)(StringRef, std::string &)) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer) {
+    fail(path + ": " + buffer.getError().message());
+    return std::nullopt;
+  }
+  std::string error;
+  std::optional<T> parsed = parse((*buffer)->getBuffer(), error);
+  if (!parsed)
+    fail(path + ": " + error);
+  return parsed;
+}
+
 /// --precision-plan's layers, into `options`.
 static bool readPrecisionPlan(qforge::QuantizeOptions &options,
                               qforge::QuantizationReport &report) {
   if (precisionPlanFile.empty())
     return true;
-  auto buffer = llvm::MemoryBuffer::getFile(precisionPlanFile);
-  if (!buffer)
-    return fail(precisionPlanFile + ": " + buffer.getError().message());
-  std::string error;
   std::optional<qforge::PrecisionPlan> plan =
-      qforge::parsePrecisionPlan((*buffer)->getBuffer(), error);
+      readParsedFile(precisionPlanFile, qforge::parsePrecisionPlan);
   if (!plan)
-    return fail(precisionPlanFile + ": " + error);
+    return false;
   options.layerPrecision = plan->layers;
   report.planFile = precisionPlanFile;
   return true;
@@ -904,14 +917,10 @@ static bool reportRemainingFloat(MLIRContext &context, ModuleOp module) {
 static bool readReportProfile(ModuleOp module, qforge::QuantizationReport &report) {
   if (reportProfile.empty())
     return true;
-  auto buffer = llvm::MemoryBuffer::getFile(reportProfile);
-  if (!buffer)
-    return fail(reportProfile + ": " + buffer.getError().message());
-  std::string error;
   std::optional<qforge::LayerTimes> times =
-      qforge::parseLayerTimes((*buffer)->getBuffer(), error);
+      readParsedFile(reportProfile, qforge::parseLayerTimes);
   if (!times)
-    return fail(reportProfile + ": " + error);
+    return false;
   llvm::StringSet<> nodes;
   module.walk([&](Operation *op) { nodes.insert(qforge::onnxNodeName(op->getLoc())); });
   std::vector<std::string> unknown;
