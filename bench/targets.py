@@ -3,7 +3,9 @@
 For each x86 target this CPU can run -- x86_64-avx2 (AVX2: the float
 kernel on ymm registers, int8 on vpmaddwd), x86_64-avxvnni (AVX2 and
 AVX-VNNI: vpdpbusd kernels on ymm registers) where the CPU has AVX-VNNI,
-and host -- measures, in this one run at one thread:
+x86_64-avx512vnni (vpdpbusd on zmm) where it has AVX-512 VNNI, x86_64-amx
+(int8 on AMX tiles) where it has AMX-INT8 -- measures, in this one run at
+one thread:
 
   - the 1024^3 int8 GEMM (a QDQ MatMul: u8 x s8 -> requantized u8) and the
     fp32 one, in GOPS, as a fraction of the peak of the instruction the
@@ -11,7 +13,8 @@ and host -- measures, in this one run at one thread:
     vpmaddwd on ymm; for AVX2 also of the vpmaddubsw peak, the ceiling of
     the saturating form oneDNN uses; fp32: of the FMA peak on the float
     kernel's registers), beside oneDNN limited to the same instruction set
-    (ONEDNN_MAX_CPU_ISA=AVX2, AVX2_VNNI; none for host);
+    (ONEDNN_MAX_CPU_ISA=AVX2, AVX2_VNNI, AVX512_CORE_VNNI, AVX512_CORE_AMX;
+    no probe measures AMX's peak, so that row has no fraction);
   - ResNet-18 and MobileNetV2 (torchvision, opset 13) at fp32 and int8,
     median ms, and int8's speed-up over the same target's fp32 and over
     the AVX2 target's fp32.
@@ -33,9 +36,11 @@ import run  # noqa: E402  (bench/run.py: the shared measuring helpers)
 
 # (target, oneDNN's ISA limit, the int8 kernel's instruction peak, the
 # float kernel's FMA registers)
-TARGETS = [("x86_64-avx2", "AVX2", "maddwd-ymm", "fma-ymm"),
-           ("x86_64-avxvnni", "AVX2_VNNI", "ymm", "fma-ymm"),
-           ("host", None, "zmm", "fma-zmm")]
+# and the /proc/cpuinfo flag the target needs)
+TARGETS = [("x86_64-avx2", "AVX2", "maddwd-ymm", "fma-ymm", "avx2"),
+           ("x86_64-avxvnni", "AVX2_VNNI", "ymm", "fma-ymm", "avx_vnni"),
+           ("x86_64-avx512vnni", "AVX512_CORE_VNNI", "zmm", "fma-zmm", "avx512_vnni"),
+           ("x86_64-amx", "AVX512_CORE_AMX", "amx", "fma-zmm", "amx_int8")]
 
 
 def cpu_facts():
@@ -58,16 +63,18 @@ def main():
     b = run.Bench(args)
     b.build_tools()
     name, flags = cpu_facts()
-    targets = [t for t in TARGETS if t[0] != "x86_64-avxvnni" or "avx_vnni" in flags]
+    targets = [t[:4] for t in TARGETS if t[4] in flags]
     peaks = {kind: b.peak(kind)
              for kind in ("zmm", "ymm", "maddwd-ymm", "maddubs-ymm", "fma-zmm", "fma-ymm")}
     print("# x86 targets on this CPU\n")
     shown = lambda kind, unit: "%.0f %s" % (peaks[kind], unit) if peaks[kind] else "n/a"
-    print("Machine: %s (AVX-512 VNNI: %s, AVX-VNNI: %s), one thread; `bench/targets.py`, one"
+    print("Machine: %s (AVX-512 VNNI: %s, AVX-VNNI: %s, AMX-INT8: %s), one thread;"
+          " `bench/targets.py`, one"
           " run. Peaks (bench/vnni_peak.c): vpdpbusd zmm %s, ymm %s; vpmaddwd ymm %s,"
           " vpmaddubsw ymm %s; FMA zmm %s, ymm %s.\n" % (
               name, "yes" if "avx512_vnni" in flags else "no",
-              "yes" if "avx_vnni" in flags else "no", shown("zmm", "GOPS"),
+              "yes" if "avx_vnni" in flags else "no",
+              "yes" if "amx_int8" in flags else "no", shown("zmm", "GOPS"),
               shown("ymm", "GOPS"), shown("maddwd-ymm", "GOPS"), shown("maddubs-ymm", "GOPS"),
               shown("fma-zmm", "GFLOPS"), shown("fma-ymm", "GFLOPS")))
 

@@ -43,7 +43,8 @@ if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64"):
 # reports as avx512_vnni), those that run the vpermi2b table lookup one
 # with AVX-512 VBMI too (avx512vbmi), those that run the 256-bit
 # AVX-VNNI kernels one with AVX-VNNI (avx_vnni), and those that run the
-# AVX2 kernels (--target=x86_64) one with AVX2 and FMA; elsewhere they are
+# AVX2 kernels (--target=x86_64) one with AVX2 and FMA, those that run AMX
+# tiles one with AMX-INT8 (amx_int8 and amx_tile); elsewhere they are
 # reported UNSUPPORTED.
 try:
     with open("/proc/cpuinfo") as cpuinfo:
@@ -55,6 +56,8 @@ try:
             config.available_features.add("avx2")
         if "avx_vnni" in flags:
             config.available_features.add("avx-vnni")
+        if "amx_int8" in flags and "amx_tile" in flags:
+            config.available_features.add("amx")
         if "avx512_vnni" in flags:
             config.available_features.add("avx512-vnni")
             if "avx512vbmi" in flags:

@@ -24,6 +24,7 @@ def QF_Kernel : I32EnumAttr<"Kernel",
   I32EnumAttrCase<"FmlaProduct", 12, "fmla_product">,
   I32EnumAttrCase<"FmlaDepthwise", 13, "fmla_depthwise">,
   I32EnumAttrCase<"SmullProduct", 14, "smull_product">,
+  I32EnumAttrCase<"AmxProduct", 15, "amx_product">,
 ]> {
   let cppNamespace = "::qforge::qf";
   let genSpecializedAttr = 0;
@@ -45,6 +46,10 @@ def QF_KernelAttr : EnumAttr<QF_Dialect, QF_Kernel, "kernel"> {
       pairs by `vpmaddwd` (`qf.pair_dot`); `smull_product` the same on
       AArch64 without `sdot`, bytes multiplied in pairs by `smull` and
       `sadalp` (`qf.byte_pair_dot`).
+    - `amx_product`: the same products on x86 AMX tiles (`tdpbusd` or
+      `tdpbssd` on 16 x 64-byte tiles, blocks of 2 x 2 accumulator tiles),
+      each block with a `vpdpbusd` form beside it for processes the
+      operating system refuses AMX (`qf.amx_ready`).
     - `vnni_depthwise_rows`: a depthwise `qf.conv2d` with one `vpdpbusd`
       per kernel row for 16 channels.
     - `vector_depthwise`: a depthwise `qf.conv2d` with 16 channels per

@@ -458,6 +458,27 @@ def QF_VbmiPermuteOp : QF_Op<"vbmi_permute",
   let assemblyFormat = "$low `,` $index `,` $high attr-dict `:` type($result)";
 }
 
+def QF_AmxReadyOp : QF_Op<"amx_ready", [Pure]> {
+  let summary = "whether this process may run AMX tile instructions";
+  let description = [{
+    Linux leaves AMX's tile state out of a process until the process asks
+    for it (`arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)`); a tile
+    instruction before that stops the program with SIGILL. The op is true
+    when the permission was granted: the runtime (`lib/Runtime/Amx.c`)
+    asks once per process and keeps the answer; the environment variable
+    `QFORGE_AMX=0` makes it false. Kernels on AMX (`amx_product`) branch
+    on it to their AVX-512 VNNI form.
+
+    `qf-lower-amx-ready` turns it into a call of `qforge_amx_ready`.
+
+    ```mlir
+    %ready = qf.amx_ready
+    ```
+  }];
+  let results = (outs I1:$ready);
+  let assemblyFormat = "attr-dict";
+}
+
 def QF_ParallelForOp : QF_Op<"parallel_for", [RecursiveMemoryEffects]> {
   let summary = "runs its body over chunks of an index range on several threads";
   let description = [{

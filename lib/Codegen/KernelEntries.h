@@ -21,6 +21,11 @@ bool dotProductComputes(mlir::Operation *op, DotInstruction instruction);
 void emitDotProduct(mlir::Operation *op, DotInstruction instruction,
                     mlir::RewriterBase &rewriter);
 
+/// The same products on AMX tiles, with the VNNI kernel as the fallback
+/// for processes the operating system refuses AMX; int8 weights, at least
+/// 32 rows and kAmxMinDepth bytes of reduction.
+bool amxProductComputes(mlir::Operation *op);
+
 /// Depthwise qf.conv2d: one vpdpbusd per kernel row (`rows`), or 16
 /// channels per vector.
 bool depthwiseComputes(mlir::Operation *op, bool rows);

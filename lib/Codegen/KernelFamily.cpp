@@ -16,6 +16,7 @@ constexpr FamilyName kFamilyNames[] = {
     {KernelFamily::X86Avx512, "x86-avx512"},
     {KernelFamily::X86Avx512Vnni, "x86-avx512-vnni"},
     {KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi"},
+    {KernelFamily::X86Amx, "x86-amx"},
     {KernelFamily::X86Avx2, "x86-avx2"},
     {KernelFamily::X86AvxVnni, "x86-avx-vnni"},
     {KernelFamily::ArmDotprod, "arm-dotprod"},

@@ -33,6 +33,8 @@ constexpr KernelEntry kKernels[] = {
     {Kernel::SmullProduct,
      [](Operation *op) { return dotProductComputes(op, DotInstruction::ArmSmull); },
      [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::ArmSmull, r); }},
+    {Kernel::AmxProduct, amxProductComputes,
+     [](Operation *op, RewriterBase &r) { emitDotProduct(op, DotInstruction::X86Amx, r); }},
     {Kernel::VnniDepthwiseRows, [](Operation *op) { return depthwiseComputes(op, true); },
      [](Operation *op, RewriterBase &r) { emitDepthwise(op, true, r); }},
     {Kernel::VectorDepthwise, [](Operation *op) { return depthwiseComputes(op, false); },
@@ -67,6 +69,10 @@ constexpr Kernel kAvx512Vnni[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepth
 constexpr Kernel kAvx512VnniVbmi[] = {Kernel::VnniDepthwiseRows, Kernel::VectorDepthwise,
                                       Kernel::VnniProduct,       Kernel::FmaDepthwise,
                                       Kernel::FmaProduct,        Kernel::VbmiLookup};
+constexpr Kernel kAmx[] = {Kernel::AmxProduct,   Kernel::VnniDepthwiseRows,
+                           Kernel::VectorDepthwise, Kernel::VnniProduct,
+                           Kernel::FmaDepthwise, Kernel::FmaProduct,
+                           Kernel::VbmiLookup};
 constexpr Kernel kAvx2[] = {Kernel::VectorDepthwise, Kernel::PmaddwdProduct,
                             Kernel::Fma256Depthwise, Kernel::Fma256Product};
 constexpr Kernel kAvxVnni[] = {Kernel::VectorDepthwise, Kernel::AvxVnniProduct,
@@ -83,6 +89,7 @@ const FamilyEntry kFamilies[] = {
     {KernelFamily::X86Avx512, kAvx512, false},
     {KernelFamily::X86Avx512Vnni, kAvx512Vnni, true},
     {KernelFamily::X86Avx512VnniVbmi, kAvx512VnniVbmi, true},
+    {KernelFamily::X86Amx, kAmx, true},
     {KernelFamily::X86Avx2, kAvx2, true},
     {KernelFamily::X86AvxVnni, kAvxVnni, true},
     {KernelFamily::ArmNeon, kNeon, true},

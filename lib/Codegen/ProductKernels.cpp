@@ -9,6 +9,7 @@
 #include "KernelEntries.h"
 #include "QuantizedProduct.h"
 
+#include "qforge/Codegen/Kernels/AmxMatmul.h"
 #include "qforge/Codegen/Kernels/PackedGemm.h"
 #include "qforge/Conversion/QFToLinalg/IntegerLinalg.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
@@ -84,8 +85,8 @@ Value windowProduct(OpBuilder &b, Location loc, DotInstruction instruction, qf::
       acc, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
 }
 
-void emitMatmul(qf::MatmulOp op, DotInstruction instruction, const QuantizedProduct &p,
-                RewriterBase &rewriter) {
+Value matmulStorage(qf::MatmulOp op, DotInstruction instruction, const QuantizedProduct &p,
+                    RewriterBase &rewriter) {
   Location loc = op.getLoc();
   Value lhs = storageOf(rewriter, loc, op.getLhs());
   ArrayRef<int64_t> lhsShape = op.getLhs().getType().getShape();
@@ -100,12 +101,11 @@ void emitMatmul(qf::MatmulOp op, DotInstruction instruction, const QuantizedProd
                                     epilogue ? &*epilogue : nullptr);
   Value result = finishKernelProduct(rewriter, loc, acc, epilogue.has_value(), p, op.getBias(),
                                      1, op.getClamp(), op.getType());
-  result = expandFromRows(rewriter, loc, result, lhsShape, n, reassoc);
-  rewriter.replaceOp(op, resultFromStorage(rewriter, loc, result, op.getType()));
+  return expandFromRows(rewriter, loc, result, lhsShape, n, reassoc);
 }
 
-void emitConv(qf::Conv2DOp op, DotInstruction instruction, const QuantizedProduct &p,
-              RewriterBase &rewriter) {
+Value convStorage(qf::Conv2DOp op, DotInstruction instruction, const QuantizedProduct &p,
+                  RewriterBase &rewriter) {
   Location loc = op.getLoc();
   Value input = storageOf(rewriter, loc, op.getInput());
   int64_t channels = op.getType().getDimSize(3);
@@ -114,9 +114,30 @@ void emitConv(qf::Conv2DOp op, DotInstruction instruction, const QuantizedProduc
       channelEpilogue(p, op.getBias(), channels, op.getClamp(), op.getType());
   Value acc = windowProduct(rewriter, loc, instruction, op, input, matrix->weights, p.act,
                             epilogue ? &*epilogue : nullptr);
-  Value result = finishKernelProduct(rewriter, loc, acc, epilogue.has_value(), p, op.getBias(),
-                                     3, op.getClamp(), op.getType());
-  rewriter.replaceOp(op, resultFromStorage(rewriter, loc, result, op.getType()));
+  return finishKernelProduct(rewriter, loc, acc, epilogue.has_value(), p, op.getBias(), 3,
+                             op.getClamp(), op.getType());
+}
+
+/// The product's result as its storage integers.
+Value productStorage(Operation *op, DotInstruction instruction, const QuantizedProduct &p,
+                    RewriterBase &rewriter) {
+  if (auto matmul = dyn_cast<qf::MatmulOp>(op))
+    return matmulStorage(matmul, instruction, p, rewriter);
+  return convStorage(cast<qf::Conv2DOp>(op), instruction, p, rewriter);
+}
+
+/// The product's rows (outputs per column) and reduction length.
+std::pair<int64_t, int64_t> rowsAndDepth(Operation *op) {
+  if (auto matmul = dyn_cast<qf::MatmulOp>(op)) {
+    ArrayRef<int64_t> shape = matmul.getLhs().getType().getShape();
+    int64_t rows = 1;
+    for (int64_t d : shape.drop_back())
+      rows *= d;
+    return {rows, shape.back()};
+  }
+  auto conv = cast<qf::Conv2DOp>(op);
+  ArrayRef<int64_t> out = conv.getType().getShape(), filter = conv.getFilter().getType().getShape();
+  return {out[0] * out[1] * out[2], filter[1] * filter[2] * filter[3]};
 }
 
 } // namespace
@@ -131,13 +152,23 @@ bool dotProductComputes(Operation *op, DotInstruction instruction) {
   return dotProductFitsInt32(productMatrix(op, *p)->weights);
 }
 
+bool amxProductComputes(Operation *op) {
+  if (!dotProductComputes(op, DotInstruction::X86Amx))
+    return false;
+  std::optional<QuantizedProduct> p = readQuantizedProduct(op);
+  auto [rows, depth] = rowsAndDepth(op);
+  // A product of fewer rows than a tile block, or a short reduction, fills
+  // too little of the tiles to beat the VNNI kernel.
+  return !p->nibbles && !p->blocks && rows >= kAmxBlockRows && depth >= kAmxMinDepth;
+}
+
 void emitDotProduct(Operation *op, DotInstruction instruction, RewriterBase &rewriter) {
   std::optional<QuantizedProduct> p = readQuantizedProduct(op);
   assert(p && "the kernel computes the op");
   rewriter.setInsertionPoint(op);
-  if (auto matmul = dyn_cast<qf::MatmulOp>(op))
-    return emitMatmul(matmul, instruction, *p, rewriter);
-  emitConv(cast<qf::Conv2DOp>(op), instruction, *p, rewriter);
+  Value storage = productStorage(op, instruction, *p, rewriter);
+  rewriter.replaceOp(op, resultFromStorage(rewriter, op->getLoc(), storage,
+                                           op->getResult(0).getType()));
 }
 
 } // namespace qforge

@@ -41,6 +41,8 @@ constexpr RuntimeEntry kRuntimeEntries[] = {
     {"qforge_set_threads", "ParallelFor", "threads (--threads other than 1)"},
     // qf-profile-layers: per-layer timing.
     {"qforge_profile_mark", "Profile", "per-layer profiles (--profile)"},
+    // qf-lower-amx-ready: the permission to use AMX tiles.
+    {"qforge_amx_ready", "Amx", "AMX kernels"},
 };
 
 /// Links the definition of `entry`, when the model calls it, from the

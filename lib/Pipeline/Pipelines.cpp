@@ -23,6 +23,9 @@ static void addTextual(OpPassManager &pm, llvm::StringRef pipeline) {
 
 KernelFamily kernelFamilyFor(const TargetSpec &target) {
   // AVX-512 VNNI comes only with AVX-512 (x86-64-v4 names no features).
+  if (hasFeature(target, "avx512vnni") && hasFeature(target, "avx512vbmi") &&
+      hasFeature(target, "amx-int8") && hasFeature(target, "amx-tile"))
+    return KernelFamily::X86Amx;
   if (hasFeature(target, "avx512vnni"))
     return hasFeature(target, "avx512vbmi") ? KernelFamily::X86Avx512VnniVbmi
                                             : KernelFamily::X86Avx512Vnni;
@@ -106,6 +109,8 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, int64_t threads, bool profileLa
   // still loops; the bodies become functions once they are LLVM (called
   // directly when compiled for one thread), one per shape of layer.
   pm.addNestedPass<func::FuncOp>(createParallelizeLoopsPass());
+  // AMX kernels ask the runtime before they run (a call, declared here).
+  pm.addPass(createLowerAmxReadyPass());
   // The layers left sequential become functions too, so that LLVM
   // optimizes one layer at a time.
   pm.addNestedPass<func::FuncOp>(createOutlineLayersPass());
@@ -125,7 +130,10 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, int64_t threads, bool profileLa
                  "convert-math-to-llvm,convert-math-to-libm,"
                  "convert-vector-to-llvm,finalize-memref-to-llvm,"
                  "convert-arith-to-llvm,convert-func-to-llvm,"
-                 "convert-cf-to-llvm,convert-index-to-llvm,convert-ub-to-llvm,"
+                 // Branches carry AMX tiles (a kernel's accumulators
+                 // around its reduction loop): converted with the tiles'
+                 // type conversion.
+                 "convert-to-llvm{filter-dialects=cf,amx},convert-index-to-llvm,convert-ub-to-llvm,"
                  "reconcile-unrealized-casts");
   pm.addPass(createOutlineParallelForPass(OutlineParallelForPassOptions{threads}));
   pm.addPass(createShareChunkBodiesPass());

@@ -17,7 +17,8 @@ struct KnownTarget {
 // Baselines: x86_64 is AVX2 (x86-64-v3), x86_64-v2 SSE4.2 without AVX (the
 // reference loops everywhere); x86_64-avxvnni adds AVX-VNNI (VEX
 // vpdpbusd, without AVX-512); the VNNI target is x86-64-v4 (AVX-512) plus
-// VNNI; AArch64 is Armv8-A NEON, with dotprod (v8.2) or i8mm (v8.6). The
+// VNNI, the AMX one that plus VBMI and AMX-INT8 (what every AMX CPU has);
+// AArch64 is Armv8-A NEON, with dotprod (v8.2) or i8mm (v8.6). The
 // CPU names list the features kernel selection reads (the CPU implies the
 // rest for LLVM).
 constexpr KnownTarget kTargets[] = {
@@ -26,12 +27,14 @@ constexpr KnownTarget kTargets[] = {
     {"x86_64-v2", "x86_64-pc-linux-gnu", "x86-64-v2", ""},
     {"x86_64-avxvnni", "x86_64-pc-linux-gnu", "x86-64-v3", "+avx2,+fma,+avxvnni"},
     {"x86_64-avx512vnni", "x86_64-pc-linux-gnu", "x86-64-v4", "+avx512vnni"},
+    {"x86_64-amx", "x86_64-pc-linux-gnu", "x86-64-v4",
+     "+avx512vnni,+avx512vbmi,+amx-tile,+amx-int8"},
     {"skylake", "x86_64-pc-linux-gnu", "skylake", "+avx2,+fma"},
     {"alderlake", "x86_64-pc-linux-gnu", "alderlake", "+avx2,+fma,+avxvnni"},
     {"icelake-server", "x86_64-pc-linux-gnu", "icelake-server",
      "+avx512f,+avx512vnni,+avx512vbmi"},
     {"sapphirerapids", "x86_64-pc-linux-gnu", "sapphirerapids",
-     "+avx512f,+avx512vnni,+avx512vbmi,+avxvnni"},
+     "+avx512f,+avx512vnni,+avx512vbmi,+avxvnni,+amx-tile,+amx-int8"},
     {"znver4", "x86_64-pc-linux-gnu", "znver4", "+avx512f,+avx512vnni,+avx512vbmi"},
     {"aarch64", "aarch64-unknown-linux-gnu", "generic", "+neon"},
     {"aarch64-dotprod", "aarch64-unknown-linux-gnu", "generic", "+neon,+dotprod"},

@@ -629,6 +629,92 @@ func.func @vnni_matmul_int4_paired_int32(%xi: tensor<1x8xi8>) -> tensor<1x32xi32
 // -----
 
 //===----------------------------------------------------------------------===//
+// amx_product (x86 AMX)
+//===----------------------------------------------------------------------===//
+
+// A 40x70 by 70x3 product on tiles: rows pad to a block of 32 (64), the
+// reduction to a 64-byte step (128), the columns to 32; the weights are
+// packed as for vpdpbusd with 2 vectors per step ([1][32][128]). The
+// kernel takes its operands' buffers and writes a new one. Per block, on
+// the stack: the tiles where the process may use them (4 accumulators, 2
+// activation and 2 weight tiles a step; signed activations: tdpbssd, no
+// zext), else vpdpbusd on the same panels with the bytes flipped and
+// 128 colsum(w) taken off (colsum = [70, 70, 70]); then the compensation
+// z colsum(w) = -3 colsum(w) = [-210, -210, -210] and the store of two vectors per
+// row.
+// CHECK-LABEL: func.func @amx_matmul
+// CHECK: %[[CORR:.*]] = arith.constant dense<[-210, -210, -210, 0, {{.*}}]> : tensor<32xi32>
+// CHECK: %[[P:.*]] = tensor.pad %arg0 low[0, 0] high[24, 58]
+// CHECK: %[[FLIP:.*]] = arith.constant dense<[8960, 8960, 8960, 0, {{.*}}]> : tensor<32xi32>
+// CHECK: %[[W:.*]] = arith.constant dense<"0x{{.*}}"> : tensor<1x32x128xi8>
+// CHECK: %[[A:.*]] = bufferization.to_buffer %[[P]] read_only : tensor<64x128xi8> to memref<64x128xi8>
+// CHECK: %[[B:.*]] = bufferization.to_buffer %[[W]] read_only : tensor<1x32x128xi8> to memref<1x32x128xi8>
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<64x32xi32>
+// CHECK: %[[READY:.*]] = qf.amx_ready
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: memref.alloca_scope
+// CHECK: %[[SUMS:.*]] = memref.alloca() {alignment = 64 : i64} : memref<32x32xi32>
+// CHECK: scf.if %[[READY]] {
+// CHECK-COUNT-4: amx.tile_zero : !amx.tile<16x16xi32>
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (!amx.tile<16x16xi32>, !amx.tile<16x16xi32>, !amx.tile<16x16xi32>, !amx.tile<16x16xi32>)
+// CHECK-COUNT-2: amx.tile_load %[[A]]{{.*}} : memref<64x128xi8> into !amx.tile<16x64xi8>
+// CHECK-COUNT-2: amx.tile_load %[[B]]{{.*}} : memref<1x32x128xi8> into !amx.tile<16x64xi8>
+// CHECK-COUNT-4: amx.tile_muli %{{.*}}, %{{.*}}, %{{.*}} : !amx.tile<16x64xi8>, !amx.tile<16x64xi8>, !amx.tile<16x16xi32>
+// CHECK: scf.yield
+// CHECK-COUNT-4: amx.tile_store %[[SUMS]]
+// CHECK: } else {
+// CHECK: arith.xori
+// CHECK: qf.vnni_dot
+// CHECK: vector.transfer_read %[[FLIP]]
+// CHECK: arith.subi
+// CHECK: vector.store {{.*}}, %[[SUMS]]
+// CHECK: }
+// CHECK: vector.load %[[SUMS]]{{.*}} : memref<32x32xi32>, vector<16xi32>
+// CHECK: vector.transfer_read %[[CORR]]
+// CHECK: arith.subi
+// CHECK: vector.store {{.*}}, %[[OUT]]{{.*}} : memref<64x32xi32>, vector<16xi32>
+// CHECK: bufferization.to_tensor %[[OUT]] restrict writable : memref<64x32xi32> to tensor<64x32xi32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [40, 3] [1, 1] : tensor<64x32xi32> to tensor<40x3xi32>
+func.func @amx_matmul(%x: tensor<40x70xi8>) -> tensor<40x3xi32> {
+  %q = quant.scast %x : tensor<40x70xi8> to tensor<40x70x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<[[-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2], [-1, 1, 3], [0, 2, -1], [1, 3, 0], [2, -1, 1], [3, 0, 2]]> : tensor<70x3xi8>
+  %w = quant.scast %wi : tensor<70x3xi8> to tensor<70x3x!quant.uniform<i8:f32:1, {0.01, 0.02, 0.03}>>
+  %y = qf.matmul %q, %w {qf.kernel = #qf.kernel<amx_product>} : (tensor<40x70x!quant.uniform<i8:f32, 0.1:-3>>, tensor<70x3x!quant.uniform<i8:f32:1, {0.01, 0.02, 0.03}>>) -> tensor<40x3xi32>
+  return %y : tensor<40x3xi32>
+}
+
+// -----
+
+// A 3x3 convolution of 64 channels read in place from its input padded
+// with the zero point (10x10x64, as one run of 6400 bytes): tiles of 8
+// pixels (one output row), blocks of 2 tiles (16 rows), the tile at pixel
+// p starting at ((p / 64 * 10 + p % 64 / 8) * 10 + p % 8) * 64 (clamped to
+// the last tile, 56), its 8 rows 64 bytes apart; reduction byte k at tap
+// k / 64 = (kh, kw) adds (10 kh + kw) * 64 + k % 64. Unsigned activations:
+// tdpbusd (zext), no flip.
+// CHECK-LABEL: func.func @amx_conv_in_place
+// CHECK: %[[IN:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2, 3]] : tensor<1x10x10x64xi8> into tensor<6400xi8>
+// CHECK: %[[A:.*]] = bufferization.to_buffer %[[IN]] read_only : tensor<6400xi8> to memref<6400xi8>
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<16x32xi32>
+// CHECK-COUNT-4: amx.tile_zero : !amx.tile<8x16xi32>
+// CHECK: arith.minsi %{{.*}}, %c56
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c576 step %c64
+// CHECK: amx.tile_load %[[A]][%{{.*}}], %c64{{.*}} : memref<6400xi8> into !amx.tile<8x64xi8>
+// CHECK: amx.tile_muli %{{.*}} zext, %{{.*}}, %{{.*}} : !amx.tile<8x64xi8>, !amx.tile<16x64xi8>, !amx.tile<8x16xi32>
+// CHECK-NOT: arith.xori
+// CHECK: tensor.expand_shape
+func.func @amx_conv_in_place(%x: tensor<1x8x8x64xi8>) -> tensor<1x8x8x3xi32> {
+  %q = quant.scast %x : tensor<1x8x8x64xi8> to tensor<1x8x8x64x!quant.uniform<u8:f32, 0.1:7>>
+  %fi = arith.constant dense<1> : tensor<3x3x3x64xi8>
+  %f = quant.scast %fi : tensor<3x3x3x64xi8> to tensor<3x3x3x64x!quant.uniform<i8:f32:0, {0.01, 0.02, 0.03}>>
+  %y = qf.conv2d %q, %f {qf.kernel = #qf.kernel<amx_product>, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x8x8x64x!quant.uniform<u8:f32, 0.1:7>>, tensor<3x3x3x64x!quant.uniform<i8:f32:0, {0.01, 0.02, 0.03}>>) -> tensor<1x8x8x3xi32>
+  return %y : tensor<1x8x8x3xi32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
 // sdot_product, vector_depthwise (AArch64 dotprod)
 //===----------------------------------------------------------------------===//
 

@@ -7,6 +7,7 @@
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=arm-i8mm}))' | FileCheck %s --check-prefix=I8MM
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels))' | FileCheck %s --check-prefix=REFERENCE
 // RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-avx2}))' | FileCheck %s --check-prefix=AVX2
+// RUN: qforge-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-amx}))' | FileCheck %s --check-prefix=AMX
 // RUN: not qforge-opt %s --pass-pipeline='builtin.module(func.func(qf-select-kernels{kernels=x86-sse2}))' 2>&1 | FileCheck %s --check-prefix=BAD-FAMILY
 
 // Each family marks the ops its kernels compute; the reference family
@@ -23,6 +24,10 @@
 // VNNI: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_product>
 // AVX512-LABEL: func.func @products
 // AVX512-NOT: qf.kernel
+// Too few rows for a block of tiles (2 and 16 of 32): the VNNI kernel.
+// AMX-LABEL: func.func @products
+// AMX: qf.matmul {{.*}}qf.kernel = #qf.kernel<vnni_product>
+// AMX: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_product>
 // AVX2-LABEL: func.func @products
 // AVX2: qf.matmul {{.*}}qf.kernel = #qf.kernel<pmaddwd_product>
 // AVX2: qf.conv2d {{.*}}qf.kernel = #qf.kernel<pmaddwd_product>
@@ -48,6 +53,34 @@ func.func @products(%x: tensor<2x8xi8>, %img: tensor<1x4x4x8xi8>) -> (tensor<2x2
   %f = quant.scast %fi : tensor<2x3x3x8xi8> to tensor<2x3x3x8x!quant.uniform<i8:f32, 0.01>>
   %c = qf.conv2d %qi, %f {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x4x4x8x!quant.uniform<u8:f32, 0.1>>, tensor<2x3x3x8x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x4x2xi32>
   return %y, %c : tensor<2x2xi32>, tensor<1x4x4x2xi32>
+}
+
+// -----
+
+// AMX tiles take products of at least 32 rows and 32 bytes of reduction
+// with int8 weights: a 64x64 matmul and a 3x3 convolution of 8x8 pixels;
+// a reduction of 16 bytes keeps the VNNI kernel, and so does every
+// product in the VNNI family.
+// AMX-LABEL: func.func @tile_products
+// AMX: qf.matmul {{.*}}qf.kernel = #qf.kernel<amx_product>
+// AMX: qf.conv2d {{.*}}qf.kernel = #qf.kernel<amx_product>
+// AMX: qf.matmul {{.*}}qf.kernel = #qf.kernel<vnni_product>
+// VNNI-LABEL: func.func @tile_products
+// VNNI-COUNT-3: qf.kernel = #qf.kernel<vnni_product>
+func.func @tile_products(%x: tensor<64x64xi8>, %img: tensor<1x8x8x8xi8>, %s: tensor<64x16xi8>) -> (tensor<64x32xi32>, tensor<1x8x8x16xi32>, tensor<64x32xi32>) {
+  %q = quant.scast %x : tensor<64x64xi8> to tensor<64x64x!quant.uniform<i8:f32, 0.1:-3>>
+  %wi = arith.constant dense<3> : tensor<64x32xi8>
+  %w = quant.scast %wi : tensor<64x32xi8> to tensor<64x32x!quant.uniform<i8:f32, 0.01>>
+  %y = qf.matmul %q, %w : (tensor<64x64x!quant.uniform<i8:f32, 0.1:-3>>, tensor<64x32x!quant.uniform<i8:f32, 0.01>>) -> tensor<64x32xi32>
+  %qi = quant.scast %img : tensor<1x8x8x8xi8> to tensor<1x8x8x8x!quant.uniform<u8:f32, 0.1>>
+  %fi = arith.constant dense<1> : tensor<16x3x3x8xi8>
+  %f = quant.scast %fi : tensor<16x3x3x8xi8> to tensor<16x3x3x8x!quant.uniform<i8:f32, 0.01>>
+  %c = qf.conv2d %qi, %f {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x8x8x8x!quant.uniform<u8:f32, 0.1>>, tensor<16x3x3x8x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x8x8x16xi32>
+  %qs = quant.scast %s : tensor<64x16xi8> to tensor<64x16x!quant.uniform<i8:f32, 0.1:-3>>
+  %ws = arith.constant dense<3> : tensor<16x32xi8>
+  %wsq = quant.scast %ws : tensor<16x32xi8> to tensor<16x32x!quant.uniform<i8:f32, 0.01>>
+  %short = qf.matmul %qs, %wsq : (tensor<64x16x!quant.uniform<i8:f32, 0.1:-3>>, tensor<16x32x!quant.uniform<i8:f32, 0.01>>) -> tensor<64x32xi32>
+  return %y, %c, %short : tensor<64x32xi32>, tensor<1x8x8x16xi32>, tensor<64x32xi32>
 }
 
 // -----

@@ -25,6 +25,9 @@ enum class KernelFamily {
   X86Avx512Vnni,
   /// x86 with AVX-512 VNNI and VBMI: those, and vpermi2b table lookups.
   X86Avx512VnniVbmi,
+  /// x86 with AMX-INT8 (and AVX-512 VNNI and VBMI, which every AMX CPU
+  /// has): AMX tile products for int8, and the VNNI-VBMI family's kernels.
+  X86Amx,
   /// x86 with AVX2 and FMA but no AVX-512 or VNNI: vpmaddwd int8 kernels
   /// and the float FMA kernels on ymm.
   X86Avx2,
@@ -52,6 +55,8 @@ enum class KernelFamily {
                  "AVX-512 VNNI: vpdpbusd int8/int4 kernels and the float kernels"),            \
       clEnumValN(::qforge::KernelFamily::X86Avx512VnniVbmi, "x86-avx512-vnni-vbmi",            \
                  "AVX-512 VNNI and VBMI: those, and vpermi2b table lookups"),                  \
+      clEnumValN(::qforge::KernelFamily::X86Amx, "x86-amx",                                    \
+                 "AMX-INT8: tile products for int8, and the AVX-512 VNNI-VBMI kernels"),      \
       clEnumValN(::qforge::KernelFamily::X86Avx2, "x86-avx2",                                  \
                  "AVX2 and FMA without AVX-512 or VNNI: vpmaddwd int8/int4 kernels and the "   \
                  "float FMA kernels on ymm"),                                                  \
@@ -68,7 +73,7 @@ enum class KernelFamily {
 
 /// The family's name as the pass option and the docs spell it
 /// ("reference", "x86-avx512", "x86-avx512-vnni", "x86-avx512-vnni-vbmi",
-/// "x86-avx2", "x86-avx-vnni", "arm-neon", "arm-dotprod", "arm-i8mm").
+/// "x86-amx", "x86-avx2", "x86-avx-vnni", "arm-neon", "arm-dotprod", "arm-i8mm").
 llvm::StringRef kernelFamilyName(KernelFamily family);
 
 /// Whether the family has kernels for int8 and int4 products (elsewhere

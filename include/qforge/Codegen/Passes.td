@@ -27,6 +27,7 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     | `x86-avx512` | `fma_depthwise`, `fma_product` |
     | `x86-avx512-vnni` | `vnni_depthwise_rows`, `vector_depthwise`, `vnni_product`, `fma_depthwise`, `fma_product` |
     | `x86-avx512-vnni-vbmi` | those of `x86-avx512-vnni`, `vbmi_lookup` |
+    | `x86-amx` | `amx_product`, then those of `x86-avx512-vnni-vbmi` |
     | `x86-avx2` | `vector_depthwise`, `pmaddwd_product`, `fma256_depthwise`, `fma256_product` |
     | `x86-avx-vnni` | `vector_depthwise`, `avx_vnni_product`, `fma256_depthwise`, `fma256_product` |
     | `arm-neon` | `vector_depthwise`, `smull_product`, `fmla_depthwise`, `fmla_product` |
@@ -41,7 +42,10 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
       `qf.packed_constant`, per channel or in blocks of whole steps (4
       values; 8 on `smmla`, 2 on `smull`);
     - the integer `*_product` kernels: `qf.matmul`, and ungrouped `qf.conv2d`, whose int32
-      sums cannot overflow for any activations;
+      sums cannot overflow for any activations; `amx_product` only int8
+      weights and products of at least 32 rows (output pixels) and 32
+      bytes of reduction (smaller ones fill too little of a tile: the
+      VNNI kernel takes them);
     - `vnni_depthwise_rows`: a depthwise `qf.conv2d` (one output per input
       channel, any channel count: the kernels compute whole vectors of 16
       channels, the input padded with its zero point and the filter with
@@ -60,7 +64,8 @@ def SelectKernelsPass : Pass<"qf-select-kernels", "mlir::func::FuncOp"> {
     - `vbmi_lookup`: `qf.lookup` of static shape.
 
     `qforge compile` derives the family from `--target` (VNNI implies
-    AVX-512, and VBMI beside it adds the lookup kernel; AVX-VNNI without
+    AVX-512, and VBMI beside it adds the lookup kernel; AMX-INT8 with both
+    adds the tile kernel; AVX-VNNI without
     AVX-512 takes the 256-bit kernels, AVX2 with FMA alone the 256-bit
     float kernels and `vpmaddwd` for int8; i8mm is preferred to dotprod,
     and AArch64 with neither takes the NEON kernels: `smull` for int8,
@@ -105,6 +110,23 @@ def LowerToKernelsPass : Pass<"qf-lower-to-kernels", "mlir::func::FuncOp"> {
       byte and are unpacked in registers; weights in blocks are summed in
       runs of one block, each run's partial sums multiplied by its
       integer multiple.
+    - `amx_product`: the same products on AMX tiles (upstream `amx`
+      dialect; activations of either signedness as they are: `tdpbusd` or
+      `tdpbssd`), the weights packed as for `vnni_product` with 2 vectors
+      per step (16 steps are a weight tile), blocks of 2 x 2 accumulator
+      tiles (32 columns) over steps of 64 bytes. Activations are an
+      [Mp, Kp] byte matrix, 16 rows a tile; a convolution whose channels
+      are whole 64-byte steps and whose output width has a divisor R from
+      4 to 16 is read in place from its padded input, a tile being R
+      pixels of one output row at one tap (rows `sw C` bytes apart), others
+      are unfolded. Each block's sums go to a small buffer on the stack
+      (`memref.alloca_scope`) and through the same vector epilogue. The
+      tiles take the buffers of their operands (`bufferization.to_buffer`)
+      and the result is a new buffer (`bufferization.to_tensor`). Each
+      block branches on `qf.amx_ready`, asked once per product: a process
+      refused AMX computes the block's sums with `qf.vnni_dot` on the same
+      panels (signed bytes flipped, 128 colsum(w) taken off), the same
+      integers.
     - `vnni_depthwise_rows`: one `qf.vnni_dot` per kernel row for 16
       channels: the activations are copied into channel blocks [N][H][C/16]
       [W * 16] (padded with the zero point as they go; signed ones + 128),
@@ -146,6 +168,9 @@ def LowerToKernelsPass : Pass<"qf-lower-to-kernels", "mlir::func::FuncOp"> {
                            "mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::arm_neon::ArmNeonDialect",
+                           "mlir::amx::AMXDialect",
+                           "mlir::bufferization::BufferizationDialect",
+                           "mlir::memref::MemRefDialect",
                            // llvm.intr.lrint: the kernels' epilogues round
                            // with the current (nearest-even) mode.
                            "mlir::LLVM::LLVMDialect"];
@@ -174,6 +199,21 @@ def ApproximateMathPass : Pass<"qf-approximate-math", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",
                            "mlir::vector::VectorDialect"];
+}
+
+def LowerAmxReadyPass : Pass<"qf-lower-amx-ready", "mlir::ModuleOp"> {
+  let summary = "Ask the runtime whether the process may use AMX: qf.amx_ready as a call";
+  let description = [{
+    Replaces each `qf.amx_ready` by a call of `qforge_amx_ready() -> i32`
+    (declared in the module when it is not) compared with zero. The
+    runtime (`lib/Runtime/Amx.c`, linked into the models that call it)
+    asks Linux for the AMX tile state once per process
+    (`arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)`), keeps the
+    answer, and says once on stderr when the system refused it; the
+    environment variable `QFORGE_AMX=0` answers no without asking.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect"];
 }
 
 def ProfileLayersPass : Pass<"qf-profile-layers", "mlir::ModuleOp"> {

@@ -1,6 +1,7 @@
 //===- DotProductMatmul.cpp - int8 products on dot-product instructions ---===//
 
 #include "qforge/Codegen/Kernels/DotProductMatmul.h"
+#include "qforge/Codegen/Kernels/AmxMatmul.h"
 #include "qforge/Codegen/Kernels/ConvWindows.h"
 #include "qforge/Codegen/Kernels/PackedGemm.h"
 
@@ -36,6 +37,9 @@ struct DotTraits {
   // activations are widened before the kernel reads them, and each panel
   // holds its first two bytes of every column, then its last two.
   bool pairs = false;
+  // Instructions for either signedness of the activations (AMX's tdpbusd
+  // and tdpbssd): the bytes are read as they are.
+  bool eitherSign = false;
 };
 
 DotTraits traitsOf(DotInstruction instruction) {
@@ -52,6 +56,8 @@ DotTraits traitsOf(DotInstruction instruction) {
     return {4, 2, 8, false, 32}; // q register; smmla: s8 x s8, a 2 x 2 block over 8 bytes
   case DotInstruction::ArmSmull:
     return {4, 1, 2, false, 32}; // q register; smull + sadalp: s8 x s8, 4 columns x 2 bytes
+  case DotInstruction::X86Amx:
+    return {16, 1, 4, true, 32, false, true}; // tiles; the epilogue on zmm, 16 columns
   }
   llvm_unreachable("unknown dot-product instruction");
 }
@@ -171,7 +177,7 @@ struct ReadForm {
 ReadForm readFormOf(Value x, bool xSigned, const DotTraits &traits) {
   assert((!traits.pairs || traits.unsignedLhs) && "widened bytes are read unsigned");
   bool bytes = cast<ShapedType>(x.getType()).getElementType().isInteger(8);
-  return {xSigned == traits.unsignedLhs, traits.pairs && bytes};
+  return {!traits.eitherSign && xSigned == traits.unsignedLhs, traits.pairs && bytes};
 }
 
 /// x as `form` reads it, written into `init` (a new tensor by default).
@@ -367,6 +373,9 @@ public:
   Value build();
 
 private:
+  Value buildOnTiles();
+  Value flipCorrection();
+  void readExtents();
   void planTile();
   void scaleFourBitSums();
   void chooseSharedHalves();
@@ -422,6 +431,8 @@ private:
 };
 
 Value DotProductBuilder::build() {
+  if (traits.eitherSign)
+    return buildOnTiles();
   planTile();
   scaleFourBitSums();
   chooseSharedHalves();
@@ -451,13 +462,70 @@ Value DotProductBuilder::build() {
   return sliceToShape(b, loc, emitPackedGemm(b, loc, g), {m, n});
 }
 
-/// The product's extents, its register tile and the padded extents the
-/// tile and the instruction's depth ask for. 4-bit weights take 2 vectors
-/// by 7 rows (8 or 6 when they pad the rows less), so that each unpacked
-/// panel serves 7 rows; docs/performance.md has the measurements.
-void DotProductBuilder::planTile() {
-  int64_t lanes = traits.lanes, blockRows = traits.blockRows;
-  columns = lanes / blockRows; // per accumulator
+/// The product on AMX tiles (AmxMatmul.h): blocks of 2 tiles of rows by
+/// 32 columns, 64 bytes of the reduction a step, the weights packed as for
+/// vpdpbusd with 2 vectors; compensation and epilogue as for the vector
+/// kernels. A convolution (`conv`) has channels in whole steps and is read
+/// in place, a tile of output pixels of one image row at a time.
+Value DotProductBuilder::buildOnTiles() {
+  assert(!w.nibbles && !w.runs && "tiles take int8 weights");
+  readExtents();
+  columns = traits.lanes;
+  int64_t pixels = conv ? amxPixelsPerTile(conv->outShape[2]) : 0;
+  int64_t blockRows = conv ? 2 * pixels : kAmxBlockRows;
+  tile = {blockRows, kAmxBlockColumns / columns};
+  mp = llvm::alignTo(m, blockRows);
+  kp = llvm::alignTo(k, kAmxStepBytes);
+  np = llvm::alignTo(n, kAmxBlockColumns);
+  i8 = b.getI8Type();
+  i32 = b.getI32Type();
+  accType = VectorType::get({columns}, i32);
+  effective = effectiveWeights(w, rows, cols);
+  buildTables();
+  finishColumns();
+  AmxProduct product{mp, np, kp};
+  if (conv) {
+    auto padded = cast<RankedTensorType>(conv->input.getType());
+    product.lhs = tensor::CollapseShapeOp::create(
+        b, loc, conv->input, SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
+    product.windows = AmxWindows{pixels,
+                                 m,
+                                 conv->outShape[1],
+                                 conv->outShape[2],
+                                 conv->strides[0],
+                                 conv->strides[1],
+                                 conv->dilations[0],
+                                 conv->dilations[1],
+                                 conv->kernelW,
+                                 channels,
+                                 padded.getDimSize(1),
+                                 padded.getDimSize(2)};
+  } else {
+    product.lhs = activationElements(b, loc, x, form, mp, kp);
+  }
+  product.lhsUnsigned = !xSigned;
+  if (xSigned)
+    product.flipCorrection = flipCorrection();
+  product.packed = packWeights(b, loc, w.values, kp, np, columns, traits.depth, traits.depth,
+                               tile.vectors, /*nibbles=*/false);
+  product.outElement = epilogue ? Type(b.getIntegerType(epilogue->bits)) : i32;
+  product.epilogue = g.epilogue;
+  return sliceToShape(b, loc, emitAmxProduct(b, loc, product), {m, n});
+}
+
+/// 128 times each column's weight sum, [Np]: what reading signed bytes
+/// with their top bit flipped adds to the sums.
+Value DotProductBuilder::flipCorrection() {
+  std::vector<int32_t> flip(np, 0);
+  for (int64_t row = 0; row < rows; ++row)
+    for (int64_t col = 0; col < cols; ++col)
+      flip[col] += static_cast<int32_t>(128 * effective[row * cols + col]);
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(RankedTensorType::get({np}, i32), ArrayRef<int32_t>(flip)));
+}
+
+/// The product's rows m, reduction k and columns n.
+void DotProductBuilder::readExtents() {
   n = cast<ShapedType>(w.values.getType()).getDimSize(1);
   if (conv) {
     channels = cast<RankedTensorType>(conv->input.getType()).getDimSize(3);
@@ -468,6 +536,16 @@ void DotProductBuilder::planTile() {
     m = xType.getDimSize(0);
     k = xType.getDimSize(1);
   }
+}
+
+/// The product's extents, its register tile and the padded extents the
+/// tile and the instruction's depth ask for. 4-bit weights take 2 vectors
+/// by 7 rows (8 or 6 when they pad the rows less), so that each unpacked
+/// panel serves 7 rows; docs/performance.md has the measurements.
+void DotProductBuilder::planTile() {
+  int64_t lanes = traits.lanes, blockRows = traits.blockRows;
+  columns = lanes / blockRows; // per accumulator
+  readExtents();
   // Runs' partial sums double the accumulators; 4-bit weights take at
   // most 2 vectors (their panels are unpacked in registers).
   // With 16 registers, at most 6 rows: two vectors of columns each.
@@ -760,6 +838,8 @@ Value DotProductBuilder::combineOne(OpBuilder &cb, Location cl, Value acc, Value
     return arm_neon::SmmlaOp::create(cb, cl, accType, acc, row, panel);
   case DotInstruction::ArmSmull:
     return qf::BytePairDotOp::create(cb, cl, accType, acc, panel, row);
+  case DotInstruction::X86Amx:
+    break; // buildOnTiles
   }
   llvm_unreachable("unknown dot-product instruction");
 }
@@ -810,15 +890,18 @@ Value buildDotProductConv(OpBuilder &b, Location loc, DotInstruction instruction
   DotTraits traits = traitsOf(instruction);
   ReadForm form = readFormOf(windows.input, xSigned, traits);
   int64_t readZero = form.readZero(xSigned, zeroPoint);
-  bool readSigned = !traits.unsignedLhs;
+  bool readSigned = traits.eitherSign ? xSigned : !traits.unsignedLhs;
   ConvWindows padded = windows;
   // Bytes are filled by their bit pattern, int16 (widened unsigned bytes)
   // by their value.
   padded.input = paddedElements(b, loc, windows.input, windows.pad,
                                 form.wide ? readZero : static_cast<int8_t>(readZero), form);
   int64_t channels = cast<RankedTensorType>(windows.input.getType()).getDimSize(3);
-  if (traits.blockRows == 1 && channels % traits.depth == 0 &&
-      (!w.runs || channels % w.runs->size == 0))
+  bool inPlace = traits.eitherSign
+                     ? channels % kAmxStepBytes == 0 && amxPixelsPerTile(windows.outShape[2])
+                     : traits.blockRows == 1 && channels % traits.depth == 0 &&
+                           (!w.runs || channels % w.runs->size == 0);
+  if (inPlace)
     return buildDotProduct(b, loc, instruction, Value(), &padded, readSigned, readZero, w,
                            epilogue);
   Value cols = unfoldPatches(b, loc, padded.input, windows.kernelH, windows.kernelW,

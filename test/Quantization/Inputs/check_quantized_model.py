@@ -10,7 +10,8 @@ the AArch64 output equals the x86-64 output bit for bit. With
 --same-as-target NAME it also compiles for the x86 target NAME (run on this
 machine) and checks that its output equals the host's bit for bit: e.g.
 the reference loops (x86_64-v2) against the host's VNNI micro-kernels
-(repeatable: each target is compared with the host).
+(repeatable: each target is compared with the host). --target NAME builds
+the x86 executable for NAME instead of the host.
 With --min-cosine C the output's cosine similarity to the reference must
 be at least C too (a check that scales with the output, however small).
 
@@ -100,6 +101,7 @@ def main():
     p.add_argument("--aarch64-target", default="aarch64",
                    help="the AArch64 target --runner runs (aarch64, aarch64-dotprod, ...)")
     p.add_argument("--same-as-target", action="append", default=[])
+    p.add_argument("--target", default="host", help="the x86 build the others are compared with")
     p.add_argument("--precision", default="int8")
     p.add_argument("--group-size", type=int, default=32)
     p.add_argument("--activation-scheme", default="asymmetric",
@@ -140,7 +142,7 @@ def main():
                     "-o", table, "--quiet"], check=True)
     outputs = {}
     arm = args.aarch64_target
-    targets = [("host", [])] + ([(arm, shlex.split(args.runner))] if args.runner else [])
+    targets = [(args.target, [])] + ([(arm, shlex.split(args.runner))] if args.runner else [])
     targets += [(target, []) for target in args.same_as_target]
     for target, runner in targets:
         exe = os.path.join(args.work, args.precision + "-" + target)
@@ -153,7 +155,8 @@ def main():
                        ["--target=" + target, "-o", exe, "--quiet"], check=True)
         out = os.path.join(args.work, "out-" + target)
         subprocess.run(runner + [exe, x_path, "-o", out], check=True)
-        outputs[target] = np.load(os.path.join(out, "output_0.npy"))
+        outputs["host" if target == args.target else target] = np.load(
+            os.path.join(out, "output_0.npy"))
 
     ref = ort.InferenceSession(reference, providers=["CPUExecutionProvider"]).run(
         None, {inp.name: x})[0]
@@ -182,7 +185,7 @@ def main():
     for target in args.same_as_target:
         same = np.array_equal(outputs["host"], outputs[target])
         print(("ok   " if same else "FAIL ") + f"{name} {args.precision} for "
-              f"{target} equals host bit for bit")
+              f"{target} equals {args.target} bit for bit")
         ok = ok and same
     return 0 if ok else 1
 

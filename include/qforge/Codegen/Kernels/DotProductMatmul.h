@@ -32,6 +32,10 @@
 //   byte, unlike gemmlowp's `smlal2` form, which adds two products in
 //   int16. With int8 weights 4 instructions a step, as for sdot.
 //
+// - x86 AMX, `tdpbusd` or `tdpbssd` on tiles (AmxMatmul.h): the weights
+//   packed as for vpdpbusd with 2 vectors per step, 16 steps of which make
+//   a weight tile; activations of either signedness as they are.
+//
 // Data tiling: the weights [K, N] are packed at compile time into
 // [N/W][K/D][W x D] panels, D the instruction's depth (4; 8 for smmla, 2
 // for smull),
@@ -69,7 +73,17 @@
 namespace qforge {
 
 /// The dot-product instruction a kernel is built on.
-enum class DotInstruction { X86Vnni, X86AvxVnni, X86Pmaddwd, ArmSdot, ArmSmmla, ArmSmull };
+enum class DotInstruction {
+  X86Vnni,
+  X86AvxVnni,
+  X86Pmaddwd,
+  ArmSdot,
+  ArmSmmla,
+  ArmSmull,
+  /// AMX tiles (AmxMatmul.h): signed or unsigned activations as they are,
+  /// always read from a matrix (convolutions unfolded), int8 weights only.
+  X86Amx,
+};
 
 /// Weights whose reduction axis is split into runs of `size` values, run r
 /// of column n weighing `multiples[r * N + n]` times its values (4-bit

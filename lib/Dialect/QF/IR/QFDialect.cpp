@@ -41,6 +41,7 @@ static LogicalResult verifyKernelTarget(Operation *op, Kernel kernel) {
   case Kernel::SmmlaProduct:
   case Kernel::PmaddwdProduct:
   case Kernel::SmullProduct:
+  case Kernel::AmxProduct:
     if (isa<MatmulOp>(op) || (conv && conv.getGroups() == 1))
       return success();
     return op->emitError() << "'" << kKernelAttrName << "' " << stringifyKernel(kernel)

@@ -109,9 +109,9 @@ func.func @lookup_kernel_on_add(%a: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> te
 // -----
 
 func.func @unknown_kernel(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
-  // expected-error @+2 {{expected ::qforge::qf::Kernel to be one of: vnni_product, sdot_product, smmla_product, vnni_depthwise_rows, vector_depthwise, fma_product, fma_depthwise, vbmi_lookup, avx_vnni_product, fma256_product, fma256_depthwise, pmaddwd_product, fmla_product, fmla_depthwise, smull_product}}
+  // expected-error @+2 {{expected ::qforge::qf::Kernel to be one of: vnni_product, sdot_product, smmla_product, vnni_depthwise_rows, vector_depthwise, fma_product, fma_depthwise, vbmi_lookup, avx_vnni_product, fma256_product, fma256_depthwise, pmaddwd_product, fmla_product, fmla_depthwise, smull_product, amx_product}}
   // expected-error @+1 {{failed to parse QF_KernelAttr parameter 'value'}}
-  %y = math.exp %x {qf.kernel = #qf.kernel<amx_product>} : tensor<1x4xf32>
+  %y = math.exp %x {qf.kernel = #qf.kernel<tile_product>} : tensor<1x4xf32>
   return %y : tensor<1x4xf32>
 }
 

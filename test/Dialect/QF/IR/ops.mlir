@@ -202,6 +202,14 @@ func.func @vbmi_permute(%lo: vector<64xi8>, %i: vector<64xi8>, %hi: vector<64xi8
   return %r : vector<64xi8>
 }
 
+// CHECK-LABEL: func.func @amx_ready
+// CHECK: %[[R:.*]] = qf.amx_ready
+// CHECK: return %[[R]] : i1
+func.func @amx_ready() -> i1 {
+  %r = qf.amx_ready
+  return %r : i1
+}
+
 // CHECK-LABEL: func.func @mul_broadcast
 // CHECK: qf.mul %arg0, %arg1 clamp [-128, 100] : (tensor<1x3x3x8x!quant.uniform<i8:f32, 5.000000e-02:-3>>, tensor<1x1x1x8x!quant.uniform<i8:f32, 4.000000e-03:-128>>) -> tensor<1x3x3x8x!quant.uniform<i8:f32, 3.000000e-02:-10>>
 func.func @mul_broadcast(%x: tensor<1x3x3x8x!quant.uniform<i8:f32, 0.05:-3>>, %s: tensor<1x1x1x8x!quant.uniform<i8:f32, 0.004:-128>>) -> tensor<1x3x3x8x!quant.uniform<i8:f32, 0.03:-10>> {
