@@ -48,6 +48,16 @@ std::unique_ptr<ProductMatrix> productMatrix(Operation *op, const QuantizedProdu
   return matrix;
 }
 
+/// Whether the convolution is a 1x1 stride-1 one whose input is its
+/// windows' matrix.
+bool isPointwise(qf::Conv2DOp op) {
+  ArrayRef<int64_t> outShape = op.getType().getShape(), stride = op.getStrides();
+  ArrayRef<int64_t> filterShape = op.getFilter().getType().getShape(); // OHWI
+  ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+  return filterShape[1] == 1 && filterShape[2] == 1 && stride[0] == 1 && stride[1] == 1 &&
+         inShape[1] == outShape[1] && inShape[2] == outShape[2];
+}
+
 /// An ungrouped KH x KW convolution as one dot-product matrix product: the
 /// windows of `input` padded by the zero point, [N*OH*OW, KH*KW*C], times
 /// the [KH*KW*C, O] filter matrix, folded back to [N, OH, OW, O]. A 1x1
@@ -59,11 +69,8 @@ Value windowProduct(OpBuilder &b, Location loc, DotInstruction instruction, qf::
   ArrayRef<int64_t> outShape = op.getType().getShape(), stride = op.getStrides();
   ArrayRef<int64_t> filterShape = op.getFilter().getType().getShape(); // OHWI
   int64_t kh = filterShape[1], kw = filterShape[2];
-  auto inType = cast<RankedTensorType>(input.getType());
-  bool pointwise = kh == 1 && kw == 1 && stride[0] == 1 && stride[1] == 1 &&
-                   inType.getDimSize(1) == outShape[1] && inType.getDimSize(2) == outShape[2];
   Value acc;
-  if (!pointwise) {
+  if (!isPointwise(op)) {
     ConvWindows windows{input,
                         SmallVector<int64_t, 4>(op.getPadding()),
                         kh,
@@ -159,7 +166,17 @@ bool amxProductComputes(Operation *op) {
   auto [rows, depth] = rowsAndDepth(op);
   // A product of fewer rows than a tile block, or a short reduction, fills
   // too little of the tiles to beat the VNNI kernel.
-  return !p->nibbles && !p->blocks && rows >= kAmxBlockRows && depth >= kAmxMinDepth;
+  if (p->nibbles || p->blocks || rows < kAmxBlockRows || depth < kAmxMinDepth)
+    return false;
+  // A convolution the tiles cannot read in place is unfolded, and then
+  // padded to whole steps unless its rows already are: two copies of its
+  // windows, which cost more than the tiles save (ResNet-18's 7x7 stem:
+  // 0.78 ms against the VNNI kernel's 0.54).
+  auto conv = dyn_cast<qf::Conv2DOp>(op);
+  return !conv || isPointwise(conv) ||
+         amxReadsWindowsInPlace(conv.getInput().getType().getDimSize(3),
+                                conv.getType().getDimSize(2)) ||
+         depth % kAmxStepBytes == 0;
 }
 
 void emitDotProduct(Operation *op, DotInstruction instruction, RewriterBase &rewriter) {

@@ -58,29 +58,42 @@ func.func @products(%x: tensor<2x8xi8>, %img: tensor<1x4x4x8xi8>) -> (tensor<2x2
 // -----
 
 // AMX tiles take products of at least 32 rows and 32 bytes of reduction
-// with int8 weights: a 64x64 matmul and a 3x3 convolution of 8x8 pixels;
-// a reduction of 16 bytes keeps the VNNI kernel, and so does every
-// product in the VNNI family.
+// with int8 weights: a 64x64 matmul, a 3x3 convolution of 64 channels over
+// 8x8 pixels (read in place) and a 2x2 one of 16 channels (its windows
+// unfolded into rows of 2 x 2 x 16 = 64 bytes, one whole step); a
+// reduction of 16 bytes, and a convolution whose unfolded rows would have
+// to be padded to whole 64-byte steps (3 x 3 x 8 = 72 bytes), keep the
+// VNNI kernel, and so does every product in the VNNI family.
 // AMX-LABEL: func.func @tile_products
 // AMX: qf.matmul {{.*}}qf.kernel = #qf.kernel<amx_product>
 // AMX: qf.conv2d {{.*}}qf.kernel = #qf.kernel<amx_product>
+// AMX: qf.conv2d {{.*}}qf.kernel = #qf.kernel<amx_product>
 // AMX: qf.matmul {{.*}}qf.kernel = #qf.kernel<vnni_product>
+// AMX: qf.conv2d {{.*}}qf.kernel = #qf.kernel<vnni_product>
 // VNNI-LABEL: func.func @tile_products
-// VNNI-COUNT-3: qf.kernel = #qf.kernel<vnni_product>
-func.func @tile_products(%x: tensor<64x64xi8>, %img: tensor<1x8x8x8xi8>, %s: tensor<64x16xi8>) -> (tensor<64x32xi32>, tensor<1x8x8x16xi32>, tensor<64x32xi32>) {
+// VNNI-COUNT-5: qf.kernel = #qf.kernel<vnni_product>
+func.func @tile_products(%x: tensor<64x64xi8>, %img: tensor<1x8x8x64xi8>, %s: tensor<64x16xi8>, %few: tensor<1x8x8x16xi8>, %eight: tensor<1x8x8x8xi8>) -> (tensor<64x32xi32>, tensor<1x8x8x16xi32>, tensor<1x8x8x16xi32>, tensor<64x32xi32>, tensor<1x8x8x16xi32>) {
   %q = quant.scast %x : tensor<64x64xi8> to tensor<64x64x!quant.uniform<i8:f32, 0.1:-3>>
   %wi = arith.constant dense<3> : tensor<64x32xi8>
   %w = quant.scast %wi : tensor<64x32xi8> to tensor<64x32x!quant.uniform<i8:f32, 0.01>>
   %y = qf.matmul %q, %w : (tensor<64x64x!quant.uniform<i8:f32, 0.1:-3>>, tensor<64x32x!quant.uniform<i8:f32, 0.01>>) -> tensor<64x32xi32>
-  %qi = quant.scast %img : tensor<1x8x8x8xi8> to tensor<1x8x8x8x!quant.uniform<u8:f32, 0.1>>
-  %fi = arith.constant dense<1> : tensor<16x3x3x8xi8>
-  %f = quant.scast %fi : tensor<16x3x3x8xi8> to tensor<16x3x3x8x!quant.uniform<i8:f32, 0.01>>
-  %c = qf.conv2d %qi, %f {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x8x8x8x!quant.uniform<u8:f32, 0.1>>, tensor<16x3x3x8x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x8x8x16xi32>
+  %qi = quant.scast %img : tensor<1x8x8x64xi8> to tensor<1x8x8x64x!quant.uniform<u8:f32, 0.1>>
+  %fi = arith.constant dense<1> : tensor<16x3x3x64xi8>
+  %f = quant.scast %fi : tensor<16x3x3x64xi8> to tensor<16x3x3x64x!quant.uniform<i8:f32, 0.01>>
+  %c = qf.conv2d %qi, %f {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x8x8x64x!quant.uniform<u8:f32, 0.1>>, tensor<16x3x3x64x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x8x8x16xi32>
+  %qf = quant.scast %few : tensor<1x8x8x16xi8> to tensor<1x8x8x16x!quant.uniform<u8:f32, 0.1>>
+  %f2i = arith.constant dense<1> : tensor<16x2x2x16xi8>
+  %f2 = quant.scast %f2i : tensor<16x2x2x16xi8> to tensor<16x2x2x16x!quant.uniform<i8:f32, 0.01>>
+  %u = qf.conv2d %qf, %f2 {padding = array<i64: 0, 1, 0, 1>} : (tensor<1x8x8x16x!quant.uniform<u8:f32, 0.1>>, tensor<16x2x2x16x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x8x8x16xi32>
   %qs = quant.scast %s : tensor<64x16xi8> to tensor<64x16x!quant.uniform<i8:f32, 0.1:-3>>
   %ws = arith.constant dense<3> : tensor<16x32xi8>
   %wsq = quant.scast %ws : tensor<16x32xi8> to tensor<16x32x!quant.uniform<i8:f32, 0.01>>
   %short = qf.matmul %qs, %wsq : (tensor<64x16x!quant.uniform<i8:f32, 0.1:-3>>, tensor<16x32x!quant.uniform<i8:f32, 0.01>>) -> tensor<64x32xi32>
-  return %y, %c, %short : tensor<64x32xi32>, tensor<1x8x8x16xi32>, tensor<64x32xi32>
+  %qe = quant.scast %eight : tensor<1x8x8x8xi8> to tensor<1x8x8x8x!quant.uniform<u8:f32, 0.1>>
+  %f3i = arith.constant dense<1> : tensor<16x3x3x8xi8>
+  %f3 = quant.scast %f3i : tensor<16x3x3x8xi8> to tensor<16x3x3x8x!quant.uniform<i8:f32, 0.01>>
+  %v = qf.conv2d %qe, %f3 {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x8x8x8x!quant.uniform<u8:f32, 0.1>>, tensor<16x3x3x8x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x8x8x16xi32>
+  return %y, %c, %u, %short, %v : tensor<64x32xi32>, tensor<1x8x8x16xi32>, tensor<1x8x8x16xi32>, tensor<64x32xi32>, tensor<1x8x8x16xi32>
 }
 
 // -----

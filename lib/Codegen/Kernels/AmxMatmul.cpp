@@ -141,26 +141,36 @@ public:
 
   int64_t blockRows() const { return 2 * rows.tileRows(); }
 
-  void emit(OpBuilder &b, Location loc, Value m0, Value columnTile) {
-    // The scope frees the buffer at the end of each block.
+  /// Two consecutive blocks, the first at m0. The first block's epilogue
+  /// comes after the second block's tile products in program order, so
+  /// that the core runs the vector work while the tiles multiply (a block
+  /// at a time, the tiles would wait for every epilogue).
+  void emitPair(OpBuilder &b, Location loc, Value m0, Value columnTile) {
+    // The scope frees the buffers at the end of each pair.
     auto scope = memref::AllocaScopeOp::create(b, loc, TypeRange{});
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&scope.getBodyRegion().emplaceBlock());
-    sums = memref::AllocaOp::create(
-        b, loc, MemRefType::get({blockRows(), kAmxBlockColumns}, b.getI32Type()),
-        b.getI64IntegerAttr(64));
+    auto sumsType = MemRefType::get({blockRows(), kAmxBlockColumns}, b.getI32Type());
+    Value sums[2], starts[2] = {m0, plus(b, loc, m0, blockRows())};
+    for (Value &buffer : sums)
+      buffer = memref::AllocaOp::create(b, loc, sumsType, b.getI64IntegerAttr(64));
     Value n0 = times(b, loc, columnTile, kAmxBlockColumns);
     scf::IfOp::create(
         b, loc, ready,
         [&](OpBuilder &tb, Location tl) {
-          storeSums(tb, tl, reduce(tb, tl, m0, columnTile));
+          storeSums(tb, tl, reduce(tb, tl, starts[0], columnTile), sums[0]);
+          SmallVector<Value> second = reduce(tb, tl, starts[1], columnTile);
+          finishRows(tb, tl, starts[0], n0, sums[0]);
+          storeSums(tb, tl, second, sums[1]);
           scf::YieldOp::create(tb, tl);
         },
         [&](OpBuilder &vb, Location vl) {
-          sumOnVectors(vb, vl, m0, columnTile, n0);
+          for (int i = 0; i < 2; ++i)
+            sumOnVectors(vb, vl, starts[i], columnTile, n0, sums[i]);
+          finishRows(vb, vl, starts[0], n0, sums[0]);
           scf::YieldOp::create(vb, vl);
         });
-    finishRows(b, loc, m0, n0);
+    finishRows(b, loc, starts[1], n0, sums[1]);
     memref::AllocaScopeReturnOp::create(b, loc);
   }
 
@@ -211,7 +221,7 @@ private:
     return next;
   }
 
-  void storeSums(OpBuilder &b, Location loc, ArrayRef<Value> accs) {
+  void storeSums(OpBuilder &b, Location loc, ArrayRef<Value> accs, Value sums) {
     for (int r = 0; r < 2; ++r)
       for (int c = 0; c < 2; ++c)
         amx::TileStoreOp::create(
@@ -226,7 +236,8 @@ private:
   /// the VNNI kernel's panels). vpdpbusd reads unsigned bytes: signed ones
   /// are read with their top bit flipped (+128), and 128 times the
   /// columns' weight sums taken off, so that the sums equal the tiles'.
-  void sumOnVectors(OpBuilder &b, Location loc, Value m0, Value columnTile, Value n0) {
+  void sumOnVectors(OpBuilder &b, Location loc, Value m0, Value columnTile, Value n0,
+                    Value sums) {
     auto accType = VectorType::get({kTileColumns}, b.getI32Type());
     Value zero =
         arith::ConstantOp::create(b, loc, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0)));
@@ -288,7 +299,7 @@ private:
     return next;
   }
 
-  void finishRows(OpBuilder &b, Location loc, Value m0, Value n0) {
+  void finishRows(OpBuilder &b, Location loc, Value m0, Value n0, Value sums) {
     auto sumType = VectorType::get({kTileColumns}, b.getI32Type());
     plainLoop(b, loc, blockRows(), 1, [&](OpBuilder &rb, Location rl, Value r) {
       Value row = arith::AddIOp::create(rb, rl, m0, r);
@@ -304,7 +315,6 @@ private:
   const AmxProduct &p;
   ActivationRows rows;
   Value ready, lhs, packed, out;
-  Value sums; // the block's, [blockRows, 32] int32
 };
 
 } // namespace
@@ -314,6 +324,10 @@ int64_t amxPixelsPerTile(int64_t outW) {
     if (outW % r == 0)
       return r;
   return 0;
+}
+
+bool amxReadsWindowsInPlace(int64_t channels, int64_t outW) {
+  return channels % kAmxStepBytes == 0 && amxPixelsPerTile(outW) != 0;
 }
 
 Value emitAmxProduct(OpBuilder &b, Location loc, const AmxProduct &p) {
@@ -331,15 +345,15 @@ Value emitAmxProduct(OpBuilder &b, Location loc, const AmxProduct &p) {
   // Asked once per product, before its loops (each thread's chunks read it).
   Value ready = qf::AmxReadyOp::create(b, loc, b.getI1Type());
   AmxBlockEmitter block(p, ready, lhs, packed, out);
-  int64_t blockRows = block.blockRows();
-  assert(p.mp % blockRows == 0 && p.np % kAmxBlockColumns == 0 &&
-         p.kp % kAmxStepBytes == 0 && "padded to whole blocks and steps");
+  int64_t pairRows = 2 * block.blockRows();
+  assert(p.mp % pairRows == 0 && p.np % kAmxBlockColumns == 0 &&
+         p.kp % kAmxStepBytes == 0 && "padded to whole pairs of blocks and steps");
   scf::ForOp rowLoop;
   int64_t columnTiles = p.np / kAmxBlockColumns;
   scf::ForOp columnLoop =
       plainLoop(b, loc, columnTiles, 1, [&](OpBuilder &cb, Location cl, Value columnTile) {
-        rowLoop = plainLoop(cb, cl, p.mp, blockRows, [&](OpBuilder &rb, Location rl, Value m0) {
-          block.emit(rb, rl, m0, columnTile);
+        rowLoop = plainLoop(cb, cl, p.mp, pairRows, [&](OpBuilder &rb, Location rl, Value m0) {
+          block.emitPair(rb, rl, m0, columnTile);
         });
       });
   // As the vector kernels: threads split the columns when the activations
@@ -347,7 +361,7 @@ Value emitAmxProduct(OpBuilder &b, Location loc, const AmxProduct &p) {
   if (p.mp * p.np * p.kp >= kParallelMinMacs) {
     if (p.mp < p.np && columnTiles >= 2)
       columnLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
-    else if (p.mp / blockRows >= 2)
+    else if (p.mp / pairRows >= 2)
       rowLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
   }
   return bufferization::ToTensorOp::create(

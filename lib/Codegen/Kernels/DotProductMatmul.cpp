@@ -474,7 +474,7 @@ Value DotProductBuilder::buildOnTiles() {
   int64_t pixels = conv ? amxPixelsPerTile(conv->outShape[2]) : 0;
   int64_t blockRows = conv ? 2 * pixels : kAmxBlockRows;
   tile = {blockRows, kAmxBlockColumns / columns};
-  mp = llvm::alignTo(m, blockRows);
+  mp = llvm::alignTo(m, 2 * blockRows); // the kernel takes blocks in pairs
   kp = llvm::alignTo(k, kAmxStepBytes);
   np = llvm::alignTo(n, kAmxBlockColumns);
   i8 = b.getI8Type();
@@ -898,7 +898,7 @@ Value buildDotProductConv(OpBuilder &b, Location loc, DotInstruction instruction
                                 form.wide ? readZero : static_cast<int8_t>(readZero), form);
   int64_t channels = cast<RankedTensorType>(windows.input.getType()).getDimSize(3);
   bool inPlace = traits.eitherSign
-                     ? channels % kAmxStepBytes == 0 && amxPixelsPerTile(windows.outShape[2])
+                     ? amxReadsWindowsInPlace(channels, windows.outShape[2])
                      : traits.blockRows == 1 && channels % traits.depth == 0 &&
                            (!w.runs || channels % w.runs->size == 0);
   if (inPlace)

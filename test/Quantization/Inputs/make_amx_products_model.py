@@ -1,9 +1,10 @@
 """Writes a small float model whose products take every path of the AMX
 kernel (tiles of 16 x 64 bytes, blocks of 2 tiles of rows by 32 columns).
 
-x [1, 32, 13, 13] -> conv0 (3x3, pad 1, 32 -> 64: 32 channels are no whole
-64-byte step, so the windows are unfolded into a matrix; 169 rows pad to
-192) -> Relu -> conv1 (3x3, pad 1, 64 -> 64: read in place, tiles of 13
+x [1, 32, 13, 13] -> conv0 (2x2, pads 0 top/left and 1 bottom/right, 32
+-> 64: 32 channels are no whole 64-byte step, so the windows are unfolded
+into a matrix, whose rows of 128 bytes are two steps; 169 rows pad to 192)
+-> Relu -> conv1 (3x3, pad 1, 64 -> 64: read in place, tiles of 13
 pixels, 169 rows in blocks of 26: the last block's second tile lies past
 the image and reads the last real one's pixels) -> Relu -> conv2 (3x3,
 stride 2, pad 1 -> 7x7: tiles of 7 pixels, rows sw C bytes apart) -> conv3
@@ -38,7 +39,7 @@ def main():
         return numpy_helper.from_array(rng.normal(0, 0.1, n).astype(np.float32), name)
 
     inits = [
-        weight("w0", 64, 32, 3, 3), bias("b0", 64),
+        weight("w0", 64, 32, 2, 2), bias("b0", 64),
         weight("w1", 64, 64, 3, 3), bias("b1", 64),
         weight("w2", 64, 64, 3, 3), bias("b2", 64),
         weight("w3", 40, 64, 3, 3), bias("b3", 40),
@@ -51,7 +52,7 @@ def main():
     conv = lambda x, w, b, y, **kw: helper.make_node(
         "Conv", [x, w, b], [y], name="conv_" + y, **kw)
     nodes = [
-        conv("x", "w0", "b0", "c0", pads=[1, 1, 1, 1]),
+        conv("x", "w0", "b0", "c0", pads=[0, 0, 1, 1]),
         helper.make_node("Relu", ["c0"], ["r0"], name="relu_0"),
         conv("r0", "w1", "b1", "c1", pads=[1, 1, 1, 1]),
         helper.make_node("Relu", ["c1"], ["r1"], name="relu_1"),

@@ -59,7 +59,7 @@ struct AmxWindows {
 };
 
 struct AmxProduct {
-  int64_t mp, np, kp; // multiples of the block and the step
+  int64_t mp, np, kp; // multiples of two blocks' rows, a block's columns, a step
   /// [Mp, Kp] activation bytes, unsigned (`lhsUnsigned`) or signed; with
   /// `windows`, the convolution's padded input as one run of bytes.
   mlir::Value lhs;
@@ -83,6 +83,10 @@ struct AmxProduct {
 /// divisor up to 16, or 0 when that is below 4 (the windows are then
 /// unfolded into a matrix).
 int64_t amxPixelsPerTile(int64_t outW);
+
+/// Whether a convolution of `channels` input channels and an output
+/// `outW` wide is read in place (else its windows are unfolded).
+bool amxReadsWindowsInPlace(int64_t channels, int64_t outW);
 
 /// Emits the loops: the [Mp, Np] result tensor of outElement. A product
 /// with at least kParallelMinMacs multiply-adds marks the loop threads may
