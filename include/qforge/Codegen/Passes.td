@@ -119,8 +119,11 @@ def LowerToKernelsPass : Pass<"qf-lower-to-kernels", "mlir::func::FuncOp"> {
       are whole 64-byte steps and whose output width has a divisor R from
       4 to 16 is read in place from its padded input, a tile being R
       pixels of one output row at one tap (rows `sw C` bytes apart), others
-      are unfolded. Each block's sums go to a small buffer on the stack
-      (`memref.alloca_scope`) and through the same vector epilogue. The
+      are unfolded (only when the unfolded rows are whole steps: else the
+      VNNI kernel takes the convolution). Each block's sums go to a small
+      buffer on the stack (`memref.alloca_scope`) and through the same
+      vector epilogue; blocks come in pairs, the first one's epilogue after
+      the second one's tile products, so that vector and tile work overlap. The
       tiles take the buffers of their operands (`bufferization.to_buffer`)
       and the result is a new buffer (`bufferization.to_tensor`). Each
       block branches on `qf.amx_ready`, asked once per product: a process
