@@ -160,23 +160,28 @@ bool dotProductComputes(Operation *op, DotInstruction instruction) {
 }
 
 bool amxProductComputes(Operation *op) {
-  if (!dotProductComputes(op, DotInstruction::X86Amx))
+  auto conv = dyn_cast<qf::Conv2DOp>(op);
+  if (!isa<qf::MatmulOp>(op) && !(conv && conv.getGroups() == 1))
     return false;
   std::optional<QuantizedProduct> p = readQuantizedProduct(op);
-  auto [rows, depth] = rowsAndDepth(op);
+  if (!p || p->nibbles || p->blocks)
+    return false;
   // A product of fewer rows than a tile block, or a short reduction, fills
   // too little of the tiles to beat the VNNI kernel.
-  if (p->nibbles || p->blocks || rows < kAmxBlockRows || depth < kAmxMinDepth)
+  auto [rows, depth] = rowsAndDepth(op);
+  if (rows < kAmxBlockRows || depth < kAmxMinDepth)
     return false;
   // A convolution the tiles cannot read in place is unfolded, and then
   // padded to whole steps unless its rows already are: two copies of its
   // windows, which cost more than the tiles save (ResNet-18's 7x7 stem:
   // 0.78 ms against the VNNI kernel's 0.54).
-  auto conv = dyn_cast<qf::Conv2DOp>(op);
-  return !conv || isPointwise(conv) ||
-         amxReadsWindowsInPlace(conv.getInput().getType().getDimSize(3),
-                                conv.getType().getDimSize(2)) ||
-         depth % kAmxStepBytes == 0;
+  if (conv && !isPointwise(conv) &&
+      !amxReadsWindowsInPlace(conv.getInput().getType().getDimSize(3),
+                              conv.getType().getDimSize(2)) &&
+      depth % kAmxStepBytes != 0)
+    return false;
+  // Last, as it sums every weight column: whether int32 holds the sums.
+  return dotProductComputes(op, DotInstruction::X86Amx);
 }
 
 void emitDotProduct(Operation *op, DotInstruction instruction, RewriterBase &rewriter) {

@@ -35,17 +35,29 @@ Value times(OpBuilder &b, Location loc, Value v, int64_t factor) {
   return factor == 1 ? v : arith::MulIOp::create(b, loc, v, index(b, loc, factor)).getResult();
 }
 
-/// A loop without results over [0, upper) by `step`.
-scf::ForOp plainLoop(OpBuilder &b, Location loc, int64_t upper, int64_t step,
-                     function_ref<void(OpBuilder &, Location, Value)> body) {
+/// for iv in [0, upper) by `step`, carrying `inits` (what `body` returns
+/// for the next iteration).
+scf::ForOp loopFromZero(
+    OpBuilder &b, Location loc, int64_t upper, int64_t step, ValueRange inits,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value iv, ValueRange carried)> body) {
+  // Made one by one, in an order that does not depend on the host compiler.
   Value stepValue = index(b, loc, step);
   Value upperValue = index(b, loc, upper);
   Value lowerValue = index(b, loc, 0);
-  return scf::ForOp::create(b, loc, lowerValue, upperValue, stepValue, ValueRange{},
-                            [&](OpBuilder &ib, Location il, Value iv, ValueRange) {
-                              body(ib, il, iv);
-                              scf::YieldOp::create(ib, il);
+  return scf::ForOp::create(b, loc, lowerValue, upperValue, stepValue, inits,
+                            [&](OpBuilder &ib, Location il, Value iv, ValueRange carried) {
+                              scf::YieldOp::create(ib, il, body(ib, il, iv, carried));
                             });
+}
+
+/// A loop without results over [0, upper) by `step`.
+scf::ForOp plainLoop(OpBuilder &b, Location loc, int64_t upper, int64_t step,
+                     function_ref<void(OpBuilder &, Location, Value)> body) {
+  return loopFromZero(b, loc, upper, step, ValueRange{},
+                      [&](OpBuilder &ib, Location il, Value iv, ValueRange) {
+                        body(ib, il, iv);
+                        return SmallVector<Value>{};
+                      });
 }
 
 /// Where the activation bytes of a row (an output pixel of a convolution)
@@ -185,14 +197,10 @@ private:
       zeros.push_back(amx::TileZeroOp::create(b, loc, accType));
     Value starts[2] = {rows.base(b, loc, rows.tileStart(b, loc, m0, 0)),
                        rows.base(b, loc, rows.tileStart(b, loc, m0, 1))};
-    Value stepValue = index(b, loc, kAmxStepBytes);
-    Value upperValue = index(b, loc, p.kp);
-    Value lowerValue = index(b, loc, 0);
-    auto loop = scf::ForOp::create(
-        b, loc, lowerValue, upperValue, stepValue, zeros,
-        [&](OpBuilder &ib, Location il, Value k0, ValueRange accs) {
-          scf::YieldOp::create(ib, il, step(ib, il, starts, columnTile, k0, accs));
-        });
+    auto loop = loopFromZero(b, loc, p.kp, kAmxStepBytes, zeros,
+                             [&](OpBuilder &ib, Location il, Value k0, ValueRange accs) {
+                               return step(ib, il, starts, columnTile, k0, accs);
+                             });
     return SmallVector<Value>(loop.getResults());
   }
 
@@ -245,14 +253,10 @@ private:
       SmallVector<Value> rowIds;
       for (int64_t i = 0; i < kVectorRows; ++i)
         rowIds.push_back(rows.base(rb, rl, rows.row(rb, rl, m0, plus(rb, rl, r0, i))));
-      Value stepValue = index(rb, rl, 1);
-      Value upperValue = index(rb, rl, p.kp / 4);
-      Value lowerValue = index(rb, rl, 0);
-      auto loop = scf::ForOp::create(
-          rb, rl, lowerValue, upperValue, stepValue, SmallVector<Value>(2 * kVectorRows, zero),
-          [&](OpBuilder &kb, Location kl, Value step, ValueRange accs) {
-            scf::YieldOp::create(kb, kl, vectorStep(kb, kl, rowIds, columnTile, step, accs));
-          });
+      auto loop = loopFromZero(rb, rl, p.kp / 4, 1, SmallVector<Value>(2 * kVectorRows, zero),
+                               [&](OpBuilder &kb, Location kl, Value step, ValueRange accs) {
+                                 return vectorStep(kb, kl, rowIds, columnTile, step, accs);
+                               });
       for (int64_t i = 0; i < kVectorRows; ++i)
         for (int64_t c = 0; c < 2; ++c) {
           Value sum = loop.getResult(i * 2 + c);

@@ -374,7 +374,8 @@ public:
 
 private:
   Value buildOnTiles();
-  Value flipCorrection();
+  std::vector<int32_t> scaledColumnSums(int64_t scale) const;
+  Value columnTable(ArrayRef<int32_t> values);
   void readExtents();
   void planTile();
   void scaleFourBitSums();
@@ -504,8 +505,9 @@ Value DotProductBuilder::buildOnTiles() {
     product.lhs = activationElements(b, loc, x, form, mp, kp);
   }
   product.lhsUnsigned = !xSigned;
+  // What reading signed bytes with their top bit flipped adds to the sums.
   if (xSigned)
-    product.flipCorrection = flipCorrection();
+    product.flipCorrection = columnTable(scaledColumnSums(128));
   product.packed = packWeights(b, loc, w.values, kp, np, columns, traits.depth, traits.depth,
                                tile.vectors, /*nibbles=*/false);
   product.outElement = epilogue ? Type(b.getIntegerType(epilogue->bits)) : i32;
@@ -513,15 +515,20 @@ Value DotProductBuilder::buildOnTiles() {
   return sliceToShape(b, loc, emitAmxProduct(b, loc, product), {m, n});
 }
 
-/// 128 times each column's weight sum, [Np]: what reading signed bytes
-/// with their top bit flipped adds to the sums.
-Value DotProductBuilder::flipCorrection() {
-  std::vector<int32_t> flip(np, 0);
+/// `scale` times each column's sum of the (effective) weights, [Np] (zero
+/// for the padded columns): the compensations the kernels take off.
+std::vector<int32_t> DotProductBuilder::scaledColumnSums(int64_t scale) const {
+  std::vector<int32_t> sums(np, 0);
   for (int64_t row = 0; row < rows; ++row)
     for (int64_t col = 0; col < cols; ++col)
-      flip[col] += static_cast<int32_t>(128 * effective[row * cols + col]);
+      sums[col] += static_cast<int32_t>(effective[row * cols + col] * scale);
+  return sums;
+}
+
+/// A constant [Np] int32 table of per-column values.
+Value DotProductBuilder::columnTable(ArrayRef<int32_t> values) {
   return arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(RankedTensorType::get({np}, i32), ArrayRef<int32_t>(flip)));
+      b, loc, DenseElementsAttr::get(RankedTensorType::get({np}, i32), values));
 }
 
 /// The product's rows m, reduction k and columns n.
@@ -646,14 +653,9 @@ void DotProductBuilder::scaleFourBitSums() {
 void DotProductBuilder::buildTables() {
   form = readFormOf(conv ? conv->input : x, xSigned, traits);
   readZero = form.readZero(xSigned, zeroPoint);
-  std::vector<int32_t> correction(np, 0);
-  for (int64_t row = 0; row < rows; ++row)
-    for (int64_t col = 0; col < cols; ++col)
-      correction[col] += static_cast<int32_t>(effective[row * cols + col] * readZero * factor);
+  std::vector<int32_t> correction = scaledColumnSums(readZero * factor);
   if (llvm::any_of(correction, [](int32_t c) { return c != 0; }))
-    corrTable = arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(RankedTensorType::get({np}, i32), ArrayRef<int32_t>(correction)));
+    corrTable = columnTable(correction);
   if (epilogue)
     tables = epilogue->materialize(b, loc, np);
   zeroI8 = arith::ConstantOp::create(b, loc, i8, b.getI8IntegerAttr(0));

@@ -15,13 +15,14 @@
 // bytes of 16 rows per tile; or a convolution's padded NHWC input, read in
 // place: a tile is R output pixels of one image row (R dividing the output
 // width, at most 16) at one tap and 64 of its channels, rows sw C bytes
-// apart, and a block two such tiles by 32 columns. The accumulators go through memory (a 4 KiB
-// buffer per block, on the stack of the thread computing it) to the
-// vector epilogue of the other kernels.
+// apart, and a block two such tiles by 32 columns. The accumulators go
+// through memory (a small buffer per block, on the stack of the thread
+// computing it) to the vector epilogue of the other kernels; blocks come
+// in pairs, the first one's epilogue after the second one's tile products.
 //
 // A process that may not use AMX (qf.amx_ready: the operating system
 // refused, or QFORGE_AMX=0) computes each block's sums on vpdpbusd from
-// the same operands instead, 4 rows at a time: the same integers.
+// the same operands instead, 2 rows at a time: the same integers.
 //
 // Tiles live in memory as far as MLIR is concerned (the upstream `amx`
 // dialect loads and stores memrefs), so the kernel takes the buffers of its
