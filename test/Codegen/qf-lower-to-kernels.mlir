@@ -635,7 +635,8 @@ func.func @vnni_matmul_int4_paired_int32(%xi: tensor<1x8xi8>) -> tensor<1x32xi32
 // A 40x70 by 70x3 product on tiles: rows pad to a block of 32 (64), the
 // reduction to a 64-byte step (128), the columns to 32; the weights are
 // packed as for vpdpbusd with 2 vectors per step ([1][32][128]). The
-// kernel takes its operands' buffers and writes a new one. Per block, on
+// kernel takes its operands' buffers and writes a new one; one loop runs
+// over the pairs of blocks (2 blocks of rows: one pair). Per block, on
 // the stack: the tiles where the process may use them (4 accumulators, 2
 // activation and 2 weight tiles a step; signed activations: tdpbssd, no
 // zext), else vpdpbusd on the same panels with the bytes flipped and
@@ -651,8 +652,7 @@ func.func @vnni_matmul_int4_paired_int32(%xi: tensor<1x8xi8>) -> tensor<1x32xi32
 // CHECK: %[[B:.*]] = bufferization.to_buffer %[[W]] read_only : tensor<1x32x128xi8> to memref<1x32x128xi8>
 // CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<64x32xi32>
 // CHECK: %[[READY:.*]] = qf.amx_ready
-// CHECK: scf.for
-// CHECK: scf.for
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c2{{.*}} step %c2{{.*}} {
 // CHECK: memref.alloca_scope
 // CHECK: %[[SUMS:.*]] = memref.alloca() {alignment = 64 : i64} : memref<32x32xi32>
 // CHECK: scf.if %[[READY]] {

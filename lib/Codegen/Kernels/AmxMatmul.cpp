@@ -141,6 +141,12 @@ private:
   const AmxProduct &p;
 };
 
+/// Where a block lies: its first row and its column tile (columns
+/// [32 t, 32 t + 32)).
+struct AmxBlockAt {
+  Value m0, columnTile;
+};
+
 /// One block of 2 tiles of rows by 32 columns: the reduction on tiles
 /// (or, where the process may not use them, on vpdpbusd), the sums stored
 /// to a small buffer on the stack of the thread that computes the block
@@ -153,36 +159,38 @@ public:
 
   int64_t blockRows() const { return 2 * rows.tileRows(); }
 
-  /// Two consecutive blocks, the first at m0. The first block's epilogue
-  /// comes after the second block's tile products in program order, so
-  /// that the core runs the vector work while the tiles multiply (a block
-  /// at a time, the tiles would wait for every epilogue).
-  void emitPair(OpBuilder &b, Location loc, Value m0, Value columnTile) {
+  /// Two blocks, computed in this order; the first block's epilogue comes
+  /// after the second block's tile products in program order, so that the
+  /// core runs the vector work while the tiles multiply (a block at a
+  /// time, the tiles would wait for every epilogue).
+  void emitPair(OpBuilder &b, Location loc, AmxBlockAt first, AmxBlockAt second) {
     // The scope frees the buffers at the end of each pair.
     auto scope = memref::AllocaScopeOp::create(b, loc, TypeRange{});
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&scope.getBodyRegion().emplaceBlock());
     auto sumsType = MemRefType::get({blockRows(), kAmxBlockColumns}, b.getI32Type());
-    Value sums[2], starts[2] = {m0, plus(b, loc, m0, blockRows())};
-    for (Value &buffer : sums)
-      buffer = memref::AllocaOp::create(b, loc, sumsType, b.getI64IntegerAttr(64));
-    Value n0 = times(b, loc, columnTile, kAmxBlockColumns);
+    AmxBlockAt blocks[2] = {first, second};
+    Value sums[2], firstColumns[2];
+    for (int i = 0; i < 2; ++i) {
+      sums[i] = memref::AllocaOp::create(b, loc, sumsType, b.getI64IntegerAttr(64));
+      firstColumns[i] = times(b, loc, blocks[i].columnTile, kAmxBlockColumns);
+    }
     scf::IfOp::create(
         b, loc, ready,
         [&](OpBuilder &tb, Location tl) {
-          storeSums(tb, tl, reduce(tb, tl, starts[0], columnTile), sums[0]);
-          SmallVector<Value> second = reduce(tb, tl, starts[1], columnTile);
-          finishRows(tb, tl, starts[0], n0, sums[0]);
-          storeSums(tb, tl, second, sums[1]);
+          storeSums(tb, tl, reduce(tb, tl, first.m0, first.columnTile), sums[0]);
+          SmallVector<Value> next = reduce(tb, tl, second.m0, second.columnTile);
+          finishRows(tb, tl, first.m0, firstColumns[0], sums[0]);
+          storeSums(tb, tl, next, sums[1]);
           scf::YieldOp::create(tb, tl);
         },
         [&](OpBuilder &vb, Location vl) {
           for (int i = 0; i < 2; ++i)
-            sumOnVectors(vb, vl, starts[i], columnTile, n0, sums[i]);
-          finishRows(vb, vl, starts[0], n0, sums[0]);
+            sumOnVectors(vb, vl, blocks[i].m0, blocks[i].columnTile, firstColumns[i], sums[i]);
+          finishRows(vb, vl, first.m0, firstColumns[0], sums[0]);
           scf::YieldOp::create(vb, vl);
         });
-    finishRows(b, loc, starts[1], n0, sums[1]);
+    finishRows(b, loc, second.m0, firstColumns[1], sums[1]);
     memref::AllocaScopeReturnOp::create(b, loc);
   }
 
@@ -349,25 +357,36 @@ Value emitAmxProduct(OpBuilder &b, Location loc, const AmxProduct &p) {
   // Asked once per product, before its loops (each thread's chunks read it).
   Value ready = qf::AmxReadyOp::create(b, loc, b.getI1Type());
   AmxBlockEmitter block(p, ready, lhs, packed, out);
-  int64_t pairRows = 2 * block.blockRows();
-  assert(p.mp % pairRows == 0 && p.np % kAmxBlockColumns == 0 &&
-         p.kp % kAmxStepBytes == 0 && "padded to whole pairs of blocks and steps");
-  scf::ForOp rowLoop;
-  int64_t columnTiles = p.np / kAmxBlockColumns;
-  scf::ForOp columnLoop =
-      plainLoop(b, loc, columnTiles, 1, [&](OpBuilder &cb, Location cl, Value columnTile) {
-        rowLoop = plainLoop(cb, cl, p.mp, pairRows, [&](OpBuilder &rb, Location rl, Value m0) {
-          block.emitPair(rb, rl, m0, columnTile);
-        });
+  int64_t blockRows = block.blockRows();
+  assert(p.mp % blockRows == 0 && p.np % kAmxBlockColumns == 0 &&
+         p.kp % kAmxStepBytes == 0 && "padded to whole blocks and steps");
+  int64_t rowBlocks = p.mp / blockRows, columnTiles = p.np / kAmxBlockColumns;
+  // The blocks go in one sequence, in pairs. Consecutive blocks share one
+  // operand's panel (32 rows or columns by Kp bytes), which stays in the
+  // L1 cache while the other operand streams from L2. Weights stream well
+  // (each step's two tiles are 2 KiB in a row), activation tiles less (16
+  // rows a matrix row or an image row apart), so the sequence runs along
+  // the columns (streaming the weights) unless the weights are the larger
+  // operand.
+  bool alongColumns = p.np <= p.mp;
+  int64_t inner = alongColumns ? columnTiles : rowBlocks;
+  int64_t blocks = rowBlocks * columnTiles;
+  scf::ForOp pairLoop =
+      plainLoop(b, loc, blocks, 2, [&](OpBuilder &pb, Location pl, Value first) {
+        auto at = [&](Value t) {
+          Value major = arith::DivUIOp::create(pb, pl, t, index(pb, pl, inner));
+          Value minor = arith::RemUIOp::create(pb, pl, t, index(pb, pl, inner));
+          return alongColumns ? AmxBlockAt{times(pb, pl, major, blockRows), minor}
+                              : AmxBlockAt{times(pb, pl, minor, blockRows), major};
+        };
+        // An odd count's last pair computes its block twice.
+        Value second = plus(pb, pl, first, 1);
+        if (blocks % 2)
+          second = arith::MinSIOp::create(pb, pl, second, index(pb, pl, blocks - 1));
+        block.emitPair(pb, pl, at(first), at(second));
       });
-  // As the vector kernels: threads split the columns when the activations
-  // are the smaller operand, else the rows.
-  if (p.mp * p.np * p.kp >= kParallelMinMacs) {
-    if (p.mp < p.np && columnTiles >= 2)
-      columnLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
-    else if (p.mp / pairRows >= 2)
-      rowLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
-  }
+  if (p.mp * p.np * p.kp >= kParallelMinMacs && blocks >= 4)
+    pairLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
   return bufferization::ToTensorOp::create(
       b, loc, RankedTensorType::get({p.mp, p.np}, p.outElement), out, /*restrict=*/true,
       /*writable=*/true);

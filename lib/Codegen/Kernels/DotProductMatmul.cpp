@@ -475,7 +475,7 @@ Value DotProductBuilder::buildOnTiles() {
   int64_t pixels = conv ? amxPixelsPerTile(conv->outShape[2]) : 0;
   int64_t blockRows = conv ? 2 * pixels : kAmxBlockRows;
   tile = {blockRows, kAmxBlockColumns / columns};
-  mp = llvm::alignTo(m, 2 * blockRows); // the kernel takes blocks in pairs
+  mp = llvm::alignTo(m, blockRows);
   kp = llvm::alignTo(k, kAmxStepBytes);
   np = llvm::alignTo(n, kAmxBlockColumns);
   i8 = b.getI8Type();

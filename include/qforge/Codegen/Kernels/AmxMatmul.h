@@ -17,8 +17,11 @@
 // width, at most 16) at one tap and 64 of its channels, rows sw C bytes
 // apart, and a block two such tiles by 32 columns. The accumulators go
 // through memory (a small buffer per block, on the stack of the thread
-// computing it) to the vector epilogue of the other kernels; blocks come
-// in pairs, the first one's epilogue after the second one's tile products.
+// computing it) to the vector epilogue of the other kernels. The blocks
+// run as one sequence in pairs, the first one's epilogue after the second
+// one's tile products; consecutive blocks share one operand's panel (32
+// rows or columns by Kp bytes), which stays in the L1 cache while the
+// other operand streams by (the weights, unless they are the larger one).
 //
 // A process that may not use AMX (qf.amx_ready: the operating system
 // refused, or QFORGE_AMX=0) computes each block's sums on vpdpbusd from
@@ -60,7 +63,7 @@ struct AmxWindows {
 };
 
 struct AmxProduct {
-  int64_t mp, np, kp; // multiples of two blocks' rows, a block's columns, a step
+  int64_t mp, np, kp; // multiples of a block's rows, a block's columns, a step
   /// [Mp, Kp] activation bytes, unsigned (`lhsUnsigned`) or signed; with
   /// `windows`, the convolution's padded input as one run of bytes.
   mlir::Value lhs;
@@ -89,9 +92,9 @@ int64_t amxPixelsPerTile(int64_t outW);
 /// `outW` wide is read in place (else its windows are unfolded).
 bool amxReadsWindowsInPlace(int64_t channels, int64_t outW);
 
-/// Emits the loops: the [Mp, Np] result tensor of outElement. A product
-/// with at least kParallelMinMacs multiply-adds marks the loop threads may
-/// split (qf.parallel_split).
+/// Emits the loop over the pairs of blocks: the [Mp, Np] result tensor of
+/// outElement. A product with at least kParallelMinMacs multiply-adds and
+/// two pairs marks that loop for threads to split (qf.parallel_split).
 mlir::Value emitAmxProduct(mlir::OpBuilder &b, mlir::Location loc, const AmxProduct &p);
 
 } // namespace qforge
