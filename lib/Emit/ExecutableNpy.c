@@ -118,6 +118,14 @@ static const char *npy_parse_header(const char *header, npy_array *a) {
   return npy_parse_shape(npy_value(header, "'shape'"), a);
 }
 
+/* `bytes` (at least 1) on a cache line, or NULL: the model reads its
+ * inputs and writes its outputs in place, and tile and vector accesses of
+ * rows that straddle two lines cost more. free() releases it. */
+static char *aligned_bytes(size_t bytes) {
+  void *p = NULL;
+  return posix_memalign(&p, 64, bytes ? bytes : 1) == 0 ? p : NULL;
+}
+
 /* Reads a whole .npy file from `f` into `a`; the data is every byte after
  * the header (the caller checks it against the shape). */
 static const char *npy_read(FILE *f, npy_array *a) {
@@ -159,12 +167,8 @@ static const char *npy_read(FILE *f, npy_array *a) {
   if (error)
     return error;
   a->bytes = (size_t)size - start - header_len;
-  /* On a cache line: the model reads its inputs in place, and its tile
-   * and vector loads of a row that straddles two lines cost twice. */
-  void *data = NULL;
-  if (posix_memalign(&data, 64, a->bytes ? a->bytes : 1) != 0)
+  if (!(a->data = aligned_bytes(a->bytes)))
     return "out of memory";
-  a->data = data;
   if (fread(a->data, 1, a->bytes, f) != a->bytes) {
     free(a->data);
     a->data = NULL;
