@@ -22,6 +22,24 @@ using namespace mlir;
 namespace qforge::onnx_import {
 namespace {
 
+/// Rows [begin, begin + count) of a constant's leading dimension as a
+/// constant of their own, or null where its elements are not whole bytes.
+HostTensor leadingRows(HostTensor all, int64_t begin, int64_t count) {
+  auto type = cast<RankedTensorType>(all.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  int64_t rows = shape[0];
+  shape[0] = count;
+  auto part = RankedTensorType::get(shape, type.getElementType());
+  if (all.isSplat())
+    return all.resizeSplat(part);
+  unsigned bits = type.getElementTypeBitWidth();
+  if (bits % 8 != 0 || rows == 0)
+    return {};
+  ArrayRef<char> raw = all.getRawData();
+  size_t rowBytes = raw.size() / rows;
+  return DenseElementsAttr::getFromRawBuffer(part, raw.slice(begin * rowBytes, count * rowBytes));
+}
+
 Type accumulatorType(OpBuilder &b, Type element) {
   // f16/bf16 accumulate in f32 for accuracy; f32 in f32.
   return isa<FloatType>(element) ? Type(b.getF32Type()) : Type(b.getI32Type());
@@ -105,16 +123,29 @@ LogicalResult convertConv(NodeContext &ctx) {
         ctx.b, ctx.loc, tensorType({n, h->out, wd->out, m}, element), input, dw,
         bias, zp, zp, pad, stride, dilation, acc, localBound);
   } else {
-    Value ohwi = wConst ? constant(ctx.b, ctx.loc, ctx.permutedConstInput(1, ws, {0, 2, 3, 1}))
-                       : transpose(ctx.b, ctx.loc, w, kNchwToNhwc);
+    HostTensor constOhwi = wConst ? ctx.permutedConstInput(1, ws, {0, 2, 3, 1}) : HostTensor();
+    Value ohwi; // the whole filter, made only where a group slices it
     int64_t mPerGroup = m / group;
     SmallVector<Value> parts;
     for (int64_t g = 0; g < group; ++g) {
       ArrayRef<int64_t> is = typeOf(input).getShape();
       Value in = slice(ctx.b, ctx.loc, input, {0, 0, 0, g * cPerGroup},
                        {is[0], is[1], is[2], cPerGroup});
-      Value wg = slice(ctx.b, ctx.loc, ohwi, {g * mPerGroup, 0, 0, 0},
-                       {mPerGroup, ws[2], ws[3], cPerGroup});
+      // Constant weights give each group a constant of its own, which the
+      // kernels pack at compile time (a slice of one constant would be
+      // transposed and packed on every call).
+      HostTensor groupWeights =
+          constOhwi ? leadingRows(constOhwi, g * mPerGroup, mPerGroup) : HostTensor();
+      Value wg;
+      if (groupWeights) {
+        wg = constant(ctx.b, ctx.loc, groupWeights);
+      } else {
+        if (!ohwi)
+          ohwi = constOhwi ? constant(ctx.b, ctx.loc, constOhwi)
+                           : transpose(ctx.b, ctx.loc, w, kNchwToNhwc);
+        wg = slice(ctx.b, ctx.loc, ohwi, {g * mPerGroup, 0, 0, 0},
+                   {mPerGroup, ws[2], ws[3], cPerGroup});
+      }
       Value bg = slice(ctx.b, ctx.loc, bias, {g * mPerGroup}, {mPerGroup});
       parts.push_back(tosa::Conv2DOp::create(
           ctx.b, ctx.loc, tensorType({n, h->out, wd->out, mPerGroup}, element),

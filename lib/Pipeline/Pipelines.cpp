@@ -84,6 +84,9 @@ void buildTosaToLinalgPipeline(OpPassManager &pm, const KernelOptions &kernels) 
 }
 
 void buildBufferizePipeline(OpPassManager &pm, const ScratchOptions &scratch) {
+  // CSE gave ops of one shape one tensor.empty as their destination; one
+  // each keeps the bufferization's analysis from comparing them all.
+  pm.addNestedPass<func::FuncOp>(createDistinctEmptyTensorsPass());
   pm.addNestedPass<func::FuncOp>(createDistinctResultsPass());
   addTextual(pm, "one-shot-bufferize{bufferize-function-boundaries "
                  "function-boundary-type-conversion=identity-layout-map},"

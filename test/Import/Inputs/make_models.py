@@ -115,6 +115,15 @@ save("constant_node_weights", helper.make_graph(
      helper.make_node("HardSwish", ["c"], ["y"], name="hswish")],
     "paddle", [vi("x", [1, 3, 4, 4])], [vi("y", [1, 2, 4, 4])]), opset=14)
 
+# --- A grouped convolution (3 groups of 2 channels) with constant weights:
+# one convolution per group, each with constant weights of its own -------
+save("grouped_conv", helper.make_graph(
+    [helper.make_node("Conv", ["x", "wg", "bg"], ["y"], name="grouped", group=3,
+                      pads=[1, 1, 1, 1])],
+    "grouped", [vi("x", [1, 6, 5, 5])], [vi("y", [1, 9, 5, 5])],
+    [init("wg", rng.standard_normal((9, 2, 3, 3)).astype(np.float32)),
+     init("bg", rng.standard_normal(9).astype(np.float32))]))
+
 # --- Shape arithmetic that must fold: Shape -> Gather -> Concat -> Reshape --
 save("shape_chain", helper.make_graph(
     [helper.make_node("Shape", ["x"], ["s"], name="shape"),
