@@ -147,21 +147,32 @@ std::pair<int64_t, int64_t> rowsAndDepth(Operation *op) {
   return {out[0] * out[1] * out[2], filter[1] * filter[2] * filter[3]};
 }
 
+/// A matmul or a convolution of one group: the products the dot-product
+/// kernels take.
+bool isUngroupedProduct(Operation *op) {
+  auto conv = dyn_cast<qf::Conv2DOp>(op);
+  return isa<qf::MatmulOp>(op) || (conv && conv.getGroups() == 1);
+}
+
+/// Whether `instruction`'s kernel computes the quantized product `p` of
+/// `op`: its weight blocks are whole steps and int32 holds its sums.
+bool dotProductTakes(Operation *op, const QuantizedProduct &p, DotInstruction instruction) {
+  if (p.blocks && p.blocks->size % dotProductDepth(instruction) != 0)
+    return false;
+  return dotProductFitsInt32(productMatrix(op, p)->weights);
+}
+
 } // namespace
 
 bool dotProductComputes(Operation *op, DotInstruction instruction) {
-  auto conv = dyn_cast<qf::Conv2DOp>(op);
-  if (!isa<qf::MatmulOp>(op) && !(conv && conv.getGroups() == 1))
+  if (!isUngroupedProduct(op))
     return false;
   std::optional<QuantizedProduct> p = readQuantizedProduct(op);
-  if (!p || (p->blocks && p->blocks->size % dotProductDepth(instruction) != 0))
-    return false;
-  return dotProductFitsInt32(productMatrix(op, *p)->weights);
+  return p && dotProductTakes(op, *p, instruction);
 }
 
 bool amxProductComputes(Operation *op) {
-  auto conv = dyn_cast<qf::Conv2DOp>(op);
-  if (!isa<qf::MatmulOp>(op) && !(conv && conv.getGroups() == 1))
+  if (!isUngroupedProduct(op))
     return false;
   std::optional<QuantizedProduct> p = readQuantizedProduct(op);
   if (!p || p->nibbles || p->blocks)
@@ -175,13 +186,14 @@ bool amxProductComputes(Operation *op) {
   // padded to whole steps unless its rows already are: two copies of its
   // windows, which cost more than the tiles save (ResNet-18's 7x7 stem:
   // 0.78 ms against the VNNI kernel's 0.54).
+  auto conv = dyn_cast<qf::Conv2DOp>(op);
   if (conv && !isPointwise(conv) &&
       !amxReadsWindowsInPlace(conv.getInput().getType().getDimSize(3),
                               conv.getType().getDimSize(2)) &&
       depth % kAmxStepBytes != 0)
     return false;
   // Last, as it sums every weight column: whether int32 holds the sums.
-  return dotProductComputes(op, DotInstruction::X86Amx);
+  return dotProductTakes(op, *p, DotInstruction::X86Amx);
 }
 
 void emitDotProduct(Operation *op, DotInstruction instruction, RewriterBase &rewriter) {
