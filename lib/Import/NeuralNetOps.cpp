@@ -125,6 +125,7 @@ LogicalResult convertConv(NodeContext &ctx) {
   } else {
     HostTensor constOhwi = wConst ? ctx.permutedConstInput(1, ws, {0, 2, 3, 1}) : HostTensor();
     Value ohwi; // the whole filter, made only where a group slices it
+    HostTensor constBias = ctx.hasInput(2) ? ctx.constInput(2) : HostTensor();
     int64_t mPerGroup = m / group;
     SmallVector<Value> parts;
     for (int64_t g = 0; g < group; ++g) {
@@ -146,7 +147,13 @@ LogicalResult convertConv(NodeContext &ctx) {
         wg = slice(ctx.b, ctx.loc, ohwi, {g * mPerGroup, 0, 0, 0},
                    {mPerGroup, ws[2], ws[3], cPerGroup});
       }
-      Value bg = slice(ctx.b, ctx.loc, bias, {g * mPerGroup}, {mPerGroup});
+      // Quantization folds a constant bias into the integer op; a slice of
+      // one would stay a float add.
+      HostTensor groupBias =
+          constBias ? leadingRows(constBias, g * mPerGroup, mPerGroup) : HostTensor();
+      Value bg = !ctx.hasInput(2) ? splat(ctx.b, ctx.loc, element, {mPerGroup}, 0)
+                 : groupBias      ? constant(ctx.b, ctx.loc, groupBias)
+                                  : slice(ctx.b, ctx.loc, bias, {g * mPerGroup}, {mPerGroup});
       parts.push_back(tosa::Conv2DOp::create(
           ctx.b, ctx.loc, tensorType({n, h->out, wd->out, mPerGroup}, element),
           in, wg, bg, zp, zp, pad, stride, dilation, acc, localBound));

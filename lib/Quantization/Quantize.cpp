@@ -82,6 +82,20 @@ const qforge::TableEntry *entryAfter(Value v, const qforge::CalibrationTable &t)
   return after ? t.find(qforge::onnxValueName(after)) : nullptr;
 }
 
+/// The calibrated tensor a layer's result stands for: its own, or, for one
+/// part of a concatenation that has none, the joined tensor's, which covers
+/// every part. The importer computes a grouped convolution as one
+/// convolution per group joined along the channels; its parts then share
+/// the node's output parameters and join as stored integers.
+const qforge::TableEntry *layerOutputEntry(Value v, const qforge::CalibrationTable &t) {
+  if (const qforge::TableEntry *e = entryAfter(v, t))
+    return e;
+  if (!v.hasOneUse())
+    return nullptr;
+  auto concat = dyn_cast<tosa::ConcatOp>(*v.getUsers().begin());
+  return concat ? entryAfter(concat.getResult(), t) : nullptr;
+}
+
 /// The quantized type of an earlier integer op's result that `v` is a
 /// dequantized and passed-through copy of: reusing it as this op's input
 /// type lets the two integer ops meet without requantization.
@@ -1019,7 +1033,7 @@ void LayerQuantizer::quantize(Operation *op) {
     return;
   layers.push_back(describe(op, w));
   layers.back().sharesWeights = !seenWeights.insert(w).second;
-  const qforge::TableEntry *out = entryAfter(op->getResult(0), calibration);
+  const qforge::TableEntry *out = layerOutputEntry(op->getResult(0), calibration);
   GemmBias bias = gemmBias(op, out);
   // The f32 bytes of the layer: weights and bias.
   DenseElementsAttr floatBias =
