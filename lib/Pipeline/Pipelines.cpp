@@ -115,9 +115,10 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, int64_t threads, bool profileLa
   // AMX kernels ask the runtime before they run (a call, declared here).
   pm.addPass(createLowerAmxReadyPass());
   // The layers left sequential become functions too, so that LLVM
-  // optimizes one layer at a time.
-  pm.addNestedPass<func::FuncOp>(createOutlineLayersPass());
+  // optimizes one layer at a time; copies between strided views are loops
+  // by then, and go with them.
   pm.addNestedPass<func::FuncOp>(createLowerStridedCopiesPass());
+  pm.addNestedPass<func::FuncOp>(createOutlineLayersPass());
   pm.addNestedPass<func::FuncOp>(createLowerVnniDotPass());
   // exp, tanh, erf and the like in the loops' vector lanes, before the
   // LLVM lowering would call libm once per lane.
