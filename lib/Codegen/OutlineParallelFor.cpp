@@ -121,6 +121,10 @@ struct OutlineParallelForPass
         LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context), {ptr, i64, i64}),
         LLVM::Linkage::Internal);
     symbols.insert(body); // renames it if the name is taken
+    // Called directly (one item, or one thread), LLVM's inliner would put
+    // every layer back into the model's function, whose size -O3 and
+    // code generation then pay for superlinearly.
+    body.setNoInline(true);
     Block *entry = body.addEntryBlock(b);
     b.setInsertionPointToStart(entry);
     IRMapping mapping;

@@ -41,7 +41,10 @@
 // SEQ: llvm.store %[[P]]
 // SEQ: %[[ZERO:.*]] = llvm.mlir.constant(0 : i64) : i64
 // SEQ: llvm.call @fill_chunk(%[[CTX]], %[[ZERO]], %[[N]]) : (!llvm.ptr, i64, i64) -> ()
+// Called directly, the body must stay a function of its own: LLVM's
+// inliner would otherwise put it back into the model's function.
 // SEQ-LABEL: llvm.func internal @fill_chunk(
+// SEQ-SAME: attributes {no_inline}
 // SEQ-NOT: qforge_parallel_for
 llvm.func @fill(%p: !llvm.ptr, %n: i64) {
   %one = llvm.mlir.constant(1.0 : f32) : f32
