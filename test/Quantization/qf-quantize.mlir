@@ -479,3 +479,40 @@ func.func @uncovered_product(%h: tensor<1x1x2xf32>) -> tensor<1x1x2xf32> {
   %p = tosa.matmul %h, %w, %zp, %zp {qf.input_range_of = "not_in_table"} : (tensor<1x1x2xf32>, tensor<1x2x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2xf32> loc("lstm")
   return %p : tensor<1x1x2xf32>
 }
+
+// -----
+
+// A grouped Conv node (2 groups of 1 channel) as the importer writes it:
+// one convolution per group on a slice of the input, each with its own
+// constant weights and bias, joined by a concatenation. The parts' results
+// have no tensor of their own in the table: each takes the joined output's
+// range (conv_out: scale 0.04, zero point -78, as for @conv above), so the
+// concatenation joins stored integers. The input slices keep x's
+// parameters; the weights and biases are @conv's numbers.
+// CHECK-LABEL: func.func @grouped_conv
+// CHECK: %[[B0:.*]] = arith.constant dense<3825> : tensor<1xi32>
+// CHECK: qf.conv2d %{{.*}}, %{{.*}} bias %[[B0]] : (tensor<1x4x4x1x!quant.uniform<i8:f32, 0.01568627450980{{[0-9]*}}:-64>>
+// CHECK-SAME: -> tensor<1x4x4x1x!quant.uniform<i8:f32, {{0\.0(4|399999)[0-9]*}}:-78>>
+// CHECK: %[[B1:.*]] = arith.constant dense<-31875> : tensor<1xi32>
+// CHECK: qf.conv2d %{{.*}}, %{{.*}} bias %[[B1]] : (tensor<1x4x4x1x!quant.uniform<i8:f32, 0.01568627450980{{[0-9]*}}:-64>>
+// CHECK-SAME: -> tensor<1x4x4x1x!quant.uniform<i8:f32, {{0\.0(4|399999)[0-9]*}}:-78>>
+// CHECK: tosa.concat %{{.*}}, %{{.*}} {axis = 3 : i32} : (tensor<1x4x4x1xi8>, tensor<1x4x4x1xi8>) -> tensor<1x4x4x2xi8>
+// CHECK-NOT: tosa.conv2d
+func.func @grouped_conv(%x: tensor<1x2x4x4xf32> loc("x")) -> tensor<1x2x4x4xf32> {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32> loc("conv")
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x4x4x2xf32> loc("conv")
+  %size = tosa.const_shape {values = dense<[1, 4, 4, 1]> : tensor<4xindex>} : () -> !tosa.shape<4> loc("conv")
+  %start0 = tosa.const_shape {values = dense<0> : tensor<4xindex>} : () -> !tosa.shape<4> loc("conv")
+  %start1 = tosa.const_shape {values = dense<[0, 0, 0, 1]> : tensor<4xindex>} : () -> !tosa.shape<4> loc("conv")
+  %x0 = tosa.slice %t, %start0, %size : (tensor<1x4x4x2xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x4x4x1xf32> loc("conv")
+  %x1 = tosa.slice %t, %start1, %size : (tensor<1x4x4x2xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x4x4x1xf32> loc("conv")
+  %w0 = "tosa.const"() {values = dense<[[[[1.27]]]]> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32> loc("conv")
+  %w1 = "tosa.const"() {values = dense<[[[[-0.254]]]]> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32> loc("conv")
+  %b0 = "tosa.const"() {values = dense<[0.6]> : tensor<1xf32>} : () -> tensor<1xf32> loc("conv")
+  %b1 = "tosa.const"() {values = dense<[-1.0]> : tensor<1xf32>} : () -> tensor<1xf32> loc("conv")
+  %c0 = tosa.conv2d %x0, %w0, %b0, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x1xf32> loc("conv")
+  %c1 = tosa.conv2d %x1, %w1, %b1, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x1xf32> loc("conv")
+  %cat = tosa.concat %c0, %c1 {axis = 3 : i32} : (tensor<1x4x4x1xf32>, tensor<1x4x4x1xf32>) -> tensor<1x4x4x2xf32> loc("conv")
+  %y = tosa.transpose %cat {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32> loc("conv_out"("conv"))
+  return %y : tensor<1x2x4x4xf32>
+}
