@@ -496,19 +496,20 @@ func.func @vnni_split_columns(%x: tensor<1x1024xi8>) -> tensor<1x1024xi32> {
   return %y : tensor<1x1024xi32>
 }
 
-// A depthwise convolution of 64 x 64 x 16 outputs x 9 taps: the output-row
-// loop, inside the channel-block loop.
+// A depthwise convolution of 128 x 128 x 16 outputs x 9 taps (above the
+// integer kernels' threshold, 2^21 multiply-adds): the output-row loop,
+// inside the channel-block loop.
 // CHECK-LABEL: func.func @vnni_split_depthwise_rows
 // CHECK: scf.for {{.*}} to %c16{{.*}} step %c16
-// CHECK: scf.for {{.*}} to %c64{{.*}} step %c1
+// CHECK: scf.for {{.*}} to %c128{{.*}} step %c1
 // CHECK: } {qf.parallel_split}
 // CHECK-NEXT: scf.yield
-func.func @vnni_split_depthwise_rows(%x: tensor<1x64x64x16xi8>) -> tensor<1x64x64x16xi32> {
-  %q = quant.scast %x : tensor<1x64x64x16xi8> to tensor<1x64x64x16x!quant.uniform<u8:f32, 0.1:7>>
+func.func @vnni_split_depthwise_rows(%x: tensor<1x128x128x16xi8>) -> tensor<1x128x128x16xi32> {
+  %q = quant.scast %x : tensor<1x128x128x16xi8> to tensor<1x128x128x16x!quant.uniform<u8:f32, 0.1:7>>
   %fi = arith.constant dense<2> : tensor<16x3x3x1xi8>
   %f = quant.scast %fi : tensor<16x3x3x1xi8> to tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>
-  %y = qf.conv2d %q, %f {qf.kernel = #qf.kernel<vnni_depthwise_rows>, groups = 16 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x64x64x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x64x64x16xi32>
-  return %y : tensor<1x64x64x16xi32>
+  %y = qf.conv2d %q, %f {qf.kernel = #qf.kernel<vnni_depthwise_rows>, groups = 16 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x128x128x16x!quant.uniform<u8:f32, 0.1:7>>, tensor<16x3x3x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x128x128x16xi32>
+  return %y : tensor<1x128x128x16xi32>
 }
 
 // CHECK-LABEL: func.func @vnni_small_product

@@ -385,7 +385,7 @@ Value emitAmxProduct(OpBuilder &b, Location loc, const AmxProduct &p) {
           second = arith::MinSIOp::create(pb, pl, second, index(pb, pl, blocks - 1));
         block.emitPair(pb, pl, at(first), at(second));
       });
-  if (p.mp * p.np * p.kp >= kParallelMinMacs && blocks >= 4)
+  if (p.mp * p.np * p.kp >= kIntegerParallelMinMacs && blocks >= 4)
     pairLoop->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
   return bufferization::ToTensorOp::create(
       b, loc, RankedTensorType::get({p.mp, p.np}, p.outElement), out, /*restrict=*/true,

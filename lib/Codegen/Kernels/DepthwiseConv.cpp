@@ -26,7 +26,8 @@ Value idx(OpBuilder &b, Location loc, int64_t v) {
 /// Whether threads split a depthwise layer's output rows: from
 /// kParallelMinMacs multiply-adds (`taps` per output).
 bool depthwiseSplits(ArrayRef<int64_t> outShape, int64_t taps) {
-  return outShape[0] * outShape[1] * outShape[2] * outShape[3] * taps >= kParallelMinMacs;
+  return outShape[0] * outShape[1] * outShape[2] * outShape[3] * taps >=
+         kIntegerParallelMinMacs;
 }
 
 /// The loop nest both kernels share: for n, channel block (c in steps of

@@ -455,6 +455,7 @@ Value DotProductBuilder::build() {
   g.accType = accType;
   g.panelType = bytesType;
   g.outElement = epilogue ? Type(b.getIntegerType(epilogue->bits)) : i32;
+  g.parallelMinMacs = kIntegerParallelMinMacs;
   if (conv)
     readWindowsInPlace();
   readMatrixRows();

@@ -164,7 +164,7 @@ Value PackedGemmEmitter::emit(OpBuilder &b, Location loc) {
   // panels), else the rows, each thread passing over every column tile.
   int64_t weightBytes = g.np * g.kp * g.panelType.getElementTypeBitWidth() / 8;
   if (g.splitForThreads &&
-      (g.mp * g.np * g.kp >= kParallelMinMacs || weightBytes >= kParallelMinWeightBytes)) {
+      (g.mp * g.np * g.kp >= g.parallelMinMacs || weightBytes >= kParallelMinWeightBytes)) {
     if (g.mp < g.np && g.np / width >= 2)
       outer->setAttr(qf::kParallelSplitAttrName, b.getUnitAttr());
     else if (g.mp / rowStep >= 2)

@@ -34,6 +34,11 @@ constexpr int64_t kGemmLanes = 16;
 /// arithmetic.
 constexpr int64_t kParallelMinMacs = int64_t(1) << 19;
 
+/// The same threshold for the integer kernels, whose dot-product
+/// instructions do four multiply-adds per lane where a float FMA does one:
+/// as much time, four times the multiply-adds.
+constexpr int64_t kIntegerParallelMinMacs = 4 * kParallelMinMacs;
+
 /// Kernels whose weights take at least this many bytes run on several
 /// threads however little arithmetic they do (a matrix-vector product such
 /// as a recurrent layer's step): each thread streams only its own share of
@@ -163,6 +168,8 @@ struct PackedGemm {
   /// Whether the product may mark one of its loops for threads; false when
   /// the caller splits a loop around it (e.g. a batch).
   bool splitForThreads = true;
+  /// The multiply-adds from which the product splits for threads.
+  int64_t parallelMinMacs = kParallelMinMacs;
 };
 
 /// Emits the loops; returns the [Mp, Np] result tensor of outElement. A
