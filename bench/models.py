@@ -18,6 +18,7 @@ Usage: bench/models.py --qforge build/bin/qforge MODEL.onnx... [--runs 20]
 """
 
 import argparse
+import contextlib
 import os
 import re
 import subprocess
@@ -129,6 +130,18 @@ def reference_models(precision, path, name, calib, base):
     return int8
 
 
+@contextlib.contextmanager
+def working_directory(path):
+    """quant_pre_process leaves its temporary files (sym_shape_infer_temp.onnx
+    and external data) in the working directory: keep them in the run's own."""
+    previous = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
 def ort_int8_models(path, name, calib, base):
     """onnxruntime's two int8 forms of PATH: static QDQ and dynamic."""
     from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType,
@@ -137,10 +150,12 @@ def ort_int8_models(path, name, calib, base):
 
     pre, static, dynamic = (base + suffix for suffix in ("-pre.onnx", "-qdq.onnx",
                                                          "-dynamic.onnx"))
-    try:
-        quant_pre_process(path, pre)
-    except Exception:  # symbolic shape inference gives up on some graphs
-        quant_pre_process(path, pre, skip_symbolic_shape=True)
+    path, pre = os.path.abspath(path), os.path.abspath(pre)
+    with working_directory(os.path.dirname(pre)):
+        try:
+            quant_pre_process(path, pre)
+        except Exception:  # symbolic shape inference gives up on some graphs
+            quant_pre_process(path, pre, skip_symbolic_shape=True)
 
     class Samples(CalibrationDataReader):
         def __init__(self):

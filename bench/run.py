@@ -133,7 +133,13 @@ class Bench:
         if os.path.exists(out):
             return out
         pre = self.path(os.path.basename(model).replace(".onnx", "-pre.onnx"))
-        quant_pre_process(model, pre)
+        # Its temporary files go to the working directory: the bench's own.
+        previous = os.getcwd()
+        os.chdir(self.work)
+        try:
+            quant_pre_process(os.path.abspath(os.path.join(previous, model)), pre)
+        finally:
+            os.chdir(previous)
         m = onnx.load(pre)
         init = {t.name for t in m.graph.initializer}
         name = [i.name for i in m.graph.input if i.name not in init][0]
