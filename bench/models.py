@@ -130,18 +130,6 @@ def reference_models(precision, path, name, calib, base):
     return int8
 
 
-@contextlib.contextmanager
-def working_directory(path):
-    """quant_pre_process leaves its temporary files (sym_shape_infer_temp.onnx
-    and external data) in the working directory: keep them in the run's own."""
-    previous = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
-
-
 def ort_int8_models(path, name, calib, base):
     """onnxruntime's two int8 forms of PATH: static QDQ and dynamic."""
     from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType,
@@ -150,8 +138,10 @@ def ort_int8_models(path, name, calib, base):
 
     pre, static, dynamic = (base + suffix for suffix in ("-pre.onnx", "-qdq.onnx",
                                                          "-dynamic.onnx"))
+    # Its temporary files (sym_shape_infer_temp.onnx and external data) go
+    # to the working directory: the run's own.
     path, pre = os.path.abspath(path), os.path.abspath(pre)
-    with working_directory(os.path.dirname(pre)):
+    with contextlib.chdir(os.path.dirname(pre)):
         try:
             quant_pre_process(path, pre)
         except Exception:  # symbolic shape inference gives up on some graphs

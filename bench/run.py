@@ -24,6 +24,7 @@ Usage: bench/run.py [--build build] [--threads 1,2] [--quick] [--rounds N]
 """
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -134,12 +135,9 @@ class Bench:
             return out
         pre = self.path(os.path.basename(model).replace(".onnx", "-pre.onnx"))
         # Its temporary files go to the working directory: the bench's own.
-        previous = os.getcwd()
-        os.chdir(self.work)
-        try:
-            quant_pre_process(os.path.abspath(os.path.join(previous, model)), pre)
-        finally:
-            os.chdir(previous)
+        model = os.path.abspath(model)
+        with contextlib.chdir(self.work):
+            quant_pre_process(model, pre)
         m = onnx.load(pre)
         init = {t.name for t in m.graph.initializer}
         name = [i.name for i in m.graph.input if i.name not in init][0]

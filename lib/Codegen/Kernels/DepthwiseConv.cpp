@@ -24,7 +24,7 @@ Value idx(OpBuilder &b, Location loc, int64_t v) {
 }
 
 /// Whether threads split a depthwise layer's output rows: from
-/// kParallelMinMacs multiply-adds (`taps` per output).
+/// kIntegerParallelMinMacs multiply-adds (`taps` per output).
 bool depthwiseSplits(ArrayRef<int64_t> outShape, int64_t taps) {
   return outShape[0] * outShape[1] * outShape[2] * outShape[3] * taps >=
          kIntegerParallelMinMacs;

@@ -93,7 +93,7 @@ int64_t amxPixelsPerTile(int64_t outW);
 bool amxReadsWindowsInPlace(int64_t channels, int64_t outW);
 
 /// Emits the loop over the pairs of blocks: the [Mp, Np] result tensor of
-/// outElement. A product with at least kParallelMinMacs multiply-adds and
+/// outElement. A product with at least kIntegerParallelMinMacs multiply-adds and
 /// two pairs marks that loop for threads to split (qf.parallel_split).
 mlir::Value emitAmxProduct(mlir::OpBuilder &b, mlir::Location loc, const AmxProduct &p);
 

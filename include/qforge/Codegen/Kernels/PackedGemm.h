@@ -173,8 +173,9 @@ struct PackedGemm {
 };
 
 /// Emits the loops; returns the [Mp, Np] result tensor of outElement. A
-/// product with at least kParallelMinMacs multiply-adds marks the loop
-/// threads may split (qf.parallel_split).
+/// product with at least `gemm.parallelMinMacs` multiply-adds (or weights
+/// of kParallelMinWeightBytes) marks the loop threads may split
+/// (qf.parallel_split).
 mlir::Value emitPackedGemm(mlir::OpBuilder &b, mlir::Location loc, const PackedGemm &gemm);
 
 /// for iv in [0, upper) step `step`, carrying one value (a tensor the body
